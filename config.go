@@ -1,0 +1,217 @@
+package errordiagnosisprocessor // import "github.com/errordiagnosis/errordiagnosisprocessor"
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/confmap"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+)
+
+// Config is the configuration of the errordiagnosis processor. The zero-value
+// fields are filled by createDefaultConfig; an empty `errordiagnosis:` block is
+// valid and useful.
+type Config struct {
+	// StatusCodes are the HTTP response statuses whose spans are diagnosed.
+	// 502, 503 and 504 are different failures from a 500 (a gateway that could
+	// not reach its upstream, an unavailable service); list them explicitly to
+	// diagnose them too.
+	StatusCodes []int `mapstructure:"status_codes"`
+
+	// SpanKinds are the span kinds that can be targets. Root spans of kind
+	// UNSPECIFIED are always targets when "server" is listed, because some
+	// instrumentations leave the kind unset on the span that answered.
+	SpanKinds []string `mapstructure:"span_kinds"`
+
+	// WaitDuration is the longest time a target span whose evidence is not yet
+	// conclusive is held for late evidence (children and downstream services
+	// exported in later batches). 0 diagnoses per batch only.
+	WaitDuration time.Duration `mapstructure:"wait_duration"`
+
+	// EvidenceTTL is how long the evidence summaries of a trace are remembered
+	// after the trace was last seen.
+	EvidenceTTL time.Duration `mapstructure:"evidence_ttl"`
+
+	// MaxTraces bounds the number of traces whose evidence is remembered at
+	// once; the least recently seen trace is forgotten first.
+	MaxTraces int `mapstructure:"max_traces"`
+
+	// MaxHeldSpans bounds the number of target spans held at once; beyond it
+	// the oldest held span is diagnosed now and released.
+	MaxHeldSpans int `mapstructure:"max_held_spans"`
+
+	// AttributePrefix is prepended to every attribute this processor writes.
+	AttributePrefix string `mapstructure:"attribute_prefix"`
+
+	// Overwrite replaces diagnosis attributes that already exist on a span
+	// (e.g. written by an earlier collector tier). By default they are kept.
+	Overwrite bool `mapstructure:"overwrite"`
+
+	// RunbookURLTemplate, when set, is written as <prefix>runbook.url with the
+	// placeholders {category}, {cause}, {service} and {fingerprint} filled in.
+	RunbookURLTemplate string `mapstructure:"runbook_url_template"`
+
+	// Redaction controls how evidence text is cleaned before it is written.
+	Redaction RedactionConfig `mapstructure:"redaction"`
+
+	// Rules are user rules: OTTL conditions evaluated on the target span and on
+	// the error spans of its trace. They run before the built-in tables and win.
+	Rules []RuleConfig `mapstructure:"rules"`
+
+	// prevent unkeyed literal initialization
+	_ struct{}
+}
+
+// RedactionConfig controls the redaction of evidence text.
+type RedactionConfig struct {
+	// MaxLength caps every string attribute written, in characters.
+	MaxLength int `mapstructure:"max_length"`
+	// ExtraPatterns are additional regular expressions (RE2 syntax) whose
+	// matches are masked, on top of the built-in secret patterns.
+	ExtraPatterns []string `mapstructure:"extra_patterns"`
+
+	// prevent unkeyed literal initialization
+	_ struct{}
+}
+
+// RuleConfig is one user rule.
+type RuleConfig struct {
+	// Name identifies the rule; written as <prefix>rule = "user.<name>".
+	Name string `mapstructure:"name"`
+	// Condition is an OTTL boolean condition in the span context, e.g.
+	// `attributes["error.type"] == "PaymentDeclined"`.
+	Condition string `mapstructure:"condition"`
+	// Category is one of the built-in categories.
+	Category string `mapstructure:"category"`
+	// Cause is the finer cause, snake_case.
+	Cause string `mapstructure:"cause"`
+	// Fix overrides the category's usual fix.
+	Fix string `mapstructure:"fix"`
+	// FixEffort overrides the category's usual fix effort: easy, medium or hard.
+	FixEffort string `mapstructure:"fix_effort"`
+
+	// prevent unkeyed literal initialization
+	_ struct{}
+}
+
+var _ confmap.Validator = (*Config)(nil)
+
+var (
+	spanKindNames = map[string]bool{"server": true, "client": true, "internal": true, "producer": true, "consumer": true, "unspecified": true}
+	prefixPattern = regexp.MustCompile(`^[A-Za-z0-9_.\-]+$`)
+	causePattern  = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+	placeholderRe = regexp.MustCompile(`\{[^{}]*\}`)
+	placeholders  = map[string]bool{"{category}": true, "{cause}": true, "{service}": true, "{fingerprint}": true}
+)
+
+const (
+	minRedactionLength = 16
+	maxRedactionLength = 4096
+)
+
+// Validate checks the configuration; every error names the field and the fix.
+func (cfg *Config) Validate() error {
+	var errs []error
+	if len(cfg.StatusCodes) == 0 {
+		errs = append(errs, errors.New("status_codes: must list at least one HTTP status, e.g. [500]"))
+	}
+	seen := map[int]bool{}
+	for _, c := range cfg.StatusCodes {
+		if c < 100 || c > 599 {
+			errs = append(errs, fmt.Errorf("status_codes: %d is not an HTTP status; use values between 100 and 599, e.g. [500]", c))
+		}
+		if seen[c] {
+			errs = append(errs, fmt.Errorf("status_codes: %d is listed twice; list each status once", c))
+		}
+		seen[c] = true
+	}
+	if len(cfg.SpanKinds) == 0 {
+		errs = append(errs, errors.New("span_kinds: must list at least one span kind, e.g. [server]"))
+	}
+	for _, k := range cfg.SpanKinds {
+		if !spanKindNames[k] {
+			errs = append(errs, fmt.Errorf("span_kinds: %q is not a span kind; use server, client, internal, producer, consumer or unspecified", k))
+		}
+	}
+	if cfg.WaitDuration < 0 {
+		errs = append(errs, fmt.Errorf("wait_duration: %v is negative; use 0 to diagnose per batch only, or a positive duration such as 5s", cfg.WaitDuration))
+	}
+	if cfg.EvidenceTTL <= 0 {
+		errs = append(errs, fmt.Errorf("evidence_ttl: %v must be positive, e.g. 30s", cfg.EvidenceTTL))
+	} else if cfg.WaitDuration > 0 && cfg.EvidenceTTL < cfg.WaitDuration {
+		errs = append(errs, fmt.Errorf("evidence_ttl: %v is shorter than wait_duration %v; evidence would expire while a span waits for it: set evidence_ttl to at least wait_duration", cfg.EvidenceTTL, cfg.WaitDuration))
+	}
+	if cfg.MaxTraces <= 0 {
+		errs = append(errs, fmt.Errorf("max_traces: %d must be positive, e.g. 100000", cfg.MaxTraces))
+	}
+	if cfg.MaxHeldSpans <= 0 {
+		errs = append(errs, fmt.Errorf("max_held_spans: %d must be positive, e.g. 10000", cfg.MaxHeldSpans))
+	}
+	if !prefixPattern.MatchString(cfg.AttributePrefix) {
+		errs = append(errs, fmt.Errorf("attribute_prefix: %q must be a non-empty attribute name prefix of letters, digits, '_', '-' and '.', e.g. \"diagnosis.\"", cfg.AttributePrefix))
+	}
+	for _, p := range placeholderRe.FindAllString(cfg.RunbookURLTemplate, -1) {
+		if !placeholders[p] {
+			errs = append(errs, fmt.Errorf("runbook_url_template: unknown placeholder %s; use {category}, {cause}, {service} or {fingerprint}", p))
+		}
+	}
+	if cfg.Redaction.MaxLength < minRedactionLength || cfg.Redaction.MaxLength > maxRedactionLength {
+		errs = append(errs, fmt.Errorf("redaction.max_length: %d is out of range; use a value between %d and %d (default 256)", cfg.Redaction.MaxLength, minRedactionLength, maxRedactionLength))
+	}
+	for i, p := range cfg.Redaction.ExtraPatterns {
+		if _, err := regexp.Compile(p); err != nil {
+			errs = append(errs, fmt.Errorf("redaction.extra_patterns[%d]: %q is not a valid regular expression (RE2 syntax): %w", i, p, err))
+		}
+	}
+	errs = append(errs, cfg.validateRules()...)
+	return errors.Join(errs...)
+}
+
+func (cfg *Config) validateRules() []error {
+	var errs []error
+	names := map[string]bool{}
+	for i, r := range cfg.Rules {
+		field := fmt.Sprintf("rules[%d]", i)
+		switch {
+		case r.Name == "":
+			errs = append(errs, fmt.Errorf("%s.name: must be set; the rule is reported as diagnosis.rule = \"user.<name>\"", field))
+		case names[r.Name]:
+			errs = append(errs, fmt.Errorf("%s.name: %q is used by another rule; rule names must be unique", field, r.Name))
+		case !causePattern.MatchString(r.Name) && !prefixPattern.MatchString(r.Name):
+			errs = append(errs, fmt.Errorf("%s.name: %q must contain only letters, digits, '_', '-' and '.'", field, r.Name))
+		}
+		names[r.Name] = true
+		if strings.TrimSpace(r.Condition) == "" {
+			errs = append(errs, fmt.Errorf("%s.condition: must be an OTTL condition on the span, e.g. 'attributes[\"error.type\"] == \"PaymentDeclined\"'", field))
+		} else if _, err := newRuleConditions([]RuleConfig{r}, component.TelemetrySettings{}); err != nil {
+			errs = append(errs, fmt.Errorf("%s.condition: %w", field, err))
+		}
+		if _, ok := diagnosis.Categories[diagnosis.Category(r.Category)]; !ok {
+			errs = append(errs, fmt.Errorf("%s.category: %q is not a category; use one of %s", field, r.Category, categoryList()))
+		}
+		if !causePattern.MatchString(r.Cause) {
+			errs = append(errs, fmt.Errorf("%s.cause: %q must be a snake_case cause name, e.g. \"payment_declined\"", field, r.Cause))
+		}
+		switch r.FixEffort {
+		case "", diagnosis.EffortEasy, diagnosis.EffortMedium, diagnosis.EffortHard:
+		default:
+			errs = append(errs, fmt.Errorf("%s.fix_effort: %q must be easy, medium or hard", field, r.FixEffort))
+		}
+	}
+	return errs
+}
+
+func categoryList() string {
+	names := []string{
+		string(diagnosis.ApplicationException), string(diagnosis.DatabaseConnection), string(diagnosis.DatabaseTimeout),
+		string(diagnosis.DatabaseQuery), string(diagnosis.DependencyFailure), string(diagnosis.ResourceExhaustion),
+		string(diagnosis.ConfigurationError), string(diagnosis.Security), string(diagnosis.Unknown),
+	}
+	return strings.Join(names, ", ")
+}
+

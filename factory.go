@@ -1,0 +1,73 @@
+package errordiagnosisprocessor // import "github.com/errordiagnosis/errordiagnosisprocessor"
+
+import (
+	"context"
+	"time"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/processor"
+	"go.opentelemetry.io/collector/processor/processorhelper"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/metadata"
+)
+
+const (
+	// defaultWaitDuration matches the OpenTelemetry SDKs' default batch span
+	// processor schedule delay (OTEL_BSP_SCHEDULE_DELAY = 5s): a downstream
+	// service's spans reach the collector at most about one schedule delay
+	// after the caller's.
+	defaultWaitDuration = 5 * time.Second
+	defaultEvidenceTTL  = 30 * time.Second
+	defaultMaxTraces    = 100_000
+	defaultMaxHeld      = 10_000
+	defaultPrefix       = "diagnosis."
+	defaultMaxLength    = 256
+)
+
+// NewFactory returns the factory of the errordiagnosis processor.
+func NewFactory() processor.Factory {
+	return processor.NewFactory(
+		metadata.Type,
+		createDefaultConfig,
+		processor.WithTraces(createTraces, metadata.TracesStability),
+		processor.WithLogs(createLogs, metadata.LogsStability),
+	)
+}
+
+func createDefaultConfig() component.Config {
+	return &Config{
+		StatusCodes:     []int{500},
+		SpanKinds:       []string{"server"},
+		WaitDuration:    defaultWaitDuration,
+		EvidenceTTL:     defaultEvidenceTTL,
+		MaxTraces:       defaultMaxTraces,
+		MaxHeldSpans:    defaultMaxHeld,
+		AttributePrefix: defaultPrefix,
+		Redaction:       RedactionConfig{MaxLength: defaultMaxLength},
+	}
+}
+
+var processorCapabilities = consumer.Capabilities{MutatesData: true}
+
+func createTraces(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Traces) (processor.Traces, error) {
+	p, err := newDiagnoser(set, cfg.(*Config))
+	if err != nil {
+		return nil, err
+	}
+	return processorhelper.NewTraces(ctx, set, cfg, next, p.processTraces,
+		processorhelper.WithCapabilities(processorCapabilities),
+		processorhelper.WithStart(p.start),
+		processorhelper.WithShutdown(p.shutdown))
+}
+
+func createLogs(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Logs) (processor.Logs, error) {
+	p, err := newDiagnoser(set, cfg.(*Config))
+	if err != nil {
+		return nil, err
+	}
+	return processorhelper.NewLogs(ctx, set, cfg, next, p.processLogs,
+		processorhelper.WithCapabilities(processorCapabilities),
+		processorhelper.WithStart(p.start),
+		processorhelper.WithShutdown(p.shutdown))
+}
