@@ -1,0 +1,137 @@
+# errordiagnosis: OpenTelemetry Collector processor that diagnoses HTTP 500 spans.
+#
+#   make run        build the collector (if needed) and run it on config/default.yaml
+#   make demo       send demo traces to it (ENDPOINT=http://127.0.0.1:4318)
+#   make test       go vet + race-enabled unit tests of the component
+#   make help       all targets
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+GO          ?= go
+TOOLS_DIR   := $(CURDIR)/.tools
+
+# ocb, the OpenTelemetry Collector Builder, pinned with the collector (DESIGN.md §6).
+OCB_VERSION := v0.161.0
+OCB         := $(TOOLS_DIR)/ocb-$(OCB_VERSION)/builder
+# mdatagen is built from internal/tools/go.mod, which pins it.
+MDATAGEN    := $(TOOLS_DIR)/mdatagen
+
+DIST_NAME   := otelcol-errordiagnosis
+BUILD_DIR   := build
+BIN_DIR     := bin
+COLLECTOR   := $(BIN_DIR)/$(DIST_NAME)
+
+CONFIG      ?= config/default.yaml
+ENDPOINT    ?= http://127.0.0.1:4318
+TEST_TIMEOUT ?= 15m
+TEST_FLAGS  ?=
+BENCH       ?= .
+BENCH_COUNT ?= 6
+BENCH_OUT   ?= bench.txt
+
+# The component's sources: every non-test .go file of the root module except
+# the demo, the tools module, the test harnesses and generated output.
+COMPONENT_SRCS := $(shell find . \( -path ./build -o -path ./bin -o -path ./.tools -o -path ./.git \
+	-o -path ./cmd -o -path ./internal/tools -o -path ./test -o -path ./scripts -o -path ./examples \) -prune \
+	-o -type f -name '*.go' ! -name '*_test.go' -print)
+
+# Go files checked by gofmt (everything we own, not the generated ./build).
+GOFMT_SRCS = $(shell find . \( -path ./build -o -path ./bin -o -path ./.tools -o -path ./.git \) -prune \
+	-o -type f -name '*.go' -print)
+
+.PHONY: help
+help: ## show the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | \
+		awk 'BEGIN {FS = ":.*## "}; {printf "  %-18s %s\n", $$1, $$2}'
+
+## ---- the collector -------------------------------------------------------
+
+.PHONY: build
+build: $(COLLECTOR) ## build bin/otelcol-errordiagnosis with ocb (no-op when up to date)
+
+# ocb generates ./build/ (main.go, components.go, go.mod) and compiles it; the
+# binary is then moved into bin/ atomically, so a running collector is not hit.
+$(COLLECTOR): builder-config.yaml go.mod go.sum $(COMPONENT_SRCS) | $(OCB)
+	$(OCB) --config builder-config.yaml
+	@mkdir -p $(BIN_DIR)
+	cp $(BUILD_DIR)/$(DIST_NAME) $@.tmp
+	mv -f $@.tmp $@
+	@echo "built $@"
+
+$(OCB):
+	@mkdir -p $(dir $@)
+	GOBIN=$(dir $@) $(GO) install go.opentelemetry.io/collector/cmd/builder@$(OCB_VERSION)
+
+.PHONY: ocb
+ocb: $(OCB) ## install ocb $(OCB_VERSION) into .tools/
+
+.PHONY: run
+run: $(COLLECTOR) ## run the collector on CONFIG (default config/default.yaml)
+	$(COLLECTOR) --config $(CONFIG)
+
+.PHONY: demo
+demo: ## send demo traces, one per diagnosis category, to ENDPOINT (OTLP/HTTP)
+	$(GO) run ./cmd/demo -endpoint $(ENDPOINT)
+
+.PHONY: validate-examples
+validate-examples: $(COLLECTOR) ## check config/default.yaml and examples/*.yaml with `otelcol validate`
+	@for f in config/default.yaml examples/*.yaml; do \
+		echo "validate $$f"; \
+		$(COLLECTOR) validate --config $$f || { echo "FAIL: $$f"; exit 1; }; \
+	done
+	@echo "all example configs are valid"
+
+## ---- checks --------------------------------------------------------------
+
+.PHONY: test
+test: ## go vet + go test -race of the root module (does not build the collector)
+	$(GO) vet ./...
+	$(GO) test -race -timeout $(TEST_TIMEOUT) $(TEST_FLAGS) ./...
+
+.PHONY: lint
+lint: ## gofmt check and go vet, root module and internal/tools
+	@out="$$(gofmt -l $(GOFMT_SRCS))"; \
+	if [ -n "$$out" ]; then echo "gofmt: these files need formatting (run gofmt -w):"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	@# internal/tools holds only a tools.go (build tag "tools", nothing to vet):
+	@# check that its go.mod matches it and that the pinned modules verify.
+	cd internal/tools && $(GO) mod tidy -diff && $(GO) mod verify
+
+.PHONY: bench
+bench: ## run the benchmarks (count BENCH_COUNT) into BENCH_OUT, for benchstat
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -count $(BENCH_COUNT) ./... | tee $(BENCH_OUT)
+
+.PHONY: generate
+generate: $(MDATAGEN) ## regenerate internal/metadata, documentation.md and generated tests from metadata.yaml
+	$(MDATAGEN) metadata.yaml
+	@# mdatagen names the package of its test files after the directory; fix it.
+	sed -i 's/^package .*/package errordiagnosisprocessor/' generated_component_test.go generated_package_test.go
+	gofmt -w generated_component_test.go generated_package_test.go
+
+$(MDATAGEN): internal/tools/go.mod internal/tools/go.sum
+	@mkdir -p $(TOOLS_DIR)
+	cd internal/tools && $(GO) build -o $(MDATAGEN) go.opentelemetry.io/collector/cmd/mdatagen
+
+.PHONY: integration
+integration: $(COLLECTOR) ## end-to-end tests (test/integration/run.sh)
+	@if [ ! -f test/integration/run.sh ]; then echo "test/integration/run.sh not found"; exit 1; fi
+	COLLECTOR=$(abspath $(COLLECTOR)) bash test/integration/run.sh
+
+.PHONY: fuzz
+fuzz: ## fuzz the parsers (scripts/fuzz.sh)
+	@if [ -f scripts/fuzz.sh ]; then bash scripts/fuzz.sh; else echo "scripts/fuzz.sh not present: nothing to fuzz yet"; fi
+
+.PHONY: loadtest
+loadtest: ## load test the collector (test/loadtest/run.sh)
+	@if [ -f test/loadtest/run.sh ]; then COLLECTOR=$(abspath $(COLLECTOR)) bash test/loadtest/run.sh; else echo "test/loadtest/run.sh not present"; fi
+
+.PHONY: clean
+clean: ## remove build output (build/, bin/, bench output); keeps .tools/
+	rm -rf $(BUILD_DIR) $(BIN_DIR) $(BENCH_OUT)
+
+.PHONY: clean-tools
+clean-tools: ## remove the installed tools (.tools/)
+	rm -rf $(TOOLS_DIR)
