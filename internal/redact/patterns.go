@@ -1,0 +1,371 @@
+package redact
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Built-in patterns, applied in this order (earlier ones leave "***" behind,
+// which later ones do not match). Each masks only the secret part:
+//
+//	private-key        -----BEGIN RSA PRIVATE KEY-----***-----END RSA PRIVATE KEY-----
+//	                   (PEM/PGP/OpenSSH blocks; an unterminated block is masked to the end)
+//	authorization-digest  Authorization: Digest *** (all fields)
+//	url-userinfo       postgres://app:***@db:5432/shop (any scheme://user:pass@host:
+//	                   postgres(ql), mysql, mongodb(+srv), redis(s), amqp(s), jdbc:..., http(s), ...)
+//	dsn-userinfo       app:***@tcp(db:3306)/shop, app:***@db.example.com (no scheme)
+//	authorization      Authorization: Bearer ***, Proxy-Authorization: Basic ***,
+//	                   authorization="***" (whatever the scheme)
+//	bearer-basic       Bearer ***, Basic *** anywhere, when the credential looks like one
+//	jwt                eyJ....eyJ....sig → ***
+//	aws-access-key-id  AKIA***, ASIA*** (and the other AWS key id prefixes)
+//	aws-secret-key     a 40-character mixed-case base64 word in a text mentioning aws/secret
+//	gcp-api-key        AIza***
+//	github-token       ghp_***, gho_***, ghs_***, ghu_***, ghr_***, github_pat_***
+//	gitlab-token       glpat-***
+//	slack-token        xoxb-***, xoxp-***, ..., hooks.slack.com/services/***
+//	stripe-key         sk_live_***, sk_test_***, rk_live_***, rk_test_***, whsec_***
+//	misc-token         npm_***, ya29.***, sk-*** (OpenAI-style), SG.*** (SendGrid)
+//	key-value          password=***, Password=***; (ADO.NET), password=*** host=db (libpq),
+//	                   "client_secret":"***", api_key: ***, AWS_SECRET_ACCESS_KEY=***,
+//	                   ?user=app&password=*** (JDBC), X-Api-Key: ***, Cookie: ***, ...
+//	                   keys: *password*, passwd, passphrase, pwd, secret, token, api key,
+//	                   access key, secret key, private key, account key, auth, credential(s),
+//	                   session id, cookie, sig, signature (with any prefix and _/-/. suffixes)
+//	xml-element        <password>***</password>
+//	sql-password       IDENTIFIED BY ***, WITH PASSWORD '***'
+//	email              ***@example.com (the local part is masked, the domain kept: it
+//	                   tells which system was involved and is rarely personal)
+//	credit-card        13-19 digits (spaces/dashes allowed) starting with 2-6 and
+//	                   Luhn-valid → ***; order numbers that fail Luhn are kept
+//
+// Not masked on purpose: "password authentication failed for user "app""
+// (user names are not secrets) and the YES/NO of MySQL's "(using password: YES)".
+//
+// Each pattern has trigger substrings (lower case); a pattern runs only when
+// one of its triggers occurs in the lower-cased text, or, for credit cards,
+// when the text holds at least 13 ASCII digits.
+type pattern struct {
+	name      string
+	re        *regexp.Regexp
+	triggers  []string
+	minDigits int
+	repl      replaceFunc
+}
+
+// kvKeys are the key names whose values are secrets. A key may carry any
+// prefix (db_password, PGPASSWORD, client_secret, X-Api-Key) and suffixes led
+// by _ . or - (secret_access_key, auth-token), but not a glued suffix, so
+// "passwordless", "tokenizer" and "author" are not keys.
+const kvKeys = `password|passwd|passphrase|pwd|secret|secret[_\-]?key|token|api[_\-]?key|access[_\-]?key|` +
+	`private[_\-]?key|account[_\-]?key|shared[_\-]?access[_\-]?key|auth|credentials?|session[_\-]?id|sessid|cookie|sig|signature`
+
+// hostPort is what follows the '@' of user:password@: a host name, an IPv6
+// literal or a Go MySQL tcp(...)/unix(...) address, an optional port, then
+// the end of the authority. Greedy password groups before it back off to the
+// last '@' that is followed by a host, so a password holding '@' or '/' is
+// masked whole.
+const hostPort = `((?:tcp|unix|udp)\([^()\s]*\)|\[[0-9a-f:.]+\]|(?:[a-z0-9_\-]+\.)*[a-z0-9_\-]+)(?::[0-9]{1,5})?(?:[^a-z0-9_\-@]|$)`
+
+var builtins = []pattern{
+	{
+		name:     "private-key",
+		re:       regexp.MustCompile(`-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----(?s:.*?)(-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|$)`),
+		triggers: []string{"private key"},
+		repl: func(s string, m []int) (string, bool) {
+			// Keep the armour lines, mask the body.
+			head := "-----BEGIN " + s[m[2]:m[3]] + "PRIVATE KEY"
+			if m[4] >= 0 {
+				head += " BLOCK"
+			}
+			return head + "-----" + Mask + s[m[6]:m[7]], true
+		},
+	},
+	{
+		// scheme://user:password@host — the password runs to the last '@'
+		// that is followed by a host (and optional port) and the end of the
+		// authority, so a password holding '@' or '/' is masked whole.
+		name:     "url-userinfo",
+		re:       regexp.MustCompile(`(?i)\b([a-z][a-z0-9+.\-]*://)([^\s:@/?#"'<>]*):([^\s"'<>]*)@` + hostPort),
+		triggers: []string{"://"},
+		repl:     maskGroup(3),
+	},
+	{
+		// user:password@host without a scheme (Go MySQL DSN, ssh-style).
+		name:     "dsn-userinfo",
+		re:       regexp.MustCompile(`(?i)(?:^|[\s"'=(,;\[{])([a-z0-9_.\-]+):([^\s/"'<>]+)@` + hostPort),
+		triggers: []string{"@"},
+		repl:     maskGroup(2),
+	},
+	{
+		// Digest credentials are a list of fields: mask all that follows.
+		name:     "authorization-digest",
+		re:       regexp.MustCompile(`(?i)\b((?:proxy-)?authorization\\?["']?\s*[:=]\s*\\?["']?digest\s+)(.+)`),
+		triggers: []string{"digest"},
+		repl:     maskGroup(2),
+	},
+	{
+		name:     "authorization",
+		re:       regexp.MustCompile(`(?i)\b((?:proxy-)?authorization\\?["']?\s*[:=]\s*\\?["']?)(?:((?:bearer|basic|digest|negotiate|ntlm|token|bot|apikey|sharedkey|sharedaccesssignature|hmac|aws4-hmac-sha256|gosign)\s+))?([^\s"'\\,;]+)`),
+		triggers: []string{"authorization"},
+		repl:     maskGroup(3),
+	},
+	{
+		name:     "bearer-basic",
+		re:       regexp.MustCompile(`(?i)\b(bearer|basic)\s+([A-Za-z0-9\-._~+/]+=*)`),
+		triggers: []string{"bearer", "basic"},
+		repl: func(s string, m []int) (string, bool) {
+			if !looksLikeCredential(s[m[4]:m[5]]) {
+				return "", false
+			}
+			return maskGroup(2)(s, m)
+		},
+	},
+	{
+		name:     "jwt",
+		re:       regexp.MustCompile(`\beyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{4,}(?:\.[A-Za-z0-9_\-]*)*`),
+		triggers: []string{"eyj"},
+		repl:     maskAll,
+	},
+	{
+		name:     "aws-access-key-id",
+		re:       regexp.MustCompile(`\b(AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|AKPA|ANPA|ANVA|AROA|APKA|ASCA)[A-Z0-9]{16}\b`),
+		triggers: []string{"akia", "asia", "abia", "acca", "agpa", "aida", "aipa", "akpa", "anpa", "anva", "aroa", "apka", "asca"},
+		repl:     keepGroupThenMask(1),
+	},
+	{
+		// A bare 40-character secret access key, in a text that talks about
+		// AWS or secrets. Mixed case and a digit, '/' or '+' are required so
+		// that a git SHA or a long identifier is kept.
+		name:     "aws-secret-key",
+		re:       regexp.MustCompile(`[A-Za-z0-9/+]{40}`),
+		triggers: []string{"aws", "secret", "amazon"},
+		repl: func(s string, m []int) (string, bool) {
+			if (m[0] > 0 && isB64(s[m[0]-1])) || (m[1] < len(s) && (isB64(s[m[1]]) || s[m[1]] == '=')) {
+				return "", false
+			}
+			if !mixedCase(s[m[0]:m[1]]) || !strings.ContainsAny(s[m[0]:m[1]], "0123456789/+") {
+				return "", false
+			}
+			return Mask, true
+		},
+	},
+	{
+		name:     "gcp-api-key",
+		re:       regexp.MustCompile(`\b(AIza)[0-9A-Za-z_\-]{35}`),
+		triggers: []string{"aiza"},
+		repl:     keepGroupThenMask(1),
+	},
+	{
+		name:     "github-token",
+		re:       regexp.MustCompile(`\b(gh[pousr]_|github_pat_)[A-Za-z0-9_]{20,}`),
+		triggers: []string{"ghp_", "gho_", "ghs_", "ghu_", "ghr_", "github_pat_"},
+		repl:     keepGroupThenMask(1),
+	},
+	{
+		name:     "gitlab-token",
+		re:       regexp.MustCompile(`\b(glpat-)[A-Za-z0-9_\-]{20,}`),
+		triggers: []string{"glpat-"},
+		repl:     keepGroupThenMask(1),
+	},
+	{
+		name:     "slack-token",
+		re:       regexp.MustCompile(`\b(xox[abposre]-|xapp-)[A-Za-z0-9\-]{10,}|(hooks\.slack\.com/(?:services|workflows)/)[A-Za-z0-9/_\-]+`),
+		triggers: []string{"xox", "xapp-", "hooks.slack.com"},
+		repl: func(s string, m []int) (string, bool) {
+			if m[2] >= 0 {
+				return s[m[2]:m[3]] + Mask, true
+			}
+			return s[m[4]:m[5]] + Mask, true
+		},
+	},
+	{
+		name:     "stripe-key",
+		re:       regexp.MustCompile(`\b((?:sk|rk)_(?:live|test)_|whsec_)[A-Za-z0-9]{10,}`),
+		triggers: []string{"k_live_", "k_test_", "whsec_"},
+		repl:     keepGroupThenMask(1),
+	},
+	{
+		name:     "misc-token",
+		re:       regexp.MustCompile(`\b(npm_)[A-Za-z0-9]{30,}|\b(ya29\.)[0-9A-Za-z_\-]{20,}|\b(sk-)[A-Za-z0-9_\-]{20,}|\b(SG\.)[A-Za-z0-9_\-]{16,}\.[A-Za-z0-9_\-]{16,}`),
+		triggers: []string{"npm_", "ya29.", "sk-", "sg."},
+		repl: func(s string, m []int) (string, bool) {
+			for g := 1; 2*g+1 < len(m); g++ {
+				if m[2*g] >= 0 {
+					return s[m[2*g]:m[2*g+1]] + Mask, true
+				}
+			}
+			return Mask, true
+		},
+	},
+	{
+		// key=value, key: value, "key":"value", 'key' => 'value', key := value,
+		// escaped JSON \"key\":\"value\". Groups 3-6 are the value syntaxes:
+		// double-quoted (an unterminated quote masks to the end), single-quoted,
+		// backslash-quoted, bare (up to white space, a quote, ',', ';' or '&').
+		name: "key-value",
+		re: regexp.MustCompile(`(?i)\b([a-z0-9_.\-]*?(?:` + kvKeys + `)(?:[_.\-][a-z0-9]+)*)` +
+			`(\\?["']?\s*(?:=>|:=|[:=])\s*)` +
+			`(?:"([^"]*)"?|'([^']*)'?|\\"([^"\\]*)|([^\s"'\\,;&]+))`),
+		triggers: []string{"pass", "pwd", "secret", "token", "key", "auth", "credential", "session", "sessid", "cookie", "sig"},
+		repl:     maskFirstGroup(3, 4, 5, 6),
+	},
+	{
+		name:     "xml-element",
+		re:       regexp.MustCompile(`(?i)<((?:[a-z0-9_\-]+:)?[a-z0-9_.\-]*?(?:` + kvKeys + `)(?:[_.\-][a-z0-9]+)*)>([^<]*)`),
+		triggers: []string{"pass", "pwd", "secret", "token", "key", "auth", "credential", "session", "sessid", "cookie", "sig"},
+		repl:     maskFirstGroup(2),
+	},
+	{
+		name:     "sql-password",
+		re:       regexp.MustCompile(`(?i)\b(?:identified\s+by\s+(?:'([^']*)'?|"([^"]*)"?|([^\s;,]+))|password\s+(?:'([^']*)'?|"([^"]*)"?))`),
+		triggers: []string{"identified", "password"},
+		repl:     maskFirstGroup(1, 2, 3, 4, 5),
+	},
+	{
+		name:     "email",
+		re:       regexp.MustCompile(`[A-Za-z0-9._%+\-]+@((?:[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,})\b`),
+		triggers: []string{"@"},
+		repl: func(s string, m []int) (string, bool) {
+			return Mask + "@" + s[m[2]:m[3]], true
+		},
+	},
+	{
+		name:      "credit-card",
+		re:        regexp.MustCompile(`\b[2-6](?:[ \-]?[0-9]){12,18}\b`),
+		minDigits: 13,
+		repl: func(s string, m []int) (string, bool) {
+			if !luhn(s[m[0]:m[1]]) {
+				return "", false
+			}
+			return Mask, true
+		},
+	},
+}
+
+// keepGroupThenMask keeps group g (a prefix such as AKIA or ghp_) and masks
+// the rest of the match.
+func keepGroupThenMask(g int) replaceFunc {
+	return func(s string, m []int) (string, bool) {
+		return s[m[2*g]:m[2*g+1]] + Mask, true
+	}
+}
+
+// harmlessValues are values next to a secret key that are not secrets and
+// carry the meaning of the evidence ("using password: YES").
+var harmlessValues = map[string]bool{
+	"yes": true, "no": true, "true": true, "false": true, "null": true, "nil": true, "none": true,
+	"empty": true, "redacted": true, "[redacted]": true, "<redacted>": true, "masked": true, "hidden": true,
+	"invalid": true, "expired": true, "missing": true, "required": true, "incorrect": true, "wrong": true,
+	"unset": true, "undefined": true, "not": true, "n/a": true,
+}
+
+// harmless reports whether a value needs no mask: already masked by an
+// earlier pattern (it starts with "***", as in token:***@host), or a word
+// from harmlessValues (ignoring trailing closing brackets and dots).
+func harmless(v string) bool {
+	if strings.HasPrefix(v, Mask) {
+		return true
+	}
+	v = strings.TrimRight(v, ").]}>")
+	if len(v) > 12 {
+		return false
+	}
+	return harmlessValues[strings.ToLower(v)]
+}
+
+// looksLikeCredential keeps "Basic authentication" and "Bearer token" but
+// masks "Basic dXNlcjpwYXNz" and "Bearer 8f3a...": at least 8 characters and
+// a digit, a symbol or an upper-case letter after the first character.
+func looksLikeCredential(v string) bool {
+	if len(v) < 8 {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c >= '0' && c <= '9', c == '-', c == '.', c == '_', c == '~', c == '+', c == '/', c == '=':
+			return true
+		case c >= 'A' && c <= 'Z' && i > 0:
+			return true
+		}
+	}
+	return false
+}
+
+func isB64(c byte) bool {
+	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/'
+}
+
+func mixedCase(s string) bool {
+	upper, lower := false, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		upper = upper || c >= 'A' && c <= 'Z'
+		lower = lower || c >= 'a' && c <= 'z'
+	}
+	return upper && lower
+}
+
+// luhn checks the Luhn sum of the digits of s (other bytes are skipped).
+func luhn(s string) bool {
+	sum, n, double := 0, 0, false
+	for i := len(s) - 1; i >= 0; i-- {
+		c := s[i]
+		if c < '0' || c > '9' {
+			continue
+		}
+		d := int(c - '0')
+		if double {
+			d *= 2
+			if d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+		double = !double
+		n++
+	}
+	return n >= 13 && n <= 19 && sum%10 == 0
+}
+
+// triggers is the result of one cheap pass over the text.
+type triggers struct {
+	lower  string
+	digits int
+}
+
+// scan lower-cases the ASCII letters of s (one allocation) and counts its
+// ASCII digits.
+func scan(s string) triggers {
+	var t triggers
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+		case c >= '0' && c <= '9':
+			t.digits++
+		}
+		b.WriteByte(c)
+	}
+	t.lower = b.String()
+	return t
+}
+
+// wants reports whether pattern p may match: one of its triggers occurs.
+// Masks written by earlier patterns only remove text and add '*', so a text
+// that did not trigger p before them does not trigger it after.
+func (t *triggers) wants(p *pattern) bool {
+	if p.minDigits > 0 && t.digits >= p.minDigits {
+		return true
+	}
+	for _, tr := range p.triggers {
+		if strings.Contains(t.lower, tr) {
+			return true
+		}
+	}
+	return false
+}
