@@ -1,0 +1,403 @@
+// Package classify is the pure, table-driven classifier of errordiagnosis
+// (DESIGN §2, §3): it decides what one piece of evidence says
+// (MatchEvidence) and which evidence decides the diagnosis of a target span
+// (Classify, ClassifyMatched).
+//
+// The tables are Go slices of rows, one row per exception type, structured
+// code or message pattern, each with a stable rule name (diagnosis.rule):
+//   - codeRows (codes.go): SQLSTATE, MySQL/MariaDB, SQL Server, Oracle,
+//     MongoDB, Redis and Prisma codes;
+//   - typeRows (types.go): exception types of Java, Go, Python, .NET,
+//     Node.js, Ruby and PHP, drivers and ORMs;
+//   - patRows (patterns.go): message patterns;
+//   - client.go: gRPC codes, HTTP client statuses, error.type values,
+//     gateway statuses and security payloads.
+//
+// Within one piece of evidence the order is: a structured code; then, for
+// each exception of the wrapped chain from the innermost cause outwards, its
+// type and then its message; then wrapper types; then error.type; then the
+// status of an outgoing call; then a generic fallback. The same words mean
+// different things in context: on a database span (or when the text names a
+// database driver) "connection refused" is database_connection, on any other
+// span it is dependency_failure.
+package classify
+
+import (
+	"strings"
+	"sync"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+)
+
+func init() {
+	initCodes()
+	initTypes()
+}
+
+// Generic rule names: a Match whose Rule starts with GenericRulePrefix is a
+// fallback (an unrecognised exception type, a bare failed status) and counts
+// only when no specific match exists.
+const GenericRulePrefix = "generic."
+
+const (
+	ruleGenericException = "generic.exception"
+	ruleGenericDB        = "generic.db_error"
+	ruleGenericClient    = "generic.client_error"
+	ruleGenericStatus    = "generic.status"
+)
+
+// IsGeneric reports whether m is a generic fallback match.
+func IsGeneric(m diagnosis.Match) bool { return strings.HasPrefix(m.Rule, GenericRulePrefix) }
+
+// UserMatch is the Match of a user rule from the configuration: it beats
+// every built-in rule (StrengthUser) and is named "user.<name>".
+func UserMatch(category diagnosis.Category, cause, name string) diagnosis.Match {
+	return diagnosis.Match{Category: category, Cause: cause, Rule: "user." + name, Strength: diagnosis.StrengthUser}
+}
+
+// GatewayMatch maps the target's own 502/503/504 to dependency_failure
+// (bad_upstream_response, service_unavailable, upstream_timeout), for use
+// when nothing better is known.
+func GatewayMatch(status int) (diagnosis.Match, bool) {
+	for _, r := range gatewayRows {
+		if r.status == status {
+			return mk(r.out, r.rule, diagnosis.StrengthStatus), true
+		}
+	}
+	return diagnosis.Match{}, false
+}
+
+func mk(out outcome, rule string, s diagnosis.Strength) diagnosis.Match {
+	return diagnosis.Match{Category: out.cat, Cause: out.cause, Rule: rule, Strength: s}
+}
+
+var prepPool = sync.Pool{New: func() any { return new(prepared) }}
+
+// MatchEvidence decides what one piece of evidence says; ok=false when no
+// rule matches (the caller never sees a zero Match with ok=true).
+func MatchEvidence(ev *diagnosis.Evidence) (m diagnosis.Match, ok bool) {
+	if ev == nil || !hasContent(ev) {
+		return diagnosis.Match{}, false
+	}
+	p := prepPool.Get().(*prepared)
+	prepare(ev, p)
+	m, ok = match(p)
+	if ok {
+		m = securityOverride(p, m)
+	}
+	p.ev = nil
+	prepPool.Put(p)
+	return m, ok
+}
+
+func hasContent(ev *diagnosis.Evidence) bool {
+	return ev.ExceptionType != "" || ev.ExceptionMessage != "" || ev.Stacktrace != "" || ev.DBStatusCode != "" ||
+		ev.ErrorType != "" || ev.StatusMessage != "" || ev.StatusError || ev.HTTPStatusCode >= 400 ||
+		(ev.RPCStatusCode != "" && ev.RPCStatusCode != "0")
+}
+
+func match(p *prepared) (diagnosis.Match, bool) {
+	ev := p.ev
+	// 1. Structured codes: db.response.status_code, an error.type that is a
+	// code on a database span, the status of an outgoing RPC, codes inside
+	// the messages (innermost first), the status description, the stack.
+	if ev.DBStatusCode != "" {
+		if r, ok := routeCode(p, ev.DBStatusCode); ok {
+			return mk(r.out, r.rule, diagnosis.StrengthCode), true
+		}
+	}
+	if p.db() && ev.ErrorType != "" && !strings.ContainsAny(ev.ErrorType, ".*:") {
+		if r, ok := routeCode(p, ev.ErrorType); ok {
+			return mk(r.out, r.rule, diagnosis.StrengthCode), true
+		}
+	}
+	if ev.RPCStatusCode != "" {
+		if rule, out, ok := matchGRPC(ev.RPCStatusCode); ok {
+			if p.db() {
+				// A database spoken to over gRPC (Spanner, Bigtable...).
+				switch out {
+				case depTimeout:
+					out = dbStatementTimeout
+				case depUnreachable:
+					out = connUnavailable
+				}
+			}
+			return mk(out, rule, diagnosis.StrengthCode), true
+		}
+	}
+	for i := range p.levels {
+		if r, ok := codeInText(p, p.levels[i].msgLower); ok {
+			return mk(r.out, r.rule, diagnosis.StrengthCode), true
+		}
+	}
+	if r, ok := codeInText(p, p.statusLower); ok {
+		return mk(r.out, r.rule, diagnosis.StrengthCode), true
+	}
+	if len(p.stackLower) > 0 && len(p.levels) <= 1 {
+		if r, ok := codeInText(p, p.stackLower); ok {
+			return mk(r.out, r.rule, diagnosis.StrengthCode), true
+		}
+	}
+
+	// 2. The exception chain, innermost cause first: its type, then its message.
+	for i := range p.levels {
+		l := &p.levels[i]
+		if l.typLower != "" {
+			if r, out := lookupType(p, l.typLower, p.ctx); r != nil && !r.weak {
+				return mk(out, r.rule, diagnosis.StrengthType), true
+			}
+		}
+		if r, out := matchPatterns(p, l.msgLower, false); r != nil {
+			return mk(out, r.rule, diagnosis.StrengthPattern), true
+		}
+	}
+	// The status description: usually the error text itself (Go
+	// instrumentations put err.Error() there).
+	if r, out := matchPatterns(p, p.statusLower, false); r != nil {
+		return mk(out, r.rule, diagnosis.StrengthPattern), true
+	}
+	// 3. Wrapper types (weak rows), innermost first.
+	for i := range p.levels {
+		if r, out := lookupType(p, p.levels[i].typLower, p.ctx); r != nil {
+			return mk(out, r.rule, diagnosis.StrengthType), true
+		}
+	}
+	// Last-resort patterns in the stack trace (panics).
+	if r, out := matchPatterns(p, p.stackLower, true); r != nil {
+		return mk(out, r.rule, diagnosis.StrengthPattern), true
+	}
+
+	// 4. error.type: an exception type, a well-known value, a phrase.
+	if ev.ErrorType != "" {
+		et := strings.ToLower(strings.TrimSpace(ev.ErrorType))
+		if r, out := lookupType(p, et, p.ctx); r != nil {
+			return mk(out, r.rule, diagnosis.StrengthErrorType), true
+		}
+		for i := range errorTypeRows {
+			r := &errorTypeRows[i]
+			if r.value == et {
+				if out := r.pick(p.ctx); out.set() {
+					return mk(out, r.rule, diagnosis.StrengthErrorType), true
+				}
+			}
+		}
+		if p.ctx == ctxClient && allDigits(et) && len(et) == 3 {
+			if rule, out, ok := matchHTTPClient(atoi3(et)); ok {
+				return mk(out, rule, diagnosis.StrengthErrorType), true
+			}
+		}
+		if r, out := matchPatterns(p, strings.ReplaceAll(et, "_", " "), false); r != nil {
+			return mk(out, r.rule, diagnosis.StrengthErrorType), true
+		}
+	}
+
+	// 5. The status of an outgoing HTTP call.
+	if p.ctx == ctxClient && ev.HTTPStatusCode > 0 {
+		if rule, out, ok := matchHTTPClient(ev.HTTPStatusCode); ok {
+			return mk(out, rule, diagnosis.StrengthStatus), true
+		}
+	}
+
+	// 6. Generic fallbacks.
+	generic := func(rule string) (diagnosis.Match, bool) {
+		switch {
+		case p.db():
+			return mk(qError, ruleGenericDB, diagnosis.StrengthStatus), true
+		case p.ctx == ctxClient:
+			out := depUnreachable
+			if ev.RPCSystem != "" {
+				out = depRPC
+			}
+			return mk(out, ruleGenericClient, diagnosis.StrengthStatus), true
+		}
+		return mk(appUnhandled, rule, diagnosis.StrengthStatus), true
+	}
+	if ev.ExceptionType != "" || ev.ExceptionMessage != "" || ev.Stacktrace != "" {
+		return generic(ruleGenericException)
+	}
+	if ev.StatusError || ev.StatusMessage != "" || ev.ErrorType != "" || ev.DBStatusCode != "" {
+		return generic(ruleGenericStatus)
+	}
+	return diagnosis.Match{}, false
+}
+
+func atoi3(s string) int { return int(s[0]-'0')*100 + int(s[1]-'0')*10 + int(s[2]-'0') }
+
+// matchPatterns runs the pattern table on one lower-cased segment.
+func matchPatterns(p *prepared, seg string, stackOnly bool) (*patRow, outcome) {
+	if seg == "" {
+		return nil, none
+	}
+	for i := range patRows {
+		r := &patRows[i]
+		if stackOnly && !r.stack {
+			continue
+		}
+		out := r.pick(p.ctx)
+		if !out.set() {
+			continue
+		}
+		if r.matchText(seg, p.all) {
+			return r, out
+		}
+	}
+	return nil, none
+}
+
+// securityOverride turns a query error carrying an injection payload, or a
+// file/application error carrying a path traversal, into security.
+func securityOverride(p *prepared, m diagnosis.Match) diagnosis.Match {
+	sqlish := m.Category == catQuery && (m.Cause == qSyntax.cause || m.Cause == qData.cause || m.Cause == qColumn.cause)
+	pathish := m.Category == catConf || m.Category == catApp
+	if !sqlish && !pathish {
+		return m
+	}
+	text := p.all
+	if pathish {
+		text = messageText(p)
+	}
+	for _, r := range securityRows {
+		if r.sql != sqlish {
+			continue
+		}
+		hit := r.check != nil && r.check(text)
+		if !hit {
+			hit = containsAny(text, r.any)
+		}
+		if hit {
+			return mk(secInjection, r.rule, m.Strength)
+		}
+	}
+	return m
+}
+
+// Confidence by the strength of the deciding evidence:
+//
+//	user rule       1.00
+//	structured code 0.95
+//	exception type  0.85
+//	message pattern 0.75
+//	error.type      0.60
+//	status          0.50
+//	generic fallback: an unrecognised exception 0.40, a bare status 0.30.
+func confidence(m diagnosis.Match) float64 {
+	if IsGeneric(m) {
+		if m.Rule == ruleGenericException {
+			return 0.40
+		}
+		return 0.30
+	}
+	switch m.Strength {
+	case diagnosis.StrengthUser:
+		return 1.0
+	case diagnosis.StrengthCode:
+		return 0.95
+	case diagnosis.StrengthType:
+		return 0.85
+	case diagnosis.StrengthPattern:
+		return 0.75
+	case diagnosis.StrengthErrorType:
+		return 0.60
+	case diagnosis.StrengthStatus:
+		return 0.50
+	}
+	return 0
+}
+
+// Classify decides the diagnosis of a target span from all evidence
+// attributed to it (Depth already set: 0 = target itself, 1 = child, ...).
+// items may be empty.
+func Classify(items []diagnosis.Evidence) diagnosis.Result {
+	return ClassifyMatched(items, nil)
+}
+
+type candidate struct {
+	idx int
+	m   diagnosis.Match
+}
+
+// ClassifyMatched is Classify with pre-decided matches: pre[i], when its
+// Strength is non-zero, is used instead of MatchEvidence(&items[i]) (the
+// processor puts user-rule matches there, see UserMatch). pre may be shorter
+// than items or nil.
+//
+// Decision (DESIGN §2):
+//   - user-rule matches (StrengthUser) win over everything; among them the
+//     rule listed first in the configuration (lowest Evidence.UserRule, 0
+//     counting as last), then the deepest item, then the first item;
+//   - otherwise among specific matches the deepest item wins, then the
+//     higher Strength, then the first item;
+//   - generic matches count only when no specific match exists (same order);
+//   - nothing usable: unknown / no_evidence, confidence 0, not conclusive.
+//
+// Conclusive: a specific (or user) match with Strength >= StrengthPattern
+// whose category is not dependency_failure (the processor decides those,
+// since it needs the downstream service's own diagnosis).
+func ClassifyMatched(items []diagnosis.Evidence, pre []diagnosis.Match) diagnosis.Result {
+	var user, spec, gen candidate
+	user.idx, spec.idx, gen.idx = -1, -1, -1
+	for i := range items {
+		var m diagnosis.Match
+		var ok bool
+		if i < len(pre) && pre[i].Strength != diagnosis.StrengthNone {
+			m, ok = pre[i], true
+		} else {
+			m, ok = MatchEvidence(&items[i])
+		}
+		if !ok {
+			continue
+		}
+		c := candidate{i, m}
+		switch {
+		case m.Strength == diagnosis.StrengthUser:
+			if user.idx < 0 || betterUser(items, c, user) {
+				user = c
+			}
+		case IsGeneric(m):
+			if gen.idx < 0 || better(items, c, gen) {
+				gen = c
+			}
+		default:
+			if spec.idx < 0 || better(items, c, spec) {
+				spec = c
+			}
+		}
+	}
+	best := user
+	if best.idx < 0 {
+		best = spec
+	}
+	if best.idx < 0 {
+		best = gen
+	}
+	if best.idx < 0 {
+		return diagnosis.Result{Match: diagnosis.Match{Category: diagnosis.Unknown, Cause: diagnosis.CauseNoEvidence}}
+	}
+	r := diagnosis.Result{Match: best.m, Confidence: confidence(best.m), Evidence: &items[best.idx]}
+	r.Conclusive = !IsGeneric(best.m) && best.m.Strength >= diagnosis.StrengthPattern && best.m.Category != diagnosis.DependencyFailure
+	return r
+}
+
+// better: deeper first, then stronger; ties keep the earlier item.
+func better(items []diagnosis.Evidence, c, cur candidate) bool {
+	dc, dk := items[c.idx].Depth, items[cur.idx].Depth
+	if dc != dk {
+		return dc > dk
+	}
+	return c.m.Strength > cur.m.Strength
+}
+
+func betterUser(items []diagnosis.Evidence, c, cur candidate) bool {
+	rc, rk := userOrder(items[c.idx].UserRule), userOrder(items[cur.idx].UserRule)
+	if rc != rk {
+		return rc < rk
+	}
+	return items[c.idx].Depth > items[cur.idx].Depth
+}
+
+func userOrder(n int) int {
+	if n <= 0 {
+		return int(^uint(0) >> 1)
+	}
+	return n
+}

@@ -1,0 +1,272 @@
+package classify
+
+import (
+	"strings"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+)
+
+// level is one exception of a chain: its type and message, original and lower case.
+type level struct {
+	typ      string // original spelling, without a leading '*'
+	typLower string
+	msgLower string
+}
+
+// prepared is an Evidence with its texts lower-cased once and its exception
+// chain unwrapped, plus the context in which its words are read.
+type prepared struct {
+	ev  *diagnosis.Evidence
+	ctx ctxMask
+	// system is the database family (postgresql, mysql, mssql, oracle,
+	// mongodb, redis) from db.system or inferred from the text; "" if unknown.
+	system string
+	// levels: the exception chain, innermost cause first, ending with the
+	// reported exception itself.
+	levels []level
+	// statusLower is the lower-cased span status description.
+	statusLower string
+	// stackLower is the lower-cased stack trace.
+	stackLower string
+	// all is every lower-cased text of the evidence, for co-occurrence checks.
+	all string
+}
+
+func (p *prepared) db() bool { return p.ctx == ctxDB }
+
+// maxChain bounds the number of wrapped causes examined.
+const maxChain = 8
+
+func prepare(ev *diagnosis.Evidence, p *prepared) {
+	*p = prepared{ev: ev, levels: p.levels[:0]}
+	var b strings.Builder
+	b.Grow(len(ev.ExceptionType) + len(ev.ExceptionMessage) + len(ev.Stacktrace) + len(ev.StatusMessage) + len(ev.ErrorType) + len(ev.SpanName) + 8)
+	top := level{typ: strings.TrimLeft(ev.ExceptionType, "*")}
+	top.typLower = strings.ToLower(top.typ)
+	top.msgLower = strings.ToLower(ev.ExceptionMessage)
+	p.statusLower = strings.ToLower(ev.StatusMessage)
+	p.stackLower = strings.ToLower(ev.Stacktrace)
+	b.WriteString(top.typLower)
+	b.WriteByte('\n')
+	b.WriteString(top.msgLower)
+	b.WriteByte('\n')
+	b.WriteString(p.statusLower)
+	b.WriteByte('\n')
+	b.WriteString(strings.ToLower(ev.ErrorType))
+	b.WriteByte('\n')
+	b.WriteString(p.stackLower)
+	p.all = b.String()
+
+	// The chain, innermost first.
+	if ev.Stacktrace != "" {
+		p.levels = parseChain(ev.Stacktrace, p.levels)
+	}
+	// SQLAlchemy puts the DBAPI error type at the head of its message:
+	// "(psycopg2.errors.UndefinedTable) relation ...".
+	if t, rest, ok := parenType(ev.ExceptionMessage); ok {
+		p.levels = append(p.levels, level{typ: t, typLower: strings.ToLower(t), msgLower: strings.ToLower(rest)})
+	}
+	p.levels = append(p.levels, top)
+
+	// Context.
+	switch {
+	case ev.Kind == diagnosis.KindClient:
+		p.ctx = ctxClient
+	case ev.Kind == diagnosis.KindDB || ev.DBSystem != "":
+		p.ctx = ctxDB
+	case hasDBHint(p.all):
+		p.ctx = ctxDB
+	default:
+		p.ctx = ctxPlain
+	}
+	p.system = dbFamily(ev.DBSystem)
+	if p.system == "" && p.ctx == ctxDB {
+		p.system = inferSystem(p.all)
+	}
+}
+
+// parseChain extracts the wrapped exceptions of a stack trace, innermost
+// first: Java "Caused by: X: msg", .NET "X: msg ---> Y: msg", Python chains
+// (printed innermost first), and any unindented "pkg.Type: message" header.
+func parseChain(stack string, out []level) []level {
+	start := len(out)
+	python := strings.Contains(stack, "Traceback (most recent call last)")
+	lines := 0
+	for len(stack) > 0 && len(out)-start < maxChain && lines < 400 {
+		lines++
+		var line string
+		if i := strings.IndexByte(stack, '\n'); i >= 0 {
+			line, stack = stack[:i], stack[i+1:]
+		} else {
+			line, stack = stack, ""
+		}
+		line = strings.TrimRight(line, "\r")
+		if line == "" {
+			continue
+		}
+		indented := line[0] == ' ' || line[0] == '\t'
+		t := strings.TrimSpace(line)
+		if strings.HasPrefix(t, "Caused by: ") {
+			t = t[len("Caused by: "):]
+		} else if strings.Contains(t, "---> ") {
+			// .NET inner exceptions on one line.
+			for _, part := range strings.Split(t, "---> ") {
+				if l, ok := headerLevel(strings.TrimSpace(part)); ok {
+					out = append(out, l)
+				}
+			}
+			continue
+		} else if indented || strings.HasPrefix(t, "at ") {
+			continue
+		}
+		if l, ok := headerLevel(t); ok {
+			out = append(out, l)
+		}
+	}
+	if !python {
+		// Java and .NET print the outermost exception first.
+		for i, j := start, len(out)-1; i < j; i, j = i+1, j-1 {
+			out[i], out[j] = out[j], out[i]
+		}
+	}
+	return out
+}
+
+// headerLevel parses "pkg.Type: message", "pkg.Type (0x80004005): message"
+// or a bare "pkg.Type".
+func headerLevel(s string) (level, bool) {
+	end := 0
+	for end < len(s) && isTypeByte(s[end]) {
+		end++
+	}
+	if end == 0 {
+		return level{}, false
+	}
+	t := s[:end]
+	rest := s[end:]
+	if strings.HasPrefix(rest, " (0x") {
+		if i := strings.IndexByte(rest, ')'); i > 0 {
+			rest = rest[i+1:]
+		}
+	}
+	switch {
+	case rest == "":
+	case strings.HasPrefix(rest, ": "):
+		rest = rest[2:]
+	case rest == ":":
+		rest = ""
+	default:
+		return level{}, false
+	}
+	if !looksLikeType(t) {
+		return level{}, false
+	}
+	return level{typ: t, typLower: strings.ToLower(t), msgLower: strings.ToLower(rest)}, true
+}
+
+func isTypeByte(c byte) bool {
+	return c == '.' || c == '_' || c == '$' || c == ':' || c == '\\' || c == '`' ||
+		(c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+}
+
+// looksLikeType accepts qualified names and names that end like an exception.
+func looksLikeType(t string) bool {
+	t = strings.TrimRight(t, ":")
+	if t == "" || t[0] >= '0' && t[0] <= '9' {
+		return false
+	}
+	if strings.Contains(t, ".") || strings.Contains(t, "::") || strings.Contains(t, "\\") {
+		return !strings.HasSuffix(t, ".")
+	}
+	for _, s := range []string{"Error", "Exception", "Exit", "Interrupt", "Warning", "Failure", "Fault", "Timeout", "Refused"} {
+		if strings.HasSuffix(t, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// parenType reads SQLAlchemy's "(pkg.Type) message".
+func parenType(msg string) (string, string, bool) {
+	if len(msg) < 4 || msg[0] != '(' {
+		return "", "", false
+	}
+	i := strings.IndexByte(msg, ')')
+	if i < 2 {
+		return "", "", false
+	}
+	t := msg[1:i]
+	for j := 0; j < len(t); j++ {
+		if !isTypeByte(t[j]) {
+			return "", "", false
+		}
+	}
+	if !strings.Contains(t, ".") {
+		return "", "", false
+	}
+	return t, strings.TrimSpace(msg[i+1:]), true
+}
+
+// dbHints are lower-case fragments that show a database driver, ORM or
+// server is involved: they switch a plain span to database context.
+var dbHints = []string{
+	"sqlstate", "psycopg", "asyncpg", "pgconn", "pgx", "lib/pq", "pq: ", "org.postgresql", "psqlexception",
+	"npgsql", "postgres", "sqlclient", "sqlexception", "sql server", "mysql", "mariadb", "pymysql",
+	"go-sql-driver", "sqlalchemy", "django.db", "activerecord", "sequel", "pdoexception", "doctrine",
+	"hibernate", "jdbc", "cx_oracle", "oracledb", "oracle.", "ora-0", "ora-1", "ora-2", "ora-3",
+	"mongo", "redis", "lettuce", "jedis", "knex", "prisma", "typeorm", "entityframework", "pg::",
+	"sqlite", "database", "sql: ", "hikari", "cassandra", "datastax", "mssql", "tedious",
+	":5432", ":3306", ":1433", ":1521", ":27017", ":6379", ":6432", ":26257", ":9042", ":5433",
+	"port 5432", "port 3306", ".s.pgsql", "mysql.sock",
+}
+
+func hasDBHint(all string) bool {
+	for _, h := range dbHints {
+		if strings.Contains(all, h) {
+			return true
+		}
+	}
+	return false
+}
+
+// dbFamily normalises db.system / db.system.name to the family used by the
+// code tables.
+func dbFamily(sys string) string {
+	s := strings.ToLower(sys)
+	switch s {
+	case "":
+		return ""
+	case "postgresql", "postgres", "cockroachdb", "redshift", "pgx", "greenplum", "yugabytedb", "timescaledb":
+		return "postgresql"
+	case "mysql", "mariadb", "tidb", "aurora-mysql", "percona":
+		return "mysql"
+	case "mssql", "microsoft.sql_server", "sqlserver", "mssqlcompact", "azuresql":
+		return "mssql"
+	case "oracle", "oracle.db":
+		return "oracle"
+	case "mongodb", "documentdb", "cosmosdb":
+		return "mongodb"
+	case "redis", "valkey", "keydb", "dragonfly":
+		return "redis"
+	}
+	return s
+}
+
+// systemHints infer the database family from the text when db.system is absent.
+var systemHints = []struct{ needle, system string }{
+	{"postgres", "postgresql"}, {"psycopg", "postgresql"}, {"asyncpg", "postgresql"}, {"pgconn", "postgresql"},
+	{"pgx", "postgresql"}, {"pq: ", "postgresql"}, {"npgsql", "postgresql"}, {"pg::", "postgresql"},
+	{":5432", "postgresql"}, {"mysql", "mysql"}, {"mariadb", "mysql"}, {":3306", "mysql"},
+	{"sqlclient", "mssql"}, {"sql server", "mssql"}, {"mssql", "mssql"}, {":1433", "mssql"},
+	{"ora-", "oracle"}, {"oracle", "oracle"}, {"mongo", "mongodb"}, {":27017", "mongodb"},
+	{"redis", "redis"}, {"jedis", "redis"}, {"lettuce", "redis"}, {":6379", "redis"},
+}
+
+func inferSystem(all string) string {
+	for _, h := range systemHints {
+		if strings.Contains(all, h.needle) {
+			return h.system
+		}
+	}
+	return ""
+}

@@ -1,0 +1,218 @@
+package classify
+
+import (
+	"regexp"
+	"strings"
+)
+
+// typeRows: exception types (also used for error.type values). Order matters
+// only between rows sharing a name: the first whose conditions hold wins.
+// Rule names are "<language or library>.<Type>[.<variant>]".
+var typeRows = []typeRow{
+	// ---- application_exception ----
+	typ("java.NullPointerException", appNull, "NullPointerException"),
+	typ("dotnet.NullReferenceException", appNull, "NullReferenceException"),
+	typ("dotnet.ArgumentNullException", appNull, "ArgumentNullException"),
+	typ("python.AttributeError.NoneType", appNull, "AttributeError").whenAny("'nonetype' object has no attribute"),
+	typ("python.AttributeError", appType, "AttributeError"),
+	typ("python.TypeError.NoneType", appNull, "TypeError").whenAny("'nonetype' object"),
+	typ("js.TypeError.undefined", appNull, "TypeError").whenAny("cannot read properties of undefined", "cannot read properties of null",
+		"cannot read property", "undefined is not an object", "cannot set properties of undefined", "cannot destructure property"),
+	typ("js.TypeError.fetch_failed", depUnreachable, "TypeError").whenAny("fetch failed").weakRow(),
+	typ("lang.TypeError", appType, "TypeError"),
+	typ("ruby.NoMethodError.nil", appNull, "NoMethodError").whenAny("for nil"),
+	typ("ruby.NoMethodError", appType, "NoMethodError"),
+	typ("php.Error.null", appNull, "Error").whenAny("on null", "of non-object"),
+	typ("go.runtime.nilpointer", appNull, "runtime.Error", "runtime.errorString", "runtime.plainError").whenAny("nil pointer dereference", "nil map"),
+	typ("go.runtime.TypeAssertionError", appType, "runtime.TypeAssertionError"),
+	typ("java.ClassCastException", appType, "ClassCastException"),
+	typ("dotnet.InvalidCastException", appType, "InvalidCastException"),
+	typ("go.runtime.boundsError", appIndex, "runtime.boundsError"),
+	typ("js.RangeError.stack", appStack, "RangeError").whenAny("maximum call stack size exceeded"),
+	typ("js.RangeError", appIndex, "RangeError"),
+	typ("lang.IndexError", appIndex, "IndexError"),
+	typ("java.IndexOutOfBoundsException", appIndex, "ArrayIndexOutOfBoundsException", "IndexOutOfBoundsException", "StringIndexOutOfBoundsException"),
+	typ("dotnet.IndexOutOfRangeException", appIndex, "IndexOutOfRangeException", "ArgumentOutOfRangeException"),
+	typ("lang.KeyError.environ", confMissing, "KeyError").checked(envKeyError),
+	typ("lang.KeyError", appKey, "KeyError"),
+	typ("java.NoSuchElementException", appKey, "NoSuchElementException"),
+	typ("dotnet.KeyNotFoundException", appKey, "KeyNotFoundException"),
+	typ("lang.AssertionError", appAssert, "AssertionError", "AssertionFailedError", "Test::Unit::AssertionFailedError"),
+	typ("lang.ZeroDivisionError", appArith, "ZeroDivisionError", "DivisionByZeroError", "DivideByZeroException"),
+	typ("java.ArithmeticException", appArith, "ArithmeticException", "ArithmeticError", "OverflowException", "OverflowError", "FloatingPointError", "FloatDomainError"),
+	typ("lang.StackOverflow", appStack, "StackOverflowError", "RecursionError", "SystemStackError", "InsufficientExecutionStackException"),
+	typ("lang.InvalidArgument", appArgument, "IllegalArgumentException", "ArgumentException", "FormatException", "NumberFormatException", "ValueError", "ArgumentError", "InvalidArgumentException", "DateTimeParseException"),
+	typ("lang.IllegalState", appState, "IllegalStateException", "InvalidOperationException").weakRow(),
+	typ("lang.NotImplemented", appNotImpl, "NotImplementedError", "NotImplementedException", "UnsupportedOperationException", "NotSupportedException"),
+
+	// ---- resource_exhaustion ----
+	typ("java.OutOfMemoryError.thread", resThreads, "OutOfMemoryError").whenAny("unable to create new native thread", "unable to create native thread"),
+	typ("lang.OutOfMemory", resOOM, "OutOfMemoryError", "MemoryError", "OutOfMemoryException", "InsufficientMemoryException", "NoMemoryError"),
+	typ("java.RejectedExecutionException", resThreads, "RejectedExecutionException", "TaskRejectedException", "ThreadPoolExhaustedException"),
+	typ("ruby.Errno.ENOSPC", resDisk, "Errno::ENOSPC"),
+	typ("ruby.Errno.EMFILE", resFiles, "Errno::EMFILE", "Errno::ENFILE"),
+	typ("ruby.Errno.ENOMEM", resOOM, "Errno::ENOMEM"),
+
+	// ---- configuration_error ----
+	typ("django.ImproperlyConfigured", confInvalid, "ImproperlyConfigured").weakRow(),
+	typ("dotnet.ConfigurationErrorsException", confInvalid, "ConfigurationErrorsException", "ConfigurationException", "OptionsValidationException", "InvalidConfigurationException"),
+	typ("spring.PlaceholderResolution", confMissing, "PlaceholderResolutionException"),
+	typ("symfony.EnvNotFoundException", confMissing, "EnvNotFoundException"),
+	typ("python.decouple.UndefinedValueError", confMissing, "UndefinedValueError"),
+	typ("lang.PermissionDenied", confPermission, "PermissionError", "Errno::EACCES", "UnauthorizedAccessException", "AccessDeniedException"),
+	typ("aws.NoCredentials", confSecret, "NoCredentialsError", "NoCredentialProviders", "CredentialsProviderError", "SdkClientException").whenAny("credential"),
+	typ("lang.FileNotFound.secret", confSecret, "FileNotFoundError", "FileNotFoundException", "NoSuchFileException", "Errno::ENOENT").checked(secretFile),
+	typ("lang.FileNotFound.config", confMissing, "FileNotFoundError", "FileNotFoundException", "NoSuchFileException", "Errno::ENOENT").checked(configFile),
+
+	// ---- security ----
+	typ("django.SuspiciousOperation", secAbuse, "SuspiciousOperation", "DisallowedHost", "RequestDataTooBig", "TooManyFieldsSent", "TooManyFilesSent"),
+	typ("spring.MaxUploadSizeExceededException", secAbuse, "MaxUploadSizeExceededException", "SizeLimitExceededException", "FileSizeLimitExceededException", "RequestEntityTooLarge", "PayloadTooLargeError"),
+	typ("resilience4j.RequestNotPermitted", secAbuse, "RequestNotPermitted", "RateLimitExceededException", "RateLimiterRejectedException", "TooManyRequestsHttpException"),
+
+	// ---- network / dependency_failure (database context: database_connection) ----
+	netTyp("java.ConnectException", depUnreachable, connRefused, "java.net.ConnectException", "ConnectionRefusedError", "Errno::ECONNREFUSED", "HttpHostConnectException", "ConnectException"),
+	netTyp("java.SocketTimeoutException.connect", depUnreachable, connTimeout, "SocketTimeoutException", "ConnectTimeoutException").whenAny("connect timed out"),
+	netTyp("java.SocketTimeoutException", depTimeout, dbStatementTimeout, "SocketTimeoutException", "HttpTimeoutException"),
+	netTyp("java.UnknownHostException", depUnreachable, connDNS, "UnknownHostException", "socket.gaierror", "gaierror", "SocketError", "*net.DNSError", "net.DNSError", "EAI_AGAIN", "ENOTFOUND"),
+	netTyp("java.NoRouteToHostException", depUnreachable, connRefused, "NoRouteToHostException", "EHOSTUNREACH", "ENETUNREACH"),
+	netTyp("java.SSLException", depTLS, connTLS, "SSLHandshakeException", "SSLException", "ssl.SSLError", "ssl.SSLCertVerificationError", "SSLError", "OpenSSL::SSL::SSLError", "AuthenticationException", "tls.CertificateVerificationError", "x509.UnknownAuthorityError", "x509.HostnameError", "x509.CertificateInvalidError"),
+	netTyp("python.ConnectionResetError", depUnreachable, connReset, "ConnectionResetError", "ConnectionAbortedError", "BrokenPipeError", "Errno::ECONNRESET", "Errno::EPIPE", "ECONNRESET", "EPIPE", "http.client.RemoteDisconnected", "RemoteDisconnected", "ServerDisconnectedError", "NoHttpResponseException"),
+	netTyp("lang.TimeoutError", depTimeout, dbStatementTimeout, "TimeoutError", "socket.timeout", "asyncio.TimeoutError", "concurrent.futures.TimeoutError", "TimeoutException", "System.TimeoutException", "Timeout::Error", "ETIMEDOUT", "ESOCKETTIMEDOUT", "Net::ReadTimeout", "Net::WriteTimeout"),
+	netTyp("go.context.DeadlineExceeded", depTimeout, dbCanceled, "context.deadlineExceededError", "DeadlineExceeded", "context.DeadlineExceeded"),
+	typ("go.context.Canceled", dbCanceled, "context.Canceled", "context.canceledError").notIn(ctxPlain | ctxClient),
+	netTyp("dotnet.TaskCanceledException", depTimeout, dbCanceled, "TaskCanceledException", "OperationCanceledException").weakRow(),
+	netTyp("go.net.OpError", depUnreachable, connReset, "*net.OpError", "net.OpError", "*url.Error", "url.Error").weakRow(),
+	netTyp("dotnet.SocketException", depUnreachable, connRefused, "System.Net.Sockets.SocketException", "SocketException", "IOException").weakRow().notIn(ctxPlain),
+	netTyp("python.ConnectionError", depUnreachable, connRefused, "ConnectionError").weakRow(),
+	typ("python.requests.ConnectionError", depUnreachable, "requests.exceptions.ConnectionError", "requests.ConnectionError", "urllib3.exceptions.NewConnectionError", "urllib3.exceptions.MaxRetryError", "urllib3.exceptions.ProtocolError", "httpx.ConnectError", "httpcore.ConnectError", "aiohttp.ClientConnectorError", "aiohttp.client_exceptions.ClientConnectorError", "aiohttp.ClientOSError").weakRow(),
+	typ("python.requests.ConnectTimeout", depUnreachable, "requests.exceptions.ConnectTimeout", "httpx.ConnectTimeout", "urllib3.exceptions.ConnectTimeoutError", "aiohttp.ServerTimeoutError").whenAny("connect"),
+	typ("python.requests.ReadTimeout", depTimeout, "requests.exceptions.ReadTimeout", "requests.exceptions.Timeout", "requests.ReadTimeout", "urllib3.exceptions.ReadTimeoutError", "httpx.ReadTimeout", "httpx.TimeoutException", "httpx.PoolTimeout", "httpcore.ReadTimeout", "aiohttp.ServerTimeoutError", "Faraday::TimeoutError", "RestClient::Exceptions::ReadTimeout", "HTTPX::TimeoutError", "HttpClientErrorException$GatewayTimeout"),
+	typ("python.requests.HTTPError.5xx", dep5xx, "requests.exceptions.HTTPError", "httpx.HTTPStatusError", "aiohttp.ClientResponseError", "urllib.error.HTTPError", "HTTPError").whenAny("server error for url", "http error 5", "server error '5"),
+	typ("java.HttpServerErrorException", dep5xx, "HttpServerErrorException", "HttpServerErrorException$InternalServerError", "HttpServerErrorException$BadGateway", "HttpServerErrorException$ServiceUnavailable", "FeignException$InternalServerError", "FeignException$BadGateway", "FeignException$ServiceUnavailable", "FeignServerException", "WebClientResponseException$InternalServerError", "WebClientResponseException$ServiceUnavailable", "WebClientResponseException$BadGateway", "ServerException", "GuzzleHttp\\Exception\\ServerException", "Faraday::ServerError", "RestClient::InternalServerError", "RestClient::ServiceUnavailable", "RestClient::BadGateway"),
+	typ("java.HttpServerErrorException.GatewayTimeout", depTimeout, "HttpServerErrorException$GatewayTimeout", "FeignException$GatewayTimeout", "WebClientResponseException$GatewayTimeout", "RestClient::GatewayTimeout"),
+	typ("java.ResourceAccessException", depUnreachable, "ResourceAccessException", "WebClientRequestException", "RetryableException", "feign.RetryableException", "HttpRequestException", "AxiosError", "FetchError", "Faraday::ConnectionFailed", "GuzzleHttp\\Exception\\ConnectException", "TransportException", "HTTPX::ConnectionError", "Net::OpenTimeout", "Errno::EHOSTUNREACH").weakRow(),
+	typ("resilience4j.CallNotPermittedException", depUnreachable, "CallNotPermittedException", "BrokenCircuitException", "CircuitBreakerOpenException", "HystrixRuntimeException", "CircuitBreakerError", "pybreaker.CircuitBreakerError"),
+	typ("grpc.StatusRuntimeException", depRPC, "StatusRuntimeException", "StatusException", "RpcException", "Grpc.Core.RpcException", "grpc.RpcError", "grpc._channel._InactiveRpcError", "_InactiveRpcError", "GRPC::BadStatus").weakRow(),
+
+	// ---- database_connection ----
+	typ("jdbc.SQLTransientConnectionException.pool", connPool, "SQLTransientConnectionException").whenAny("connection is not available", "request timed out").weakRow(),
+	typ("jdbc.SQLNonTransientConnectionException", connRefused, "SQLNonTransientConnectionException", "CommunicationsException", "CannotGetJdbcConnectionException", "JDBCConnectionException", "DataAccessResourceFailureException", "CannotCreateTransactionException").weakRow(),
+	typ("jdbc.SQLRecoverableException", connReset, "SQLRecoverableException", "RecoverableDataAccessException").weakRow(),
+	typ("python.sqlalchemy.TimeoutError", connPool, "sqlalchemy.exc.TimeoutError", "exc.TimeoutError").whenAny("queuepool", "pool"),
+	typ("rails.ConnectionTimeoutError", connPool, "ActiveRecord::ConnectionTimeoutError", "ConnectionPool::TimeoutError", "SequelizeConnectionAcquireTimeoutError", "KnexTimeoutError", "MongoWaitQueueTimeoutError", "WaitQueueTimeoutError", "MongoWaitQueueFullError", "JedisExhaustedPoolException", "PoolTimeoutException", "PoolExhaustedException"),
+	typ("rails.ConnectionNotEstablished", connRefused, "ActiveRecord::ConnectionNotEstablished", "PG::ConnectionBad", "Mysql2::Error::ConnectionError", "SequelizeConnectionRefusedError", "SequelizeConnectionError", "MongoNetworkError", "RedisConnectionException", "JedisConnectionException", "redis.exceptions.ConnectionError", "Redis::CannotConnectError", "Sequel::DatabaseConnectionError", "Doctrine\\DBAL\\Exception\\ConnectionException", "Illuminate\\Database\\LostConnectionException").weakRow(),
+	typ("rails.DatabaseConnectionTimeout", connTimeout, "SequelizeConnectionTimedOutError", "MongoServerSelectionError", "ServerSelectionTimeoutError", "pymongo.errors.ServerSelectionTimeoutError", "MongoTimeoutException", "MongoNetworkTimeoutError", "MongoSocketOpenException", "NetworkTimeout", "pymongo.errors.NetworkTimeout"),
+	typ("sequelize.HostNotFound", connDNS, "SequelizeHostNotFoundError", "SequelizeHostNotReachableError"),
+	typ("sequelize.AccessDenied", connAuth, "SequelizeAccessDeniedError", "MongoAuthenticationException", "RedisAuthenticationException", "redis.exceptions.AuthenticationError", "AuthenticationError").whenAny("auth", "password", "access denied"),
+	typ("rails.NoDatabaseError", connUnknownDB, "ActiveRecord::NoDatabaseError"),
+	typ("redis.ReadOnlyError", connReadOnly, "redis.exceptions.ReadOnlyError", "ActiveRecord::ReadOnlyError"),
+
+	// ---- database_timeout ----
+	typ("jdbc.SQLTimeoutException", dbStatementTimeout, "SQLTimeoutException", "MySQLTimeoutException", "QueryTimeoutException", "ActiveRecord::StatementTimeout", "SequelizeTimeoutError", "RedisCommandTimeoutException", "MongoExecutionTimeoutException", "pymongo.errors.ExecutionTimeout", "MongoOperationTimeoutException", "redis.exceptions.TimeoutError", "Redis::TimeoutError"),
+	typ("rails.LockWaitTimeout", dbLockTimeout, "ActiveRecord::LockWaitTimeout", "CannotAcquireLockException", "PessimisticLockException", "LockTimeoutException", "Doctrine\\DBAL\\Exception\\LockWaitTimeoutException", "LockNotAvailable"),
+	typ("rails.QueryCanceled", dbCanceled, "ActiveRecord::QueryCanceled", "QueryCanceled", "QueryCanceledError"),
+
+	// ---- database_query ----
+	typ("jdbc.SQLSyntaxErrorException", qSyntax, "SQLSyntaxErrorException", "BadSqlGrammarException", "SQLGrammarException", "InvalidDataAccessResourceUsageException", "Doctrine\\DBAL\\Exception\\SyntaxErrorException").weakRow(),
+	typ("jdbc.SQLIntegrityConstraintViolationException", qConstraint, "SQLIntegrityConstraintViolationException", "DataIntegrityViolationException", "DuplicateKeyException", "ConstraintViolationException", "ActiveRecord::RecordNotUnique", "ActiveRecord::InvalidForeignKey", "ActiveRecord::NotNullViolation", "IntegrityError", "SequelizeUniqueConstraintError", "SequelizeForeignKeyConstraintError", "SequelizeValidationError", "DuplicateKeyError", "pymongo.errors.DuplicateKeyError", "MongoWriteException", "DbUpdateException", "UniqueConstraintViolationException", "ForeignKeyConstraintViolationException", "NotNullConstraintViolationException", "Sequel::UniqueConstraintViolation", "Sequel::ForeignKeyConstraintViolation", "Sequel::NotNullConstraintViolation").weakRow(),
+	typ("jdbc.DeadlockLoserDataAccessException", qDeadlock, "DeadlockLoserDataAccessException", "ActiveRecord::Deadlocked", "Doctrine\\DBAL\\Exception\\DeadlockException", "DeadlockDetected", "Sequel::DeadlockError"),
+	typ("orm.OptimisticLock", qSerialize, "OptimisticLockException", "ObjectOptimisticLockingFailureException", "OptimisticLockingFailureException", "StaleObjectStateException", "StaleStateException", "DbUpdateConcurrencyException", "ActiveRecord::StaleObjectError", "ActiveRecord::SerializationFailure", "SerializationFailure", "CannotSerializeTransactionException", "StaleDataError", "Sequel::SerializationFailure"),
+	typ("orm.UndefinedTable", qTable, "UndefinedTable", "UndefinedTableError", "TableNotFoundException", "Doctrine\\DBAL\\Exception\\TableNotFoundException", "NoSuchTableError", "sqlalchemy.exc.NoSuchTableError"),
+	typ("orm.UndefinedColumn", qColumn, "UndefinedColumn", "UndefinedColumnError", "InvalidFieldNameException", "Doctrine\\DBAL\\Exception\\InvalidFieldNameException", "NoSuchColumnError"),
+	typ("orm.UndefinedFunction", qFunction, "UndefinedFunction", "UndefinedFunctionError"),
+	typ("orm.UniqueViolation", qConstraint, "UniqueViolation", "UniqueViolationError", "ForeignKeyViolation", "ForeignKeyViolationError", "NotNullViolation", "NotNullViolationError", "CheckViolation", "CheckViolationError", "RecordNotUnique"),
+	typ("orm.SyntaxError", qSyntax, "errors.SyntaxError", "PostgresSyntaxError", "pg::SyntaxError"),
+	typ("orm.DataError", qData, "DataError", "InvalidTextRepresentation", "NumericValueOutOfRange", "StringDataRightTruncation", "ActiveRecord::ValueTooLong", "ActiveRecord::RangeError", "DataException", "DataTruncation", "DivisionByZero"),
+	typ("orm.InsufficientPrivilege", confPermission, "InsufficientPrivilege", "InsufficientPrivilegeError"),
+	typ("orm.TooManyConnections", connTooMany, "TooManyConnections", "TooManyConnectionsError"),
+	typ("orm.InvalidPassword", connAuth, "InvalidPassword", "InvalidPasswordError", "InvalidAuthorizationSpecification", "InvalidAuthorizationSpecificationError"),
+	typ("orm.InvalidCatalogName", connUnknownDB, "InvalidCatalogName", "InvalidCatalogNameError"),
+	typ("orm.AdminShutdown", connReset, "AdminShutdown", "AdminShutdownError", "ConnectionDoesNotExistError", "ConnectionFailure", "InterfaceError"),
+	typ("orm.DiskFull", resDisk, "DiskFull", "DiskFullError"),
+	typ("orm.OutOfMemory", resOOM, "errors.OutOfMemory"),
+	typ("orm.Mapping", qORM, "MappingException", "PropertyAccessException", "PropertyNotFoundException", "UnknownEntityException", "HibernateMappingException", "InvalidDataAccessApiUsageException",
+		"NoReferencedTableError", "NoReferencedColumnError", "NoForeignKeysError", "AmbiguousForeignKeysError", "UnmappedInstanceError", "UnmappedColumnError", "UnmappedClassError", "sqlalchemy.exc.InvalidRequestError", "sqlalchemy.exc.ArgumentError", "sqlalchemy.exc.NoInspectionAvailable",
+		"FieldError", "django.core.exceptions.FieldError", "FieldDoesNotExist", "ActiveRecord::UnknownAttributeError", "ActiveModel::UnknownAttributeError", "ActiveRecord::AssociationNotFoundError", "ActiveRecord::HasManyThroughAssociationNotFoundError", "ActiveRecord::UnknownPrimaryKey",
+		"EntityMetadataNotFoundError", "EntityPropertyNotFoundError", "ColumnTypeUndefinedError", "SequelizeEagerLoadingError", "SequelizeAssociationError", "PrismaClientValidationError",
+		"Doctrine\\ORM\\Mapping\\MappingException", "Illuminate\\Database\\Eloquent\\MassAssignmentException", "Illuminate\\Database\\Eloquent\\RelationNotFoundException"),
+	typ("go.sql.ErrNoRows", qNoRows, "sql.ErrNoRows", "pgx.ErrNoRows").weakRow(),
+}
+
+var reEnvKey = regexp.MustCompile(`^(?:key not found: )?["':]*([A-Z][A-Z0-9_]{2,})["']?$`)
+
+// envKeyError: a KeyError raised by an environment lookup (Python
+// os.environ["X"], Ruby ENV.fetch("X")), shown by the stack or by an
+// upper-case key.
+func envKeyError(p *prepared) bool {
+	if strings.Contains(p.stackLower, "os.environ") || strings.Contains(p.stackLower, "getenv") ||
+		strings.Contains(p.stackLower, "env.fetch") || strings.Contains(p.stackLower, "environ[") {
+		return true
+	}
+	return reEnvKey.MatchString(strings.TrimSpace(p.ev.ExceptionMessage))
+}
+
+var (
+	reConfigFile = regexp.MustCompile(`\.(ya?ml|json|toml|ini|conf|cfg|env|properties|config|xml|hcl)\b|/etc/|config`)
+	reSecretFile = regexp.MustCompile(`\.(pem|key|crt|cer|p12|pfx|jks|keystore)\b|/run/secrets/|/var/run/secrets/|credentials|secret|token`)
+)
+
+func secretFile(p *prepared) bool { return reSecretFile.MatchString(p.all) }
+func configFile(p *prepared) bool { return reConfigFile.MatchString(messageText(p)) }
+
+// messageText is the lower-cased messages of the evidence (not the stack).
+func messageText(p *prepared) string {
+	n := len(p.levels)
+	if n == 0 {
+		return p.statusLower
+	}
+	return p.levels[n-1].msgLower + "\n" + p.statusLower
+}
+
+// typeIndex: lower-case name → rows.
+var typeIndex = map[string][]*typeRow{}
+
+func initTypes() {
+	for i := range typeRows {
+		r := &typeRows[i]
+		for _, n := range r.names {
+			k := strings.ToLower(strings.TrimLeft(n, "*"))
+			typeIndex[k] = append(typeIndex[k], r)
+		}
+	}
+}
+
+// lookupType finds the first row for a lower-case exception type: the full
+// name first, then each shorter qualified suffix, then the simple name.
+func lookupType(p *prepared, t string, ctx ctxMask) (*typeRow, outcome) {
+	t = strings.TrimLeft(t, "*")
+	for t != "" {
+		for _, r := range typeIndex[t] {
+			out := r.pick(ctx)
+			if !out.set() {
+				continue
+			}
+			if len(r.when) > 0 && !containsAny(p.all, r.when) {
+				continue
+			}
+			if r.check != nil && !r.check(p) {
+				continue
+			}
+			return r, out
+		}
+		i := strings.IndexAny(t, ".:\\/+")
+		if i < 0 {
+			break
+		}
+		t = strings.TrimLeft(t[i:], ".:\\/+")
+	}
+	return nil, none
+}
+
+func containsAny(s string, needles []string) bool {
+	for _, n := range needles {
+		if strings.Contains(s, n) {
+			return true
+		}
+	}
+	return false
+}
