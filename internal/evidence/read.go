@@ -1,0 +1,229 @@
+package evidence // import "github.com/errordiagnosis/errordiagnosisprocessor/internal/evidence"
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+)
+
+// Attribute and event names read, from the OpenTelemetry semantic conventions
+// (current names first, then the older ones still emitted by many SDKs).
+const (
+	eventException          = "exception"
+	attrExceptionType       = "exception.type"
+	attrExceptionMessage    = "exception.message"
+	attrExceptionStacktrace = "exception.stacktrace"
+	attrDBSystemName        = "db.system.name"
+	attrDBSystem            = "db.system"
+	attrDBResponseStatus    = "db.response.status_code"
+	attrErrorType           = "error.type"
+	attrRPCSystem           = "rpc.system"
+	attrRPCGRPCStatusCode   = "rpc.grpc.status_code"
+	attrRPCResponseStatus   = "rpc.response.status_code"
+	attrPeerService         = "peer.service"
+	attrServerAddress       = "server.address"
+	attrNetPeerName         = "net.peer.name"
+	attrServiceName         = "service.name"
+)
+
+// Size bounds of the strings kept in an Evidence, in bytes: summaries live in
+// a cache, so a 1 MB exception message must not.
+const (
+	maxShortField   = 256
+	maxMessage      = 1024
+	maxStacktrace   = 2048
+	stacktraceHead  = 512
+	maxCauseLines   = 16
+	maxEventsPerRec = 8
+)
+
+// ServiceName returns the service.name of a resource ("" when absent).
+func ServiceName(res pcommon.Resource) string {
+	if v, ok := res.Attributes().Get(attrServiceName); ok && v.Type() == pcommon.ValueTypeStr {
+		return clip(v.Str(), maxShortField)
+	}
+	return ""
+}
+
+// ReadSpan summarises an error-ish span: one Evidence per exception event
+// (at most maxEventsPerRec), each carrying the span's own context, or a
+// single Evidence for the span itself when it has no exception event.
+// Depth is left 0; the caller sets it relative to a target.
+func ReadSpan(service string, span ptrace.Span, dst []diagnosis.Evidence) []diagnosis.Evidence {
+	base := diagnosis.Evidence{
+		Service:       service,
+		SpanName:      clip(span.Name(), maxShortField),
+		StatusMessage: clip(span.Status().Message(), maxMessage),
+		StatusError:   span.Status().Code() == ptrace.StatusCodeError,
+	}
+	var httpStatus int
+	span.Attributes().Range(func(k string, v pcommon.Value) bool {
+		switch k {
+		case attrDBSystemName:
+			base.DBSystem = lowerClip(str(v))
+		case attrDBSystem:
+			if base.DBSystem == "" {
+				base.DBSystem = lowerClip(str(v))
+			}
+		case attrDBResponseStatus:
+			base.DBStatusCode = clip(str(v), maxShortField)
+		case attrErrorType:
+			base.ErrorType = clip(str(v), maxShortField)
+		case attrRPCSystem:
+			base.RPCSystem = lowerClip(str(v))
+		case attrRPCGRPCStatusCode, attrRPCResponseStatus:
+			base.RPCStatusCode = clip(str(v), maxShortField)
+		case attrPeerService:
+			base.Peer = clip(str(v), maxShortField)
+		case attrServerAddress, attrNetPeerName:
+			if base.Peer == "" {
+				base.Peer = clip(str(v), maxShortField)
+			}
+		case attrHTTPResponseStatusCode:
+			httpStatus = statusValue(v)
+		case attrHTTPStatusCode:
+			if httpStatus == 0 {
+				httpStatus = statusValue(v)
+			}
+		}
+		return true
+	})
+	switch {
+	case base.DBSystem != "":
+		base.Kind = diagnosis.KindDB
+	case span.Kind() == ptrace.SpanKindClient || span.Kind() == ptrace.SpanKindProducer:
+		base.Kind = diagnosis.KindClient
+		base.HTTPStatusCode = httpStatus
+	default:
+		base.Kind = diagnosis.KindSpan
+	}
+
+	n := 0
+	events := span.Events()
+	for i := 0; i < events.Len() && n < maxEventsPerRec; i++ {
+		ev := events.At(i)
+		if ev.Name() != eventException {
+			continue
+		}
+		item := base
+		readException(ev.Attributes(), &item)
+		dst = append(dst, item)
+		n++
+	}
+	if n == 0 {
+		dst = append(dst, base)
+	}
+	return dst
+}
+
+// ReadLogRecord summarises a log record that carries an exception
+// (exception.type or exception.message), the way the semantic conventions
+// now prefer to record exceptions. ok is false for other records.
+func ReadLogRecord(service string, lr plog.LogRecord) (diagnosis.Evidence, bool) {
+	attrs := lr.Attributes()
+	_, hasType := attrs.Get(attrExceptionType)
+	_, hasMsg := attrs.Get(attrExceptionMessage)
+	if !hasType && !hasMsg {
+		return diagnosis.Evidence{}, false
+	}
+	item := diagnosis.Evidence{Kind: diagnosis.KindSpan, Service: service}
+	readException(attrs, &item)
+	if item.ExceptionMessage == "" && lr.Body().Type() == pcommon.ValueTypeStr {
+		item.ExceptionMessage = clip(lr.Body().Str(), maxMessage)
+	}
+	if v, ok := attrs.Get(attrErrorType); ok {
+		item.ErrorType = clip(str(v), maxShortField)
+	}
+	return item, true
+}
+
+func readException(attrs pcommon.Map, item *diagnosis.Evidence) {
+	attrs.Range(func(k string, v pcommon.Value) bool {
+		switch k {
+		case attrExceptionType:
+			item.ExceptionType = clip(str(v), maxShortField)
+		case attrExceptionMessage:
+			item.ExceptionMessage = clip(str(v), maxMessage)
+		case attrExceptionStacktrace:
+			item.Stacktrace = compactStacktrace(str(v))
+		}
+		return true
+	})
+}
+
+// compactStacktrace keeps the head of a stack trace plus the lines that name
+// wrapped causes (Java "Caused by:", .NET " ---> ", Python exception lines of
+// a chain), which may sit far below the head.
+func compactStacktrace(s string) string {
+	if len(s) <= maxStacktrace {
+		return clip(s, maxStacktrace)
+	}
+	var b strings.Builder
+	b.Grow(maxStacktrace)
+	b.WriteString(clip(s, stacktraceHead))
+	rest := s[len(clip(s, stacktraceHead)):]
+	lines := 0
+	for rest != "" && lines < maxCauseLines && b.Len() < maxStacktrace {
+		line := rest
+		if i := strings.IndexByte(rest, '\n'); i >= 0 {
+			line, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = ""
+		}
+		if isCauseLine(line) {
+			b.WriteByte('\n')
+			b.WriteString(clip(strings.TrimSpace(line), maxStacktrace-b.Len()))
+			lines++
+		}
+	}
+	return b.String()
+}
+
+func isCauseLine(line string) bool {
+	t := strings.TrimSpace(line)
+	if strings.HasPrefix(t, "Caused by:") || strings.Contains(t, " ---> ") {
+		return true
+	}
+	// Python chain: "psycopg2.OperationalError: ..." at column 0, not a frame.
+	if t == line && t != "" && !strings.HasPrefix(t, "File ") && !strings.HasPrefix(t, "Traceback") {
+		if i := strings.IndexByte(t, ':'); i > 0 && !strings.ContainsAny(t[:i], " /\\") {
+			name := t[:i]
+			return strings.HasSuffix(name, "Error") || strings.HasSuffix(name, "Exception") || strings.HasSuffix(name, "Timeout")
+		}
+	}
+	return false
+}
+
+// str renders a value as text: strings as is, ints in decimal.
+func str(v pcommon.Value) string {
+	switch v.Type() {
+	case pcommon.ValueTypeStr:
+		return v.Str()
+	case pcommon.ValueTypeInt:
+		return strconv.FormatInt(v.Int(), 10)
+	case pcommon.ValueTypeDouble, pcommon.ValueTypeBool:
+		return v.AsString()
+	}
+	return ""
+}
+
+func lowerClip(s string) string { return strings.ToLower(clip(s, maxShortField)) }
+
+// clip returns a copy of at most n bytes of s, cut at a rune boundary. Always
+// a copy: the summaries outlive the batch, and a string decoded from a
+// request may share memory with the whole request.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return strings.Clone(s)
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return strings.Clone(s[:n])
+}

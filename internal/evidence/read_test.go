@@ -1,0 +1,206 @@
+package evidence
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+)
+
+func newSpan(kind ptrace.SpanKind, attrs map[string]any) ptrace.Span {
+	s := ptrace.NewSpan()
+	s.SetKind(kind)
+	s.SetName("op")
+	_ = s.Attributes().FromRaw(attrs)
+	return s
+}
+
+func addException(s ptrace.Span, typ, msg, stack string) {
+	ev := s.Events().AppendEmpty()
+	ev.SetName("exception")
+	ev.Attributes().PutStr("exception.type", typ)
+	ev.Attributes().PutStr("exception.message", msg)
+	if stack != "" {
+		ev.Attributes().PutStr("exception.stacktrace", stack)
+	}
+}
+
+func TestReadSpan(t *testing.T) {
+	tests := []struct {
+		name  string
+		span  func() ptrace.Span
+		check func(t *testing.T, items []diagnosis.Evidence)
+	}{
+		{
+			name: "db span with code, current names",
+			span: func() ptrace.Span {
+				s := newSpan(ptrace.SpanKindClient, map[string]any{"db.system.name": "PostgreSQL", "db.response.status_code": "57014", "error.type": "*pgconn.PgError"})
+				s.Status().SetCode(ptrace.StatusCodeError)
+				s.Status().SetMessage("ERROR: canceling statement due to statement timeout (SQLSTATE 57014)")
+				return s
+			},
+			check: func(t *testing.T, items []diagnosis.Evidence) {
+				require.Len(t, items, 1)
+				assert.Equal(t, diagnosis.KindDB, items[0].Kind)
+				assert.Equal(t, "postgresql", items[0].DBSystem)
+				assert.Equal(t, "57014", items[0].DBStatusCode)
+				assert.Equal(t, "*pgconn.PgError", items[0].ErrorType)
+				assert.True(t, items[0].StatusError)
+				assert.Contains(t, items[0].StatusMessage, "statement timeout")
+			},
+		},
+		{
+			name: "old db.system and int code",
+			span: func() ptrace.Span {
+				return newSpan(ptrace.SpanKindClient, map[string]any{"db.system": "mysql", "db.response.status_code": int64(1213)})
+			},
+			check: func(t *testing.T, items []diagnosis.Evidence) {
+				assert.Equal(t, "mysql", items[0].DBSystem)
+				assert.Equal(t, "1213", items[0].DBStatusCode)
+			},
+		},
+		{
+			name: "http client span",
+			span: func() ptrace.Span {
+				return newSpan(ptrace.SpanKindClient, map[string]any{"http.response.status_code": int64(503), "server.address": "inventory", "peer.service": "inventory-svc"})
+			},
+			check: func(t *testing.T, items []diagnosis.Evidence) {
+				assert.Equal(t, diagnosis.KindClient, items[0].Kind)
+				assert.Equal(t, 503, items[0].HTTPStatusCode)
+				assert.Equal(t, "inventory-svc", items[0].Peer, "peer.service wins over server.address")
+			},
+		},
+		{
+			name: "grpc client span",
+			span: func() ptrace.Span {
+				return newSpan(ptrace.SpanKindClient, map[string]any{"rpc.system": "grpc", "rpc.grpc.status_code": int64(14), "net.peer.name": "ledger"})
+			},
+			check: func(t *testing.T, items []diagnosis.Evidence) {
+				assert.Equal(t, "grpc", items[0].RPCSystem)
+				assert.Equal(t, "14", items[0].RPCStatusCode)
+				assert.Equal(t, "ledger", items[0].Peer)
+			},
+		},
+		{
+			name: "one item per exception event, with span context",
+			span: func() ptrace.Span {
+				s := newSpan(ptrace.SpanKindInternal, map[string]any{"error.type": "x"})
+				addException(s, "KeyError", "'a'", "")
+				s.Events().AppendEmpty().SetName("log")
+				addException(s, "ValueError", "bad", "")
+				return s
+			},
+			check: func(t *testing.T, items []diagnosis.Evidence) {
+				require.Len(t, items, 2)
+				assert.Equal(t, "KeyError", items[0].ExceptionType)
+				assert.Equal(t, "ValueError", items[1].ExceptionType)
+				assert.Equal(t, "x", items[1].ErrorType)
+				assert.Equal(t, diagnosis.KindSpan, items[0].Kind)
+			},
+		},
+		{
+			name: "wrong attribute types are ignored",
+			span: func() ptrace.Span {
+				return newSpan(ptrace.SpanKindClient, map[string]any{"db.system.name": []any{"x"}, "http.response.status_code": map[string]any{"a": 1}})
+			},
+			check: func(t *testing.T, items []diagnosis.Evidence) {
+				assert.Equal(t, "", items[0].DBSystem)
+				assert.Equal(t, 0, items[0].HTTPStatusCode)
+			},
+		},
+		{
+			name: "huge strings are clipped, valid UTF-8 kept",
+			span: func() ptrace.Span {
+				s := newSpan(ptrace.SpanKindServer, nil)
+				addException(s, strings.Repeat("T", 10000), strings.Repeat("é", 100000), strings.Repeat("at x\n", 100000))
+				return s
+			},
+			check: func(t *testing.T, items []diagnosis.Evidence) {
+				assert.LessOrEqual(t, len(items[0].ExceptionType), maxShortField)
+				assert.LessOrEqual(t, len(items[0].ExceptionMessage), maxMessage)
+				assert.LessOrEqual(t, len(items[0].Stacktrace), maxStacktrace)
+				assert.True(t, utf8.ValidString(items[0].ExceptionMessage))
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.check(t, ReadSpan("svc", tt.span(), nil))
+		})
+	}
+}
+
+func TestCompactStacktraceKeepsCauses(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("org.springframework.jdbc.CannotGetJdbcConnectionException: Failed to obtain JDBC Connection\n")
+	for range 200 {
+		b.WriteString("\tat org.springframework.jdbc.datasource.DataSourceUtils.getConnection(DataSourceUtils.java:84)\n")
+	}
+	b.WriteString("Caused by: org.postgresql.util.PSQLException: Connection to db:5432 refused.\n")
+	for range 100 {
+		b.WriteString("\tat org.postgresql.Driver.connect(Driver.java:297)\n")
+	}
+	b.WriteString("Caused by: java.net.ConnectException: Connection refused\n")
+	got := compactStacktrace(b.String())
+	assert.LessOrEqual(t, len(got), maxStacktrace)
+	assert.True(t, strings.HasPrefix(got, "org.springframework.jdbc.CannotGetJdbcConnectionException"))
+	assert.Contains(t, got, "Caused by: org.postgresql.util.PSQLException: Connection to db:5432 refused.")
+	assert.Contains(t, got, "Caused by: java.net.ConnectException: Connection refused")
+
+	py := "Traceback (most recent call last):\n" + strings.Repeat("  File \"/app/x.py\", line 1, in f\n    g()\n", 100) +
+		"psycopg2.OperationalError: connection refused\n\nThe above exception was the direct cause of the following exception:\n\n" +
+		strings.Repeat("  File \"/app/y.py\", line 2, in h\n    k()\n", 50) + "sqlalchemy.exc.OperationalError: (psycopg2.OperationalError) connection refused\n"
+	got = compactStacktrace(py)
+	assert.Contains(t, got, "\npsycopg2.OperationalError: connection refused")
+	assert.Contains(t, got, "\nsqlalchemy.exc.OperationalError: (psycopg2.OperationalError) connection refused")
+}
+
+func TestReadLogRecord(t *testing.T) {
+	lr := plog.NewLogRecord()
+	lr.Attributes().PutStr("exception.type", "java.net.SocketTimeoutException")
+	lr.Attributes().PutStr("exception.message", "Read timed out")
+	item, ok := ReadLogRecord("svc", lr)
+	require.True(t, ok)
+	assert.Equal(t, "java.net.SocketTimeoutException", item.ExceptionType)
+	assert.Equal(t, "svc", item.Service)
+
+	plain := plog.NewLogRecord()
+	plain.Body().SetStr("user logged in")
+	_, ok = ReadLogRecord("svc", plain)
+	assert.False(t, ok)
+}
+
+func TestServiceName(t *testing.T) {
+	res := pcommon.NewResource()
+	assert.Equal(t, "", ServiceName(res))
+	res.Attributes().PutInt("service.name", 3)
+	assert.Equal(t, "", ServiceName(res), "wrong type")
+	res.Attributes().PutStr("service.name", "checkout")
+	assert.Equal(t, "checkout", ServiceName(res))
+}
+
+func TestIsErrorish(t *testing.T) {
+	s := ptrace.NewSpan()
+	assert.False(t, IsErrorish(s))
+	s.Events().AppendEmpty().SetName("message")
+	assert.False(t, IsErrorish(s))
+	s.Events().AppendEmpty().SetName("exception")
+	assert.True(t, IsErrorish(s))
+	s2 := ptrace.NewSpan()
+	s2.Status().SetCode(ptrace.StatusCodeError)
+	assert.True(t, IsErrorish(s2))
+}
+
+func TestTargetStatusAllocatesNothing(t *testing.T) {
+	spec := NewTargetSpec([]int{500}, []string{"server"})
+	s := newSpan(ptrace.SpanKindServer, map[string]any{"http.request.method": "GET", "url.path": "/x", "http.response.status_code": int64(200)})
+	allocs := testing.AllocsPerRun(100, func() { spec.Status(s) })
+	assert.Zero(t, allocs)
+}

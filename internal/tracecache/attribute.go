@@ -1,0 +1,114 @@
+package tracecache // import "github.com/errordiagnosis/errordiagnosisprocessor/internal/tracecache"
+
+import (
+	"bytes"
+	"sort"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+)
+
+// maxWalk bounds a walk up the parent links: deeper trees and cycles stop there.
+const maxWalk = 64
+
+// Attributed is an evidence item attributed to a target, with the node that holds it.
+type Attributed struct {
+	Evidence diagnosis.Evidence
+	Node     *Node
+	// Linked is false when the parent chain to the target is incomplete and
+	// the item was attributed because it sits in the target's service.
+	Linked bool
+}
+
+// Attribute collects the evidence of target: its own and that of its
+// descendants within its service boundary — a walk up from an evidence node
+// that meets another server span first belongs to that server span. When
+// a chain is broken (an ancestor not seen), the evidence is attributed only
+// if it is in the target's service and the target is the only server span of
+// that service known in the trace. Items are ordered by span id and event so
+// that the result does not depend on arrival order.
+func (t *Trace) Attribute(target *Node, dst []Attributed) []Attributed {
+	soleServer := -1 // lazily computed: 1 if target is its service's only server span
+	for _, n := range t.EvidenceNodes {
+		depth, linked, ok := t.depthTo(n, target)
+		if !ok {
+			continue
+		}
+		if !linked {
+			if n.Service != target.Service {
+				continue
+			}
+			if soleServer < 0 {
+				soleServer = t.soleServer(target)
+			}
+			if soleServer == 0 {
+				continue
+			}
+		}
+		for _, ev := range n.Evidence {
+			ev.Depth = depth
+			dst = append(dst, Attributed{Evidence: ev, Node: n, Linked: linked})
+		}
+	}
+	sort.SliceStable(dst, func(i, j int) bool {
+		return bytes.Compare(dst[i].Node.ID[:], dst[j].Node.ID[:]) < 0
+	})
+	return dst
+}
+
+// depthTo walks up from n. ok is false when the walk meets another server
+// span (a downstream boundary) or a span of a different trace root; linked is
+// false when it meets an unknown ancestor before reaching target.
+func (t *Trace) depthTo(n, target *Node) (depth int, linked, ok bool) {
+	cur := n
+	for d := 0; d <= maxWalk; d++ {
+		if cur == target {
+			return d, true, true
+		}
+		if isBoundary(cur) {
+			return 0, false, false
+		}
+		if !cur.Known {
+			return d + 1, false, true
+		}
+		if cur.Parent.IsEmpty() {
+			return 0, false, false // reached the root without meeting target
+		}
+		p := t.Nodes[cur.Parent]
+		if p == nil {
+			return d + 1, false, true
+		}
+		cur = p
+	}
+	return 0, false, false
+}
+
+func isBoundary(n *Node) bool {
+	return n.Known && n.Kind == ptrace.SpanKindServer
+}
+
+func (t *Trace) soleServer(target *Node) int {
+	for _, n := range t.Nodes {
+		if n != target && isBoundary(n) && n.Service == target.Service {
+			return 0
+		}
+	}
+	return 1
+}
+
+// Downstream returns the server spans whose parent is the given client span:
+// the other side of a call. Ordered by span id.
+func (t *Trace) Downstream(client pcommon.SpanID, dst []*Node) []*Node {
+	start := len(dst)
+	for _, n := range t.Nodes {
+		if n.Known && n.Kind == ptrace.SpanKindServer && n.Parent == client {
+			dst = append(dst, n)
+		}
+	}
+	sort.Slice(dst[start:], func(i, j int) bool {
+		return bytes.Compare(dst[start+i].ID[:], dst[start+j].ID[:]) < 0
+	})
+	return dst
+}

@@ -1,0 +1,275 @@
+// Package tracecache remembers, per trace, the few facts needed to attribute
+// evidence that arrives in other batches: parent links of the spans that
+// matter, evidence summaries of error-ish spans, the diagnoses already
+// released, and the target spans held while they wait for late evidence.
+// Never whole spans, except the held targets themselves. Bounded by count of
+// traces, nodes per trace, nodes in all and by a TTL. Not safe for concurrent
+// use: the processor serialises access.
+package tracecache // import "github.com/errordiagnosis/errordiagnosisprocessor/internal/tracecache"
+
+import (
+	"container/list"
+	"time"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+)
+
+// Limits bound the cache.
+type Limits struct {
+	// MaxTraces is the number of traces remembered at once.
+	MaxTraces int
+	// MaxNodesPerTrace is the number of spans of one trace remembered.
+	MaxNodesPerTrace int
+	// MaxNodes is the number of spans remembered in all traces.
+	MaxNodes int
+	// MaxEvidenceNodes is the number of spans with evidence per trace.
+	MaxEvidenceNodes int
+	// TTL is how long a trace is remembered after it was last seen.
+	TTL time.Duration
+}
+
+// Node is what is remembered of one span.
+type Node struct {
+	ID     pcommon.SpanID
+	Parent pcommon.SpanID
+	// Known is false for a node created only by a log record, before its span arrived.
+	Known   bool
+	Kind    ptrace.SpanKind
+	Service string
+	// Status is the HTTP response status of the span, when it is a server span.
+	Status   int
+	Evidence []diagnosis.Evidence
+	// Decided is set once the span was diagnosed and released.
+	Decided *Decided
+	// Held is set while the span is held.
+	Held *Held
+}
+
+// Decided is a released diagnosis, kept for callers that want it as root cause.
+type Decided struct {
+	Category diagnosis.Category
+	Cause    string
+}
+
+// Trace is what is remembered of one trace.
+type Trace struct {
+	ID    pcommon.TraceID
+	Nodes map[pcommon.SpanID]*Node
+	// EvidenceNodes lists the nodes with evidence, in arrival order.
+	EvidenceNodes []*Node
+	// HeldCount is the number of held targets in this trace.
+	HeldCount int
+	// Released is the number of targets of this trace diagnosed and released.
+	Released int
+	lastSeen time.Time
+	elem     *list.Element
+}
+
+// Held is a target span waiting for evidence, with its resource and scope.
+type Held struct {
+	Trace    *Trace
+	Node     *Node
+	Data     ptrace.Traces
+	Status   int
+	Deadline time.Time
+	// Attempts counts failed deliveries to the next consumer.
+	Attempts int
+	elem     *list.Element
+}
+
+// Span returns the held span.
+func (h *Held) Span() ptrace.Span {
+	return h.Data.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0)
+}
+
+// Cache is the set of remembered traces.
+type Cache struct {
+	limits Limits
+	traces map[pcommon.TraceID]*Trace
+	lru    *list.List // of *Trace, front = most recently seen
+	held   *list.List // of *Held, front = earliest deadline
+	nodes  int
+	// filter counts traces per hash bucket, a cheap pre-check before the map.
+	filter []uint16
+}
+
+const filterBits = 16
+
+// New returns an empty cache.
+func New(limits Limits) *Cache {
+	return &Cache{
+		limits: limits,
+		traces: make(map[pcommon.TraceID]*Trace),
+		lru:    list.New(),
+		held:   list.New(),
+		filter: make([]uint16, 1<<filterBits),
+	}
+}
+
+func bucket(id pcommon.TraceID) uint32 {
+	// Trace ids are random (W3C): the last bytes are as good as a hash.
+	return (uint32(id[14])<<8 | uint32(id[15])) & (1<<filterBits - 1)
+}
+
+// Len is the number of traces remembered.
+func (c *Cache) Len() int { return len(c.traces) }
+
+// NodeCount is the number of spans remembered in all traces.
+func (c *Cache) NodeCount() int { return c.nodes }
+
+// HeldCount is the number of held spans.
+func (c *Cache) HeldCount() int { return c.held.Len() }
+
+// Get returns the trace or nil. Cheap when the trace is not remembered.
+func (c *Cache) Get(id pcommon.TraceID) *Trace {
+	if len(c.traces) == 0 || c.filter[bucket(id)] == 0 {
+		return nil
+	}
+	return c.traces[id]
+}
+
+// GetOrCreate returns the trace, creating it when needed. Creating it beyond
+// MaxTraces forgets the least recently seen trace first; the forgotten traces
+// are returned so that their held spans can be released.
+func (c *Cache) GetOrCreate(id pcommon.TraceID, now time.Time, evicted []*Trace) (*Trace, []*Trace) {
+	if t := c.Get(id); t != nil {
+		c.touch(t, now)
+		return t, evicted
+	}
+	for len(c.traces) >= c.limits.MaxTraces && c.lru.Len() > 0 {
+		old := c.lru.Back().Value.(*Trace)
+		c.Remove(old)
+		evicted = append(evicted, old)
+	}
+	t := &Trace{ID: id, Nodes: make(map[pcommon.SpanID]*Node, 4), lastSeen: now}
+	t.elem = c.lru.PushFront(t)
+	c.traces[id] = t
+	c.filter[bucket(id)]++
+	return t, evicted
+}
+
+// Touch marks the trace as seen now.
+func (c *Cache) touch(t *Trace, now time.Time) {
+	t.lastSeen = now
+	if t.elem != nil {
+		c.lru.MoveToFront(t.elem)
+	}
+}
+
+// Touch marks the trace as seen now.
+func (c *Cache) Touch(t *Trace, now time.Time) { c.touch(t, now) }
+
+// Node returns the node of a span in the trace, creating it when the limits
+// allow; nil when they do not.
+func (c *Cache) Node(t *Trace, id pcommon.SpanID) *Node {
+	if n := t.Nodes[id]; n != nil {
+		return n
+	}
+	if len(t.Nodes) >= c.limits.MaxNodesPerTrace || c.nodes >= c.limits.MaxNodes {
+		return nil
+	}
+	n := &Node{ID: id}
+	t.Nodes[id] = n
+	c.nodes++
+	return n
+}
+
+// AddEvidence appends evidence to a node, within MaxEvidenceNodes per trace.
+func (c *Cache) AddEvidence(t *Trace, n *Node, items []diagnosis.Evidence) bool {
+	if len(items) == 0 {
+		return true
+	}
+	if len(n.Evidence) == 0 {
+		if len(t.EvidenceNodes) >= c.limits.MaxEvidenceNodes {
+			return false
+		}
+		t.EvidenceNodes = append(t.EvidenceNodes, n)
+	}
+	n.Evidence = append(n.Evidence, items...)
+	return true
+}
+
+// Remove forgets a trace. Its held spans stay in the held list; the caller
+// releases them (see Evicted handling in the processor).
+func (c *Cache) Remove(t *Trace) {
+	if _, ok := c.traces[t.ID]; !ok {
+		return
+	}
+	delete(c.traces, t.ID)
+	c.filter[bucket(t.ID)]--
+	c.nodes -= len(t.Nodes)
+	if t.elem != nil {
+		c.lru.Remove(t.elem)
+		t.elem = nil
+	}
+}
+
+// Expired forgets the traces not seen for TTL that hold no span, and the
+// least recently seen traces while the node budget is exceeded. Forgotten
+// traces with held spans are returned so that those spans can be released.
+func (c *Cache) Expired(now time.Time, evicted []*Trace) []*Trace {
+	for e := c.lru.Back(); e != nil; {
+		t := e.Value.(*Trace)
+		prev := e.Prev()
+		if now.Sub(t.lastSeen) < c.limits.TTL && c.nodes <= c.limits.MaxNodes {
+			break
+		}
+		c.Remove(t)
+		if t.HeldCount > 0 {
+			evicted = append(evicted, t)
+		}
+		e = prev
+	}
+	return evicted
+}
+
+// Hold registers a held target; held spans are kept in deadline order
+// (deadlines are now+wait_duration, so arrival order).
+func (c *Cache) Hold(h *Held) {
+	h.elem = c.held.PushBack(h)
+	h.Node.Held = h
+	h.Trace.HeldCount++
+}
+
+// Unhold removes a held target from the held list.
+func (c *Cache) Unhold(h *Held) {
+	if h.elem == nil {
+		return
+	}
+	c.held.Remove(h.elem)
+	h.elem = nil
+	h.Node.Held = nil
+	h.Trace.HeldCount--
+}
+
+// Oldest returns the held target with the earliest deadline, or nil.
+func (c *Cache) Oldest() *Held {
+	if e := c.held.Front(); e != nil {
+		return e.Value.(*Held)
+	}
+	return nil
+}
+
+// HeldOf returns the held targets of a trace.
+func (c *Cache) HeldOf(t *Trace, dst []*Held) []*Held {
+	if t.HeldCount == 0 {
+		return dst
+	}
+	for _, n := range t.Nodes {
+		if n.Held != nil {
+			dst = append(dst, n.Held)
+		}
+	}
+	return dst
+}
+
+// AllHeld returns every held target in deadline order.
+func (c *Cache) AllHeld(dst []*Held) []*Held {
+	for e := c.held.Front(); e != nil; e = e.Next() {
+		dst = append(dst, e.Value.(*Held))
+	}
+	return dst
+}
