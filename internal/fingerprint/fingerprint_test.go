@@ -1,0 +1,210 @@
+package fingerprint
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestNormalize(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"Connection Refused", "connection refused"},
+		{"  tabs\tand\n\nnewlines\r\n ", "tabs and newlines"},
+		{"timeout after 30000ms", "timeout after <num>ms"},
+		{"index 5 out of bounds for length 3", "index <num> out of bounds for length <num>"},
+		{"pi is 3.14159", "pi is <num>.<num>"},
+		{"order 550e8400-e29b-41d4-a716-446655440000 not found", "order <uuid> not found"},
+		{"ORDER 550E8400-E29B-41D4-A716-446655440000", "order <uuid>"},
+		{"trace 4bf92f3577b34da6a3ce929d0e0e4736", "trace <num>"},
+		{"span 00f067aa0ba902b7 and 0x7ffe", "span <num> and <num>"},
+		{"user42 and v2 and int64", "user<num> and v<num> and int<num>"},
+		{"session abcdefghijkl1234567890", "session <token>"},
+		{"at 2024-06-11T10:22:33.123Z failed", "at <ts> failed"},
+		{"at 2024-06-11 10:22:33+02:00", "at <ts>"},
+		{"on 2024/06/11", "on <ts>"},
+		{"at 10:22:33.5 exactly", "at <ts> exactly"},
+		{"dial tcp 10.0.3.7:5432: connection refused", "dial tcp <ip>: connection refused"},
+		{"dial tcp [::1]:6379: refused", "dial tcp <ip>: refused"},
+		{"from fe80::1ff:fe23:4567:890a", "from <ip>"},
+		{"from 2001:0db8:85a3:0000:0000:8a2e:0370:7334 ok", "from <ip> ok"},
+		{"std::vector::at and Foo::bar2", "std::vector::at and foo::bar<num>"},
+		{"line 1:2:3", "line <num>:<num>:<num>"},
+		{"mail jane.doe@example.com bounced", "mail <email> bounced"},
+		{"relation \"users\" does not exist", "relation <str> does not exist"},
+		{"column 'email' of `users`", "column <str> of <str>"},
+		{"key=\"a b c\" (\"x\")", "key=<str> (<str>)"},
+		{"can't find 'it'", "can't find <str>"},
+		{"GET https://api.example.com/v1/users/42?token=abc&x=1#frag failed", "get https://api.example.com/v<num>/users/<num> failed"},
+		{"GET http://user:pw@10.1.2.3:8080/x", "get http://<ip>/x"},
+		{"unterminated 'quote", "unterminated 'quote"},
+		{"\xff\xfebad", "\ufffdbad"},
+	}
+	for _, tc := range tests {
+		if got := Normalize(tc.in); got != tc.want {
+			t.Errorf("Normalize(%q)\n got %q\nwant %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestNormalizeBounds(t *testing.T) {
+	long := strings.Repeat("ünïcödé wörds ", 1000)
+	got := Normalize(long)
+	if len(got) > MaxNormalizedLen || !utf8.ValidString(got) {
+		t.Fatalf("len %d valid %v", len(got), utf8.ValidString(got))
+	}
+	if Normalize(got) != got {
+		t.Errorf("not idempotent on a capped string")
+	}
+}
+
+var hex16 = regexp.MustCompile(`^[0-9a-f]{16}$`)
+
+func TestFingerprintSameShape(t *testing.T) {
+	groups := [][]string{
+		{
+			"Order 12345 not found (request 550e8400-e29b-41d4-a716-446655440000)",
+			"Order 99 not found (request 6ba7b810-9dad-11d1-80b4-00c04fd430c8)",
+			"order 7 NOT FOUND  (request 6ba7b811-9dad-11d1-80b4-00c04fd430c8)",
+		},
+		{
+			`dial tcp 10.0.3.7:5432: connect: connection refused`,
+			`dial tcp 192.168.1.20:6432: connect: connection refused`,
+			`dial tcp [2001:db8::7]:5432: connect: connection refused`,
+		},
+		{
+			`duplicate key value violates unique constraint "users_email_key" Key (email)=('a@b.com')`,
+			`duplicate key value violates unique constraint "orders_pkey" Key (email)=('c@d.org')`,
+		},
+		{
+			"deadline exceeded at 2024-06-11T10:22:33Z after 5000ms",
+			"deadline exceeded at 2025-01-02T00:00:00.5+01:00 after 30000ms",
+		},
+		{
+			"span 4bf92f35 failed",
+			"span 41923835 failed", // a hex id that happens to be all digits
+			"span 0xdeadbeef failed",
+		},
+	}
+	for _, g := range groups {
+		want := Fingerprint("checkout", "database_query", "constraint_violation", "PSQLException", g[0])
+		for _, m := range g[1:] {
+			if got := Fingerprint("checkout", "database_query", "constraint_violation", "PSQLException", m); got != want {
+				t.Errorf("different fingerprints:\n%q → %s (%q)\n%q → %s (%q)", g[0], want, Normalize(g[0]), m, got, Normalize(m))
+			}
+		}
+	}
+}
+
+func TestFingerprintDiffers(t *testing.T) {
+	base := []string{"checkout", "database_connection", "connection_refused", "PSQLException", "Connection to db:5432 refused"}
+	fp := func(f []string) string { return Fingerprint(f[0], f[1], f[2], f[3], f[4]) }
+	want := fp(base)
+	seen := map[string]int{want: -1}
+	variants := [][]string{
+		{"payments", base[1], base[2], base[3], base[4]},
+		{base[0], "database_timeout", base[2], base[3], base[4]},
+		{base[0], base[1], "authentication_failed", base[3], base[4]},
+		{base[0], base[1], base[2], "SQLException", base[4]},
+		{base[0], base[1], base[2], base[3], "Connection to db:5432 reset"},
+		{base[0], base[1], base[2], base[3], ""},
+		// Fields do not bleed into each other.
+		{base[0] + "\x1f" + base[1], "", base[2], base[3], base[4]},
+		{base[0] + base[1], "", base[2], base[3], base[4]},
+		{"", base[0], base[1], base[2], base[3] + " " + base[4]},
+	}
+	for i, v := range variants {
+		got := fp(v)
+		if j, ok := seen[got]; ok {
+			t.Errorf("variant %d %q has the fingerprint of %d", i, v, j)
+		}
+		seen[got] = i
+	}
+}
+
+// TestFingerprintGolden pins exact values: a change here changes every
+// stored fingerprint and diagnosis.regression; update only on purpose.
+// (Checked independently: FNV-1a 64 of the fields joined by 0x1f, e.g. in
+// Python for "cart", "application_exception", ... → 67c14573bb78f56d.)
+func TestFingerprintGolden(t *testing.T) {
+	tests := []struct {
+		service, category, cause, typ, msg string
+		want                               string
+	}{
+		{"", "", "", "", "", "8706f12ebf36a791"},
+		{"checkout", "database_connection", "connection_refused", "org.postgresql.util.PSQLException",
+			"Connection to 10.0.3.7:5432 refused. Check that the hostname and port are correct", "87c073e25a0cde26"},
+		{"cart", "application_exception", "null_reference", "System.NullReferenceException",
+			"Object reference not set to an instance of an object.", "67c14573bb78f56d"},
+		{"orders", "database_query", "undefined_table", "", `relation "orders_2024" does not exist`, "555b8cacf3064781"},
+		{"frontend", "unknown", "no_evidence", "", "", "0daa2e8d00aea7c4"},
+	}
+	for _, tc := range tests {
+		got := Fingerprint(tc.service, tc.category, tc.cause, tc.typ, tc.msg)
+		if got != tc.want {
+			t.Errorf("Fingerprint(%q, %q, %q, %q, %q) = %q, want %q", tc.service, tc.category, tc.cause, tc.typ, tc.msg, got, tc.want)
+		}
+	}
+}
+
+func TestFingerprintFormat(t *testing.T) {
+	for _, in := range []string{"", "a", "\x00", strings.Repeat("z", 10000), "\xff"} {
+		for _, f := range []string{
+			Fingerprint(in, in, in, in, in),
+			Fingerprint("", "", "", "", in),
+		} {
+			if !hex16.MatchString(f) {
+				t.Errorf("Fingerprint(%q) = %q", in, f)
+			}
+		}
+	}
+}
+
+func FuzzNormalize(f *testing.F) {
+	for _, s := range []string{
+		"", "Order 12345 not found", "dial tcp [::1]:6379", "fe80::1%eth0", "relation \"x\" 'y' `z`",
+		"https://u:p@h:1/a?b=1#c", "a@b.com 2024-01-02T03:04:05Z", "x1http://h", "1'a'", "'a'b://c",
+		"http://h/?x='a'", "std::vector<int>", "ÀÉÎ 𝔘𝔫𝔦", "\xff\x00\t\n", "0x1F 4bf92f35 AbC123dEf456GhI789",
+		strings.Repeat("ab1 ", 300),
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n := Normalize(s)
+		if !utf8.ValidString(n) {
+			t.Fatalf("invalid UTF-8 %q", n)
+		}
+		if len(n) > MaxNormalizedLen {
+			t.Fatalf("len %d", len(n))
+		}
+		if strings.ContainsAny(n, "0123456789\n\t\r") {
+			t.Fatalf("digit or control left in %q (from %q)", n, s)
+		}
+		if n2 := Normalize(n); n2 != n {
+			t.Fatalf("not idempotent:\n in %q\n n1 %q\n n2 %q", s, n, n2)
+		}
+		if fp := Fingerprint("s", "c", "c", "t", s); !hex16.MatchString(fp) {
+			t.Fatalf("fingerprint %q", fp)
+		}
+	})
+}
+
+var sink string
+
+func BenchmarkNormalize(b *testing.B) {
+	msg := `ERROR: duplicate key value violates unique constraint "orders_pkey" Detail: Key (id)=(550e8400-e29b-41d4-a716-446655440000) already exists at 2024-06-11T10:22:33Z on 10.0.3.7:5432`
+	b.ReportAllocs()
+	b.SetBytes(int64(len(msg)))
+	for b.Loop() {
+		sink = Normalize(msg)
+	}
+}
+
+func BenchmarkFingerprint(b *testing.B) {
+	msg := `ERROR: duplicate key value violates unique constraint "orders_pkey" Detail: Key (id)=(550e8400-e29b-41d4-a716-446655440000) already exists at 2024-06-11T10:22:33Z on 10.0.3.7:5432`
+	b.ReportAllocs()
+	for b.Loop() {
+		sink = Fingerprint("checkout", "database_query", "constraint_violation", "org.postgresql.util.PSQLException", msg)
+	}
+}

@@ -1,0 +1,289 @@
+package fingerprint
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+const (
+	// MaxNormalizedLen bounds the result of Normalize, in bytes.
+	MaxNormalizedLen = 512
+	// maxInputLen bounds the bytes of a message that Normalize looks at.
+	maxInputLen = 4096
+)
+
+// Placeholders written by Normalize. They hold no digit, quote or white
+// space, so Normalize leaves them alone when run again.
+const (
+	phNum   = "<num>"   // numbers and hex ids (0x1f, 4bf92f35, 1234)
+	phToken = "<token>" // words of 16+ characters holding a digit (session ids, base64 keys)
+	phUUID  = "<uuid>"
+	phTime  = "<ts>" // dates, date-times, times of day
+	phIP    = "<ip>" // IPv4/IPv6 address, with its port if any
+	phEmail = "<email>"
+	phStr   = "<str>" // a quoted value: 'x', "x", `x`
+)
+
+// tokenAlternatives are tried left to right at each position, the first one
+// that matches wins (RE2 leftmost-first). The message is lower case already.
+var tokenAlternatives = []string{
+	// 1: URL: scheme, authority and path up to white space or a quote; the
+	// query string, fragment and user info are dropped.
+	`([a-z][a-z0-9+.\-]*://[^\s'"` + "`" + `]*)`,
+	// 2, 3: a quoted value, when the quote opens: at the start or after white
+	// space or ( [ { = : , ; — not after a letter ("can't") or a digit.
+	`(^|[\s(\[{=:,;])('[^']*'|"[^"]*"|` + "`[^`]*`" + `)`,
+	// 4: UUID.
+	`([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})`,
+	// 5: date with optional time and zone, or a time of day.
+	`([0-9]{4}[-/][0-9]{2}[-/][0-9]{2}(?:[t ][0-9]{2}:[0-9]{2}(?::[0-9]{2})?(?:[.,][0-9]+)?)?(?:z|[+\-][0-9]{2}:?[0-9]{2})?|[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:[.,][0-9]+)?)`,
+	// 6: IPv6 candidate (checked in code), optionally bracketed with a port.
+	`(\[?[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:%[a-z0-9]+)?\]?(?::[0-9]{1,5})?)`,
+	// 7: IPv4 with an optional port.
+	`([0-9]{1,3}(?:\.[0-9]{1,3}){3}(?::[0-9]{1,5})?)`,
+	// 8: e-mail address.
+	`([a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,})`,
+	// 9: a word holding a digit: number, hex id, long token, or word with digits.
+	`([a-z0-9_]*[0-9][a-z0-9_]*)`,
+}
+
+// tokenizer is a regexp built from tokenAlternatives[first:]; shift maps its
+// group numbers to those of the full list.
+type tokenizer struct {
+	re    *regexp.Regexp
+	shift int
+}
+
+func newTokenizer(first int) *tokenizer {
+	re := regexp.MustCompile(strings.Join(tokenAlternatives[first:], "|"))
+	shift := 0
+	for _, a := range tokenAlternatives[:first] {
+		shift += regexp.MustCompile(a).NumSubexp()
+	}
+	return &tokenizer{re: re, shift: shift}
+}
+
+var (
+	// all finds everything Normalize replaces.
+	all = newTokenizer(0)
+	// inURL is used inside a URL: no URL and no quoted value.
+	inURL = newTokenizer(2)
+	// words is used inside a rejected IPv6 candidate: words with digits only.
+	words = newTokenizer(len(tokenAlternatives) - 1)
+)
+
+// Normalize rewrites a message so that only its shape remains, for grouping
+// errors: lower case; URLs keep scheme://host/path (query string, fragment
+// and user info dropped); quoted values → <str>; UUIDs → <uuid>; dates and
+// times → <ts>; IPv4/IPv6 addresses with their port → <ip>; e-mail addresses
+// → <email>; words of 16+ characters with a digit → <token>; numbers and hex
+// ids → <num> (both, so that an id that happens to hold only digits groups
+// with one that does not); other digit runs inside words → <num> (user42 →
+// user<num>). White space and control characters collapse to single spaces;
+// the result is at most MaxNormalizedLen bytes of valid UTF-8 and holds no
+// ASCII digit. Only the first 4096 bytes of msg are looked at.
+//
+// Normalize(Normalize(x)) == Normalize(x).
+//
+// Changing Normalize changes fingerprints (and so diagnosis.regression, which
+// compares them): treat any change to it as a breaking change and update the
+// golden test on purpose.
+func Normalize(msg string) string {
+	if len(msg) > maxInputLen {
+		msg = cutAtRune(msg, maxInputLen)
+	}
+	s := collapse(strings.ToLower(strings.ToValidUTF8(msg, "\uFFFD")))
+	s = all.replace(s)
+	if len(s) > MaxNormalizedLen {
+		s = strings.TrimRight(cutAtRune(s, MaxNormalizedLen), " ")
+	}
+	return s
+}
+
+// replace rewrites every match of t in s.
+func (t *tokenizer) replace(s string) string {
+	ms := t.re.FindAllStringSubmatchIndex(s, -1)
+	if len(ms) == 0 {
+		return s
+	}
+	group := func(m []int, g int) (int, int) {
+		g -= t.shift
+		if g < 1 {
+			return -1, -1
+		}
+		return m[2*g], m[2*g+1]
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	last := 0
+	for _, m := range ms {
+		b.WriteString(s[last:m[0]])
+		last = m[1]
+		if lo, hi := group(m, 1); lo >= 0 {
+			b.WriteString(normalizeURL(s[lo:hi]))
+			continue
+		}
+		if lo, hi := group(m, 2); lo >= 0 {
+			b.WriteString(s[lo:hi]) // the character before the quote
+			b.WriteString(phStr)
+			continue
+		}
+		if lo, _ := group(m, 4); lo >= 0 {
+			b.WriteString(phUUID)
+			continue
+		}
+		if lo, _ := group(m, 5); lo >= 0 {
+			b.WriteString(phTime)
+			continue
+		}
+		if lo, hi := group(m, 6); lo >= 0 {
+			if isIPv6(s, lo, hi) {
+				b.WriteString(phIP)
+			} else {
+				b.WriteString(words.replace(s[lo:hi]))
+			}
+			continue
+		}
+		if lo, _ := group(m, 7); lo >= 0 {
+			b.WriteString(phIP)
+			continue
+		}
+		if lo, _ := group(m, 8); lo >= 0 {
+			b.WriteString(phEmail)
+			continue
+		}
+		if lo, hi := group(m, 9); lo >= 0 {
+			b.WriteString(normalizeWord(s[lo:hi]))
+			continue
+		}
+		b.WriteString(s[m[0]:m[1]]) // not reached
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// normalizeURL keeps scheme://host/path, drops user info, query string and
+// fragment, and normalizes what is left (ids in hosts and paths).
+func normalizeURL(u string) string {
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		u = u[:i]
+	}
+	sep := strings.Index(u, "://") + len("://")
+	rest := u[sep:]
+	authEnd := strings.IndexByte(rest, '/')
+	if authEnd < 0 {
+		authEnd = len(rest)
+	}
+	if at := strings.LastIndexByte(rest[:authEnd], '@'); at >= 0 {
+		rest = rest[at+1:]
+	}
+	return inURL.replace(u[:sep] + rest)
+}
+
+// isIPv6 accepts an IPv6 candidate s[lo:hi]: it holds a digit, a "::" or 7
+// colons, and does not continue a word or a colon list (C++/PHP/Rust
+// "Class::method" is not an address).
+func isIPv6(s string, lo, hi int) bool {
+	c := s[lo:hi]
+	if !strings.ContainsAny(c, "0123456789") {
+		return false
+	}
+	inner := strings.TrimPrefix(c, "[")
+	if i := strings.IndexByte(inner, ']'); i >= 0 {
+		inner = inner[:i]
+	}
+	if !strings.Contains(inner, "::") && strings.Count(inner, ":") != 7 {
+		return false
+	}
+	if lo > 0 {
+		p := s[lo-1]
+		if p == ':' || p == '_' || p == '.' || p >= 'a' && p <= 'z' || p >= '0' && p <= '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// normalizeWord rewrites a word holding a digit.
+func normalizeWord(w string) string {
+	if isHexID(w) {
+		return phNum
+	}
+	if len(w) >= 16 {
+		return phToken
+	}
+	var b strings.Builder
+	for i := 0; i < len(w); {
+		if w[i] >= '0' && w[i] <= '9' {
+			for i < len(w) && w[i] >= '0' && w[i] <= '9' {
+				i++
+			}
+			b.WriteString(phNum)
+			continue
+		}
+		b.WriteByte(w[i])
+		i++
+	}
+	return b.String()
+}
+
+// isHexID: digits only, 0x followed by hex digits, or 6+ hex digits.
+func isHexID(w string) bool {
+	digitsOnly := true
+	for i := 0; i < len(w); i++ {
+		if w[i] < '0' || w[i] > '9' {
+			digitsOnly = false
+			break
+		}
+	}
+	if digitsOnly {
+		return true
+	}
+	h := w
+	if strings.HasPrefix(w, "0x") && len(w) > 2 {
+		h = w[2:]
+	} else if len(w) < 6 {
+		return false
+	}
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// collapse turns runs of white space and control characters into one space
+// and trims both ends.
+func collapse(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		if unicode.IsSpace(r) || unicode.IsControl(r) {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// cutAtRune returns the longest prefix of s of at most n bytes that does not
+// split a UTF-8 sequence.
+func cutAtRune(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for i := 0; i < utf8.UTFMax && n > 0 && !utf8.RuneStart(s[n]); i++ {
+		n--
+	}
+	return s[:n]
+}
