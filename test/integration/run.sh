@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# End-to-end test bed of the errordiagnosis processor (issue 4): instrumented Go
+# services, a real PostgreSQL and MariaDB, the collector built by `make build`,
+# and a real Jaeger v2, all on free loopback ports. Called by `make integration`.
+#
+# Installs what is missing (Debian packages postgresql and mariadb-server),
+# builds the collector (`make build`, a no-op when up to date) and Jaeger v1.76.0
+# (cached under $EDX_CACHE_DIR, default ~/.cache/errordiagnosis), then runs
+# `go test` in this module. Environment:
+#   EDX_CACHE_DIR   where the Jaeger binary is cached
+#   EDX_REPORT      where the per-case markdown table is written (default: .cache/report.md)
+#   EDX_KEEP=1      keep the temp dir (databases, collector/jaeger logs, traces.json)
+#   EDX_TEST_RUN    -run pattern for go test (default: all)
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+CACHE="${EDX_CACHE_DIR:-${HOME:-/root}/.cache/errordiagnosis}"
+JAEGER_VERSION=v1.76.0
+export GOFLAGS="${GOFLAGS:-} -buildvcs=false"
+
+T0=$(date +%s)
+step_start=$T0
+step() { # step NAME: prints the time the previous step took
+	local now; now=$(date +%s)
+	echo "integration: [$((now - T0))s] $*"
+	step_start=$now
+}
+
+mkdir -p "$CACHE" "$HERE/.cache"
+
+# ---- Jaeger, built from the wrapper module (in the background: it takes minutes cold)
+jaeger_key=$(cat "$HERE/jaeger/go.mod" "$HERE/jaeger/go.sum" | sha256sum | cut -c1-12)
+JAEGER_BIN="$CACHE/jaeger-$JAEGER_VERSION-$jaeger_key"
+jaeger_pid=""
+if [[ -x "$JAEGER_BIN" ]]; then
+	step "jaeger: cached $JAEGER_BIN"
+else
+	step "jaeger: building $JAEGER_VERSION (cold: ~4-6 min) -> $JAEGER_BIN"
+	(
+		cd "$HERE/jaeger"
+		s=$(date +%s)
+		go build -trimpath -ldflags='-s -w' -o "$JAEGER_BIN.tmp.$$" github.com/jaegertracing/jaeger/cmd/jaeger
+		mv "$JAEGER_BIN.tmp.$$" "$JAEGER_BIN"
+		echo "integration: jaeger built in $(($(date +%s) - s))s"
+	) > "$HERE/.cache/jaeger-build.log" 2>&1 &
+	jaeger_pid=$!
+fi
+
+# ---- Debian packages
+need=()
+ls /usr/lib/postgresql/*/bin/initdb > /dev/null 2>&1 || need+=(postgresql)
+{ command -v mariadbd || [[ -x /usr/sbin/mariadbd ]]; } > /dev/null 2>&1 || need+=(mariadb-server)
+if ((${#need[@]})); then
+	step "apt: installing ${need[*]}"
+	SUDO=""
+	[[ $(id -u) -eq 0 ]] || SUDO="sudo"
+	# Keep the packages' own services from starting on the default ports.
+	policy_added=""
+	if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+		printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d > /dev/null
+		$SUDO chmod +x /usr/sbin/policy-rc.d
+		policy_added=1
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	if ! $SUDO apt-get install -y --no-install-recommends "${need[@]}" > "$HERE/.cache/apt.log" 2>&1; then
+		$SUDO apt-get update > "$HERE/.cache/apt.log" 2>&1
+		$SUDO apt-get install -y --no-install-recommends "${need[@]}" >> "$HERE/.cache/apt.log" 2>&1 ||
+			{ tail -30 "$HERE/.cache/apt.log"; exit 1; }
+	fi
+	[[ -z "$policy_added" ]] || $SUDO rm -f /usr/sbin/policy-rc.d
+	step "apt: done"
+else
+	step "apt: postgresql and mariadb-server present"
+fi
+
+# ---- the collector under test
+step "collector: make build"
+make -C "$ROOT" build
+COLLECTOR_BIN="$ROOT/bin/otelcol-errordiagnosis"
+[[ -x "$COLLECTOR_BIN" ]] || { echo "integration: $COLLECTOR_BIN missing after make build" >&2; exit 1; }
+
+# ---- compile the test while Jaeger may still be building
+step "test: compiling"
+(cd "$HERE" && go test -count=1 -run '^$' ./... > /dev/null)
+
+if [[ -n "$jaeger_pid" ]]; then
+	step "jaeger: waiting for the build"
+	if ! wait "$jaeger_pid"; then
+		tail -40 "$HERE/.cache/jaeger-build.log"
+		echo "integration: jaeger build failed" >&2
+		exit 1
+	fi
+	cat "$HERE/.cache/jaeger-build.log"
+fi
+
+# ---- the test
+step "test: go test"
+export EDX_COLLECTOR_BIN="$COLLECTOR_BIN" EDX_JAEGER_BIN="$JAEGER_BIN" EDX_REQUIRE=1
+export EDX_REPORT="${EDX_REPORT:-$HERE/.cache/report.md}"
+rc=0
+(cd "$HERE" && go test -v -count=1 -timeout 30m -run "${EDX_TEST_RUN:-.}" ./...) || rc=$?
+step "done (exit $rc); total $(($(date +%s) - T0))s; report: $EDX_REPORT"
+exit $rc
