@@ -133,7 +133,7 @@ func match(p *prepared) (diagnosis.Match, bool) {
 	if r, ok := codeInText(p, p.statusLower); ok {
 		return mk(r.out, r.rule, diagnosis.StrengthCode), true
 	}
-	if len(p.stackLower) > 0 && len(p.levels) <= 1 {
+	if len(p.stackLower) > 0 {
 		if r, ok := codeInText(p, p.stackLower); ok {
 			return mk(r.out, r.rule, diagnosis.StrengthCode), true
 		}

@@ -369,12 +369,16 @@ func routeCode(p *prepared, raw string) (*codeRow, bool) {
 		return lookupCode(p, "mongodb", strings.TrimPrefix(up, "E"))
 	case "mssql":
 		if allDigits(num) {
-			return lookupCode(p, "mssql", c)
+			if r, ok := lookupCode(p, "mssql", c); ok || len(c) != 5 {
+				return r, ok
+			}
 		}
 		return lookupSQLSTATE(p, up)
 	case "mysql":
 		if allDigits(num) {
-			return lookupCode(p, "mysql", c)
+			if r, ok := lookupCode(p, "mysql", c); ok || len(c) != 5 {
+				return r, ok
+			}
 		}
 		if r, ok := lookupCode(p, "mysql", up); ok {
 			return r, true
