@@ -95,7 +95,7 @@ var typeRows = []typeRow{
 	typ("grpc.StatusRuntimeException", depRPC, "StatusRuntimeException", "StatusException", "RpcException", "Grpc.Core.RpcException", "grpc.RpcError", "grpc._channel._InactiveRpcError", "_InactiveRpcError", "GRPC::BadStatus").weakRow(),
 
 	// ---- database_connection ----
-	typ("jdbc.SQLTransientConnectionException.pool", connPool, "SQLTransientConnectionException").whenAny("connection is not available", "request timed out").weakRow(),
+	typ("jdbc.SQLTransientConnectionException.pool", connPool, "SQLTransientConnectionException").whenAny("connection is not available", "request timed out"),
 	typ("jdbc.SQLNonTransientConnectionException", connRefused, "SQLNonTransientConnectionException", "CommunicationsException", "CannotGetJdbcConnectionException", "JDBCConnectionException", "DataAccessResourceFailureException", "CannotCreateTransactionException").weakRow(),
 	typ("jdbc.SQLRecoverableException", connReset, "SQLRecoverableException", "RecoverableDataAccessException").weakRow(),
 	typ("python.sqlalchemy.TimeoutError", connPool, "sqlalchemy.exc.TimeoutError", "exc.TimeoutError").whenAny("queuepool", "pool"),
