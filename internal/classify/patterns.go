@@ -81,6 +81,9 @@ var patRows = []patRow{
 	pat("msg.no_rows.go", qNoRows, "sql: no rows in result set", "no rows in result set"),
 
 	// ---- database_connection: reset / refused / timeout / dns / tls ----
+	// gRPC status names first: the code is more telling than the transport text.
+	netPat("msg.grpc.deadline", depTimeout, dbStatementTimeout, "code = deadlineexceeded", "statuscode.deadline_exceeded", "deadline_exceeded", "statuscode=\"deadlineexceeded\""),
+	netPat("msg.grpc.unavailable", depUnreachable, connUnavailable, "code = unavailable", "statuscode.unavailable", "unavailable: io exception", "statuscode=\"unavailable\"", "unavailable: network closed"),
 	dbPat("msg.socket.database", connRefused, "no such file or directory").re_(`\.s\.pgsql|\.sock\b`),
 	pat("msg.connection_lost.database", connReset, "server closed the connection unexpectedly", "terminating connection due to", "connection terminated unexpectedly",
 		"mysql server has gone away", "lost connection to mysql server", "communications link failure", "an i/o error occurred while sending to the backend",
@@ -151,13 +154,11 @@ var patRows = []patRow{
 		"arrayindexoutofbounds", "undefined offset", "invalid array length", "list index out of range", "string index out of range", "index out of bounds"),
 	pat("msg.key", appKey, "was not present in the dictionary", "undefined array key", "undefined index", "no value present", "key not found"),
 	pat("msg.assertion", appAssert, "assertion failed", "err_assertion", "assertionerror", "assert failed"),
-	pat("msg.arithmetic", appArith, "integer divide by zero", "arithmetic operation resulted in an overflow", "integer overflow", "floating point exception"),
+	pat("msg.arithmetic", appArith, "arithmetic operation resulted in an overflow", "integer overflow", "floating point exception"),
 	pat("msg.stack_overflow", appStack, "maximum call stack size exceeded", "maximum recursion depth exceeded", "stack level too deep", "goroutine stack exceeds", "stack overflow", "stackoverflowerror"),
 	pat("msg.go_fatal", appPanic, "concurrent map writes", "concurrent map read and map write", "all goroutines are asleep"),
 
 	// ---- dependency_failure (RPC and HTTP clients) ----
-	netPat("msg.grpc.deadline", depTimeout, dbStatementTimeout, "code = deadlineexceeded", "statuscode.deadline_exceeded", "deadline_exceeded", "statuscode=\"deadlineexceeded\""),
-	netPat("msg.grpc.unavailable", depUnreachable, connUnavailable, "code = unavailable", "statuscode.unavailable", "unavailable: io exception", "statuscode=\"unavailable\"", "unavailable: network closed"),
 	netPat("msg.grpc.other", depRPC, qError, "rpc error: code = ", "statuscode.", "status(statuscode=", "grpc status"),
 	pat("msg.circuit_open", depUnreachable, "circuit breaker is open", "circuitbreaker", "circuit is open", "the circuit is now open", "breaker is open", "does not permit further calls").
 		re_(`circuit ?breaker.{0,60}(?:open|does not permit)|circuit is (?:now )?open|breaker is open|does not permit further calls`),

@@ -63,8 +63,11 @@ func prepare(ev *diagnosis.Evidence, p *prepared) {
 	}
 	// SQLAlchemy puts the DBAPI error type at the head of its message:
 	// "(psycopg2.errors.UndefinedTable) relation ...".
+	// Rails and others prefix the wrapped error's type: "PG::UndefinedTable: ERROR: ...".
 	if t, rest, ok := parenType(ev.ExceptionMessage); ok {
 		p.levels = append(p.levels, level{typ: t, typLower: strings.ToLower(t), msgLower: strings.ToLower(rest)})
+	} else if l, ok := headerLevel(ev.ExceptionMessage); ok && l.msgLower != "" && (strings.Contains(l.typ, ".") || strings.Contains(l.typ, "::")) {
+		p.levels = append(p.levels, l)
 	}
 	p.levels = append(p.levels, top)
 
@@ -215,7 +218,7 @@ var dbHints = []string{
 	"go-sql-driver", "sqlalchemy", "django.db", "activerecord", "sequel", "pdoexception", "doctrine",
 	"hibernate", "jdbc", "cx_oracle", "oracledb", "oracle.", "ora-0", "ora-1", "ora-2", "ora-3",
 	"mongo", "redis", "lettuce", "jedis", "knex", "prisma", "typeorm", "entityframework", "pg::",
-	"sqlite", "database", "sql: ", "hikari", "cassandra", "datastax", "mssql", "tedious",
+	"sqlite", "database", "pg-pool", "node_modules/pg/", "mysql2", "mongoose", "ioredis", "sql: ", "hikari", "cassandra", "datastax", "mssql", "tedious",
 	":5432", ":3306", ":1433", ":1521", ":27017", ":6379", ":6432", ":26257", ":9042", ":5433",
 	"port 5432", "port 3306", ".s.pgsql", "mysql.sock",
 }

@@ -122,7 +122,7 @@ var typeRows = []typeRow{
 	typ("orm.UndefinedFunction", qFunction, "UndefinedFunction", "UndefinedFunctionError"),
 	typ("orm.UniqueViolation", qConstraint, "UniqueViolation", "UniqueViolationError", "ForeignKeyViolation", "ForeignKeyViolationError", "NotNullViolation", "NotNullViolationError", "CheckViolation", "CheckViolationError", "RecordNotUnique"),
 	typ("orm.SyntaxError", qSyntax, "errors.SyntaxError", "PostgresSyntaxError", "pg::SyntaxError"),
-	typ("orm.DataError", qData, "DataError", "InvalidTextRepresentation", "NumericValueOutOfRange", "StringDataRightTruncation", "ActiveRecord::ValueTooLong", "ActiveRecord::RangeError", "DataException", "DataTruncation", "DivisionByZero"),
+	typ("orm.DataError", qData, "DataError", "InvalidTextRepresentation", "NumericValueOutOfRange", "StringDataRightTruncation", "ActiveRecord::ValueTooLong", "ActiveRecord::RangeError", "DataException", "DataTruncation", "errors.DivisionByZero", "PG::DivisionByZero"),
 	typ("orm.InsufficientPrivilege", confPermission, "InsufficientPrivilege", "InsufficientPrivilegeError"),
 	typ("orm.TooManyConnections", connTooMany, "TooManyConnections", "TooManyConnectionsError"),
 	typ("orm.InvalidPassword", connAuth, "InvalidPassword", "InvalidPasswordError", "InvalidAuthorizationSpecification", "InvalidAuthorizationSpecificationError"),

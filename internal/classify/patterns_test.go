@@ -1,0 +1,197 @@
+package classify
+
+import (
+	"testing"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+)
+
+// goErr: a Go error recorded by otelhttp/otelsql: the type says nothing.
+func goErr(msg string) diagnosis.Evidence { return ex("*fmt.wrapError", msg) }
+
+// goDB: a Go database span whose status description carries the error.
+func goDB(system, msg string) diagnosis.Evidence {
+	return diagnosis.Evidence{Kind: diagnosis.KindDB, Depth: 1, DBSystem: system, StatusMessage: msg, StatusError: true}
+}
+
+var patternCases = register([]tc{
+	// database_connection: pools, limits, authentication
+	{"msg.pool.hikari", "database_connection/pool_exhausted", ex("org.springframework.jdbc.CannotGetJdbcConnectionException", `Failed to obtain JDBC Connection; nested exception is java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available, request timed out after 30004ms.`)},
+	{"msg.pool.sqlalchemy", "database_connection/pool_exhausted", ex("sqlalchemy.exc.OperationalError", `QueuePool limit of size 5 overflow 10 reached, connection timed out, timeout 30.00`)},
+	{"msg.pool.dotnet", "database_connection/pool_exhausted", ex("System.InvalidOperationException", `Timeout expired.  The timeout period elapsed prior to obtaining a connection from the pool.  This may have occurred because all pooled connections were in use and max pool size was reached.`)},
+	{"msg.pool.activerecord", "database_connection/pool_exhausted", ex("ActiveRecord::ActiveRecordError", `could not obtain a connection from the pool within 5.000 seconds (waited 5.002 seconds); all pooled connections were in use`)},
+	{"msg.pool.node", "database_connection/pool_exhausted", ex("Error", `timeout exceeded when trying to connect`)},
+	{"msg.pool.prisma", "database_connection/pool_exhausted", ex("Error", `Timed out fetching a new connection from the connection pool. More info: http://pris.ly/d/connection-pool`)},
+	{"msg.pool.redis", "database_connection/pool_exhausted", goErr(`get cart: redis: connection pool timeout`)},
+	{"msg.pool.java", "database_connection/pool_exhausted", ex("org.apache.commons.dbcp.SQLNestedException", `Cannot get a connection, pool error Timeout waiting for idle object`)},
+	{"msg.pool.go", "database_connection/pool_exhausted", goDB("postgresql", `failed to acquire connection: context deadline exceeded`)},
+	{"msg.too_many_clients.postgresql", "database_connection/too_many_connections", ex("psycopg2.OperationalError", `connection to server at "db" (10.0.0.5), port 5432 failed: FATAL:  remaining connection slots are reserved for non-replication superuser connections`)},
+	{"msg.too_many_connections.mysql", "database_connection/too_many_connections", ex("com.mysql.cj.jdbc.exceptions.MySQLNonTransientConnectionException", `Data source rejected establishment of connection,  message from server: "Too many connections"`)},
+	{"msg.auth.postgresql", "database_connection/authentication_failed", ex("org.postgresql.util.PSQLException", `FATAL: password authentication failed for user "app"`)},
+	{"msg.permission.mysql_db", "configuration_error/permission_denied", ex("java.sql.SQLSyntaxErrorException", `SELECT command denied to user 'report'@'10.0.0.8' for table 'salaries'`)},
+	{"msg.auth.mysql", "database_connection/authentication_failed", ex("java.sql.SQLException", `Access denied for user 'app'@'10.0.0.7' (using password: YES)`)},
+	{"msg.auth.mssql", "database_connection/authentication_failed", ex("Microsoft.Data.SqlClient.SqlException", `Login failed for user 'shop'.`)},
+	{"msg.auth.oracle", "database_connection/authentication_failed", dbx("oracle", "OracleException", `invalid username/password; logon denied`)},
+	{"msg.auth.generic", "database_connection/authentication_failed", dbx("mongodb", "MongoServerError", `Authentication failed.`)},
+	{"msg.unknown_database", "database_connection/unknown_database", ex("org.postgresql.util.PSQLException", `FATAL: database "shop" does not exist`)},
+	{"msg.tls.database", "database_connection/tls_failure", goDB("postgresql", `pq: SSL is not enabled on the server`)},
+	// database_timeout
+	{"msg.timeout.statement.postgresql", "database_timeout/statement_timeout", ex("org.postgresql.util.PSQLException", `ERROR: canceling statement due to statement timeout`)},
+	{"msg.timeout.lock.postgresql", "database_timeout/lock_timeout", ex("org.postgresql.util.PSQLException", `ERROR: canceling statement due to lock timeout`)},
+	{"msg.canceled.postgresql", "database_timeout/query_canceled", ex("org.postgresql.util.PSQLException", `ERROR: canceling statement due to user request`)},
+	{"msg.timeout.lock.mysql", "database_timeout/lock_timeout", ex("com.mysql.cj.jdbc.exceptions.MySQLTransactionRollbackException", `Lock wait timeout exceeded; try restarting transaction`)},
+	{"msg.timeout.statement.mysql", "database_timeout/statement_timeout", dbx("mysql", "Error", `Query execution was interrupted, maximum statement execution time exceeded`)},
+	{"msg.canceled.mysql", "database_timeout/query_canceled", dbx("mysql", "Error", `Query execution was interrupted`)},
+	{"msg.timeout.statement.mssql", "database_timeout/statement_timeout", dbx("mssql", "Microsoft.Data.SqlClient.SqlException", `Execution Timeout Expired.  The timeout period elapsed prior to completion of the operation or the server is not responding.`)},
+	{"msg.timeout.lock.mssql", "database_timeout/lock_timeout", dbx("mssql", "Microsoft.Data.SqlClient.SqlException", `Lock request time out period exceeded.`)},
+	{"msg.canceled.oracle", "database_timeout/query_canceled", dbx("oracle", "OracleException", `user requested cancel of current operation`)},
+	{"msg.timeout.statement.mongodb", "database_timeout/statement_timeout", dbx("mongodb", "MongoServerError", `operation exceeded time limit`)},
+	{"msg.timeout.statement.generic", "database_timeout/statement_timeout", dbx("redis", "io.lettuce.core.RedisException", `Command timed out after 1 minute(s)`)},
+	// database_query
+	{"msg.undefined_column.postgresql", "database_query/undefined_column", ex("org.postgresql.util.PSQLException", "ERROR: column \"totl\" of relation \"orders\" does not exist\n  Position: 21")},
+	{"msg.undefined_function.postgresql", "database_query/undefined_function", ex("org.postgresql.util.PSQLException", `ERROR: function lower(integer) does not exist`)},
+	{"msg.undefined_table.postgresql", "database_query/undefined_table", goDB("postgresql", `pq: relation "orders" does not exist`)},
+	{"msg.undefined_table.mysql", "database_query/undefined_table", ex("java.sql.SQLSyntaxErrorException", `Table 'shop.orders' doesn't exist`)},
+	{"msg.undefined_table.mssql", "database_query/undefined_table", ex("Microsoft.Data.SqlClient.SqlException", `Invalid object name 'dbo.Orders'.`)},
+	{"msg.undefined_table.oracle", "database_query/undefined_table", dbx("oracle", "OracleException", `table or view does not exist`)},
+	{"msg.undefined_table.other", "database_query/undefined_table", ex("sqlite3.OperationalError", `no such table: orders`)},
+	{"msg.orm.efcore", "database_query/orm_mapping", exs("Microsoft.EntityFrameworkCore.DbUpdateException", `An error occurred while saving the entity changes. See the inner exception for details.`,
+		"Microsoft.EntityFrameworkCore.DbUpdateException: An error occurred while saving the entity changes. See the inner exception for details.\n ---> Microsoft.Data.SqlClient.SqlException (0x80131904): Invalid column name 'Discount'.\n   at Microsoft.Data.SqlClient.SqlCommand.ExecuteReader()")},
+	{"msg.undefined_column.mysql", "database_query/undefined_column", ex("Mysql2::Error", `Unknown column 'totl' in 'field list'`)},
+	{"msg.undefined_column.mssql", "database_query/undefined_column", ex("Microsoft.Data.SqlClient.SqlException", `Invalid column name 'Totl'.`)},
+	{"msg.undefined_column.other", "database_query/undefined_column", ex("sqlite3.OperationalError", `no such column: totl`)},
+	{"msg.syntax.postgresql", "database_query/syntax_error", ex("org.postgresql.util.PSQLException", "ERROR: syntax error at or near \"FORM\"\n  Position: 10")},
+	{"msg.syntax.mysql", "database_query/syntax_error", ex("java.sql.SQLSyntaxErrorException", `You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near 'FORM orders' at line 1`)},
+	{"msg.syntax.mssql", "database_query/syntax_error", ex("Microsoft.Data.SqlClient.SqlException", `Incorrect syntax near 'FORM'.`)},
+	{"msg.syntax.oracle", "database_query/syntax_error", dbx("oracle", "OracleException", `SQL command not properly ended`)},
+	{"msg.syntax.sqlite", "database_query/syntax_error", ex("sqlite3.OperationalError", `near "FORM": syntax error`)},
+	{"msg.constraint.postgresql", "database_query/constraint_violation", ex("org.postgresql.util.PSQLException", "ERROR: duplicate key value violates unique constraint \"users_email_key\"\n  Detail: Key (email)=(a@example.com) already exists.")},
+	{"msg.constraint.mysql", "database_query/constraint_violation", ex("Mysql2::Error", `Duplicate entry 'a@example.com' for key 'users.index_users_on_email'`)},
+	{"msg.constraint.mssql", "database_query/constraint_violation", ex("Microsoft.Data.SqlClient.SqlException", `Violation of UNIQUE KEY constraint 'UQ_Users_Email'. Cannot insert duplicate key in object 'dbo.Users'.`)},
+	{"msg.constraint.oracle", "database_query/constraint_violation", dbx("oracle", "OracleException", `unique constraint (SHOP.PK_ORDERS) violated`)},
+	{"msg.constraint.other", "database_query/constraint_violation", ex("sqlite3.IntegrityError", `UNIQUE constraint failed: users.email`)},
+	{"msg.deadlock.postgresql", "database_query/deadlock", ex("org.postgresql.util.PSQLException", "ERROR: deadlock detected\n  Detail: Process 4242 waits for ShareLock on transaction 1234; blocked by process 4243.")},
+	{"msg.deadlock.mysql", "database_query/deadlock", ex("Mysql2::Error", `Deadlock found when trying to get lock; try restarting transaction`)},
+	{"msg.deadlock.mssql", "database_query/deadlock", ex("Microsoft.Data.SqlClient.SqlException", `Transaction (Process ID 64) was deadlocked on lock resources with another process and has been chosen as the deadlock victim. Rerun the transaction.`)},
+	{"msg.deadlock.generic", "database_query/deadlock", dbx("cassandra", "WriteFailure", `deadlock while applying batch`)},
+	{"msg.serialization", "database_query/serialization_failure", ex("org.postgresql.util.PSQLException", `ERROR: could not serialize access due to read/write dependencies among transactions`)},
+	{"msg.data.postgresql", "database_query/data_exception", ex("org.postgresql.util.PSQLException", `ERROR: invalid input syntax for type uuid: "42"`)},
+	{"msg.data.mysql", "database_query/data_exception", ex("Mysql2::Error", `Data too long for column 'name' at row 1`)},
+	{"msg.data.mssql", "database_query/data_exception", ex("Microsoft.Data.SqlClient.SqlException", `String or binary data would be truncated.`)},
+	{"msg.data.oracle", "database_query/data_exception", dbx("oracle", "OracleException", `value larger than specified precision allowed for this column`)},
+	{"msg.division_by_zero", "database_query/data_exception", dbx("postgresql", "ActiveRecord::StatementInvalid", `ERROR:  division by zero`)},
+	{"msg.permission.database", "configuration_error/permission_denied", ex("org.postgresql.util.PSQLException", `ERROR: permission denied for table orders`)},
+	{"msg.orm.sqlalchemy", "database_query/orm_mapping", st(`Could not determine join condition between parent/child tables on relationship Order.items - there are no foreign keys linking these tables.`)},
+	{"msg.orm.django", "database_query/orm_mapping", st(`Cannot resolve keyword 'nmae' into field. Choices are: id, name, price`)},
+	{"msg.orm.activerecord", "database_query/orm_mapping", st(`unknown attribute 'nickname' for User.`)},
+	{"msg.orm.hibernate", "database_query/orm_mapping", ex("org.hibernate.QueryException", `could not resolve property: totl of: com.shop.model.Order`)},
+	{"msg.orm.typeorm", "database_query/orm_mapping", ex("TypeORMError", `No metadata for "Coupon" was found.`)},
+	{"msg.orm.efcore_model", "database_query/orm_mapping", ex("System.InvalidOperationException", `The entity type 'OrderLine' requires a primary key to be defined. If you intended to use a keyless entity type, call 'HasNoKey' in 'OnModelCreating'.`)},
+	{"msg.no_rows.go", "database_query/no_rows", goErr(`get order 42: sql: no rows in result set`)},
+	// network, in database context
+	{"msg.socket.database", "database_connection/connection_refused", ex("psycopg2.OperationalError", "connection to server on socket \"/var/run/postgresql/.s.PGSQL.5432\" failed: No such file or directory\n\tIs the server running locally and accepting connections on that socket?")},
+	{"msg.connection_lost.database", "database_connection/connection_reset", ex("psycopg2.OperationalError", "server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally\n\tbefore or while processing the request.")},
+	{"msg.connection_lost.generic", "database_connection/connection_reset", goDB("mysql", `invalid connection`)},
+	{"msg.connect_timeout", "database_connection/connect_timeout", goErr("failed to connect to `user=app database=shop`: 10.0.0.5:5432 (db): dial error: timeout: dial tcp 10.0.0.5:5432: i/o timeout")},
+	{"msg.dns", "database_connection/dns_failure", goErr("failed to connect to `user=app database=shop`: hostname resolving error: lookup postgres on 127.0.0.11:53: no such host")},
+	{"msg.tls", "database_connection/tls_failure", goErr("failed to connect to `user=app database=shop`: 10.0.0.5:5432 (db): tls error: tls: failed to verify certificate: x509: certificate signed by unknown authority")},
+	{"msg.connection_refused", "database_connection/connection_refused", goErr("failed to connect to `user=app database=shop`: 127.0.0.1:5432 (127.0.0.1): dial error: dial tcp 127.0.0.1:5432: connect: connection refused")},
+	{"msg.unreachable", "database_connection/connection_refused", goDB("mysql", `dial tcp 10.0.3.7:3306: connect: no route to host`)},
+	{"msg.connection_reset", "database_connection/connection_reset", ex("Error", `read ECONNRESET`+"\n    at TCP.onStreamRead (node:internal/stream_base_commons:217:20) [pg-pool]")},
+	// resource_exhaustion
+	{"msg.threads", "resource_exhaustion/thread_pool_exhausted", goErr(`runtime/cgo: pthread_create failed: Resource temporarily unavailable`)},
+	{"msg.oom", "resource_exhaustion/out_of_memory", ex("Error", `FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory`)},
+	{"msg.disk_full", "resource_exhaustion/disk_full", goErr(`write /var/lib/app/uploads/42.bin: no space left on device`)},
+	{"msg.mysql_table_full", "resource_exhaustion/disk_full", dbx("mysql", "Error", `The table 'events' is full`)},
+	{"msg.open_files", "resource_exhaustion/too_many_open_files", goErr(`accept tcp [::]:8080: accept4: too many open files`)},
+	// configuration_error
+	{"msg.env_missing", "configuration_error/missing_config", goErr(`config: environment variable PAYMENT_API_URL is not set`)},
+	{"msg.secret_missing", "configuration_error/missing_secret", ex("Error", `secretOrPrivateKey must have a value`)},
+	{"msg.secret_file", "configuration_error/missing_secret", goErr(`load TLS key pair: open /etc/tls/server.key: no such file or directory`)},
+	{"msg.config_file", "configuration_error/missing_config", ex("Error", `ENOENT: no such file or directory, open '/app/config/production.json'`)},
+	{"msg.invalid_config", "configuration_error/invalid_config", goErr(`sql: unknown driver "postgres" (forgotten import?)`)},
+	{"msg.permission_denied", "configuration_error/permission_denied", goErr(`open /var/log/shop/app.log: permission denied`)},
+	// application_exception, from messages
+	{"msg.null.go", "application_exception/null_reference", goErr(`panic recovered: runtime error: invalid memory address or nil pointer dereference`)},
+	{"msg.null.js", "application_exception/null_reference", ex("Error", `Cannot read properties of null (reading 'id')`)},
+	{"msg.null.js_old", "application_exception/null_reference", ex("Error", `Cannot read property 'id' of undefined`)},
+	{"msg.null.python", "application_exception/null_reference", st(`'NoneType' object is not iterable`)},
+	{"msg.null.ruby", "application_exception/null_reference", st("undefined method `total' for nil")},
+	{"msg.null.php", "application_exception/null_reference", ex("ErrorException", `Attempt to read property "id" on null`)},
+	{"msg.null.dotnet", "application_exception/null_reference", st(`Object reference not set to an instance of an object.`)},
+	{"msg.null.java", "application_exception/null_reference", ex("java.lang.RuntimeException", `Cannot invoke "com.shop.Cart.getItems()" because "cart" is null`)},
+	{"msg.type.go", "application_exception/type_error", goErr(`panic: interface conversion: interface {} is nil, not string`)},
+	{"msg.type.java", "application_exception/type_error", st(`class java.lang.Long cannot be cast to class java.lang.Integer`)},
+	{"msg.type.js", "application_exception/type_error", ex("Error", `order.items.map is not a function`)},
+	{"msg.type.python", "application_exception/type_error", st(`can only concatenate str (not "int") to str`)},
+	{"msg.type.ruby", "application_exception/type_error", st(`no implicit conversion of Integer into String`)},
+	{"msg.type.php", "application_exception/type_error", st(`App\Service\Cart::add(): Argument #1 ($qty) must be of type int, string given`)},
+	{"msg.index", "application_exception/index_out_of_range", goErr(`runtime error: slice bounds out of range [:12] with capacity 8`)},
+	{"msg.key", "application_exception/key_error", ex("ErrorException", `Undefined array key "currency"`)},
+	{"msg.assertion", "application_exception/assertion_failed", ex("Error", `AssertionError [ERR_ASSERTION]: quantity must be positive`)},
+	{"msg.arithmetic", "application_exception/arithmetic", st(`Arithmetic operation resulted in an overflow.`)},
+	{"msg.division_by_zero", "application_exception/arithmetic", goErr(`runtime error: integer divide by zero`)},
+	{"msg.division_by_zero", "application_exception/arithmetic", st(`Modulo by zero`)},
+	{"msg.stack_overflow", "application_exception/stack_overflow", ex("Error", `stack level too deep`)},
+	{"msg.go_fatal", "application_exception/panic", goErr(`fatal error: concurrent map writes`)},
+	// dependency_failure, from messages
+	{"msg.grpc.deadline", "dependency_failure/upstream_timeout", goErr(`get price: rpc error: code = DeadlineExceeded desc = context deadline exceeded`)},
+	{"msg.grpc.unavailable", "dependency_failure/upstream_unreachable", goErr(`rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp 10.0.0.8:50051: connect: connection refused"`)},
+	{"msg.grpc.other", "dependency_failure/rpc_error", goErr(`rpc error: code = Internal desc = stock service failed`)},
+	{"msg.circuit_open", "dependency_failure/upstream_unreachable", goErr(`charge: circuit breaker is open`)},
+	{"msg.http.gateway_timeout", "dependency_failure/upstream_timeout", ex("Error", `Request failed: 504 Gateway Timeout`)},
+	{"msg.http.5xx", "dependency_failure/upstream_5xx", ex("System.Net.Http.HttpRequestException", `Response status code does not indicate success: 503 (Service Unavailable).`)},
+	{"msg.http.429", "dependency_failure/upstream_rate_limited", ex("requests.exceptions.HTTPError", `429 Client Error: Too Many Requests for url: https://api.partner.example/v1/rates`)},
+	{"msg.context_deadline", "dependency_failure/upstream_timeout", goErr(`Post "http://payments:8080/charge": context deadline exceeded`)},
+	{"msg.timeout.http", "dependency_failure/upstream_timeout", ex("AxiosError", `timeout of 5000ms exceeded`)},
+	{"msg.context_canceled", "database_timeout/query_canceled", goDB("postgresql", `context canceled`)},
+	// security
+	{"msg.abuse.rate", "security/suspected_abuse", st(`rate limit exceeded for client 203.0.113.7`)},
+	{"msg.abuse.payload", "security/suspected_abuse", goErr(`decode body: http: request body too large`)},
+	{"msg.abuse.host", "security/suspected_abuse", st(`Invalid HTTP_HOST header: 'x.evil'`)},
+	// panics
+	{"msg.panic.rust", "application_exception/panic", st(`thread 'tokio-runtime-worker' panicked at src/handlers/order.rs:42:10: called Option::unwrap() on a None value`)},
+	{"msg.panic.go", "application_exception/panic", exs("*errors.errorString", `stock reservation failed badly`, "goroutine 42 [running]:\nruntime/debug.Stack()\n\t/usr/local/go/src/runtime/debug/stack.go:26 +0x5e\npanic({0x9a2b40?, 0xc0001a2f30?})\n\t/usr/local/go/src/runtime/panic.go:785 +0x132\nmain.reserve()\n\t/app/main.go:88 +0x1f")},
+})
+
+var clientCases = register([]tc{
+	{"grpc.status.4", "dependency_failure/upstream_timeout", diagnosis.Evidence{Kind: diagnosis.KindClient, RPCSystem: "grpc", RPCStatusCode: "4", StatusError: true}},
+	{"grpc.status.14", "dependency_failure/upstream_unreachable", diagnosis.Evidence{Kind: diagnosis.KindClient, RPCSystem: "grpc", RPCStatusCode: "14", StatusError: true}},
+	{"grpc.status.8", "dependency_failure/upstream_rate_limited", diagnosis.Evidence{Kind: diagnosis.KindClient, RPCSystem: "grpc", RPCStatusCode: "8", StatusError: true}},
+	{"grpc.status.other", "dependency_failure/rpc_error", diagnosis.Evidence{Kind: diagnosis.KindClient, RPCSystem: "grpc", RPCStatusCode: "13", StatusError: true, StatusMessage: "stock service failed"}},
+	{"grpc.status.4", "dependency_failure/upstream_timeout", diagnosis.Evidence{Kind: diagnosis.KindClient, RPCSystem: "connect_rpc", RPCStatusCode: "deadline_exceeded", StatusError: true}},
+	{"http.client.429", "dependency_failure/upstream_rate_limited", cl(429, "429", "")},
+	{"http.client.5xx", "dependency_failure/upstream_5xx", cl(500, "", "")},
+	{"http.client.5xx", "dependency_failure/upstream_5xx", cl(502, "", "")},
+	{"http.client.5xx", "dependency_failure/upstream_5xx", cl(0, "503", "")},
+	{"errortype.timeout", "dependency_failure/upstream_timeout", cl(0, "timeout", "")},
+	{"errortype.timeout", "database_timeout/statement_timeout", diagnosis.Evidence{Kind: diagnosis.KindDB, DBSystem: "redis", ErrorType: "timeout", StatusError: true}},
+	{"errortype.connection_refused", "dependency_failure/upstream_unreachable", cl(0, "connection_refused", "")},
+	{"errortype.connection_reset", "database_connection/connection_reset", diagnosis.Evidence{Kind: diagnosis.KindDB, DBSystem: "postgresql", ErrorType: "connection_reset", StatusError: true}},
+	{"errortype.dns", "dependency_failure/upstream_unreachable", cl(0, "name_resolution_error", "")},
+	{"errortype.tls", "dependency_failure/tls_failure", cl(0, "tls_error", "")},
+	{"errortype.canceled", "database_timeout/query_canceled", diagnosis.Evidence{Kind: diagnosis.KindDB, DBSystem: "mongodb", ErrorType: "cancelled", StatusError: true}},
+	{"java.SocketTimeoutException", "dependency_failure/upstream_timeout", cl(0, "java.net.SocketTimeoutException", "")},
+	{"go.context.DeadlineExceeded", "dependency_failure/upstream_timeout", cl(0, "context.deadlineExceededError", "")},
+	{"go.net.OpError", "dependency_failure/upstream_unreachable", cl(0, "*net.OpError", "")},
+	// generic fallbacks
+	{"generic.exception", "application_exception/unhandled_exception", ex("com.shop.OrderRejectedException", `order 42 rejected`)},
+	{"generic.db_error", "database_query/query_error", dbx("postgresql", "*pgconn.PgError", `ERROR: something unexpected happened`)},
+	{"generic.client_error", "dependency_failure/upstream_unreachable", diagnosis.Evidence{Kind: diagnosis.KindClient, StatusError: true}},
+	{"generic.client_error", "dependency_failure/rpc_error", diagnosis.Evidence{Kind: diagnosis.KindClient, RPCSystem: "grpc", StatusError: true, StatusMessage: "stream error"}},
+	{"generic.status", "application_exception/unhandled_exception", st(`checkout failed`)},
+})
+
+var securityCases = register([]tc{
+	{"security.sqli.tautology", "security/suspected_injection", ex("psycopg2.errors.SyntaxError", "syntax error at or near \"1\"\nLINE 1: SELECT * FROM users WHERE name = '' OR '1'='1' AND pw = ''")},
+	{"security.sqli.union", "security/suspected_injection", dbx("mysql", "*mysql.MySQLError", `Error 1064 (42000): You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near 'UNION SELECT username, password FROM users' at line 1`)},
+	{"security.sqli.stacked", "security/suspected_injection", ex("Microsoft.Data.SqlClient.SqlException", `Incorrect syntax near '; DROP TABLE users'.`)},
+	{"security.sqli.comment", "security/suspected_injection", ex("org.postgresql.util.PSQLException", `ERROR: unterminated quoted string at or near "'admin'--"`)},
+	{"security.sqli.time", "security/suspected_injection", ex("org.postgresql.util.PSQLException", `ERROR: invalid input syntax for type integer: "1;select pg_sleep(10)"`)},
+	{"security.sqli.probe", "security/suspected_injection", dbx("mysql", "*mysql.MySQLError", `Error 1054 (42S22): Unknown column 'information_schema' in 'where clause'`)},
+	{"security.path_traversal", "security/suspected_injection", ex("FileNotFoundError", `[Errno 2] No such file or directory: '/srv/files/../../etc/passwd.json'`)},
+})
+
+func TestPatterns(t *testing.T) { runCases(t, patternCases) }
+func TestClient(t *testing.T)   { runCases(t, clientCases) }
+func TestSecurity(t *testing.T) { runCases(t, securityCases) }
