@@ -214,4 +214,3 @@ func categoryList() string {
 	}
 	return strings.Join(names, ", ")
 }
-

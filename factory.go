@@ -50,24 +50,30 @@ func createDefaultConfig() component.Config {
 
 var processorCapabilities = consumer.Capabilities{MutatesData: true}
 
+// diagnosers shares one diagnoser between the traces and the logs pipelines
+// of the same component ID, as memory_limiter shares its state: exception log
+// records must reach the evidence cache that the spans use.
+var diagnosers = newSharedDiagnosers()
+
 func createTraces(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Traces) (processor.Traces, error) {
-	p, err := newDiagnoser(set, cfg.(*Config))
+	p, err := diagnosers.acquire(set, cfg.(*Config))
 	if err != nil {
 		return nil, err
 	}
+	p.next = next
 	return processorhelper.NewTraces(ctx, set, cfg, next, p.processTraces,
 		processorhelper.WithCapabilities(processorCapabilities),
 		processorhelper.WithStart(p.start),
-		processorhelper.WithShutdown(p.shutdown))
+		processorhelper.WithShutdown(func(ctx context.Context) error { return diagnosers.release(ctx, set.ID, p) }))
 }
 
 func createLogs(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Logs) (processor.Logs, error) {
-	p, err := newDiagnoser(set, cfg.(*Config))
+	p, err := diagnosers.acquire(set, cfg.(*Config))
 	if err != nil {
 		return nil, err
 	}
 	return processorhelper.NewLogs(ctx, set, cfg, next, p.processLogs,
 		processorhelper.WithCapabilities(processorCapabilities),
 		processorhelper.WithStart(p.start),
-		processorhelper.WithShutdown(p.shutdown))
+		processorhelper.WithShutdown(func(ctx context.Context) error { return diagnosers.release(ctx, set.ID, p) }))
 }

@@ -2,29 +2,680 @@ package errordiagnosisprocessor // import "github.com/errordiagnosis/errordiagno
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
 
 	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/processor"
+	"go.opentelemetry.io/collector/processor/processorhelper"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+	"go.uber.org/zap"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/evidence"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/metadata"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/redact"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/tracecache"
 )
 
-// diagnoser is the processor; work in progress: passes everything through.
+// Early release reasons, the values of the "reason" telemetry attribute.
+const (
+	reasonMaxHeldSpans = "max_held_spans"
+	reasonMaxTraces    = "max_traces"
+	reasonShutdown     = "shutdown"
+)
+
+// Internal bounds of the evidence cache, derived from max_traces so that one
+// setting bounds memory; see README "Memory".
+const (
+	maxNodesPerTrace    = 1024
+	maxEvidencePerTrace = 256
+	nodesPerTrace       = 8 // average budget: MaxNodes = max_traces * nodesPerTrace
+	minTick             = 10 * time.Millisecond
+	maxTick             = time.Second
+	maxRetryBackoff     = 5 * time.Second
+)
+
+// diagnoser is the processor. One instance serves the traces and the logs
+// pipelines of one component ID, so that exception log records feed the same
+// evidence cache as the spans.
 type diagnoser struct {
-	cfg *Config
+	cfg       *Config
+	logger    *zap.Logger
+	targets   *evidence.TargetSpec
+	redactor  *redact.Redactor
+	rules     *userRules
+	names     attributeNames
+	telemetry *metadata.TelemetryBuilder
+	now       func() time.Time
+
+	// next receives released held spans; set when the traces processor is created.
+	next consumer.Traces
+
+	// mu guards cache and the state of held spans.
+	mu    sync.Mutex
+	cache *tracecache.Cache // nil when wait_duration is 0: per batch only
+
+	// pendingEvicted are traces forgotten for max_traces whose held spans
+	// still have to be released.
+	pendingEvicted []*tracecache.Trace
+
+	heldGauge  atomic.Int64
+	traceGauge atomic.Int64
+
+	startOnce sync.Once
+	stopOnce  sync.Once
+	stop      chan struct{}
+	done      chan struct{}
+	closed    atomic.Bool
 }
 
-func newDiagnoser(_ processor.Settings, cfg *Config) (*diagnoser, error) {
-	return &diagnoser{cfg: cfg}, nil
+func newDiagnoser(set processor.Settings, cfg *Config) (*diagnoser, error) {
+	red, err := redact.New(cfg.Redaction.ExtraPatterns, cfg.Redaction.MaxLength)
+	if err != nil {
+		return nil, err
+	}
+	rules, err := newRuleConditions(cfg.Rules, set.TelemetrySettings)
+	if err != nil {
+		return nil, err
+	}
+	tb, err := metadata.NewTelemetryBuilder(set.TelemetrySettings)
+	if err != nil {
+		return nil, err
+	}
+	d := &diagnoser{
+		cfg:       cfg,
+		logger:    set.Logger,
+		targets:   evidence.NewTargetSpec(cfg.StatusCodes, cfg.SpanKinds),
+		redactor:  red,
+		rules:     rules,
+		names:     newAttributeNames(cfg.AttributePrefix),
+		telemetry: tb,
+		now:       time.Now,
+		stop:      make(chan struct{}),
+		done:      make(chan struct{}),
+	}
+	if cfg.WaitDuration > 0 {
+		d.cache = tracecache.New(tracecache.Limits{
+			MaxTraces:        cfg.MaxTraces,
+			MaxNodesPerTrace: maxNodesPerTrace,
+			MaxNodes:         cfg.MaxTraces * nodesPerTrace,
+			MaxEvidenceNodes: maxEvidencePerTrace,
+			TTL:              cfg.EvidenceTTL,
+		})
+	}
+	err = errors.Join(
+		tb.RegisterProcessorErrordiagnosisSpansHeldCallback(func(_ context.Context, o metric.Int64Observer) error {
+			o.Observe(d.heldGauge.Load())
+			return nil
+		}),
+		tb.RegisterProcessorErrordiagnosisEvidenceCacheTracesCallback(func(_ context.Context, o metric.Int64Observer) error {
+			o.Observe(d.traceGauge.Load())
+			return nil
+		}),
+	)
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
 }
 
-func (d *diagnoser) start(context.Context, component.Host) error { return nil }
-func (d *diagnoser) shutdown(context.Context) error             { return nil }
+func (d *diagnoser) start(context.Context, component.Host) error {
+	d.startOnce.Do(func() {
+		if d.cache == nil {
+			close(d.done)
+			return
+		}
+		go d.releaseLoop()
+	})
+	return nil
+}
 
-func (d *diagnoser) processTraces(_ context.Context, td ptrace.Traces) (ptrace.Traces, error) {
+// shutdown stops the release loop, then diagnoses and releases every held
+// span before returning. Nothing is dropped; a delivery error is returned.
+func (d *diagnoser) shutdown(ctx context.Context) error {
+	var err error
+	d.stopOnce.Do(func() {
+		d.closed.Store(true)
+		close(d.stop)
+		d.startOnce.Do(func() { close(d.done) }) // never started
+		select {
+		case <-d.done:
+		case <-ctx.Done():
+			err = ctx.Err()
+			return
+		}
+		if d.cache == nil {
+			d.telemetry.Shutdown()
+			return
+		}
+		d.mu.Lock()
+		held := d.cache.AllHeld(nil)
+		rel := d.releaseLocked(held, reasonShutdown)
+		d.cache = tracecache.New(tracecache.Limits{MaxTraces: 1, MaxNodesPerTrace: 1, MaxNodes: 1, MaxEvidenceNodes: 1, TTL: time.Nanosecond})
+		d.updateGaugesLocked()
+		d.mu.Unlock()
+		if rel.SpanCount() > 0 && d.next != nil {
+			if cerr := d.next.ConsumeTraces(ctx, rel); cerr != nil {
+				err = fmt.Errorf("errordiagnosis: could not deliver %d held spans at shutdown: %w", rel.SpanCount(), cerr)
+				d.logger.Error("could not deliver the held spans at shutdown", zap.Int("spans", rel.SpanCount()), zap.Error(cerr))
+			}
+		}
+		d.telemetry.Shutdown()
+	})
+	return err
+}
+
+// releaseLoop releases held spans whose wait is over and forgets expired
+// traces, on a tick of a tenth of wait_duration.
+func (d *diagnoser) releaseLoop() {
+	defer close(d.done)
+	tick := min(max(d.cfg.WaitDuration/10, minTick), maxTick)
+	ticker := time.NewTicker(tick)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-d.stop:
+			return
+		case <-ticker.C:
+			d.releaseDue(context.Background())
+		}
+	}
+}
+
+// releaseDue releases the held spans whose deadline has passed.
+func (d *diagnoser) releaseDue(ctx context.Context) {
+	d.mu.Lock()
+	now := d.now()
+	var due []*tracecache.Held
+	for h := d.cache.Oldest(); h != nil && !h.Deadline.After(now); h = d.cache.Oldest() {
+		d.cache.Unhold(h)
+		due = append(due, h)
+	}
+	rel := d.releaseLocked(due, "")
+	evicted := d.cache.Expired(now, nil)
+	rel = d.releaseEvictedLocked(evicted, rel)
+	d.updateGaugesLocked()
+	d.mu.Unlock()
+	d.deliver(ctx, rel, due)
+}
+
+// batchTarget is a target span of the batch being processed.
+type batchTarget struct {
+	rs, ss, span int
+	status       int
+	trace        *tracecache.Trace
+	node         *tracecache.Node
+	// duplicate: the same span was seen before (a retry upstream); it is
+	// annotated in place, never held twice.
+	duplicate bool
+}
+
+// batchMark is a span of the batch that is a target or may hold evidence.
+type batchMark struct {
+	rs, ss, span int
+	status       int
+	target       bool
+}
+
+var markPool = sync.Pool{New: func() any { s := make([]batchMark, 0, 64); return &s }}
+
+func (d *diagnoser) processTraces(ctx context.Context, td ptrace.Traces) (ptrace.Traces, error) {
+	// Pass 1, without the lock: find targets and error-ish spans. This is the
+	// hot path for healthy traffic: no allocation, one attribute scan per
+	// server span.
+	marksPtr := markPool.Get().(*[]batchMark)
+	marks := (*marksPtr)[:0]
+	defer func() { *marksPtr = marks[:0]; markPool.Put(marksPtr) }()
+	rss := td.ResourceSpans()
+	for i := 0; i < rss.Len(); i++ {
+		sss := rss.At(i).ScopeSpans()
+		for j := 0; j < sss.Len(); j++ {
+			spans := sss.At(j).Spans()
+			for k := 0; k < spans.Len(); k++ {
+				span := spans.At(k)
+				status, target := d.targets.Status(span)
+				if target || evidence.IsErrorish(span) {
+					marks = append(marks, batchMark{rs: i, ss: j, span: k, status: status, target: target})
+				}
+			}
+		}
+	}
+	cross := d.cache != nil && !d.closed.Load()
+	if len(marks) == 0 && (!cross || d.traceGauge.Load() == 0) {
+		return td, nil
+	}
+	if !cross {
+		d.diagnoseBatch(ctx, td, marks)
+		return td, nil
+	}
+	return d.processCrossBatch(ctx, td, marks)
+}
+
+// diagnoseBatch is the per-batch mode (wait_duration 0, or after shutdown):
+// a throw-away cache holds just this batch.
+func (d *diagnoser) diagnoseBatch(ctx context.Context, td ptrace.Traces, marks []batchMark) {
+	if len(marks) == 0 {
+		return
+	}
+	local := tracecache.New(tracecache.Limits{
+		MaxTraces:        len(marks),
+		MaxNodesPerTrace: maxNodesPerTrace,
+		MaxNodes:         max(td.SpanCount(), 1),
+		MaxEvidenceNodes: maxEvidencePerTrace,
+		TTL:              time.Hour,
+	})
+	targets, _ := d.record(ctx, local, td, marks, time.Time{}, false)
+	for _, bt := range targets {
+		span := spanAt(td, bt)
+		res := d.diagnose(bt.trace, bt.node, bt.status, 1)
+		d.annotate(span, res)
+		d.countDiagnosed(ctx, res)
+	}
+}
+
+func (d *diagnoser) processCrossBatch(ctx context.Context, td ptrace.Traces, marks []batchMark) (ptrace.Traces, error) {
+	d.mu.Lock()
+	now := d.now()
+	targets, touched := d.record(ctx, d.cache, td, marks, now, true)
+
+	type annotation struct {
+		bt  batchTarget
+		res result
+	}
+	var inPlace []annotation
+	var toHold []batchTarget
+	for _, bt := range targets {
+		res := d.diagnose(bt.trace, bt.node, bt.status, 1)
+		if bt.duplicate {
+			inPlace = append(inPlace, annotation{bt, res})
+			continue
+		}
+		if res.conclusive {
+			bt.node.Decided = &tracecache.Decided{Category: res.Category, Cause: res.Cause}
+			bt.trace.Released++
+			inPlace = append(inPlace, annotation{bt, res})
+			continue
+		}
+		toHold = append(toHold, bt)
+	}
+	// Hold the inconclusive targets: copy them out with their resource and scope.
+	for _, bt := range toHold {
+		h := &tracecache.Held{
+			Trace:    bt.trace,
+			Node:     bt.node,
+			Data:     copySpan(td, bt),
+			Status:   bt.status,
+			Deadline: now.Add(d.cfg.WaitDuration),
+		}
+		d.cache.Hold(h)
+	}
+	// Held targets of earlier batches whose trace got new evidence now.
+	var ready []*tracecache.Held
+	for _, t := range touched {
+		if t.HeldCount == 0 {
+			continue
+		}
+		for _, h := range d.cache.HeldOf(t, nil) {
+			if containsTarget(toHold, h.Node) {
+				continue
+			}
+			if res := d.diagnose(h.Trace, h.Node, h.Status, 1); res.conclusive {
+				d.cache.Unhold(h)
+				ready = append(ready, h)
+			}
+		}
+	}
+	rel := d.releaseLocked(ready, "")
+	// Limits: diagnose early rather than grow.
+	var early []*tracecache.Held
+	for d.cache.HeldCount() > d.cfg.MaxHeldSpans {
+		h := d.cache.Oldest()
+		d.cache.Unhold(h)
+		early = append(early, h)
+	}
+	rel = d.appendReleased(rel, d.releaseLocked(early, reasonMaxHeldSpans))
+	evicted := d.cache.Expired(now, nil)
+	rel = d.releaseEvictedLocked(evicted, rel)
+	d.updateGaugesLocked()
+	d.mu.Unlock()
+
+	for _, a := range inPlace {
+		d.annotate(spanAt(td, a.bt), a.res)
+		d.countDiagnosed(ctx, a.res)
+	}
+	if len(toHold) > 0 {
+		removeSpans(td, toHold)
+	}
+	d.deliver(ctx, rel, append(ready, early...))
+	if len(toHold) > 0 && td.SpanCount() == 0 {
+		return td, processorhelper.ErrSkipProcessingData
+	}
 	return td, nil
 }
 
-func (d *diagnoser) processLogs(_ context.Context, ld plog.Logs) (plog.Logs, error) {
+// record adds the batch to cache: the nodes of the traces that matter, the
+// evidence of error-ish spans and the targets. It returns the batch's targets
+// and the traces that received evidence.
+func (d *diagnoser) record(ctx context.Context, c *tracecache.Cache, td ptrace.Traces, marks []batchMark, now time.Time, cross bool) ([]batchTarget, []*tracecache.Trace) {
+	var evicted []*tracecache.Trace
+	rss := td.ResourceSpans()
+	// Traces of the marked spans first, so that their other spans in this
+	// batch are recorded whatever their order.
+	for _, m := range marks {
+		span := rss.At(m.rs).ScopeSpans().At(m.ss).Spans().At(m.span)
+		if span.TraceID().IsEmpty() || span.SpanID().IsEmpty() {
+			continue // malformed: passed through untouched
+		}
+		_, evicted = c.GetOrCreate(span.TraceID(), now, evicted)
+	}
+	if cross && len(evicted) > 0 {
+		// Only the shared cache evicts: the local one is sized for the batch.
+		d.pendingEvicted = append(d.pendingEvicted, evicted...)
+	}
+
+	var targets []batchTarget
+	var touched []*tracecache.Trace
+	mi := 0
+	for i := 0; i < rss.Len(); i++ {
+		rs := rss.At(i)
+		service, serviceRead := "", false
+		sss := rs.ScopeSpans()
+		for j := 0; j < sss.Len(); j++ {
+			ss := sss.At(j)
+			spans := ss.Spans()
+			for k := 0; k < spans.Len(); k++ {
+				marked := mi < len(marks) && marks[mi].rs == i && marks[mi].ss == j && marks[mi].span == k
+				var m batchMark
+				if marked {
+					m = marks[mi]
+					mi++
+				}
+				span := spans.At(k)
+				if span.SpanID().IsEmpty() || span.TraceID().IsEmpty() {
+					continue // malformed: passed through untouched
+				}
+				var t *tracecache.Trace
+				if marked {
+					// Re-created if a tiny max_traces evicted it earlier in this batch.
+					t, evicted = c.GetOrCreate(span.TraceID(), now, evicted[:0])
+					if cross && len(evicted) > 0 {
+						d.pendingEvicted = append(d.pendingEvicted, evicted...)
+					}
+				} else if t = c.Get(span.TraceID()); t == nil {
+					continue
+				}
+				if !serviceRead {
+					service, serviceRead = evidence.ServiceName(rs.Resource()), true
+				}
+				n := c.Node(t, span.SpanID())
+				if n == nil {
+					if !marked {
+						continue // per-trace or global node budget reached
+					}
+					// A target or evidence is never skipped: keep it outside the budget.
+					n = &tracecache.Node{ID: span.SpanID()}
+				}
+				duplicate := n.Known
+				n.Known = true
+				n.Parent = span.ParentSpanID()
+				n.Kind = span.Kind()
+				n.Service = service
+				if cross {
+					c.Touch(t, now)
+				}
+				if !marked {
+					continue
+				}
+				rule := d.rules.match(ctx, rs, ss, span)
+				if !duplicate && (evidence.IsErrorish(span) || rule > 0) {
+					items := evidence.ReadSpan(service, span, nil)
+					if span.Kind() == ptrace.SpanKindServer || m.target {
+						items = evidence.WithoutOwnStatus(items)
+					}
+					for x := range items {
+						items[x].UserRule = rule
+					}
+					if cross && t.Released > 0 && !m.target && t.HeldCount == 0 {
+						d.telemetry.ProcessorErrordiagnosisLateEvidence.Add(ctx, 1)
+					}
+					if c.AddEvidence(t, n, items) && !containsTrace(touched, t) {
+						touched = append(touched, t)
+					}
+				}
+				if m.target {
+					n.Status = m.status
+					targets = append(targets, batchTarget{rs: i, ss: j, span: k, status: m.status, trace: t, node: n, duplicate: duplicate})
+				}
+			}
+		}
+	}
+	return targets, touched
+}
+
+func containsTrace(ts []*tracecache.Trace, t *tracecache.Trace) bool {
+	for _, x := range ts {
+		if x == t {
+			return true
+		}
+	}
+	return false
+}
+
+func containsTarget(bts []batchTarget, n *tracecache.Node) bool {
+	for _, bt := range bts {
+		if bt.node == n {
+			return true
+		}
+	}
+	return false
+}
+
+// releaseLocked diagnoses held spans, annotates them and moves them into one
+// Traces for delivery. reason is empty for an ordinary release.
+func (d *diagnoser) releaseLocked(held []*tracecache.Held, reason string) ptrace.Traces {
+	out := ptrace.NewTraces()
+	for _, h := range held {
+		if h.Node.Held == h {
+			d.cache.Unhold(h)
+		}
+		res := d.diagnose(h.Trace, h.Node, h.Status, 1)
+		if h.Node.Decided == nil {
+			h.Node.Decided = &tracecache.Decided{Category: res.Category, Cause: res.Cause}
+			h.Trace.Released++
+		}
+		d.annotate(h.Span(), res)
+		d.countDiagnosed(context.Background(), res)
+		if reason != "" {
+			d.telemetry.ProcessorErrordiagnosisSpansEarlyReleased.Add(context.Background(), 1,
+				metric.WithAttributes(attribute.String("reason", reason)))
+		}
+		h.Data.ResourceSpans().At(0).CopyTo(out.ResourceSpans().AppendEmpty())
+	}
+	return out
+}
+
+// releaseEvictedLocked releases the held spans of traces forgotten because
+// of max_traces or the node budget.
+func (d *diagnoser) releaseEvictedLocked(evicted []*tracecache.Trace, rel ptrace.Traces) ptrace.Traces {
+	evicted = append(evicted, d.pendingEvicted...)
+	d.pendingEvicted = d.pendingEvicted[:0]
+	var held []*tracecache.Held
+	for _, t := range evicted {
+		held = d.cache.HeldOf(t, held)
+	}
+	for _, h := range held {
+		d.cache.Unhold(h)
+	}
+	return d.appendReleased(rel, d.releaseLocked(held, reasonMaxTraces))
+}
+
+func (d *diagnoser) appendReleased(dst, src ptrace.Traces) ptrace.Traces {
+	src.ResourceSpans().MoveAndAppendTo(dst.ResourceSpans())
+	return dst
+}
+
+// deliver sends released spans to the next consumer. On a retryable error the
+// spans are held again and retried on a later tick; a permanent error means
+// the next consumer rejects them for good, as it would any batch.
+func (d *diagnoser) deliver(ctx context.Context, rel ptrace.Traces, held []*tracecache.Held) {
+	if rel.SpanCount() == 0 || d.next == nil {
+		return
+	}
+	err := d.next.ConsumeTraces(ctx, rel)
+	if err == nil {
+		return
+	}
+	if consumererror.IsPermanent(err) || d.closed.Load() {
+		d.logger.Error("next consumer rejected released spans", zap.Int("spans", rel.SpanCount()), zap.Error(err))
+		return
+	}
+	d.logger.Warn("next consumer failed on released spans; they stay held and are retried", zap.Int("spans", rel.SpanCount()), zap.Error(err))
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	now := d.now()
+	for _, h := range held {
+		h.Attempts++
+		h.Deadline = now.Add(min(time.Duration(h.Attempts)*max(d.cfg.WaitDuration/10, minTick), maxRetryBackoff))
+		d.cache.Hold(h)
+	}
+	d.updateGaugesLocked()
+}
+
+func (d *diagnoser) updateGaugesLocked() {
+	d.heldGauge.Store(int64(d.cache.HeldCount()))
+	d.traceGauge.Store(int64(d.cache.Len()))
+}
+
+func (d *diagnoser) countDiagnosed(ctx context.Context, res result) {
+	d.telemetry.ProcessorErrordiagnosisSpansDiagnosed.Add(ctx, 1,
+		metric.WithAttributes(attribute.String("category", string(res.Category))))
+}
+
+// processLogs reads exception log records into the evidence cache; the logs
+// themselves pass through unchanged.
+func (d *diagnoser) processLogs(ctx context.Context, ld plog.Logs) (plog.Logs, error) {
+	if d.cache == nil || d.closed.Load() {
+		return ld, nil
+	}
+	var ready []*tracecache.Held
+	var rel ptrace.Traces
+	locked := false
+	rls := ld.ResourceLogs()
+	for i := 0; i < rls.Len(); i++ {
+		rl := rls.At(i)
+		service := ""
+		sls := rl.ScopeLogs()
+		for j := 0; j < sls.Len(); j++ {
+			lrs := sls.At(j).LogRecords()
+			for k := 0; k < lrs.Len(); k++ {
+				lr := lrs.At(k)
+				if lr.TraceID().IsEmpty() || lr.SpanID().IsEmpty() {
+					continue
+				}
+				if service == "" {
+					service = evidence.ServiceName(rl.Resource())
+				}
+				item, ok := evidence.ReadLogRecord(service, lr)
+				if !ok {
+					continue
+				}
+				if !locked {
+					d.mu.Lock()
+					locked = true
+				}
+				var t *tracecache.Trace
+				t, d.pendingEvicted = d.cache.GetOrCreate(lr.TraceID(), d.now(), d.pendingEvicted)
+				n := d.cache.Node(t, lr.SpanID())
+				if n == nil {
+					continue
+				}
+				if n.Service == "" {
+					n.Service = service
+				}
+				if t.Released > 0 && t.HeldCount == 0 {
+					d.telemetry.ProcessorErrordiagnosisLateEvidence.Add(ctx, 1)
+				}
+				d.cache.AddEvidence(t, n, []diagnosis.Evidence{item})
+				for _, h := range d.cache.HeldOf(t, nil) {
+					if res := d.diagnose(h.Trace, h.Node, h.Status, 1); res.conclusive {
+						d.cache.Unhold(h)
+						ready = append(ready, h)
+					}
+				}
+			}
+		}
+	}
+	if locked {
+		rel = d.releaseLocked(ready, "")
+		rel = d.releaseEvictedLocked(nil, rel)
+		d.updateGaugesLocked()
+		d.mu.Unlock()
+		d.deliver(ctx, rel, ready)
+	}
 	return ld, nil
+}
+
+// spanAt returns the span of a batch target.
+func spanAt(td ptrace.Traces, bt batchTarget) ptrace.Span {
+	return td.ResourceSpans().At(bt.rs).ScopeSpans().At(bt.ss).Spans().At(bt.span)
+}
+
+// copySpan copies one span with its resource and scope into a new Traces.
+func copySpan(td ptrace.Traces, bt batchTarget) ptrace.Traces {
+	src := td.ResourceSpans().At(bt.rs)
+	out := ptrace.NewTraces()
+	rs := out.ResourceSpans().AppendEmpty()
+	src.Resource().CopyTo(rs.Resource())
+	rs.SetSchemaUrl(src.SchemaUrl())
+	srcSS := src.ScopeSpans().At(bt.ss)
+	ss := rs.ScopeSpans().AppendEmpty()
+	srcSS.Scope().CopyTo(ss.Scope())
+	ss.SetSchemaUrl(srcSS.SchemaUrl())
+	srcSS.Spans().At(bt.span).CopyTo(ss.Spans().AppendEmpty())
+	return out
+}
+
+// removeSpans removes the held targets from the batch, keeping the order of
+// the others, and drops scopes and resources left empty.
+func removeSpans(td ptrace.Traces, held []batchTarget) {
+	type key struct{ rs, ss int }
+	drop := make(map[key]map[int]bool, len(held))
+	for _, bt := range held {
+		k := key{bt.rs, bt.ss}
+		if drop[k] == nil {
+			drop[k] = map[int]bool{}
+		}
+		drop[k][bt.span] = true
+	}
+	rsIdx := 0
+	td.ResourceSpans().RemoveIf(func(rs ptrace.ResourceSpans) bool {
+		i := rsIdx
+		rsIdx++
+		ssIdx := 0
+		rs.ScopeSpans().RemoveIf(func(ss ptrace.ScopeSpans) bool {
+			j := ssIdx
+			ssIdx++
+			set := drop[key{i, j}]
+			if set == nil {
+				return false
+			}
+			spIdx := 0
+			ss.Spans().RemoveIf(func(ptrace.Span) bool {
+				k := spIdx
+				spIdx++
+				return set[k]
+			})
+			return ss.Spans().Len() == 0
+		})
+		return rs.ScopeSpans().Len() == 0
+	})
 }

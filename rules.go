@@ -79,3 +79,17 @@ func (ur *userRules) matchOf(idx int) diagnosis.Match {
 		Strength: diagnosis.StrengthUser,
 	}
 }
+
+// byRuleName returns the configuration of the user rule named by a
+// diagnosis.rule value ("user.<name>"), or nil.
+func (ur *userRules) byRuleName(rule string) *RuleConfig {
+	if ur == nil {
+		return nil
+	}
+	for i := range ur.rules {
+		if "user."+ur.rules[i].cfg.Name == rule {
+			return &ur.rules[i].cfg
+		}
+	}
+	return nil
+}

@@ -227,3 +227,37 @@ func clip(s string, n int) string {
 	}
 	return strings.Clone(s[:n])
 }
+
+// WithoutOwnStatus removes from the items of a server span what only
+// restates its HTTP response: the Error status a 5xx sets, and an error.type
+// that is the status code ("500") or "_OTHER". What remains is evidence of a
+// cause: exceptions, a status description, a real error type. Items left
+// with nothing are dropped.
+func WithoutOwnStatus(items []diagnosis.Evidence) []diagnosis.Evidence {
+	out := items[:0]
+	for _, it := range items {
+		if isStatusOnly(it.ErrorType) {
+			it.ErrorType = ""
+		}
+		if it.ExceptionType == "" && it.ExceptionMessage == "" && it.StatusMessage == "" && it.ErrorType == "" {
+			continue
+		}
+		out = append(out, it)
+	}
+	return out
+}
+
+func isStatusOnly(errorType string) bool {
+	if errorType == "_OTHER" {
+		return true
+	}
+	if len(errorType) != 3 {
+		return false
+	}
+	for i := 0; i < 3; i++ {
+		if errorType[i] < '0' || errorType[i] > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,97 @@
+package errordiagnosisprocessor
+
+import (
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/confmap"
+	"go.opentelemetry.io/collector/confmap/confmaptest"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/metadata"
+)
+
+func loadConfig(t *testing.T, name string) (*Config, error) {
+	t.Helper()
+	cm, err := confmaptest.LoadConf(filepath.Join("testdata", "config.yaml"))
+	require.NoError(t, err)
+	cfg := createDefaultConfig()
+	sub, err := cm.Sub(component.NewIDWithName(metadata.Type, name).String())
+	require.NoError(t, err)
+	require.NoError(t, sub.Unmarshal(cfg))
+	return cfg.(*Config), confmap.Validate(cfg)
+}
+
+func TestLoadConfig(t *testing.T) {
+	cfg, err := loadConfig(t, "")
+	require.NoError(t, err)
+	assert.Equal(t, createDefaultConfig(), cfg, "the empty config is the default config")
+
+	cfg, err = loadConfig(t, "custom")
+	require.NoError(t, err)
+	want := &Config{
+		StatusCodes:        []int{500, 502, 503, 504},
+		SpanKinds:          []string{"server", "consumer"},
+		WaitDuration:       3 * time.Second,
+		EvidenceTTL:        time.Minute,
+		MaxTraces:          5000,
+		MaxHeldSpans:       200,
+		AttributePrefix:    "triage.",
+		Overwrite:          true,
+		RunbookURLTemplate: "https://runbooks.example.com/{category}/{cause}?service={service}",
+		Redaction:          RedactionConfig{MaxLength: 128, ExtraPatterns: []string{"customer-[0-9]{6}"}},
+		Rules: []RuleConfig{{
+			Name:      "payment-declined",
+			Condition: `attributes["payment.outcome"] == "declined"`,
+			Category:  "dependency_failure",
+			Cause:     "payment_declined",
+			Fix:       "Check the payment provider's status page.",
+			FixEffort: "easy",
+		}},
+	}
+	assert.Equal(t, want, cfg)
+
+	cfg, err = loadConfig(t, "per_batch")
+	require.NoError(t, err)
+	assert.Zero(t, cfg.WaitDuration)
+}
+
+// TestInvalidConfig: every invalid value fails Validate with a message that
+// names the field and says how to fix it.
+func TestInvalidConfig(t *testing.T) {
+	tests := []struct {
+		name string
+		want []string
+	}{
+		{"bad_status", []string{"status_codes: 700 is not an HTTP status", "between 100 and 599"}},
+		{"empty_status", []string{"status_codes: must list at least one"}},
+		{"duplicate_status", []string{"status_codes: 500 is listed twice"}},
+		{"bad_kind", []string{`span_kinds: "serverr" is not a span kind`, "use server, client"}},
+		{"negative_wait", []string{"wait_duration: -1s is negative", "use 0 to diagnose per batch"}},
+		{"ttl_below_wait", []string{"evidence_ttl: 5s is shorter than wait_duration 10s", "at least wait_duration"}},
+		{"zero_ttl", []string{"evidence_ttl: 0s must be positive"}},
+		{"zero_traces", []string{"max_traces: 0 must be positive"}},
+		{"zero_held", []string{"max_held_spans: 0 must be positive"}},
+		{"bad_prefix", []string{`attribute_prefix: "diag nosis"`}},
+		{"bad_placeholder", []string{"runbook_url_template: unknown placeholder {categry}", "{category}"}},
+		{"short_max_length", []string{"redaction.max_length: 4 is out of range", "between 16 and 4096"}},
+		{"bad_pattern", []string{"redaction.extra_patterns[0]:", "customer-[0-9", "not a valid regular expression"}},
+		{"bad_rule_condition", []string{"rules[0].condition:"}},
+		{"bad_rule_category", []string{`rules[0].category: "database" is not a category`, "database_connection"}},
+		{"bad_rule_cause", []string{`rules[0].cause: "Not Snake" must be a snake_case cause name`}},
+		{"duplicate_rule_name", []string{`rules[1].name: "r1" is used by another rule`}},
+		{"missing_rule_fields", []string{"rules[0].name: must be set", "rules[0].condition: must be an OTTL condition", `rules[0].fix_effort: "trivial" must be easy, medium or hard`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := loadConfig(t, tt.name)
+			require.Error(t, err)
+			for _, w := range tt.want {
+				assert.Contains(t, err.Error(), w)
+			}
+		})
+	}
+}

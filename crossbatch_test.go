@@ -1,0 +1,268 @@
+package errordiagnosisprocessor
+
+import (
+	"context"
+	"math/rand/v2"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/collector/processor/processortest"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/metadata"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/testtraces"
+)
+
+// diagnosisKeys are the attributes compared between whole-trace and split runs.
+var diagnosisKeys = []string{
+	"diagnosis.category", "diagnosis.cause", "diagnosis.evidence.span_id",
+	"diagnosis.evidence.service", "diagnosis.root_cause.category", "diagnosis.root_cause.service",
+}
+
+// diagnosisBySpan returns span id → the compared diagnosis attributes.
+func diagnosisBySpan(tds []ptrace.Traces) map[pcommon.SpanID]map[string]any {
+	out := map[pcommon.SpanID]map[string]any{}
+	for _, td := range tds {
+		forEachSpan(td, func(_ ptrace.ResourceSpans, s ptrace.Span) {
+			if _, ok := s.Attributes().Get("diagnosis.category"); !ok {
+				return
+			}
+			m := map[string]any{}
+			for _, k := range diagnosisKeys {
+				if v, ok := s.Attributes().Get(k); ok {
+					m[k] = v.AsRaw()
+				}
+			}
+			out[s.SpanID()] = m
+		})
+	}
+	return out
+}
+
+// splitSpans returns one single-span Traces per span, with its resource and scope.
+func splitSpans(td ptrace.Traces) []ptrace.Traces {
+	var out []ptrace.Traces
+	rss := td.ResourceSpans()
+	for i := 0; i < rss.Len(); i++ {
+		sss := rss.At(i).ScopeSpans()
+		for j := 0; j < sss.Len(); j++ {
+			for k := 0; k < sss.At(j).Spans().Len(); k++ {
+				out = append(out, copySpan(td, batchTarget{rs: i, ss: j, span: k}))
+			}
+		}
+	}
+	return out
+}
+
+func countSpans(tds []ptrace.Traces) int {
+	n := 0
+	for _, td := range tds {
+		n += td.SpanCount()
+	}
+	return n
+}
+
+// TestSplitOrderEqualsWholeTrace: each scenario split into single-span
+// batches and replayed in reverse order and in many random orders gives the
+// diagnosis of the whole trace in one batch.
+func TestSplitOrderEqualsWholeTrace(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for si, sc := range testtraces.Scenarios() {
+		if sc.Want == nil {
+			continue
+		}
+		t.Run(sc.Name, func(t *testing.T) {
+			whole := testtraces.Build(sc.Root, testtraces.Options{Seed: uint64(si)})
+			wholeSink := &consumertest.TracesSink{}
+			p := newTestProcessor(t, perBatchConfig(), wholeSink)
+			require.NoError(t, p.ConsumeTraces(context.Background(), cloneTraces(whole)))
+			require.NoError(t, p.Shutdown(context.Background()))
+			want := diagnosisBySpan(wholeSink.AllTraces())
+			require.Len(t, want, len(sc.Want))
+
+			parts := splitSpans(whole)
+			orders := [][]int{reversed(len(parts)), identity(len(parts))}
+			for range 60 {
+				orders = append(orders, rng.Perm(len(parts)))
+			}
+			for _, order := range orders {
+				sink := &consumertest.TracesSink{}
+				p := newTestProcessor(t, defaultConfig(), sink)
+				for _, idx := range order {
+					require.NoError(t, p.ConsumeTraces(context.Background(), cloneTraces(parts[idx])))
+				}
+				require.NoError(t, p.Shutdown(context.Background()))
+				require.Equal(t, len(parts), countSpans(sink.AllTraces()), "spans in == spans out, order %v", order)
+				assert.Equal(t, want, diagnosisBySpan(sink.AllTraces()), "order %v", order)
+			}
+		})
+	}
+}
+
+func reversed(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = n - 1 - i
+	}
+	return out
+}
+
+func identity(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
+// newTestDiagnoser builds the processor's core directly, to read its state.
+func newTestDiagnoser(t testing.TB, cfg *Config, sink *consumertest.TracesSink) *diagnoser {
+	t.Helper()
+	require.NoError(t, cfg.Validate())
+	d, err := newDiagnoser(processortest.NewNopSettings(metadata.Type), cfg)
+	require.NoError(t, err)
+	d.next = sink
+	require.NoError(t, d.start(context.Background(), componenttest.NewNopHost()))
+	return d
+}
+
+// consume runs a batch through the diagnoser the way processorhelper does.
+func consume(t testing.TB, d *diagnoser, sink *consumertest.TracesSink, td ptrace.Traces) {
+	out, err := d.processTraces(context.Background(), td)
+	if err == nil {
+		require.NoError(t, sink.ConsumeTraces(context.Background(), out))
+	}
+}
+
+// bare500 is a 500 server span with no evidence at all: always held.
+func bare500(seed uint64) ptrace.Traces {
+	return testtraces.Build(testtraces.Server("api", "go", "GET", "/x", 500), testtraces.Options{Seed: seed})
+}
+
+func TestConclusiveIsReleasedAtOnce(t *testing.T) {
+	sink := &consumertest.TracesSink{}
+	d := newTestDiagnoser(t, defaultConfig(), sink)
+	sc := scenario(t, "go_pgx_statement_timeout")
+	consume(t, d, sink, testtraces.Build(sc.Root, testtraces.Options{Seed: 9}))
+	assert.Equal(t, 2, sink.SpanCount(), "a 500 decided by a failed DB call is not held")
+	assert.Equal(t, map[string]string{"catalog": "database_timeout/statement_timeout"}, diagnoses(sink.AllTraces()[0]))
+	require.NoError(t, d.shutdown(context.Background()))
+}
+
+func TestInconclusiveIsHeldThenReleased(t *testing.T) {
+	sink := &consumertest.TracesSink{}
+	cfg := defaultConfig()
+	cfg.WaitDuration = 50 * time.Millisecond
+	cfg.EvidenceTTL = time.Second
+	d := newTestDiagnoser(t, cfg, sink)
+	consume(t, d, sink, bare500(1))
+	assert.Equal(t, 0, sink.SpanCount(), "a 500 with no evidence waits")
+	assert.Equal(t, int64(1), d.heldGauge.Load())
+	require.Eventually(t, func() bool { return sink.SpanCount() == 1 }, 5*time.Second, 5*time.Millisecond)
+	assert.Equal(t, map[string]string{"api": "unknown/no_evidence"}, diagnoses(sink.AllTraces()[len(sink.AllTraces())-1]))
+	assert.Equal(t, int64(0), d.heldGauge.Load())
+	require.NoError(t, d.shutdown(context.Background()))
+}
+
+// TestLateEvidenceReleasesHeldSpan: the DB span arriving after its 500
+// server span releases it at once with the right diagnosis.
+func TestLateEvidenceReleasesHeldSpan(t *testing.T) {
+	sink := &consumertest.TracesSink{}
+	d := newTestDiagnoser(t, defaultConfig(), sink)
+	sc := scenario(t, "go_pgx_statement_timeout")
+	parts := splitSpans(testtraces.Build(sc.Root, testtraces.Options{Seed: 5}))
+	require.Len(t, parts, 2)
+	consume(t, d, sink, parts[1]) // the server span first
+	assert.Equal(t, 0, sink.SpanCount())
+	consume(t, d, sink, parts[0]) // then its DB child
+	assert.Equal(t, 2, sink.SpanCount())
+	got := diagnosisBySpan(sink.AllTraces())
+	require.Len(t, got, 1)
+	for _, m := range got {
+		assert.Equal(t, "database_timeout", m["diagnosis.category"])
+	}
+	require.NoError(t, d.shutdown(context.Background()))
+}
+
+// TestLimitsAndShutdown floods tiny limits with 500 spans that have no
+// evidence: nothing is dropped, the cache stays within its limits, early
+// releases happen, shutdown releases everything and empties the cache.
+func TestLimitsAndShutdown(t *testing.T) {
+	sink := &consumertest.TracesSink{}
+	cfg := defaultConfig()
+	cfg.MaxTraces = 20
+	cfg.MaxHeldSpans = 10
+	cfg.WaitDuration = time.Hour
+	cfg.EvidenceTTL = time.Hour
+	d := newTestDiagnoser(t, cfg, sink)
+	const n = 5000
+	for i := range n {
+		td := bare500(uint64(i))
+		if i%3 == 0 { // and traces with evidence to fill the evidence cache
+			td = testtraces.Build(testtraces.Internal("job").Failed("boom", testtraces.Exception{Type: "java.lang.IllegalStateException"}), testtraces.Options{Seed: uint64(n + i)})
+		}
+		consume(t, d, sink, td)
+		d.mu.Lock()
+		assert.LessOrEqual(t, d.cache.HeldCount(), cfg.MaxHeldSpans)
+		assert.LessOrEqual(t, d.cache.Len(), cfg.MaxTraces)
+		assert.LessOrEqual(t, d.cache.NodeCount(), cfg.MaxTraces*nodesPerTrace)
+		d.mu.Unlock()
+	}
+	require.NoError(t, d.shutdown(context.Background()))
+	assert.Equal(t, n, sink.SpanCount(), "spans in == spans out")
+	assert.Equal(t, int64(0), d.heldGauge.Load())
+	assert.Equal(t, int64(0), d.traceGauge.Load())
+	d.mu.Lock()
+	assert.Equal(t, 0, d.cache.HeldCount())
+	assert.Equal(t, 0, d.cache.Len())
+	d.mu.Unlock()
+	targets := 0
+	for _, td := range sink.AllTraces() {
+		targets += len(targetSpans(td))
+		for _, s := range targetSpans(td) {
+			_, ok := s.Attributes().Get("diagnosis.category")
+			assert.True(t, ok)
+		}
+	}
+	assert.Equal(t, n-(n+2)/3, targets)
+}
+
+// TestConcurrentConsumeWhileReleasing runs ConsumeTraces from several
+// goroutines while the release loop fires; run with -race.
+func TestConcurrentConsumeWhileReleasing(t *testing.T) {
+	sink := &consumertest.TracesSink{}
+	cfg := defaultConfig()
+	cfg.WaitDuration = 5 * time.Millisecond
+	cfg.EvidenceTTL = 50 * time.Millisecond
+	cfg.MaxHeldSpans = 50
+	p := newTestProcessor(t, cfg, sink)
+	scenarios := testtraces.Scenarios()
+	var wg sync.WaitGroup
+	const workers, perWorker = 4, 200
+	total := 0
+	for w := range workers {
+		for i := range perWorker {
+			total += testtraces.Build(scenarios[(w+i)%len(scenarios)].Root, testtraces.Options{}).SpanCount()
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range perWorker {
+				sc := scenarios[(w+i)%len(scenarios)]
+				td := testtraces.Build(sc.Root, testtraces.Options{Seed: uint64(w*perWorker + i)})
+				for _, part := range splitSpans(td) {
+					assert.NoError(t, p.ConsumeTraces(context.Background(), part))
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	require.NoError(t, p.Shutdown(context.Background()))
+	assert.Equal(t, total, sink.SpanCount())
+}

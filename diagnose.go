@@ -1,0 +1,303 @@
+package errordiagnosisprocessor // import "github.com/errordiagnosis/errordiagnosisprocessor"
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/classify"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/fingerprint"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/tracecache"
+)
+
+// result is the diagnosis of one target, ready to be written.
+type result struct {
+	diagnosis.Result
+	// service is the target's own service.name.
+	service string
+	// evidenceSpanID and evidenceService locate the deciding evidence; for a
+	// dependency failure, the service is the downstream one.
+	evidenceSpanID  pcommon.SpanID
+	evidenceService string
+	rootCause       diagnosis.Category
+	rootService     string
+	// conclusive: more evidence arriving later would not change the result.
+	conclusive bool
+}
+
+// diagnose decides the cause of the target node from the evidence attributed
+// to it. budget bounds the recursion into downstream services.
+func (d *diagnoser) diagnose(t *tracecache.Trace, target *tracecache.Node, status int, budget int) result {
+	attributed := t.Attribute(target, nil)
+	items := make([]diagnosis.Evidence, len(attributed))
+	var pre []diagnosis.Match
+	for i := range attributed {
+		items[i] = attributed[i].Evidence
+		if r := items[i].UserRule; r > 0 && d.rules != nil && r <= len(d.rules.rules) {
+			if pre == nil {
+				pre = make([]diagnosis.Match, len(attributed))
+			}
+			pre[i] = d.rules.matchOf(r)
+		}
+	}
+	res := result{Result: classify.ClassifyMatched(items, pre), service: target.Service}
+	// Only a failed database or outgoing call is final: such spans are leaves
+	// of the service's subtree. An exception on the target or an internal span
+	// may still be explained by a deeper span that has not arrived yet (spans
+	// of one trace come in any order), so it waits for wait_duration.
+	res.conclusive = res.Strength == diagnosis.StrengthUser ||
+		(res.Conclusive && res.Evidence != nil && res.Evidence.Kind != diagnosis.KindSpan)
+
+	var decider *tracecache.Attributed
+	for i := range items {
+		if res.Evidence == &items[i] {
+			decider = &attributed[i]
+			break
+		}
+	}
+	if decider != nil {
+		res.evidenceSpanID = decider.Node.ID
+		res.evidenceService = decider.Node.Service
+	}
+
+	// A gateway status of its own (502/503/504, when configured) says more
+	// than no evidence or a generic one.
+	if res.Category == diagnosis.Unknown || res.Strength <= diagnosis.StrengthStatus {
+		if m, ok := classify.GatewayMatch(status); ok {
+			res.Match = m
+			res.Confidence = confidenceOf(m.Strength)
+		}
+	}
+
+	if res.Category == diagnosis.DependencyFailure && decider != nil && decider.Node != target {
+		res.conclusive = d.rootCause(t, decider, &res, budget)
+	}
+	return res
+}
+
+// rootCause fills the downstream service and its own diagnosis for a
+// dependency failure decided by a client span; it reports whether the
+// diagnosis is conclusive (the downstream side is known, or cannot come).
+func (d *diagnoser) rootCause(t *tracecache.Trace, decider *tracecache.Attributed, res *result, budget int) bool {
+	if decider.Evidence.Peer != "" {
+		res.evidenceService = decider.Evidence.Peer
+	}
+	downs := t.Downstream(decider.Node.ID, nil)
+	if len(downs) == 0 {
+		// Nothing answered: no downstream span will come for an unreachable peer.
+		return res.Cause == "upstream_unreachable"
+	}
+	ds := downs[0]
+	for _, n := range downs { // prefer the attempt that failed
+		if n.Status >= 500 {
+			ds = n
+			break
+		}
+	}
+	if ds.Service != "" {
+		res.evidenceService = ds.Service
+	}
+	res.rootService = ds.Service
+	switch {
+	case ds.Decided != nil:
+		res.rootCause = ds.Decided.Category
+	case budget > 0:
+		res.rootCause = d.diagnose(t, ds, ds.Status, budget-1).Category
+	default:
+		res.rootCause = diagnosis.Unknown
+	}
+	return true
+}
+
+// confidenceOf is the confidence of a match decided without the classifier.
+func confidenceOf(s diagnosis.Strength) float64 {
+	switch s {
+	case diagnosis.StrengthUser:
+		return 1
+	case diagnosis.StrengthCode:
+		return 0.95
+	case diagnosis.StrengthType:
+		return 0.85
+	case diagnosis.StrengthPattern:
+		return 0.75
+	case diagnosis.StrengthErrorType:
+		return 0.6
+	case diagnosis.StrengthStatus:
+		return 0.4
+	}
+	return 0
+}
+
+// attributeNames are the prefixed attribute names, computed once.
+type attributeNames struct {
+	category, cause, likelihood, confidence, evidence, evidenceSpanID, evidenceService,
+	fix, fixEffort, runbookURL, fingerprint, rule, rootCauseCategory, rootCauseService string
+}
+
+func newAttributeNames(prefix string) attributeNames {
+	return attributeNames{
+		category:          prefix + "category",
+		cause:             prefix + "cause",
+		likelihood:        prefix + "likelihood",
+		confidence:        prefix + "confidence",
+		evidence:          prefix + "evidence",
+		evidenceSpanID:    prefix + "evidence.span_id",
+		evidenceService:   prefix + "evidence.service",
+		fix:               prefix + "fix",
+		fixEffort:         prefix + "fix.effort",
+		runbookURL:        prefix + "runbook.url",
+		fingerprint:       prefix + "fingerprint",
+		rule:              prefix + "rule",
+		rootCauseCategory: prefix + "root_cause.category",
+		rootCauseService:  prefix + "root_cause.service",
+	}
+}
+
+// annotate writes the diagnosis on the target span. Existing attributes are
+// kept unless overwrite is set; every string written is capped, free text is
+// redacted.
+func (d *diagnoser) annotate(span ptrace.Span, res result) {
+	attrs := span.Attributes()
+	put := func(k, v string) {
+		if v == "" {
+			return
+		}
+		if _, exists := attrs.Get(k); exists && !d.cfg.Overwrite {
+			return
+		}
+		attrs.PutStr(k, d.redactor.Cap(v))
+	}
+	info := diagnosis.Categories[res.Category]
+	fix, effort := info.Fix, info.Effort
+	if res.Strength == diagnosis.StrengthUser {
+		if r := d.rules.byRuleName(res.Rule); r != nil {
+			if r.Fix != "" {
+				fix = r.Fix
+			}
+			if r.FixEffort != "" {
+				effort = r.FixEffort
+			}
+		}
+	}
+	ev := res.Evidence
+	var exType, exMessage string
+	if ev != nil {
+		exType, exMessage = ev.ExceptionType, firstNonEmpty(ev.ExceptionMessage, ev.StatusMessage)
+	}
+	fp := fingerprint.Fingerprint(res.service, string(res.Category), res.Cause, exType, exMessage)
+
+	put(d.names.category, string(res.Category))
+	put(d.names.cause, res.Cause)
+	put(d.names.likelihood, info.Likelihood)
+	if _, exists := attrs.Get(d.names.confidence); !exists || d.cfg.Overwrite {
+		attrs.PutDouble(d.names.confidence, res.Confidence)
+	}
+	if _, exists := attrs.Get(d.names.evidence); !exists || d.cfg.Overwrite {
+		attrs.PutStr(d.names.evidence, d.redactor.Redact(describe(res)))
+	}
+	if !res.evidenceSpanID.IsEmpty() {
+		put(d.names.evidenceSpanID, res.evidenceSpanID.String())
+	}
+	put(d.names.evidenceService, res.evidenceService)
+	put(d.names.fix, fix)
+	put(d.names.fixEffort, effort)
+	if d.cfg.RunbookURLTemplate != "" {
+		put(d.names.runbookURL, expandRunbook(d.cfg.RunbookURLTemplate, res, fp))
+	}
+	put(d.names.fingerprint, fp)
+	put(d.names.rule, res.Rule)
+	if res.rootCause != "" {
+		put(d.names.rootCauseCategory, string(res.rootCause))
+		put(d.names.rootCauseService, res.rootService)
+	}
+}
+
+// describe renders the deciding evidence as one line: what was seen, where.
+func describe(res result) string {
+	ev := res.Evidence
+	if ev == nil {
+		if res.Category != diagnosis.Unknown {
+			return "HTTP status of the span itself"
+		}
+		return "no exception, failed database call or failed downstream call was recorded in the trace"
+	}
+	var b strings.Builder
+	switch {
+	case ev.ExceptionType != "" || ev.ExceptionMessage != "":
+		b.WriteString("exception ")
+		b.WriteString(ev.ExceptionType)
+		if ev.ExceptionMessage != "" {
+			if ev.ExceptionType != "" {
+				b.WriteString(": ")
+			}
+			b.WriteString(ev.ExceptionMessage)
+		}
+	case ev.Kind == diagnosis.KindClient && ev.HTTPStatusCode > 0:
+		b.WriteString("HTTP ")
+		b.WriteString(strconv.Itoa(ev.HTTPStatusCode))
+		b.WriteString(" response")
+		if ev.StatusMessage != "" {
+			b.WriteString(": ")
+			b.WriteString(ev.StatusMessage)
+		}
+	case ev.Kind == diagnosis.KindClient && ev.RPCStatusCode != "":
+		b.WriteString(firstNonEmpty(ev.RPCSystem, "rpc"))
+		b.WriteString(" status ")
+		b.WriteString(ev.RPCStatusCode)
+		if ev.StatusMessage != "" {
+			b.WriteString(": ")
+			b.WriteString(ev.StatusMessage)
+		}
+	case ev.ErrorType != "":
+		b.WriteString("error.type ")
+		b.WriteString(ev.ErrorType)
+		if ev.StatusMessage != "" {
+			b.WriteString(": ")
+			b.WriteString(ev.StatusMessage)
+		}
+	default:
+		b.WriteString("status ")
+		b.WriteString(firstNonEmpty(ev.StatusMessage, "error"))
+	}
+	if ev.DBSystem != "" {
+		b.WriteString(" [")
+		b.WriteString(ev.DBSystem)
+		if ev.DBStatusCode != "" {
+			b.WriteString(" code ")
+			b.WriteString(ev.DBStatusCode)
+		}
+		b.WriteString("]")
+	}
+	b.WriteString(" on span \"")
+	b.WriteString(ev.SpanName)
+	b.WriteString("\"")
+	if ev.Service != "" {
+		b.WriteString(" of ")
+		b.WriteString(ev.Service)
+	}
+	if ev.Peer != "" && ev.Kind == diagnosis.KindClient {
+		b.WriteString(" calling ")
+		b.WriteString(ev.Peer)
+	}
+	return b.String()
+}
+
+func expandRunbook(tmpl string, res result, fp string) string {
+	return strings.NewReplacer(
+		"{category}", url.PathEscape(string(res.Category)),
+		"{cause}", url.PathEscape(res.Cause),
+		"{service}", url.PathEscape(res.service),
+		"{fingerprint}", fp,
+	).Replace(tmpl)
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
