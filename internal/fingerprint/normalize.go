@@ -26,26 +26,28 @@ const (
 	phStr   = "<str>" // a quoted value: 'x', "x", `x`
 )
 
+// urlRE finds URLs: scheme, then everything up to white space, a quote or
+// an angle bracket (so that it stops before a placeholder).
+var urlRE = regexp.MustCompile(`[a-z][a-z0-9+.\-]*://[^\s'"<>` + "`" + `]*`)
+
 // tokenAlternatives are tried left to right at each position, the first one
-// that matches wins (RE2 leftmost-first). The message is lower case already.
+// that matches wins (RE2 leftmost-first). The text is lower case already and
+// holds no URL.
 var tokenAlternatives = []string{
-	// 1: URL: scheme, authority and path up to white space or a quote; the
-	// query string, fragment and user info are dropped.
-	`([a-z][a-z0-9+.\-]*://[^\s'"` + "`" + `]*)`,
-	// 2, 3: a quoted value, when the quote opens: at the start or after white
+	// 1, 2: a quoted value, when the quote opens: at the start or after white
 	// space or ( [ { = : , ; — not after a letter ("can't") or a digit.
 	`(^|[\s(\[{=:,;])('[^']*'|"[^"]*"|` + "`[^`]*`" + `)`,
-	// 4: UUID.
+	// 3: UUID.
 	`([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})`,
-	// 5: date with optional time and zone, or a time of day.
+	// 4: date with optional time and zone, or a time of day.
 	`([0-9]{4}[-/][0-9]{2}[-/][0-9]{2}(?:[t ][0-9]{2}:[0-9]{2}(?::[0-9]{2})?(?:[.,][0-9]+)?)?(?:z|[+\-][0-9]{2}:?[0-9]{2})?|[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:[.,][0-9]+)?)`,
-	// 6: IPv6 candidate (checked in code), optionally bracketed with a port.
+	// 5: IPv6 candidate (checked in code), optionally bracketed with a port.
 	`(\[?[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:%[a-z0-9]+)?\]?(?::[0-9]{1,5})?)`,
-	// 7: IPv4 with an optional port.
+	// 6: IPv4 with an optional port.
 	`([0-9]{1,3}(?:\.[0-9]{1,3}){3}(?::[0-9]{1,5})?)`,
-	// 8: e-mail address.
+	// 7: e-mail address.
 	`([a-z0-9._%+\-]+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,})`,
-	// 9: a word holding a digit: number, hex id, long token, or word with digits.
+	// 8: a word holding a digit: number, hex id, long token, or word with digits.
 	`([a-z0-9_]*[0-9][a-z0-9_]*)`,
 }
 
@@ -66,10 +68,10 @@ func newTokenizer(first int) *tokenizer {
 }
 
 var (
-	// all finds everything Normalize replaces.
+	// all is used between URLs.
 	all = newTokenizer(0)
-	// inURL is used inside a URL: no URL and no quoted value.
-	inURL = newTokenizer(2)
+	// inURL is used inside a URL: no quoted value.
+	inURL = newTokenizer(1)
 	// words is used inside a rejected IPv6 candidate: words with digits only.
 	words = newTokenizer(len(tokenAlternatives) - 1)
 )
@@ -85,7 +87,7 @@ var (
 // the result is at most MaxNormalizedLen bytes of valid UTF-8 and holds no
 // ASCII digit. Only the first 4096 bytes of msg are looked at.
 //
-// Normalize(Normalize(x)) == Normalize(x).
+// Normalize(Normalize(x)) == Normalize(x) (checked by FuzzNormalize).
 //
 // Changing Normalize changes fingerprints (and so diagnosis.regression, which
 // compares them): treat any change to it as a breaking change and update the
@@ -95,7 +97,18 @@ func Normalize(msg string) string {
 		msg = cutAtRune(msg, maxInputLen)
 	}
 	s := collapse(strings.ToLower(strings.ToValidUTF8(msg, "\uFFFD")))
-	s = all.replace(s)
+	// URLs first, so that no other token can take a part of one; the text
+	// between URLs is tokenized on its own.
+	var b strings.Builder
+	b.Grow(len(s))
+	last := 0
+	for _, m := range urlRE.FindAllStringIndex(s, -1) {
+		b.WriteString(all.replace(s[last:m[0]]))
+		b.WriteString(normalizeURL(s[m[0]:m[1]]))
+		last = m[1]
+	}
+	b.WriteString(all.replace(s[last:]))
+	s = b.String()
 	if len(s) > MaxNormalizedLen {
 		s = strings.TrimRight(cutAtRune(s, MaxNormalizedLen), " ")
 	}
@@ -121,48 +134,37 @@ func (t *tokenizer) replace(s string) string {
 	for _, m := range ms {
 		b.WriteString(s[last:m[0]])
 		last = m[1]
-		if lo, hi := group(m, 1); lo >= 0 {
-			b.WriteString(normalizeURL(s[lo:hi]))
-			continue
-		}
-		if lo, hi := group(m, 2); lo >= 0 {
+		switch {
+		case has(group(m, 1)):
+			lo, hi := group(m, 1)
 			b.WriteString(s[lo:hi]) // the character before the quote
 			b.WriteString(phStr)
-			continue
-		}
-		if lo, _ := group(m, 4); lo >= 0 {
+		case has(group(m, 3)):
 			b.WriteString(phUUID)
-			continue
-		}
-		if lo, _ := group(m, 5); lo >= 0 {
+		case has(group(m, 4)):
 			b.WriteString(phTime)
-			continue
-		}
-		if lo, hi := group(m, 6); lo >= 0 {
-			if isIPv6(s, lo, hi) {
+		case has(group(m, 5)):
+			if lo, hi := group(m, 5); isIPv6(s, lo, hi) {
 				b.WriteString(phIP)
 			} else {
 				b.WriteString(words.replace(s[lo:hi]))
 			}
-			continue
-		}
-		if lo, _ := group(m, 7); lo >= 0 {
+		case has(group(m, 6)):
 			b.WriteString(phIP)
-			continue
-		}
-		if lo, _ := group(m, 8); lo >= 0 {
+		case has(group(m, 7)):
 			b.WriteString(phEmail)
-			continue
-		}
-		if lo, hi := group(m, 9); lo >= 0 {
+		case has(group(m, 8)):
+			lo, hi := group(m, 8)
 			b.WriteString(normalizeWord(s[lo:hi]))
-			continue
+		default: // not reached
+			b.WriteString(s[m[0]:m[1]])
 		}
-		b.WriteString(s[m[0]:m[1]]) // not reached
 	}
 	b.WriteString(s[last:])
 	return b.String()
 }
+
+func has(lo, _ int) bool { return lo >= 0 }
 
 // normalizeURL keeps scheme://host/path, drops user info, query string and
 // fragment, and normalizes what is left (ids in hosts and paths).
