@@ -140,6 +140,13 @@ func parseChain(stack string, out []level) []level {
 func headerLevel(s string) (level, bool) {
 	end := 0
 	for end < len(s) && isTypeByte(s[end]) {
+		if s[end] == ':' {
+			if end+1 < len(s) && s[end+1] == ':' {
+				end += 2
+				continue
+			}
+			break
+		}
 		end++
 	}
 	if end == 0 {
@@ -147,8 +154,9 @@ func headerLevel(s string) (level, bool) {
 	}
 	t := s[:end]
 	rest := s[end:]
-	if strings.HasPrefix(rest, " (0x") {
-		if i := strings.IndexByte(rest, ')'); i > 0 {
+	// .NET: "Type (0x80004005): msg", "SocketException (111): msg".
+	if strings.HasPrefix(rest, " (") {
+		if i := strings.IndexByte(rest, ')'); i > 2 && i < 16 && isHexish(rest[2:i]) {
 			rest = rest[i+1:]
 		}
 	}
@@ -272,4 +280,15 @@ func inferSystem(all string) string {
 		}
 	}
 	return ""
+}
+
+func isHexish(s string) bool {
+	s = strings.TrimPrefix(s, "0x")
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return s != ""
 }

@@ -1,0 +1,472 @@
+package classify
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+)
+
+// Every row of every table must have a test case expecting its rule, so a
+// row added without a test fails CI.
+func TestEveryRuleHasATest(t *testing.T) {
+	for _, r := range allRules() {
+		if !covered[r] {
+			t.Errorf("rule %q has no test case", r)
+		}
+	}
+}
+
+func TestRuleNamesAreWellFormed(t *testing.T) {
+	for _, r := range allRules() {
+		if r == "" || strings.ContainsAny(r, " \t\n") {
+			t.Errorf("bad rule name %q", r)
+		}
+	}
+	for c := range map[string]bool{} {
+		_ = c
+	}
+	// Every outcome uses a known category and a snake_case cause.
+	check := func(rule string, out outcome) {
+		if !out.set() {
+			return
+		}
+		if _, ok := diagnosis.Categories[out.cat]; !ok {
+			t.Errorf("%s: unknown category %q", rule, out.cat)
+		}
+		if out.cause == "" || strings.ToLower(out.cause) != out.cause || strings.ContainsAny(out.cause, " -.") {
+			t.Errorf("%s: cause %q is not snake_case", rule, out.cause)
+		}
+	}
+	for _, tb := range codeTables {
+		for _, r := range tb {
+			check(r.rule, r.out)
+		}
+	}
+	for _, r := range typeRows {
+		check(r.rule, r.out)
+		check(r.rule, r.db)
+		check(r.rule, r.client)
+	}
+	for _, r := range patRows {
+		check(r.rule, r.out)
+		check(r.rule, r.db)
+		check(r.rule, r.client)
+	}
+}
+
+// The same words mean different things on a database span, an outgoing
+// call and a plain span.
+func TestContext(t *testing.T) {
+	refused := "dial tcp 10.0.0.5:%s: connect: connection refused"
+	cases := []struct {
+		name string
+		ev   diagnosis.Evidence
+		want string
+	}{
+		{"db span", diagnosis.Evidence{Kind: diagnosis.KindDB, DBSystem: "postgresql", StatusMessage: strings.Replace(refused, "%s", "5432", 1), StatusError: true}, "database_connection/connection_refused"},
+		{"client span", diagnosis.Evidence{Kind: diagnosis.KindClient, StatusMessage: strings.Replace(refused, "%s", "8080", 1), StatusError: true}, "dependency_failure/upstream_unreachable"},
+		{"plain span to http port", goErr(`charge: Post "http://payments:8080/charge": ` + strings.Replace(refused, "%s", "8080", 1)), "dependency_failure/upstream_unreachable"},
+		{"plain span to db port", goErr(strings.Replace(refused, "%s", "3306", 1)), "database_connection/connection_refused"},
+		{"plain span, driver in stack", exs("java.net.ConnectException", "Connection refused", "java.net.ConnectException: Connection refused\n\tat org.postgresql.core.PGStream.<init>(PGStream.java:98)"), "database_connection/connection_refused"},
+		{"requests to http", ex("requests.exceptions.ConnectionError", "HTTPConnectionPool(host='inventory', port=8080): Max retries exceeded with url: /stock (Caused by NewConnectionError('<urllib3.connection.HTTPConnection object at 0x7f>: Failed to establish a new connection: [Errno 111] Connection refused'))"), "dependency_failure/upstream_unreachable"},
+		{"node ECONNREFUSED redis", ex("Error", "connect ECONNREFUSED 127.0.0.1:6379"), "database_connection/connection_refused"},
+		{"node ECONNREFUSED http", ex("Error", "connect ECONNREFUSED 10.0.0.9:3000"), "dependency_failure/upstream_unreachable"},
+		{"deadline on db", goDB("postgresql", "context deadline exceeded"), "database_timeout/query_canceled"},
+		{"deadline on call", goErr(`Get "http://inventory/stock": context deadline exceeded`), "dependency_failure/upstream_timeout"},
+		{"timeout on client", diagnosis.Evidence{Kind: diagnosis.KindClient, ExceptionType: "java.net.SocketTimeoutException", ExceptionMessage: "Read timed out", StatusError: true}, "dependency_failure/upstream_timeout"},
+		{"timeout on db", dbx("mysql", "java.net.SocketTimeoutException", "Read timed out"), "database_timeout/statement_timeout"},
+		{"division by zero in app", ex("ZeroDivisionError", "division by zero"), "application_exception/arithmetic"},
+		{"division by zero in db", dbx("postgresql", "*pgconn.PgError", "ERROR: division by zero"), "database_query/data_exception"},
+		{"no such host, db", goErr("hostname resolving error: lookup mysql-primary on 127.0.0.11:53: no such host"), "database_connection/dns_failure"},
+		{"no such host, http", goErr(`Get "http://pricing/v1": dial tcp: lookup pricing on 127.0.0.11:53: no such host`), "dependency_failure/upstream_unreachable"},
+		{"too many requests, own limiter", st("too many requests"), "security/suspected_abuse"},
+		{"too many requests, client", diagnosis.Evidence{Kind: diagnosis.KindClient, StatusMessage: "too many requests", StatusError: true}, "dependency_failure/upstream_rate_limited"},
+		{"grpc unavailable on spanner", diagnosis.Evidence{Kind: diagnosis.KindDB, DBSystem: "spanner", RPCSystem: "grpc", RPCStatusCode: "14", StatusError: true}, "database_connection/server_unavailable"},
+		{"same SQLSTATE text, mysql vs pg: 40001", dbc("mysql", "40001", ""), "database_query/deadlock"},
+		{"40001 on postgres", dbc("postgresql", "40001", ""), "database_query/serialization_failure"},
+		{"1205 on mysql", dbc("mysql", "1205", ""), "database_timeout/lock_timeout"},
+		{"1205 on sql server", dbc("mssql", "1205", ""), "database_query/deadlock"},
+		{"1205 unknown system: mysql shape", dbc("", "1205", ""), "database_timeout/lock_timeout"},
+		{"ORA code as number", dbc("oracle", "942", ""), "database_query/undefined_table"},
+		{"unknown system, SQLSTATE shape", dbc("", "42P01", ""), "database_query/undefined_table"},
+		{"unknown system, sql server number", dbc("", "18456", ""), "database_connection/authentication_failed"},
+		{"unknown system, ORA", dbc("", "ORA-00060", ""), "database_query/deadlock"},
+		{"redis code", dbc("redis", "WRONGTYPE", ""), "database_query/data_exception"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ev := c.ev
+			m, ok := MatchEvidence(&ev)
+			got := string(m.Category) + "/" + m.Cause
+			if !ok || got != c.want {
+				t.Fatalf("got %s (%s, ok=%v), want %s", got, m.Rule, ok, c.want)
+			}
+		})
+	}
+}
+
+// Wrapped exceptions: the innermost specific cause beats the wrapper.
+func TestWrappedCauses(t *testing.T) {
+	cases := []struct {
+		name     string
+		ev       diagnosis.Evidence
+		want     string
+		strength diagnosis.Strength
+	}{
+		{"java caused by", exs("org.springframework.web.util.NestedServletException", "Request processing failed; nested exception is java.lang.IllegalStateException: checkout failed",
+			"org.springframework.web.util.NestedServletException: Request processing failed\n\tat org.springframework.web.servlet.FrameworkServlet.processRequest(FrameworkServlet.java:1014)\nCaused by: java.lang.IllegalStateException: checkout failed\n\tat com.shop.Checkout.run(Checkout.java:31)\nCaused by: java.lang.NullPointerException: Cannot invoke \"com.shop.Cart.total()\" because \"cart\" is null\n\tat com.shop.Checkout.total(Checkout.java:55)\n\t... 42 more"),
+			"application_exception/null_reference", diagnosis.StrengthType},
+		{"java hikari caused by db down", exs("org.springframework.jdbc.CannotGetJdbcConnectionException", "Failed to obtain JDBC Connection",
+			"org.springframework.jdbc.CannotGetJdbcConnectionException: Failed to obtain JDBC Connection\n\tat org.springframework.jdbc.datasource.DataSourceUtils.getConnection(DataSourceUtils.java:84)\nCaused by: java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available, request timed out after 30000ms.\n\tat com.zaxxer.hikari.pool.HikariPool.createTimeoutException(HikariPool.java:696)\nCaused by: org.postgresql.util.PSQLException: Connection to db.internal:5432 refused. Check that the hostname and port are correct and that the postmaster is accepting TCP/IP connections.\n\tat org.postgresql.core.v3.ConnectionFactoryImpl.openConnectionImpl(ConnectionFactoryImpl.java:346)\nCaused by: java.net.ConnectException: Connection refused\n\tat java.base/sun.nio.ch.Net.connect0(Native Method)"),
+			"database_connection/connection_refused", diagnosis.StrengthType},
+		{"python direct cause", exs("sqlalchemy.exc.ProgrammingError", "(psycopg2.errors.UndefinedTable) relation \"orders\" does not exist\nLINE 1: SELECT * FROM orders\n[SQL: SELECT * FROM orders]\n(Background on this error at: https://sqlalche.me/e/20/f405)",
+			"Traceback (most recent call last):\n  File \"/app/venv/lib/python3.12/site-packages/sqlalchemy/engine/base.py\", line 1967, in _exec_single_context\n    self.dialect.do_execute(\npsycopg2.errors.UndefinedTable: relation \"orders\" does not exist\nLINE 1: SELECT * FROM orders\n\nThe above exception was the direct cause of the following exception:\n\nTraceback (most recent call last):\n  File \"/app/shop/views.py\", line 40, in list_orders\n    rows = session.execute(text(\"SELECT * FROM orders\")).all()\nsqlalchemy.exc.ProgrammingError: (psycopg2.errors.UndefinedTable) relation \"orders\" does not exist"),
+			"database_query/undefined_table", diagnosis.StrengthType},
+		{"python during handling", exs("RuntimeError", "could not load the cart",
+			"Traceback (most recent call last):\n  File \"/app/cart.py\", line 10, in load\n    return carts[user_id]\nKeyError: 42\n\nDuring handling of the above exception, another exception occurred:\n\nTraceback (most recent call last):\n  File \"/app/views.py\", line 22, in cart\n    raise RuntimeError(\"could not load the cart\")\nRuntimeError: could not load the cart"),
+			"application_exception/key_error", diagnosis.StrengthType},
+		{".NET inner exception", exs("System.InvalidOperationException", "An exception has been raised that is likely due to a transient failure.",
+			"System.InvalidOperationException: An exception has been raised that is likely due to a transient failure.\n ---> Npgsql.NpgsqlException (0x80004005): Failed to connect to 10.0.0.5:5432\n ---> System.Net.Sockets.SocketException (111): Connection refused\n   at Npgsql.Internal.NpgsqlConnector.Connect(NpgsqlTimeout timeout)\n   --- End of inner exception stack trace ---"),
+			"database_connection/connection_refused", diagnosis.StrengthPattern},
+		{"npgsql sqlstate prefix", exs("Npgsql.PostgresException", "42P01: relation \"orders\" does not exist",
+			"Npgsql.PostgresException (0x80004005): 42P01: relation \"orders\" does not exist\n   at Npgsql.Internal.NpgsqlConnector.ReadMessageLong()"),
+			"database_query/undefined_table", diagnosis.StrengthCode},
+		{"go wrapped", goErr("place order: reserve stock: failed to connect to `user=app database=shop`: 127.0.0.1:5432 (127.0.0.1): dial error: dial tcp 127.0.0.1:5432: connect: connection refused"),
+			"database_connection/connection_refused", diagnosis.StrengthPattern},
+		{"rails wrapped type in message", ex("ActiveRecord::StatementInvalid", "PG::UndefinedTable: ERROR:  relation \"orders\" does not exist\nLINE 1: SELECT \"orders\".* FROM \"orders\""),
+			"database_query/undefined_table", diagnosis.StrengthType},
+		{"spring nested exception", ex("org.springframework.dao.DataIntegrityViolationException", "could not execute statement; SQL [n/a]; constraint [uk_email]; nested exception is org.hibernate.exception.ConstraintViolationException: could not execute statement"),
+			"database_query/constraint_violation", diagnosis.StrengthType},
+		{"go panic in recover middleware", exs("*errors.errorString", "panic: runtime error: index out of range [3] with length 3",
+			"goroutine 18 [running]:\nmain.handler()\n\t/app/main.go:41 +0x1d"), "application_exception/index_out_of_range", diagnosis.StrengthPattern},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ev := c.ev
+			m, ok := MatchEvidence(&ev)
+			got := string(m.Category) + "/" + m.Cause
+			if !ok || got != c.want || m.Strength != c.strength {
+				t.Fatalf("got %s (%s, strength %d), want %s strength %d", got, m.Rule, m.Strength, c.want, c.strength)
+			}
+		})
+	}
+}
+
+// Real-world messages from several languages and drivers.
+func TestRealWorldSamples(t *testing.T) {
+	cases := []struct {
+		ev   diagnosis.Evidence
+		want string
+	}{
+		{ex("psycopg2.OperationalError", "connection to server at \"db\" (172.18.0.2), port 5432 failed: Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?"), "database_connection/connection_refused"},
+		{ex("psycopg2.OperationalError", "could not translate host name \"db\" to address: Name or service not known"), "database_connection/dns_failure"},
+		{ex("psycopg.OperationalError", "connection failed: connection to server at \"10.0.0.5\", port 5432 failed: FATAL:  password authentication failed for user \"app\""), "database_connection/authentication_failed"},
+		{ex("pymysql.err.OperationalError", "(2003, \"Can't connect to MySQL server on 'localhost' ([Errno 111] Connection refused)\")"), "database_connection/connection_refused"},
+		{ex("sqlalchemy.exc.OperationalError", "(pymysql.err.OperationalError) (1045, \"Access denied for user 'root'@'172.18.0.3' (using password: YES)\")"), "database_connection/authentication_failed"},
+		{ex("com.mysql.cj.jdbc.exceptions.CommunicationsException", "Communications link failure\n\nThe last packet sent successfully to the server was 0 milliseconds ago. The driver has not received any packets from the server."), "database_connection/connection_reset"},
+		{ex("org.postgresql.util.PSQLException", "Connection to localhost:5432 refused. Check that the hostname and port are correct and that the postmaster is accepting TCP/IP connections."), "database_connection/connection_refused"},
+		{ex("org.postgresql.util.PSQLException", "An I/O error occurred while sending to the backend."), "database_connection/connection_reset"},
+		{ex("Npgsql.NpgsqlException", "The connection pool has been exhausted, either raise 'Max Pool Size' (currently 100) or 'Timeout' (currently 15 seconds) in your connection string."), "database_connection/pool_exhausted"},
+		{ex("Microsoft.Data.SqlClient.SqlException", "A network-related or instance-specific error occurred while establishing a connection to SQL Server. The server was not found or was not accessible."), "database_connection/connection_refused"},
+		{ex("Error", "getaddrinfo ENOTFOUND postgres"), "database_connection/dns_failure"},
+		{ex("error", "password authentication failed for user \"app\""), "database_connection/authentication_failed"},
+		{ex("Error", "Connection terminated unexpectedly"), "database_connection/connection_reset"},
+		{ex("PG::ConnectionBad", "connection to server at \"127.0.0.1\", port 5432 failed: Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?"), "database_connection/connection_refused"},
+		{ex("Mysql2::Error::ConnectionError", "Can't connect to MySQL server on 'db' (111)"), "database_connection/connection_refused"},
+		{ex("PDOException", "SQLSTATE[08006] [7] connection to server at \"db\" (10.0.0.5), port 5432 failed: Connection refused"), "database_connection/connection_reset"},
+		{ex("PDOException", "SQLSTATE[42S02]: Base table or view not found: 1146 Table 'shop.orders' doesn't exist"), "database_query/undefined_table"},
+		{ex("PDOException", "SQLSTATE[42P01]: Undefined table: 7 ERROR:  relation \"orders\" does not exist"), "database_query/undefined_table"},
+		{ex("Doctrine\\DBAL\\Exception\\UniqueConstraintViolationException", "An exception occurred while executing a query: SQLSTATE[23505]: Unique violation: 7 ERROR:  duplicate key value violates unique constraint \"uniq_email\""), "database_query/constraint_violation"},
+		{goErr("pq: duplicate key value violates unique constraint \"users_email_key\""), "database_query/constraint_violation"},
+		{goErr("Error 1040: Too many connections"), "database_connection/too_many_connections"},
+		{goDB("mysql", "dial tcp 127.0.0.1:3306: connect: connection refused"), "database_connection/connection_refused"},
+		{ex("redis.exceptions.ConnectionError", "Error 111 connecting to localhost:6379. Connection refused."), "database_connection/connection_refused"},
+		{ex("MongoServerSelectionError", "connect ECONNREFUSED 127.0.0.1:27017"), "database_connection/connection_refused"},
+		{ex("java.lang.OutOfMemoryError", "GC overhead limit exceeded"), "resource_exhaustion/out_of_memory"},
+		{ex("MemoryError", ""), "resource_exhaustion/out_of_memory"},
+		{goErr("fatal error: runtime: out of memory"), "resource_exhaustion/out_of_memory"},
+		{ex("java.io.IOException", "No space left on device"), "resource_exhaustion/disk_full"},
+		{ex("java.net.SocketException", "Too many open files"), "resource_exhaustion/too_many_open_files"},
+		{ex("RuntimeError", "can't start new thread"), "resource_exhaustion/thread_pool_exhausted"},
+		{ex("KeyError", "'STRIPE_SECRET'"), "configuration_error/missing_config"},
+		{ex("KeyError", `key not found: "DATABASE_URL"`), "configuration_error/missing_config"},
+		{ex("KeyError", "'quantity'"), "application_exception/key_error"},
+		{ex("java.lang.IllegalArgumentException", "Could not resolve placeholder 'stripe.key' in value \"${stripe.key}\""), "configuration_error/missing_config"},
+		{ex("System.IO.FileNotFoundException", "Could not find file '/app/appsettings.Production.json'."), "configuration_error/missing_config"},
+		{ex("Errno::EACCES", "Permission denied @ rb_sysopen - /app/log/production.log"), "configuration_error/permission_denied"},
+		{ex("System.UnauthorizedAccessException", "Access to the path '/app/keys' is denied."), "configuration_error/permission_denied"},
+		{ex("TypeError", "Cannot read properties of undefined (reading 'map')"), "application_exception/null_reference"},
+		{ex("NoMethodError", "undefined method 'price' for nil"), "application_exception/null_reference"},
+		{ex("TypeError", "App\\Cart::total(): Return value must be of type int, null returned"), "application_exception/type_error"},
+		{goErr("runtime error: index out of range [5] with length 3"), "application_exception/index_out_of_range"},
+		{ex("System.IndexOutOfRangeException", "Index was outside the bounds of the array."), "application_exception/index_out_of_range"},
+		{ex("System.DivideByZeroException", "Attempted to divide by zero."), "application_exception/arithmetic"},
+		{ex("ZeroDivisionError", "divided by 0"), "application_exception/arithmetic"},
+		{ex("Error", "Call to undefined method App\\Cart::totl()"), "application_exception/type_error"},
+		{ex("System.Net.Http.HttpRequestException", "Connection refused (payments:8080)"), "dependency_failure/upstream_unreachable"},
+		{ex("System.Threading.Tasks.TaskCanceledException", "The request was canceled due to the configured HttpClient.Timeout of 100 seconds elapsing."), "dependency_failure/upstream_timeout"},
+		{ex("Net::ReadTimeout", "Net::ReadTimeout with #<TCPSocket:(closed)>"), "dependency_failure/upstream_timeout"},
+		{ex("Faraday::ConnectionFailed", "Failed to open TCP connection to payments:8080 (Connection refused - connect(2) for \"payments\" port 8080)"), "dependency_failure/upstream_unreachable"},
+		{ex("GuzzleHttp\\Exception\\ConnectException", "cURL error 7: Failed to connect to payments port 8080 after 0 ms: Connection refused"), "dependency_failure/upstream_unreachable"},
+		{ex("GuzzleHttp\\Exception\\ConnectException", "cURL error 28: Operation timed out after 5001 milliseconds with 0 bytes received"), "dependency_failure/upstream_timeout"},
+		{ex("io.grpc.StatusRuntimeException", "DEADLINE_EXCEEDED: deadline exceeded after 4.999s"), "dependency_failure/upstream_timeout"},
+		{ex("io.grpc.StatusRuntimeException", "UNAVAILABLE: io exception"), "dependency_failure/upstream_unreachable"},
+		{ex("grpc._channel._InactiveRpcError", "<_InactiveRpcError of RPC that terminated with:\n\tstatus = StatusCode.UNAVAILABLE\n\tdetails = \"failed to connect to all addresses\""), "dependency_failure/upstream_unreachable"},
+		{ex("Grpc.Core.RpcException", "Status(StatusCode=\"DeadlineExceeded\", Detail=\"Deadline Exceeded\")"), "dependency_failure/upstream_timeout"},
+		{ex("feign.FeignException$InternalServerError", "[500 Internal Server Error] during [POST] to [http://payments/charge]"), "dependency_failure/upstream_5xx"},
+		{ex("AxiosError", "Request failed with status code 502"), "dependency_failure/upstream_5xx"},
+		{goErr("upstream returned status code 503"), "dependency_failure/upstream_5xx"},
+		{ex("psycopg2.errors.SyntaxError", "syntax error at or near \"UNION\"\nLINE 1: ...FROM products WHERE id = 1 UNION SELECT password FROM users--"), "security/suspected_injection"},
+		{ex("ActiveRecord::StatementInvalid", "Mysql2::Error: Deadlock found when trying to get lock; try restarting transaction"), "database_query/deadlock"},
+		{ex("ActiveRecord::RecordNotUnique", "PG::UniqueViolation: ERROR:  duplicate key value violates unique constraint \"index_users_on_email\""), "database_query/constraint_violation"},
+	}
+	for _, c := range cases {
+		t.Run(firstWords(c.ev), func(t *testing.T) {
+			ev := c.ev
+			m, ok := MatchEvidence(&ev)
+			got := string(m.Category) + "/" + m.Cause
+			if !ok || got != c.want {
+				t.Fatalf("got %s (%s, strength %d), want %s", got, m.Rule, m.Strength, c.want)
+			}
+		})
+	}
+}
+
+func TestNoMatch(t *testing.T) {
+	for _, ev := range []diagnosis.Evidence{
+		{},
+		{Kind: diagnosis.KindClient, HTTPStatusCode: 200},
+		{Kind: diagnosis.KindClient, RPCSystem: "grpc", RPCStatusCode: "0"},
+		{Kind: diagnosis.KindDB, DBSystem: "postgresql", SpanName: "SELECT orders"},
+	} {
+		if m, ok := MatchEvidence(&ev); ok || m != (diagnosis.Match{}) {
+			t.Errorf("%+v: got %+v, want no match", ev, m)
+		}
+	}
+	if _, ok := MatchEvidence(nil); ok {
+		t.Error("nil evidence matched")
+	}
+}
+
+func TestClassifyEmpty(t *testing.T) {
+	for _, items := range [][]diagnosis.Evidence{nil, {}, {{Kind: diagnosis.KindClient, HTTPStatusCode: 200}}} {
+		r := Classify(items)
+		if r.Category != diagnosis.Unknown || r.Cause != diagnosis.CauseNoEvidence || r.Confidence != 0 || r.Conclusive || r.Evidence != nil {
+			t.Errorf("%v: got %+v", items, r)
+		}
+	}
+}
+
+func TestClassifyDepthAndStrength(t *testing.T) {
+	target := st("internal error") // generic, depth 0
+	wrapper := ex("java.lang.IllegalStateException", "order failed")
+	wrapper.Depth = 0
+	child := dbx("postgresql", "*pgconn.PgError", `ERROR: relation "orders" does not exist (SQLSTATE 42P01)`)
+	child.Depth = 1
+	grandchild := dbx("postgresql", "*pgconn.PgError", `ERROR: canceling statement due to statement timeout (SQLSTATE 57014)`)
+	grandchild.Depth = 2
+
+	r := Classify([]diagnosis.Evidence{target, wrapper, child})
+	if r.Rule != "postgresql.sqlstate.42P01" || r.Evidence == nil || r.Evidence.Depth != 1 {
+		t.Fatalf("deepest should win: %+v", r)
+	}
+	if !r.Conclusive || r.Confidence != 0.95 {
+		t.Fatalf("code match should be conclusive with 0.95: %+v", r)
+	}
+	r = Classify([]diagnosis.Evidence{grandchild, child, wrapper})
+	if r.Rule != "postgresql.sqlstate.57014" {
+		t.Fatalf("depth 2 should win: %+v", r)
+	}
+
+	// Same depth: code > type > pattern > error.type > status.
+	a := ex("com.shop.Err", "cart: dial tcp 10.0.0.9:8080: connect: connection refused") // pattern
+	b := ex("java.lang.NullPointerException", "")                                        // type
+	c := dbc("postgresql", "23505", "")                                                  // code
+	c.Depth = 0
+	d := diagnosis.Evidence{Kind: diagnosis.KindSpan, ErrorType: "timeout", StatusError: true} // error.type
+	r = Classify([]diagnosis.Evidence{d, a, b, c})
+	if r.Rule != "postgresql.sqlstate.23505" {
+		t.Fatalf("code should win at equal depth: %+v", r)
+	}
+	r = Classify([]diagnosis.Evidence{d, a, b})
+	if r.Rule != "java.NullPointerException" || r.Confidence != 0.85 {
+		t.Fatalf("type should win: %+v", r)
+	}
+	r = Classify([]diagnosis.Evidence{d, a})
+	if r.Rule != "msg.connection_refused" || r.Confidence != 0.75 || r.Conclusive {
+		t.Fatalf("pattern should win, dependency_failure never conclusive: %+v", r)
+	}
+	r = Classify([]diagnosis.Evidence{d})
+	if r.Rule != "errortype.timeout" || r.Confidence != 0.6 || r.Conclusive {
+		t.Fatalf("error.type: %+v", r)
+	}
+
+	// Ties keep the first item.
+	x1 := ex("java.lang.NullPointerException", "")
+	x2 := ex("java.lang.ClassCastException", "")
+	r = Classify([]diagnosis.Evidence{x1, x2})
+	if r.Rule != "java.NullPointerException" || r.Evidence != nil && r.Evidence.ExceptionType != x1.ExceptionType {
+		t.Fatalf("tie should keep first: %+v", r)
+	}
+	r = Classify([]diagnosis.Evidence{x2, x1})
+	if r.Rule != "java.ClassCastException" {
+		t.Fatalf("tie should keep first: %+v", r)
+	}
+}
+
+func TestClassifyGenericFallback(t *testing.T) {
+	gen := ex("com.shop.CheckoutException", "checkout failed") // generic exception at depth 0
+	status := st("boom")
+	status.Depth = 1
+	specific := ex("KeyError", "'sku'") // specific at depth 0
+	r := Classify([]diagnosis.Evidence{status, gen, specific})
+	if r.Rule != "lang.KeyError" {
+		t.Fatalf("a specific match beats deeper generic ones: %+v", r)
+	}
+	r = Classify([]diagnosis.Evidence{gen, status})
+	if r.Rule != ruleGenericStatus || r.Category != diagnosis.ApplicationException || r.Cause != "unhandled_exception" || r.Conclusive || r.Confidence != 0.3 {
+		t.Fatalf("deepest generic: %+v", r)
+	}
+	r = Classify([]diagnosis.Evidence{gen})
+	if r.Rule != ruleGenericException || r.Conclusive || r.Confidence != 0.4 {
+		t.Fatalf("generic exception: %+v", r)
+	}
+	if !IsGeneric(r.Match) {
+		t.Fatal("IsGeneric")
+	}
+}
+
+func TestClassifyConclusive(t *testing.T) {
+	cases := []struct {
+		ev         diagnosis.Evidence
+		conclusive bool
+	}{
+		{dbc("postgresql", "42P01", ""), true},                                       // code
+		{ex("java.lang.NullPointerException", ""), true},                             // type
+		{goErr("open /etc/app/config.yaml: no such file or directory"), true},        // pattern
+		{diagnosis.Evidence{ErrorType: "java.lang.OutOfMemoryError"}, false},         // error.type
+		{cl(503, "", ""), false},                                                     // status, dependency
+		{diagnosis.Evidence{Kind: diagnosis.KindClient, RPCStatusCode: "14"}, false}, // code, but dependency_failure
+		{ex("java.net.ConnectException", "Connection refused"), false},               // type, dependency
+		{dbx("postgresql", "java.net.ConnectException", "Connection refused"), true}, // type, database
+		{st("checkout failed"), false},                                               // generic
+	}
+	for _, c := range cases {
+		r := Classify([]diagnosis.Evidence{c.ev})
+		if r.Conclusive != c.conclusive {
+			t.Errorf("%s: conclusive=%v, want %v (%+v)", firstWords(c.ev), r.Conclusive, c.conclusive, r.Match)
+		}
+	}
+}
+
+func TestClassifyMatchedUserRules(t *testing.T) {
+	deep := dbc("postgresql", "42P01", "")
+	deep.Depth = 3
+	target := st("failed")
+	target.UserRule = 2
+	child := st("failed too")
+	child.Depth = 1
+	child.UserRule = 1
+	items := []diagnosis.Evidence{target, child, deep}
+
+	// A user rule beats a deeper structured code.
+	pre := []diagnosis.Match{UserMatch(diagnosis.ConfigurationError, "feature_flag", "flags")}
+	r := ClassifyMatched(items, pre)
+	if r.Rule != "user.flags" || r.Category != diagnosis.ConfigurationError || r.Cause != "feature_flag" || r.Confidence != 1 || !r.Conclusive || r.Evidence != &items[0] {
+		t.Fatalf("user rule should win: %+v", r)
+	}
+	// Two user rules: the one listed first in the configuration wins.
+	pre = []diagnosis.Match{UserMatch(diagnosis.Security, "blocked", "second"), UserMatch(diagnosis.ConfigurationError, "flag", "first")}
+	r = ClassifyMatched(items, pre)
+	if r.Rule != "user.first" {
+		t.Fatalf("first configured rule should win: %+v", r)
+	}
+	// Zero pre entries fall back to MatchEvidence; a short pre is fine.
+	r = ClassifyMatched(items, []diagnosis.Match{{}})
+	if r.Rule != "postgresql.sqlstate.42P01" {
+		t.Fatalf("zero pre should fall back: %+v", r)
+	}
+	// A pre-decided built-in match is used as is.
+	pre = []diagnosis.Match{{}, {}, {Category: diagnosis.DatabaseTimeout, Cause: "statement_timeout", Rule: "custom", Strength: diagnosis.StrengthType}}
+	r = ClassifyMatched(items, pre)
+	if r.Rule != "custom" {
+		t.Fatalf("pre match should replace MatchEvidence: %+v", r)
+	}
+	if Classify(items).Rule != ClassifyMatched(items, nil).Rule {
+		t.Fatal("Classify != ClassifyMatched(nil)")
+	}
+}
+
+func TestGatewayMatch(t *testing.T) {
+	want := map[int]string{502: "dependency_failure/bad_upstream_response", 503: "dependency_failure/service_unavailable", 504: "dependency_failure/upstream_timeout"}
+	for status, w := range want {
+		m, ok := GatewayMatch(status)
+		if !ok || string(m.Category)+"/"+m.Cause != w || m.Strength != diagnosis.StrengthStatus {
+			t.Errorf("%d: got %+v", status, m)
+		}
+		covered[m.Rule] = true
+	}
+	for _, s := range []int{0, 200, 500, 501, 505} {
+		if _, ok := GatewayMatch(s); ok {
+			t.Errorf("%d should not match", s)
+		}
+	}
+}
+
+func init() {
+	// GatewayMatch rows are exercised by TestGatewayMatch.
+	for _, r := range gatewayRows {
+		covered[r.rule] = true
+	}
+}
+
+func TestUserMatch(t *testing.T) {
+	m := UserMatch(diagnosis.Security, "blocked_client", "waf")
+	if m.Rule != "user.waf" || m.Strength != diagnosis.StrengthUser || m.Category != diagnosis.Security || m.Cause != "blocked_client" {
+		t.Fatalf("%+v", m)
+	}
+}
+
+// realisticItems: what the processor typically collects for one 500.
+func realisticItems() []diagnosis.Evidence {
+	server := diagnosis.Evidence{Kind: diagnosis.KindSpan, Depth: 0, Service: "checkout", SpanName: "POST /orders", StatusError: true,
+		ExceptionType: "org.springframework.web.util.NestedServletException", ExceptionMessage: "Request processing failed; nested exception is org.springframework.dao.DataAccessResourceFailureException: could not execute query",
+		Stacktrace: "org.springframework.web.util.NestedServletException: Request processing failed\n\tat org.springframework.web.servlet.FrameworkServlet.processRequest(FrameworkServlet.java:1014)\n\tat javax.servlet.http.HttpServlet.service(HttpServlet.java:681)\nCaused by: org.springframework.dao.DataAccessResourceFailureException: could not execute query\n\tat org.springframework.orm.jpa.vendor.HibernateJpaDialect.convertHibernateAccessException(HibernateJpaDialect.java:279)\nCaused by: org.postgresql.util.PSQLException: ERROR: canceling statement due to statement timeout\n\tat org.postgresql.core.v3.QueryExecutorImpl.receiveErrorResponse(QueryExecutorImpl.java:2676)\n\t... 87 more"}
+	internal := diagnosis.Evidence{Kind: diagnosis.KindSpan, Depth: 1, Service: "checkout", SpanName: "OrderService.place", StatusError: true, StatusMessage: "could not execute query"}
+	db := diagnosis.Evidence{Kind: diagnosis.KindDB, Depth: 2, Service: "checkout", SpanName: "SELECT shop.orders", DBSystem: "postgresql", DBStatusCode: "57014", StatusError: true,
+		ExceptionType: "org.postgresql.util.PSQLException", ExceptionMessage: "ERROR: canceling statement due to statement timeout"}
+	call := diagnosis.Evidence{Kind: diagnosis.KindClient, Depth: 1, Service: "checkout", SpanName: "GET", HTTPStatusCode: 200}
+	return []diagnosis.Evidence{server, internal, db, call}
+}
+
+func TestRealisticItems(t *testing.T) {
+	r := Classify(realisticItems())
+	if r.Rule != "postgresql.sqlstate.57014" || !r.Conclusive || r.Evidence.Depth != 2 {
+		t.Fatalf("%+v", r)
+	}
+}
+
+func BenchmarkClassify(b *testing.B) {
+	items := realisticItems()
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = Classify(items)
+	}
+}
+
+func BenchmarkMatchEvidenceNoMatch(b *testing.B) {
+	ev := diagnosis.Evidence{Kind: diagnosis.KindClient, HTTPStatusCode: 200}
+	b.ReportAllocs()
+	for b.Loop() {
+		_, _ = MatchEvidence(&ev)
+	}
+}
+
+func BenchmarkMatchEvidenceGoWrapped(b *testing.B) {
+	ev := goErr("place order: reserve stock: failed to connect to `user=app database=shop`: 127.0.0.1:5432 (127.0.0.1): dial error: dial tcp 127.0.0.1:5432: connect: connection refused")
+	b.ReportAllocs()
+	for b.Loop() {
+		_, _ = MatchEvidence(&ev)
+	}
+}
