@@ -260,3 +260,34 @@ func BenchmarkCap(b *testing.B) {
 		sink = r.Cap(in)
 	}
 }
+
+// TestNoFalsePositives: ordinary error messages come out unchanged.
+func TestNoFalsePositives(t *testing.T) {
+	r := MustNew(nil, 1024)
+	for _, s := range []string{
+		`ERROR: duplicate key value violates unique constraint "users_email_key"`,
+		`java.net.SocketTimeoutException: Read timed out`,
+		`KeyError: 'DATABASE_URL'`,
+		`KeyError: 'secret_key'`,
+		`Missing required environment variable AWS_SECRET_ACCESS_KEY`,
+		`context deadline exceeded (Client.Timeout exceeded while awaiting headers)`,
+		`pq: password authentication failed for user "app"`,
+		`Access denied for user 'root'@'localhost' (using password: NO)`,
+		`request exceeds max_tokens=4096`,
+		`tokenizer failed at position 12 (author=bob, passwordless=true)`,
+		`JWT expired at 2024-06-11T10:22:33Z`,
+		`commit 3f786850e387550fdab836ed7e6dc881de23001b broke the secret rotation job`,
+		`Order 4111111111111112 not found`,
+		`at com.example.checkout.PaymentService.charge(PaymentService.java:118)`,
+		`Traceback (most recent call last): File "/app/main.py", line 42, in handler`,
+		`dial tcp 10.0.3.7:5432: connect: connection refused`,
+		`GET https://api.example.com/v1/orders/42?expand=items 503`,
+		`Basic auth is not enabled for this realm`,
+		`std::out_of_range: vector::_M_range_check: __n (which is 5) >= this->size() (which is 3)`,
+		`ssh: handshake failed: ssh: unable to authenticate, attempted methods [none publickey]`,
+	} {
+		if got := r.Redact(s); got != s {
+			t.Errorf("Redact changed an ordinary message:\n in: %q\nout: %q", s, got)
+		}
+	}
+}
