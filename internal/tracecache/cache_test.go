@@ -1,0 +1,157 @@
+package tracecache
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+)
+
+var t0 = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+
+func tid(b byte) pcommon.TraceID { return pcommon.TraceID{15: b, 0: 1} }
+func sid(b byte) pcommon.SpanID  { return pcommon.SpanID{0: b, 7: 1} }
+
+func limits() Limits {
+	return Limits{MaxTraces: 3, MaxNodesPerTrace: 4, MaxNodes: 10, MaxEvidenceNodes: 2, TTL: time.Minute}
+}
+
+func TestGetOrCreateEvictsLeastRecentlySeen(t *testing.T) {
+	c := New(limits())
+	var ev []*Trace
+	for i := byte(1); i <= 3; i++ {
+		_, ev = c.GetOrCreate(tid(i), t0, ev)
+	}
+	require.Empty(t, ev)
+	_, _ = c.GetOrCreate(tid(1), t0.Add(time.Second), nil) // touch 1: 2 is now the oldest
+	_, ev = c.GetOrCreate(tid(4), t0.Add(2*time.Second), nil)
+	require.Len(t, ev, 1)
+	assert.Equal(t, tid(2), ev[0].ID)
+	assert.Nil(t, c.Get(tid(2)))
+	assert.NotNil(t, c.Get(tid(1)))
+	assert.Equal(t, 3, c.Len())
+}
+
+func TestNodeBudgets(t *testing.T) {
+	c := New(limits())
+	tr, _ := c.GetOrCreate(tid(1), t0, nil)
+	for i := byte(1); i <= 4; i++ {
+		require.NotNil(t, c.Node(tr, sid(i)))
+	}
+	assert.Nil(t, c.Node(tr, sid(5)), "per-trace budget")
+	assert.NotNil(t, c.Node(tr, sid(1)), "existing nodes are still returned")
+	assert.True(t, c.AddEvidence(tr, tr.Nodes[sid(1)], []diagnosis.Evidence{{}}))
+	assert.True(t, c.AddEvidence(tr, tr.Nodes[sid(2)], []diagnosis.Evidence{{}}))
+	assert.False(t, c.AddEvidence(tr, tr.Nodes[sid(3)], []diagnosis.Evidence{{}}), "evidence node budget")
+	assert.Equal(t, 4, c.NodeCount())
+	c.Remove(tr)
+	assert.Equal(t, 0, c.NodeCount())
+	assert.Equal(t, 0, c.Len())
+}
+
+func TestExpired(t *testing.T) {
+	c := New(limits())
+	a, _ := c.GetOrCreate(tid(1), t0, nil)
+	b, _ := c.GetOrCreate(tid(2), t0.Add(30*time.Second), nil)
+	held := &Held{Trace: a, Node: c.Node(a, sid(1)), Data: ptrace.NewTraces()}
+	c.Hold(held)
+	ev := c.Expired(t0.Add(61*time.Second), nil)
+	require.Len(t, ev, 1, "a trace with held spans is returned for release")
+	assert.Equal(t, a, ev[0])
+	assert.Nil(t, c.Get(tid(1)))
+	assert.Equal(t, b, c.Get(tid(2)))
+	assert.Empty(t, c.Expired(t0.Add(89*time.Second), nil))
+	assert.Empty(t, c.Expired(t0.Add(91*time.Second), nil), "expired without held spans: forgotten silently")
+	assert.Equal(t, 0, c.Len())
+	assert.Equal(t, held, c.Oldest())
+	c.Unhold(held)
+	assert.Equal(t, 0, c.HeldCount())
+	assert.Equal(t, 0, a.HeldCount)
+}
+
+// tree builds nodes: id → parent, kind, service, with evidence on some.
+func tree(c *Cache, tr *Trace, spans ...node) {
+	for _, s := range spans {
+		n := c.Node(tr, sid(s.id))
+		n.Known = true
+		n.Parent = pcommon.SpanID{}
+		if s.parent != 0 {
+			n.Parent = sid(s.parent)
+		}
+		n.Kind = s.kind
+		n.Service = s.service
+		if s.evidence != "" {
+			c.AddEvidence(tr, n, []diagnosis.Evidence{{ExceptionType: s.evidence}})
+		}
+	}
+}
+
+type node struct {
+	id, parent byte
+	kind       ptrace.SpanKind
+	service    string
+	evidence   string
+}
+
+func TestAttribute(t *testing.T) {
+	c := New(Limits{MaxTraces: 10, MaxNodesPerTrace: 100, MaxNodes: 100, MaxEvidenceNodes: 100, TTL: time.Minute})
+	tr, _ := c.GetOrCreate(tid(1), t0, nil)
+	tree(c, tr,
+		node{id: 1, kind: ptrace.SpanKindServer, service: "a", evidence: "own"},
+		node{id: 2, parent: 1, kind: ptrace.SpanKindInternal, service: "a"},
+		node{id: 3, parent: 2, kind: ptrace.SpanKindClient, service: "a", evidence: "db"},
+		node{id: 4, parent: 1, kind: ptrace.SpanKindClient, service: "a", evidence: "call"},
+		node{id: 5, parent: 4, kind: ptrace.SpanKindServer, service: "b", evidence: "downstream-own"},
+		node{id: 6, parent: 5, kind: ptrace.SpanKindClient, service: "b", evidence: "downstream-db"},
+	)
+	got := map[string]int{}
+	for _, a := range tr.Attribute(tr.Nodes[sid(1)], nil) {
+		got[a.Evidence.ExceptionType] = a.Evidence.Depth
+		assert.True(t, a.Linked)
+	}
+	assert.Equal(t, map[string]int{"own": 0, "db": 2, "call": 1}, got, "the downstream server's subtree is its own")
+
+	got = map[string]int{}
+	for _, a := range tr.Attribute(tr.Nodes[sid(5)], nil) {
+		got[a.Evidence.ExceptionType] = a.Evidence.Depth
+	}
+	assert.Equal(t, map[string]int{"downstream-own": 0, "downstream-db": 1}, got)
+
+	downs := tr.Downstream(sid(4), nil)
+	require.Len(t, downs, 1)
+	assert.Equal(t, sid(5), downs[0].ID)
+}
+
+func TestAttributeBrokenChain(t *testing.T) {
+	c := New(Limits{MaxTraces: 10, MaxNodesPerTrace: 100, MaxNodes: 100, MaxEvidenceNodes: 100, TTL: time.Minute})
+	tr, _ := c.GetOrCreate(tid(1), t0, nil)
+	tree(c, tr,
+		node{id: 1, kind: ptrace.SpanKindServer, service: "a"},
+		node{id: 3, parent: 2, kind: ptrace.SpanKindClient, service: "a", evidence: "db"}, // 2 never seen
+		node{id: 7, parent: 9, kind: ptrace.SpanKindClient, service: "other", evidence: "elsewhere"},
+	)
+	items := tr.Attribute(tr.Nodes[sid(1)], nil)
+	require.Len(t, items, 1, "same service, sole server span: attributed")
+	assert.Equal(t, "db", items[0].Evidence.ExceptionType)
+	assert.False(t, items[0].Linked)
+
+	tree(c, tr, node{id: 8, kind: ptrace.SpanKindServer, service: "a"})
+	assert.Empty(t, tr.Attribute(tr.Nodes[sid(1)], nil), "two server spans of the service: ambiguous, not attributed")
+}
+
+func TestAttributeCycleTerminates(t *testing.T) {
+	c := New(Limits{MaxTraces: 10, MaxNodesPerTrace: 100, MaxNodes: 100, MaxEvidenceNodes: 100, TTL: time.Minute})
+	tr, _ := c.GetOrCreate(tid(1), t0, nil)
+	tree(c, tr,
+		node{id: 1, kind: ptrace.SpanKindServer, service: "a"},
+		node{id: 2, parent: 3, kind: ptrace.SpanKindInternal, service: "a", evidence: "x"},
+		node{id: 3, parent: 2, kind: ptrace.SpanKindInternal, service: "a"},
+		node{id: 4, parent: 4, kind: ptrace.SpanKindInternal, service: "a", evidence: "self"},
+	)
+	assert.Empty(t, tr.Attribute(tr.Nodes[sid(1)], nil))
+}

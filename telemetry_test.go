@@ -1,0 +1,98 @@
+package errordiagnosisprocessor
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata/metricdatatest"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/metadatatest"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/testtraces"
+)
+
+func TestTelemetry(t *testing.T) {
+	tt := componenttest.NewTelemetry()
+	t.Cleanup(func() { require.NoError(t, tt.Shutdown(context.Background())) })
+	cfg := defaultConfig()
+	cfg.MaxHeldSpans = 1
+	sink := &consumertest.TracesSink{}
+	p, err := NewFactory().CreateTraces(context.Background(), metadatatest.NewSettings(tt), cfg, sink)
+	require.NoError(t, err)
+	require.NoError(t, p.Start(context.Background(), componenttest.NewNopHost()))
+
+	sc := scenario(t, "go_pgx_statement_timeout")
+	parts := splitSpans(testtraces.Build(sc.Root, testtraces.Options{Seed: 11}))
+	require.NoError(t, p.ConsumeTraces(context.Background(), parts[0])) // evidence first
+	require.NoError(t, p.ConsumeTraces(context.Background(), parts[1])) // conclusive at once
+	require.NoError(t, p.ConsumeTraces(context.Background(), bare500(1))) // held
+	metadatatest.AssertEqualProcessorErrordiagnosisSpansHeld(t, tt, []metricdata.DataPoint[int64]{{Value: 1}}, metricdatatest.IgnoreTimestamp())
+	require.NoError(t, p.ConsumeTraces(context.Background(), bare500(2))) // held, pushes the first out early
+	metadatatest.AssertEqualProcessorErrordiagnosisSpansEarlyReleased(t, tt, []metricdata.DataPoint[int64]{
+		{Value: 1, Attributes: attribute.NewSet(attribute.String("reason", "max_held_spans"))},
+	}, metricdatatest.IgnoreTimestamp())
+	metadatatest.AssertEqualProcessorErrordiagnosisEvidenceCacheTraces(t, tt, []metricdata.DataPoint[int64]{{Value: 3}}, metricdatatest.IgnoreTimestamp())
+
+	// A late DB error for the already released pgx trace is counted.
+	late := cloneTraces(parts[0])
+	late.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).SetSpanID([8]byte{9, 9, 9})
+	require.NoError(t, p.ConsumeTraces(context.Background(), late))
+	metadatatest.AssertEqualProcessorErrordiagnosisLateEvidence(t, tt, []metricdata.DataPoint[int64]{{Value: 1}}, metricdatatest.IgnoreTimestamp())
+
+	require.NoError(t, p.Shutdown(context.Background()))
+	metadatatest.AssertEqualProcessorErrordiagnosisSpansDiagnosed(t, tt, []metricdata.DataPoint[int64]{
+		{Value: 1, Attributes: attribute.NewSet(attribute.String("category", "database_timeout"))},
+		{Value: 2, Attributes: attribute.NewSet(attribute.String("category", "unknown"))},
+	}, metricdatatest.IgnoreTimestamp())
+	metadatatest.AssertEqualProcessorErrordiagnosisSpansEarlyReleased(t, tt, []metricdata.DataPoint[int64]{
+		{Value: 1, Attributes: attribute.NewSet(attribute.String("reason", "max_held_spans"))},
+		{Value: 1, Attributes: attribute.NewSet(attribute.String("reason", "shutdown"))},
+	}, metricdatatest.IgnoreTimestamp())
+	assert.Equal(t, 5, sink.SpanCount())
+}
+
+// TestExceptionLogRecordsAreEvidence: an exception recorded as a log record
+// (OTEL_SEMCONV_EXCEPTION_SIGNAL_OPT_IN) on the 500 span explains it, through
+// the shared traces+logs instance.
+func TestExceptionLogRecordsAreEvidence(t *testing.T) {
+	cfg := defaultConfig()
+	cfg.WaitDuration = time.Hour
+	set := metadatatest.NewSettings(componenttest.NewTelemetry())
+	traceSink, logSink := &consumertest.TracesSink{}, &consumertest.LogsSink{}
+	tp, err := NewFactory().CreateTraces(context.Background(), set, cfg, traceSink)
+	require.NoError(t, err)
+	lp, err := NewFactory().CreateLogs(context.Background(), set, cfg, logSink)
+	require.NoError(t, err)
+	require.NoError(t, tp.Start(context.Background(), componenttest.NewNopHost()))
+	require.NoError(t, lp.Start(context.Background(), componenttest.NewNopHost()))
+
+	td := bare500(42)
+	span := td.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0)
+	traceID, spanID := span.TraceID(), span.SpanID() // td belongs to the pipeline once consumed
+	require.NoError(t, tp.ConsumeTraces(context.Background(), td))
+	assert.Equal(t, 0, traceSink.SpanCount(), "held: no evidence yet")
+
+	ld := plog.NewLogs()
+	rl := ld.ResourceLogs().AppendEmpty()
+	rl.Resource().Attributes().PutStr("service.name", "api")
+	lr := rl.ScopeLogs().AppendEmpty().LogRecords().AppendEmpty()
+	lr.SetTraceID(traceID)
+	lr.SetSpanID(spanID)
+	lr.Attributes().PutStr("exception.type", "java.lang.OutOfMemoryError")
+	lr.Attributes().PutStr("exception.message", "Java heap space")
+	require.NoError(t, lp.ConsumeLogs(context.Background(), ld))
+	assert.Equal(t, 1, logSink.LogRecordCount(), "logs pass through")
+
+	require.NoError(t, lp.Shutdown(context.Background()))
+	assert.Equal(t, 0, traceSink.SpanCount(), "the traces pipeline still runs")
+	require.NoError(t, tp.Shutdown(context.Background()))
+	require.Equal(t, 1, traceSink.SpanCount())
+	assert.Equal(t, map[string]string{"api": "resource_exhaustion/out_of_memory"}, diagnoses(traceSink.AllTraces()[0]))
+}
