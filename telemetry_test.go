@@ -30,8 +30,8 @@ func TestTelemetry(t *testing.T) {
 
 	sc := scenario(t, "go_pgx_statement_timeout")
 	parts := splitSpans(testtraces.Build(sc.Root, testtraces.Options{Seed: 11}))
-	require.NoError(t, p.ConsumeTraces(context.Background(), parts[0])) // evidence first
-	require.NoError(t, p.ConsumeTraces(context.Background(), parts[1])) // conclusive at once
+	require.NoError(t, p.ConsumeTraces(context.Background(), parts[0]))   // evidence first
+	require.NoError(t, p.ConsumeTraces(context.Background(), parts[1]))   // conclusive at once
 	require.NoError(t, p.ConsumeTraces(context.Background(), bare500(1))) // held
 	metadatatest.AssertEqualProcessorErrordiagnosisSpansHeld(t, tt, []metricdata.DataPoint[int64]{{Value: 1}}, metricdatatest.IgnoreTimestamp())
 	require.NoError(t, p.ConsumeTraces(context.Background(), bare500(2))) // held, pushes the first out early
