@@ -23,9 +23,6 @@ func TestRuleNamesAreWellFormed(t *testing.T) {
 			t.Errorf("bad rule name %q", r)
 		}
 	}
-	for c := range map[string]bool{} {
-		_ = c
-	}
 	// Every outcome uses a known category and a snake_case cause.
 	check := func(rule string, out outcome) {
 		if !out.set() {
@@ -93,6 +90,9 @@ func TestContext(t *testing.T) {
 		{"unknown system, sql server number", dbc("", "18456", ""), "database_connection/authentication_failed"},
 		{"unknown system, ORA", dbc("", "ORA-00060", ""), "database_query/deadlock"},
 		{"redis code", dbc("redis", "WRONGTYPE", ""), "database_query/data_exception"},
+		{"config file named database", ex("Errno::ENOENT", "No such file or directory @ rb_sysopen - /app/config/database.yml"), "configuration_error/missing_config"},
+		{"secret file of a database client", goErr("pgx: load client cert: open /var/run/secrets/db/client.key: no such file or directory"), "configuration_error/missing_secret"},
+		{"postgres socket missing", goDB("postgresql", "failed to connect to `host=/var/run/postgresql user=app database=shop`: dial error (dial unix /var/run/postgresql/.s.PGSQL.5432: connect: no such file or directory)"), "database_connection/connection_refused"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

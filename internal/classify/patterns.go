@@ -126,9 +126,9 @@ var patRows = []patRow{
 		"failed to retrieve credentials", "could not load credentials", "default credentials were not found", "could not load the default credentials",
 		"secretorprivatekey must have a value", "no credentials", "missing credentials", "secret not found", "missing secret"),
 	pat("msg.secret_file", confSecret, "no such file or directory", "enoent", "cannot find the file", "could not find file", "filenotfound", "nosuchfile", "file not found", "could not find a part of the path").
-		re_(`\.(?:pem|key|crt|cer|p12|pfx|jks|keystore)\b|/run/secrets/|/var/run/secrets/`).notIn(ctxDB),
+		re_(`\.(?:pem|key|crt|cer|p12|pfx|jks|keystore)\b|/run/secrets/|/var/run/secrets/`).notIn(ctxClient),
 	pat("msg.config_file", confMissing, "no such file or directory", "enoent", "cannot find the file", "could not find file", "filenotfound", "nosuchfile", "file not found", "could not find a part of the path").
-		re_(`\.(?:ya?ml|json|toml|ini|conf|cfg|env|properties|config|hcl)\b`).notIn(ctxDB | ctxClient),
+		re_(`\.(?:ya?ml|json|toml|ini|conf|cfg|env|properties|config|hcl)\b`).notIn(ctxClient),
 	pat("msg.invalid_config", confInvalid, "invalid configuration", "configuration error", "invalid config", "misconfigured", "improperlyconfigured", "yaml: unmarshal errors",
 		"format of the initialization string does not conform", "invalid connection string", "forgotten import", "no suitable driver found", "cannot load driver class",
 		"failed to configure a datasource", "invalid dsn", "keyword not supported:", "configuration is invalid", "invalid value for setting", "unknown driver"),
