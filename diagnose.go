@@ -73,6 +73,9 @@ func (d *diagnoser) diagnose(t *tracecache.Trace, target *tracecache.Node, statu
 		}
 	}
 
+	if res.Category == diagnosis.Unknown && res.Rule == "" {
+		res.Rule = "generic.no_evidence"
+	}
 	if res.Category == diagnosis.DependencyFailure && decider != nil && decider.Node != target {
 		res.conclusive = d.rootCause(t, decider, &res, budget)
 	}

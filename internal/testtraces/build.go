@@ -6,6 +6,7 @@ package testtraces // import "github.com/errordiagnosis/errordiagnosisprocessor/
 
 import (
 	"encoding/binary"
+	"sort"
 	"time"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -103,8 +104,13 @@ func (b *builder) add(s *Span, parent pcommon.SpanID, service, lang, scope strin
 	span.SetKind(s.Kind)
 	span.SetStartTimestamp(pcommon.NewTimestampFromTime(start))
 	span.SetEndTimestamp(pcommon.NewTimestampFromTime(end))
-	for k, v := range s.Attrs {
-		_ = span.Attributes().PutEmpty(k).FromRaw(v)
+	keys := make([]string, 0, len(s.Attrs))
+	for k := range s.Attrs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys) // deterministic attribute order: golden files stay stable
+	for _, k := range keys {
+		_ = span.Attributes().PutEmpty(k).FromRaw(s.Attrs[k])
 	}
 	span.Status().SetCode(s.Status)
 	span.Status().SetMessage(s.StatusMsg)
