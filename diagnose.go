@@ -31,7 +31,7 @@ type result struct {
 
 // diagnose decides the cause of the target node from the evidence attributed
 // to it. budget bounds the recursion into downstream services.
-func (d *diagnoser) diagnose(t *tracecache.Trace, target *tracecache.Node, status int, budget int) result {
+func (d *diagnoser) diagnose(t *tracecache.Trace, target *tracecache.Node, status, budget int) result {
 	attributed := t.Attribute(target, nil)
 	items := make([]diagnosis.Evidence, len(attributed))
 	var pre []diagnosis.Match
@@ -108,12 +108,17 @@ func (d *diagnoser) rootCause(t *tracecache.Trace, decider *tracecache.Attribute
 	switch {
 	case ds.Decided != nil:
 		res.rootCause = ds.Decided.Category
+		return true
 	case budget > 0:
-		res.rootCause = d.diagnose(t, ds, ds.Status, budget-1).Category
+		// Final only when the downstream's own diagnosis is: its evidence
+		// may still be on its way from the other service.
+		sub := d.diagnose(t, ds, ds.Status, budget-1)
+		res.rootCause = sub.Category
+		return sub.conclusive
 	default:
 		res.rootCause = diagnosis.Unknown
+		return true
 	}
-	return true
 }
 
 // confidenceOf is the confidence of a match decided without the classifier.

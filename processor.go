@@ -154,7 +154,6 @@ func (d *diagnoser) shutdown(ctx context.Context) error {
 			return
 		}
 		if d.cache == nil {
-			d.telemetry.Shutdown()
 			return
 		}
 		d.mu.Lock()
@@ -169,7 +168,7 @@ func (d *diagnoser) shutdown(ctx context.Context) error {
 				d.logger.Error("could not deliver the held spans at shutdown", zap.Int("spans", rel.SpanCount()), zap.Error(cerr))
 			}
 		}
-		d.telemetry.Shutdown()
+		// The gauges stay registered so that they report the drained state (0).
 	})
 	return err
 }
