@@ -67,7 +67,7 @@ func (t *Trace) depthTo(n, target *Node) (depth int, linked, ok bool) {
 		if cur == target {
 			return d, true, true
 		}
-		if isBoundary(cur) {
+		if t.isBoundary(cur, target) {
 			return 0, false, false
 		}
 		if !cur.Known {
@@ -85,13 +85,25 @@ func (t *Trace) depthTo(n, target *Node) (depth int, linked, ok bool) {
 	return 0, false, false
 }
 
-func isBoundary(n *Node) bool {
-	return n.Known && n.Kind == ptrace.SpanKindServer
+// isBoundary reports whether n, met on the way up to target, starts the
+// subtree of another request: a server span of another service, or of the
+// same service when it was called through a client span (a self-call). A
+// server span directly inside another one of the same service is nested
+// instrumentation (a framework span under a web-server span), not a boundary.
+func (t *Trace) isBoundary(n, target *Node) bool {
+	if !n.Known || n.Kind != ptrace.SpanKindServer || n == target {
+		return false
+	}
+	if n.Service != target.Service {
+		return true
+	}
+	p := t.Nodes[n.Parent]
+	return p == nil || !p.Known || p.Kind == ptrace.SpanKindClient || p.Kind == ptrace.SpanKindProducer
 }
 
 func (t *Trace) soleServer(target *Node) int {
 	for _, n := range t.Nodes {
-		if n != target && isBoundary(n) && n.Service == target.Service {
+		if n != target && n.Known && n.Kind == ptrace.SpanKindServer && n.Service == target.Service {
 			return 0
 		}
 	}

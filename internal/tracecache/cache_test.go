@@ -127,6 +127,23 @@ func TestAttribute(t *testing.T) {
 	assert.Equal(t, sid(5), downs[0].ID)
 }
 
+func TestAttributeNestedServerSpans(t *testing.T) {
+	c := New(Limits{MaxTraces: 10, MaxNodesPerTrace: 100, MaxNodes: 100, MaxEvidenceNodes: 100, TTL: time.Minute})
+	tr, _ := c.GetOrCreate(tid(1), t0, nil)
+	tree(c, tr,
+		node{id: 1, kind: ptrace.SpanKindServer, service: "a"},            // web server span
+		node{id: 2, parent: 1, kind: ptrace.SpanKindServer, service: "a"}, // framework span inside it
+		node{id: 3, parent: 2, kind: ptrace.SpanKindClient, service: "a", evidence: "db"},
+		node{id: 4, parent: 1, kind: ptrace.SpanKindClient, service: "a"}, // a call to itself
+		node{id: 5, parent: 4, kind: ptrace.SpanKindServer, service: "a", evidence: "self-call"},
+	)
+	var got []string
+	for _, a := range tr.Attribute(tr.Nodes[sid(1)], nil) {
+		got = append(got, a.Evidence.ExceptionType)
+	}
+	assert.Equal(t, []string{"db"}, got, "nested server span is not a boundary; a self-call is")
+}
+
 func TestAttributeBrokenChain(t *testing.T) {
 	c := New(Limits{MaxTraces: 10, MaxNodesPerTrace: 100, MaxNodes: 100, MaxEvidenceNodes: 100, TTL: time.Minute})
 	tr, _ := c.GetOrCreate(tid(1), t0, nil)
