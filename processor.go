@@ -64,6 +64,8 @@ type diagnoser struct {
 	mu    sync.Mutex
 	cache *tracecache.Cache // nil when wait_duration is 0: per batch only
 
+	// epoch numbers the batches recorded, to list each touched trace once.
+	epoch uint64
 	// pendingEvicted are traces forgotten for max_traces whose held spans
 	// still have to be released.
 	pendingEvicted []*tracecache.Trace
@@ -365,6 +367,11 @@ func (d *diagnoser) processCrossBatch(ctx context.Context, td ptrace.Traces, mar
 // evidence of error-ish spans and the targets. It returns the batch's targets
 // and the traces that received evidence.
 func (d *diagnoser) record(ctx context.Context, c *tracecache.Cache, td ptrace.Traces, marks []batchMark, now time.Time, cross bool) ([]batchTarget, []*tracecache.Trace) {
+	epoch := uint64(1) // a local cache is new for each batch
+	if cross {
+		d.epoch++ // under d.mu
+		epoch = d.epoch
+	}
 	var evicted []*tracecache.Trace
 	rss := td.ResourceSpans()
 	// Traces of the marked spans first, so that their other spans in this
@@ -431,6 +438,12 @@ func (d *diagnoser) record(ctx context.Context, c *tracecache.Cache, td ptrace.T
 				if cross {
 					c.Touch(t, now)
 				}
+				// Any new span may complete a parent chain or be the downstream
+				// side of a call: its trace's held targets are looked at again.
+				if !duplicate && t.Epoch != epoch {
+					t.Epoch = epoch
+					touched = append(touched, t)
+				}
 				if !marked {
 					continue
 				}
@@ -446,9 +459,7 @@ func (d *diagnoser) record(ctx context.Context, c *tracecache.Cache, td ptrace.T
 					if cross && t.Released > 0 && !m.target && t.HeldCount == 0 {
 						d.telemetry.ProcessorErrordiagnosisLateEvidence.Add(ctx, 1)
 					}
-					if c.AddEvidence(t, n, items) && !containsTrace(touched, t) {
-						touched = append(touched, t)
-					}
+					c.AddEvidence(t, n, items)
 				}
 				if m.target {
 					n.Status = m.status
@@ -458,15 +469,6 @@ func (d *diagnoser) record(ctx context.Context, c *tracecache.Cache, td ptrace.T
 		}
 	}
 	return targets, touched
-}
-
-func containsTrace(ts []*tracecache.Trace, t *tracecache.Trace) bool {
-	for _, x := range ts {
-		if x == t {
-			return true
-		}
-	}
-	return false
 }
 
 func containsTarget(bts []batchTarget, n *tracecache.Node) bool {

@@ -64,6 +64,8 @@ type Trace struct {
 	HeldCount int
 	// Released is the number of targets of this trace diagnosed and released.
 	Released int
+	// Epoch is the caller's mark of the last batch that touched the trace.
+	Epoch    uint64
 	lastSeen time.Time
 	elem     *list.Element
 }
