@@ -1,0 +1,251 @@
+package benchmarks
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/open-telemetry/opentelemetry-collector-contrib/processor/groupbytraceprocessor"
+	"github.com/open-telemetry/opentelemetry-collector-contrib/processor/transformprocessor"
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/confmap"
+	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/collector/processor"
+	"go.opentelemetry.io/collector/processor/processorhelper"
+	"go.opentelemetry.io/collector/processor/processortest"
+
+	errordiagnosis "github.com/errordiagnosis/errordiagnosisprocessor"
+	"github.com/errordiagnosis/errordiagnosisprocessor/test/benchmarks/workload"
+)
+
+// statusAttr is the attribute every processor under test reads.
+const statusAttr = "http.response.status_code"
+
+// transformStatement is the peer a user would reach for first.
+const transformStatement = `set(span.attributes["diagnosis.category"], "unknown") where span.attributes["http.response.status_code"] == 500`
+
+var idSeq atomic.Int64
+
+// settings returns nop settings with a unique component ID: errordiagnosis
+// shares one instance per ID between pipelines.
+func settings(typ component.Type) processor.Settings {
+	set := processortest.NewNopSettings(typ)
+	set.ID = component.NewIDWithName(typ, fmt.Sprintf("bench%d", idSeq.Add(1)))
+	return set
+}
+
+// newFloor is the floor: a processor that iterates the spans and reads the
+// HTTP status attribute, and does nothing else.
+func newFloor(tb testing.TB, next consumer.Traces) processor.Traces {
+	var hits int
+	p, err := processorhelper.NewTraces(context.Background(), settings(component.MustNewType("floor")), struct{}{}, next,
+		func(_ context.Context, td ptrace.Traces) (ptrace.Traces, error) {
+			rss := td.ResourceSpans()
+			for i := 0; i < rss.Len(); i++ {
+				sss := rss.At(i).ScopeSpans()
+				for j := 0; j < sss.Len(); j++ {
+					spans := sss.At(j).Spans()
+					for k := 0; k < spans.Len(); k++ {
+						if v, ok := spans.At(k).Attributes().Get(statusAttr); ok && v.Int() == 500 {
+							hits++
+						}
+					}
+				}
+			}
+			return td, nil
+		}, processorhelper.WithCapabilities(consumer.Capabilities{MutatesData: true}))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p
+}
+
+func newTransform(tb testing.TB, next consumer.Traces) processor.Traces {
+	f := transformprocessor.NewFactory()
+	cfg := f.CreateDefaultConfig()
+	err := confmap.NewFromStringMap(map[string]any{
+		"trace_statements": []any{map[string]any{
+			"context":    "span",
+			"statements": []any{transformStatement},
+		}},
+	}).Unmarshal(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	p, err := f.CreateTraces(context.Background(), settings(f.Type()), cfg, next)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p
+}
+
+// newErrorDiagnosis: wait < 0 keeps the default wait_duration.
+func newErrorDiagnosis(tb testing.TB, wait time.Duration, next consumer.Traces) processor.Traces {
+	f := errordiagnosis.NewFactory()
+	cfg := f.CreateDefaultConfig().(*errordiagnosis.Config)
+	if wait >= 0 {
+		cfg.WaitDuration = wait
+	}
+	p, err := f.CreateTraces(context.Background(), settings(f.Type()), cfg, next)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p
+}
+
+func newGroupByTrace(tb testing.TB, wait time.Duration, next consumer.Traces) processor.Traces {
+	f := groupbytraceprocessor.NewFactory()
+	cfg := f.CreateDefaultConfig().(*groupbytraceprocessor.Config)
+	cfg.WaitDuration = wait
+	p, err := f.CreateTraces(context.Background(), settings(f.Type()), cfg, next)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p
+}
+
+// chain starts the processors (the last one first) and returns the first
+// one and a stop function that shuts them down in pipeline order.
+func chain(tb testing.TB, ps ...processor.Traces) (processor.Traces, func()) {
+	for i := len(ps) - 1; i >= 0; i-- {
+		if err := ps[i].Start(context.Background(), componenttest.NewNopHost()); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return ps[0], func() {
+		for _, p := range ps {
+			if err := p.Shutdown(context.Background()); err != nil {
+				tb.Error(err)
+			}
+		}
+	}
+}
+
+// countingSink counts the spans it receives.
+type countingSink struct {
+	spans atomic.Int64
+}
+
+func (c *countingSink) consumer() consumer.Traces {
+	next, _ := consumer.NewTraces(func(_ context.Context, td ptrace.Traces) error {
+		c.spans.Add(int64(td.SpanCount()))
+		return nil
+	})
+	return next
+}
+
+func nopSink() consumer.Traces { return consumertest.NewNop() }
+
+// pool hands out fresh copies of pre-built batches. Processors mutate their
+// input, so every ConsumeTraces gets a copy made outside the timed region:
+// when all copies are used, the timer is stopped once and all of them are
+// refreshed in place (CopyTo reuses their memory, so the refresh makes
+// little garbage whose collection could be charged to the timed code), with
+// trace ids of a new generation so that the cross-batch cache never sees a
+// trace id twice. One timer stop per len(copies) iterations.
+type pool struct {
+	tmpl, copies []ptrace.Traces
+	next         int
+	gen          uint32
+	spans        int // spans per batch (all batches have the same size)
+}
+
+func newPool(tmpl []ptrace.Traces) *pool {
+	p := &pool{tmpl: tmpl, copies: make([]ptrace.Traces, len(tmpl)), spans: tmpl[0].SpanCount()}
+	for i := range tmpl {
+		p.copies[i] = ptrace.NewTraces()
+	}
+	p.refresh()
+	return p
+}
+
+func (p *pool) refresh() {
+	p.gen++
+	for i, t := range p.tmpl {
+		t.CopyTo(p.copies[i])
+		workload.SetGeneration(p.copies[i], p.gen)
+	}
+	p.next = 0
+}
+
+// get returns a fresh batch; b may be nil (no timer to stop).
+func (p *pool) get(b *testing.B) ptrace.Traces {
+	if p.next == len(p.copies) {
+		if b != nil {
+			b.StopTimer()
+		}
+		p.refresh()
+		if b != nil {
+			b.StartTimer()
+		}
+	}
+	td := p.copies[p.next]
+	p.next++
+	return td
+}
+
+// loads are the workloads: the share of traces that are 500 traces.
+var loads = []struct {
+	name string
+	pct  float64
+}{
+	{"0pct", 0}, {"1pct", 1}, {"10pct", 10}, {"100pct", 100},
+}
+
+// poolBatches is the number of distinct 1,000-span batches per workload.
+const poolBatches = 32
+
+var batchCache = map[float64][]ptrace.Traces{}
+
+func batchesFor(pct float64) []ptrace.Traces {
+	if b, ok := batchCache[pct]; ok {
+		return b
+	}
+	b, _ := workload.Batches(poolBatches, pct, 1)
+	batchCache[pct] = b
+	return b
+}
+
+func heapInuse() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms.HeapInuse
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func envDuration(name string, def time.Duration) time.Duration {
+	if v := os.Getenv(name); v != "" {
+		if d, err := time.ParseDuration(v); err == nil {
+			return d
+		}
+	}
+	return def
+}
+
+func waitFor(sink *countingSink, want int64, timeout time.Duration) bool {
+	deadline := time.Now().Add(timeout)
+	for sink.spans.Load() < want {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return true
+}
