@@ -180,7 +180,7 @@ func TestOnlyTargetsChange(t *testing.T) {
 		}
 		assert.NoError(t, ptracetest.CompareSpan(b, a), "span %s %q changed", id, b.Name())
 	}
-	assert.Equal(t, 12, targets)
+	assert.Equal(t, 15, targets)
 }
 
 func spansByID(td ptrace.Traces) map[string]ptrace.Span {
