@@ -66,7 +66,7 @@ $(OCB):
 	GOBIN=$(dir $@) $(GO) install go.opentelemetry.io/collector/cmd/builder@$(OCB_VERSION)
 
 .PHONY: ocb
-ocb: $(OCB) ## install ocb $(OCB_VERSION) into .tools/
+ocb: $(OCB) ## install the pinned ocb into .tools/
 
 .PHONY: run
 run: $(COLLECTOR) ## run the collector on CONFIG (default config/default.yaml)
@@ -126,7 +126,9 @@ fuzz: ## fuzz the parsers (scripts/fuzz.sh)
 
 .PHONY: loadtest
 loadtest: ## load test the collector (test/loadtest/run.sh)
-	@if [ -f test/loadtest/run.sh ]; then COLLECTOR=$(abspath $(COLLECTOR)) bash test/loadtest/run.sh; else echo "test/loadtest/run.sh not present"; fi
+	@if [ -f test/loadtest/run.sh ]; then \
+		$(MAKE) --no-print-directory build && COLLECTOR=$(abspath $(COLLECTOR)) bash test/loadtest/run.sh; \
+	else echo "test/loadtest/run.sh not present"; fi
 
 .PHONY: clean
 clean: ## remove build output (build/, bin/, bench output); keeps .tools/
