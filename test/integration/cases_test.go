@@ -184,6 +184,8 @@ func Cases() []*Case {
 			Want: []Want{w("reports", resExh, "too_many_open_files")}},
 		{Name: "missing_config_file", Entry: "shop", Method: "GET", Path: "/promotions", Status: 500,
 			Want: []Want{w("shop", config, "missing_config")}},
+		{Name: "exception_as_log_record", Entry: "notifications", Method: "POST", Path: "/digest?recipients=0", Status: 500,
+			Want: []Want{w("notifications", appEx, "arithmetic")}},
 		{Name: "bare_500", Entry: "shop", Method: "GET", Path: "/legacy", Status: 500,
 			Want: []Want{w("shop", unknown, "no_evidence")}},
 
@@ -211,33 +213,44 @@ type Result struct {
 }
 
 // Deadlock sends two opposite transactions at once; exactly one must fail.
+// Scheduling can serialise the pair (no deadlock, both 200): then the pair is
+// driven again, up to three times; every trace is still checked.
 func (e *Env) Deadlock(t *testing.T, c *Case, entry, method, p1, p2 string) []*Result {
-	var wg sync.WaitGroup
-	res := make([]*Result, 2)
-	for i, p := range []string{p1, p2} {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if i == 1 {
-				time.Sleep(50 * time.Millisecond)
+	var all []*Result
+	for attempt := 1; attempt <= 3; attempt++ {
+		var wg sync.WaitGroup
+		res := make([]*Result, 2)
+		for i, p := range []string{p1, p2} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if i == 1 {
+					time.Sleep(50 * time.Millisecond)
+				}
+				res[i] = e.Do(c, entry, method, p)
+			}()
+		}
+		wg.Wait()
+		fails := 0
+		for _, r := range res {
+			if r.Status == http.StatusInternalServerError {
+				fails++
+				r.Want = c.Want
+			} else {
+				r.Want = nil
 			}
-			res[i] = e.Do(c, entry, method, p)
-		}()
-	}
-	wg.Wait()
-	fails := 0
-	for _, r := range res {
-		if r.Status == http.StatusInternalServerError {
-			fails++
-			r.Want = c.Want
-		} else {
-			r.Want = nil
+		}
+		all = append(all, res...)
+		if fails == 1 {
+			return all
+		}
+		t.Logf("%s: attempt %d: statuses %d and %d, want exactly one deadlock victim", c.Name, attempt, res[0].Status, res[1].Status)
+		if fails > 1 {
+			break
 		}
 	}
-	if fails != 1 {
-		t.Errorf("%s: want exactly one of two transactions to fail, got statuses %d and %d", c.Name, res[0].Status, res[1].Status)
-	}
-	return res
+	t.Errorf("%s: no attempt produced exactly one deadlock victim", c.Name)
+	return all
 }
 
 func TestExpectationTableCoverage(t *testing.T) {

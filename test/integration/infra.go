@@ -546,6 +546,10 @@ exporters:
     path: %s
     format: json
     flush_interval: 100ms
+  file/logs:
+    path: %s
+    format: json
+    flush_interval: 100ms
 extensions:
   health_check:
     endpoint: 127.0.0.1:%d
@@ -561,7 +565,11 @@ service:
       receivers: [otlp]
       processors: [errordiagnosis, batch]
       exporters: [otlp/jaeger, file]
-`, c.GRPCPort, c.HTTPPort, jaegerOTLP, c.OutFile, c.HealthPort)
+    logs:
+      receivers: [otlp]
+      processors: [errordiagnosis]
+      exporters: [file/logs]
+`, c.GRPCPort, c.HTTPPort, jaegerOTLP, c.OutFile, filepath.Join(dir, "logs.json"), c.HealthPort)
 	path := filepath.Join(dir, "collector.yaml")
 	if err := WriteFile(path, cfg); err != nil {
 		return nil, err

@@ -46,6 +46,7 @@ type Env struct {
 	Pay        *Payments
 	Shop       *Shop
 	Edge       *Edge
+	Notif      *Notifications
 	ReportsURL string
 	reports    *Proc
 	ClosedPort int
@@ -66,6 +67,8 @@ func (e *Env) url(entry string) string {
 		return e.Edge.URL
 	case "reports":
 		return e.ReportsURL
+	case "notifications":
+		return e.Notif.URL
 	}
 	panic("unknown service " + entry)
 }
@@ -312,6 +315,9 @@ func (e *Env) startServices(ctx context.Context) error {
 	if e.Edge, err = StartEdge(ctx, coll, e.Shop.URL, e.Inv.URL, closed); err != nil {
 		return err
 	}
+	if e.Notif, err = StartNotifications(ctx, coll); err != nil {
+		return err
+	}
 	// reports: the test binary re-executed with a low RLIMIT_NOFILE.
 	self, err := os.Executable()
 	if err != nil {
@@ -336,7 +342,10 @@ func (e *Env) startServices(ctx context.Context) error {
 func (e *Env) flush(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	for _, s := range []*Service{e.Inv.Service, e.Pay.Service, e.Shop.Service, e.Edge.Service} {
+	if err := e.Notif.LP.ForceFlush(ctx); err != nil {
+		t.Errorf("flush notifications logs: %v", err)
+	}
+	for _, s := range e.services() {
 		if err := s.TP.ForceFlush(ctx); err != nil {
 			t.Errorf("flush %s: %v", s.Name, err)
 		}
@@ -344,12 +353,17 @@ func (e *Env) flush(t *testing.T) {
 	e.reports.Stop(syscall.SIGTERM, 15*time.Second) // SIGTERM: the child shuts its tracer provider down
 }
 
+func (e *Env) services() []*Service {
+	return []*Service{e.Inv.Service, e.Pay.Service, e.Shop.Service, e.Edge.Service, e.Notif.Service}
+}
+
 func (e *Env) closeServices() {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	for _, s := range []*Service{e.Inv.Service, e.Pay.Service, e.Shop.Service, e.Edge.Service} {
+	for _, s := range e.services() {
 		s.Close(ctx)
 	}
+	_ = e.Notif.LP.Shutdown(ctx)
 	e.reports.Stop(syscall.SIGTERM, 5*time.Second)
 }
 

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,8 +28,11 @@ import (
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploghttp"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
+	otellog "go.opentelemetry.io/otel/log"
 	"go.opentelemetry.io/otel/propagation"
+	sdklog "go.opentelemetry.io/otel/sdk/log"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	semconv "go.opentelemetry.io/otel/semconv/v1.40.0"
@@ -340,7 +344,7 @@ func (inv *Inventory) routes() http.Handler {
 			if _, err := tx.ExecContext(r.Context(), "UPDATE products SET stock = stock - 1 WHERE sku = $1", from); err != nil {
 				return err
 			}
-			time.Sleep(400 * time.Millisecond)
+			time.Sleep(700 * time.Millisecond)
 			_, err := tx.ExecContext(r.Context(), "UPDATE products SET stock = stock + 1 WHERE sku = $1", to)
 			return err
 		})
@@ -516,7 +520,7 @@ func (p *Payments) routes() http.Handler {
 			if _, err := tx.ExecContext(r.Context(), "UPDATE accounts SET balance_cents = balance_cents - 1 WHERE id = ?", from); err != nil {
 				return err
 			}
-			time.Sleep(400 * time.Millisecond)
+			time.Sleep(700 * time.Millisecond)
 			_, err := tx.ExecContext(r.Context(), "UPDATE accounts SET balance_cents = balance_cents + 1 WHERE id = ?", to)
 			return err
 		})
@@ -759,4 +763,65 @@ func RunReportsChild() int {
 	defer cancel()
 	s.Close(sctx)
 	return 0
+}
+
+// -------------------------------------------------------------- notifications
+
+// Notifications reports exceptions as log records, not span events (the
+// semantic conventions' OTEL_SEMCONV_EXCEPTION_SIGNAL_OPT_IN=logs): its
+// recover middleware emits an ERROR log record with exception.* attributes in
+// the context of the server span, through the OTel log SDK and OTLP/HTTP.
+type Notifications struct {
+	*Service
+	LP *sdklog.LoggerProvider
+}
+
+// StartNotifications starts the notifications service.
+func StartNotifications(ctx context.Context, collector string) (*Notifications, error) {
+	exp, err := otlploghttp.New(ctx, otlploghttp.WithEndpoint(collector), otlploghttp.WithInsecure())
+	if err != nil {
+		return nil, err
+	}
+	res := resource.NewWithAttributes(semconv.SchemaURL, semconv.ServiceName("notifications"), semconv.ServiceVersion("1.0.0"))
+	n := &Notifications{LP: sdklog.NewLoggerProvider(sdklog.WithResource(res),
+		sdklog.WithProcessor(sdklog.NewBatchProcessor(exp, sdklog.WithExportInterval(250*time.Millisecond))))}
+	logger := n.LP.Logger("notifications")
+	_, err = StartService(ctx, "notifications", collector, 0, func(s *Service) http.Handler {
+		n.Service = s
+		mux := http.NewServeMux()
+		// Bug: the per-recipient rate divides by the number of recipients, which may be zero.
+		mux.HandleFunc("POST /digest", func(w http.ResponseWriter, r *http.Request) {
+			recipients, _ := strconv.Atoi(r.URL.Query().Get("recipients"))
+			perRecipient := 1000 / recipients
+			_, _ = fmt.Fprintf(w, "rate %d\n", perRecipient)
+		})
+		return logExceptions(logger, mux)
+	})
+	return n, err
+}
+
+// logExceptions recovers panics and reports them as exception log records.
+func logExceptions(logger otellog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			v := recover()
+			if v == nil {
+				return
+			}
+			msg := fmt.Sprint(v)
+			var rec otellog.Record
+			rec.SetTimestamp(time.Now())
+			rec.SetSeverity(otellog.SeverityError)
+			rec.SetSeverityText("ERROR")
+			rec.SetBody(attribute.StringValue("panic recovered: " + msg))
+			rec.AddAttributes(
+				attribute.String("exception.type", fmt.Sprintf("%T", v)),
+				attribute.String("exception.message", msg),
+				attribute.String("exception.stacktrace", string(debug.Stack())),
+			)
+			logger.Emit(r.Context(), rec)
+			http.Error(w, "internal server error", http.StatusInternalServerError)
+		}()
+		next.ServeHTTP(w, r)
+	})
 }
