@@ -28,6 +28,7 @@ step() { # step NAME: prints the time the previous step took
 }
 
 mkdir -p "$CACHE" "$HERE/.cache"
+MODE="${1:-test}" # "build-jaeger": only build and cache Jaeger (e.g. early, in the background)
 
 # ---- Jaeger, built from the wrapper module (in the background: it takes minutes cold)
 jaeger_key=$(cat "$HERE/jaeger/go.mod" "$HERE/jaeger/go.sum" | sha256sum | cut -c1-12)
@@ -45,6 +46,13 @@ else
 		echo "integration: jaeger built in $(($(date +%s) - s))s"
 	) > "$HERE/.cache/jaeger-build.log" 2>&1 &
 	jaeger_pid=$!
+fi
+
+if [[ "$MODE" == "build-jaeger" ]]; then
+	[[ -z "$jaeger_pid" ]] || { wait "$jaeger_pid" || { tail -40 "$HERE/.cache/jaeger-build.log"; exit 1; }; }
+	cat "$HERE/.cache/jaeger-build.log" 2>/dev/null || true
+	step "jaeger: ready $JAEGER_BIN"
+	exit 0
 fi
 
 # ---- Debian packages
@@ -77,7 +85,7 @@ fi
 # ---- the collector under test
 step "collector: make build"
 make -C "$ROOT" build
-COLLECTOR_BIN="$ROOT/bin/otelcol-errordiagnosis"
+COLLECTOR_BIN="${COLLECTOR:-$ROOT/bin/otelcol-errordiagnosis}"
 [[ -x "$COLLECTOR_BIN" ]] || { echo "integration: $COLLECTOR_BIN missing after make build" >&2; exit 1; }
 
 # ---- compile the test while Jaeger may still be building
