@@ -39,6 +39,10 @@ if [[ -x "$JAEGER_BIN" ]]; then
 else
 	step "jaeger: building $JAEGER_VERSION (cold: ~4-6 min) -> $JAEGER_BIN"
 	(
+		# One build at a time (a `build-jaeger` run may already be at it).
+		exec 9> "$CACHE/jaeger.lock"
+		flock 9
+		if [[ -x "$JAEGER_BIN" ]]; then echo "integration: jaeger built by another run"; exit 0; fi
 		cd "$HERE/jaeger"
 		s=$(date +%s)
 		go build -trimpath -ldflags='-s -w' -o "$JAEGER_BIN.tmp.$$" github.com/jaegertracing/jaeger/cmd/jaeger
