@@ -27,6 +27,7 @@ import (
 	"sync"
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/memo"
 )
 
 func init() {
@@ -73,12 +74,50 @@ func mk(out outcome, rule string, s diagnosis.Strength) diagnosis.Match {
 
 var prepPool = sync.Pool{New: func() any { return new(prepared) }}
 
+// matchKey is what matching reads of an Evidence: the memo key.
+type matchKey struct {
+	kind                                         diagnosis.Kind
+	statusError                                  bool
+	httpStatusCode                               int
+	exceptionType, exceptionMessage, stacktrace  string
+	dbSystem, dbStatusCode, rpcSystem, rpcStatus string
+	errorType, statusMessage, spanName           string
+}
+
+type matchResult struct {
+	m  diagnosis.Match
+	ok bool
+}
+
+// memoized holds the matches of recently seen evidence: the same failure
+// repeats in bursts, and matching it again would cost the table scan again.
+var memoized = memo.New(12, func(k matchKey) matchResult {
+	ev := diagnosis.Evidence{
+		Kind: k.kind, StatusError: k.statusError, HTTPStatusCode: k.httpStatusCode,
+		ExceptionType: k.exceptionType, ExceptionMessage: k.exceptionMessage, Stacktrace: k.stacktrace,
+		DBSystem: k.dbSystem, DBStatusCode: k.dbStatusCode, RPCSystem: k.rpcSystem, RPCStatusCode: k.rpcStatus,
+		ErrorType: k.errorType, StatusMessage: k.statusMessage, SpanName: k.spanName,
+	}
+	m, ok := matchUncached(&ev)
+	return matchResult{m, ok}
+})
+
 // MatchEvidence decides what one piece of evidence says; ok=false when no
 // rule matches (the caller never sees a zero Match with ok=true).
 func MatchEvidence(ev *diagnosis.Evidence) (m diagnosis.Match, ok bool) {
 	if ev == nil || !hasContent(ev) {
 		return diagnosis.Match{}, false
 	}
+	r := memoized.Get(matchKey{
+		kind: ev.Kind, statusError: ev.StatusError, httpStatusCode: ev.HTTPStatusCode,
+		exceptionType: ev.ExceptionType, exceptionMessage: ev.ExceptionMessage, stacktrace: ev.Stacktrace,
+		dbSystem: ev.DBSystem, dbStatusCode: ev.DBStatusCode, rpcSystem: ev.RPCSystem, rpcStatus: ev.RPCStatusCode,
+		errorType: ev.ErrorType, statusMessage: ev.StatusMessage, spanName: ev.SpanName,
+	})
+	return r.m, r.ok
+}
+
+func matchUncached(ev *diagnosis.Evidence) (m diagnosis.Match, ok bool) {
 	p := prepPool.Get().(*prepared)
 	prepare(ev, p)
 	m, ok = match(p)

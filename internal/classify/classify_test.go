@@ -470,3 +470,12 @@ func BenchmarkMatchEvidenceGoWrapped(b *testing.B) {
 		_, _ = MatchEvidence(&ev)
 	}
 }
+
+// Uncached: the table scan itself, what a first-seen failure costs.
+func BenchmarkMatchEvidenceGoWrappedUncached(b *testing.B) {
+	ev := goErr("place order: reserve stock: failed to connect to `user=app database=shop`: 127.0.0.1:5432 (127.0.0.1): dial error: dial tcp 127.0.0.1:5432: connect: connection refused")
+	b.ReportAllocs()
+	for b.Loop() {
+		_, _ = matchUncached(&ev)
+	}
+}

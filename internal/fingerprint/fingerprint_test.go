@@ -208,3 +208,13 @@ func BenchmarkFingerprint(b *testing.B) {
 		sink = Fingerprint("checkout", "database_query", "constraint_violation", "org.postgresql.util.PSQLException", msg)
 	}
 }
+
+// Uncached: what a first-seen message costs.
+func BenchmarkNormalizeUncached(b *testing.B) {
+	msg := `ERROR: duplicate key value violates unique constraint "orders_pkey" Detail: Key (id)=(550e8400-e29b-41d4-a716-446655440000) already exists at 2024-06-11T10:22:33Z on 10.0.3.7:5432`
+	b.ReportAllocs()
+	b.SetBytes(int64(len(msg)))
+	for b.Loop() {
+		sink = normalize(msg)
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/memo"
 )
 
 const (
@@ -93,6 +95,13 @@ var (
 // compares them): treat any change to it as a breaking change and update the
 // golden test on purpose.
 func Normalize(msg string) string {
+	return normalized.Get(msg)
+}
+
+// normalized memoizes Normalize: the same messages repeat in bursts.
+var normalized = memo.New(12, normalize)
+
+func normalize(msg string) string {
 	if len(msg) > maxInputLen {
 		msg = cutAtRune(msg, maxInputLen)
 	}

@@ -33,6 +33,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/memo"
 )
 
 const (
@@ -61,6 +63,8 @@ type Redactor struct {
 	maxLength  int
 	inputBytes int
 	extra      []*regexp.Regexp
+	// redacted memoizes redact: the same evidence text repeats in bursts.
+	redacted *memo.Memo[string, string]
 }
 
 // New compiles the built-in patterns plus extra user regexes (Go RE2 syntax,
@@ -100,6 +104,7 @@ func New(extraPatterns []string, maxLength int) (*Redactor, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
+	r.redacted = memo.New(10, r.redact)
 	return r, nil
 }
 
@@ -117,6 +122,10 @@ func (r *Redactor) MaxLength() int { return r.maxLength }
 
 // Redact masks secrets and caps the result (see the package documentation).
 func (r *Redactor) Redact(s string) string {
+	return r.redacted.Get(s)
+}
+
+func (r *Redactor) redact(s string) string {
 	s, cut := r.clip(s, true)
 	s = clean(s)
 	s = r.mask(s)

@@ -94,26 +94,31 @@ type Cache struct {
 	lru    *list.List // of *Trace, front = most recently seen
 	held   *list.List // of *Held, front = earliest deadline
 	nodes  int
-	// filter counts traces per hash bucket, a cheap pre-check before the map.
-	filter []uint16
+	// filter counts traces per hash bucket, a cheap pre-check before the
+	// map; sized at about four buckets per trace, at most 2^16 buckets.
+	filter     []uint32
+	filterMask uint32
 }
-
-const filterBits = 16
 
 // New returns an empty cache.
 func New(limits Limits) *Cache {
+	size := 64
+	for size < 1<<16 && size < 4*limits.MaxTraces {
+		size <<= 1
+	}
 	return &Cache{
-		limits: limits,
-		traces: make(map[pcommon.TraceID]*Trace),
-		lru:    list.New(),
-		held:   list.New(),
-		filter: make([]uint16, 1<<filterBits),
+		limits:     limits,
+		traces:     make(map[pcommon.TraceID]*Trace),
+		lru:        list.New(),
+		held:       list.New(),
+		filter:     make([]uint32, size),
+		filterMask: uint32(size - 1),
 	}
 }
 
-func bucket(id pcommon.TraceID) uint32 {
+func (c *Cache) bucket(id pcommon.TraceID) uint32 {
 	// Trace ids are random (W3C): the last bytes are as good as a hash.
-	return (uint32(id[14])<<8 | uint32(id[15])) & (1<<filterBits - 1)
+	return (uint32(id[14])<<8 | uint32(id[15])) & c.filterMask
 }
 
 // Len is the number of traces remembered.
@@ -127,7 +132,7 @@ func (c *Cache) HeldCount() int { return c.held.Len() }
 
 // Get returns the trace or nil. Cheap when the trace is not remembered.
 func (c *Cache) Get(id pcommon.TraceID) *Trace {
-	if len(c.traces) == 0 || c.filter[bucket(id)] == 0 {
+	if len(c.traces) == 0 || c.filter[c.bucket(id)] == 0 {
 		return nil
 	}
 	return c.traces[id]
@@ -149,7 +154,7 @@ func (c *Cache) GetOrCreate(id pcommon.TraceID, now time.Time, evicted []*Trace)
 	t := &Trace{ID: id, Nodes: make(map[pcommon.SpanID]*Node, 4), lastSeen: now}
 	t.elem = c.lru.PushFront(t)
 	c.traces[id] = t
-	c.filter[bucket(id)]++
+	c.filter[c.bucket(id)]++
 	return t, evicted
 }
 
@@ -201,7 +206,7 @@ func (c *Cache) Remove(t *Trace) {
 		return
 	}
 	delete(c.traces, t.ID)
-	c.filter[bucket(t.ID)]--
+	c.filter[c.bucket(t.ID)]--
 	c.nodes -= len(t.Nodes)
 	if t.elem != nil {
 		c.lru.Remove(t.elem)

@@ -1,0 +1,42 @@
+// Package memo is a small, fixed-size, lock-free memo for pure functions
+// whose inputs repeat: production errors come in storms of the same
+// exception, so classifying, normalising and redacting the same text again
+// is wasted work. Direct-mapped: a slot holds the last key that hashed to
+// it; a collision just recomputes. Memory is bounded by the slot count and
+// the size of the keys and values stored.
+package memo // import "github.com/errordiagnosis/errordiagnosisprocessor/internal/memo"
+
+import (
+	"hash/maphash"
+	"sync/atomic"
+)
+
+type entry[K comparable, V any] struct {
+	key K
+	val V
+}
+
+// Memo caches f(k) for comparable keys; safe for concurrent use.
+type Memo[K comparable, V any] struct {
+	seed  maphash.Seed
+	slots []atomic.Pointer[entry[K, V]]
+	mask  uint64
+	f     func(K) V
+}
+
+// New returns a memo of f with 2^bits slots.
+func New[K comparable, V any](bits uint, f func(K) V) *Memo[K, V] {
+	n := uint64(1) << bits
+	return &Memo[K, V]{seed: maphash.MakeSeed(), slots: make([]atomic.Pointer[entry[K, V]], n), mask: n - 1, f: f}
+}
+
+// Get returns f(k), computing it when k is not in its slot.
+func (m *Memo[K, V]) Get(k K) V {
+	slot := &m.slots[maphash.Comparable(m.seed, k)&m.mask]
+	if e := slot.Load(); e != nil && e.key == k {
+		return e.val
+	}
+	v := m.f(k)
+	slot.Store(&entry[K, V]{key: k, val: v})
+	return v
+}
