@@ -48,6 +48,22 @@ const (
 	unknown  = "unknown"
 )
 
+// Likelihood and fix effort of each category (DESIGN.md §3); unknown has no likelihood.
+var likelihood = map[string]string{appEx: "high", dbConn: "medium", dbTime: "medium", dbQuery: "medium", depFail: "medium",
+	resExh: "medium", config: "low", security: "low", unknown: ""}
+var effort = map[string]string{appEx: "medium", dbConn: "easy", dbTime: "hard", dbQuery: "medium", depFail: "medium",
+	resExh: "hard", config: "easy", security: "medium", unknown: "medium"}
+
+// SameFingerprint lists groups of (case, service) whose diagnosed spans come
+// from the same fault in the same service and must share diagnosis.fingerprint
+// (ports, paths, SKUs and numbers differ; the normalised message does not).
+var SameFingerprint = [][][2]string{
+	{{"pg_lock_timeout", "inventory"}, {"downstream_500_postgres_lock", "inventory"}, {"three_hops_edge_shop_inventory", "inventory"}},
+	{{"missing_config_file", "shop"}, {"proxy_passes_500_missing_config", "shop"}},
+	{{"pg_database_stopped", "inventory"}, {"pg_wrong_port", "inventory"}},
+	{{"mariadb_unique_violation", "payments"}, {"downstream_500_mariadb_duplicate", "payments"}},
+}
+
 // Categories of DESIGN.md §3; every one must be covered by a real fault.
 var allCategories = []string{appEx, dbConn, dbTime, dbQuery, depFail, resExh, config, security, unknown}
 

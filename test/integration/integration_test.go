@@ -496,6 +496,17 @@ func gotString(d map[string]string) string {
 
 func verify(t *testing.T, results []*Result, byTrace map[string][]*Span) []Row {
 	var rows []Row
+	fingerprints := map[[2]string][]string{}
+	defer func() { checkFingerprints(t, fingerprints) }()
+	// Whatever trace a span belongs to (the harness's own database spans too),
+	// only HTTP 500 server spans may carry diagnosis.* attributes.
+	for _, spans := range byTrace {
+		for _, s := range spans {
+			if d := s.Diagnosis(); len(d) > 0 && !isTarget(s) {
+				t.Errorf("non-target span %s of %s (trace %s, kind %d, status %d) carries %v", s.Name, s.Service, s.TraceID, s.Kind, s.HTTPStatus(), d)
+			}
+		}
+	}
 	byCase := map[*Case][]*Result{}
 	var order []*Case
 	for _, r := range results {
@@ -542,6 +553,16 @@ func verify(t *testing.T, results []*Result, byTrace map[string][]*Span) []Row {
 					if w.RootCategory != "" {
 						ok = ok && d["diagnosis.root_cause.category"] == w.RootCategory && d["diagnosis.root_cause.service"] == w.RootService
 					}
+					if d["diagnosis.likelihood"] != likelihood[d["diagnosis.category"]] || d["diagnosis.fix.effort"] != effort[d["diagnosis.category"]] {
+						t.Errorf("%s on %s: likelihood %q / fix.effort %q, want %q / %q for %s", c.Name, w.Service, d["diagnosis.likelihood"],
+							d["diagnosis.fix.effort"], likelihood[d["diagnosis.category"]], effort[d["diagnosis.category"]], d["diagnosis.category"])
+						ok = false
+					}
+					if fp := d["diagnosis.fingerprint"]; len(fp) != 16 || strings.Trim(fp, "0123456789abcdef") != "" {
+						t.Errorf("%s on %s: diagnosis.fingerprint %q is not 16 hex characters", c.Name, w.Service, fp)
+						ok = false
+					}
+					fingerprints[[2]string{c.Name, w.Service}] = append(fingerprints[[2]string{c.Name, w.Service}], d["diagnosis.fingerprint"])
 					row.OK = ok
 					if !ok {
 						t.Errorf("%s on %s (%s): got %s, want %s\n  evidence: %q (span %s of %s, rule %s)\n  exceptions: %v\n  status: %q",
@@ -577,6 +598,36 @@ func verify(t *testing.T, results []*Result, byTrace map[string][]*Span) []Row {
 		})
 	}
 	return rows
+}
+
+func checkFingerprints(t *testing.T, fps map[[2]string][]string) {
+	t.Run("fingerprints", func(t *testing.T) {
+		for _, group := range SameFingerprint {
+			var first string
+			for _, k := range group {
+				for _, fp := range fps[k] {
+					if first == "" {
+						first = fp
+					} else if fp != first {
+						t.Errorf("fingerprints differ within %v: %v", group, fpsOf(fps, group))
+					}
+				}
+			}
+		}
+		// Different causes in one service must not share a fingerprint.
+		a, b := fps[[2]string{"panic_nil_pointer", "shop"}], fps[[2]string{"panic_index_out_of_range", "shop"}]
+		if len(a) > 0 && len(b) > 0 && a[0] == b[0] {
+			t.Errorf("panic_nil_pointer and panic_index_out_of_range share fingerprint %s", a[0])
+		}
+	})
+}
+
+func fpsOf(fps map[[2]string][]string, group [][2]string) map[string][]string {
+	out := map[string][]string{}
+	for _, k := range group {
+		out[k[0]] = fps[k]
+	}
+	return out
 }
 
 // checkJaeger asks Jaeger, by tag, for the traces of every (service, category)
