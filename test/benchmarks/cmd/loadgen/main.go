@@ -1,0 +1,327 @@
+// Command loadgen is the load generator of test/loadtest/run.sh.
+//
+//	loadgen freeport                 print a free loopback TCP port
+//	loadgen run -target URL -sink-port P -pid PID [-duration 30s] ...
+//
+// run pre-encodes OTLP/HTTP protobuf export requests of realistic traces
+// (1,000 spans each, 1 % of the traces with an HTTP 500, from the benchmark
+// workload) and replays them with a few concurrent senders, as fast as the
+// collector accepts them, for a bounded time. Every replay of a request gets
+// new trace ids (bytes patched in place), so no trace id repeats. The
+// collector exports to the sink served here (OTLP/HTTP), which counts spans
+// by walking the protobuf wire format (no unmarshalling). At the end it waits
+// for the sink to receive every accepted span (bounded), reads the
+// collector's CPU time (/proc/PID/stat) and peak RSS (VmHWM) and prints one
+// result line. Loopback only.
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.opentelemetry.io/collector/pdata/ptrace"
+	"google.golang.org/protobuf/encoding/protowire"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/test/benchmarks/workload"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: loadgen freeport | run [flags]")
+		os.Exit(2)
+	}
+	switch os.Args[1] {
+	case "freeport":
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		fmt.Println(l.Addr().(*net.TCPAddr).Port)
+		_ = l.Close()
+	case "run":
+		if err := run(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "loadgen:", err)
+			os.Exit(1)
+		}
+	default:
+		fmt.Fprintln(os.Stderr, "usage: loadgen freeport | run [flags]")
+		os.Exit(2)
+	}
+}
+
+// request is a pre-encoded export request and the offsets of its trace ids.
+type request struct {
+	body    []byte
+	idOffs  []int // start of each span's 16-byte trace id in body
+	spans   int
+	replays uint32
+}
+
+// encode marshals a batch and finds its trace ids: every span's trace_id is
+// field 1 of Span (tag 0x0a, length 0x10) and starts with the builder's
+// 0x5e 0xed prefix.
+func encode(td ptrace.Traces) (*request, error) {
+	var m ptrace.ProtoMarshaler
+	body, err := m.MarshalTraces(td)
+	if err != nil {
+		return nil, err
+	}
+	r := &request{body: body, spans: td.SpanCount()}
+	pat := []byte{0x0a, 0x10, 0x5e, 0xed}
+	for off := 0; ; {
+		i := bytes.Index(body[off:], pat)
+		if i < 0 {
+			break
+		}
+		r.idOffs = append(r.idOffs, off+i+2)
+		off += i + 4
+	}
+	if len(r.idOffs) != r.spans {
+		return nil, fmt.Errorf("found %d trace ids for %d spans", len(r.idOffs), r.spans)
+	}
+	return r, nil
+}
+
+// regenerate gives the request's trace ids a new generation (bytes 2..4,
+// zero in the workload), as workload.SetGeneration does.
+func (r *request) regenerate(gen uint32) {
+	for _, off := range r.idOffs {
+		r.body[off+2] = byte(gen >> 16)
+		r.body[off+3] = byte(gen >> 8)
+		r.body[off+4] = byte(gen)
+	}
+}
+
+// countSpans counts the spans of an OTLP ExportTraceServiceRequest:
+// resource_spans (1) > scope_spans (2) > spans (2).
+func countSpans(b []byte) (int, error) {
+	n := 0
+	err := walk(b, 1, func(rs []byte) error {
+		return walk(rs, 2, func(ss []byte) error {
+			return walk(ss, 2, func([]byte) error { n++; return nil })
+		})
+	})
+	return n, err
+}
+
+// walk calls f on every length-delimited field number num of message b.
+func walk(b []byte, num protowire.Number, f func([]byte) error) error {
+	for len(b) > 0 {
+		n, typ, l := protowire.ConsumeTag(b)
+		if l < 0 {
+			return protowire.ParseError(l)
+		}
+		b = b[l:]
+		if n == num && typ == protowire.BytesType {
+			v, l := protowire.ConsumeBytes(b)
+			if l < 0 {
+				return protowire.ParseError(l)
+			}
+			if err := f(v); err != nil {
+				return err
+			}
+			b = b[l:]
+			continue
+		}
+		l = protowire.ConsumeFieldValue(n, typ, b)
+		if l < 0 {
+			return protowire.ParseError(l)
+		}
+		b = b[l:]
+	}
+	return nil
+}
+
+type procStat struct {
+	cpu   time.Duration // utime + stime
+	hwmKB int64
+}
+
+func readProc(pid int) (procStat, error) {
+	var st procStat
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return st, err
+	}
+	// Fields after the command name (which is in parentheses).
+	s := string(b)
+	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
+	if len(fields) < 13 {
+		return st, errors.New("short /proc stat")
+	}
+	ut, _ := strconv.ParseInt(fields[11], 10, 64) // field 14 utime
+	stt, _ := strconv.ParseInt(fields[12], 10, 64) // field 15 stime
+	const clkTck = 100                              // sysconf(_SC_CLK_TCK) on Linux
+	st.cpu = time.Duration(ut+stt) * time.Second / clkTck
+	b, err = os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return st, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			f := strings.Fields(line)
+			if len(f) >= 2 {
+				st.hwmKB, _ = strconv.ParseInt(f[1], 10, 64)
+			}
+		}
+	}
+	return st, nil
+}
+
+func run(args []string) error {
+	fs := flag.NewFlagSet("run", flag.ExitOnError)
+	target := fs.String("target", "", "OTLP/HTTP traces URL of the collector, e.g. http://127.0.0.1:PORT/v1/traces")
+	sinkPort := fs.Int("sink-port", 0, "loopback port of the counting sink")
+	pid := fs.Int("pid", 0, "collector process id, for CPU and peak RSS")
+	duration := fs.Duration("duration", 30*time.Second, "how long to send")
+	senders := fs.Int("senders", 4, "concurrent senders")
+	batches := fs.Int("batches", 64, "distinct pre-encoded requests (1,000 spans each)")
+	pct := fs.Float64("pct", 1, "percentage of traces with an HTTP 500")
+	drain := fs.Duration("drain", 20*time.Second, "longest wait for the sink after sending")
+	label := fs.String("label", "run", "label of the result line")
+	_ = fs.Parse(args)
+	if *target == "" || *sinkPort == 0 || *pid == 0 {
+		return errors.New("-target, -sink-port and -pid are required")
+	}
+
+	// The sink.
+	var received atomic.Int64
+	var sinkErrs atomic.Int64
+	mux := http.NewServeMux()
+	mux.HandleFunc("/v1/traces", func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			sinkErrs.Add(1)
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		n, err := countSpans(body)
+		if err != nil {
+			sinkErrs.Add(1)
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		received.Add(int64(n))
+		w.Header().Set("Content-Type", "application/x-protobuf")
+		w.WriteHeader(http.StatusOK)
+	})
+	ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", *sinkPort))
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	defer srv.Close()
+
+	// The requests.
+	tds, stats := workload.Batches(*batches, *pct, 7)
+	reqs := make([]*request, len(tds))
+	for i, td := range tds {
+		if reqs[i], err = encode(td); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(os.Stderr, "loadgen: %d requests of %d spans: %s\n", len(reqs), workload.BatchSize, stats)
+
+	client := &http.Client{
+		Timeout:   30 * time.Second,
+		Transport: &http.Transport{MaxIdleConnsPerHost: *senders, MaxConnsPerHost: *senders, DisableCompression: true},
+	}
+	send := func(ctx context.Context, r *request) (bool, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, *target, bytes.NewReader(r.body))
+		if err != nil {
+			return false, err
+		}
+		req.Header.Set("Content-Type", "application/x-protobuf")
+		resp, err := client.Do(req)
+		if err != nil {
+			return false, err
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		_ = resp.Body.Close()
+		return resp.StatusCode == http.StatusOK, nil
+	}
+
+	// Wait until the collector answers (it may still be starting).
+	probe := &request{body: nil}
+	ready := false
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if ok, err := send(context.Background(), probe); err == nil && ok {
+			ready = true
+			break
+		}
+	}
+	if !ready {
+		return errors.New("the collector did not answer within 30s")
+	}
+
+	before, err := readProc(*pid)
+	if err != nil {
+		return err
+	}
+	var sent, rejected, failed atomic.Int64
+	// Requests are never cut: a sender starts no new request after the
+	// deadline, and every request it started is counted.
+	start := time.Now()
+	deadline := start.Add(*duration)
+	var wg sync.WaitGroup
+	for s := 0; s < *senders; s++ {
+		wg.Add(1)
+		go func(s int) {
+			defer wg.Done()
+			// Each sender owns the requests s, s+senders, ...: it patches them in place.
+			for i := s; time.Now().Before(deadline); i += *senders {
+				r := reqs[i%len(reqs)]
+				r.replays++
+				r.regenerate(r.replays)
+				ok, err := send(context.Background(), r)
+				switch {
+				case err != nil:
+					failed.Add(int64(r.spans))
+				case ok:
+					sent.Add(int64(r.spans))
+				default:
+					rejected.Add(int64(r.spans))
+				}
+			}
+		}(s)
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	sendEnd, err := readProc(*pid)
+	if err != nil {
+		return err
+	}
+	// Drain: held spans come out after wait_duration.
+	drainStart := time.Now()
+	for received.Load() < sent.Load() && time.Since(drainStart) < *drain {
+		time.Sleep(20 * time.Millisecond)
+	}
+	after, err := readProc(*pid)
+	if err != nil {
+		return err
+	}
+	cpuSend := sendEnd.cpu - before.cpu
+	cpuAll := after.cpu - before.cpu
+	in, out := sent.Load(), received.Load()
+	fmt.Printf("%s: sent_spans=%d received_spans=%d in_eq_out=%t rejected_spans=%d failed_spans=%d seconds=%.1f spans_per_s=%.0f collector_cpu_s=%.2f collector_cpu_s_with_drain=%.2f cpu_us_per_span=%.2f peak_rss_mb=%.1f sink_errors=%d drain_s=%.1f\n",
+		*label, in, out, in == out, rejected.Load(), failed.Load(), elapsed.Seconds(), float64(in)/elapsed.Seconds(),
+		cpuSend.Seconds(), cpuAll.Seconds(), float64(cpuAll.Microseconds())/float64(max(in, 1)), float64(after.hwmKB)/1024, sinkErrs.Load(), time.Since(drainStart).Seconds())
+	if in != out {
+		return fmt.Errorf("spans in %d != spans out %d", in, out)
+	}
+	return nil
+}

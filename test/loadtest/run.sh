@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# End-to-end load test of issue 5 (make loadtest; not part of make test).
+#
+# The custom collector (bin/otelcol-errordiagnosis, or $COLLECTOR) runs on
+# free loopback ports, once without and once with errordiagnosis (default
+# config: wait_duration 5s) in the traces pipeline:
+#   otlp receiver (HTTP) -> [errordiagnosis] -> otlphttp exporter -> counting sink
+# fed by test/benchmarks/cmd/loadgen, which replays pre-encoded OTLP/HTTP
+# requests of realistic traces (1 % with an HTTP 500, 1,000 spans each, new
+# trace ids on every replay) as fast as the collector accepts them for
+# DURATION, then waits for the sink to receive every accepted span.
+# Reported per run: spans/s, collector CPU seconds (/proc/PID/stat), peak RSS
+# (VmHWM), spans in == spans out; then throughput with / without
+# (target >= 0.95).
+#
+#   DURATION=30s ROUNDS=1 SENDERS=4 bash test/loadtest/run.sh
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+GO="${GO:-go}"
+DURATION="${DURATION:-30s}"
+ROUNDS="${ROUNDS:-1}"
+SENDERS="${SENDERS:-4}"
+PCT="${PCT:-1}"
+COLLECTOR="${COLLECTOR:-$root/bin/otelcol-errordiagnosis}"
+
+if [ ! -x "$COLLECTOR" ]; then
+	echo "loadtest: $COLLECTOR missing: make build"
+	make -C "$root" --no-print-directory build
+fi
+
+work="$(mktemp -d /tmp/edloadtest.XXXXXX)"
+colpid=""
+cleanup() {
+	if [ -n "$colpid" ] && kill -0 "$colpid" 2>/dev/null; then
+		kill "$colpid" 2>/dev/null || true
+		wait "$colpid" 2>/dev/null || true
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "loadtest: building the generator"
+(cd "$root/test/benchmarks" && "$GO" build -o "$work/loadgen" ./cmd/loadgen)
+
+config() { # $1 = processors list, $2 = receiver port, $3 = sink port
+	cat <<EOF
+receivers:
+  otlp:
+    protocols:
+      http:
+        endpoint: 127.0.0.1:$2
+processors:
+  errordiagnosis: {}
+exporters:
+  otlp_http:
+    endpoint: http://127.0.0.1:$3
+    compression: none
+    sending_queue:
+      enabled: false
+    retry_on_failure:
+      enabled: false
+service:
+  telemetry:
+    logs:
+      level: warn
+    metrics:
+      level: none
+  pipelines:
+    traces:
+      receivers: [otlp]
+      processors: [$1]
+      exporters: [otlp_http]
+EOF
+}
+
+results="$work/results.txt"
+: >"$results"
+echo "loadtest: machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+for round in $(seq 1 "$ROUNDS"); do
+	for mode in without with; do
+		procs=""
+		[ "$mode" = with ] && procs="errordiagnosis"
+		rport="$("$work/loadgen" freeport)"
+		sport="$("$work/loadgen" freeport)"
+		while [ "$sport" = "$rport" ]; do sport="$("$work/loadgen" freeport)"; done
+		config "$procs" "$rport" "$sport" >"$work/$mode.yaml"
+		"$COLLECTOR" --config "$work/$mode.yaml" >"$work/$mode.log" 2>&1 &
+		colpid=$!
+		echo "loadtest: round $round, $mode errordiagnosis: collector pid $colpid on 127.0.0.1:$rport, sink 127.0.0.1:$sport, $DURATION"
+		if ! "$work/loadgen" run -label "$mode" -target "http://127.0.0.1:$rport/v1/traces" -sink-port "$sport" \
+			-pid "$colpid" -duration "$DURATION" -senders "$SENDERS" -pct "$PCT" | tee -a "$results"; then
+			echo "loadtest: FAILED ($mode); collector log:"
+			tail -20 "$work/$mode.log"
+			exit 1
+		fi
+		kill "$colpid"
+		wait "$colpid" 2>/dev/null || true
+		colpid=""
+	done
+done
+
+echo
+awk '
+	{ mode = $1; sub(":", "", mode)
+	  for (i = 2; i <= NF; i++) { split($i, kv, "="); v[mode, kv[1]] += kv[2]; } n[mode]++ }
+	END {
+		for (m in n) { rate[m] = v[m, "spans_per_s"] / n[m] }
+		printf "throughput: without %.0f spans/s, with %.0f spans/s: with/without = %.3f (target >= 0.95) %s\n",
+			rate["without"], rate["with"], rate["with"] / rate["without"], (rate["with"] / rate["without"] >= 0.95 ? "met" : "MISSED")
+		printf "collector CPU per span: without %.2f us, with %.2f us; peak RSS: without %.0f MB, with %.0f MB\n",
+			v["without", "cpu_us_per_span"] / n["without"], v["with", "cpu_us_per_span"] / n["with"],
+			v["without", "peak_rss_mb"] / n["without"], v["with", "peak_rss_mb"] / n["with"]
+	}' "$results"
