@@ -162,9 +162,9 @@ func readProc(pid int) (procStat, error) {
 	if len(fields) < 13 {
 		return st, errors.New("short /proc stat")
 	}
-	ut, _ := strconv.ParseInt(fields[11], 10, 64) // field 14 utime
+	ut, _ := strconv.ParseInt(fields[11], 10, 64)  // field 14 utime
 	stt, _ := strconv.ParseInt(fields[12], 10, 64) // field 15 stime
-	const clkTck = 100                              // sysconf(_SC_CLK_TCK) on Linux
+	const clkTck = 100                             // sysconf(_SC_CLK_TCK) on Linux
 	st.cpu = time.Duration(ut+stt) * time.Second / clkTck
 	b, err = os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
