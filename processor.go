@@ -1,6 +1,7 @@
 package errordiagnosisprocessor // import "github.com/errordiagnosis/errordiagnosisprocessor"
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -149,11 +150,17 @@ func (d *diagnoser) shutdown(ctx context.Context) error {
 		d.closed.Store(true)
 		close(d.stop)
 		d.startOnce.Do(func() { close(d.done) }) // never started
+		// Drain even when ctx is done: once stopped, nothing else would
+		// release the held spans. A loop still busy delivering is not
+		// waited for; the drain below is serialised with it by mu.
 		select {
 		case <-d.done:
-		case <-ctx.Done():
-			err = ctx.Err()
-			return
+		default:
+			select {
+			case <-d.done:
+			case <-ctx.Done():
+				err = ctx.Err()
+			}
 		}
 		if d.cache == nil {
 			return
@@ -250,7 +257,9 @@ func (d *diagnoser) processTraces(ctx context.Context, td ptrace.Traces) (ptrace
 			}
 		}
 	}
-	cross := d.cache != nil && !d.closed.Load()
+	// d.cache is read under mu only (shutdown replaces it); the config says
+	// whether there is one.
+	cross := d.cfg.WaitDuration > 0 && !d.closed.Load()
 	if len(marks) == 0 && (!cross || d.traceGauge.Load() == 0) {
 		return td, nil
 	}
@@ -285,6 +294,13 @@ func (d *diagnoser) diagnoseBatch(ctx context.Context, td ptrace.Traces, marks [
 
 func (d *diagnoser) processCrossBatch(ctx context.Context, td ptrace.Traces, marks []batchMark) (ptrace.Traces, error) {
 	d.mu.Lock()
+	if d.closed.Load() {
+		// Shut down since processTraces looked: the held spans were drained
+		// and nothing would release a span held now.
+		d.mu.Unlock()
+		d.diagnoseBatch(ctx, td, marks)
+		return td, nil
+	}
 	now := d.now()
 	targets, touched := d.record(ctx, d.cache, td, marks, now, true)
 
@@ -293,8 +309,14 @@ func (d *diagnoser) processCrossBatch(ctx context.Context, td ptrace.Traces, mar
 		res result
 	}
 	var inPlace []annotation
-	var toHold []batchTarget
+	var toHold, resent []batchTarget
 	for _, bt := range targets {
+		if bt.duplicate && bt.node.Held != nil && sameSpan(td, bt, bt.node.Held.Data) {
+			// The upstream re-sent a held span (it retries a batch after a
+			// retryable error): the held copy will be delivered, not this one.
+			resent = append(resent, bt)
+			continue
+		}
 		res := d.diagnose(bt.trace, bt.node, bt.status, 1)
 		if bt.duplicate {
 			inPlace = append(inPlace, annotation{bt, res})
@@ -353,11 +375,12 @@ func (d *diagnoser) processCrossBatch(ctx context.Context, td ptrace.Traces, mar
 		d.annotate(spanAt(td, a.bt), a.res)
 		d.countDiagnosed(ctx, a.res)
 	}
-	if len(toHold) > 0 {
-		removeSpans(td, toHold)
+	removed := len(toHold) + len(resent)
+	if removed > 0 {
+		removeSpans(td, append(toHold, resent...))
 	}
 	d.deliver(ctx, rel, append(ready, early...))
-	if len(toHold) > 0 && td.SpanCount() == 0 {
+	if removed > 0 && td.SpanCount() == 0 {
 		return td, processorhelper.ErrSkipProcessingData
 	}
 	return td, nil
@@ -542,6 +565,11 @@ func (d *diagnoser) deliver(ctx context.Context, rel ptrace.Traces, held []*trac
 	d.logger.Warn("next consumer failed on released spans; they stay held and are retried", zap.Int("spans", rel.SpanCount()), zap.Error(err))
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.closed.Load() {
+		// Drained at shutdown meanwhile: nothing would release them again.
+		d.logger.Error("next consumer failed on released spans during shutdown", zap.Int("spans", rel.SpanCount()), zap.Error(err))
+		return
+	}
 	now := d.now()
 	for _, h := range held {
 		h.Attempts++
@@ -564,7 +592,7 @@ func (d *diagnoser) countDiagnosed(ctx context.Context, res result) {
 // processLogs reads exception log records into the evidence cache; the logs
 // themselves pass through unchanged.
 func (d *diagnoser) processLogs(ctx context.Context, ld plog.Logs) (plog.Logs, error) {
-	if d.cache == nil || d.closed.Load() {
+	if d.cfg.WaitDuration <= 0 || d.closed.Load() {
 		return ld, nil
 	}
 	var ready []*tracecache.Held
@@ -643,6 +671,18 @@ func copySpan(td ptrace.Traces, bt batchTarget) ptrace.Traces {
 	ss.SetSchemaUrl(srcSS.SchemaUrl())
 	srcSS.Spans().At(bt.span).CopyTo(ss.Spans().AppendEmpty())
 	return out
+}
+
+// sameSpan reports whether the batch target is byte-identical, with its
+// resource and scope, to a held copy. Only called for a duplicate span id.
+func sameSpan(td ptrace.Traces, bt batchTarget, held ptrace.Traces) bool {
+	m := &ptrace.ProtoMarshaler{}
+	a, err := m.MarshalTraces(copySpan(td, bt))
+	if err != nil {
+		return false
+	}
+	b, err := m.MarshalTraces(held)
+	return err == nil && bytes.Equal(a, b)
 }
 
 // removeSpans removes the held targets from the batch, keeping the order of

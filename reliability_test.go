@@ -1,0 +1,416 @@
+package errordiagnosisprocessor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/consumer/consumererror"
+	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/testtraces"
+)
+
+// Fault injection (issue 6): the next consumer fails, the pipeline shuts
+// down under load, contexts are cancelled, the clock jumps. Spans are
+// counted by trace and span id at the sink: nothing lost, nothing twice.
+
+// spanRef identifies a span at the sink.
+type spanRef struct {
+	trace pcommon.TraceID
+	span  pcommon.SpanID
+}
+
+// faultSink is a next consumer that fails the next failNext calls (with a
+// permanent error when permanent is set), optionally refuses a done context,
+// and counts the spans it accepted by id.
+type faultSink struct {
+	mu        sync.Mutex
+	failNext  int
+	permanent bool
+	ctxAware  bool
+	calls     int
+	failures  int
+	rejected  int // spans in failed calls
+	accepted  map[spanRef]int
+	diagnosed map[spanRef]bool
+}
+
+func newFaultSink(failNext int, permanent bool) *faultSink {
+	return &faultSink{failNext: failNext, permanent: permanent, accepted: map[spanRef]int{}, diagnosed: map[spanRef]bool{}}
+}
+
+func (s *faultSink) Capabilities() consumer.Capabilities { return consumer.Capabilities{} }
+
+var errUnavailable = errors.New("next consumer: temporarily unavailable")
+
+func (s *faultSink) ConsumeTraces(ctx context.Context, td ptrace.Traces) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls++
+	if s.ctxAware && ctx.Err() != nil {
+		s.failures++
+		s.rejected += td.SpanCount()
+		return ctx.Err()
+	}
+	if s.failNext > 0 {
+		s.failNext--
+		s.failures++
+		s.rejected += td.SpanCount()
+		if s.permanent {
+			return consumererror.NewPermanent(errors.New("next consumer: rejected for good"))
+		}
+		return errUnavailable
+	}
+	forEachSpan(td, func(_ ptrace.ResourceSpans, sp ptrace.Span) {
+		ref := spanRef{sp.TraceID(), sp.SpanID()}
+		s.accepted[ref]++
+		if _, ok := sp.Attributes().Get("diagnosis.category"); ok {
+			s.diagnosed[ref] = true
+		}
+	})
+	return nil
+}
+
+func (s *faultSink) setFailNext(n int, permanent bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failNext, s.permanent = n, permanent
+}
+
+// counts returns the number of distinct spans accepted and the number of
+// spans accepted more than once.
+func (s *faultSink) counts() (distinct, duplicated int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, n := range s.accepted {
+		distinct++
+		if n > 1 {
+			duplicated += n - 1
+		}
+	}
+	return distinct, duplicated
+}
+
+func refsOf(td ptrace.Traces) map[spanRef]bool {
+	out := map[spanRef]bool{}
+	forEachSpan(td, func(_ ptrace.ResourceSpans, sp ptrace.Span) { out[spanRef{sp.TraceID(), sp.SpanID()}] = true })
+	return out
+}
+
+// mixedBatch is a batch with a held target (no evidence), a conclusive
+// target, a healthy trace and the non-target spans of all of them.
+func mixedBatch(t testing.TB, seed uint64) ptrace.Traces {
+	td := bare500(seed)
+	testtraces.AppendTo(td, scenario(t, "go_pgx_statement_timeout").Root, testtraces.Options{Seed: seed + 1})
+	testtraces.AppendTo(td, testtraces.Server("catalog", "go", "GET", "/ok", 200,
+		testtraces.DB("postgresql", "SELECT", "items", "SELECT 1")), testtraces.Options{Seed: seed + 2})
+	return td
+}
+
+// retryUntilAccepted is an upstream with retries (the OTLP exporter of an
+// SDK or of a first collector tier): it re-sends the same batch while the
+// error is retryable.
+func retryUntilAccepted(t testing.TB, consume func(context.Context, ptrace.Traces) error, td ptrace.Traces) (attempts int, err error) {
+	for attempts = 1; attempts <= 20; attempts++ {
+		err = consume(context.Background(), cloneTraces(td))
+		if err == nil || consumererror.IsPermanent(err) {
+			return attempts, err
+		}
+	}
+	t.Fatalf("batch still failing after %d attempts: %v", attempts, err)
+	return attempts, err
+}
+
+// TestFaultRetryableNextConsumer: the next consumer fails 3 times with a
+// retryable error, the upstream re-sends the batch each time. The error
+// propagates from ConsumeTraces; once it succeeds every span is at the sink
+// exactly once, held targets included, all targets diagnosed.
+func TestFaultRetryableNextConsumer(t *testing.T) {
+	for _, cfg := range []*Config{perBatchConfig(), shortWaitConfig()} {
+		t.Run(fmt.Sprintf("wait=%v", cfg.WaitDuration), func(t *testing.T) {
+			sink := newFaultSink(3, false)
+			p := newTestProcessor(t, cfg, sink)
+			want := map[spanRef]bool{}
+			for i := range 5 {
+				td := mixedBatch(t, uint64(100*i))
+				for r := range refsOf(td) {
+					want[r] = true
+				}
+				attempts, err := retryUntilAccepted(t, p.ConsumeTraces, td)
+				require.NoError(t, err)
+				if i == 0 {
+					assert.Equal(t, 4, attempts, "the first batch fails 3 times: the error propagates")
+				}
+			}
+			if cfg.WaitDuration > 0 {
+				require.Eventually(t, func() bool { d, _ := sink.counts(); return d == len(want) }, 5*time.Second, 5*time.Millisecond)
+			}
+			require.NoError(t, p.Shutdown(context.Background()))
+			distinct, dup := sink.counts()
+			assert.Equal(t, len(want), distinct, "spans lost")
+			assert.Zero(t, dup, "spans delivered twice")
+			assert.Len(t, sink.diagnosed, 10, "every 500 span diagnosed")
+			t.Logf("spans in %d, out %d distinct, %d duplicated; next consumer calls %d, failures %d", len(want), distinct, dup, sink.calls, sink.failures)
+		})
+	}
+}
+
+func shortWaitConfig() *Config {
+	cfg := defaultConfig()
+	cfg.WaitDuration = 20 * time.Millisecond
+	cfg.EvidenceTTL = time.Second
+	return cfg
+}
+
+// TestFaultHeldSpansRetried: held spans whose release fails with a
+// retryable error are held again and retried with backoff until the next
+// consumer accepts them: neither lost nor duplicated.
+func TestFaultHeldSpansRetried(t *testing.T) {
+	sink := newFaultSink(0, false)
+	cfg := defaultConfig()
+	cfg.WaitDuration = time.Second
+	d, clock := newFuzzDiagnoser(t, cfg, sink)
+	ctx := context.Background()
+	want := map[spanRef]bool{}
+	for i := range 20 {
+		td := bare500(uint64(i))
+		for r := range refsOf(td) {
+			want[r] = true
+		}
+		out, err := d.processTraces(ctx, td)
+		require.Error(t, err, "held: nothing left in the batch")
+		require.Zero(t, out.SpanCount())
+	}
+	require.Equal(t, int64(20), d.heldGauge.Load())
+	sink.setFailNext(4, false)
+	for range 40 {
+		*clock = clock.Add(cfg.WaitDuration)
+		d.releaseDue(ctx)
+	}
+	require.NoError(t, d.shutdown(ctx))
+	distinct, dup := sink.counts()
+	assert.Equal(t, len(want), distinct, "held spans lost")
+	assert.Zero(t, dup, "held spans delivered twice")
+	assert.Equal(t, 4, sink.failures)
+	assert.Len(t, sink.diagnosed, 20)
+}
+
+// TestFaultPermanentNextConsumer: a permanent error propagates from
+// ConsumeTraces as permanent (the upstream drops the batch, it does not
+// retry); held spans released to a consumer that rejects them for good are
+// not retried forever; once the consumer recovers, spans flow again.
+func TestFaultPermanentNextConsumer(t *testing.T) {
+	sink := newFaultSink(1_000_000, true)
+	cfg := shortWaitConfig()
+	p := newTestProcessor(t, cfg, sink)
+	sent := 0
+	for i := range 5 {
+		td := mixedBatch(t, uint64(10*i))
+		sent += td.SpanCount()
+		err := p.ConsumeTraces(context.Background(), td)
+		require.Error(t, err)
+		assert.True(t, consumererror.IsPermanent(err), "permanent stays permanent: %v", err)
+	}
+	// The 5 held targets are released after wait_duration, rejected for good once each.
+	require.Eventually(t, func() bool {
+		sink.mu.Lock()
+		defer sink.mu.Unlock()
+		return sink.rejected == sent
+	}, 5*time.Second, 5*time.Millisecond)
+	time.Sleep(10 * cfg.WaitDuration)
+	sink.mu.Lock()
+	assert.Equal(t, sent, sink.rejected, "rejected spans are not retried")
+	sink.mu.Unlock()
+
+	sink.setFailNext(0, false)
+	td := mixedBatch(t, 1000)
+	n := td.SpanCount()
+	require.NoError(t, p.ConsumeTraces(context.Background(), td))
+	require.NoError(t, p.Shutdown(context.Background()))
+	distinct, dup := sink.counts()
+	assert.Equal(t, n, distinct)
+	assert.Zero(t, dup)
+}
+
+// TestFaultConsumeAfterShutdown: after Shutdown spans still pass through,
+// diagnosed per batch, nothing held.
+func TestFaultConsumeAfterShutdown(t *testing.T) {
+	sink := newFaultSink(0, false)
+	cfg := defaultConfig()
+	p := newTestProcessor(t, cfg, sink)
+	require.NoError(t, p.ConsumeTraces(context.Background(), bare500(1)))
+	require.NoError(t, p.Shutdown(context.Background()))
+	distinct, _ := sink.counts()
+	require.Equal(t, 1, distinct, "held span released at shutdown")
+
+	want := 1
+	for i := range 10 {
+		td := mixedBatch(t, uint64(10+10*i))
+		want += td.SpanCount()
+		require.NoError(t, p.ConsumeTraces(context.Background(), td))
+		distinct, _ = sink.counts()
+		require.Equal(t, want, distinct, "batch %d passed through at once", i)
+	}
+	// Logs after shutdown pass through too.
+	_, dup := sink.counts()
+	assert.Zero(t, dup)
+	assert.Len(t, sink.diagnosed, 21, "diagnosed per batch after shutdown")
+	require.NoError(t, p.Shutdown(context.Background()), "a second Shutdown is harmless")
+}
+
+// TestFaultShutdownUnderLoad: Shutdown while ConsumeTraces runs on several
+// goroutines. Every span accepted by ConsumeTraces reaches the sink once,
+// whether it was held before the shutdown, during it or after it.
+func TestFaultShutdownUnderLoad(t *testing.T) {
+	iterations := 40
+	if testing.Short() {
+		iterations = 10
+	}
+	for it := range iterations {
+		sink := newFaultSink(0, false)
+		cfg := defaultConfig()
+		cfg.WaitDuration = time.Hour // held until shutdown
+		cfg.EvidenceTTL = time.Hour
+		p := newTestProcessor(t, cfg, sink)
+		var sent atomic.Int64
+		var wg sync.WaitGroup
+		stop := make(chan struct{})
+		for w := range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := 0; ; i++ {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					seed := uint64(it<<24|w<<16|i) * 4 // mixedBatch uses seed..seed+2
+					td := bare500(seed)
+					if i%2 == 1 {
+						td = mixedBatch(t, seed)
+					}
+					n := td.SpanCount()
+					if err := p.ConsumeTraces(context.Background(), td); err == nil {
+						sent.Add(int64(n))
+					}
+				}
+			}()
+		}
+		time.Sleep(time.Duration(1+it%5) * time.Millisecond)
+		require.NoError(t, p.Shutdown(context.Background()))
+		time.Sleep(time.Millisecond)
+		close(stop)
+		wg.Wait()
+		distinct, dup := sink.counts()
+		require.Equal(t, int(sent.Load()), distinct, "iteration %d: spans accepted by ConsumeTraces must reach the sink", it)
+		require.Zero(t, dup)
+	}
+}
+
+// TestFaultShutdownWithCancelledContext: Shutdown called with a context that
+// is already cancelled still releases every held span (the release loop has
+// stopped: nothing else would).
+func TestFaultShutdownWithCancelledContext(t *testing.T) {
+	for i := range 30 {
+		sink := newFaultSink(0, false)
+		d := newTestDiagnoser(t, defaultConfig(), &consumertest.TracesSink{})
+		d.next = sink
+		for j := range 5 {
+			_, err := d.processTraces(context.Background(), bare500(uint64(10*i+j)))
+			require.Error(t, err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		_ = d.shutdown(ctx)
+		distinct, _ := sink.counts()
+		require.Equal(t, 5, distinct, "iteration %d: held spans lost at shutdown", i)
+		require.Zero(t, d.heldGauge.Load())
+	}
+}
+
+// TestFaultCancelledContext: ConsumeTraces with a cancelled context. The
+// next consumer refuses it; the error propagates; held spans that another
+// batch's cancelled context failed to release are retried later.
+func TestFaultCancelledContext(t *testing.T) {
+	sink := newFaultSink(0, false)
+	sink.ctxAware = true
+	cfg := shortWaitConfig()
+	p := newTestProcessor(t, cfg, sink)
+	held := bare500(1)
+	require.NoError(t, p.ConsumeTraces(context.Background(), held))
+
+	// A late DB span with evidence makes the held target conclusive; it
+	// comes with a cancelled context: its own delivery and the release fail.
+	sc := scenario(t, "go_pgx_statement_timeout")
+	whole := testtraces.Build(sc.Root, testtraces.Options{Seed: 77})
+	parts := splitSpans(whole)
+	require.Len(t, parts, 2)
+	require.NoError(t, p.ConsumeTraces(context.Background(), parts[1])) // its 500 server span: held
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := p.ConsumeTraces(ctx, parts[0])
+	require.ErrorIs(t, err, context.Canceled)
+	require.NoError(t, p.ConsumeTraces(context.Background(), parts[0])) // the upstream retries
+
+	require.Eventually(t, func() bool { d, _ := sink.counts(); return d == 3 }, 5*time.Second, 5*time.Millisecond)
+	require.NoError(t, p.Shutdown(context.Background()))
+	distinct, dup := sink.counts()
+	assert.Equal(t, 3, distinct)
+	assert.Zero(t, dup)
+	assert.Len(t, sink.diagnosed, 2)
+}
+
+
+// TestFaultClockJumps: a clock that jumps forwards (all holds due, all
+// evidence expired) and backwards (deadlines in the far future) loses and
+// duplicates nothing, and the cache stays within its limits. In production
+// d.now is time.Now, whose monotonic reading makes deadlines immune to wall
+// clock jumps; this checks the logic when time itself misbehaves.
+func TestFaultClockJumps(t *testing.T) {
+	sink := newFaultSink(0, false)
+	cfg := defaultConfig()
+	cfg.WaitDuration = time.Second
+	cfg.EvidenceTTL = 2 * time.Second
+	cfg.MaxTraces = 50
+	cfg.MaxHeldSpans = 30
+	d, clock := newFuzzDiagnoser(t, cfg, sink)
+	ctx := context.Background()
+	want := map[spanRef]bool{}
+	jumps := []time.Duration{0, time.Hour, -3 * time.Hour, time.Millisecond, -time.Minute, 24 * time.Hour, -48 * time.Hour, 500 * time.Millisecond}
+	scenarios := testtraces.Scenarios()
+	for i := range 400 {
+		*clock = clock.Add(jumps[i%len(jumps)])
+		sc := scenarios[i%len(scenarios)]
+		for _, part := range splitSpans(testtraces.Build(sc.Root, testtraces.Options{Seed: uint64(i)})) {
+			for r := range refsOf(part) {
+				want[r] = true
+			}
+			out, err := d.processTraces(ctx, part)
+			if err == nil {
+				require.NoError(t, sink.ConsumeTraces(ctx, out))
+			}
+		}
+		if i%7 == 0 {
+			d.releaseDue(ctx)
+		}
+		d.mu.Lock()
+		require.LessOrEqual(t, d.cache.HeldCount(), cfg.MaxHeldSpans)
+		require.LessOrEqual(t, d.cache.Len(), cfg.MaxTraces)
+		d.mu.Unlock()
+	}
+	require.NoError(t, d.shutdown(ctx))
+	distinct, dup := sink.counts()
+	assert.Equal(t, len(want), distinct)
+	assert.Zero(t, dup)
+}
