@@ -371,7 +371,6 @@ func TestFaultCancelledContext(t *testing.T) {
 	assert.Len(t, sink.diagnosed, 2)
 }
 
-
 // TestFaultClockJumps: a clock that jumps forwards (all holds due, all
 // evidence expired) and backwards (deadlines in the far future) loses and
 // duplicates nothing, and the cache stays within its limits. In production
