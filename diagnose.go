@@ -210,7 +210,9 @@ func (d *diagnoser) annotate(span ptrace.Span, res result) {
 	if !res.evidenceSpanID.IsEmpty() {
 		put(d.names.evidenceSpanID, res.evidenceSpanID.String())
 	}
-	put(d.names.evidenceService, res.evidenceService)
+	// Service names come from peer.service or server.address too, which may
+	// hold a URL with credentials: redacted like free text.
+	put(d.names.evidenceService, d.redactor.Redact(res.evidenceService))
 	put(d.names.fix, fix)
 	put(d.names.fixEffort, effort)
 	if d.cfg.RunbookURLTemplate != "" {
@@ -220,7 +222,7 @@ func (d *diagnoser) annotate(span ptrace.Span, res result) {
 	put(d.names.rule, res.Rule)
 	if res.rootCause != "" {
 		put(d.names.rootCauseCategory, string(res.rootCause))
-		put(d.names.rootCauseService, res.rootService)
+		put(d.names.rootCauseService, d.redactor.Redact(res.rootService))
 	}
 }
 

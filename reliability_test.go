@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -16,7 +18,9 @@ import (
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/collector/processor/processortest"
 
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/metadata"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/testtraces"
 )
 
@@ -412,4 +416,184 @@ func TestFaultClockJumps(t *testing.T) {
 	distinct, dup := sink.counts()
 	assert.Equal(t, len(want), distinct)
 	assert.Zero(t, dup)
+}
+
+// ---- redaction end to end ------------------------------------------------
+
+// secretCases are secrets as they show up in error messages; every one is
+// fake (AWS's documented example keys, Luhn-valid test cards, random text).
+var secretCases = []struct {
+	name, secret, text string
+}{
+	{"postgres url", "Pg5ecretPw", "failed to connect to postgres://orders:Pg5ecretPw@db.internal:5432/orders: connection refused"},
+	{"mysql url", "My5qlPw!x", "dial mysql://root:My5qlPw!x@mysql-0:3306/app: i/o timeout"},
+	{"jdbc url", "JdbcPw77", "Unable to acquire JDBC Connection: jdbc:postgresql://db:5432/shop?user=shop&password=JdbcPw77&ssl=true"},
+	{"ado.net", "AdoNetPw#1", "SqlException: Login failed. Server=tcp:sql01,1433;Database=shop;User Id=app;Password=AdoNetPw#1;Encrypt=True;"},
+	{"bearer header", "8f14e45fceea167a5a36dedd4bea2543", "401 from billing: Authorization: Bearer 8f14e45fceea167a5a36dedd4bea2543"},
+	{"basic header", "YWxhZGRpbjpvcGVuc2VzYW1l", "upstream said 401, request had Authorization: Basic YWxhZGRpbjpvcGVuc2VzYW1l"},
+	{"jwt", "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c", "invalid token eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"},
+	{"aws key id", "AKIAIOSFODNN7EXAMPLE", "The AWS Access Key Id AKIAIOSFODNN7EXAMPLE you provided does not exist in our records"},
+	{"aws secret", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY rejected"},
+	{"gcp key", "AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI", "googleapi: Error 400: API key not valid: key=AIzaSyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI"},
+	{"github token", "ghp_16C7e42F292c6912E7710c838347Ae178B4a", "GitHub API 401 with ghp_16C7e42F292c6912E7710c838347Ae178B4a"},
+	{"slack token", "xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx", "slack: invalid_auth for xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"},
+	{"e-mail", "jane.doe+shop", "user jane.doe+shop@example.com not found in accounts"},
+	{"credit card", "4111 1111 1111 1111", "payment declined for card 4111 1111 1111 1111 (order 7731)"},
+	{"user IP (extra pattern)", "203.0.113.77", "rate limit exceeded for client 203.0.113.77"},
+	{"customer id (extra pattern)", "CUST-004211", "no billing profile for CUST-004211"},
+}
+
+// secretTrace is a 500 whose evidence holds text in every place the
+// processor reads: span names, status descriptions, error.type, exception
+// type, message and stack trace, on the target, an internal child and a
+// failing database span, plus an exception log record.
+func secretTrace(text string, seed uint64) ptrace.Traces {
+	stack := "java.lang.IllegalStateException: " + text + "\n\tat com.example.Repo.load(Repo.java:42)\nCaused by: java.sql.SQLException: " + text
+	root := testtraces.Server("billing", "java", "POST", "/pay", 500,
+		testtraces.Internal("charge "+text).Failed(text, testtraces.Exception{Type: "java.lang.IllegalStateException", Message: text, Stacktrace: stack}),
+		testtraces.DB("postgresql", "SELECT", "accounts", "SELECT 1").Failed(text,
+			testtraces.Exception{Type: "org.postgresql.util.PSQLException", Message: text, Stacktrace: stack}).With("error.type", text))
+	root.StatusMsg = text
+	root.Exceptions = []testtraces.Exception{{Type: "java.lang.RuntimeException", Message: text, Stacktrace: stack}}
+	return testtraces.Build(root, testtraces.Options{Seed: seed})
+}
+
+// assertNoSecret fails when secret appears in any attribute the processor
+// added to a span (values under the prefix, and keys).
+func assertNoSecret(t *testing.T, td ptrace.Traces, secret string) int {
+	t.Helper()
+	n := 0
+	forEachSpan(td, func(_ ptrace.ResourceSpans, sp ptrace.Span) {
+		sp.Attributes().Range(func(k string, v pcommon.Value) bool {
+			if !strings.HasPrefix(k, "diagnosis.") {
+				return true
+			}
+			n++
+			assert.NotContains(t, v.AsString(), secret, "%s of span %q", k, sp.Name())
+			assert.NotContains(t, k, secret)
+			return true
+		})
+	})
+	return n
+}
+
+// TestRedactionEndToEnd: no secret of the corpus reaches diagnosis.evidence
+// or any other new attribute in the clear, in per-batch and cross-batch
+// mode, whether the whole trace or one span at a time arrives, with the
+// user's extra patterns for IPs and customer ids.
+func TestRedactionEndToEnd(t *testing.T) {
+	for _, maxLength := range []int{16, 256, 4096} {
+		for _, wait := range []time.Duration{0, time.Second} {
+			for _, split := range []bool{false, true} {
+				if wait == 0 && split {
+					continue
+				}
+				for i, tc := range secretCases {
+					cfg := defaultConfig()
+					cfg.WaitDuration = wait
+					cfg.Redaction.MaxLength = maxLength
+					cfg.Redaction.ExtraPatterns = []string{`\b(?:\d{1,3}\.){3}\d{1,3}\b`, `CUST-\d{6}`}
+					cfg.RunbookURLTemplate = "https://runbooks.example.com/{service}/{category}/{cause}?fp={fingerprint}"
+					sink := &consumertest.TracesSink{}
+					d, _ := newFuzzDiagnoser(t, cfg, sink)
+					d.rules = nil
+					td := secretTrace(tc.text, uint64(i))
+					batches := []ptrace.Traces{td}
+					if split {
+						batches = splitSpans(td)
+					}
+					for _, b := range batches {
+						consume(t, d, sink, b)
+					}
+					require.NoError(t, d.shutdown(context.Background()))
+					n := 0
+					for _, out := range sink.AllTraces() {
+						n += assertNoSecret(t, out, tc.secret)
+					}
+					require.Positive(t, n, "%s: the target was diagnosed", tc.name)
+					if maxLength == 4096 && !t.Failed() {
+						for _, out := range sink.AllTraces() {
+							for _, s := range targetSpans(out) {
+								ev, ok := s.Attributes().Get("diagnosis.evidence")
+								require.True(t, ok)
+								assert.Contains(t, ev.Str(), "***", "%s: the evidence shows the masked secret", tc.name)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestSecretInPeerAndService: a secret in the attributes that name the
+// other side of a call (server.address, peer.service) or in service.name
+// does not reach diagnosis.evidence.service or diagnosis.root_cause.service.
+func TestSecretInPeerAndService(t *testing.T) {
+	secret := "Pe3rPassw0rd"
+	client := &testtraces.Span{Name: "GET", Kind: ptrace.SpanKindClient, Scope: "http-client",
+		Attrs: map[string]any{"http.request.method": "GET", "http.response.status_code": int64(503),
+			"server.address": "svc:" + secret + "@inventory.internal", "peer.service": "https://inventory:" + secret + "@inventory.internal"}}
+	client.Failed("503 Service Unavailable")
+	root := testtraces.Server("shop", "go", "GET", "/cart", 500, client)
+	sink := &consumertest.TracesSink{}
+	p := newTestProcessor(t, perBatchConfig(), sink)
+	require.NoError(t, p.ConsumeTraces(context.Background(), testtraces.Build(root, testtraces.Options{Seed: 3})))
+	require.NoError(t, p.Shutdown(context.Background()))
+	require.Positive(t, assertNoSecret(t, sink.AllTraces()[0], secret))
+}
+
+// TestAttributesCapped: with max_length 16 and huge inputs in every field
+// read, no string the processor writes exceeds 16 characters, and all are
+// valid UTF-8.
+func TestAttributesCapped(t *testing.T) {
+	huge := strings.Repeat("ünïcødé \xff", 200_000) // ~2.4 MB, invalid UTF-8 inside
+	for _, wait := range []time.Duration{0, time.Second} {
+		cfg := defaultConfig()
+		cfg.WaitDuration = wait
+		cfg.Redaction.MaxLength = 16
+		cfg.RunbookURLTemplate = "https://runbooks.example.com/a/very/long/path/{service}/{category}/{cause}/{fingerprint}"
+		sink := &consumertest.TracesSink{}
+		p := newTestProcessor(t, cfg, sink)
+		client := &testtraces.Span{Name: huge, Kind: ptrace.SpanKindClient, Service: huge,
+			Attrs: map[string]any{"http.response.status_code": int64(503), "peer.service": huge, "error.type": huge}}
+		client.Failed(huge, testtraces.Exception{Type: huge, Message: huge, Stacktrace: huge})
+		down := testtraces.Server(huge, "go", "GET", huge, 500, testtraces.Internal(huge).Failed(huge, testtraces.Exception{Type: "KeyError", Message: huge}))
+		client.Children = []*testtraces.Span{down}
+		root := testtraces.Server(huge, "python", "GET", huge, 500, client)
+		require.NoError(t, p.ConsumeTraces(context.Background(), testtraces.Build(root, testtraces.Options{Seed: 1})))
+		require.NoError(t, p.Shutdown(context.Background()))
+		written := 0
+		for _, out := range sink.AllTraces() {
+			forEachSpan(out, func(_ ptrace.ResourceSpans, sp ptrace.Span) {
+				sp.Attributes().Range(func(k string, v pcommon.Value) bool {
+					if !strings.HasPrefix(k, "diagnosis.") || v.Type() != pcommon.ValueTypeStr {
+						return true
+					}
+					written++
+					assert.True(t, utf8.ValidString(v.Str()), "%s not valid UTF-8", k)
+					assert.LessOrEqual(t, utf8.RuneCountInString(v.Str()), 16, "%s = %q", k, v.Str())
+					return true
+				})
+			})
+		}
+		assert.GreaterOrEqual(t, written, 20, "both targets diagnosed with every attribute (wait %v)", wait)
+	}
+}
+
+// TestExtraPatternsValidated: an invalid extra pattern is a config error
+// naming the field and the pattern; the processor cannot be created with it.
+func TestExtraPatternsValidated(t *testing.T) {
+	cfg := defaultConfig()
+	cfg.Redaction.ExtraPatterns = []string{`CUST-\d{6}`, `(unclosed`, `[z-a]`}
+	err := cfg.Validate()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `redaction.extra_patterns[1]`)
+	assert.Contains(t, err.Error(), `"(unclosed"`)
+	assert.Contains(t, err.Error(), `redaction.extra_patterns[2]`)
+	assert.Contains(t, err.Error(), `"[z-a]"`)
+	assert.NotContains(t, err.Error(), `extra_patterns[0]`)
+	_, err = NewFactory().CreateTraces(context.Background(), processortest.NewNopSettings(metadata.Type), cfg, consumertest.NewNop())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "(unclosed")
 }
