@@ -104,21 +104,33 @@ func (d *diagnoser) rootCause(t *tracecache.Trace, decider *tracecache.Attribute
 	if ds.Service != "" {
 		res.evidenceService = ds.Service
 	}
-	res.rootService = ds.Service
+	// The root cause is the downstream's own diagnosis, or, when that is a
+	// dependency failure too, the deepest cause down the chain of calls.
+	res.rootCause, res.rootService = diagnosis.Unknown, ds.Service
 	switch {
 	case ds.Decided != nil:
 		res.rootCause = ds.Decided.Category
+		if ds.Decided.RootCategory != "" {
+			res.rootCause, res.rootService = ds.Decided.RootCategory, ds.Decided.RootService
+		}
 		return true
 	case budget > 0:
 		// Final only when the downstream's own diagnosis is: its evidence
 		// may still be on its way from the other service.
 		sub := d.diagnose(t, ds, ds.Status, budget-1)
 		res.rootCause = sub.Category
+		if sub.rootCause != "" {
+			res.rootCause, res.rootService = sub.rootCause, sub.rootService
+		}
 		return sub.conclusive
 	default:
-		res.rootCause = diagnosis.Unknown
 		return true
 	}
+}
+
+// decided is what is kept of a released diagnosis.
+func (res result) decided() *tracecache.Decided {
+	return &tracecache.Decided{Category: res.Category, Cause: res.Cause, RootCategory: res.rootCause, RootService: res.rootService}
 }
 
 // confidenceOf is the confidence of a match decided without the classifier.

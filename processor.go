@@ -43,6 +43,9 @@ const (
 	minTick             = 10 * time.Millisecond
 	maxTick             = time.Second
 	maxRetryBackoff     = 5 * time.Second
+	// maxCallChain bounds how many services down a chain of failing calls
+	// the root cause is looked for.
+	maxCallChain = 8
 )
 
 // diagnoser is the processor. One instance serves the traces and the logs
@@ -286,7 +289,7 @@ func (d *diagnoser) diagnoseBatch(ctx context.Context, td ptrace.Traces, marks [
 	targets, _ := d.record(ctx, local, td, marks, time.Time{}, false)
 	for _, bt := range targets {
 		span := spanAt(td, bt)
-		res := d.diagnose(bt.trace, bt.node, bt.status, 1)
+		res := d.diagnose(bt.trace, bt.node, bt.status, maxCallChain)
 		d.annotate(span, res)
 		d.countDiagnosed(ctx, res)
 	}
@@ -317,13 +320,13 @@ func (d *diagnoser) processCrossBatch(ctx context.Context, td ptrace.Traces, mar
 			resent = append(resent, bt)
 			continue
 		}
-		res := d.diagnose(bt.trace, bt.node, bt.status, 1)
+		res := d.diagnose(bt.trace, bt.node, bt.status, maxCallChain)
 		if bt.duplicate {
 			inPlace = append(inPlace, annotation{bt, res})
 			continue
 		}
 		if res.conclusive {
-			bt.node.Decided = &tracecache.Decided{Category: res.Category, Cause: res.Cause}
+			bt.node.Decided = res.decided()
 			bt.trace.Released++
 			inPlace = append(inPlace, annotation{bt, res})
 			continue
@@ -351,7 +354,7 @@ func (d *diagnoser) processCrossBatch(ctx context.Context, td ptrace.Traces, mar
 			if containsTarget(toHold, h.Node) {
 				continue
 			}
-			if res := d.diagnose(h.Trace, h.Node, h.Status, 1); res.conclusive {
+			if res := d.diagnose(h.Trace, h.Node, h.Status, maxCallChain); res.conclusive {
 				d.cache.Unhold(h)
 				ready = append(ready, h)
 			}
@@ -511,9 +514,9 @@ func (d *diagnoser) releaseLocked(held []*tracecache.Held, reason string) ptrace
 		if h.Node.Held == h {
 			d.cache.Unhold(h)
 		}
-		res := d.diagnose(h.Trace, h.Node, h.Status, 1)
+		res := d.diagnose(h.Trace, h.Node, h.Status, maxCallChain)
 		if h.Node.Decided == nil {
-			h.Node.Decided = &tracecache.Decided{Category: res.Category, Cause: res.Cause}
+			h.Node.Decided = res.decided()
 			h.Trace.Released++
 		}
 		d.annotate(h.Span(), res)
@@ -635,7 +638,7 @@ func (d *diagnoser) processLogs(ctx context.Context, ld plog.Logs) (plog.Logs, e
 				}
 				d.cache.AddEvidence(t, n, []diagnosis.Evidence{item})
 				for _, h := range d.cache.HeldOf(t, nil) {
-					if res := d.diagnose(h.Trace, h.Node, h.Status, 1); res.conclusive {
+					if res := d.diagnose(h.Trace, h.Node, h.Status, maxCallChain); res.conclusive {
 						d.cache.Unhold(h)
 						ready = append(ready, h)
 					}

@@ -76,12 +76,13 @@ var prepPool = sync.Pool{New: func() any { return new(prepared) }}
 
 // matchKey is what matching reads of an Evidence: the memo key.
 type matchKey struct {
-	kind                                         diagnosis.Kind
-	statusError                                  bool
-	httpStatusCode                               int
-	exceptionType, exceptionMessage, stacktrace  string
-	dbSystem, dbStatusCode, rpcSystem, rpcStatus string
-	errorType, statusMessage, spanName           string
+	kind                                        diagnosis.Kind
+	statusError                                 bool
+	httpStatusCode                              int
+	exceptionType, exceptionMessage, stacktrace string
+	dbSystem, dbStatusCode, dbQueryText         string
+	rpcSystem, rpcStatus                        string
+	errorType, statusMessage, spanName          string
 }
 
 type matchResult struct {
@@ -95,7 +96,7 @@ var memoized = memo.New(12, func(k matchKey) matchResult {
 	ev := diagnosis.Evidence{
 		Kind: k.kind, StatusError: k.statusError, HTTPStatusCode: k.httpStatusCode,
 		ExceptionType: k.exceptionType, ExceptionMessage: k.exceptionMessage, Stacktrace: k.stacktrace,
-		DBSystem: k.dbSystem, DBStatusCode: k.dbStatusCode, RPCSystem: k.rpcSystem, RPCStatusCode: k.rpcStatus,
+		DBSystem: k.dbSystem, DBStatusCode: k.dbStatusCode, DBQueryText: k.dbQueryText, RPCSystem: k.rpcSystem, RPCStatusCode: k.rpcStatus,
 		ErrorType: k.errorType, StatusMessage: k.statusMessage, SpanName: k.spanName,
 	}
 	m, ok := matchUncached(&ev)
@@ -111,7 +112,7 @@ func MatchEvidence(ev *diagnosis.Evidence) (m diagnosis.Match, ok bool) {
 	r := memoized.Get(matchKey{
 		kind: ev.Kind, statusError: ev.StatusError, httpStatusCode: ev.HTTPStatusCode,
 		exceptionType: ev.ExceptionType, exceptionMessage: ev.ExceptionMessage, stacktrace: ev.Stacktrace,
-		dbSystem: ev.DBSystem, dbStatusCode: ev.DBStatusCode, rpcSystem: ev.RPCSystem, rpcStatus: ev.RPCStatusCode,
+		dbSystem: ev.DBSystem, dbStatusCode: ev.DBStatusCode, dbQueryText: ev.DBQueryText, rpcSystem: ev.RPCSystem, rpcStatus: ev.RPCStatusCode,
 		errorType: ev.ErrorType, statusMessage: ev.StatusMessage, spanName: ev.SpanName,
 	})
 	return r.m, r.ok
@@ -294,6 +295,10 @@ func securityOverride(p *prepared, m diagnosis.Match) diagnosis.Match {
 	text := p.all
 	if pathish {
 		text = messageText(p)
+	} else if q := p.ev.DBQueryText; q != "" {
+		// The statement that failed to parse shows the payload even when the
+		// driver's message does not (PostgreSQL: syntax error at or near "OR").
+		text = text + "\n" + strings.ToLower(q)
 	}
 	for _, r := range securityRows {
 		if r.sql != sqlish {

@@ -183,6 +183,17 @@ var clientCases = register([]tc{
 })
 
 var securityCases = register([]tc{
+	// pgx reports only the token; the failed statement shows the payload.
+	{"security.sqli.tautology", "security/suspected_injection", func() diagnosis.Evidence {
+		e := dbx("postgresql", "*pgconn.PgError", `ERROR: syntax error at or near "1" (SQLSTATE 42601)`)
+		e.DBQueryText = `SELECT id, name FROM products WHERE name = '' OR '1'='1' --'`
+		return e
+	}()},
+	{"postgresql.sqlstate.42601", "database_query/syntax_error", func() diagnosis.Evidence {
+		e := dbx("postgresql", "*pgconn.PgError", `ERROR: syntax error at or near "FORM" (SQLSTATE 42601)`)
+		e.DBQueryText = `SELECT id FORM products`
+		return e
+	}()},
 	{"security.sqli.tautology", "security/suspected_injection", ex("psycopg2.errors.SyntaxError", "syntax error at or near \"1\"\nLINE 1: SELECT * FROM users WHERE name = '' OR '1'='1' AND pw = ''")},
 	{"security.sqli.union", "security/suspected_injection", dbx("mysql", "*mysql.MySQLError", `Error 1064 (42000): You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near 'UNION SELECT username, password FROM users' at line 1`)},
 	{"security.sqli.stacked", "security/suspected_injection", ex("Microsoft.Data.SqlClient.SqlException", `Incorrect syntax near '; DROP TABLE users'.`)},

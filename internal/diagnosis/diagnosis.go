@@ -102,6 +102,9 @@ type Evidence struct {
 	DBSystem string
 	// DBStatusCode is db.response.status_code (SQLSTATE, error number) if set.
 	DBStatusCode string
+	// DBQueryText is the head of db.query.text / db.statement: read only to
+	// tell a syntax error caused by an injection payload from a plain one.
+	DBQueryText string
 
 	// HTTPStatusCode is the response status of an outgoing HTTP call (0 if none).
 	HTTPStatusCode int

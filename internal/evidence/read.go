@@ -22,6 +22,8 @@ const (
 	attrDBSystemName        = "db.system.name"
 	attrDBSystem            = "db.system"
 	attrDBResponseStatus    = "db.response.status_code"
+	attrDBQueryText         = "db.query.text"
+	attrDBStatement         = "db.statement"
 	attrErrorType           = "error.type"
 	attrRPCSystem           = "rpc.system"
 	attrRPCGRPCStatusCode   = "rpc.grpc.status_code"
@@ -37,6 +39,7 @@ const (
 const (
 	maxShortField   = 256
 	maxMessage      = 1024
+	maxQueryText    = 512
 	maxStacktrace   = 2048
 	stacktraceHead  = 512
 	maxCauseLines   = 16
@@ -73,6 +76,10 @@ func ReadSpan(service string, span ptrace.Span, dst []diagnosis.Evidence) []diag
 			}
 		case attrDBResponseStatus:
 			base.DBStatusCode = clip(str(v), maxShortField)
+		case attrDBQueryText, attrDBStatement:
+			if base.DBQueryText == "" && base.StatusError {
+				base.DBQueryText = clip(str(v), maxQueryText)
+			}
 		case attrErrorType:
 			base.ErrorType = clip(str(v), maxShortField)
 		case attrRPCSystem:

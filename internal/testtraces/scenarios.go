@@ -304,7 +304,7 @@ func Scenarios() []Scenario {
 				"orders":     "dependency_failure/upstream_5xx",
 				"payments":   "database_timeout/lock_timeout",
 			},
-			WantRootCause: "",
+			WantRootCause: "database_timeout", // the deepest cause, for both callers
 		},
 		{
 			Name: "healthy_200",

@@ -52,6 +52,10 @@ type Node struct {
 type Decided struct {
 	Category diagnosis.Category
 	Cause    string
+	// RootCategory and RootService: for a dependency failure, the deepest
+	// known cause down the chain of calls.
+	RootCategory diagnosis.Category
+	RootService  string
 }
 
 // Trace is what is remembered of one trace.
