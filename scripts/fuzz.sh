@@ -46,7 +46,7 @@ for entry in "${TARGETS[@]}"; do
 	fuzztime="${!var:-$FUZZTIME}"
 	echo "::: $target ($pkg) for $fuzztime, $FUZZ_PARALLEL workers; log $log"
 	t0=$SECONDS
-	if ! go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" -fuzzminimizetime "$FUZZ_MINIMIZE" -parallel "$FUZZ_PARALLEL" "$pkg" 2>&1 | tee "$log" | grep -E '^(fuzz: elapsed|---|FAIL|ok|PASS)' ; then
+	if ! go test -timeout 0 -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" -fuzzminimizetime "$FUZZ_MINIMIZE" -parallel "$FUZZ_PARALLEL" "$pkg" 2>&1 | tee "$log" | grep -E '^(fuzz: elapsed|---|FAIL|ok|PASS)' ; then
 		:
 	fi
 	if grep -qE '^(FAIL|--- FAIL)' "$log"; then
