@@ -17,6 +17,7 @@ import (
 	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/processor/processortest"
 
@@ -265,11 +266,29 @@ func TestFaultConsumeAfterShutdown(t *testing.T) {
 		distinct, _ = sink.counts()
 		require.Equal(t, want, distinct, "batch %d passed through at once", i)
 	}
-	// Logs after shutdown pass through too.
 	_, dup := sink.counts()
 	assert.Zero(t, dup)
 	assert.Len(t, sink.diagnosed, 21, "diagnosed per batch after shutdown")
 	require.NoError(t, p.Shutdown(context.Background()), "a second Shutdown is harmless")
+}
+
+// TestFaultLogsAfterShutdown: exception log records after Shutdown pass
+// through unchanged and hold nothing.
+func TestFaultLogsAfterShutdown(t *testing.T) {
+	sink := &consumertest.TracesSink{}
+	d := newTestDiagnoser(t, defaultConfig(), sink)
+	require.NoError(t, d.shutdown(context.Background()))
+	for _, ld := range logSeeds() {
+		before, err := (&plog.ProtoMarshaler{}).MarshalLogs(ld)
+		require.NoError(t, err)
+		out, err := d.processLogs(context.Background(), ld)
+		require.NoError(t, err)
+		after, err := (&plog.ProtoMarshaler{}).MarshalLogs(out)
+		require.NoError(t, err)
+		assert.Equal(t, before, after)
+	}
+	assert.Zero(t, d.heldGauge.Load())
+	assert.Zero(t, sink.SpanCount())
 }
 
 // TestFaultShutdownUnderLoad: Shutdown while ConsumeTraces runs on several
