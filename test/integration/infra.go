@@ -67,7 +67,8 @@ func runAs(cmd *exec.Cmd, username string) error {
 	}
 	uid, _ := strconv.Atoi(u.Uid)
 	gid, _ := strconv.Atoi(u.Gid)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}, Setpgid: true}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)},
+		Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	cmd.Env = append(os.Environ(), "HOME="+u.HomeDir, "USER="+username)
 	return nil
 }
@@ -98,7 +99,9 @@ func StartProc(name string, cmd *exec.Cmd, logPath string) (*Proc, error) {
 	}
 	cmd.Stdout, cmd.Stderr = f, f
 	if cmd.SysProcAttr == nil {
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+		// Own process group (a Ctrl-C of go test does not hit the databases
+		// mid-teardown), killed if the test process dies (timeout, kill).
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	}
 	if err := cmd.Start(); err != nil {
 		f.Close()
