@@ -69,7 +69,7 @@ func (d *diagnoser) diagnose(t *tracecache.Trace, target *tracecache.Node, statu
 	if res.Category == diagnosis.Unknown || res.Strength <= diagnosis.StrengthStatus {
 		if m, ok := classify.GatewayMatch(status); ok {
 			res.Match = m
-			res.Confidence = confidenceOf(m.Strength)
+			res.Confidence = classify.Confidence(m)
 		}
 	}
 
@@ -131,25 +131,6 @@ func (d *diagnoser) rootCause(t *tracecache.Trace, decider *tracecache.Attribute
 // decided is what is kept of a released diagnosis.
 func (res result) decided() *tracecache.Decided {
 	return &tracecache.Decided{Category: res.Category, Cause: res.Cause, RootCategory: res.rootCause, RootService: res.rootService}
-}
-
-// confidenceOf is the confidence of a match decided without the classifier.
-func confidenceOf(s diagnosis.Strength) float64 {
-	switch s {
-	case diagnosis.StrengthUser:
-		return 1
-	case diagnosis.StrengthCode:
-		return 0.95
-	case diagnosis.StrengthType:
-		return 0.85
-	case diagnosis.StrengthPattern:
-		return 0.75
-	case diagnosis.StrengthErrorType:
-		return 0.6
-	case diagnosis.StrengthStatus:
-		return 0.4
-	}
-	return 0
 }
 
 // attributeNames are the prefixed attribute names, computed once.

@@ -324,7 +324,7 @@ func securityOverride(p *prepared, m diagnosis.Match) diagnosis.Match {
 //	error.type      0.60
 //	status          0.50
 //	generic fallback: an unrecognised exception 0.40, a bare status 0.30.
-func confidence(m diagnosis.Match) float64 {
+func Confidence(m diagnosis.Match) float64 {
 	if IsGeneric(m) {
 		if m.Rule == ruleGenericException {
 			return 0.40
@@ -417,7 +417,7 @@ func ClassifyMatched(items []diagnosis.Evidence, pre []diagnosis.Match) diagnosi
 	if best.idx < 0 {
 		return diagnosis.Result{Match: diagnosis.Match{Category: diagnosis.Unknown, Cause: diagnosis.CauseNoEvidence}}
 	}
-	r := diagnosis.Result{Match: best.m, Confidence: confidence(best.m), Evidence: &items[best.idx]}
+	r := diagnosis.Result{Match: best.m, Confidence: Confidence(best.m), Evidence: &items[best.idx]}
 	r.Conclusive = !IsGeneric(best.m) && best.m.Strength >= diagnosis.StrengthPattern && best.m.Category != diagnosis.DependencyFailure
 	return r
 }
