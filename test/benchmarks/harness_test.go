@@ -166,6 +166,23 @@ type pool struct {
 	gen          uint32
 	spans        int // spans per batch (all batches have the same size)
 	fullCopies   int // restores that copied the whole batch
+
+	// Process CPU time of the timed region (refreshes excluded), when timing.
+	timing   bool
+	cpu      time.Duration
+	segStart time.Duration
+}
+
+// startCPU starts accounting the process CPU time of the timed region (call
+// next to b.ResetTimer); stopCPU ends it and returns the total.
+func (p *pool) startCPU() { p.timing, p.cpu, p.segStart = true, 0, cpuTime() }
+
+func (p *pool) stopCPU() time.Duration {
+	if p.timing {
+		p.cpu += cpuTime() - p.segStart
+		p.timing = false
+	}
+	return p.cpu
 }
 
 func newPool(tmpl []ptrace.Traces) *pool {
@@ -254,7 +271,13 @@ func (p *pool) get(b *testing.B) ptrace.Traces {
 		if b != nil {
 			b.StopTimer()
 		}
+		if p.timing {
+			p.cpu += cpuTime() - p.segStart
+		}
 		p.refresh()
+		if p.timing {
+			p.segStart = cpuTime()
+		}
 		if b != nil {
 			b.StartTimer()
 		}
@@ -286,12 +309,13 @@ func batchesFor(pct float64) []ptrace.Traces {
 	return b
 }
 
-func heapInuse() uint64 {
+// heapAfterGC returns HeapInuse and HeapAlloc (live bytes) after two GCs.
+func heapAfterGC() (inuse, live float64) {
 	runtime.GC()
 	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	return ms.HeapInuse
+	return float64(ms.HeapInuse), float64(ms.HeapAlloc)
 }
 
 func cpuTime() time.Duration {

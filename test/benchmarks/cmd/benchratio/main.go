@@ -92,26 +92,29 @@ func main() {
 		os.Exit(2)
 	}
 
-	fmt.Println("## ns/span, medians, and ratios (same run)")
-	fmt.Printf("%-7s %9s %9s %9s %9s | %-22s %-22s\n", "load", "floor", "transform", "ed_wait0", "ed_wait5s", "ed/floor (<=1.5)", "ed/transform (<=0.5)")
-	for _, load := range []string{"0pct", "1pct", "10pct", "100pct"} {
-		get := func(proc string) float64 {
-			v, _ := s.median("BenchmarkTraces/load="+load+"/proc="+proc, "ns/span")
-			return v
-		}
-		floor, tr, e0, e5 := get("floor"), get("transform"), get("ed_wait0"), get("ed_wait5s")
-		if floor == 0 || tr == 0 {
-			continue
-		}
-		target := load == "0pct" || load == "1pct"
-		fmtPair := func(limit, base float64) string {
-			r0, r5 := e0/base, e5/base
-			if !target {
-				return fmt.Sprintf("%.2f, %.2f", r0, r5)
+	for _, unit := range []string{"cpu-ns/span", "ns/span"} {
+		fmt.Printf("## %s (BenchmarkTraces medians) and ratios, same run\n", unit)
+		fmt.Printf("%-7s %9s %9s %9s %9s | %-24s %-24s\n", "load", "floor", "transform", "ed_wait0", "ed_wait5s", "ed/floor (<= 1.5)", "ed/transform (<= 0.5)")
+		for _, load := range []string{"0pct", "1pct", "10pct", "100pct"} {
+			get := func(proc string) float64 {
+				v, _ := s.median("BenchmarkTraces/load="+load+"/proc="+proc, unit)
+				return v
 			}
-			return fmt.Sprintf("%.2f, %.2f %s", r0, r5, verdict(r0 <= limit && r5 <= limit))
+			floor, tr, e0, e5 := get("floor"), get("transform"), get("ed_wait0"), get("ed_wait5s")
+			if floor == 0 || tr == 0 {
+				continue
+			}
+			target := load == "0pct" || load == "1pct"
+			pair := func(limit, base float64) string {
+				r0, r5 := e0/base, e5/base
+				if !target {
+					return fmt.Sprintf("%.2f, %.2f", r0, r5)
+				}
+				return fmt.Sprintf("%.2f %s, %.2f %s", r0, verdict(r0 <= limit), r5, verdict(r5 <= limit))
+			}
+			fmt.Printf("%-7s %9.1f %9.1f %9.1f %9.1f | %-24s %-24s\n", load, floor, tr, e0, e5, pair(1.5, floor), pair(0.5, tr))
 		}
-		fmt.Printf("%-7s %9.1f %9.1f %9.1f %9.1f | %-22s %-22s\n", load, floor, tr, e0, e5, fmtPair(1.5, floor), fmtPair(0.5, tr))
+		fmt.Println()
 	}
 	fmt.Println("(ratios: ed_wait0, ed_wait5s; targets apply to 0pct and 1pct)")
 
@@ -141,14 +144,14 @@ func main() {
 			}
 			fmt.Printf("%-6s throughput: pair %.0f spans/cpu-s, alone %.0f: %.1fx%s\n", load, pair, alone, r, t)
 		}
-		hp, ok1 := s.median("BenchmarkCrossBatchHeap/load="+load+"/proc=gbt2s+ed_wait0", "heap-MB")
-		ha, ok2 := s.median("BenchmarkCrossBatchHeap/load="+load+"/proc=ed_wait2s", "heap-MB")
-		if ok1 && ok2 {
-			r := ha / hp
-			tp, _ := s.median("BenchmarkCrossBatchHeap/load="+load+"/proc=gbt2s+ed_wait0", "traffic-MB")
-			ta, _ := s.median("BenchmarkCrossBatchHeap/load="+load+"/proc=ed_wait2s", "traffic-MB")
-			fmt.Printf("%-6s heap in use at steady state: pair %.1f MB (traffic %.1f), alone %.2f MB (traffic %.2f): %.3fx (target <= 0.1) %s\n",
-				load, hp, tp, ha, ta, r, verdict(r <= 0.1))
+		for _, unit := range []string{"heap-MB", "live-MB", "traffic-MB"} {
+			hp, ok1 := s.median("BenchmarkCrossBatchHeap/load="+load+"/proc=gbt2s+ed_wait0", unit)
+			ha, ok2 := s.median("BenchmarkCrossBatchHeap/load="+load+"/proc=ed_wait2s", unit)
+			if ok1 && ok2 {
+				r := ha / hp
+				fmt.Printf("%-6s %-10s at steady state: pair %.2f MB, alone %.2f MB: %.3fx (target <= 0.1) %s\n",
+					load, unit, hp, ha, r, verdict(r <= 0.1))
+			}
 		}
 	}
 }
