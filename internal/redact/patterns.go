@@ -206,7 +206,10 @@ var builtins = []pattern{
 		name: "key-value",
 		re: regexp.MustCompile(`(?i)\b([a-z0-9_.\-]*?(?:` + kvKeys + `)(?:[_.\-][a-z0-9]+)*)` +
 			`(\\?["']?\s*(?:=>|:=|[:=])\s*)` +
-			`(?:"([^"]*)"?|'([^']*)'?|\\"([^"\\]*)|([^\s"'\\,;&]+))`),
+			// A quoted value runs to the first quote that ends a word (or to
+			// the end), so that an unbalanced quote before the real value
+			// cannot end the match at the quote that opens the secret.
+			`(?:"(.*?)(?:"(?:[\s;,)}\]&]|$)|$)|'(.*?)(?:'(?:[\s;,)}\]&]|$)|$)|\\"([^"\\]*)|([^\s"'\\,;&]+))`),
 		triggers: []string{"pass", "pwd", "secret", "token", "key", "auth", "credential", "session", "sessid", "cookie", "sig"},
 		repl:     maskFirstGroup(3, 4, 5, 6),
 	},
@@ -218,7 +221,10 @@ var builtins = []pattern{
 	},
 	{
 		name:     "sql-password",
-		re:       regexp.MustCompile(`(?i)\b(?:identified\s+by\s+(?:'([^']*)'?|"([^"]*)"?|([^\s;,]+))|password\s+(?:'([^']*)'?|"([^"]*)"?))`),
+		// A quoted value runs to the first quote that ends a word (or to
+		// the end): an unbalanced quote before it must not hide the real
+		// value behind the match (PASSWORD ' ... PASSWORD 'secret').
+		re:       regexp.MustCompile(`(?i)\b(?:identified\s+by\s+(?:'(.*?)(?:'(?:[\s;,)]|$)|$)|"(.*?)(?:"(?:[\s;,)]|$)|$)|([^\s;,]+))|password\s+(?:'(.*?)(?:'(?:[\s;,)]|$)|$)|"(.*?)(?:"(?:[\s;,)]|$)|$)))`),
 		triggers: []string{"identified", "password"},
 		repl:     maskFirstGroup(1, 2, 3, 4, 5),
 	},
