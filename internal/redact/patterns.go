@@ -220,7 +220,7 @@ var builtins = []pattern{
 		repl:     maskFirstGroup(2),
 	},
 	{
-		name:     "sql-password",
+		name: "sql-password",
 		// A quoted value runs to the first quote that ends a word (or to
 		// the end): an unbalanced quote before it must not hide the real
 		// value behind the match (PASSWORD ' ... PASSWORD 'secret').
