@@ -112,6 +112,7 @@ var typeRows = []typeRow{
 	// ---- database_timeout ----
 	typ("db.StatementTimeout", dbStatementTimeout, "SQLTimeoutException", "MySQLTimeoutException", "QueryTimeoutException", "ActiveRecord::StatementTimeout", "SequelizeTimeoutError", "RedisCommandTimeoutException", "MongoExecutionTimeoutException", "pymongo.errors.ExecutionTimeout", "MongoOperationTimeoutException", "redis.exceptions.TimeoutError", "Redis::TimeoutError"),
 	typ("db.LockWaitTimeout", dbLockTimeout, "ActiveRecord::LockWaitTimeout", "CannotAcquireLockException", "PessimisticLockException", "LockTimeoutException", "Doctrine\\DBAL\\Exception\\LockWaitTimeoutException", "LockNotAvailable"),
+	typ("db.QueryCanceled.statement_timeout", dbStatementTimeout, "ActiveRecord::QueryCanceled", "QueryCanceled", "QueryCanceledError").whenAny("statement timeout"),
 	typ("db.QueryCanceled", dbCanceled, "ActiveRecord::QueryCanceled", "QueryCanceled", "QueryCanceledError"),
 
 	// ---- database_query ----

@@ -104,6 +104,7 @@ var typeCases = register([]tc{
 	{"db.StatementTimeout", "database_timeout/statement_timeout", ex("com.mysql.cj.jdbc.exceptions.MySQLTimeoutException", `Statement cancelled due to timeout or client request`)},
 	{"db.LockWaitTimeout", "database_timeout/lock_timeout", ex("org.springframework.dao.CannotAcquireLockException", `could not execute statement`)},
 	{"db.QueryCanceled", "database_timeout/query_canceled", ex("ActiveRecord::QueryCanceled", `PG::QueryCanceled`)},
+	{"db.QueryCanceled.statement_timeout", "database_timeout/statement_timeout", ex("psycopg2.errors.QueryCanceled", "canceling statement due to statement timeout")},
 	// database_query
 	{"jdbc.SQLSyntaxErrorException", "database_query/syntax_error", ex("org.springframework.jdbc.BadSqlGrammarException", `PreparedStatementCallback; bad SQL grammar [select * from orders where id = ?]`)},
 	{"jdbc.SQLIntegrityConstraintViolationException", "database_query/constraint_violation", ex("org.springframework.dao.DataIntegrityViolationException", `could not execute statement; constraint [null]`)},
