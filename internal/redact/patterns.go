@@ -209,9 +209,14 @@ var builtins = []pattern{
 			// A quoted value runs to the first quote that ends a word (or to
 			// the end), so that an unbalanced quote before the real value
 			// cannot end the match at the quote that opens the secret.
-			`(?:"(.*?)(?:"(?:[\s;,)}\]&]|$)|$)|'(.*?)(?:'(?:[\s;,)}\]&]|$)|$)|\\"([^"\\]*)|([^\s"'\\,;&]+))`),
+			// An empty value followed by another key with a quoted value
+			// ("Pwd= auth_token="..."") is masked whole, or the match would
+			// swallow the second key and leave its value in the clear.
+			`(?:"(.*?)(?:"(?:[\s;,)}\]&]|$)|$)|'(.*?)(?:'(?:[\s;,)}\]&]|$)|$)|\\"([^"\\]*)|` +
+			`([a-z0-9_.\-]+\s*[:=]\s*(?:"(?:.*?)(?:"(?:[\s;,)}\]&]|$)|$)|'(?:.*?)(?:'(?:[\s;,)}\]&]|$)|$)))|` +
+			`([^\s"'\\,;&]+))`),
 		triggers: []string{"pass", "pwd", "secret", "token", "key", "auth", "credential", "session", "sessid", "cookie", "sig"},
-		repl:     maskFirstGroup(3, 4, 5, 6),
+		repl:     maskFirstGroup(3, 4, 5, 6, 7),
 	},
 	{
 		name:     "xml-element",
@@ -264,6 +269,10 @@ var harmlessValues = map[string]bool{
 	"empty": true, "redacted": true, "[redacted]": true, "<redacted>": true, "masked": true, "hidden": true,
 	"invalid": true, "expired": true, "missing": true, "required": true, "incorrect": true, "wrong": true,
 	"unset": true, "undefined": true, "not": true, "n/a": true,
+	// log severities and outcomes that drivers print after "auth:" or
+	// "password:" ("failed SASL auth: FATAL: password authentication failed").
+	"fatal": true, "error": true, "panic": true, "warning": true, "failed": true, "denied": true,
+	"refused": true, "rejected": true,
 }
 
 // harmless reports whether a value needs no mask: already masked by an
@@ -273,7 +282,7 @@ func harmless(v string) bool {
 	if strings.HasPrefix(v, Mask) {
 		return true
 	}
-	v = strings.TrimRight(v, ").]}>")
+	v = strings.TrimRight(v, ").]}>:,;")
 	if len(v) > 12 {
 		return false
 	}
