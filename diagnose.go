@@ -275,9 +275,13 @@ func describe(res result) string {
 		}
 		b.WriteString("]")
 	}
-	b.WriteString(" on span \"")
-	b.WriteString(ev.SpanName)
-	b.WriteString("\"")
+	if ev.SpanName != "" {
+		b.WriteString(" on span \"")
+		b.WriteString(ev.SpanName)
+		b.WriteString("\"")
+	} else {
+		b.WriteString(" in a log record") // exception recorded as a log record
+	}
 	if ev.Service != "" {
 		b.WriteString(" of ")
 		b.WriteString(ev.Service)

@@ -106,7 +106,7 @@ var memoized = memo.New(12, func(k matchKey) matchResult {
 // MatchEvidence decides what one piece of evidence says; ok=false when no
 // rule matches (the caller never sees a zero Match with ok=true).
 func MatchEvidence(ev *diagnosis.Evidence) (m diagnosis.Match, ok bool) {
-	if ev == nil || !hasContent(ev) {
+	if ev == nil || !hasContent(ev) || isNoise(ev) {
 		return diagnosis.Match{}, false
 	}
 	r := memoized.Get(matchKey{
@@ -444,4 +444,25 @@ func userOrder(n int) int {
 		return int(^uint(0) >> 1)
 	}
 	return n
+}
+
+// noiseMessages are errors that instrumentations record although nothing
+// failed: they are no evidence of anything.
+var noiseMessages = []string{
+	// database/sql's driver.ErrSkip: go-sql-driver/mysql asks database/sql to
+	// take the slow path; otelsql records it on healthy sql.conn.exec spans.
+	"driver: skip fast-path; continue as if unimplemented",
+}
+
+func isNoise(ev *diagnosis.Evidence) bool {
+	msg := ev.ExceptionMessage
+	if msg == "" {
+		msg = ev.StatusMessage
+	}
+	for _, n := range noiseMessages {
+		if msg == n && ev.DBStatusCode == "" {
+			return true
+		}
+	}
+	return false
 }

@@ -479,3 +479,18 @@ func BenchmarkMatchEvidenceGoWrappedUncached(b *testing.B) {
 		_, _ = matchUncached(&ev)
 	}
 }
+
+// TestNoiseIsNoEvidence: otelsql over go-sql-driver records driver.ErrSkip
+// as an error on healthy spans (seen in the integration test bed).
+func TestNoiseIsNoEvidence(t *testing.T) {
+	for _, msg := range noiseMessages {
+		ev := dbx("mysql", "*errors.errorString", msg)
+		ev.StatusMessage = msg
+		if _, ok := MatchEvidence(&ev); ok {
+			t.Errorf("%q matched", msg)
+		}
+		if r := Classify([]diagnosis.Evidence{ev}); r.Category != diagnosis.Unknown {
+			t.Errorf("%q: category %s, want unknown", msg, r.Category)
+		}
+	}
+}

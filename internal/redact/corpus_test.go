@@ -51,6 +51,9 @@ var corpus = []corpusCase{
 		[]string{"my secret pw", "secret pw"}, []string{"password='***' dbname=shop"}},
 	{"pg auth failed is not a secret", `FATAL: password authentication failed for user "app_user"`,
 		nil, []string{`FATAL: password authentication failed for user "app_user"`}},
+	// pgx, seen in the integration test bed: "auth:" is followed by a severity, not a secret.
+	{"pgx SASL auth failure is not a secret", `failed to connect to ` + "`user=shop database=shop`" + `: 127.0.0.1:40001 (127.0.0.1): failed SASL auth: FATAL: password authentication failed for user "shop" (SQLSTATE 28P01)`,
+		nil, []string{`failed SASL auth: FATAL: password authentication failed for user "shop" (SQLSTATE 28P01)`}},
 	{"mysql using password YES", `Access denied for user 'root'@'10.0.0.12' (using password: YES)`,
 		nil, []string{`Access denied for user 'root'@'10.0.0.12' (using password: YES)`}},
 
