@@ -163,6 +163,9 @@ func BenchmarkCrossBatchHeap(b *testing.B) {
 			window = envDuration("BENCH_HEAP_WINDOW", window)
 			pl := newPool(batchesFor(l.pct))
 			sink := &countingSink{}
+			// groupbytrace's timers keep a shut-down instance's traces
+			// reachable for its wait: let those of an earlier run fire first.
+			time.Sleep(crossWait + 500*time.Millisecond)
 			in0, live0 := heapAfterGC()
 			p, stop := pr.make(b, sink.consumer())
 			defer stop()
