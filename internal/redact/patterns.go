@@ -115,7 +115,9 @@ var builtins = []pattern{
 		re:       regexp.MustCompile(`(?i)\b(bearer|basic)\s+([A-Za-z0-9\-._~+/]+=*)`),
 		triggers: []string{"bearer", "basic"},
 		repl: func(s string, m []int) (string, bool) {
-			if !looksLikeCredential(s[m[4]:m[5]]) {
+			// "Basic auth_token=" is a word and the next key, not a
+			// credential: masking it would hide the key of the secret after it.
+			if v := s[m[4]:m[5]]; !looksLikeCredential(v) || looksLikeKey(v) {
 				return "", false
 			}
 			return maskGroup(2)(s, m)
@@ -306,6 +308,21 @@ func looksLikeCredential(v string) bool {
 		}
 	}
 	return false
+}
+
+// looksLikeKey reports whether v is a lower-case key name followed by '='
+// (auth_token=), rather than base64 with padding.
+func looksLikeKey(v string) bool {
+	k := strings.TrimRight(v, "=")
+	if k == v || k == "" {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		if c := k[i]; !(c >= 'a' && c <= 'z' || c == '_' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 func isB64(c byte) bool {
