@@ -310,19 +310,14 @@ func looksLikeCredential(v string) bool {
 	return false
 }
 
-// looksLikeKey reports whether v is a lower-case key name followed by '='
-// (auth_token=), rather than base64 with padding.
+// secretKey is a whole key of the key-value pattern.
+var secretKey = regexp.MustCompile(`(?i)^[a-z0-9_.\-]*?(?:` + kvKeys + `)(?:[_.\-][a-z0-9]+)*$`)
+
+// looksLikeKey reports whether v is a key of the key-value pattern followed
+// by '=' (auth_token=, PGPASSWORD=), rather than base64 with padding.
 func looksLikeKey(v string) bool {
 	k := strings.TrimRight(v, "=")
-	if k == v || k == "" {
-		return false
-	}
-	for i := 0; i < len(k); i++ {
-		if c := k[i]; !(c >= 'a' && c <= 'z' || c == '_' || c == '-' || c == '.') {
-			return false
-		}
-	}
-	return true
+	return k != v && secretKey.MatchString(k)
 }
 
 func isB64(c byte) bool {
