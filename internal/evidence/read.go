@@ -3,13 +3,13 @@ package evidence // import "github.com/errordiagnosis/errordiagnosisprocessor/in
 import (
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/textutil"
 )
 
 // Attribute and event names read, from the OpenTelemetry semantic conventions
@@ -226,13 +226,7 @@ func lowerClip(s string) string { return strings.ToLower(clip(s, maxShortField))
 // a copy: the summaries outlive the batch, and a string decoded from a
 // request may share memory with the whole request.
 func clip(s string, n int) string {
-	if len(s) <= n {
-		return strings.Clone(s)
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return strings.Clone(s[:n])
+	return strings.Clone(textutil.CutAtRune(s, n))
 }
 
 // WithoutOwnStatus removes from the items of a server span what only

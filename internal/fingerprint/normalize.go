@@ -3,10 +3,9 @@ package fingerprint
 import (
 	"regexp"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/memo"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/textutil"
 )
 
 const (
@@ -103,9 +102,9 @@ var normalized = memo.New(12, normalize)
 
 func normalize(msg string) string {
 	if len(msg) > maxInputLen {
-		msg = cutAtRune(msg, maxInputLen)
+		msg = textutil.CutAtRune(msg, maxInputLen)
 	}
-	s := collapse(strings.ToLower(strings.ToValidUTF8(msg, "\uFFFD")))
+	s := strings.ToLower(textutil.OneLine(msg))
 	// URLs first, so that no other token can take a part of one; the text
 	// between URLs is tokenized on its own.
 	var b strings.Builder
@@ -119,7 +118,7 @@ func normalize(msg string) string {
 	b.WriteString(all.replace(s[last:]))
 	s = b.String()
 	if len(s) > MaxNormalizedLen {
-		s = strings.TrimRight(cutAtRune(s, MaxNormalizedLen), " ")
+		s = strings.TrimRight(textutil.CutAtRune(s, MaxNormalizedLen), " ")
 	}
 	return s
 }
@@ -265,36 +264,4 @@ func isHexID(w string) bool {
 		}
 	}
 	return true
-}
-
-// collapse turns runs of white space and control characters into one space
-// and trims both ends.
-func collapse(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	space := false
-	for _, r := range s {
-		if unicode.IsSpace(r) || unicode.IsControl(r) {
-			space = b.Len() > 0
-			continue
-		}
-		if space {
-			b.WriteByte(' ')
-			space = false
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-// cutAtRune returns the longest prefix of s of at most n bytes that does not
-// split a UTF-8 sequence.
-func cutAtRune(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for i := 0; i < utf8.UTFMax && n > 0 && !utf8.RuneStart(s[n]); i++ {
-		n--
-	}
-	return s[:n]
 }

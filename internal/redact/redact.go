@@ -31,10 +31,10 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/memo"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/textutil"
 )
 
 const (
@@ -127,7 +127,7 @@ func (r *Redactor) Redact(s string) string {
 
 func (r *Redactor) redact(s string) string {
 	s, cut := r.clip(s, true)
-	s = clean(s)
+	s = textutil.OneLine(s)
 	s = r.mask(s)
 	return r.capRunes(s, cut)
 }
@@ -136,7 +136,7 @@ func (r *Redactor) redact(s string) string {
 // attributes that are not free text but must still respect the size bound.
 func (r *Redactor) Cap(s string) string {
 	s, cut := r.clip(s, false)
-	s = clean(s)
+	s = textutil.OneLine(s)
 	return r.capRunes(s, cut)
 }
 
@@ -147,13 +147,7 @@ func (r *Redactor) clip(s string, dropPartial bool) (string, bool) {
 	if len(s) <= r.inputBytes {
 		return s, false
 	}
-	end := r.inputBytes
-	// Back up to the start of the rune that straddles the limit; at most
-	// UTFMax-1 bytes, so invalid input cannot make this loop long.
-	for i := 0; i < utf8.UTFMax-1 && end > 0 && !utf8.RuneStart(s[end]); i++ {
-		end--
-	}
-	s = s[:end]
+	s = textutil.CutAtRune(s, r.inputBytes)
 	if dropPartial {
 		lo := max(0, len(s)-trimBackWindow)
 		if i := strings.LastIndexFunc(s[lo:], isBreak); i >= 0 {
@@ -164,63 +158,6 @@ func (r *Redactor) clip(s string, dropPartial bool) (string, bool) {
 }
 
 func isBreak(r rune) bool { return r < 0x80 && (r <= ' ' || r == 0x7f) }
-
-// clean returns valid UTF-8 on one line: invalid sequences become U+FFFD, runs
-// of white space and control characters become one space, and leading and
-// trailing space is trimmed.
-func clean(s string) string {
-	if isCleanASCII(s) {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	space := false // a space is pending
-	for i := 0; i < len(s); {
-		c, size := utf8.DecodeRuneInString(s[i:])
-		if c == utf8.RuneError && size <= 1 {
-			// One replacement character per run of invalid bytes.
-			for i < len(s) {
-				c2, size2 := utf8.DecodeRuneInString(s[i:])
-				if c2 != utf8.RuneError || size2 > 1 {
-					break
-				}
-				i++
-			}
-			c = utf8.RuneError
-		} else {
-			i += size
-		}
-		if unicode.IsSpace(c) || unicode.IsControl(c) {
-			space = b.Len() > 0
-			continue
-		}
-		if space {
-			b.WriteByte(' ')
-			space = false
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
-
-// isCleanASCII reports whether s is printable ASCII with single inner spaces.
-func isCleanASCII(s string) bool {
-	if s == "" {
-		return true
-	}
-	if s[0] == ' ' || s[len(s)-1] == ' ' {
-		return false
-	}
-	prev := byte(0)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < ' ' || c > '~' || (c == ' ' && prev == ' ') {
-			return false
-		}
-		prev = c
-	}
-	return true
-}
 
 // capRunes truncates clean s to maxLength runes, ending with Ellipsis when
 // it was cut here or before (cut).
