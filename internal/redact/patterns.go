@@ -214,7 +214,7 @@ var builtins = []pattern{
 			// An empty value followed by another key with a quoted value
 			// ("Pwd= auth_token="..."") is masked whole, or the match would
 			// swallow the second key and leave its value in the clear.
-			`(?:"(.*?)(?:"(?:[\s;,)}\]&]|$)|$)|'(.*?)(?:'(?:[\s;,)}\]&]|$)|$)|\\"([^"\\]*)|` +
+			`(?:"(.*?)(?:"(?:[\s;,)}\]&]|$)|$)|'(.*?)(?:'(?:[\s;,)}\]&]|$)|$)|\\"(.*?)(?:\\"(?:[\s;,)}\]&]|$)|$)|` +
 			`([a-z0-9_.\-]+\s*[:=]\s*(?:"(?:.*?)(?:"(?:[\s;,)}\]&]|$)|$)|'(?:.*?)(?:'(?:[\s;,)}\]&]|$)|$)))|` +
 			`([^\s"'\\,;&]+))`),
 		triggers: []string{"pass", "pwd", "secret", "token", "key", "auth", "credential", "session", "sessid", "cookie", "sig"},
