@@ -163,6 +163,7 @@ func newAttributeNames(prefix string) attributeNames {
 // redacted.
 func (d *diagnoser) annotate(span ptrace.Span, res result) {
 	attrs := span.Attributes()
+	attrs.EnsureCapacity(attrs.Len() + 16) // one growth for all the attributes below
 	put := func(k, v string) {
 		if v == "" {
 			return

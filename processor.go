@@ -237,15 +237,24 @@ type batchMark struct {
 	target       bool
 }
 
-var markPool = sync.Pool{New: func() any { s := make([]batchMark, 0, 64); return &s }}
+// batchScan is what the first pass over a batch learns, reused between
+// batches: the marked spans, and two bytes of every span's trace id (in
+// batch order) so that the second pass can skip the spans of traces it does
+// not remember without touching them.
+type batchScan struct {
+	marks []batchMark
+	tids  []uint16
+}
+
+var scanPool = sync.Pool{New: func() any { return &batchScan{marks: make([]batchMark, 0, 64), tids: make([]uint16, 0, 1024)} }}
 
 func (d *diagnoser) processTraces(ctx context.Context, td ptrace.Traces) (ptrace.Traces, error) {
 	// Pass 1, without the lock: find targets and error-ish spans. This is the
 	// hot path for healthy traffic: no allocation, one attribute scan per
 	// server span.
-	marksPtr := markPool.Get().(*[]batchMark)
-	marks := (*marksPtr)[:0]
-	defer func() { *marksPtr = marks[:0]; markPool.Put(marksPtr) }()
+	scan := scanPool.Get().(*batchScan)
+	marks, tids := scan.marks[:0], scan.tids[:0]
+	defer func() { scan.marks, scan.tids = marks[:0], tids[:0]; scanPool.Put(scan) }()
 	rss := td.ResourceSpans()
 	for i := 0; i < rss.Len(); i++ {
 		sss := rss.At(i).ScopeSpans()
@@ -257,6 +266,7 @@ func (d *diagnoser) processTraces(ctx context.Context, td ptrace.Traces) (ptrace
 				if target || evidence.IsErrorish(span) {
 					marks = append(marks, batchMark{rs: i, ss: j, span: k, status: status, target: target})
 				}
+				tids = append(tids, tracecache.Bucket16(span.TraceID()))
 			}
 		}
 	}
@@ -267,15 +277,15 @@ func (d *diagnoser) processTraces(ctx context.Context, td ptrace.Traces) (ptrace
 		return td, nil
 	}
 	if !cross {
-		d.diagnoseBatch(ctx, td, marks)
+		d.diagnoseBatch(ctx, td, marks, tids)
 		return td, nil
 	}
-	return d.processCrossBatch(ctx, td, marks)
+	return d.processCrossBatch(ctx, td, marks, tids)
 }
 
 // diagnoseBatch is the per-batch mode (wait_duration 0, or after shutdown):
 // a throw-away cache holds just this batch.
-func (d *diagnoser) diagnoseBatch(ctx context.Context, td ptrace.Traces, marks []batchMark) {
+func (d *diagnoser) diagnoseBatch(ctx context.Context, td ptrace.Traces, marks []batchMark, tids []uint16) {
 	if len(marks) == 0 {
 		return
 	}
@@ -286,7 +296,7 @@ func (d *diagnoser) diagnoseBatch(ctx context.Context, td ptrace.Traces, marks [
 		MaxEvidenceNodes: maxEvidencePerTrace,
 		TTL:              time.Hour,
 	})
-	targets, _ := d.record(ctx, local, td, marks, time.Time{}, false)
+	targets, _ := d.record(ctx, local, td, marks, tids, time.Time{}, false)
 	for _, bt := range targets {
 		span := spanAt(td, bt)
 		res := d.diagnose(bt.trace, bt.node, bt.status, maxCallChain)
@@ -295,17 +305,17 @@ func (d *diagnoser) diagnoseBatch(ctx context.Context, td ptrace.Traces, marks [
 	}
 }
 
-func (d *diagnoser) processCrossBatch(ctx context.Context, td ptrace.Traces, marks []batchMark) (ptrace.Traces, error) {
+func (d *diagnoser) processCrossBatch(ctx context.Context, td ptrace.Traces, marks []batchMark, tids []uint16) (ptrace.Traces, error) {
 	d.mu.Lock()
 	if d.closed.Load() {
 		// Shut down since processTraces looked: the held spans were drained
 		// and nothing would release a span held now.
 		d.mu.Unlock()
-		d.diagnoseBatch(ctx, td, marks)
+		d.diagnoseBatch(ctx, td, marks, tids)
 		return td, nil
 	}
 	now := d.now()
-	targets, touched := d.record(ctx, d.cache, td, marks, now, true)
+	targets, touched := d.record(ctx, d.cache, td, marks, tids, now, true)
 
 	type annotation struct {
 		bt  batchTarget
@@ -392,7 +402,7 @@ func (d *diagnoser) processCrossBatch(ctx context.Context, td ptrace.Traces, mar
 // record adds the batch to cache: the nodes of the traces that matter, the
 // evidence of error-ish spans and the targets. It returns the batch's targets
 // and the traces that received evidence.
-func (d *diagnoser) record(ctx context.Context, c *tracecache.Cache, td ptrace.Traces, marks []batchMark, now time.Time, cross bool) ([]batchTarget, []*tracecache.Trace) {
+func (d *diagnoser) record(ctx context.Context, c *tracecache.Cache, td ptrace.Traces, marks []batchMark, tids []uint16, now time.Time, cross bool) ([]batchTarget, []*tracecache.Trace) {
 	epoch := uint64(1) // a local cache is new for each batch
 	if cross {
 		d.epoch++ // under d.mu
@@ -416,7 +426,7 @@ func (d *diagnoser) record(ctx context.Context, c *tracecache.Cache, td ptrace.T
 
 	var targets []batchTarget
 	var touched []*tracecache.Trace
-	mi := 0
+	mi, flat := 0, -1
 	for i := 0; i < rss.Len(); i++ {
 		rs := rss.At(i)
 		service, serviceRead := "", false
@@ -425,25 +435,33 @@ func (d *diagnoser) record(ctx context.Context, c *tracecache.Cache, td ptrace.T
 			ss := sss.At(j)
 			spans := ss.Spans()
 			for k := 0; k < spans.Len(); k++ {
+				flat++
 				marked := mi < len(marks) && marks[mi].rs == i && marks[mi].ss == j && marks[mi].span == k
 				var m batchMark
 				if marked {
 					m = marks[mi]
 					mi++
+				} else if !c.MayContain(tids[flat]) {
+					// Most spans of a batch: skipped without touching them.
+					continue
 				}
 				span := spans.At(k)
+				var t *tracecache.Trace
+				if !marked {
+					// An empty trace id is never in the cache.
+					if t = c.Get(span.TraceID()); t == nil {
+						continue
+					}
+				}
 				if span.SpanID().IsEmpty() || span.TraceID().IsEmpty() {
 					continue // malformed: passed through untouched
 				}
-				var t *tracecache.Trace
 				if marked {
 					// Re-created if a tiny max_traces evicted it earlier in this batch.
 					t, evicted = c.GetOrCreate(span.TraceID(), now, evicted[:0])
 					if cross && len(evicted) > 0 {
 						d.pendingEvicted = append(d.pendingEvicted, evicted...)
 					}
-				} else if t = c.Get(span.TraceID()); t == nil {
-					continue
 				}
 				if !serviceRead {
 					service, serviceRead = evidence.ServiceName(rs.Resource()), true
@@ -587,9 +605,22 @@ func (d *diagnoser) updateGaugesLocked() {
 	d.traceGauge.Store(int64(d.cache.Len()))
 }
 
+// diagnosedOpts are the attribute options of spans_diagnosed per category,
+// built once: metric.WithAttributes builds an attribute set on every call.
+var diagnosedOpts = func() map[diagnosis.Category]metric.AddOption {
+	m := make(map[diagnosis.Category]metric.AddOption, len(diagnosis.Categories))
+	for c := range diagnosis.Categories {
+		m[c] = metric.WithAttributeSet(attribute.NewSet(attribute.String("category", string(c))))
+	}
+	return m
+}()
+
 func (d *diagnoser) countDiagnosed(ctx context.Context, res result) {
-	d.telemetry.ProcessorErrordiagnosisSpansDiagnosed.Add(ctx, 1,
-		metric.WithAttributes(attribute.String("category", string(res.Category))))
+	opt, ok := diagnosedOpts[res.Category]
+	if !ok {
+		opt = metric.WithAttributes(attribute.String("category", string(res.Category)))
+	}
+	d.telemetry.ProcessorErrordiagnosisSpansDiagnosed.Add(ctx, 1, opt)
 }
 
 // processLogs reads exception log records into the evidence cache; the logs

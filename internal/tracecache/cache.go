@@ -99,8 +99,11 @@ type Cache struct {
 	held   *list.List // of *Held, front = earliest deadline
 	nodes  int
 	// filter counts traces per hash bucket, a cheap pre-check before the
-	// map; sized at about four buckets per trace, at most 2^16 buckets.
-	filter     []uint32
+	// map that every span of a batch goes through: about four buckets per
+	// trace, at most 2^16 one-byte buckets (64 KiB, stays in cache). A
+	// bucket that reaches 255 stays there: only more map look-ups, never a
+	// missed trace.
+	filter     []uint8
 	filterMask uint32
 }
 
@@ -115,14 +118,25 @@ func New(limits Limits) *Cache {
 		traces:     make(map[pcommon.TraceID]*Trace),
 		lru:        list.New(),
 		held:       list.New(),
-		filter:     make([]uint32, size),
+		filter:     make([]uint8, size),
 		filterMask: uint32(size - 1),
 	}
 }
 
+// Bucket16 is the part of a trace id the filter looks at. Trace ids are
+// random (W3C): the last bytes are as good as a hash.
+func Bucket16(id pcommon.TraceID) uint16 {
+	return uint16(id[14])<<8 | uint16(id[15])
+}
+
 func (c *Cache) bucket(id pcommon.TraceID) uint32 {
-	// Trace ids are random (W3C): the last bytes are as good as a hash.
-	return (uint32(id[14])<<8 | uint32(id[15])) & c.filterMask
+	return uint32(Bucket16(id)) & c.filterMask
+}
+
+// MayContain reports whether a trace whose Bucket16 is b may be remembered:
+// false means it is not, without a map look-up.
+func (c *Cache) MayContain(b uint16) bool {
+	return len(c.traces) > 0 && c.filter[uint32(b)&c.filterMask] != 0
 }
 
 // Len is the number of traces remembered.
@@ -158,7 +172,9 @@ func (c *Cache) GetOrCreate(id pcommon.TraceID, now time.Time, evicted []*Trace)
 	t := &Trace{ID: id, Nodes: make(map[pcommon.SpanID]*Node, 4), lastSeen: now}
 	t.elem = c.lru.PushFront(t)
 	c.traces[id] = t
-	c.filter[c.bucket(id)]++
+	if b := c.bucket(id); c.filter[b] < 255 {
+		c.filter[b]++
+	}
 	return t, evicted
 }
 
@@ -210,7 +226,9 @@ func (c *Cache) Remove(t *Trace) {
 		return
 	}
 	delete(c.traces, t.ID)
-	c.filter[c.bucket(t.ID)]--
+	if b := c.bucket(t.ID); c.filter[b] < 255 {
+		c.filter[b]--
+	}
 	c.nodes -= len(t.Nodes)
 	if t.elem != nil {
 		c.lru.Remove(t.elem)

@@ -172,3 +172,24 @@ func TestAttributeCycleTerminates(t *testing.T) {
 	)
 	assert.Empty(t, tr.Attribute(tr.Nodes[sid(1)], nil))
 }
+
+// TestFilterSaturation: more traces in one filter bucket than a byte counts
+// never hide a trace, before or after removals.
+func TestFilterSaturation(t *testing.T) {
+	c := New(Limits{MaxTraces: 1000, MaxNodesPerTrace: 1, MaxNodes: 1, MaxEvidenceNodes: 1, TTL: time.Minute})
+	var traces []*Trace
+	for i := range 300 {
+		id := pcommon.TraceID{0: byte(i), 1: byte(i >> 8), 14: 7, 15: 7} // same bucket
+		tr, _ := c.GetOrCreate(id, t0, nil)
+		traces = append(traces, tr)
+	}
+	for _, tr := range traces[:200] {
+		c.Remove(tr)
+	}
+	for _, tr := range traces[200:] {
+		assert.Equal(t, tr, c.Get(tr.ID))
+	}
+	for _, tr := range traces[:200] {
+		assert.Nil(t, c.Get(tr.ID))
+	}
+}
