@@ -238,15 +238,15 @@ type batchMark struct {
 }
 
 // batchScan is what the first pass over a batch learns, reused between
-// batches: the marked spans, and two bytes of every span's trace id (in
+// batches: the marked spans, and three bytes of every span's trace id (in
 // batch order) so that the second pass can skip the spans of traces it does
 // not remember without touching them.
 type batchScan struct {
 	marks []batchMark
-	tids  []uint16
+	tids  []uint32
 }
 
-var scanPool = sync.Pool{New: func() any { return &batchScan{marks: make([]batchMark, 0, 64), tids: make([]uint16, 0, 1024)} }}
+var scanPool = sync.Pool{New: func() any { return &batchScan{marks: make([]batchMark, 0, 64), tids: make([]uint32, 0, 1024)} }}
 
 func (d *diagnoser) processTraces(ctx context.Context, td ptrace.Traces) (ptrace.Traces, error) {
 	// Pass 1, without the lock: find targets and error-ish spans. This is the
@@ -266,7 +266,7 @@ func (d *diagnoser) processTraces(ctx context.Context, td ptrace.Traces) (ptrace
 				if target || evidence.IsErrorish(span) {
 					marks = append(marks, batchMark{rs: i, ss: j, span: k, status: status, target: target})
 				}
-				tids = append(tids, tracecache.Bucket16(span.TraceID()))
+				tids = append(tids, tracecache.Bucket24(span.TraceID()))
 			}
 		}
 	}
@@ -285,7 +285,7 @@ func (d *diagnoser) processTraces(ctx context.Context, td ptrace.Traces) (ptrace
 
 // diagnoseBatch is the per-batch mode (wait_duration 0, or after shutdown):
 // a throw-away cache holds just this batch.
-func (d *diagnoser) diagnoseBatch(ctx context.Context, td ptrace.Traces, marks []batchMark, tids []uint16) {
+func (d *diagnoser) diagnoseBatch(ctx context.Context, td ptrace.Traces, marks []batchMark, tids []uint32) {
 	if len(marks) == 0 {
 		return
 	}
@@ -305,7 +305,7 @@ func (d *diagnoser) diagnoseBatch(ctx context.Context, td ptrace.Traces, marks [
 	}
 }
 
-func (d *diagnoser) processCrossBatch(ctx context.Context, td ptrace.Traces, marks []batchMark, tids []uint16) (ptrace.Traces, error) {
+func (d *diagnoser) processCrossBatch(ctx context.Context, td ptrace.Traces, marks []batchMark, tids []uint32) (ptrace.Traces, error) {
 	d.mu.Lock()
 	if d.closed.Load() {
 		// Shut down since processTraces looked: the held spans were drained
@@ -402,7 +402,7 @@ func (d *diagnoser) processCrossBatch(ctx context.Context, td ptrace.Traces, mar
 // record adds the batch to cache: the nodes of the traces that matter, the
 // evidence of error-ish spans and the targets. It returns the batch's targets
 // and the traces that received evidence.
-func (d *diagnoser) record(ctx context.Context, c *tracecache.Cache, td ptrace.Traces, marks []batchMark, tids []uint16, now time.Time, cross bool) ([]batchTarget, []*tracecache.Trace) {
+func (d *diagnoser) record(ctx context.Context, c *tracecache.Cache, td ptrace.Traces, marks []batchMark, tids []uint32, now time.Time, cross bool) ([]batchTarget, []*tracecache.Trace) {
 	epoch := uint64(1) // a local cache is new for each batch
 	if cross {
 		d.epoch++ // under d.mu

@@ -91,6 +91,9 @@ func (h *Held) Span() ptrace.Span {
 	return h.Data.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0)
 }
 
+// maxFilter bounds the filter: 4 MiB, enough for a million traces.
+const maxFilter = 1 << 22
+
 // Cache is the set of remembered traces.
 type Cache struct {
 	limits Limits
@@ -99,10 +102,10 @@ type Cache struct {
 	held   *list.List // of *Held, front = earliest deadline
 	nodes  int
 	// filter counts traces per hash bucket, a cheap pre-check before the
-	// map that every span of a batch goes through: about four buckets per
-	// trace, at most 2^16 one-byte buckets (64 KiB, stays in cache). A
-	// bucket that reaches 255 stays there: only more map look-ups, never a
-	// missed trace.
+	// map that every span of a batch goes through: about four one-byte
+	// buckets per trace (a quarter of them taken when the cache is full), at
+	// most 2^22. A bucket that reaches 255 stays there: only more map
+	// look-ups, never a missed trace.
 	filter     []uint8
 	filterMask uint32
 }
@@ -110,7 +113,7 @@ type Cache struct {
 // New returns an empty cache.
 func New(limits Limits) *Cache {
 	size := 64
-	for size < 1<<16 && size < 4*limits.MaxTraces {
+	for size < maxFilter && size < 4*limits.MaxTraces {
 		size <<= 1
 	}
 	return &Cache{
@@ -123,20 +126,20 @@ func New(limits Limits) *Cache {
 	}
 }
 
-// Bucket16 is the part of a trace id the filter looks at. Trace ids are
+// Bucket24 is the part of a trace id the filter looks at. Trace ids are
 // random (W3C): the last bytes are as good as a hash.
-func Bucket16(id pcommon.TraceID) uint16 {
-	return uint16(id[14])<<8 | uint16(id[15])
+func Bucket24(id pcommon.TraceID) uint32 {
+	return uint32(id[13])<<16 | uint32(id[14])<<8 | uint32(id[15])
 }
 
 func (c *Cache) bucket(id pcommon.TraceID) uint32 {
-	return uint32(Bucket16(id)) & c.filterMask
+	return Bucket24(id) & c.filterMask
 }
 
-// MayContain reports whether a trace whose Bucket16 is b may be remembered:
+// MayContain reports whether a trace whose Bucket24 is b may be remembered:
 // false means it is not, without a map look-up.
-func (c *Cache) MayContain(b uint16) bool {
-	return len(c.traces) > 0 && c.filter[uint32(b)&c.filterMask] != 0
+func (c *Cache) MayContain(b uint32) bool {
+	return len(c.traces) > 0 && c.filter[b&c.filterMask] != 0
 }
 
 // Len is the number of traces remembered.
