@@ -28,7 +28,7 @@ CONFIG      ?= config/default.yaml
 ENDPOINT    ?= http://127.0.0.1:4318
 TEST_TIMEOUT ?= 15m
 TEST_FLAGS  ?=
-BENCH       ?= .
+BENCH       ?=
 BENCH_COUNT ?= 6
 BENCH_OUT   ?= bench.txt
 
@@ -101,8 +101,12 @@ lint: ## gofmt check and go vet, root module and internal/tools
 	cd internal/tools && $(GO) mod tidy -diff && $(GO) mod verify
 
 .PHONY: bench
-bench: ## run the benchmarks (count BENCH_COUNT) into BENCH_OUT, for benchstat
-	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -count $(BENCH_COUNT) ./... | tee $(BENCH_OUT)
+bench: ## benchmarks vs the floor, transformprocessor and groupbytrace (test/benchmarks): benchstat + target ratios
+	BENCH='$(BENCH)' BENCH_COUNT=$(BENCH_COUNT) BENCH_OUT='$(abspath $(BENCH_OUT))' bash scripts/bench.sh
+
+.PHONY: bench-unit
+bench-unit: ## micro-benchmarks of the root module's packages (classifier, redactor, fingerprint, memo)
+	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCH_COUNT) ./... | tee $(BENCH_OUT)
 
 .PHONY: generate
 generate: $(MDATAGEN) ## regenerate internal/metadata, documentation.md and generated tests from metadata.yaml
