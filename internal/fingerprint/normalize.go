@@ -105,6 +105,24 @@ func normalize(msg string) string {
 		msg = textutil.CutAtRune(msg, maxInputLen)
 	}
 	s := strings.ToLower(textutil.OneLine(msg))
+	// A pass can leave a token that the next pass would replace (a rejected
+	// IPv6 candidate ending in ':' hides the opening of a quoted value after
+	// it): repeat to a fixed point so that Normalize is idempotent.
+	for range maxPasses {
+		next := tokenize(s)
+		if next == s {
+			break
+		}
+		s = next
+	}
+	return s
+}
+
+// maxPasses bounds the passes of normalize; one or two are the rule.
+const maxPasses = 4
+
+// tokenize is one pass: URLs, then the tokens between them; capped.
+func tokenize(s string) string {
 	// URLs first, so that no other token can take a part of one; the text
 	// between URLs is tokenized on its own.
 	var b strings.Builder
