@@ -3,12 +3,6 @@
 // diagnosis into the 16 hex characters of diagnosis.fingerprint.
 package fingerprint
 
-import (
-	"hash/fnv"
-	"strconv"
-	"strings"
-)
-
 // sep separates the hashed fields. It is the ASCII unit separator; it is
 // replaced by a space inside a field (Normalize already turns it into one),
 // so two different field lists cannot hash the same bytes.
@@ -23,24 +17,36 @@ const sep = 0x1f
 // the field order or the separator changes every fingerprint: do it only on
 // purpose, with the golden test updated.
 func Fingerprint(service, category, cause, exceptionType, message string) string {
-	h := fnv.New64a()
+	h := uint64(fnvOffset64)
 	for _, f := range [...]string{service, category, cause, exceptionType} {
-		writeField(h, f)
-		_, _ = h.Write([]byte{sep})
+		h = writeField(h, f)
+		h = (h ^ sep) * fnvPrime64
 	}
-	writeField(h, Normalize(message))
-	s := strconv.FormatUint(h.Sum64(), 16)
-	if len(s) < 16 {
-		s = strings.Repeat("0", 16-len(s)) + s
+	h = writeField(h, Normalize(message))
+	var out [16]byte
+	const hex = "0123456789abcdef"
+	for i := 15; i >= 0; i-- {
+		out[i] = hex[h&0xf]
+		h >>= 4
 	}
-	return s
+	return string(out[:])
 }
 
-type writer interface{ Write([]byte) (int, error) }
+// FNV-1a 64 (hash/fnv's New64a), written out so that hashing allocates
+// nothing; TestFingerprintMatchesHashFNV checks it against hash/fnv.
+const (
+	fnvOffset64 = 14695981039346656037
+	fnvPrime64  = 1099511628211
+)
 
-func writeField(h writer, f string) {
-	if strings.IndexByte(f, sep) >= 0 {
-		f = strings.ReplaceAll(f, string(rune(sep)), " ")
+// writeField hashes f with the separator byte replaced by a space.
+func writeField(h uint64, f string) uint64 {
+	for i := 0; i < len(f); i++ {
+		c := f[i]
+		if c == sep {
+			c = ' '
+		}
+		h = (h ^ uint64(c)) * fnvPrime64
 	}
-	_, _ = h.Write([]byte(f))
+	return h
 }

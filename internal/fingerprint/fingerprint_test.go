@@ -1,6 +1,8 @@
 package fingerprint
 
 import (
+	"fmt"
+	"hash/fnv"
 	"regexp"
 	"strings"
 	"testing"
@@ -216,5 +218,25 @@ func BenchmarkNormalizeUncached(b *testing.B) {
 	b.SetBytes(int64(len(msg)))
 	for b.Loop() {
 		sink = normalize(msg)
+	}
+}
+
+// TestFingerprintMatchesHashFNV: the written-out FNV-1a equals hash/fnv's.
+func TestFingerprintMatchesHashFNV(t *testing.T) {
+	for _, f := range [][5]string{
+		{"checkout", "database_query", "deadlock", "java.sql.SQLTransactionRollbackException", "Deadlock found when trying to get lock"},
+		{"", "", "", "", ""},
+		{"a\x1fb", "c", "d", "e", "f\x1fg"},
+	} {
+		h := fnv.New64a()
+		for _, x := range f[:4] {
+			_, _ = h.Write([]byte(strings.ReplaceAll(x, "\x1f", " ")))
+			_, _ = h.Write([]byte{0x1f})
+		}
+		_, _ = h.Write([]byte(strings.ReplaceAll(Normalize(f[4]), "\x1f", " ")))
+		want := fmt.Sprintf("%016x", h.Sum64())
+		if got := Fingerprint(f[0], f[1], f[2], f[3], f[4]); got != want {
+			t.Errorf("Fingerprint(%q) = %s, hash/fnv gives %s", f, got, want)
+		}
 	}
 }
