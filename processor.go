@@ -283,13 +283,18 @@ func (d *diagnoser) processTraces(ctx context.Context, td ptrace.Traces) (ptrace
 	return d.processCrossBatch(ctx, td, marks, tids)
 }
 
+// localCaches are the throw-away caches of the per-batch mode, reused.
+var localCaches = sync.Pool{New: func() any { return tracecache.New(tracecache.Limits{}) }}
+
 // diagnoseBatch is the per-batch mode (wait_duration 0, or after shutdown):
 // a throw-away cache holds just this batch.
 func (d *diagnoser) diagnoseBatch(ctx context.Context, td ptrace.Traces, marks []batchMark, tids []uint32) {
 	if len(marks) == 0 {
 		return
 	}
-	local := tracecache.New(tracecache.Limits{
+	local := localCaches.Get().(*tracecache.Cache)
+	defer localCaches.Put(local)
+	local.Reset(tracecache.Limits{
 		MaxTraces:        len(marks),
 		MaxNodesPerTrace: maxNodesPerTrace,
 		MaxNodes:         max(td.SpanCount(), 1),

@@ -112,18 +112,30 @@ type Cache struct {
 
 // New returns an empty cache.
 func New(limits Limits) *Cache {
+	c := &Cache{traces: make(map[pcommon.TraceID]*Trace), lru: list.New(), held: list.New()}
+	c.Reset(limits)
+	return c
+}
+
+// Reset empties the cache and sets new limits, keeping its memory: a cache
+// per batch (wait_duration 0) is reused instead of allocated each time.
+func (c *Cache) Reset(limits Limits) {
 	size := 64
 	for size < maxFilter && size < 4*limits.MaxTraces {
 		size <<= 1
 	}
-	return &Cache{
-		limits:     limits,
-		traces:     make(map[pcommon.TraceID]*Trace),
-		lru:        list.New(),
-		held:       list.New(),
-		filter:     make([]uint8, size),
-		filterMask: uint32(size - 1),
+	c.limits = limits
+	clear(c.traces)
+	c.lru.Init()
+	c.held.Init()
+	c.nodes = 0
+	if cap(c.filter) >= size {
+		c.filter = c.filter[:size]
+		clear(c.filter)
+	} else {
+		c.filter = make([]uint8, size)
 	}
+	c.filterMask = uint32(size - 1)
 }
 
 // Bucket24 is the part of a trace id the filter looks at. Trace ids are
