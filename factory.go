@@ -56,11 +56,10 @@ var processorCapabilities = consumer.Capabilities{MutatesData: true}
 var diagnosers = newSharedDiagnosers()
 
 func createTraces(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Traces) (processor.Traces, error) {
-	p, err := diagnosers.acquire(set, cfg.(*Config))
+	p, err := diagnosers.acquire(set, cfg.(*Config), next)
 	if err != nil {
 		return nil, err
 	}
-	p.next = next
 	return processorhelper.NewTraces(ctx, set, cfg, next, p.processTraces,
 		processorhelper.WithCapabilities(processorCapabilities),
 		processorhelper.WithStart(p.start),
@@ -68,7 +67,7 @@ func createTraces(ctx context.Context, set processor.Settings, cfg component.Con
 }
 
 func createLogs(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Logs) (processor.Logs, error) {
-	p, err := diagnosers.acquire(set, cfg.(*Config))
+	p, err := diagnosers.acquire(set, cfg.(*Config), nil)
 	if err != nil {
 		return nil, err
 	}

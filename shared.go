@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/processor"
 )
 
@@ -24,18 +25,29 @@ func newSharedDiagnosers() *sharedDiagnosers {
 	return &sharedDiagnosers{byID: map[component.ID]*sharedDiagnoser{}}
 }
 
-func (s *sharedDiagnosers) acquire(set processor.Settings, cfg *Config) (*diagnoser, error) {
+// acquire returns the diagnoser of set.ID. next is the traces pipeline's
+// next consumer (nil for a logs pipeline): released held spans go there, so
+// one diagnoser serves at most one traces pipeline; a second traces pipeline
+// with the same processor ID gets a diagnoser of its own.
+func (s *sharedDiagnosers) acquire(set processor.Settings, cfg *Config, next consumer.Traces) (*diagnoser, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if sd, ok := s.byID[set.ID]; ok && sd.d.cfg == cfg {
+	sd, ok := s.byID[set.ID]
+	if ok && sd.d.cfg == cfg && (next == nil || sd.d.next == nil) {
 		sd.refs++
+		if next != nil {
+			sd.d.next = next
+		}
 		return sd.d, nil
 	}
 	d, err := newDiagnoser(set, cfg)
 	if err != nil {
 		return nil, err
 	}
-	s.byID[set.ID] = &sharedDiagnoser{d: d, refs: 1}
+	d.next = next
+	if !ok || sd.d.cfg != cfg {
+		s.byID[set.ID] = &sharedDiagnoser{d: d, refs: 1}
+	}
 	return d, nil
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/plog"
@@ -95,4 +96,33 @@ func TestExceptionLogRecordsAreEvidence(t *testing.T) {
 	require.NoError(t, tp.Shutdown(context.Background()))
 	require.Equal(t, 1, traceSink.SpanCount())
 	assert.Equal(t, map[string]string{"api": "resource_exhaustion/out_of_memory"}, diagnoses(traceSink.AllTraces()[0]))
+}
+
+// TestTwoTracesPipelinesKeepTheirSpans: the same processor ID in two traces
+// pipelines (and a logs pipeline): each pipeline's held spans are released
+// into its own next consumer.
+func TestTwoTracesPipelinesKeepTheirSpans(t *testing.T) {
+	cfg := defaultConfig()
+	cfg.WaitDuration = time.Hour
+	set := metadatatest.NewSettings(componenttest.NewTelemetry())
+	sinkA, sinkB := &consumertest.TracesSink{}, &consumertest.TracesSink{}
+	lp, err := NewFactory().CreateLogs(context.Background(), set, cfg, &consumertest.LogsSink{})
+	require.NoError(t, err)
+	pa, err := NewFactory().CreateTraces(context.Background(), set, cfg, sinkA)
+	require.NoError(t, err)
+	pb, err := NewFactory().CreateTraces(context.Background(), set, cfg, sinkB)
+	require.NoError(t, err)
+	for _, c := range []interface {
+		Start(context.Context, component.Host) error
+	}{lp, pa, pb} {
+		require.NoError(t, c.Start(context.Background(), componenttest.NewNopHost()))
+	}
+	require.NoError(t, pa.ConsumeTraces(context.Background(), bare500(1)))
+	require.NoError(t, pb.ConsumeTraces(context.Background(), bare500(2)))
+	require.NoError(t, pb.ConsumeTraces(context.Background(), bare500(3)))
+	require.NoError(t, pa.Shutdown(context.Background()))
+	require.NoError(t, pb.Shutdown(context.Background()))
+	require.NoError(t, lp.Shutdown(context.Background()))
+	assert.Equal(t, 1, sinkA.SpanCount())
+	assert.Equal(t, 2, sinkB.SpanCount())
 }
