@@ -495,19 +495,32 @@ exporters:
   jaeger_storage_exporter:
     trace_storage: mem
 `, j.QueryHTTPPort, j.QueryGRPCPort, j.OTLPGRPCPort)
-	path := filepath.Join(dir, "jaeger.yaml")
+	p, err := startWithConfig(ctx, "jaeger", bin, dir, cfg,
+		fmt.Sprintf("http://127.0.0.1:%d/api/services", j.QueryHTTPPort), fmt.Sprintf("127.0.0.1:%d", j.OTLPGRPCPort))
+	j.proc = p
+	if p == nil {
+		return nil, err
+	}
+	return j, err
+}
+
+// startWithConfig writes cfg to dir/<name>.yaml, starts `bin --config` on it
+// (log in dir/<name>.log) and waits until readyURL answers and tcpAddr
+// accepts connections. The process is returned even when waiting failed, so
+// that it can be stopped; nil when it did not start.
+func startWithConfig(ctx context.Context, name, bin, dir, cfg, readyURL, tcpAddr string) (*Proc, error) {
+	path := filepath.Join(dir, name+".yaml")
 	if err := WriteFile(path, cfg); err != nil {
 		return nil, err
 	}
-	p, err := StartProc("jaeger", exec.CommandContext(ctx, bin, "--config", path), filepath.Join(dir, "jaeger.log"))
+	p, err := StartProc(name, exec.CommandContext(ctx, bin, "--config", path), filepath.Join(dir, name+".log"))
 	if err != nil {
 		return nil, err
 	}
-	j.proc = p
-	if err := WaitHTTP(p, fmt.Sprintf("http://127.0.0.1:%d/api/services", j.QueryHTTPPort), 60*time.Second); err != nil {
-		return j, err
+	if err := WaitHTTP(p, readyURL, 60*time.Second); err != nil {
+		return p, err
 	}
-	return j, WaitTCP(p, fmt.Sprintf("127.0.0.1:%d", j.OTLPGRPCPort), 30*time.Second)
+	return p, WaitTCP(p, tcpAddr, 30*time.Second)
 }
 
 // Stop stops Jaeger.
@@ -573,19 +586,13 @@ service:
       processors: [errordiagnosis]
       exporters: [file/logs]
 `, c.GRPCPort, c.HTTPPort, jaegerOTLP, c.OutFile, filepath.Join(dir, "logs.json"), c.HealthPort)
-	path := filepath.Join(dir, "collector.yaml")
-	if err := WriteFile(path, cfg); err != nil {
-		return nil, err
-	}
-	p, err := StartProc("collector", exec.CommandContext(ctx, bin, "--config", path), filepath.Join(dir, "collector.log"))
-	if err != nil {
-		return nil, err
-	}
+	p, err := startWithConfig(ctx, "collector", bin, dir, cfg,
+		fmt.Sprintf("http://127.0.0.1:%d/", c.HealthPort), fmt.Sprintf("127.0.0.1:%d", c.HTTPPort))
 	c.proc = p
-	if err := WaitHTTP(p, fmt.Sprintf("http://127.0.0.1:%d/", c.HealthPort), 60*time.Second); err != nil {
-		return c, err
+	if p == nil {
+		return nil, err
 	}
-	return c, WaitTCP(p, fmt.Sprintf("127.0.0.1:%d", c.HTTPPort), 30*time.Second)
+	return c, err
 }
 
 // Stop stops the collector gracefully (it diagnoses and releases what it holds).
