@@ -48,15 +48,9 @@ func diagnosisBySpan(tds []ptrace.Traces) map[pcommon.SpanID]map[string]any {
 // splitSpans returns one single-span Traces per span, with its resource and scope.
 func splitSpans(td ptrace.Traces) []ptrace.Traces {
 	var out []ptrace.Traces
-	rss := td.ResourceSpans()
-	for i := 0; i < rss.Len(); i++ {
-		sss := rss.At(i).ScopeSpans()
-		for j := 0; j < sss.Len(); j++ {
-			for k := 0; k < sss.At(j).Spans().Len(); k++ {
-				out = append(out, copySpan(td, batchTarget{rs: i, ss: j, span: k}))
-			}
-		}
-	}
+	testtraces.ForEachSpan(td, func(i, j, k int, _ ptrace.ResourceSpans, _ ptrace.Span) {
+		out = append(out, copySpan(td, batchTarget{rs: i, ss: j, span: k}))
+	})
 	return out
 }
 

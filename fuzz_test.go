@@ -135,16 +135,7 @@ func spanKey(td ptrace.Traces, i, j, k int, strip string) string {
 }
 
 func forEachSpanIndex(td ptrace.Traces, f func(i, j, k int, span ptrace.Span)) {
-	rss := td.ResourceSpans()
-	for i := 0; i < rss.Len(); i++ {
-		sss := rss.At(i).ScopeSpans()
-		for j := 0; j < sss.Len(); j++ {
-			spans := sss.At(j).Spans()
-			for k := 0; k < spans.Len(); k++ {
-				f(i, j, k, spans.At(k))
-			}
-		}
-	}
+	testtraces.ForEachSpan(td, func(i, j, k int, _ ptrace.ResourceSpans, s ptrace.Span) { f(i, j, k, s) })
 }
 
 // checkTracesOut asserts the invariants of issue 6 on the output of one run:

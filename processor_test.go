@@ -63,16 +63,7 @@ func diagnoses(td ptrace.Traces) map[string]string {
 }
 
 func forEachSpan(td ptrace.Traces, f func(ptrace.ResourceSpans, ptrace.Span)) {
-	rss := td.ResourceSpans()
-	for i := 0; i < rss.Len(); i++ {
-		sss := rss.At(i).ScopeSpans()
-		for j := 0; j < sss.Len(); j++ {
-			spans := sss.At(j).Spans()
-			for k := 0; k < spans.Len(); k++ {
-				f(rss.At(i), spans.At(k))
-			}
-		}
-	}
+	testtraces.ForEachSpan(td, func(_, _, _ int, rs ptrace.ResourceSpans, s ptrace.Span) { f(rs, s) })
 }
 
 // TestGoldenScenarios replays the realistic scenarios through the processor

@@ -182,3 +182,19 @@ func mix(x uint64) uint64 {
 	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
 	return x ^ (x >> 31)
 }
+
+// ForEachSpan calls f for every span of td, in order, with its position
+// (resource, scope and span index) and its resource spans.
+func ForEachSpan(td ptrace.Traces, f func(i, j, k int, rs ptrace.ResourceSpans, span ptrace.Span)) {
+	rss := td.ResourceSpans()
+	for i := 0; i < rss.Len(); i++ {
+		rs := rss.At(i)
+		sss := rs.ScopeSpans()
+		for j := 0; j < sss.Len(); j++ {
+			spans := sss.At(j).Spans()
+			for k := 0; k < spans.Len(); k++ {
+				f(i, j, k, rs, spans.At(k))
+			}
+		}
+	}
+}

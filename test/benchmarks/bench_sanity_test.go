@@ -1,6 +1,8 @@
 package benchmarks
 
 import (
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/testtraces"
+
 	"context"
 	"runtime"
 	"testing"
@@ -36,18 +38,11 @@ func TestWorkloadShares(t *testing.T) {
 func countAttr(tds []ptrace.Traces, key string) int {
 	n := 0
 	for _, td := range tds {
-		rss := td.ResourceSpans()
-		for i := 0; i < rss.Len(); i++ {
-			sss := rss.At(i).ScopeSpans()
-			for j := 0; j < sss.Len(); j++ {
-				spans := sss.At(j).Spans()
-				for k := 0; k < spans.Len(); k++ {
-					if _, ok := spans.At(k).Attributes().Get(key); ok {
-						n++
-					}
-				}
+		testtraces.ForEachSpan(td, func(_, _, _ int, _ ptrace.ResourceSpans, s ptrace.Span) {
+			if _, ok := s.Attributes().Get(key); ok {
+				n++
 			}
-		}
+		})
 	}
 	return n
 }
@@ -79,18 +74,11 @@ func TestProcessorsDoTheirJob(t *testing.T) {
 func countStatus500(tds []ptrace.Traces) int {
 	n := 0
 	for _, td := range tds {
-		rss := td.ResourceSpans()
-		for i := 0; i < rss.Len(); i++ {
-			sss := rss.At(i).ScopeSpans()
-			for j := 0; j < sss.Len(); j++ {
-				spans := sss.At(j).Spans()
-				for k := 0; k < spans.Len(); k++ {
-					if v, ok := spans.At(k).Attributes().Get(statusAttr); ok && v.Int() == 500 {
-						n++
-					}
-				}
+		testtraces.ForEachSpan(td, func(_, _, _ int, _ ptrace.ResourceSpans, s ptrace.Span) {
+			if v, ok := s.Attributes().Get(statusAttr); ok && v.Int() == 500 {
+				n++
 			}
-		}
+		})
 	}
 	return n
 }
