@@ -68,6 +68,9 @@ type diagnoser struct {
 	mu    sync.Mutex
 	cache *tracecache.Cache // nil when wait_duration is 0: per batch only
 
+	// scan is the first pass's buffer, reused between calls.
+	scan atomic.Pointer[batchScan]
+
 	// epoch numbers the batches recorded, to list each touched trace once.
 	epoch uint64
 	// pendingEvicted are traces forgotten for max_traces whose held spans
@@ -246,15 +249,19 @@ type batchScan struct {
 	tids  []uint32
 }
 
-var scanPool = sync.Pool{New: func() any { return &batchScan{marks: make([]batchMark, 0, 64), tids: make([]uint32, 0, 1024)} }}
-
 func (d *diagnoser) processTraces(ctx context.Context, td ptrace.Traces) (ptrace.Traces, error) {
 	// Pass 1, without the lock: find targets and error-ish spans. This is the
 	// hot path for healthy traffic: no allocation, one attribute scan per
 	// server span.
-	scan := scanPool.Get().(*batchScan)
+	// One buffer per diagnoser, taken for the call: unlike a sync.Pool it
+	// survives garbage collections, so a healthy batch allocates nothing;
+	// a concurrent call finds it taken and uses a buffer of its own.
+	scan := d.scan.Swap(nil)
+	if scan == nil {
+		scan = &batchScan{marks: make([]batchMark, 0, 64), tids: make([]uint32, 0, 1024)}
+	}
 	marks, tids := scan.marks[:0], scan.tids[:0]
-	defer func() { scan.marks, scan.tids = marks[:0], tids[:0]; scanPool.Put(scan) }()
+	defer func() { scan.marks, scan.tids = marks[:0], tids[:0]; d.scan.Store(scan) }()
 	rss := td.ResourceSpans()
 	for i := 0; i < rss.Len(); i++ {
 		sss := rss.At(i).ScopeSpans()
