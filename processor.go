@@ -240,13 +240,22 @@ type batchMark struct {
 	target       bool
 }
 
+// batchRun is a run of consecutive spans of one scope whose trace ids share
+// their Bucket24: usually the spans of one trace, which SDKs and batchers
+// keep together. The second pass looks a run up in the cache once.
+type batchRun struct {
+	rs, ss     int32
+	start, end int32 // span indexes in the scope, end excluded
+	bucket     uint32
+}
+
 // batchScan is what the first pass over a batch learns, reused between
-// batches: the marked spans, and three bytes of every span's trace id (in
-// batch order) so that the second pass can skip the spans of traces it does
-// not remember without touching them.
+// batches: the marked spans, and the runs of spans by trace id bucket so that
+// the second pass can skip the spans of traces the cache does not remember
+// without touching them, and without a filter look-up per span.
 type batchScan struct {
 	marks []batchMark
-	tids  []uint32
+	runs  []batchRun
 }
 
 func (d *diagnoser) processTraces(ctx context.Context, td ptrace.Traces) (ptrace.Traces, error) {
@@ -258,22 +267,33 @@ func (d *diagnoser) processTraces(ctx context.Context, td ptrace.Traces) (ptrace
 	// a concurrent call finds it taken and uses a buffer of its own.
 	scan := d.scan.Swap(nil)
 	if scan == nil {
-		scan = &batchScan{marks: make([]batchMark, 0, 64), tids: make([]uint32, 0, 1024)}
+		scan = &batchScan{marks: make([]batchMark, 0, 64), runs: make([]batchRun, 0, 256)}
 	}
-	marks, tids := scan.marks[:0], scan.tids[:0]
-	defer func() { scan.marks, scan.tids = marks[:0], tids[:0]; d.scan.Store(scan) }()
+	marks, runs := scan.marks[:0], scan.runs[:0]
+	defer func() { scan.marks, scan.runs = marks[:0], runs[:0]; d.scan.Store(scan) }()
 	rss := td.ResourceSpans()
 	for i := 0; i < rss.Len(); i++ {
 		sss := rss.At(i).ScopeSpans()
 		for j := 0; j < sss.Len(); j++ {
 			spans := sss.At(j).Spans()
+			run := batchRun{rs: int32(i), ss: int32(j)}
 			for k := 0; k < spans.Len(); k++ {
 				span := spans.At(k)
 				status, target := d.targets.Status(span)
 				if target || evidence.IsErrorish(span) {
 					marks = append(marks, batchMark{rs: i, ss: j, span: k, status: status, target: target})
 				}
-				tids = append(tids, tracecache.Bucket24(span.TraceID()))
+				if b := tracecache.Bucket24(span.TraceID()); k == 0 || b != run.bucket {
+					if k > 0 {
+						run.end = int32(k)
+						runs = append(runs, run)
+					}
+					run.start, run.bucket = int32(k), b
+				}
+			}
+			if spans.Len() > 0 {
+				run.end = int32(spans.Len())
+				runs = append(runs, run)
 			}
 		}
 	}
@@ -284,10 +304,10 @@ func (d *diagnoser) processTraces(ctx context.Context, td ptrace.Traces) (ptrace
 		return td, nil
 	}
 	if !cross {
-		d.diagnoseBatch(ctx, td, marks, tids)
+		d.diagnoseBatch(ctx, td, marks, runs)
 		return td, nil
 	}
-	return d.processCrossBatch(ctx, td, marks, tids)
+	return d.processCrossBatch(ctx, td, marks, runs)
 }
 
 // localCaches are the throw-away caches of the per-batch mode, reused.
@@ -295,7 +315,7 @@ var localCaches = sync.Pool{New: func() any { return tracecache.New(tracecache.L
 
 // diagnoseBatch is the per-batch mode (wait_duration 0, or after shutdown):
 // a throw-away cache holds just this batch.
-func (d *diagnoser) diagnoseBatch(ctx context.Context, td ptrace.Traces, marks []batchMark, tids []uint32) {
+func (d *diagnoser) diagnoseBatch(ctx context.Context, td ptrace.Traces, marks []batchMark, runs []batchRun) {
 	if len(marks) == 0 {
 		return
 	}
@@ -308,7 +328,7 @@ func (d *diagnoser) diagnoseBatch(ctx context.Context, td ptrace.Traces, marks [
 		MaxEvidenceNodes: maxEvidencePerTrace,
 		TTL:              time.Hour,
 	})
-	targets, _ := d.record(ctx, local, td, marks, tids, time.Time{}, false)
+	targets, _ := d.record(ctx, local, td, marks, runs, time.Time{}, false)
 	for _, bt := range targets {
 		span := spanAt(td, bt)
 		res := d.diagnose(bt.trace, bt.node, bt.status, maxCallChain)
@@ -317,17 +337,17 @@ func (d *diagnoser) diagnoseBatch(ctx context.Context, td ptrace.Traces, marks [
 	}
 }
 
-func (d *diagnoser) processCrossBatch(ctx context.Context, td ptrace.Traces, marks []batchMark, tids []uint32) (ptrace.Traces, error) {
+func (d *diagnoser) processCrossBatch(ctx context.Context, td ptrace.Traces, marks []batchMark, runs []batchRun) (ptrace.Traces, error) {
 	d.mu.Lock()
 	if d.closed.Load() {
 		// Shut down since processTraces looked: the held spans were drained
 		// and nothing would release a span held now.
 		d.mu.Unlock()
-		d.diagnoseBatch(ctx, td, marks, tids)
+		d.diagnoseBatch(ctx, td, marks, runs)
 		return td, nil
 	}
 	now := d.now()
-	targets, touched := d.record(ctx, d.cache, td, marks, tids, now, true)
+	targets, touched := d.record(ctx, d.cache, td, marks, runs, now, true)
 
 	type annotation struct {
 		bt  batchTarget
@@ -414,7 +434,7 @@ func (d *diagnoser) processCrossBatch(ctx context.Context, td ptrace.Traces, mar
 // record adds the batch to cache: the nodes of the traces that matter, the
 // evidence of error-ish spans and the targets. It returns the batch's targets
 // and the traces that received evidence.
-func (d *diagnoser) record(ctx context.Context, c *tracecache.Cache, td ptrace.Traces, marks []batchMark, tids []uint32, now time.Time, cross bool) ([]batchTarget, []*tracecache.Trace) {
+func (d *diagnoser) record(ctx context.Context, c *tracecache.Cache, td ptrace.Traces, marks []batchMark, runs []batchRun, now time.Time, cross bool) ([]batchTarget, []*tracecache.Trace) {
 	epoch := uint64(1) // a local cache is new for each batch
 	if cross {
 		d.epoch++ // under d.mu
@@ -438,89 +458,88 @@ func (d *diagnoser) record(ctx context.Context, c *tracecache.Cache, td ptrace.T
 
 	var targets []batchTarget
 	var touched []*tracecache.Trace
-	mi, flat := 0, -1
-	for i := 0; i < rss.Len(); i++ {
+	mi := 0
+	service, serviceRS := "", -1
+	for _, r := range runs {
+		i, j := int(r.rs), int(r.ss)
+		hasMark := mi < len(marks) && marks[mi].rs == i && marks[mi].ss == j && marks[mi].span < int(r.end)
+		if !hasMark && !c.MayContain(r.bucket) {
+			// Most runs of a batch: skipped without touching their spans.
+			continue
+		}
 		rs := rss.At(i)
-		service, serviceRead := "", false
-		sss := rs.ScopeSpans()
-		for j := 0; j < sss.Len(); j++ {
-			ss := sss.At(j)
-			spans := ss.Spans()
-			for k := 0; k < spans.Len(); k++ {
-				flat++
-				marked := mi < len(marks) && marks[mi].rs == i && marks[mi].ss == j && marks[mi].span == k
-				var m batchMark
-				if marked {
-					m = marks[mi]
-					mi++
-				} else if !c.MayContain(tids[flat]) {
-					// Most spans of a batch: skipped without touching them.
+		ss := rs.ScopeSpans().At(j)
+		spans := ss.Spans()
+		for k := int(r.start); k < int(r.end); k++ {
+			marked := mi < len(marks) && marks[mi].rs == i && marks[mi].ss == j && marks[mi].span == k
+			var m batchMark
+			if marked {
+				m = marks[mi]
+				mi++
+			}
+			span := spans.At(k)
+			var t *tracecache.Trace
+			if !marked {
+				// An empty trace id is never in the cache.
+				if t = c.Get(span.TraceID()); t == nil {
 					continue
 				}
-				span := spans.At(k)
-				var t *tracecache.Trace
+			}
+			if span.SpanID().IsEmpty() || span.TraceID().IsEmpty() {
+				continue // malformed: passed through untouched
+			}
+			if marked {
+				// Re-created if a tiny max_traces evicted it earlier in this batch.
+				t, evicted = c.GetOrCreate(span.TraceID(), now, evicted[:0])
+				if cross && len(evicted) > 0 {
+					d.pendingEvicted = append(d.pendingEvicted, evicted...)
+				}
+			}
+			if serviceRS != i {
+				service, serviceRS = evidence.ServiceName(rs.Resource()), i
+			}
+			n := c.Node(t, span.SpanID())
+			if n == nil {
 				if !marked {
-					// An empty trace id is never in the cache.
-					if t = c.Get(span.TraceID()); t == nil {
-						continue
-					}
+					continue // per-trace or global node budget reached
 				}
-				if span.SpanID().IsEmpty() || span.TraceID().IsEmpty() {
-					continue // malformed: passed through untouched
+				// A target or evidence is never skipped: keep it outside the budget.
+				n = &tracecache.Node{ID: span.SpanID()}
+			}
+			duplicate := n.Known
+			n.Known = true
+			n.Parent = span.ParentSpanID()
+			n.Kind = span.Kind()
+			n.Service = service
+			if cross {
+				c.Touch(t, now)
+			}
+			// Any new span may complete a parent chain or be the downstream
+			// side of a call: its trace's held targets are looked at again.
+			if !duplicate && t.Epoch != epoch {
+				t.Epoch = epoch
+				touched = append(touched, t)
+			}
+			if !marked {
+				continue
+			}
+			rule := d.rules.match(ctx, rs, ss, span)
+			if !duplicate && (evidence.IsErrorish(span) || rule > 0) {
+				items := evidence.ReadSpan(service, span, nil)
+				if span.Kind() == ptrace.SpanKindServer || m.target {
+					items = evidence.WithoutOwnStatus(items)
 				}
-				if marked {
-					// Re-created if a tiny max_traces evicted it earlier in this batch.
-					t, evicted = c.GetOrCreate(span.TraceID(), now, evicted[:0])
-					if cross && len(evicted) > 0 {
-						d.pendingEvicted = append(d.pendingEvicted, evicted...)
-					}
+				for x := range items {
+					items[x].UserRule = rule
 				}
-				if !serviceRead {
-					service, serviceRead = evidence.ServiceName(rs.Resource()), true
+				if cross && t.Released > 0 && !m.target && t.HeldCount == 0 {
+					d.telemetry.ProcessorErrordiagnosisLateEvidence.Add(ctx, 1)
 				}
-				n := c.Node(t, span.SpanID())
-				if n == nil {
-					if !marked {
-						continue // per-trace or global node budget reached
-					}
-					// A target or evidence is never skipped: keep it outside the budget.
-					n = &tracecache.Node{ID: span.SpanID()}
-				}
-				duplicate := n.Known
-				n.Known = true
-				n.Parent = span.ParentSpanID()
-				n.Kind = span.Kind()
-				n.Service = service
-				if cross {
-					c.Touch(t, now)
-				}
-				// Any new span may complete a parent chain or be the downstream
-				// side of a call: its trace's held targets are looked at again.
-				if !duplicate && t.Epoch != epoch {
-					t.Epoch = epoch
-					touched = append(touched, t)
-				}
-				if !marked {
-					continue
-				}
-				rule := d.rules.match(ctx, rs, ss, span)
-				if !duplicate && (evidence.IsErrorish(span) || rule > 0) {
-					items := evidence.ReadSpan(service, span, nil)
-					if span.Kind() == ptrace.SpanKindServer || m.target {
-						items = evidence.WithoutOwnStatus(items)
-					}
-					for x := range items {
-						items[x].UserRule = rule
-					}
-					if cross && t.Released > 0 && !m.target && t.HeldCount == 0 {
-						d.telemetry.ProcessorErrordiagnosisLateEvidence.Add(ctx, 1)
-					}
-					c.AddEvidence(t, n, items)
-				}
-				if m.target {
-					n.Status = m.status
-					targets = append(targets, batchTarget{rs: i, ss: j, span: k, status: m.status, trace: t, node: n, duplicate: duplicate})
-				}
+				c.AddEvidence(t, n, items)
+			}
+			if m.target {
+				n.Status = m.status
+				targets = append(targets, batchTarget{rs: i, ss: j, span: k, status: m.status, trace: t, node: n, duplicate: duplicate})
 			}
 		}
 	}
