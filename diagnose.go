@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
@@ -29,17 +30,39 @@ type result struct {
 	conclusive bool
 }
 
+// diagnoseScratch holds the per-call buffers of diagnose, reused: a held
+// target is diagnosed at least twice, and each time the evidence of its
+// trace is gathered.
+type diagnoseScratch struct {
+	attributed []tracecache.Attributed
+	items      []diagnosis.Evidence
+	pre        []diagnosis.Match
+}
+
+var diagnoseScratches = sync.Pool{New: func() any { return new(diagnoseScratch) }}
+
 // diagnose decides the cause of the target node from the evidence attributed
 // to it. budget bounds the recursion into downstream services.
 func (d *diagnoser) diagnose(t *tracecache.Trace, target *tracecache.Node, status, budget int) result {
-	attributed := t.Attribute(target, nil)
-	items := make([]diagnosis.Evidence, len(attributed))
+	sc := diagnoseScratches.Get().(*diagnoseScratch)
+	defer func() {
+		// Cleared so that the pool keeps no node or evidence text alive.
+		clear(sc.attributed)
+		clear(sc.items)
+		sc.attributed, sc.items, sc.pre = sc.attributed[:0], sc.items[:0], sc.pre[:0]
+		diagnoseScratches.Put(sc)
+	}()
+	attributed := t.Attribute(target, sc.attributed[:0])
+	sc.attributed = attributed
+	items := append(sc.items[:0], make([]diagnosis.Evidence, len(attributed))...)
+	sc.items = items
 	var pre []diagnosis.Match
 	for i := range attributed {
 		items[i] = attributed[i].Evidence
 		if r := items[i].UserRule; r > 0 && d.rules != nil && r <= len(d.rules.rules) {
 			if pre == nil {
-				pre = make([]diagnosis.Match, len(attributed))
+				pre = append(sc.pre[:0], make([]diagnosis.Match, len(attributed))...)
+				sc.pre = pre
 			}
 			pre[i] = d.rules.matchOf(r)
 		}
@@ -58,6 +81,11 @@ func (d *diagnoser) diagnose(t *tracecache.Trace, target *tracecache.Node, statu
 			decider = &attributed[i]
 			break
 		}
+	}
+	if res.Evidence != nil {
+		// The result outlives the scratch buffers.
+		ev := *res.Evidence
+		res.Evidence = &ev
 	}
 	if decider != nil {
 		res.evidenceSpanID = decider.Node.ID

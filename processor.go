@@ -375,12 +375,13 @@ func (d *diagnoser) processCrossBatch(ctx context.Context, td ptrace.Traces, mar
 		}
 		toHold = append(toHold, bt)
 	}
-	// Hold the inconclusive targets: copy them out with their resource and scope.
+	// Hold the inconclusive targets: move them out with a copy of their
+	// resource and scope; removeSpans then drops the emptied places.
 	for _, bt := range toHold {
 		h := &tracecache.Held{
 			Trace:    bt.trace,
 			Node:     bt.node,
-			Data:     copySpan(td, bt),
+			Data:     moveSpan(td, bt),
 			Status:   bt.status,
 			Deadline: now.Add(d.cfg.WaitDuration),
 		}
@@ -725,6 +726,16 @@ func spanAt(td ptrace.Traces, bt batchTarget) ptrace.Span {
 
 // copySpan copies one span with its resource and scope into a new Traces.
 func copySpan(td ptrace.Traces, bt batchTarget) ptrace.Traces {
+	return extractSpan(td, bt, ptrace.Span.CopyTo)
+}
+
+// moveSpan moves one span into a new Traces with a copy of its resource and
+// scope, leaving an empty span in its place.
+func moveSpan(td ptrace.Traces, bt batchTarget) ptrace.Traces {
+	return extractSpan(td, bt, ptrace.Span.MoveTo)
+}
+
+func extractSpan(td ptrace.Traces, bt batchTarget, transfer func(src, dst ptrace.Span)) ptrace.Traces {
 	src := td.ResourceSpans().At(bt.rs)
 	out := ptrace.NewTraces()
 	rs := out.ResourceSpans().AppendEmpty()
@@ -734,7 +745,7 @@ func copySpan(td ptrace.Traces, bt batchTarget) ptrace.Traces {
 	ss := rs.ScopeSpans().AppendEmpty()
 	srcSS.Scope().CopyTo(ss.Scope())
 	ss.SetSchemaUrl(srcSS.SchemaUrl())
-	srcSS.Spans().At(bt.span).CopyTo(ss.Spans().AppendEmpty())
+	transfer(srcSS.Spans().At(bt.span), ss.Spans().AppendEmpty())
 	return out
 }
 

@@ -2,7 +2,7 @@ package tracecache // import "github.com/errordiagnosis/errordiagnosisprocessor/
 
 import (
 	"bytes"
-	"sort"
+	"slices"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
@@ -52,8 +52,8 @@ func (t *Trace) Attribute(target *Node, dst []Attributed) []Attributed {
 			dst = append(dst, Attributed{Evidence: ev, Node: n, Linked: linked})
 		}
 	}
-	sort.SliceStable(dst, func(i, j int) bool {
-		return bytes.Compare(dst[i].Node.ID[:], dst[j].Node.ID[:]) < 0
+	slices.SortStableFunc(dst, func(a, b Attributed) int {
+		return bytes.Compare(a.Node.ID[:], b.Node.ID[:])
 	})
 	return dst
 }
@@ -119,8 +119,8 @@ func (t *Trace) Downstream(client pcommon.SpanID, dst []*Node) []*Node {
 			dst = append(dst, n)
 		}
 	}
-	sort.Slice(dst[start:], func(i, j int) bool {
-		return bytes.Compare(dst[start+i].ID[:], dst[start+j].ID[:]) < 0
+	slices.SortFunc(dst[start:], func(a, b *Node) int {
+		return bytes.Compare(a.ID[:], b.ID[:])
 	})
 	return dst
 }
