@@ -172,15 +172,15 @@ func (d *diagnoser) shutdown(ctx context.Context) error {
 			return
 		}
 		d.mu.Lock()
-		held := d.cache.AllHeld(nil)
-		rel := d.releaseLocked(held, reasonShutdown)
+		var rel released
+		d.releaseLocked(&rel, d.cache.AllHeld(nil), reasonShutdown)
 		d.cache = tracecache.New(tracecache.Limits{MaxTraces: 1, MaxNodesPerTrace: 1, MaxNodes: 1, MaxEvidenceNodes: 1, TTL: time.Nanosecond})
 		d.updateGaugesLocked()
 		d.mu.Unlock()
-		if rel.SpanCount() > 0 && d.next != nil {
-			if cerr := d.next.ConsumeTraces(ctx, rel); cerr != nil {
-				err = fmt.Errorf("errordiagnosis: could not deliver %d held spans at shutdown: %w", rel.SpanCount(), cerr)
-				d.logger.Error("could not deliver the held spans at shutdown", zap.Int("spans", rel.SpanCount()), zap.Error(cerr))
+		if len(rel.held) > 0 && d.next != nil {
+			if cerr := d.next.ConsumeTraces(ctx, rel.td); cerr != nil {
+				err = fmt.Errorf("errordiagnosis: could not deliver %d held spans at shutdown: %w", len(rel.held), cerr)
+				d.logger.Error("could not deliver the held spans at shutdown", zap.Int("spans", len(rel.held)), zap.Error(cerr))
 			}
 		}
 		// The gauges stay registered so that they report the drained state (0).
@@ -214,12 +214,12 @@ func (d *diagnoser) releaseDue(ctx context.Context) {
 		d.cache.Unhold(h)
 		due = append(due, h)
 	}
-	rel := d.releaseLocked(due, "")
-	evicted := d.cache.Expired(now, nil)
-	rel = d.releaseEvictedLocked(evicted, rel)
+	var rel released
+	d.releaseLocked(&rel, due, "")
+	d.releaseEvictedLocked(&rel, d.cache.Expired(now, nil))
 	d.updateGaugesLocked()
 	d.mu.Unlock()
-	d.deliver(ctx, rel, due)
+	d.deliver(ctx, rel)
 }
 
 // batchTarget is a target span of the batch being processed.
@@ -403,7 +403,8 @@ func (d *diagnoser) processCrossBatch(ctx context.Context, td ptrace.Traces, mar
 			}
 		}
 	}
-	rel := d.releaseLocked(ready, "")
+	var rel released
+	d.releaseLocked(&rel, ready, "")
 	// Limits: diagnose early rather than grow.
 	var early []*tracecache.Held
 	for d.cache.HeldCount() > d.cfg.MaxHeldSpans {
@@ -411,9 +412,8 @@ func (d *diagnoser) processCrossBatch(ctx context.Context, td ptrace.Traces, mar
 		d.cache.Unhold(h)
 		early = append(early, h)
 	}
-	rel = d.appendReleased(rel, d.releaseLocked(early, reasonMaxHeldSpans))
-	evicted := d.cache.Expired(now, nil)
-	rel = d.releaseEvictedLocked(evicted, rel)
+	d.releaseLocked(&rel, early, reasonMaxHeldSpans)
+	d.releaseEvictedLocked(&rel, d.cache.Expired(now, nil))
 	d.updateGaugesLocked()
 	d.mu.Unlock()
 
@@ -425,7 +425,7 @@ func (d *diagnoser) processCrossBatch(ctx context.Context, td ptrace.Traces, mar
 	if removed > 0 {
 		removeSpans(td, append(toHold, resent...))
 	}
-	d.deliver(ctx, rel, append(ready, early...))
+	d.deliver(ctx, rel)
 	if removed > 0 && td.SpanCount() == 0 {
 		return td, processorhelper.ErrSkipProcessingData
 	}
@@ -556,10 +556,33 @@ func containsTarget(bts []batchTarget, n *tracecache.Node) bool {
 	return false
 }
 
-// releaseLocked diagnoses held spans, annotates them and moves them into one
-// Traces for delivery. reason is empty for an ordinary release.
-func (d *diagnoser) releaseLocked(held []*tracecache.Held, reason string) ptrace.Traces {
-	out := ptrace.NewTraces()
+// released is a set of held spans diagnosed and copied out for delivery:
+// td holds one ResourceSpans per held span, in the order of held.
+type released struct {
+	td   ptrace.Traces
+	held []*tracecache.Held
+}
+
+// earlyReleasedOpts are the attribute options of spans_early_released per
+// reason, built once.
+var earlyReleasedOpts = func() map[string]metric.AddOption {
+	m := map[string]metric.AddOption{}
+	for _, r := range []string{reasonMaxHeldSpans, reasonMaxTraces, reasonShutdown} {
+		m[r] = metric.WithAttributeSet(attribute.NewSet(attribute.String("reason", r)))
+	}
+	return m
+}()
+
+// releaseLocked diagnoses held spans, annotates them and copies them into
+// rel for delivery; the held copy stays intact for a retry. reason is empty
+// for an ordinary release.
+func (d *diagnoser) releaseLocked(rel *released, held []*tracecache.Held, reason string) {
+	if len(held) == 0 {
+		return
+	}
+	if len(rel.held) == 0 {
+		rel.td = ptrace.NewTraces()
+	}
 	for _, h := range held {
 		if h.Node.Held == h {
 			d.cache.Unhold(h)
@@ -572,17 +595,16 @@ func (d *diagnoser) releaseLocked(held []*tracecache.Held, reason string) ptrace
 		d.annotate(h.Span(), res)
 		d.countDiagnosed(context.Background(), res)
 		if reason != "" {
-			d.telemetry.ProcessorErrordiagnosisSpansEarlyReleased.Add(context.Background(), 1,
-				metric.WithAttributes(attribute.String("reason", reason)))
+			d.telemetry.ProcessorErrordiagnosisSpansEarlyReleased.Add(context.Background(), 1, earlyReleasedOpts[reason])
 		}
-		h.Data.ResourceSpans().At(0).CopyTo(out.ResourceSpans().AppendEmpty())
+		h.Data.ResourceSpans().At(0).CopyTo(rel.td.ResourceSpans().AppendEmpty())
+		rel.held = append(rel.held, h)
 	}
-	return out
 }
 
 // releaseEvictedLocked releases the held spans of traces forgotten because
 // of max_traces or the node budget.
-func (d *diagnoser) releaseEvictedLocked(evicted []*tracecache.Trace, rel ptrace.Traces) ptrace.Traces {
+func (d *diagnoser) releaseEvictedLocked(rel *released, evicted []*tracecache.Trace) {
 	evicted = append(evicted, d.pendingEvicted...)
 	d.pendingEvicted = d.pendingEvicted[:0]
 	var held []*tracecache.Held
@@ -592,39 +614,35 @@ func (d *diagnoser) releaseEvictedLocked(evicted []*tracecache.Trace, rel ptrace
 	for _, h := range held {
 		d.cache.Unhold(h)
 	}
-	return d.appendReleased(rel, d.releaseLocked(held, reasonMaxTraces))
+	d.releaseLocked(rel, held, reasonMaxTraces)
 }
 
-func (d *diagnoser) appendReleased(dst, src ptrace.Traces) ptrace.Traces {
-	src.ResourceSpans().MoveAndAppendTo(dst.ResourceSpans())
-	return dst
-}
-
-// deliver sends released spans to the next consumer. On a retryable error the
-// spans are held again and retried on a later tick; a permanent error means
-// the next consumer rejects them for good, as it would any batch.
-func (d *diagnoser) deliver(ctx context.Context, rel ptrace.Traces, held []*tracecache.Held) {
-	if rel.SpanCount() == 0 || d.next == nil {
+// deliver sends released spans to the next consumer. On a retryable error
+// every one of them is held again and retried on a later tick; a permanent
+// error means the next consumer rejects them for good, as it would any batch.
+func (d *diagnoser) deliver(ctx context.Context, rel released) {
+	if len(rel.held) == 0 || d.next == nil {
 		return
 	}
-	err := d.next.ConsumeTraces(ctx, rel)
+	err := d.next.ConsumeTraces(ctx, rel.td)
 	if err == nil {
 		return
 	}
+	spans := zap.Int("spans", len(rel.held))
 	if consumererror.IsPermanent(err) || d.closed.Load() {
-		d.logger.Error("next consumer rejected released spans", zap.Int("spans", rel.SpanCount()), zap.Error(err))
+		d.logger.Error("next consumer rejected released spans", spans, zap.Error(err))
 		return
 	}
-	d.logger.Warn("next consumer failed on released spans; they stay held and are retried", zap.Int("spans", rel.SpanCount()), zap.Error(err))
+	d.logger.Warn("next consumer failed on released spans; they stay held and are retried", spans, zap.Error(err))
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.closed.Load() {
 		// Drained at shutdown meanwhile: nothing would release them again.
-		d.logger.Error("next consumer failed on released spans during shutdown", zap.Int("spans", rel.SpanCount()), zap.Error(err))
+		d.logger.Error("next consumer failed on released spans during shutdown", spans, zap.Error(err))
 		return
 	}
 	now := d.now()
-	for _, h := range held {
+	for _, h := range rel.held {
 		h.Attempts++
 		h.Deadline = now.Add(min(time.Duration(h.Attempts)*max(d.cfg.WaitDuration/10, minTick), maxRetryBackoff))
 		d.cache.Hold(h)
@@ -662,7 +680,6 @@ func (d *diagnoser) processLogs(ctx context.Context, ld plog.Logs) (plog.Logs, e
 		return ld, nil
 	}
 	var ready []*tracecache.Held
-	var rel ptrace.Traces
 	locked := false
 	rls := ld.ResourceLogs()
 	for i := 0; i < rls.Len(); i++ {
@@ -710,11 +727,12 @@ func (d *diagnoser) processLogs(ctx context.Context, ld plog.Logs) (plog.Logs, e
 		}
 	}
 	if locked {
-		rel = d.releaseLocked(ready, "")
-		rel = d.releaseEvictedLocked(nil, rel)
+		var rel released
+		d.releaseLocked(&rel, ready, "")
+		d.releaseEvictedLocked(&rel, nil)
 		d.updateGaugesLocked()
 		d.mu.Unlock()
-		d.deliver(ctx, rel, ready)
+		d.deliver(ctx, rel)
 	}
 	return ld, nil
 }

@@ -210,6 +210,36 @@ func TestFaultHeldSpansRetried(t *testing.T) {
 	assert.Len(t, sink.diagnosed, 20)
 }
 
+// TestFaultEvictedHeldSpansRetried: held spans released early because
+// max_traces forgot their trace are retried like any other when the next
+// consumer fails with a retryable error: neither lost nor duplicated.
+func TestFaultEvictedHeldSpansRetried(t *testing.T) {
+	sink := newFaultSink(0, false)
+	cfg := defaultConfig()
+	cfg.WaitDuration = time.Second
+	cfg.MaxTraces = 2
+	d, clock := newFuzzDiagnoser(t, cfg, sink)
+	ctx := context.Background()
+	want := map[spanRef]bool{}
+	sink.setFailNext(6, false)
+	for i := range 20 {
+		td := bare500(uint64(i))
+		for r := range refsOf(td) {
+			want[r] = true
+		}
+		_, _ = d.processTraces(ctx, td) // each new trace evicts an older one
+	}
+	for range 40 {
+		*clock = clock.Add(cfg.WaitDuration)
+		d.releaseDue(ctx)
+	}
+	require.NoError(t, d.shutdown(ctx))
+	distinct, dup := sink.counts()
+	assert.Equal(t, 6, sink.failures)
+	assert.Equal(t, len(want), distinct, "evicted held spans lost")
+	assert.Zero(t, dup, "held spans delivered twice")
+}
+
 // TestFaultPermanentNextConsumer: a permanent error propagates from
 // ConsumeTraces as permanent (the upstream drops the batch, it does not
 // retry); held spans released to a consumer that rejects them for good are
