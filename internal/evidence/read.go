@@ -3,6 +3,7 @@ package evidence // import "github.com/errordiagnosis/errordiagnosisprocessor/in
 import (
 	"strconv"
 	"strings"
+	"unique"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
@@ -49,7 +50,7 @@ const (
 // ServiceName returns the service.name of a resource ("" when absent).
 func ServiceName(res pcommon.Resource) string {
 	if v, ok := res.Attributes().Get(attrServiceName); ok && v.Type() == pcommon.ValueTypeStr {
-		return clip(v.Str(), maxShortField)
+		return name(v.Str())
 	}
 	return ""
 }
@@ -61,7 +62,7 @@ func ServiceName(res pcommon.Resource) string {
 func ReadSpan(service string, span ptrace.Span, dst []diagnosis.Evidence) []diagnosis.Evidence {
 	base := diagnosis.Evidence{
 		Service:       service,
-		SpanName:      clip(span.Name(), maxShortField),
+		SpanName:      name(span.Name()),
 		StatusMessage: clip(span.Status().Message(), maxMessage),
 		StatusError:   span.Status().Code() == ptrace.StatusCodeError,
 	}
@@ -75,22 +76,22 @@ func ReadSpan(service string, span ptrace.Span, dst []diagnosis.Evidence) []diag
 				base.DBSystem = lowerClip(str(v))
 			}
 		case attrDBResponseStatus:
-			base.DBStatusCode = clip(str(v), maxShortField)
+			base.DBStatusCode = name(str(v))
 		case attrDBQueryText, attrDBStatement:
 			if base.DBQueryText == "" && base.StatusError {
 				base.DBQueryText = clip(str(v), maxQueryText)
 			}
 		case attrErrorType:
-			base.ErrorType = clip(str(v), maxShortField)
+			base.ErrorType = name(str(v))
 		case attrRPCSystem:
 			base.RPCSystem = lowerClip(str(v))
 		case attrRPCGRPCStatusCode, attrRPCResponseStatus:
-			base.RPCStatusCode = clip(str(v), maxShortField)
+			base.RPCStatusCode = name(str(v))
 		case attrPeerService:
-			base.Peer = clip(str(v), maxShortField)
+			base.Peer = name(str(v))
 		case attrServerAddress, attrNetPeerName:
 			if base.Peer == "" {
-				base.Peer = clip(str(v), maxShortField)
+				base.Peer = name(str(v))
 			}
 		case attrHTTPResponseStatusCode:
 			httpStatus = statusValue(v)
@@ -145,7 +146,7 @@ func ReadLogRecord(service string, lr plog.LogRecord) (diagnosis.Evidence, bool)
 		item.ExceptionMessage = clip(lr.Body().Str(), maxMessage)
 	}
 	if v, ok := attrs.Get(attrErrorType); ok {
-		item.ErrorType = clip(str(v), maxShortField)
+		item.ErrorType = name(str(v))
 	}
 	return item, true
 }
@@ -154,7 +155,7 @@ func readException(attrs pcommon.Map, item *diagnosis.Evidence) {
 	attrs.Range(func(k string, v pcommon.Value) bool {
 		switch k {
 		case attrExceptionType:
-			item.ExceptionType = clip(str(v), maxShortField)
+			item.ExceptionType = name(str(v))
 		case attrExceptionMessage:
 			item.ExceptionMessage = clip(str(v), maxMessage)
 		case attrExceptionStacktrace:
@@ -173,8 +174,9 @@ func compactStacktrace(s string) string {
 	}
 	var b strings.Builder
 	b.Grow(maxStacktrace)
-	b.WriteString(clip(s, stacktraceHead))
-	rest := s[len(clip(s, stacktraceHead)):]
+	head := textutil.CutAtRune(s, stacktraceHead) // copied by the builder
+	b.WriteString(head)
+	rest := s[len(head):]
 	lines := 0
 	for rest != "" && lines < maxCauseLines && b.Len() < maxStacktrace {
 		line := rest
@@ -185,7 +187,7 @@ func compactStacktrace(s string) string {
 		}
 		if isCauseLine(line) {
 			b.WriteByte('\n')
-			b.WriteString(clip(strings.TrimSpace(line), maxStacktrace-b.Len()))
+			b.WriteString(textutil.CutAtRune(strings.TrimSpace(line), maxStacktrace-b.Len()))
 			lines++
 		}
 	}
@@ -220,7 +222,22 @@ func str(v pcommon.Value) string {
 	return ""
 }
 
-func lowerClip(s string) string { return strings.ToLower(clip(s, maxShortField)) }
+func lowerClip(s string) string {
+	return name(strings.ToLower(textutil.CutAtRune(s, maxShortField)))
+}
+
+// name returns a short field that repeats across spans (a service, span,
+// exception type, database system, status code or peer) as its canonical
+// copy, shared by every summary that carries it: the cache keeps one string
+// per distinct value, not one per span, and the garbage collector has that
+// much less to mark. unique copies a string the first time it sees it, so
+// nothing of the batch is kept.
+func name(s string) string {
+	if s == "" {
+		return ""
+	}
+	return unique.Make(textutil.CutAtRune(s, maxShortField)).Value()
+}
 
 // clip returns a copy of at most n bytes of s, cut at a rune boundary. Always
 // a copy: the summaries outlive the batch, and a string decoded from a

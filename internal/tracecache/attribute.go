@@ -76,7 +76,7 @@ func (t *Trace) depthTo(n, target *Node) (depth int, linked, ok bool) {
 		if cur.Parent.IsEmpty() {
 			return 0, false, false // reached the root without meeting target
 		}
-		p := t.Nodes[cur.Parent]
+		p := t.Lookup(cur.Parent)
 		if p == nil {
 			return d + 1, false, true
 		}
@@ -97,28 +97,31 @@ func (t *Trace) isBoundary(n, target *Node) bool {
 	if n.Service != target.Service {
 		return true
 	}
-	p := t.Nodes[n.Parent]
+	p := t.Lookup(n.Parent)
 	return p == nil || !p.Known || p.Kind == ptrace.SpanKindClient || p.Kind == ptrace.SpanKindProducer
 }
 
 func (t *Trace) soleServer(target *Node) int {
-	for _, n := range t.Nodes {
+	sole := 1
+	t.ForEachNode(func(n *Node) bool {
 		if n != target && n.Known && n.Kind == ptrace.SpanKindServer && n.Service == target.Service {
-			return 0
+			sole = 0
 		}
-	}
-	return 1
+		return sole == 1
+	})
+	return sole
 }
 
 // Downstream returns the server spans whose parent is the given client span:
 // the other side of a call. Ordered by span id.
 func (t *Trace) Downstream(client pcommon.SpanID, dst []*Node) []*Node {
 	start := len(dst)
-	for _, n := range t.Nodes {
+	t.ForEachNode(func(n *Node) bool {
 		if n.Known && n.Kind == ptrace.SpanKindServer && n.Parent == client {
 			dst = append(dst, n)
 		}
-	}
+		return true
+	})
 	slices.SortFunc(dst[start:], func(a, b *Node) int {
 		return bytes.Compare(a.ID[:], b.ID[:])
 	})

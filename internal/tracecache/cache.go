@@ -60,8 +60,14 @@ type Decided struct {
 
 // Trace is what is remembered of one trace.
 type Trace struct {
-	ID    pcommon.TraceID
-	Nodes map[pcommon.SpanID]*Node
+	ID pcommon.TraceID
+	// chunks hold the nodes in arrival order. A chunk never grows past its
+	// capacity, so a *Node stays valid; a few chunks instead of an object
+	// per node keep the garbage collector's work per trace small.
+	chunks [][]Node
+	nodes  int
+	// index finds a node once the trace outgrows a linear scan; nil before.
+	index map[pcommon.SpanID]*Node
 	// EvidenceNodes lists the nodes with evidence, in arrival order.
 	EvidenceNodes []*Node
 	// HeldCount is the number of held targets in this trace.
@@ -71,7 +77,10 @@ type Trace struct {
 	// Epoch is the caller's mark of the last batch that touched the trace.
 	Epoch    uint64
 	lastSeen time.Time
-	elem     *list.Element
+	// prev and next link the traces in the cache's LRU order; inLRU is
+	// false once the trace is forgotten.
+	prev, next *Trace
+	inLRU      bool
 }
 
 // Held is a target span waiting for evidence, with its resource and scope.
@@ -98,7 +107,8 @@ const maxFilter = 1 << 22
 type Cache struct {
 	limits Limits
 	traces map[pcommon.TraceID]*Trace
-	lru    *list.List // of *Trace, front = most recently seen
+	lru    lruList
+
 	held   *list.List // of *Held, front = earliest deadline
 	nodes  int
 	// filter counts traces per hash bucket, a cheap pre-check before the
@@ -112,7 +122,7 @@ type Cache struct {
 
 // New returns an empty cache.
 func New(limits Limits) *Cache {
-	c := &Cache{traces: make(map[pcommon.TraceID]*Trace), lru: list.New(), held: list.New()}
+	c := &Cache{traces: make(map[pcommon.TraceID]*Trace), held: list.New()}
 	c.Reset(limits)
 	return c
 }
@@ -126,7 +136,7 @@ func (c *Cache) Reset(limits Limits) {
 	}
 	c.limits = limits
 	clear(c.traces)
-	c.lru.Init()
+	c.lru = lruList{}
 	c.held.Init()
 	c.nodes = 0
 	if cap(c.filter) >= size {
@@ -179,13 +189,13 @@ func (c *Cache) GetOrCreate(id pcommon.TraceID, now time.Time, evicted []*Trace)
 		c.touch(t, now)
 		return t, evicted
 	}
-	for len(c.traces) >= c.limits.MaxTraces && c.lru.Len() > 0 {
-		old := c.lru.Back().Value.(*Trace)
+	for len(c.traces) >= c.limits.MaxTraces && c.lru.back != nil {
+		old := c.lru.back
 		c.Remove(old)
 		evicted = append(evicted, old)
 	}
-	t := &Trace{ID: id, Nodes: make(map[pcommon.SpanID]*Node, 4), lastSeen: now}
-	t.elem = c.lru.PushFront(t)
+	t := &Trace{ID: id, lastSeen: now}
+	c.lru.pushFront(t)
 	c.traces[id] = t
 	if b := c.bucket(id); c.filter[b] < 255 {
 		c.filter[b]++
@@ -196,8 +206,9 @@ func (c *Cache) GetOrCreate(id pcommon.TraceID, now time.Time, evicted []*Trace)
 // Touch marks the trace as seen now.
 func (c *Cache) touch(t *Trace, now time.Time) {
 	t.lastSeen = now
-	if t.elem != nil {
-		c.lru.MoveToFront(t.elem)
+	if t.inLRU && c.lru.front != t {
+		c.lru.remove(t)
+		c.lru.pushFront(t)
 	}
 }
 
@@ -207,16 +218,80 @@ func (c *Cache) Touch(t *Trace, now time.Time) { c.touch(t, now) }
 // Node returns the node of a span in the trace, creating it when the limits
 // allow; nil when they do not.
 func (c *Cache) Node(t *Trace, id pcommon.SpanID) *Node {
-	if n := t.Nodes[id]; n != nil {
+	if n := t.Lookup(id); n != nil {
 		return n
 	}
-	if len(t.Nodes) >= c.limits.MaxNodesPerTrace || c.nodes >= c.limits.MaxNodes {
+	if t.nodes >= c.limits.MaxNodesPerTrace || c.nodes >= c.limits.MaxNodes {
 		return nil
 	}
-	n := &Node{ID: id}
-	t.Nodes[id] = n
 	c.nodes++
+	return t.add(id)
+}
+
+// Chunk sizes: the first chunk fits a typical failing trace; each next one
+// doubles, up to maxChunk.
+const (
+	firstChunk = 16
+	maxChunk   = 256
+	// linearNodes is the size up to which a look-up scans the nodes: cheaper
+	// than a map for the small traces most are, and no map to allocate.
+	linearNodes = 32
+)
+
+// Lookup returns the node of a span, or nil.
+func (t *Trace) Lookup(id pcommon.SpanID) *Node {
+	if t.index != nil {
+		return t.index[id]
+	}
+	for _, chunk := range t.chunks {
+		for i := range chunk {
+			if chunk[i].ID == id {
+				return &chunk[i]
+			}
+		}
+	}
+	return nil
+}
+
+func (t *Trace) add(id pcommon.SpanID) *Node {
+	last := len(t.chunks) - 1
+	if last < 0 || len(t.chunks[last]) == cap(t.chunks[last]) {
+		size := firstChunk
+		if last >= 0 {
+			size = min(2*cap(t.chunks[last]), maxChunk)
+		}
+		t.chunks = append(t.chunks, make([]Node, 0, size))
+		last++
+	}
+	t.chunks[last] = append(t.chunks[last], Node{ID: id})
+	n := &t.chunks[last][len(t.chunks[last])-1]
+	t.nodes++
+	switch {
+	case t.index != nil:
+		t.index[id] = n
+	case t.nodes > linearNodes:
+		t.index = make(map[pcommon.SpanID]*Node, 2*t.nodes)
+		for _, chunk := range t.chunks {
+			for i := range chunk {
+				t.index[chunk[i].ID] = &chunk[i]
+			}
+		}
+	}
 	return n
+}
+
+// NodeCount is the number of spans of the trace remembered.
+func (t *Trace) NodeCount() int { return t.nodes }
+
+// ForEachNode calls f for every node, in arrival order, until f returns false.
+func (t *Trace) ForEachNode(f func(*Node) bool) {
+	for _, chunk := range t.chunks {
+		for i := range chunk {
+			if !f(&chunk[i]) {
+				return
+			}
+		}
+	}
 }
 
 // AddEvidence appends evidence to a node, within MaxEvidenceNodes per trace.
@@ -244,10 +319,9 @@ func (c *Cache) Remove(t *Trace) {
 	if b := c.bucket(t.ID); c.filter[b] < 255 {
 		c.filter[b]--
 	}
-	c.nodes -= len(t.Nodes)
-	if t.elem != nil {
-		c.lru.Remove(t.elem)
-		t.elem = nil
+	c.nodes -= t.nodes
+	if t.inLRU {
+		c.lru.remove(t)
 	}
 }
 
@@ -255,9 +329,8 @@ func (c *Cache) Remove(t *Trace) {
 // least recently seen traces while the node budget is exceeded. Forgotten
 // traces with held spans are returned so that those spans can be released.
 func (c *Cache) Expired(now time.Time, evicted []*Trace) []*Trace {
-	for e := c.lru.Back(); e != nil; {
-		t := e.Value.(*Trace)
-		prev := e.Prev()
+	for t := c.lru.back; t != nil; {
+		prev := t.prev
 		if now.Sub(t.lastSeen) < c.limits.TTL && c.nodes <= c.limits.MaxNodes {
 			break
 		}
@@ -265,7 +338,7 @@ func (c *Cache) Expired(now time.Time, evicted []*Trace) []*Trace {
 		if t.HeldCount > 0 {
 			evicted = append(evicted, t)
 		}
-		e = prev
+		t = prev
 	}
 	return evicted
 }
@@ -302,11 +375,12 @@ func (c *Cache) HeldOf(t *Trace, dst []*Held) []*Held {
 	if t.HeldCount == 0 {
 		return dst
 	}
-	for _, n := range t.Nodes {
+	t.ForEachNode(func(n *Node) bool {
 		if n.Held != nil {
 			dst = append(dst, n.Held)
 		}
-	}
+		return true
+	})
 	return dst
 }
 
@@ -316,4 +390,34 @@ func (c *Cache) AllHeld(dst []*Held) []*Held {
 		dst = append(dst, e.Value.(*Held))
 	}
 	return dst
+}
+
+// lruList links the traces from the most (front) to the least (back)
+// recently seen, through the traces themselves: no element object per trace.
+type lruList struct {
+	front, back *Trace
+}
+
+func (l *lruList) pushFront(t *Trace) {
+	t.prev, t.next, t.inLRU = nil, l.front, true
+	if l.front != nil {
+		l.front.prev = t
+	} else {
+		l.back = t
+	}
+	l.front = t
+}
+
+func (l *lruList) remove(t *Trace) {
+	if t.prev != nil {
+		t.prev.next = t.next
+	} else {
+		l.front = t.next
+	}
+	if t.next != nil {
+		t.next.prev = t.prev
+	} else {
+		l.back = t.prev
+	}
+	t.prev, t.next, t.inLRU = nil, nil, false
 }

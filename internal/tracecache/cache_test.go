@@ -45,9 +45,9 @@ func TestNodeBudgets(t *testing.T) {
 	}
 	assert.Nil(t, c.Node(tr, sid(5)), "per-trace budget")
 	assert.NotNil(t, c.Node(tr, sid(1)), "existing nodes are still returned")
-	assert.True(t, c.AddEvidence(tr, tr.Nodes[sid(1)], []diagnosis.Evidence{{}}))
-	assert.True(t, c.AddEvidence(tr, tr.Nodes[sid(2)], []diagnosis.Evidence{{}}))
-	assert.False(t, c.AddEvidence(tr, tr.Nodes[sid(3)], []diagnosis.Evidence{{}}), "evidence node budget")
+	assert.True(t, c.AddEvidence(tr, tr.Lookup(sid(1)), []diagnosis.Evidence{{}}))
+	assert.True(t, c.AddEvidence(tr, tr.Lookup(sid(2)), []diagnosis.Evidence{{}}))
+	assert.False(t, c.AddEvidence(tr, tr.Lookup(sid(3)), []diagnosis.Evidence{{}}), "evidence node budget")
 	assert.Equal(t, 4, c.NodeCount())
 	c.Remove(tr)
 	assert.Equal(t, 0, c.NodeCount())
@@ -110,14 +110,14 @@ func TestAttribute(t *testing.T) {
 		node{id: 6, parent: 5, kind: ptrace.SpanKindClient, service: "b", evidence: "downstream-db"},
 	)
 	got := map[string]int{}
-	for _, a := range tr.Attribute(tr.Nodes[sid(1)], nil) {
+	for _, a := range tr.Attribute(tr.Lookup(sid(1)), nil) {
 		got[a.Evidence.ExceptionType] = a.Evidence.Depth
 		assert.True(t, a.Linked)
 	}
 	assert.Equal(t, map[string]int{"own": 0, "db": 2, "call": 1}, got, "the downstream server's subtree is its own")
 
 	got = map[string]int{}
-	for _, a := range tr.Attribute(tr.Nodes[sid(5)], nil) {
+	for _, a := range tr.Attribute(tr.Lookup(sid(5)), nil) {
 		got[a.Evidence.ExceptionType] = a.Evidence.Depth
 	}
 	assert.Equal(t, map[string]int{"downstream-own": 0, "downstream-db": 1}, got)
@@ -138,7 +138,7 @@ func TestAttributeNestedServerSpans(t *testing.T) {
 		node{id: 5, parent: 4, kind: ptrace.SpanKindServer, service: "a", evidence: "self-call"},
 	)
 	var got []string
-	for _, a := range tr.Attribute(tr.Nodes[sid(1)], nil) {
+	for _, a := range tr.Attribute(tr.Lookup(sid(1)), nil) {
 		got = append(got, a.Evidence.ExceptionType)
 	}
 	assert.Equal(t, []string{"db"}, got, "nested server span is not a boundary; a self-call is")
@@ -152,13 +152,13 @@ func TestAttributeBrokenChain(t *testing.T) {
 		node{id: 3, parent: 2, kind: ptrace.SpanKindClient, service: "a", evidence: "db"}, // 2 never seen
 		node{id: 7, parent: 9, kind: ptrace.SpanKindClient, service: "other", evidence: "elsewhere"},
 	)
-	items := tr.Attribute(tr.Nodes[sid(1)], nil)
+	items := tr.Attribute(tr.Lookup(sid(1)), nil)
 	require.Len(t, items, 1, "same service, sole server span: attributed")
 	assert.Equal(t, "db", items[0].Evidence.ExceptionType)
 	assert.False(t, items[0].Linked)
 
 	tree(c, tr, node{id: 8, kind: ptrace.SpanKindServer, service: "a"})
-	assert.Empty(t, tr.Attribute(tr.Nodes[sid(1)], nil), "two server spans of the service: ambiguous, not attributed")
+	assert.Empty(t, tr.Attribute(tr.Lookup(sid(1)), nil), "two server spans of the service: ambiguous, not attributed")
 }
 
 func TestAttributeCycleTerminates(t *testing.T) {
@@ -170,7 +170,7 @@ func TestAttributeCycleTerminates(t *testing.T) {
 		node{id: 3, parent: 2, kind: ptrace.SpanKindInternal, service: "a"},
 		node{id: 4, parent: 4, kind: ptrace.SpanKindInternal, service: "a", evidence: "self"},
 	)
-	assert.Empty(t, tr.Attribute(tr.Nodes[sid(1)], nil))
+	assert.Empty(t, tr.Attribute(tr.Lookup(sid(1)), nil))
 }
 
 // TestFilterSaturation: more traces in one filter bucket than a byte counts
@@ -192,4 +192,34 @@ func TestFilterSaturation(t *testing.T) {
 	for _, tr := range traces[:200] {
 		assert.Nil(t, c.Get(tr.ID))
 	}
+}
+
+// TestNodesStayPutAsTheTraceGrows: nodes live in chunks that never move, so
+// a *Node taken early stays the node Lookup finds, across the switch from a
+// linear scan to the index.
+func TestNodesStayPutAsTheTraceGrows(t *testing.T) {
+	c := New(Limits{MaxTraces: 1, MaxNodesPerTrace: 1000, MaxNodes: 1000, MaxEvidenceNodes: 1, TTL: time.Minute})
+	tr, _ := c.GetOrCreate(tid(1), t0, nil)
+	id := func(i int) pcommon.SpanID { return pcommon.SpanID{0: byte(i >> 8), 1: byte(i), 7: 1} }
+	var first []*Node
+	for i := range 600 {
+		n := c.Node(tr, id(i))
+		require.NotNil(t, n)
+		n.Status = i
+		first = append(first, n)
+	}
+	assert.Equal(t, 600, tr.NodeCount())
+	for i, n := range first {
+		require.Same(t, n, tr.Lookup(id(i)), "node %d moved", i)
+		require.Equal(t, i, n.Status)
+		require.Same(t, n, c.Node(tr, id(i)), "an existing node is returned, not a new one")
+	}
+	assert.Nil(t, tr.Lookup(id(600)))
+	order := 0
+	tr.ForEachNode(func(n *Node) bool {
+		assert.Equal(t, order, n.Status, "arrival order")
+		order++
+		return true
+	})
+	assert.Equal(t, 600, order)
 }
