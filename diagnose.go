@@ -67,7 +67,7 @@ func (d *diagnoser) diagnose(t *tracecache.Trace, target *tracecache.Node, statu
 			pre[i] = d.rules.matchOf(r)
 		}
 	}
-	res := result{Result: classify.ClassifyMatched(items, pre), service: target.Service}
+	res := result{Result: classify.ClassifyMatched(items, pre), service: t.Service(target)}
 	// Only a failed database or outgoing call is final: such spans are leaves
 	// of the service's subtree. An exception on the target or an internal span
 	// may still be explained by a deeper span that has not arrived yet (spans
@@ -89,7 +89,7 @@ func (d *diagnoser) diagnose(t *tracecache.Trace, target *tracecache.Node, statu
 	}
 	if decider != nil {
 		res.evidenceSpanID = decider.Node.ID
-		res.evidenceService = decider.Node.Service
+		res.evidenceService = t.Service(decider.Node)
 	}
 
 	// A gateway status of its own (502/503/504, when configured) says more
@@ -129,23 +129,24 @@ func (d *diagnoser) rootCause(t *tracecache.Trace, decider *tracecache.Attribute
 			break
 		}
 	}
-	if ds.Service != "" {
-		res.evidenceService = ds.Service
+	dsService := t.Service(ds)
+	if dsService != "" {
+		res.evidenceService = dsService
 	}
 	// The root cause is the downstream's own diagnosis, or, when that is a
 	// dependency failure too, the deepest cause down the chain of calls.
-	res.rootCause, res.rootService = diagnosis.Unknown, ds.Service
-	switch {
-	case ds.Decided != nil:
-		res.rootCause = ds.Decided.Category
-		if ds.Decided.RootCategory != "" {
-			res.rootCause, res.rootService = ds.Decided.RootCategory, ds.Decided.RootService
+	res.rootCause, res.rootService = diagnosis.Unknown, dsService
+	switch dec := t.Decided(ds); {
+	case dec != nil:
+		res.rootCause = dec.Category
+		if dec.RootCategory != "" {
+			res.rootCause, res.rootService = dec.RootCategory, dec.RootService
 		}
 		return true
 	case budget > 0:
 		// Final only when the downstream's own diagnosis is: its evidence
 		// may still be on its way from the other service.
-		sub := d.diagnose(t, ds, ds.Status, budget-1)
+		sub := d.diagnose(t, ds, int(ds.Status), budget-1)
 		res.rootCause = sub.Category
 		if sub.rootCause != "" {
 			res.rootCause, res.rootService = sub.rootCause, sub.rootService

@@ -353,10 +353,10 @@ func (d *diagnoser) processCrossBatch(ctx context.Context, td ptrace.Traces, mar
 		bt  batchTarget
 		res result
 	}
-	var inPlace []annotation
+	var inPlace, pending []annotation
 	var toHold, resent []batchTarget
 	for _, bt := range targets {
-		if bt.duplicate && bt.node.Held != nil && sameSpan(td, bt, bt.node.Held.Data) {
+		if bt.duplicate && bt.trace.Held(bt.node) != nil && sameSpan(td, bt, bt.trace.Held(bt.node).Data) {
 			// The upstream re-sent a held span (it retries a batch after a
 			// retryable error): the held copy will be delivered, not this one.
 			resent = append(resent, bt)
@@ -367,25 +367,34 @@ func (d *diagnoser) processCrossBatch(ctx context.Context, td ptrace.Traces, mar
 			inPlace = append(inPlace, annotation{bt, res})
 			continue
 		}
-		if res.conclusive {
-			bt.node.Decided = res.decided()
-			bt.trace.Released++
-			inPlace = append(inPlace, annotation{bt, res})
+		if !res.conclusive {
+			pending = append(pending, annotation{bt, res})
 			continue
 		}
-		toHold = append(toHold, bt)
+		bt.trace.SetDecided(bt.node, res.decided())
+		bt.trace.Released++
+		inPlace = append(inPlace, annotation{bt, res})
 	}
-	// Hold the inconclusive targets: move them out with a copy of their
-	// resource and scope; removeSpans then drops the emptied places.
-	for _, bt := range toHold {
-		h := &tracecache.Held{
-			Trace:    bt.trace,
-			Node:     bt.node,
-			Data:     moveSpan(td, bt),
-			Status:   bt.status,
-			Deadline: now.Add(d.cfg.WaitDuration),
+	// Hold the inconclusive targets, after the loop so that a span repeated
+	// within this batch is not taken for a re-sent held one: moved out as
+	// bytes with their resource and scope; removeSpans then drops the
+	// emptied places.
+	for _, a := range pending {
+		data, ok := holdData(td, a.bt)
+		if !ok {
+			a.bt.trace.SetDecided(a.bt.node, a.res.decided())
+			a.bt.trace.Released++
+			inPlace = append(inPlace, a)
+			continue
 		}
-		d.cache.Hold(h)
+		d.cache.Hold(&tracecache.Held{
+			Trace:    a.bt.trace,
+			Node:     a.bt.node,
+			Data:     data,
+			Status:   a.bt.status,
+			Deadline: now.Add(d.cfg.WaitDuration),
+		})
+		toHold = append(toHold, a.bt)
 	}
 	// Held targets of earlier batches whose trace got new evidence now.
 	var ready []*tracecache.Held
@@ -511,7 +520,7 @@ func (d *diagnoser) record(ctx context.Context, c *tracecache.Cache, td ptrace.T
 			n.Known = true
 			n.Parent = span.ParentSpanID()
 			n.Kind = span.Kind()
-			n.Service = service
+			t.SetService(n, service)
 			if cross {
 				c.Touch(t, now)
 			}
@@ -539,7 +548,7 @@ func (d *diagnoser) record(ctx context.Context, c *tracecache.Cache, td ptrace.T
 				c.AddEvidence(t, n, items)
 			}
 			if m.target {
-				n.Status = m.status
+				n.Status = int32(m.status)
 				targets = append(targets, batchTarget{rs: i, ss: j, span: k, status: m.status, trace: t, node: n, duplicate: duplicate})
 			}
 		}
@@ -556,8 +565,8 @@ func containsTarget(bts []batchTarget, n *tracecache.Node) bool {
 	return false
 }
 
-// released is a set of held spans diagnosed and copied out for delivery:
-// td holds one ResourceSpans per held span, in the order of held.
+// released is a set of held spans diagnosed and decoded for delivery: td
+// holds one ResourceSpans per held span, in the order of held.
 type released struct {
 	td   ptrace.Traces
 	held []*tracecache.Held
@@ -573,9 +582,9 @@ var earlyReleasedOpts = func() map[string]metric.AddOption {
 	return m
 }()
 
-// releaseLocked diagnoses held spans, annotates them and copies them into
-// rel for delivery; the held copy stays intact for a retry. reason is empty
-// for an ordinary release.
+// releaseLocked diagnoses held spans, decodes and annotates them into rel
+// for delivery; the held bytes stay as they arrived for a retry. reason is
+// empty for an ordinary release.
 func (d *diagnoser) releaseLocked(rel *released, held []*tracecache.Held, reason string) {
 	if len(held) == 0 {
 		return
@@ -584,20 +593,26 @@ func (d *diagnoser) releaseLocked(rel *released, held []*tracecache.Held, reason
 		rel.td = ptrace.NewTraces()
 	}
 	for _, h := range held {
-		if h.Node.Held == h {
+		if h.Trace.Held(h.Node) == h {
 			d.cache.Unhold(h)
 		}
 		res := d.diagnose(h.Trace, h.Node, h.Status, maxCallChain)
-		if h.Node.Decided == nil {
-			h.Node.Decided = res.decided()
+		if h.Trace.Decided(h.Node) == nil {
+			h.Trace.SetDecided(h.Node, res.decided())
 			h.Trace.Released++
 		}
-		d.annotate(h.Span(), res)
+		one, err := heldUnmarshaler.UnmarshalTraces(h.Data)
+		if err != nil {
+			// Cannot happen: the bytes are this processor's own marshalling.
+			d.logger.Error("could not decode a held span; it is lost", zap.Error(err))
+			continue
+		}
+		d.annotate(one.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0), res)
 		d.countDiagnosed(context.Background(), res)
 		if reason != "" {
 			d.telemetry.ProcessorErrordiagnosisSpansEarlyReleased.Add(context.Background(), 1, earlyReleasedOpts[reason])
 		}
-		h.Data.ResourceSpans().At(0).CopyTo(rel.td.ResourceSpans().AppendEmpty())
+		one.ResourceSpans().MoveAndAppendTo(rel.td.ResourceSpans())
 		rel.held = append(rel.held, h)
 	}
 }
@@ -710,8 +725,8 @@ func (d *diagnoser) processLogs(ctx context.Context, ld plog.Logs) (plog.Logs, e
 				if n == nil {
 					continue
 				}
-				if n.Service == "" {
-					n.Service = service
+				if t.Service(n) == "" {
+					t.SetService(n, service)
 				}
 				if t.Released > 0 && t.HeldCount == 0 {
 					d.telemetry.ProcessorErrordiagnosisLateEvidence.Add(ctx, 1)
@@ -767,16 +782,32 @@ func extractSpan(td ptrace.Traces, bt batchTarget, transfer func(src, dst ptrace
 	return out
 }
 
-// sameSpan reports whether the batch target is byte-identical, with its
-// resource and scope, to a held copy. Only called for a duplicate span id.
-func sameSpan(td ptrace.Traces, bt batchTarget, held ptrace.Traces) bool {
-	m := &ptrace.ProtoMarshaler{}
-	a, err := m.MarshalTraces(copySpan(td, bt))
+// heldMarshaler and heldUnmarshaler encode held spans: as OTLP bytes a held
+// span is one object for the garbage collector instead of dozens, and a
+// retry after a failed delivery starts from the span as it arrived.
+var (
+	heldMarshaler   = &ptrace.ProtoMarshaler{}
+	heldUnmarshaler = &ptrace.ProtoUnmarshaler{}
+)
+
+// holdData moves a target span out of the batch and encodes it with its
+// resource and scope. On an encoding error (not expected) the span is put
+// back and ok is false.
+func holdData(td ptrace.Traces, bt batchTarget) (data []byte, ok bool) {
+	one := moveSpan(td, bt)
+	data, err := heldMarshaler.MarshalTraces(one)
 	if err != nil {
-		return false
+		one.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).MoveTo(spanAt(td, bt))
+		return nil, false
 	}
-	b, err := m.MarshalTraces(held)
-	return err == nil && bytes.Equal(a, b)
+	return data, true
+}
+
+// sameSpan reports whether the batch target is byte-identical, with its
+// resource and scope, to a held span. Only called for a duplicate span id.
+func sameSpan(td ptrace.Traces, bt batchTarget, held []byte) bool {
+	a, err := heldMarshaler.MarshalTraces(copySpan(td, bt))
+	return err == nil && bytes.Equal(a, held)
 }
 
 // removeSpans removes the held targets from the batch, keeping the order of

@@ -37,7 +37,7 @@ func (t *Trace) Attribute(target *Node, dst []Attributed) []Attributed {
 			continue
 		}
 		if !linked {
-			if n.Service != target.Service {
+			if !sameService(n, target) {
 				continue
 			}
 			if soleServer < 0 {
@@ -47,7 +47,7 @@ func (t *Trace) Attribute(target *Node, dst []Attributed) []Attributed {
 				continue
 			}
 		}
-		for _, ev := range n.Evidence {
+		for _, ev := range t.Evidence(n) {
 			ev.Depth = depth
 			dst = append(dst, Attributed{Evidence: ev, Node: n, Linked: linked})
 		}
@@ -94,7 +94,7 @@ func (t *Trace) isBoundary(n, target *Node) bool {
 	if !n.Known || n.Kind != ptrace.SpanKindServer || n == target {
 		return false
 	}
-	if n.Service != target.Service {
+	if !sameService(n, target) {
 		return true
 	}
 	p := t.Lookup(n.Parent)
@@ -104,7 +104,7 @@ func (t *Trace) isBoundary(n, target *Node) bool {
 func (t *Trace) soleServer(target *Node) int {
 	sole := 1
 	t.ForEachNode(func(n *Node) bool {
-		if n != target && n.Known && n.Kind == ptrace.SpanKindServer && n.Service == target.Service {
+		if n != target && n.Known && n.Kind == ptrace.SpanKindServer && sameService(n, target) {
 			sole = 0
 		}
 		return sole == 1

@@ -9,6 +9,7 @@ package tracecache // import "github.com/errordiagnosis/errordiagnosisprocessor/
 
 import (
 	"container/list"
+	"math"
 	"time"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -31,21 +32,28 @@ type Limits struct {
 	TTL time.Duration
 }
 
-// Node is what is remembered of one span.
+// Node is what is remembered of one span. It holds no pointer, so the
+// garbage collector never scans the chunks of nodes: the service name, the
+// evidence, the decision and the hold live in the trace, by index (see the
+// Trace methods of the same names).
 type Node struct {
 	ID     pcommon.SpanID
 	Parent pcommon.SpanID
+	Kind   ptrace.SpanKind
+	// Status is the HTTP response status of the span, when it is a target.
+	Status int32
 	// Known is false for a node created only by a log record, before its span arrived.
 	Known   bool
-	Kind    ptrace.SpanKind
-	Service string
-	// Status is the HTTP response status of the span, when it is a server span.
-	Status   int
-	Evidence []diagnosis.Evidence
-	// Decided is set once the span was diagnosed and released.
-	Decided *Decided
-	// Held is set while the span is held.
-	Held *Held
+	service uint16 // index+1 in Trace.services; 0: none
+	extra   uint32 // index+1 in Trace.extras; 0: none
+}
+
+// nodeExtra is what only some nodes have: evidence, a released decision, a
+// held span.
+type nodeExtra struct {
+	evidence []diagnosis.Evidence
+	decided  *Decided
+	held     *Held
 }
 
 // Decided is a released diagnosis, kept for callers that want it as root cause.
@@ -68,6 +76,10 @@ type Trace struct {
 	nodes  int
 	// index finds a node once the trace outgrows a linear scan; nil before.
 	index map[pcommon.SpanID]*Node
+	// services are the service names of the nodes, each once.
+	services []string
+	// extras hold the evidence, decision and hold of the nodes that have one.
+	extras []nodeExtra
 	// EvidenceNodes lists the nodes with evidence, in arrival order.
 	EvidenceNodes []*Node
 	// HeldCount is the number of held targets in this trace.
@@ -85,19 +97,15 @@ type Trace struct {
 
 // Held is a target span waiting for evidence, with its resource and scope.
 type Held struct {
-	Trace    *Trace
-	Node     *Node
-	Data     ptrace.Traces
+	Trace *Trace
+	Node  *Node
+	// Data is the span with its resource and scope, OTLP-encoded.
+	Data     []byte
 	Status   int
 	Deadline time.Time
 	// Attempts counts failed deliveries to the next consumer.
 	Attempts int
 	elem     *list.Element
-}
-
-// Span returns the held span.
-func (h *Held) Span() ptrace.Span {
-	return h.Data.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0)
 }
 
 // maxFilter bounds the filter: 4 MiB, enough for a million traces.
@@ -109,8 +117,8 @@ type Cache struct {
 	traces map[pcommon.TraceID]*Trace
 	lru    lruList
 
-	held   *list.List // of *Held, front = earliest deadline
-	nodes  int
+	held  *list.List // of *Held, front = earliest deadline
+	nodes int
 	// filter counts traces per hash bucket, a cheap pre-check before the
 	// map that every span of a batch goes through: about four one-byte
 	// buckets per trace (a quarter of them taken when the cache is full), at
@@ -299,14 +307,83 @@ func (c *Cache) AddEvidence(t *Trace, n *Node, items []diagnosis.Evidence) bool 
 	if len(items) == 0 {
 		return true
 	}
-	if len(n.Evidence) == 0 {
+	if len(t.Evidence(n)) == 0 {
 		if len(t.EvidenceNodes) >= c.limits.MaxEvidenceNodes {
 			return false
 		}
 		t.EvidenceNodes = append(t.EvidenceNodes, n)
 	}
-	n.Evidence = append(n.Evidence, items...)
+	x := t.extraOf(n)
+	x.evidence = append(x.evidence, items...)
 	return true
+}
+
+// Service returns the service name of a node of the trace.
+func (t *Trace) Service(n *Node) string {
+	if n.service == 0 {
+		return ""
+	}
+	return t.services[n.service-1]
+}
+
+// SetService sets the service name of a node of the trace.
+func (t *Trace) SetService(n *Node, service string) {
+	if service == "" {
+		n.service = 0
+		return
+	}
+	for i, s := range t.services {
+		if s == service {
+			n.service = uint16(i + 1)
+			return
+		}
+	}
+	if len(t.services) == math.MaxUint16 {
+		n.service = 0 // beyond any real trace; the node is then of no service
+		return
+	}
+	t.services = append(t.services, service)
+	n.service = uint16(len(t.services))
+}
+
+// sameService reports whether two nodes of the trace are of one service.
+func sameService(a, b *Node) bool { return a.service == b.service }
+
+// Evidence returns the evidence of a node of the trace.
+func (t *Trace) Evidence(n *Node) []diagnosis.Evidence {
+	if n.extra == 0 {
+		return nil
+	}
+	return t.extras[n.extra-1].evidence
+}
+
+// Decided returns the released diagnosis of a node of the trace, or nil.
+func (t *Trace) Decided(n *Node) *Decided {
+	if n.extra == 0 {
+		return nil
+	}
+	return t.extras[n.extra-1].decided
+}
+
+// SetDecided records the released diagnosis of a node of the trace.
+func (t *Trace) SetDecided(n *Node, d *Decided) { t.extraOf(n).decided = d }
+
+// Held returns the held span of a node of the trace, or nil.
+func (t *Trace) Held(n *Node) *Held {
+	if n.extra == 0 {
+		return nil
+	}
+	return t.extras[n.extra-1].held
+}
+
+// extraOf returns the extra of a node, adding one when it has none. The
+// pointer is valid until the next call.
+func (t *Trace) extraOf(n *Node) *nodeExtra {
+	if n.extra == 0 {
+		t.extras = append(t.extras, nodeExtra{})
+		n.extra = uint32(len(t.extras))
+	}
+	return &t.extras[n.extra-1]
 }
 
 // Remove forgets a trace. Its held spans stay in the held list; the caller
@@ -347,7 +424,7 @@ func (c *Cache) Expired(now time.Time, evicted []*Trace) []*Trace {
 // (deadlines are now+wait_duration, so arrival order).
 func (c *Cache) Hold(h *Held) {
 	h.elem = c.held.PushBack(h)
-	h.Node.Held = h
+	h.Trace.extraOf(h.Node).held = h
 	h.Trace.HeldCount++
 }
 
@@ -358,7 +435,7 @@ func (c *Cache) Unhold(h *Held) {
 	}
 	c.held.Remove(h.elem)
 	h.elem = nil
-	h.Node.Held = nil
+	h.Trace.extraOf(h.Node).held = nil
 	h.Trace.HeldCount--
 }
 
@@ -375,12 +452,11 @@ func (c *Cache) HeldOf(t *Trace, dst []*Held) []*Held {
 	if t.HeldCount == 0 {
 		return dst
 	}
-	t.ForEachNode(func(n *Node) bool {
-		if n.Held != nil {
-			dst = append(dst, n.Held)
+	for i := range t.extras {
+		if h := t.extras[i].held; h != nil {
+			dst = append(dst, h)
 		}
-		return true
-	})
+	}
 	return dst
 }
 

@@ -58,7 +58,7 @@ func TestExpired(t *testing.T) {
 	c := New(limits())
 	a, _ := c.GetOrCreate(tid(1), t0, nil)
 	b, _ := c.GetOrCreate(tid(2), t0.Add(30*time.Second), nil)
-	held := &Held{Trace: a, Node: c.Node(a, sid(1)), Data: ptrace.NewTraces()}
+	held := &Held{Trace: a, Node: c.Node(a, sid(1)), Data: []byte{1}}
 	c.Hold(held)
 	ev := c.Expired(t0.Add(61*time.Second), nil)
 	require.Len(t, ev, 1, "a trace with held spans is returned for release")
@@ -84,7 +84,7 @@ func tree(c *Cache, tr *Trace, spans ...node) {
 			n.Parent = sid(s.parent)
 		}
 		n.Kind = s.kind
-		n.Service = s.service
+		tr.SetService(n, s.service)
 		if s.evidence != "" {
 			c.AddEvidence(tr, n, []diagnosis.Evidence{{ExceptionType: s.evidence}})
 		}
@@ -205,19 +205,19 @@ func TestNodesStayPutAsTheTraceGrows(t *testing.T) {
 	for i := range 600 {
 		n := c.Node(tr, id(i))
 		require.NotNil(t, n)
-		n.Status = i
+		n.Status = int32(i)
 		first = append(first, n)
 	}
 	assert.Equal(t, 600, tr.NodeCount())
 	for i, n := range first {
 		require.Same(t, n, tr.Lookup(id(i)), "node %d moved", i)
-		require.Equal(t, i, n.Status)
+		require.Equal(t, int32(i), n.Status)
 		require.Same(t, n, c.Node(tr, id(i)), "an existing node is returned, not a new one")
 	}
 	assert.Nil(t, tr.Lookup(id(600)))
 	order := 0
 	tr.ForEachNode(func(n *Node) bool {
-		assert.Equal(t, order, n.Status, "arrival order")
+		assert.Equal(t, int32(order), n.Status, "arrival order")
 		order++
 		return true
 	})
