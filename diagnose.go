@@ -136,8 +136,8 @@ func (d *diagnoser) rootCause(t *tracecache.Trace, decider *tracecache.Attribute
 	// The root cause is the downstream's own diagnosis, or, when that is a
 	// dependency failure too, the deepest cause down the chain of calls.
 	res.rootCause, res.rootService = diagnosis.Unknown, dsService
-	switch dec := t.Decided(ds); {
-	case dec != nil:
+	switch dec, decided := t.Decided(ds); {
+	case decided:
 		res.rootCause = dec.Category
 		if dec.RootCategory != "" {
 			res.rootCause, res.rootService = dec.RootCategory, dec.RootService
@@ -158,8 +158,8 @@ func (d *diagnoser) rootCause(t *tracecache.Trace, decider *tracecache.Attribute
 }
 
 // decided is what is kept of a released diagnosis.
-func (res result) decided() *tracecache.Decided {
-	return &tracecache.Decided{Category: res.Category, Cause: res.Cause, RootCategory: res.rootCause, RootService: res.rootService}
+func (res result) decided() tracecache.Decided {
+	return tracecache.Decided{Category: res.Category, Cause: res.Cause, RootCategory: res.rootCause, RootService: res.rootService}
 }
 
 // attributeNames are the prefixed attribute names, computed once.

@@ -597,7 +597,7 @@ func (d *diagnoser) releaseLocked(rel *released, held []*tracecache.Held, reason
 			d.cache.Unhold(h)
 		}
 		res := d.diagnose(h.Trace, h.Node, h.Status, maxCallChain)
-		if h.Trace.Decided(h.Node) == nil {
+		if _, decided := h.Trace.Decided(h.Node); !decided {
 			h.Trace.SetDecided(h.Node, res.decided())
 			h.Trace.Released++
 		}

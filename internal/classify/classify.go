@@ -101,6 +101,14 @@ var memoized = memo.New(12, func(k matchKey) matchResult {
 	}
 	m, ok := matchUncached(&ev)
 	return matchResult{m, ok}
+}).OwnKeys(func(k matchKey) matchKey {
+	// The free-text fields may be parts of a larger evidence text; the short
+	// ones are interned names (see evidence.ReadSpan).
+	k.exceptionMessage = strings.Clone(k.exceptionMessage)
+	k.stacktrace = strings.Clone(k.stacktrace)
+	k.dbQueryText = strings.Clone(k.dbQueryText)
+	k.statusMessage = strings.Clone(k.statusMessage)
+	return k
 })
 
 // MatchEvidence decides what one piece of evidence says; ok=false when no

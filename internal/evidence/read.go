@@ -239,11 +239,14 @@ func name(s string) string {
 	return unique.Make(textutil.CutAtRune(s, maxShortField)).Value()
 }
 
-// clip returns a copy of at most n bytes of s, cut at a rune boundary. Always
-// a copy: the summaries outlive the batch, and a string decoded from a
-// request may share memory with the whole request.
+// clip returns at most n bytes of s, cut at a rune boundary; a copy when cut,
+// so that a short head never keeps a long text alive. The cache copies what
+// it keeps (tracecache.detach).
 func clip(s string, n int) string {
-	return strings.Clone(textutil.CutAtRune(s, n))
+	if c := textutil.CutAtRune(s, n); len(c) < len(s) {
+		return strings.Clone(c)
+	}
+	return s
 }
 
 // WithoutOwnStatus removes from the items of a server span what only

@@ -98,7 +98,7 @@ func Normalize(msg string) string {
 }
 
 // normalized memoizes Normalize: the same messages repeat in bursts.
-var normalized = memo.New(12, normalize)
+var normalized = memo.New(12, normalize).OwnKeys(strings.Clone)
 
 func normalize(msg string) string {
 	if len(msg) > maxInputLen {

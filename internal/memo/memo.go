@@ -22,12 +22,20 @@ type Memo[K comparable, V any] struct {
 	slots []atomic.Pointer[entry[K, V]]
 	mask  uint64
 	f     func(K) V
+	own   func(K) K
 }
 
 // New returns a memo of f with 2^bits slots.
 func New[K comparable, V any](bits uint, f func(K) V) *Memo[K, V] {
 	n := uint64(1) << bits
 	return &Memo[K, V]{seed: maphash.MakeSeed(), slots: make([]atomic.Pointer[entry[K, V]], n), mask: n - 1, f: f}
+}
+
+// OwnKeys makes the memo store own(k) instead of k: a key that shares memory
+// with something larger (a substring) would keep all of it alive.
+func (m *Memo[K, V]) OwnKeys(own func(K) K) *Memo[K, V] {
+	m.own = own
+	return m
 }
 
 // Get returns f(k), computing it when k is not in its slot.
@@ -37,6 +45,9 @@ func (m *Memo[K, V]) Get(k K) V {
 		return e.val
 	}
 	v := m.f(k)
+	if m.own != nil {
+		k = m.own(k)
+	}
 	slot.Store(&entry[K, V]{key: k, val: v})
 	return v
 }

@@ -2,8 +2,10 @@ package memo
 
 import (
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 )
@@ -41,5 +43,21 @@ func BenchmarkMemoHit(b *testing.B) {
 	m.Get(key)
 	for b.Loop() {
 		_ = m.Get(key)
+	}
+}
+
+// TestMemoOwnKeys: with OwnKeys the stored key is own(k), here a copy, so a
+// key cut from a larger text does not keep that text alive.
+func TestMemoOwnKeys(t *testing.T) {
+	owned := 0
+	m := New(4, func(s string) int { return len(s) }).OwnKeys(func(s string) string { owned++; return strings.Clone(s) })
+	big := strings.Repeat("x", 1<<16)
+	assert.Equal(t, 8, m.Get(big[:8]))
+	assert.Equal(t, 8, m.Get(big[:8]), "still found by value")
+	assert.Equal(t, 1, owned, "owned once, on the miss")
+	for i := range m.slots {
+		if e := m.slots[i].Load(); e != nil {
+			assert.NotSame(t, unsafe.StringData(big), unsafe.StringData(e.key), "the stored key is a copy")
+		}
 	}
 }

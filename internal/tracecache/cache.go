@@ -10,6 +10,7 @@ package tracecache // import "github.com/errordiagnosis/errordiagnosisprocessor/
 import (
 	"container/list"
 	"math"
+	"strings"
 	"time"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -52,8 +53,10 @@ type Node struct {
 // held span.
 type nodeExtra struct {
 	evidence []diagnosis.Evidence
-	decided  *Decided
-	held     *Held
+	decided  Decided
+	// isDecided: decided holds the released diagnosis.
+	isDecided bool
+	held      *Held
 }
 
 // Decided is a released diagnosis, kept for callers that want it as root cause.
@@ -314,8 +317,36 @@ func (c *Cache) AddEvidence(t *Trace, n *Node, items []diagnosis.Evidence) bool 
 		t.EvidenceNodes = append(t.EvidenceNodes, n)
 	}
 	x := t.extraOf(n)
+	start := len(x.evidence)
 	x.evidence = append(x.evidence, items...)
+	for i := start; i < len(x.evidence); i++ {
+		detach(&x.evidence[i])
+	}
 	return true
+}
+
+// detach copies the free text of an evidence item into one allocation: the
+// cache then keeps nothing of the batch, and one object per item for the
+// garbage collector. The short fields are interned names already (see
+// evidence.ReadSpan).
+func detach(e *diagnosis.Evidence) {
+	fields := [...]*string{&e.StatusMessage, &e.DBQueryText, &e.ExceptionMessage, &e.Stacktrace}
+	n := 0
+	for _, f := range fields {
+		n += len(*f)
+	}
+	if n == 0 {
+		return
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, f := range fields {
+		b.WriteString(*f)
+	}
+	text := b.String()
+	for _, f := range fields {
+		*f, text = text[:len(*f)], text[len(*f):]
+	}
 }
 
 // Service returns the service name of a node of the trace.
@@ -357,16 +388,21 @@ func (t *Trace) Evidence(n *Node) []diagnosis.Evidence {
 	return t.extras[n.extra-1].evidence
 }
 
-// Decided returns the released diagnosis of a node of the trace, or nil.
-func (t *Trace) Decided(n *Node) *Decided {
+// Decided returns the released diagnosis of a node of the trace; ok is
+// false when there is none.
+func (t *Trace) Decided(n *Node) (d Decided, ok bool) {
 	if n.extra == 0 {
-		return nil
+		return Decided{}, false
 	}
-	return t.extras[n.extra-1].decided
+	x := &t.extras[n.extra-1]
+	return x.decided, x.isDecided
 }
 
 // SetDecided records the released diagnosis of a node of the trace.
-func (t *Trace) SetDecided(n *Node, d *Decided) { t.extraOf(n).decided = d }
+func (t *Trace) SetDecided(n *Node, d Decided) {
+	x := t.extraOf(n)
+	x.decided, x.isDecided = d, true
+}
 
 // Held returns the held span of a node of the trace, or nil.
 func (t *Trace) Held(n *Node) *Held {

@@ -1,8 +1,10 @@
 package tracecache
 
 import (
+	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -222,4 +224,24 @@ func TestNodesStayPutAsTheTraceGrows(t *testing.T) {
 		return true
 	})
 	assert.Equal(t, 600, order)
+}
+
+// TestEvidenceKeepsNothingOfTheBatch: the free text of stored evidence is a
+// copy, one allocation per item, so a batch's strings are not kept alive.
+func TestEvidenceKeepsNothingOfTheBatch(t *testing.T) {
+	c := New(limits())
+	tr, _ := c.GetOrCreate(tid(1), t0, nil)
+	n := c.Node(tr, sid(1))
+	batch := strings.Repeat("x", 64) + "connection refused" + strings.Repeat("y", 64)
+	in := diagnosis.Evidence{ExceptionType: "E", ExceptionMessage: batch[64:82], StatusMessage: batch[:10], Stacktrace: batch[100:]}
+	require.True(t, c.AddEvidence(tr, n, []diagnosis.Evidence{in}))
+	got := tr.Evidence(n)[0]
+	assert.Equal(t, in, got, "same text")
+	inBatch := func(s string) bool {
+		p, b := uintptr(unsafe.Pointer(unsafe.StringData(s))), uintptr(unsafe.Pointer(unsafe.StringData(batch)))
+		return p >= b && p < b+uintptr(len(batch))
+	}
+	for _, s := range []string{got.ExceptionMessage, got.StatusMessage, got.Stacktrace} {
+		assert.False(t, inBatch(s), "%q still points into the batch", s)
+	}
 }
