@@ -181,6 +181,9 @@ func (d *diagnoser) shutdown(ctx context.Context) error {
 			if cerr := d.next.ConsumeTraces(ctx, rel.td); cerr != nil {
 				err = fmt.Errorf("errordiagnosis: could not deliver %d held spans at shutdown: %w", len(rel.held), cerr)
 				d.logger.Error("could not deliver the held spans at shutdown", zap.Int("spans", len(rel.held)), zap.Error(cerr))
+				d.countSent(context.Background(), len(rel.held), outcomeRejected)
+			} else {
+				d.countSent(context.Background(), len(rel.held), outcomeAccepted)
 			}
 		}
 		// The gauges stay registered so that they report the drained state (0).
@@ -617,6 +620,29 @@ func (d *diagnoser) releaseLocked(rel *released, held []*tracecache.Held, reason
 	}
 }
 
+// Outcomes of held spans sent to the next consumer, the values of the
+// "outcome" telemetry attribute.
+const (
+	outcomeAccepted = "accepted"
+	outcomeRetried  = "retried"
+	outcomeRejected = "rejected"
+)
+
+// heldSentOpts are the attribute options of held_spans_sent per outcome,
+// built once.
+var heldSentOpts = func() map[string]metric.AddOption {
+	m := map[string]metric.AddOption{}
+	for _, o := range []string{outcomeAccepted, outcomeRetried, outcomeRejected} {
+		m[o] = metric.WithAttributeSet(attribute.NewSet(attribute.String("outcome", o)))
+	}
+	return m
+}()
+
+// countSent counts n held spans sent to the next consumer with an outcome.
+func (d *diagnoser) countSent(ctx context.Context, n int, outcome string) {
+	d.telemetry.ProcessorErrordiagnosisHeldSpansSent.Add(ctx, int64(n), heldSentOpts[outcome])
+}
+
 // releaseEvictedLocked releases the held spans of traces forgotten because
 // of max_traces or the node budget.
 func (d *diagnoser) releaseEvictedLocked(rel *released, evicted []*tracecache.Trace) {
@@ -641,11 +667,13 @@ func (d *diagnoser) deliver(ctx context.Context, rel released) {
 	}
 	err := d.next.ConsumeTraces(ctx, rel.td)
 	if err == nil {
+		d.countSent(ctx, len(rel.held), outcomeAccepted)
 		return
 	}
 	spans := zap.Int("spans", len(rel.held))
 	if consumererror.IsPermanent(err) || d.closed.Load() {
 		d.logger.Error("next consumer rejected released spans", spans, zap.Error(err))
+		d.countSent(ctx, len(rel.held), outcomeRejected)
 		return
 	}
 	d.logger.Warn("next consumer failed on released spans; they stay held and are retried", spans, zap.Error(err))
@@ -654,8 +682,10 @@ func (d *diagnoser) deliver(ctx context.Context, rel released) {
 	if d.closed.Load() {
 		// Drained at shutdown meanwhile: nothing would release them again.
 		d.logger.Error("next consumer failed on released spans during shutdown", spans, zap.Error(err))
+		d.countSent(ctx, len(rel.held), outcomeRejected)
 		return
 	}
+	d.countSent(ctx, len(rel.held), outcomeRetried)
 	now := d.now()
 	for _, h := range rel.held {
 		h.Attempts++

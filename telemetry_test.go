@@ -11,6 +11,7 @@ import (
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/processor/processorhelper"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata/metricdatatest"
@@ -56,7 +57,53 @@ func TestTelemetry(t *testing.T) {
 		{Value: 1, Attributes: attribute.NewSet(attribute.String("reason", "max_held_spans"))},
 		{Value: 1, Attributes: attribute.NewSet(attribute.String("reason", "shutdown"))},
 	}, metricdatatest.IgnoreTimestamp())
+	metadatatest.AssertEqualProcessorErrordiagnosisHeldSpansSent(t, tt, []metricdata.DataPoint[int64]{
+		{Value: 2, Attributes: attribute.NewSet(attribute.String("outcome", "accepted"))},
+	}, metricdatatest.IgnoreTimestamp())
 	assert.Equal(t, 5, sink.SpanCount())
+}
+
+// TestTelemetryHeldSpansSent: held spans that leave through the processor's
+// own call to the next consumer are counted by outcome: retried after a
+// retryable error, then accepted; rejected for good after a permanent one.
+func TestTelemetryHeldSpansSent(t *testing.T) {
+	tt := componenttest.NewTelemetry()
+	t.Cleanup(func() { require.NoError(t, tt.Shutdown(context.Background())) })
+	cfg := defaultConfig()
+	cfg.WaitDuration = time.Second
+	sink := newFaultSink(0, false)
+	d, err := newDiagnoser(metadatatest.NewSettings(tt), cfg)
+	require.NoError(t, err)
+	d.next = sink
+	clock := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	d.now = func() time.Time { return clock }
+	ctx := context.Background()
+
+	for i := range 3 {
+		_, err = d.processTraces(ctx, bare500(uint64(i)))
+		require.ErrorIs(t, err, processorhelper.ErrSkipProcessingData, "held: nothing left in the batch")
+	}
+	sink.setFailNext(1, false)
+	clock = clock.Add(cfg.WaitDuration)
+	d.releaseDue(ctx) // 3 due, the delivery fails: held again
+	clock = clock.Add(maxRetryBackoff)
+	d.releaseDue(ctx) // delivered
+	_, err = d.processTraces(ctx, bare500(10))
+	require.ErrorIs(t, err, processorhelper.ErrSkipProcessingData)
+	sink.setFailNext(1, true)
+	clock = clock.Add(maxRetryBackoff)
+	d.releaseDue(ctx) // rejected for good
+	require.NoError(t, d.shutdown(ctx))
+
+	metadatatest.AssertEqualProcessorErrordiagnosisHeldSpansSent(t, tt, []metricdata.DataPoint[int64]{
+		{Value: 3, Attributes: attribute.NewSet(attribute.String("outcome", "accepted"))},
+		{Value: 3, Attributes: attribute.NewSet(attribute.String("outcome", "retried"))},
+		{Value: 1, Attributes: attribute.NewSet(attribute.String("outcome", "rejected"))},
+	}, metricdatatest.IgnoreTimestamp())
+	distinct, dup := sink.counts()
+	assert.Equal(t, 3, distinct)
+	assert.Zero(t, dup)
+	assert.Equal(t, 4, sink.rejected, "3 retried, then 1 rejected")
 }
 
 // TestExceptionLogRecordsAreEvidence: an exception recorded as a log record

@@ -29,6 +29,7 @@ type TelemetryBuilder struct {
 	mu                                         sync.Mutex
 	registrations                              []metric.Registration
 	ProcessorErrordiagnosisEvidenceCacheTraces metric.Int64ObservableGauge
+	ProcessorErrordiagnosisHeldSpansSent       metric.Int64Counter
 	ProcessorErrordiagnosisLateEvidence        metric.Int64Counter
 	ProcessorErrordiagnosisSpansDiagnosed      metric.Int64Counter
 	ProcessorErrordiagnosisSpansEarlyReleased  metric.Int64Counter
@@ -108,6 +109,12 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		"otelcol_processor_errordiagnosis_evidence_cache_traces",
 		metric.WithDescription("Number of traces whose evidence summaries are currently remembered. [Alpha]"),
 		metric.WithUnit("{trace}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ProcessorErrordiagnosisHeldSpansSent, err = builder.meter.Int64Counter(
+		"otelcol_processor_errordiagnosis_held_spans_sent",
+		metric.WithDescription("Number of held target spans sent to the next consumer once diagnosed, by outcome. They leave through the processor's own call to the next consumer, which processorhelper's outgoing items do not count. [Alpha]"),
+		metric.WithUnit("{span}"),
 	)
 	errs = errors.Join(errs, err)
 	builder.ProcessorErrordiagnosisLateEvidence, err = builder.meter.Int64Counter(

@@ -28,10 +28,14 @@ func TestSetupTelemetry(t *testing.T) {
 		observer.Observe(1)
 		return nil
 	}))
+	tb.ProcessorErrordiagnosisHeldSpansSent.Add(context.Background(), 1)
 	tb.ProcessorErrordiagnosisLateEvidence.Add(context.Background(), 1)
 	tb.ProcessorErrordiagnosisSpansDiagnosed.Add(context.Background(), 1)
 	tb.ProcessorErrordiagnosisSpansEarlyReleased.Add(context.Background(), 1)
 	AssertEqualProcessorErrordiagnosisEvidenceCacheTraces(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualProcessorErrordiagnosisHeldSpansSent(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualProcessorErrordiagnosisLateEvidence(t, testTel,
