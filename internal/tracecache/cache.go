@@ -111,8 +111,13 @@ type Held struct {
 	elem     *list.Element
 }
 
-// maxFilter bounds the filter: 4 MiB, enough for a million traces.
-const maxFilter = 1 << 22
+// Filter sizes: between 4 and 32 one-byte buckets per remembered trace (see
+// fitFilter), at least minFilter, at most 4 per max_traces and maxFilter
+// (4 MiB, a million traces).
+const (
+	minFilter = 64
+	maxFilter = 1 << 22
+)
 
 // Cache is the set of remembered traces.
 type Cache struct {
@@ -123,12 +128,16 @@ type Cache struct {
 	held  *list.List // of *Held, front = earliest deadline
 	nodes int
 	// filter counts traces per hash bucket, a cheap pre-check before the
-	// map that every span of a batch goes through: about four one-byte
-	// buckets per trace (a quarter of them taken when the cache is full), at
-	// most 2^22. A bucket that reaches 255 stays there: only more map
-	// look-ups, never a missed trace.
+	// map that every run of spans of a batch goes through. Its size follows
+	// the number of traces remembered (see fitFilter), not max_traces: a
+	// cache of a few thousand traces keeps a filter of a few KiB in the CPU
+	// cache instead of probing one sized for max_traces (512 KiB by
+	// default) at random. A bucket that reaches 255 stays there until the
+	// next resize recounts it: only more map look-ups, never a missed trace.
 	filter     []uint8
 	filterMask uint32
+	// maxFilterSize is the largest filter for limits.MaxTraces.
+	maxFilterSize int
 }
 
 // New returns an empty cache.
@@ -141,15 +150,39 @@ func New(limits Limits) *Cache {
 // Reset empties the cache and sets new limits, keeping its memory: a cache
 // per batch (wait_duration 0) is reused instead of allocated each time.
 func (c *Cache) Reset(limits Limits) {
-	size := 64
-	for size < maxFilter && size < 4*limits.MaxTraces {
-		size <<= 1
-	}
 	c.limits = limits
 	clear(c.traces)
 	c.lru = lruList{}
 	c.held.Init()
 	c.nodes = 0
+	c.maxFilterSize = filterSize(4 * limits.MaxTraces)
+	c.resizeFilter(minFilter)
+}
+
+// filterSize is the smallest power of two >= n within the filter bounds.
+func filterSize(n int) int {
+	size := minFilter
+	for size < maxFilter && size < n {
+		size <<= 1
+	}
+	return size
+}
+
+// fitFilter resizes the filter when the number of traces left the range of
+// 4 to 32 buckets per trace, to 16 buckets per trace: each resize is paid
+// for by at least as many additions or removals as it recounts.
+func (c *Cache) fitFilter() {
+	n, size := len(c.traces), len(c.filter)
+	switch {
+	case 4*n > size && size < c.maxFilterSize:
+		c.resizeFilter(min(filterSize(16*n), c.maxFilterSize))
+	case 32*n < size && size > minFilter:
+		c.resizeFilter(filterSize(16 * n))
+	}
+}
+
+// resizeFilter sets the filter size and recounts the remembered traces.
+func (c *Cache) resizeFilter(size int) {
 	if cap(c.filter) >= size {
 		c.filter = c.filter[:size]
 		clear(c.filter)
@@ -157,6 +190,11 @@ func (c *Cache) Reset(limits Limits) {
 		c.filter = make([]uint8, size)
 	}
 	c.filterMask = uint32(size - 1)
+	for id := range c.traces {
+		if b := c.bucket(id); c.filter[b] < 255 {
+			c.filter[b]++
+		}
+	}
 }
 
 // Bucket24 is the part of a trace id the filter looks at. Trace ids are
@@ -211,6 +249,7 @@ func (c *Cache) GetOrCreate(id pcommon.TraceID, now time.Time, evicted []*Trace)
 	if b := c.bucket(id); c.filter[b] < 255 {
 		c.filter[b]++
 	}
+	c.fitFilter()
 	return t, evicted
 }
 
@@ -432,6 +471,7 @@ func (c *Cache) Remove(t *Trace) {
 	if b := c.bucket(t.ID); c.filter[b] < 255 {
 		c.filter[b]--
 	}
+	c.fitFilter()
 	c.nodes -= t.nodes
 	if t.inLRU {
 		c.lru.remove(t)

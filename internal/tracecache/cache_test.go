@@ -245,3 +245,54 @@ func TestEvidenceKeepsNothingOfTheBatch(t *testing.T) {
 		assert.False(t, inBatch(s), "%q still points into the batch", s)
 	}
 }
+
+// TestFilterFollowsTheTraces: the filter grows and shrinks with the number of
+// traces remembered, within 4 to 32 buckets per trace and the bounds of
+// max_traces, never hides a remembered trace across resizes, and counts
+// exactly after one.
+func TestFilterFollowsTheTraces(t *testing.T) {
+	const maxTraces = 5000
+	c := New(Limits{MaxTraces: maxTraces, MaxNodesPerTrace: 1, MaxNodes: 1, MaxEvidenceNodes: 1, TTL: time.Minute})
+	assert.Equal(t, minFilter, len(c.filter), "an empty cache has the smallest filter")
+	id := func(i int) pcommon.TraceID {
+		return pcommon.TraceID{0: byte(i), 1: byte(i >> 8), 13: byte(i * 7), 14: byte(i * 131), 15: byte(i * 31)}
+	}
+	inBounds := func() {
+		t.Helper()
+		n, size := c.Len(), len(c.filter)
+		require.LessOrEqual(t, size, filterSize(4*maxTraces))
+		if size > minFilter {
+			require.LessOrEqual(t, size, 32*n, "%d buckets for %d traces", size, n)
+		}
+		if size < filterSize(4*maxTraces) {
+			require.GreaterOrEqual(t, size, 4*n, "%d buckets for %d traces", size, n)
+		}
+	}
+	var traces []*Trace
+	for i := range maxTraces {
+		tr, ev := c.GetOrCreate(id(i), t0, nil)
+		require.Empty(t, ev)
+		traces = append(traces, tr)
+		inBounds()
+	}
+	assert.Equal(t, filterSize(4*maxTraces), len(c.filter), "a full cache has the filter max_traces gives")
+	for i, tr := range traces {
+		require.Same(t, tr, c.Get(tr.ID), "trace %d hidden", i)
+	}
+	for i, tr := range traces[:maxTraces-10] {
+		c.Remove(tr)
+		inBounds()
+		require.Nil(t, c.Get(tr.ID), "trace %d forgotten", i)
+	}
+	assert.Equal(t, filterSize(16*10), len(c.filter), "shrunk with the traces")
+	for _, tr := range traces[maxTraces-10:] {
+		require.Same(t, tr, c.Get(tr.ID))
+	}
+	// Filter counts are exact after a resize: each remaining bucket holds
+	// exactly its traces.
+	total := 0
+	for _, n := range c.filter {
+		total += int(n)
+	}
+	assert.Equal(t, 10, total)
+}
