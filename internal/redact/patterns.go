@@ -5,8 +5,8 @@ import (
 	"strings"
 )
 
-// Built-in patterns, applied in this order (earlier ones leave "***" behind,
-// which later ones do not match). Each masks only the secret part:
+// Built-in patterns. Each runs on the whole cleaned text and masks only the
+// secret part; the union of what they all find is masked:
 //
 //	private-key        -----BEGIN RSA PRIVATE KEY-----***-----END RSA PRIVATE KEY-----
 //	                   (PEM/PGP/OpenSSH blocks; an unterminated block is masked to the end)
@@ -50,7 +50,7 @@ type pattern struct {
 	re        *regexp.Regexp
 	triggers  []string
 	minDigits int
-	repl      replaceFunc
+	mask      maskFunc
 }
 
 // kvKeys are the key names whose values are secrets. A key may carry any
@@ -72,13 +72,13 @@ var builtins = []pattern{
 		name:     "private-key",
 		re:       regexp.MustCompile(`-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----(?s:.*?)(-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|$)`),
 		triggers: []string{"private key"},
-		repl: func(s string, m []int) (string, bool) {
+		mask: func(s string, m []int, dst []maskRange) []maskRange {
 			// Keep the armour lines, mask the body.
-			head := "-----BEGIN " + s[m[2]:m[3]] + "PRIVATE KEY"
+			body := m[3] + len("PRIVATE KEY-----")
 			if m[4] >= 0 {
-				head += " BLOCK"
+				body = m[5] + len("-----")
 			}
-			return head + "-----" + Mask + s[m[6]:m[7]], true
+			return append(dst, maskRange{body, m[6]})
 		},
 	},
 	{
@@ -88,52 +88,52 @@ var builtins = []pattern{
 		name:     "url-userinfo",
 		re:       regexp.MustCompile(`(?i)\b([a-z][a-z0-9+.\-]*://)([^\s:@/?#"'<>]*):([^\s"'<>]*)@` + hostPort),
 		triggers: []string{"://"},
-		repl:     maskGroup(3),
+		mask:     maskGroup(3),
 	},
 	{
 		// user:password@host without a scheme (Go MySQL DSN, ssh-style).
 		name:     "dsn-userinfo",
 		re:       regexp.MustCompile(`(?i)(?:^|[\s"'=(,;\[{])([a-z0-9_.\-]+):([^\s/"'<>]+)@` + hostPort),
 		triggers: []string{"@"},
-		repl:     maskGroup(2),
+		mask:     maskGroup(2),
 	},
 	{
 		// Digest credentials are a list of fields: mask all that follows.
 		name:     "authorization-digest",
 		re:       regexp.MustCompile(`(?i)\b((?:proxy-)?authorization\\?["']?\s*[:=]\s*\\?["']?digest\s+)(.+)`),
 		triggers: []string{"digest"},
-		repl:     maskGroup(2),
+		mask:     maskGroup(2),
 	},
 	{
 		name:     "authorization",
 		re:       regexp.MustCompile(`(?i)\b((?:proxy-)?authorization\\?["']?\s*[:=]\s*\\?["']?)(?:((?:bearer|basic|digest|negotiate|ntlm|token|bot|apikey|sharedkey|sharedaccesssignature|hmac|aws4-hmac-sha256|gosign)\s+))?([^\s"'\\,;]+)`),
 		triggers: []string{"authorization"},
-		repl:     maskGroup(3),
+		mask:     maskGroup(3),
 	},
 	{
 		name:     "bearer-basic",
 		re:       regexp.MustCompile(`(?i)\b(bearer|basic)\s+([A-Za-z0-9\-._~+/]+=*)`),
 		triggers: []string{"bearer", "basic"},
-		repl: func(s string, m []int) (string, bool) {
+		mask: func(s string, m []int, dst []maskRange) []maskRange {
 			// "Basic auth_token=" is a word and the next key, not a
 			// credential: masking it would hide the key of the secret after it.
 			if v := s[m[4]:m[5]]; !looksLikeCredential(v) || looksLikeKey(v) {
-				return "", false
+				return dst
 			}
-			return maskGroup(2)(s, m)
+			return maskGroup(2)(s, m, dst)
 		},
 	},
 	{
 		name:     "jwt",
 		re:       regexp.MustCompile(`\beyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]{4,}(?:\.[A-Za-z0-9_\-]*)*`),
 		triggers: []string{"eyj"},
-		repl:     maskAll,
+		mask:     maskAll,
 	},
 	{
 		name:     "aws-access-key-id",
 		re:       regexp.MustCompile(`\b(AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|AKPA|ANPA|ANVA|AROA|APKA|ASCA)[A-Z0-9]{16}\b`),
 		triggers: []string{"akia", "asia", "abia", "acca", "agpa", "aida", "aipa", "akpa", "anpa", "anva", "aroa", "apka", "asca"},
-		repl:     keepGroupThenMask(1),
+		mask:     keepGroupThenMask(1),
 	},
 	{
 		// A bare 40-character secret access key, in a text that talks about
@@ -142,62 +142,62 @@ var builtins = []pattern{
 		name:     "aws-secret-key",
 		re:       regexp.MustCompile(`[A-Za-z0-9/+]{40}`),
 		triggers: []string{"aws", "secret", "amazon"},
-		repl: func(s string, m []int) (string, bool) {
+		mask: func(s string, m []int, dst []maskRange) []maskRange {
 			if (m[0] > 0 && isB64(s[m[0]-1])) || (m[1] < len(s) && (isB64(s[m[1]]) || s[m[1]] == '=')) {
-				return "", false
+				return dst
 			}
 			if !mixedCase(s[m[0]:m[1]]) || !strings.ContainsAny(s[m[0]:m[1]], "0123456789/+") {
-				return "", false
+				return dst
 			}
-			return Mask, true
+			return maskAll(s, m, dst)
 		},
 	},
 	{
 		name:     "gcp-api-key",
 		re:       regexp.MustCompile(`\b(AIza)[0-9A-Za-z_\-]{35}`),
 		triggers: []string{"aiza"},
-		repl:     keepGroupThenMask(1),
+		mask:     keepGroupThenMask(1),
 	},
 	{
 		name:     "github-token",
 		re:       regexp.MustCompile(`\b(gh[pousr]_|github_pat_)[A-Za-z0-9_]{20,}`),
 		triggers: []string{"ghp_", "gho_", "ghs_", "ghu_", "ghr_", "github_pat_"},
-		repl:     keepGroupThenMask(1),
+		mask:     keepGroupThenMask(1),
 	},
 	{
 		name:     "gitlab-token",
 		re:       regexp.MustCompile(`\b(glpat-)[A-Za-z0-9_\-]{20,}`),
 		triggers: []string{"glpat-"},
-		repl:     keepGroupThenMask(1),
+		mask:     keepGroupThenMask(1),
 	},
 	{
 		name:     "slack-token",
 		re:       regexp.MustCompile(`\b(xox[abposre]-|xapp-)[A-Za-z0-9\-]{10,}|(hooks\.slack\.com/(?:services|workflows)/)[A-Za-z0-9/_\-]+`),
 		triggers: []string{"xox", "xapp-", "hooks.slack.com"},
-		repl: func(s string, m []int) (string, bool) {
+		mask: func(s string, m []int, dst []maskRange) []maskRange {
 			if m[2] >= 0 {
-				return s[m[2]:m[3]] + Mask, true
+				return keepGroupThenMask(1)(s, m, dst)
 			}
-			return s[m[4]:m[5]] + Mask, true
+			return keepGroupThenMask(2)(s, m, dst)
 		},
 	},
 	{
 		name:     "stripe-key",
 		re:       regexp.MustCompile(`\b((?:sk|rk)_(?:live|test)_|whsec_)[A-Za-z0-9]{10,}`),
 		triggers: []string{"k_live_", "k_test_", "whsec_"},
-		repl:     keepGroupThenMask(1),
+		mask:     keepGroupThenMask(1),
 	},
 	{
 		name:     "misc-token",
 		re:       regexp.MustCompile(`\b(npm_)[A-Za-z0-9]{30,}|\b(ya29\.)[0-9A-Za-z_\-]{20,}|\b(sk-)[A-Za-z0-9_\-]{20,}|\b(SG\.)[A-Za-z0-9_\-]{16,}\.[A-Za-z0-9_\-]{16,}`),
 		triggers: []string{"npm_", "ya29.", "sk-", "sg."},
-		repl: func(s string, m []int) (string, bool) {
+		mask: func(s string, m []int, dst []maskRange) []maskRange {
 			for g := 1; 2*g+1 < len(m); g++ {
 				if m[2*g] >= 0 {
-					return s[m[2*g]:m[2*g+1]] + Mask, true
+					return keepGroupThenMask(g)(s, m, dst)
 				}
 			}
-			return Mask, true
+			return maskAll(s, m, dst)
 		},
 	},
 	{
@@ -218,13 +218,13 @@ var builtins = []pattern{
 			`([a-z0-9_.\-]+\s*[:=]\s*(?:"(?:.*?)(?:"(?:[\s;,)}\]&]|$)|$)|'(?:.*?)(?:'(?:[\s;,)}\]&]|$)|$)))|` +
 			`([^\s"'\\,;&]+))`),
 		triggers: []string{"pass", "pwd", "secret", "token", "key", "auth", "credential", "session", "sessid", "cookie", "sig"},
-		repl:     maskFirstGroup(3, 4, 5, 6, 7),
+		mask:     maskFirstGroup(3, 4, 5, 6, 7),
 	},
 	{
 		name:     "xml-element",
 		re:       regexp.MustCompile(`(?i)<((?:[a-z0-9_\-]+:)?[a-z0-9_.\-]*?(?:` + kvKeys + `)(?:[_.\-][a-z0-9]+)*)>([^<]*)`),
 		triggers: []string{"pass", "pwd", "secret", "token", "key", "auth", "credential", "session", "sessid", "cookie", "sig"},
-		repl:     maskFirstGroup(2),
+		mask:     maskFirstGroup(2),
 	},
 	{
 		name: "sql-password",
@@ -233,34 +233,34 @@ var builtins = []pattern{
 		// value behind the match (PASSWORD ' ... PASSWORD 'secret').
 		re:       regexp.MustCompile(`(?i)\b(?:identified\s+by\s+(?:'(.*?)(?:'(?:[\s;,)]|$)|$)|"(.*?)(?:"(?:[\s;,)]|$)|$)|([^\s;,]+))|password\s+(?:'(.*?)(?:'(?:[\s;,)]|$)|$)|"(.*?)(?:"(?:[\s;,)]|$)|$)))`),
 		triggers: []string{"identified", "password"},
-		repl:     maskFirstGroup(1, 2, 3, 4, 5),
+		mask:     maskFirstGroup(1, 2, 3, 4, 5),
 	},
 	{
 		name:     "email",
 		re:       regexp.MustCompile(`[A-Za-z0-9._%+\-]+@((?:[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,})\b`),
 		triggers: []string{"@"},
-		repl: func(s string, m []int) (string, bool) {
-			return Mask + "@" + s[m[2]:m[3]], true
+		mask: func(s string, m []int, dst []maskRange) []maskRange {
+			return append(dst, maskRange{m[0], m[2] - 1}) // the local part, before '@'
 		},
 	},
 	{
 		name:      "credit-card",
 		re:        regexp.MustCompile(`\b[2-6](?:[ \-]?[0-9]){12,18}\b`),
 		minDigits: 13,
-		repl: func(s string, m []int) (string, bool) {
+		mask: func(s string, m []int, dst []maskRange) []maskRange {
 			if !luhn(s[m[0]:m[1]]) {
-				return "", false
+				return dst
 			}
-			return Mask, true
+			return maskAll(s, m, dst)
 		},
 	},
 }
 
 // keepGroupThenMask keeps group g (a prefix such as AKIA or ghp_) and masks
 // the rest of the match.
-func keepGroupThenMask(g int) replaceFunc {
-	return func(s string, m []int) (string, bool) {
-		return s[m[2*g]:m[2*g+1]] + Mask, true
+func keepGroupThenMask(g int) maskFunc {
+	return func(_ string, m []int, dst []maskRange) []maskRange {
+		return append(dst, maskRange{m[2*g+1], m[1]})
 	}
 }
 

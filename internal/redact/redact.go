@@ -27,9 +27,11 @@
 package redact
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -70,8 +72,9 @@ type Redactor struct {
 // New compiles the built-in patterns plus extra user regexes (Go RE2 syntax,
 // case-sensitive unless the pattern says (?i)). When an extra pattern has
 // capturing groups, only the text of its groups is masked (so `ssn=(\d+)`
-// gives ssn=***); otherwise the whole match is masked. Extra patterns run
-// before the built-in ones, on the cleaned one-line text.
+// gives ssn=***); otherwise the whole match is masked. Extra and built-in
+// patterns all run on the cleaned one-line text; what any of them finds is
+// masked.
 //
 // An invalid extra pattern returns an error naming the pattern and why; the
 // config layer wraps it with the field name. maxLength <= 0 means
@@ -175,14 +178,18 @@ func (r *Redactor) capRunes(s string, cut bool) string {
 	return strings.TrimRight(s[:end], " ") + Ellipsis
 }
 
-// mask applies the extra patterns, then the built-in ones whose triggers
-// occur in s.
+// mask runs the extra patterns and the built-in ones whose triggers occur in
+// s, each on the whole of s, and masks the union of what they find. Run one
+// after another on each other's output, a pattern could hide from a later
+// one the key of the secret after it (the later pattern then no longer sees
+// "password=" in front of the value).
 func (r *Redactor) mask(s string) string {
-	for _, re := range r.extra {
-		s = replaceAll(re, s, maskGroups)
-	}
 	if s == "" {
 		return s
+	}
+	var ranges []maskRange
+	for _, re := range r.extra {
+		ranges = findRanges(re, s, maskGroups, ranges)
 	}
 	t := scan(s)
 	for i := range builtins {
@@ -190,107 +197,108 @@ func (r *Redactor) mask(s string) string {
 		if !t.wants(p) {
 			continue
 		}
-		s = replaceAll(p.re, s, p.repl)
+		ranges = findRanges(p.re, s, p.mask, ranges)
 	}
-	return s
+	return applyRanges(s, ranges)
 }
 
-// replaceFunc returns the replacement of the match m (submatch indices into
-// s) and whether to replace at all.
-type replaceFunc func(s string, m []int) (string, bool)
+// maskRange is a part of the text to mask, [lo, hi) in bytes; lo == hi puts
+// a mask at lo (an empty body between armour lines, for one).
+type maskRange struct{ lo, hi int }
 
-// replaceAll is regexp.ReplaceAllStringFunc with access to submatches, the
-// option to keep a match, and no replacement of empty matches.
-func replaceAll(re *regexp.Regexp, s string, fn replaceFunc) string {
-	ms := re.FindAllStringSubmatchIndex(s, -1)
-	if len(ms) == 0 {
+// maskFunc appends to dst the ranges to mask in the match m (submatch
+// indices into s); it appends none to keep the match.
+type maskFunc func(s string, m []int, dst []maskRange) []maskRange
+
+// findRanges collects the ranges fn masks in every non-empty match of re.
+func findRanges(re *regexp.Regexp, s string, fn maskFunc, dst []maskRange) []maskRange {
+	for _, m := range re.FindAllStringSubmatchIndex(s, -1) {
+		if m[0] < m[1] {
+			dst = fn(s, m, dst)
+		}
+	}
+	return dst
+}
+
+// applyRanges replaces each run of overlapping or touching ranges by one
+// Mask.
+func applyRanges(s string, ranges []maskRange) string {
+	if len(ranges) == 0 {
 		return s
 	}
+	slices.SortFunc(ranges, func(a, b maskRange) int { return cmp.Or(cmp.Compare(a.lo, b.lo), cmp.Compare(a.hi, b.hi)) })
 	var b strings.Builder
-	last, changed := 0, false
-	for _, m := range ms {
-		if m[0] == m[1] {
-			continue
+	b.Grow(len(s))
+	last := 0 // next byte of s to copy
+	for i := 0; i < len(ranges); {
+		lo, hi := ranges[i].lo, ranges[i].hi
+		for i++; i < len(ranges) && ranges[i].lo <= hi; i++ {
+			hi = max(hi, ranges[i].hi)
 		}
-		rep, ok := fn(s, m)
-		if !ok {
-			continue
-		}
-		if !changed {
-			b.Grow(len(s))
-			changed = true
-		}
-		b.WriteString(s[last:m[0]])
-		b.WriteString(rep)
-		last = m[1]
-	}
-	if !changed {
-		return s
+		b.WriteString(s[last:lo])
+		b.WriteString(Mask)
+		last = hi
 	}
 	b.WriteString(s[last:])
 	return b.String()
 }
 
 // maskAll masks the whole match.
-func maskAll(string, []int) (string, bool) { return Mask, true }
+func maskAll(_ string, m []int, dst []maskRange) []maskRange {
+	return append(dst, maskRange{m[0], m[1]})
+}
 
 // maskGroups masks every participating, non-empty capturing group of the
-// match (merged where they overlap), or the whole match when the pattern has
-// no groups.
-func maskGroups(s string, m []int) (string, bool) {
+// match, or the whole match when the pattern has no groups.
+func maskGroups(_ string, m []int, dst []maskRange) []maskRange {
 	if len(m) == 2 {
-		return Mask, true
+		return append(dst, maskRange{m[0], m[1]})
 	}
-	var b strings.Builder
-	pos := m[0] // next byte of s to copy
-	masked := false
 	for g := 2; g+1 < len(m); g += 2 {
-		lo, hi := m[g], m[g+1]
-		if lo < 0 || lo == hi || hi <= pos {
-			continue
+		if lo, hi := m[g], m[g+1]; lo >= 0 && lo < hi {
+			dst = append(dst, maskRange{lo, hi})
 		}
-		if lo < pos { // overlaps the previous group: extend it
-			lo = pos
-		} else {
-			b.WriteString(s[pos:lo])
-			b.WriteString(Mask)
-		}
-		pos = hi
-		masked = true
 	}
-	if !masked {
-		return "", false
-	}
-	b.WriteString(s[pos:m[1]])
-	return b.String(), true
+	return dst
 }
 
-// maskGroup returns a replaceFunc that masks capturing group g and keeps the
-// rest of the match; empty values and harmless words are kept.
-func maskGroup(g int) replaceFunc {
-	return func(s string, m []int) (string, bool) {
-		lo, hi := m[2*g], m[2*g+1]
-		if lo < 0 || lo == hi {
-			return "", false
+// maskGroup returns a maskFunc that masks capturing group g and keeps the
+// rest of the match; an empty value is kept.
+func maskGroup(g int) maskFunc {
+	return func(_ string, m []int, dst []maskRange) []maskRange {
+		if lo, hi := m[2*g], m[2*g+1]; lo >= 0 && lo < hi {
+			dst = append(dst, maskRange{lo, hi})
 		}
-		return s[m[0]:lo] + Mask + s[hi:m[1]], true
+		return dst
 	}
 }
 
-// maskFirstGroup masks the first participating, non-empty group among gs
-// (alternative value syntaxes), unless its value is a harmless word.
-func maskFirstGroup(gs ...int) replaceFunc {
-	return func(s string, m []int) (string, bool) {
+// maskFirstGroup masks the first participating group among gs (alternative
+// value syntaxes), unless its value is empty, a harmless word, or starts with
+// a secret that an earlier pattern masks already (token:ghp_***@github.com:
+// the host after the token is context, not part of the secret).
+func maskFirstGroup(gs ...int) maskFunc {
+	return func(s string, m []int, dst []maskRange) []maskRange {
 		for _, g := range gs {
 			lo, hi := m[2*g], m[2*g+1]
 			if lo < 0 {
 				continue
 			}
-			if lo == hi || harmless(s[lo:hi]) {
-				return "", false
+			if lo == hi || harmless(s[lo:hi]) || masked(dst, lo) {
+				return dst
 			}
-			return s[m[0]:lo] + Mask + s[hi:m[1]], true
+			return append(dst, maskRange{lo, hi})
 		}
-		return "", false
+		return dst
 	}
+}
+
+// masked reports whether byte i is in one of the ranges.
+func masked(ranges []maskRange, i int) bool {
+	for _, r := range ranges {
+		if r.lo <= i && i < r.hi {
+			return true
+		}
+	}
+	return false
 }
