@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -575,15 +577,18 @@ type released struct {
 	held []*tracecache.Held
 }
 
-// earlyReleasedOpts are the attribute options of spans_early_released per
-// reason, built once.
-var earlyReleasedOpts = func() map[string]metric.AddOption {
-	m := map[string]metric.AddOption{}
-	for _, r := range []string{reasonMaxHeldSpans, reasonMaxTraces, reasonShutdown} {
-		m[r] = metric.WithAttributeSet(attribute.NewSet(attribute.String("reason", r)))
+// attributeOpts returns the add options of a counter with one attribute,
+// per value, built once: metric.WithAttributes builds a set on every call.
+func attributeOpts[V ~string](key string, values ...V) map[V]metric.AddOption {
+	m := make(map[V]metric.AddOption, len(values))
+	for _, v := range values {
+		m[v] = metric.WithAttributeSet(attribute.NewSet(attribute.String(key, string(v))))
 	}
 	return m
-}()
+}
+
+// earlyReleasedOpts are the attribute options of spans_early_released.
+var earlyReleasedOpts = attributeOpts("reason", reasonMaxHeldSpans, reasonMaxTraces, reasonShutdown)
 
 // releaseLocked diagnoses held spans, decodes and annotates them into rel
 // for delivery; the held bytes stay as they arrived for a retry. reason is
@@ -628,15 +633,8 @@ const (
 	outcomeRejected = "rejected"
 )
 
-// heldSentOpts are the attribute options of held_spans_sent per outcome,
-// built once.
-var heldSentOpts = func() map[string]metric.AddOption {
-	m := map[string]metric.AddOption{}
-	for _, o := range []string{outcomeAccepted, outcomeRetried, outcomeRejected} {
-		m[o] = metric.WithAttributeSet(attribute.NewSet(attribute.String("outcome", o)))
-	}
-	return m
-}()
+// heldSentOpts are the attribute options of held_spans_sent.
+var heldSentOpts = attributeOpts("outcome", outcomeAccepted, outcomeRetried, outcomeRejected)
 
 // countSent counts n held spans sent to the next consumer with an outcome.
 func (d *diagnoser) countSent(ctx context.Context, n int, outcome string) {
@@ -700,15 +698,8 @@ func (d *diagnoser) updateGaugesLocked() {
 	d.traceGauge.Store(int64(d.cache.Len()))
 }
 
-// diagnosedOpts are the attribute options of spans_diagnosed per category,
-// built once: metric.WithAttributes builds an attribute set on every call.
-var diagnosedOpts = func() map[diagnosis.Category]metric.AddOption {
-	m := make(map[diagnosis.Category]metric.AddOption, len(diagnosis.Categories))
-	for c := range diagnosis.Categories {
-		m[c] = metric.WithAttributeSet(attribute.NewSet(attribute.String("category", string(c))))
-	}
-	return m
-}()
+// diagnosedOpts are the attribute options of spans_diagnosed.
+var diagnosedOpts = attributeOpts("category", slices.Collect(maps.Keys(diagnosis.Categories))...)
 
 func (d *diagnoser) countDiagnosed(ctx context.Context, res result) {
 	opt, ok := diagnosedOpts[res.Category]
