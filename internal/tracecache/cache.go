@@ -168,9 +168,9 @@ func filterSize(n int) int {
 	return size
 }
 
-// fitFilter resizes the filter when the number of traces left the range of
-// 4 to 32 buckets per trace, to 16 buckets per trace: each resize is paid
-// for by at least as many additions or removals as it recounts.
+// fitFilter resizes the filter to 16 to 32 buckets per trace when the number
+// of traces left the range of 4 to 32 buckets per trace: a resize recounts
+// about as many traces as were added or removed since the last one.
 func (c *Cache) fitFilter() {
 	n, size := len(c.traces), len(c.filter)
 	switch {
