@@ -277,9 +277,10 @@ var harmlessValues = map[string]bool{
 	"refused": true, "rejected": true,
 }
 
-// harmless reports whether a value needs no mask: already masked by an
-// earlier pattern (it starts with "***", as in token:***@host), or a word
-// from harmlessValues (ignoring trailing closing brackets and dots).
+// harmless reports whether a value needs no mask: masked before it reached
+// the collector (it starts with "***"), or a word from harmlessValues
+// (ignoring trailing closing brackets and dots). A value that another
+// pattern masks is left to that pattern (see maskFirstGroup).
 func harmless(v string) bool {
 	if strings.HasPrefix(v, Mask) {
 		return true
@@ -382,9 +383,8 @@ func scan(s string) triggers {
 	return t
 }
 
-// wants reports whether pattern p may match: one of its triggers occurs.
-// Masks written by earlier patterns only remove text and add '*', so a text
-// that did not trigger p before them does not trigger it after.
+// wants reports whether pattern p may match: one of its triggers occurs in
+// the text, which every pattern runs on as it is.
 func (t *triggers) wants(p *pattern) bool {
 	if p.minDigits > 0 && t.digits >= p.minDigits {
 		return true

@@ -275,8 +275,9 @@ func maskGroup(g int) maskFunc {
 
 // maskFirstGroup masks the first participating group among gs (alternative
 // value syntaxes), unless its value is empty, a harmless word, or starts with
-// a secret that an earlier pattern masks already (token:ghp_***@github.com:
-// the host after the token is context, not part of the secret).
+// a secret that an earlier pattern masks already: in
+// https://x-access-token:ghp_…@github.com/org/repo.git url-userinfo masks the
+// token, and the host after it is context, not part of the secret.
 func maskFirstGroup(gs ...int) maskFunc {
 	return func(s string, m []int, dst []maskRange) []maskRange {
 		for _, g := range gs {
