@@ -1,0 +1,221 @@
+// Package stackframe finds the top in-app frame of an exception.stacktrace:
+// the function and module (class, package or file) where the application's
+// own code failed, without line numbers, addresses, goroutine ids or
+// offsets, which change with every build. Runtime, standard-library and
+// framework frames are skipped. The languages and the skipped frames are
+// tables: one row each, every row with a test.
+package stackframe // import "github.com/errordiagnosis/errordiagnosisprocessor/internal/stackframe"
+
+import (
+	"strings"
+)
+
+// MaxFrameLen bounds the frame returned, in bytes.
+const MaxFrameLen = 200
+
+// maxLines bounds the lines of a stack trace looked at: the top frame of any
+// real trace is far above.
+const maxLines = 400
+
+// frame is a parsed stack frame: module is the class, package or path tail
+// (no extension), function the method or function name.
+type frame struct {
+	module, function string
+	// where is what the skip rows match: the qualified class or package
+	// (Go, Java, .NET, PHP) or the file path (Python, Node, Ruby).
+	where string
+}
+
+// language is one row of the language table: how a runtime prints a frame
+// and an exception chain.
+type language struct {
+	name string
+	// parse returns the frame of a line and true when the line is a frame
+	// line of this language.
+	parse func(line, next string) (frame, bool)
+	// boundary classifies a line that starts another exception of the chain:
+	// newSection for a cause or an inner exception, ignoredSection for one
+	// that is not on the failing path (Java's "Suppressed:"); nil: none.
+	boundary func(line string) int
+	// reset reports a line above which the frames of the section are not
+	// where the failure happened (Go: the deferred recovery above panic()).
+	reset func(line string) bool
+	// bottomFirst: frames are printed outermost call first (Python).
+	bottomFirst bool
+	// deepestFirst: the innermost exception of a chain is printed first
+	// (Python's chained tracebacks, .NET's inner exceptions).
+	deepestFirst bool
+}
+
+// skip is one row of the skipped-frame table: frames of the language whose
+// module has the prefix (or, with contains, holds the substring) are not
+// in-app.
+type skip struct {
+	lang, name string
+	prefix     string
+	contains   bool
+}
+
+// Results of language.boundary.
+const (
+	noBoundary = iota
+	newSection
+	ignoredSection
+)
+
+// Top returns the top in-app frame of a stack trace, "module.function"
+// (Python, Node, Ruby and PHP files: "dir/file.function"), or "" when no
+// frame of a known language is in-app. The frame of the innermost cause of
+// a chain wins: that is where the fault is.
+func Top(stacktrace string) string {
+	f, _, _ := top(stacktrace, nil)
+	return f
+}
+
+// top also returns the language row and reports the skip rows that fired
+// to hit (for the coverage test).
+func top(stacktrace string, hit func(string)) (string, string, bool) {
+	var lang *language
+	type section struct {
+		best    frame
+		hasBest bool
+		ignored bool
+	}
+	var sections []section
+	cur := section{}
+	line, rest := nextLine(stacktrace)
+	for lines := 0; (line != "" || rest != "") && lines < maxLines; lines++ {
+		var next string
+		next, rest = nextLine(rest)
+		if lang == nil {
+			for i := range languages {
+				if _, ok := languages[i].parse(line, next); ok {
+					lang = &languages[i]
+					if hit != nil {
+						hit(lang.name)
+					}
+					break
+				}
+			}
+		}
+		if lang != nil {
+			switch b := boundaryOf(lang, line); {
+			case b != noBoundary:
+				sections = append(sections, cur)
+				cur = section{ignored: b == ignoredSection}
+			case lang.reset != nil && lang.reset(line):
+				cur = section{ignored: cur.ignored}
+			default:
+				if f, ok := lang.parse(line, next); ok && !cur.ignored && inApp(lang.name, f, hit) {
+					if !cur.hasBest || lang.bottomFirst {
+						cur.best, cur.hasBest = f, true
+					}
+				}
+			}
+		}
+		line = next
+	}
+	if lang == nil {
+		return "", "", false
+	}
+	sections = append(sections, cur)
+	pick := -1
+	for i := range sections {
+		if sections[i].hasBest {
+			pick = i
+			if lang.deepestFirst {
+				break
+			}
+		}
+	}
+	if pick < 0 {
+		return "", lang.name, true
+	}
+	f := sections[pick].best
+	s := f.function
+	if f.module != "" {
+		s = f.module + "." + f.function
+	}
+	if len(s) > MaxFrameLen {
+		s = cutAtRune(s, MaxFrameLen)
+	}
+	return s, lang.name, true
+}
+
+func inApp(lang string, f frame, hit func(string)) bool {
+	if f.function == "" && f.module == "" {
+		return false
+	}
+	for _, s := range skips {
+		if s.lang != lang {
+			continue
+		}
+		m := f.where
+		if (s.contains && strings.Contains(m, s.prefix)) || (!s.contains && strings.HasPrefix(m, s.prefix)) {
+			if hit != nil {
+				hit(s.lang + "." + s.name)
+			}
+			return false
+		}
+	}
+	if lang == "go" && isGoStdlib(f.where) {
+		if hit != nil {
+			hit("go.stdlib")
+		}
+		return false
+	}
+	return true
+}
+
+// isGoStdlib: the first element of the package path is one of the
+// standard library's roots (net/http, database/sql, runtime, ...). A module
+// path without a dot ("shop/cart") is the application's unless it is one of
+// these.
+func isGoStdlib(fn string) bool {
+	first := fn
+	if i := strings.IndexByte(fn, '/'); i >= 0 {
+		first = fn[:i]
+	} else if i := strings.IndexByte(fn, '.'); i >= 0 {
+		first = fn[:i]
+	}
+	return goStdlibRoots[first]
+}
+
+// goStdlibRoots are the top-level packages of the Go standard library.
+var goStdlibRoots = map[string]bool{}
+
+func init() {
+	for _, p := range strings.Fields(`archive bufio bytes cmp compress container context crypto database debug
+		embed encoding errors expvar flag fmt go hash html image index internal io iter log maps math mime net
+		os path plugin reflect regexp runtime slices sort strconv strings structs sync syscall testing text time
+		unicode unique unsafe weak`) {
+		goStdlibRoots[p] = true
+	}
+}
+
+func cutAtRune(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && s[n]&0xc0 == 0x80 {
+		n--
+	}
+	return s[:n]
+}
+
+func boundaryOf(l *language, line string) int {
+	if l.boundary == nil {
+		return noBoundary
+	}
+	return l.boundary(line)
+}
+
+// nextLine splits the first line off s, without its line ending.
+func nextLine(s string) (line, rest string) {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		line, rest = s[:i], s[i+1:]
+	} else {
+		line = s
+	}
+	return strings.TrimSuffix(line, "\r"), rest
+}
