@@ -11,6 +11,7 @@ import (
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/classify"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/evidence"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/fingerprint"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/tracecache"
 )
@@ -26,6 +27,9 @@ type result struct {
 	evidenceService string
 	rootCause       diagnosis.Category
 	rootService     string
+	// dependency names the failing database or downstream for the
+	// fingerprint: the deciding span's key, or the downstream service.
+	dependency string
 	// conclusive: more evidence arriving later would not change the result.
 	conclusive bool
 }
@@ -90,6 +94,7 @@ func (d *diagnoser) diagnose(t *tracecache.Trace, target *tracecache.Node, statu
 	if decider != nil {
 		res.evidenceSpanID = decider.Node.ID
 		res.evidenceService = t.Service(decider.Node)
+		res.dependency = decider.Evidence.Dependency
 	}
 
 	// A gateway status of its own (502/503/504, when configured) says more
@@ -132,6 +137,8 @@ func (d *diagnoser) rootCause(t *tracecache.Trace, decider *tracecache.Attribute
 	dsService := t.Service(ds)
 	if dsService != "" {
 		res.evidenceService = dsService
+		// Loopback or shared addresses name no service; the one that answered does.
+		res.dependency = "service " + dsService
 	}
 	// The root cause is the downstream's own diagnosis, or, when that is a
 	// dependency failure too, the deepest cause down the chain of calls.
@@ -214,12 +221,7 @@ func (d *diagnoser) annotate(span ptrace.Span, res result) {
 			}
 		}
 	}
-	ev := res.Evidence
-	var exType, exMessage string
-	if ev != nil {
-		exType, exMessage = ev.ExceptionType, firstNonEmpty(ev.ExceptionMessage, ev.StatusMessage)
-	}
-	fp := fingerprint.Fingerprint(res.service, string(res.Category), res.Cause, exType, exMessage)
+	fp := fingerprint.Fingerprint(fingerprintFields(span, res))
 
 	put(d.names.category, string(res.Category))
 	put(d.names.cause, res.Cause)
@@ -247,6 +249,18 @@ func (d *diagnoser) annotate(span ptrace.Span, res result) {
 		put(d.names.rootCauseCategory, string(res.rootCause))
 		put(d.names.rootCauseService, d.redactor.Redact(res.rootService))
 	}
+}
+
+// fingerprintFields are the parts of the diagnosis the fingerprint is made of.
+func fingerprintFields(span ptrace.Span, res result) fingerprint.Fields {
+	f := fingerprint.Fields{Service: res.service, Category: res.Category, Cause: res.Cause,
+		Dependency: res.dependency, NoEvidence: res.Evidence == nil}
+	if ev := res.Evidence; ev != nil {
+		f.ExceptionType, f.Message, f.Frame = ev.ExceptionType, firstNonEmpty(ev.ExceptionMessage, ev.StatusMessage), ev.Frame
+	} else {
+		f.Route = evidence.Route(span)
+	}
+	return f
 }
 
 // describe renders the deciding evidence as one line: what was seen, where.

@@ -96,6 +96,10 @@ type Evidence struct {
 	// Stacktrace is the head of exception.stacktrace; wrapped causes
 	// ("Caused by: ...", "The above exception was the direct cause") live here.
 	Stacktrace string
+	// Frame is the top in-app frame of the whole exception.stacktrace
+	// ("module.function", no line numbers), read before it is cut; "" when
+	// none (package stackframe).
+	Frame string
 
 	// DBSystem is db.system.name or db.system, lower case (postgresql, mysql,
 	// mariadb, mssql, oracle, mongodb, redis, ...).
@@ -113,6 +117,10 @@ type Evidence struct {
 	RPCStatusCode string
 	// Peer names the called service or host (peer.service, server.address).
 	Peer string
+	// Dependency names what a database or outgoing call talked to, for the
+	// fingerprint: db system, namespace, peer service or address with a
+	// stable port, rpc service and method; "" for other spans.
+	Dependency string
 
 	// ErrorType is the error.type attribute.
 	ErrorType string

@@ -10,6 +10,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/stackframe"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/textutil"
 )
 
@@ -33,6 +34,12 @@ const (
 	attrServerAddress       = "server.address"
 	attrNetPeerName         = "net.peer.name"
 	attrServiceName         = "service.name"
+	attrDBNamespace         = "db.namespace"
+	attrDBName              = "db.name"
+	attrServerPort          = "server.port"
+	attrNetPeerPort         = "net.peer.port"
+	attrRPCService          = "rpc.service"
+	attrRPCMethod           = "rpc.method"
 )
 
 // Size bounds of the strings kept in an Evidence, in bytes: summaries live in
@@ -67,8 +74,25 @@ func ReadSpan(service string, span ptrace.Span, dst []diagnosis.Evidence) []diag
 		StatusError:   span.Status().Code() == ptrace.StatusCodeError,
 	}
 	var httpStatus int
+	var dep dependency
 	span.Attributes().Range(func(k string, v pcommon.Value) bool {
 		switch k {
+		case attrDBNamespace:
+			dep.namespace = str(v)
+		case attrDBName:
+			if dep.namespace == "" {
+				dep.namespace = str(v)
+			}
+		case attrServerPort:
+			dep.port = str(v)
+		case attrNetPeerPort:
+			if dep.port == "" {
+				dep.port = str(v)
+			}
+		case attrRPCService:
+			dep.rpcService = str(v)
+		case attrRPCMethod:
+			dep.rpcMethod = str(v)
 		case attrDBSystemName:
 			base.DBSystem = lowerClip(str(v))
 		case attrDBSystem:
@@ -89,9 +113,13 @@ func ReadSpan(service string, span ptrace.Span, dst []diagnosis.Evidence) []diag
 			base.RPCStatusCode = name(str(v))
 		case attrPeerService:
 			base.Peer = name(str(v))
+			dep.peerService = str(v)
 		case attrServerAddress, attrNetPeerName:
 			if base.Peer == "" {
 				base.Peer = name(str(v))
+			}
+			if dep.address == "" || k == attrServerAddress {
+				dep.address = str(v)
 			}
 		case attrHTTPResponseStatusCode:
 			httpStatus = statusValue(v)
@@ -110,6 +138,9 @@ func ReadSpan(service string, span ptrace.Span, dst []diagnosis.Evidence) []diag
 		base.HTTPStatusCode = httpStatus
 	default:
 		base.Kind = diagnosis.KindSpan
+	}
+	if base.Kind != diagnosis.KindSpan {
+		base.Dependency = dep.key(base.DBSystem)
 	}
 
 	n := 0
@@ -159,7 +190,9 @@ func readException(attrs pcommon.Map, item *diagnosis.Evidence) {
 		case attrExceptionMessage:
 			item.ExceptionMessage = clip(str(v), maxMessage)
 		case attrExceptionStacktrace:
-			item.Stacktrace = compactStacktrace(str(v))
+			st := str(v)
+			item.Stacktrace = compactStacktrace(st)
+			item.Frame = name(stackframe.Top(st))
 		}
 		return true
 	})
@@ -281,4 +314,48 @@ func isStatusOnly(errorType string) bool {
 		}
 	}
 	return true
+}
+
+// dependency holds the attributes that name what a call talked to, as read
+// (views of the span's strings); key renders them only for the spans that
+// need it.
+type dependency struct {
+	namespace, address, port, peerService, rpcService, rpcMethod string
+}
+
+// ephemeralPort is the start of Linux's default ephemeral range
+// (net.ipv4.ip_local_port_range 32768-60999; IANA's dynamic range starts at
+// 49152): a port from there was picked at start-up, and changes with a
+// restart, so it does not name a dependency.
+const ephemeralPort = 32768
+
+// key is the dependency key of a database or client span: db system,
+// namespace, peer.service or server.address with a stable port, rpc service
+// and method, joined by spaces; interned.
+func (d dependency) key(dbSystem string) string {
+	var b strings.Builder
+	add := func(s string) {
+		if s == "" {
+			return
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(strings.ToLower(textutil.CutAtRune(s, 64)))
+	}
+	add(dbSystem)
+	add(d.namespace)
+	if d.peerService != "" {
+		add(d.peerService)
+	} else if d.address != "" {
+		addr := d.address
+		if p, err := strconv.Atoi(d.port); err == nil && p > 0 && p < ephemeralPort {
+			addr += ":" + d.port
+		}
+		add(addr)
+	}
+	if d.rpcService != "" {
+		add(d.rpcService + "/" + d.rpcMethod)
+	}
+	return name(b.String())
 }

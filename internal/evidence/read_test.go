@@ -204,3 +204,66 @@ func TestTargetStatusAllocatesNothing(t *testing.T) {
 	allocs := testing.AllocsPerRun(100, func() { spec.Status(s) })
 	assert.Zero(t, allocs)
 }
+
+func TestDependencyKey(t *testing.T) {
+	tests := []struct {
+		name  string
+		kind  ptrace.SpanKind
+		attrs map[string]any
+		want  string
+	}{
+		{"postgres, current names, stable port", ptrace.SpanKindClient,
+			map[string]any{"db.system.name": "postgresql", "db.namespace": "shop", "server.address": "pg.internal", "server.port": int64(5432)},
+			"postgresql shop pg.internal:5432"},
+		{"mysql, older names", ptrace.SpanKindClient,
+			map[string]any{"db.system": "mysql", "db.name": "payments", "net.peer.name": "mariadb", "net.peer.port": int64(3306)},
+			"mysql payments mariadb:3306"},
+		{"ephemeral port dropped: it changes with a restart", ptrace.SpanKindClient,
+			map[string]any{"db.system.name": "postgresql", "server.address": "127.0.0.1", "server.port": int64(41234)},
+			"postgresql 127.0.0.1"},
+		{"peer.service names the dependency", ptrace.SpanKindClient,
+			map[string]any{"http.request.method": "GET", "peer.service": "Payments", "server.address": "10.0.0.7", "server.port": int64(8080)},
+			"payments"},
+		{"http client by address", ptrace.SpanKindClient,
+			map[string]any{"http.request.method": "POST", "server.address": "api.example.com", "server.port": "443"},
+			"api.example.com:443"},
+		{"rpc service and method", ptrace.SpanKindClient,
+			map[string]any{"rpc.system": "grpc", "rpc.service": "shop.Payments", "rpc.method": "Charge", "server.address": "payments", "server.port": int64(50051)},
+			"payments shop.payments/charge"},
+		{"redis", ptrace.SpanKindClient,
+			map[string]any{"db.system.name": "redis", "db.namespace": "0", "server.address": "cache", "server.port": int64(6379)},
+			"redis 0 cache:6379"},
+		{"not a call: none", ptrace.SpanKindServer,
+			map[string]any{"server.address": "shop", "server.port": int64(8080)},
+			""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newSpan(tc.kind, tc.attrs)
+			s.Status().SetCode(ptrace.StatusCodeError)
+			assert.Equal(t, tc.want, ReadSpan("svc", s, nil)[0].Dependency)
+		})
+	}
+}
+
+func TestFrameReadFromWholeStacktrace(t *testing.T) {
+	// The in-app frame sits below the part of the trace that is kept.
+	var b strings.Builder
+	b.WriteString("java.lang.NullPointerException: boom\n")
+	for range 100 {
+		b.WriteString("\tat org.springframework.web.filter.OncePerRequestFilter.doFilter(OncePerRequestFilter.java:116)\n")
+	}
+	b.WriteString("\tat com.acme.shop.CartController.total(CartController.java:42)\n")
+	s := newSpan(ptrace.SpanKindServer, nil)
+	addException(s, "java.lang.NullPointerException", "boom", b.String())
+	item := ReadSpan("svc", s, nil)[0]
+	assert.Equal(t, "com.acme.shop.CartController.total", item.Frame)
+	assert.NotContains(t, item.Stacktrace, "CartController")
+
+	lr := plog.NewLogRecord()
+	lr.Attributes().PutStr("exception.type", "TypeError")
+	lr.Attributes().PutStr("exception.stacktrace", "TypeError: x is undefined\n    at total (/app/src/cart.js:5:21)\n")
+	rec, ok := ReadLogRecord("svc", lr)
+	require.True(t, ok)
+	assert.Equal(t, "src/cart.total", rec.Frame)
+}

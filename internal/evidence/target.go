@@ -6,6 +6,7 @@ package evidence // import "github.com/errordiagnosis/errordiagnosisprocessor/in
 import (
 	"math"
 	"strconv"
+	"strings"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
@@ -134,4 +135,20 @@ func IsErrorish(span ptrace.Span) bool {
 		}
 	}
 	return false
+}
+
+// attrHTTPRoute is the matched route template of a server span.
+const attrHTTPRoute = "http.route"
+
+// Route returns the route of a target span for its fingerprint: http.route,
+// or else the span name when it carries a path ("GET /cart/{id}"); "" when
+// neither does.
+func Route(span ptrace.Span) string {
+	if v, ok := span.Attributes().Get(attrHTTPRoute); ok && v.Type() == pcommon.ValueTypeStr && v.Str() != "" {
+		return v.Str()
+	}
+	if n := span.Name(); strings.Contains(n, "/") {
+		return n
+	}
+	return ""
 }

@@ -1,7 +1,41 @@
-// Package fingerprint groups errors by shape: Normalize strips the variable
-// parts of a message, Fingerprint hashes it with the fields that decide a
-// diagnosis into the 16 hex characters of diagnosis.fingerprint.
+// Package fingerprint groups errors the way an error tracker does: by
+// service, category and cause, by the failing dependency for database and
+// dependency failures, by the top in-app stack frame for exceptions, by
+// route when nothing else is known; Normalize strips the variable parts of
+// a message. Fingerprint hashes that into the 16 hex characters of
+// diagnosis.fingerprint.
 package fingerprint
+
+import "github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+
+// Scheme names the fields and normalisation hashed. Fingerprints are
+// stored and compared (diagnosis.first_seen, diagnosis.regression): the
+// value of a fault changes only with a new scheme, documented in the
+// README and the CHANGELOG, never with a deploy, a line that moves or a
+// restart. TestFingerprintGolden pins the values of this scheme.
+const Scheme = "v2"
+
+// Fields are what a fingerprint is made of; Fingerprint picks the ones of
+// the category.
+type Fields struct {
+	Service  string
+	Category diagnosis.Category
+	Cause    string
+	// ExceptionType and Message of the deciding evidence (Message is
+	// normalised).
+	ExceptionType, Message string
+	// Dependency is the key of the database or downstream that failed
+	// (evidence.Dependency, or the downstream service.name).
+	Dependency string
+	// Frame is the top in-app stack frame of the deciding exception.
+	Frame string
+	// Route is the target's http.route (or route-carrying span name),
+	// used when no evidence decided.
+	Route string
+	// NoEvidence: nothing in the trace decided (unknown/no_evidence, or a
+	// gateway status of the target's own).
+	NoEvidence bool
+}
 
 // sep separates the hashed fields. It is the ASCII unit separator; it is
 // replaced by a space inside a field (Normalize already turns it into one),
@@ -10,19 +44,40 @@ const sep = 0x1f
 
 // Fingerprint is 16 lower-case hex characters: the FNV-1a 64-bit hash of
 //
-//	service 0x1f category 0x1f cause 0x1f exceptionType 0x1f Normalize(message)
+//	Scheme 0x1f service 0x1f category 0x1f cause 0x1f exceptionType 0x1f
+//	Normalize(message) 0x1f where
 //
-// It is stable across runs, processes and versions of Go (no seeded hash), so
-// it can be stored and compared (diagnosis.regression). Changing Normalize,
-// the field order or the separator changes every fingerprint: do it only on
-// purpose, with the golden test updated.
-func Fingerprint(service, category, cause, exceptionType, message string) string {
+// where names the fault's place, per category:
+//   - database_connection, database_timeout, database_query,
+//     dependency_failure: "dep " + the dependency key (the same database
+//     down behind two code paths is one group; two databases are two);
+//   - every other category: "frame " + the top in-app frame, and
+//     " dep " + the dependency key when the evidence was a call (two bugs
+//     with one message at two functions are two groups);
+//   - no deciding evidence: "route " + Normalize(route) (each endpoint of a
+//     service that fails without evidence is a group of its own).
+//
+// Empty parts are left out. It is stable across runs, processes and
+// versions of Go (no seeded hash), so it can be stored and compared.
+func Fingerprint(f Fields) string {
 	h := uint64(fnvOffset64)
-	for _, f := range [...]string{service, category, cause, exceptionType} {
-		h = writeField(h, f)
+	for _, s := range [...]string{Scheme, f.Service, string(f.Category), f.Cause, f.ExceptionType} {
+		h = writeField(h, s)
 		h = (h ^ sep) * fnvPrime64
 	}
-	h = writeField(h, Normalize(message))
+	h = writeField(h, Normalize(f.Message))
+	h = (h ^ sep) * fnvPrime64
+	switch {
+	case f.NoEvidence:
+		h = writeTagged(h, "route ", Normalize(f.Route))
+	case dependencyCategory(f.Category):
+		h = writeTagged(h, "dep ", f.Dependency)
+	default:
+		h = writeTagged(h, "frame ", f.Frame)
+		if f.Dependency != "" {
+			h = writeTagged(h, " dep ", f.Dependency)
+		}
+	}
 	var out [16]byte
 	const hex = "0123456789abcdef"
 	for i := 15; i >= 0; i-- {
@@ -30,6 +85,23 @@ func Fingerprint(service, category, cause, exceptionType, message string) string
 		h >>= 4
 	}
 	return string(out[:])
+}
+
+// dependencyCategory: categories whose fault is a dependency, grouped by
+// which one failed rather than by the code that called it.
+func dependencyCategory(c diagnosis.Category) bool {
+	switch c {
+	case diagnosis.DatabaseConnection, diagnosis.DatabaseTimeout, diagnosis.DatabaseQuery, diagnosis.DependencyFailure:
+		return true
+	}
+	return false
+}
+
+func writeTagged(h uint64, tag, v string) uint64 {
+	if v == "" {
+		return h
+	}
+	return writeField(writeField(h, tag), v)
 }
 
 // FNV-1a 64 (hash/fnv's New64a), written out so that hashing allocates

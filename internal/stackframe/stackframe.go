@@ -8,6 +8,8 @@ package stackframe // import "github.com/errordiagnosis/errordiagnosisprocessor/
 
 import (
 	"strings"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/memo"
 )
 
 // MaxFrameLen bounds the frame returned, in bytes.
@@ -68,6 +70,20 @@ const (
 // frame of a known language is in-app. The frame of the innermost cause of
 // a chain wins: that is where the fault is.
 func Top(stacktrace string) string {
+	if len(stacktrace) > maxMemoKey {
+		return top1(stacktrace)
+	}
+	return tops.Get(stacktrace)
+}
+
+// Errors come in storms of the same exception: the frame of a stack trace
+// seen before is looked up, not parsed again. The memo keeps copies of at
+// most 256 stack traces of up to maxMemoKey bytes (2 MiB at worst).
+const maxMemoKey = 8 << 10
+
+var tops = memo.New(8, top1).OwnKeys(strings.Clone)
+
+func top1(stacktrace string) string {
 	f, _, _ := top(stacktrace, nil)
 	return f
 }
@@ -136,10 +152,8 @@ func top(stacktrace string, hit func(string)) (string, string, bool) {
 	if f.module != "" {
 		s = f.module + "." + f.function
 	}
-	if len(s) > MaxFrameLen {
-		s = cutAtRune(s, MaxFrameLen)
-	}
-	return s, lang.name, true
+	// A copy: the frame is kept (memo, evidence cache), the trace is not.
+	return strings.Clone(cutAtRune(s, MaxFrameLen)), lang.name, true
 }
 
 func inApp(lang string, f frame, hit func(string)) bool {

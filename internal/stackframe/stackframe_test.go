@@ -273,8 +273,15 @@ func BenchmarkTop(b *testing.B) {
 		b.Fatal(err)
 	}
 	s := string(data)
-	b.ReportAllocs()
-	for b.Loop() {
-		_ = Top(s)
+	for _, mode := range []struct {
+		name string
+		f    func(string) string
+	}{{"memo", Top}, {"uncached", top1}} {
+		b.Run(mode.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = mode.f(s)
+			}
+		})
 	}
 }
