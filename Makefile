@@ -100,6 +100,10 @@ lint: ## gofmt check and go vet, root module and internal/tools
 	@# check that its go.mod matches it and that the pinned modules verify.
 	cd internal/tools && $(GO) mod tidy -diff && $(GO) mod verify
 
+.PHONY: flood
+flood: ## memory growth check: 2-million-span floods (distinct traces, one never-ending trace) through tiny limits
+	ERRORDIAGNOSIS_FLOOD=1 $(GO) test -run '^TestFlood' -count=1 -v -timeout $(TEST_TIMEOUT) .
+
 .PHONY: bench
 bench: ## benchmarks vs the floor, transformprocessor and groupbytrace (test/benchmarks): benchstat + target ratios
 	BENCH='$(BENCH)' BENCH_COUNT=$(BENCH_COUNT) BENCH_OUT='$(abspath $(BENCH_OUT))' bash scripts/bench.sh

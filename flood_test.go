@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"os"
 	"runtime"
+	"runtime/metrics"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -37,15 +38,20 @@ import (
 //   - one batch in flight and the garbage of the last batches: ~1 MB.
 //
 // So ≤ 4 MB grows with the limits; we assert 16 MB (race-detector shadow
-// memory and allocator slack included) and, more telling, that the heap at
-// the end of the flood is within 4 MB of the heap half way: no growth with
-// the number of spans.
+// memory and allocator slack included), that the heap at the end of the
+// flood is within 4 MB of the heap half way and, the check that linear
+// growth cannot pass whatever the flood's length, that the slope of the
+// live heap over the flood after its first quarter (a least-squares fit of
+// floodSamples samples) is under floodSlope bytes per span: a leak of
+// 50 bytes per span is 10 times that.
 const (
 	floodMaxTraces = 16
 	floodMaxHeld   = 64
 	floodBound     = 16 << 20
 	floodGrowth    = 4 << 20
 	floodBatch     = 100
+	floodSamples   = 40
+	floodSlope     = 5.0
 )
 
 // countingSink counts spans and drops them: the flood must not be kept.
@@ -64,6 +70,31 @@ func (s *countingSink) ConsumeTraces(_ context.Context, td ptrace.Traces) error 
 		}
 	})
 	return nil
+}
+
+// liveHeap is the heap marked live by a fresh garbage collection: exact
+// object bytes, without the page granularity of HeapInuse.
+func liveHeap() uint64 {
+	runtime.GC()
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
+// slope is the least-squares slope of y over x.
+func slope(x, y []float64) float64 {
+	n := float64(len(x))
+	var sx, sy, sxx, sxy float64
+	for i := range x {
+		sx += x[i]
+		sy += y[i]
+		sxx += x[i] * x[i]
+		sxy += x[i] * y[i]
+	}
+	if d := n*sxx - sx*sx; d != 0 {
+		return (n*sxy - sx*sy) / d
+	}
+	return 0
 }
 
 func heapInUse() uint64 {
@@ -142,6 +173,9 @@ type floodResult struct {
 	in, out, early       int64
 	start, mid, end      uint64
 	maxHeld, maxTraceLen int
+	// spans and live are the live heap sampled after the first quarter of
+	// the flood, against the spans sent so far.
+	spans, live []float64
 }
 
 // runFlood sends n spans through tiny limits and returns the figures.
@@ -190,6 +224,10 @@ func runFlood(t *testing.T, n int, never bool) floodResult {
 		if b == batches/2 {
 			res.mid = heapInUse()
 		}
+		if every := max(batches/floodSamples, 1); b >= batches/4 && b%every == every-1 {
+			res.spans = append(res.spans, float64(res.in))
+			res.live = append(res.live, float64(liveHeap()))
+		}
 	}
 	res.end = heapInUse()
 	require.NoError(t, d.shutdown(ctx))
@@ -202,12 +240,14 @@ func runFlood(t *testing.T, n int, never bool) floodResult {
 
 func checkFlood(t *testing.T, name string, r floodResult) {
 	growth := int64(r.end) - int64(r.start)
-	t.Logf("%s: spans in %d, out %d; early releases %d; heap in use %.1f MB at start, %.1f MB half way, %.1f MB at the end (+%.1f MB); max held %d, max traces %d",
-		name, r.in, r.out, r.early, mb(r.start), mb(r.mid), mb(r.end), float64(growth)/(1<<20), r.maxHeld, r.maxTraceLen)
+	perSpan := slope(r.spans, r.live)
+	t.Logf("%s: spans in %d, out %d; early releases %d; heap in use %.1f MB at start, %.1f MB half way, %.1f MB at the end (+%.1f MB); live heap slope %.2f bytes per span over %d samples; max held %d, max traces %d",
+		name, r.in, r.out, r.early, mb(r.start), mb(r.mid), mb(r.end), float64(growth)/(1<<20), perSpan, len(r.live), r.maxHeld, r.maxTraceLen)
 	assert.Equal(t, r.in, r.out, "spans in == spans out")
 	assert.Positive(t, r.early, "early releases are counted")
 	assert.Less(t, growth, int64(floodBound), "heap in use grew beyond the bound")
 	assert.Less(t, int64(r.end)-int64(r.mid), int64(floodGrowth), "heap in use grows with the number of spans")
+	assert.Less(t, perSpan, floodSlope, "the live heap grows with the number of spans (bytes per span, least-squares slope)")
 }
 
 func mb(b uint64) float64 { return float64(b) / (1 << 20) }

@@ -41,10 +41,13 @@ const (
 const (
 	maxNodesPerTrace    = 1024
 	maxEvidencePerTrace = 256
-	nodesPerTrace       = 8 // average budget: MaxNodes = max_traces * nodesPerTrace
-	minTick             = 10 * time.Millisecond
-	maxTick             = time.Second
-	maxRetryBackoff     = 5 * time.Second
+	// maxEvidencePerNode: the exception events read from a span (at most 8)
+	// and as many exception log records naming it.
+	maxEvidencePerNode = 16
+	nodesPerTrace      = 8 // average budget: MaxNodes = max_traces * nodesPerTrace
+	minTick            = 10 * time.Millisecond
+	maxTick            = time.Second
+	maxRetryBackoff    = 5 * time.Second
 	// maxCallChain bounds how many services down a chain of failing calls
 	// the root cause is looked for.
 	maxCallChain = 8
@@ -116,11 +119,12 @@ func newDiagnoser(set processor.Settings, cfg *Config) (*diagnoser, error) {
 	}
 	if cfg.WaitDuration > 0 {
 		d.cache = tracecache.New(tracecache.Limits{
-			MaxTraces:        cfg.MaxTraces,
-			MaxNodesPerTrace: maxNodesPerTrace,
-			MaxNodes:         cfg.MaxTraces * nodesPerTrace,
-			MaxEvidenceNodes: maxEvidencePerTrace,
-			TTL:              cfg.EvidenceTTL,
+			MaxTraces:          cfg.MaxTraces,
+			MaxNodesPerTrace:   maxNodesPerTrace,
+			MaxNodes:           cfg.MaxTraces * nodesPerTrace,
+			MaxEvidenceNodes:   maxEvidencePerTrace,
+			MaxEvidencePerNode: maxEvidencePerNode,
+			TTL:                cfg.EvidenceTTL,
 		})
 	}
 	err = errors.Join(
@@ -176,7 +180,7 @@ func (d *diagnoser) shutdown(ctx context.Context) error {
 		d.mu.Lock()
 		var rel released
 		d.releaseLocked(&rel, d.cache.AllHeld(nil), reasonShutdown)
-		d.cache = tracecache.New(tracecache.Limits{MaxTraces: 1, MaxNodesPerTrace: 1, MaxNodes: 1, MaxEvidenceNodes: 1, TTL: time.Nanosecond})
+		d.cache = tracecache.New(tracecache.Limits{MaxTraces: 1, MaxNodesPerTrace: 1, MaxNodes: 1, MaxEvidenceNodes: 1, MaxEvidencePerNode: 1, TTL: time.Nanosecond})
 		d.updateGaugesLocked()
 		d.mu.Unlock()
 		if len(rel.held) > 0 && d.next != nil {
@@ -327,11 +331,12 @@ func (d *diagnoser) diagnoseBatch(ctx context.Context, td ptrace.Traces, marks [
 	local := localCaches.Get().(*tracecache.Cache)
 	defer localCaches.Put(local)
 	local.Reset(tracecache.Limits{
-		MaxTraces:        len(marks),
-		MaxNodesPerTrace: maxNodesPerTrace,
-		MaxNodes:         max(td.SpanCount(), 1),
-		MaxEvidenceNodes: maxEvidencePerTrace,
-		TTL:              time.Hour,
+		MaxTraces:          len(marks),
+		MaxNodesPerTrace:   maxNodesPerTrace,
+		MaxNodes:           max(td.SpanCount(), 1),
+		MaxEvidenceNodes:   maxEvidencePerTrace,
+		MaxEvidencePerNode: maxEvidencePerNode,
+		TTL:                time.Hour,
 	})
 	targets, _ := d.record(ctx, local, td, marks, runs, time.Time{}, false)
 	for _, bt := range targets {
@@ -519,7 +524,7 @@ func (d *diagnoser) record(ctx context.Context, c *tracecache.Cache, td ptrace.T
 					continue // per-trace or global node budget reached
 				}
 				// A target or evidence is never skipped: keep it outside the budget.
-				n = &tracecache.Node{ID: span.SpanID()}
+				n = tracecache.Detached(span.SpanID())
 			}
 			duplicate := n.Known
 			n.Known = true

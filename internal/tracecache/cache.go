@@ -9,7 +9,6 @@ package tracecache // import "github.com/errordiagnosis/errordiagnosisprocessor/
 
 import (
 	"container/list"
-	"math"
 	"strings"
 	"time"
 
@@ -29,6 +28,9 @@ type Limits struct {
 	MaxNodes int
 	// MaxEvidenceNodes is the number of spans with evidence per trace.
 	MaxEvidenceNodes int
+	// MaxEvidencePerNode is the number of evidence items of one span (its
+	// exception events and the exception log records that name it).
+	MaxEvidencePerNode int
 	// TTL is how long a trace is remembered after it was last seen.
 	TTL time.Duration
 }
@@ -44,10 +46,19 @@ type Node struct {
 	// Status is the HTTP response status of the span, when it is a target.
 	Status int32
 	// Known is false for a node created only by a log record, before its span arrived.
-	Known   bool
-	service uint16 // index+1 in Trace.services; 0: none
-	extra   uint32 // index+1 in Trace.extras; 0: none
+	Known bool
+	// detached: a node the budget left out of its trace (see Detached).
+	detached bool
+	service  uint16 // index+1 in Trace.services; 0: none
+	extra    uint32 // index+1 in Trace.extras; 0: none
 }
+
+// Detached returns a node for a span that the node budget leaves out of its
+// trace: a target or a span with evidence is never skipped. Lookup does not
+// find it; it lives as long as its hold or its evidence, and what only a
+// look-up would read (its released diagnosis) is not kept, so a trace that
+// never ends keeps no more than its limits.
+func Detached(id pcommon.SpanID) *Node { return &Node{ID: id, detached: true} }
 
 // nodeExtra is what only some nodes have: evidence, a released decision, a
 // held span.
@@ -81,8 +92,10 @@ type Trace struct {
 	index map[pcommon.SpanID]*Node
 	// services are the service names of the nodes, each once.
 	services []string
-	// extras hold the evidence, decision and hold of the nodes that have one.
-	extras []nodeExtra
+	// extras hold the evidence, decision and hold of the nodes that have one;
+	// freeExtras are the slots that detached nodes gave back (index+1).
+	extras     []nodeExtra
+	freeExtras []uint32
 	// EvidenceNodes lists the nodes with evidence, in arrival order.
 	EvidenceNodes []*Node
 	// HeldCount is the number of held targets in this trace.
@@ -110,6 +123,10 @@ type Held struct {
 	Attempts int
 	elem     *list.Element
 }
+
+// maxServices bounds the service names of one trace; the nodes of further
+// services are of no service.
+const maxServices = 256
 
 // Filter sizes: between 4 and 32 one-byte buckets per remembered trace (see
 // fitFilter), at least minFilter, at most 4 per max_traces and maxFilter
@@ -344,16 +361,22 @@ func (t *Trace) ForEachNode(f func(*Node) bool) {
 	}
 }
 
-// AddEvidence appends evidence to a node, within MaxEvidenceNodes per trace.
+// AddEvidence appends evidence to a node, within MaxEvidenceNodes per trace
+// and MaxEvidencePerNode per node; it reports whether all of it was kept.
 func (c *Cache) AddEvidence(t *Trace, n *Node, items []diagnosis.Evidence) bool {
 	if len(items) == 0 {
 		return true
 	}
-	if len(t.Evidence(n)) == 0 {
+	have := len(t.Evidence(n))
+	if have == 0 {
 		if len(t.EvidenceNodes) >= c.limits.MaxEvidenceNodes {
 			return false
 		}
 		t.EvidenceNodes = append(t.EvidenceNodes, n)
+	}
+	all := true
+	if room := c.limits.MaxEvidencePerNode - have; len(items) > room {
+		items, all = items[:max(room, 0)], false
 	}
 	x := t.extraOf(n)
 	start := len(x.evidence)
@@ -361,7 +384,7 @@ func (c *Cache) AddEvidence(t *Trace, n *Node, items []diagnosis.Evidence) bool 
 	for i := start; i < len(x.evidence); i++ {
 		detach(&x.evidence[i])
 	}
-	return true
+	return all
 }
 
 // detach copies the free text of an evidence item into one allocation: the
@@ -408,7 +431,7 @@ func (t *Trace) SetService(n *Node, service string) {
 			return
 		}
 	}
-	if len(t.services) == math.MaxUint16 {
+	if len(t.services) == maxServices {
 		n.service = 0 // beyond any real trace; the node is then of no service
 		return
 	}
@@ -437,8 +460,12 @@ func (t *Trace) Decided(n *Node) (d Decided, ok bool) {
 	return x.decided, x.isDecided
 }
 
-// SetDecided records the released diagnosis of a node of the trace.
+// SetDecided records the released diagnosis of a node of the trace; not for
+// a detached node, which no look-up finds.
 func (t *Trace) SetDecided(n *Node, d Decided) {
+	if n.detached {
+		return
+	}
 	x := t.extraOf(n)
 	x.decided, x.isDecided = d, true
 }
@@ -455,10 +482,27 @@ func (t *Trace) Held(n *Node) *Held {
 // pointer is valid until the next call.
 func (t *Trace) extraOf(n *Node) *nodeExtra {
 	if n.extra == 0 {
-		t.extras = append(t.extras, nodeExtra{})
-		n.extra = uint32(len(t.extras))
+		if last := len(t.freeExtras) - 1; last >= 0 {
+			n.extra, t.freeExtras = t.freeExtras[last], t.freeExtras[:last]
+		} else {
+			t.extras = append(t.extras, nodeExtra{})
+			n.extra = uint32(len(t.extras))
+		}
 	}
 	return &t.extras[n.extra-1]
+}
+
+// freeExtra gives the extra of a detached node back once it holds nothing:
+// a never-ending trace holds and releases detached targets forever.
+func (t *Trace) freeExtra(n *Node) {
+	if !n.detached || n.extra == 0 {
+		return
+	}
+	if x := &t.extras[n.extra-1]; x.held == nil && len(x.evidence) == 0 {
+		*x = nodeExtra{}
+		t.freeExtras = append(t.freeExtras, n.extra)
+		n.extra = 0
+	}
 }
 
 // Remove forgets a trace. Its held spans stay in the held list; the caller
@@ -512,6 +556,7 @@ func (c *Cache) Unhold(h *Held) {
 	c.held.Remove(h.elem)
 	h.elem = nil
 	h.Trace.extraOf(h.Node).held = nil
+	h.Trace.freeExtra(h.Node)
 	h.Trace.HeldCount--
 }
 

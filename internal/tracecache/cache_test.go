@@ -20,7 +20,7 @@ func tid(b byte) pcommon.TraceID { return pcommon.TraceID{15: b, 0: 1} }
 func sid(b byte) pcommon.SpanID  { return pcommon.SpanID{0: b, 7: 1} }
 
 func limits() Limits {
-	return Limits{MaxTraces: 3, MaxNodesPerTrace: 4, MaxNodes: 10, MaxEvidenceNodes: 2, TTL: time.Minute}
+	return Limits{MaxTraces: 3, MaxNodesPerTrace: 4, MaxNodes: 10, MaxEvidenceNodes: 2, MaxEvidencePerNode: 16, TTL: time.Minute}
 }
 
 func TestGetOrCreateEvictsLeastRecentlySeen(t *testing.T) {
@@ -101,7 +101,7 @@ type node struct {
 }
 
 func TestAttribute(t *testing.T) {
-	c := New(Limits{MaxTraces: 10, MaxNodesPerTrace: 100, MaxNodes: 100, MaxEvidenceNodes: 100, TTL: time.Minute})
+	c := New(Limits{MaxTraces: 10, MaxNodesPerTrace: 100, MaxNodes: 100, MaxEvidenceNodes: 100, MaxEvidencePerNode: 16, TTL: time.Minute})
 	tr, _ := c.GetOrCreate(tid(1), t0, nil)
 	tree(c, tr,
 		node{id: 1, kind: ptrace.SpanKindServer, service: "a", evidence: "own"},
@@ -130,7 +130,7 @@ func TestAttribute(t *testing.T) {
 }
 
 func TestAttributeNestedServerSpans(t *testing.T) {
-	c := New(Limits{MaxTraces: 10, MaxNodesPerTrace: 100, MaxNodes: 100, MaxEvidenceNodes: 100, TTL: time.Minute})
+	c := New(Limits{MaxTraces: 10, MaxNodesPerTrace: 100, MaxNodes: 100, MaxEvidenceNodes: 100, MaxEvidencePerNode: 16, TTL: time.Minute})
 	tr, _ := c.GetOrCreate(tid(1), t0, nil)
 	tree(c, tr,
 		node{id: 1, kind: ptrace.SpanKindServer, service: "a"},            // web server span
@@ -147,7 +147,7 @@ func TestAttributeNestedServerSpans(t *testing.T) {
 }
 
 func TestAttributeBrokenChain(t *testing.T) {
-	c := New(Limits{MaxTraces: 10, MaxNodesPerTrace: 100, MaxNodes: 100, MaxEvidenceNodes: 100, TTL: time.Minute})
+	c := New(Limits{MaxTraces: 10, MaxNodesPerTrace: 100, MaxNodes: 100, MaxEvidenceNodes: 100, MaxEvidencePerNode: 16, TTL: time.Minute})
 	tr, _ := c.GetOrCreate(tid(1), t0, nil)
 	tree(c, tr,
 		node{id: 1, kind: ptrace.SpanKindServer, service: "a"},
@@ -164,7 +164,7 @@ func TestAttributeBrokenChain(t *testing.T) {
 }
 
 func TestAttributeCycleTerminates(t *testing.T) {
-	c := New(Limits{MaxTraces: 10, MaxNodesPerTrace: 100, MaxNodes: 100, MaxEvidenceNodes: 100, TTL: time.Minute})
+	c := New(Limits{MaxTraces: 10, MaxNodesPerTrace: 100, MaxNodes: 100, MaxEvidenceNodes: 100, MaxEvidencePerNode: 16, TTL: time.Minute})
 	tr, _ := c.GetOrCreate(tid(1), t0, nil)
 	tree(c, tr,
 		node{id: 1, kind: ptrace.SpanKindServer, service: "a"},
@@ -178,7 +178,7 @@ func TestAttributeCycleTerminates(t *testing.T) {
 // TestFilterSaturation: more traces in one filter bucket than a byte counts
 // never hide a trace, before or after removals.
 func TestFilterSaturation(t *testing.T) {
-	c := New(Limits{MaxTraces: 1000, MaxNodesPerTrace: 1, MaxNodes: 1, MaxEvidenceNodes: 1, TTL: time.Minute})
+	c := New(Limits{MaxTraces: 1000, MaxNodesPerTrace: 1, MaxNodes: 1, MaxEvidenceNodes: 1, MaxEvidencePerNode: 16, TTL: time.Minute})
 	var traces []*Trace
 	for i := range 300 {
 		id := pcommon.TraceID{0: byte(i), 1: byte(i >> 8), 14: 7, 15: 7} // same bucket
@@ -200,7 +200,7 @@ func TestFilterSaturation(t *testing.T) {
 // a *Node taken early stays the node Lookup finds, across the switch from a
 // linear scan to the index.
 func TestNodesStayPutAsTheTraceGrows(t *testing.T) {
-	c := New(Limits{MaxTraces: 1, MaxNodesPerTrace: 1000, MaxNodes: 1000, MaxEvidenceNodes: 1, TTL: time.Minute})
+	c := New(Limits{MaxTraces: 1, MaxNodesPerTrace: 1000, MaxNodes: 1000, MaxEvidenceNodes: 1, MaxEvidencePerNode: 16, TTL: time.Minute})
 	tr, _ := c.GetOrCreate(tid(1), t0, nil)
 	id := func(i int) pcommon.SpanID { return pcommon.SpanID{0: byte(i >> 8), 1: byte(i), 7: 1} }
 	var first []*Node
@@ -252,7 +252,7 @@ func TestEvidenceKeepsNothingOfTheBatch(t *testing.T) {
 // exactly after one.
 func TestFilterFollowsTheTraces(t *testing.T) {
 	const maxTraces = 5000
-	c := New(Limits{MaxTraces: maxTraces, MaxNodesPerTrace: 1, MaxNodes: 1, MaxEvidenceNodes: 1, TTL: time.Minute})
+	c := New(Limits{MaxTraces: maxTraces, MaxNodesPerTrace: 1, MaxNodes: 1, MaxEvidenceNodes: 1, MaxEvidencePerNode: 16, TTL: time.Minute})
 	assert.Equal(t, minFilter, len(c.filter), "an empty cache has the smallest filter")
 	id := func(i int) pcommon.TraceID {
 		return pcommon.TraceID{0: byte(i), 1: byte(i >> 8), 13: byte(i * 7), 14: byte(i * 131), 15: byte(i * 31)}
@@ -295,4 +295,29 @@ func TestFilterFollowsTheTraces(t *testing.T) {
 		total += int(n)
 	}
 	assert.Equal(t, 10, total)
+}
+
+// TestNeverEndingTraceStaysBounded: a trace that never ends holds and
+// releases detached targets, gathers log records on one span and meets new
+// services forever; what is kept of it stays within the limits.
+func TestNeverEndingTraceStaysBounded(t *testing.T) {
+	c := New(limits())
+	tr, _ := c.GetOrCreate(tid(1), t0, nil)
+	logged := c.Node(tr, sid(1))
+	for i := range 10_000 {
+		n := Detached(pcommon.SpanID{0: byte(i >> 8), 1: byte(i), 7: 2})
+		require.Nil(t, tr.Lookup(n.ID), "a detached node is not found by look-up")
+		tr.SetService(n, "service-"+strings.Repeat("x", i%300))
+		h := &Held{Trace: tr, Node: n, Deadline: t0}
+		c.Hold(h)
+		c.Unhold(h)
+		tr.SetDecided(n, Decided{Category: diagnosis.Unknown})
+		_, decided := tr.Decided(n)
+		require.False(t, decided, "no diagnosis is kept for a detached node")
+		c.AddEvidence(tr, logged, []diagnosis.Evidence{{ExceptionType: "E"}})
+	}
+	assert.LessOrEqual(t, len(tr.extras), 2, "extras of released detached nodes are reused")
+	assert.Len(t, tr.Evidence(logged), limits().MaxEvidencePerNode, "evidence items per node")
+	assert.Len(t, tr.services, maxServices, "service names per trace")
+	assert.False(t, c.AddEvidence(tr, logged, []diagnosis.Evidence{{}}), "evidence beyond the node's limit is reported")
 }
