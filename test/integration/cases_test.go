@@ -62,6 +62,7 @@ var SameFingerprint = [][][2]string{
 	{{"missing_config_file", "shop"}, {"proxy_passes_500_missing_config", "shop"}},
 	{{"pg_database_stopped", "inventory"}, {"pg_wrong_port", "inventory"}},
 	{{"mariadb_unique_violation", "payments"}, {"downstream_500_mariadb_duplicate", "payments"}},
+	{{"panic_nil_pointer", "shop"}, {"panic_nil_pointer_after_restart", "shop"}},
 }
 
 // Categories of DESIGN.md §3; every one must be covered by a real fault.
@@ -92,6 +93,15 @@ func Cases() []*Case {
 			Want: []Want{w("shop", appEx, "null_reference")}},
 		{Name: "panic_index_out_of_range", Entry: "shop", Method: "GET", Path: "/cart/item?i=5", Status: 500,
 			Want: []Want{w("shop", appEx, "index_out_of_range")}},
+		// The same panic at two other functions (fingerprint by top frame),
+		// then the first one again after a restart with a new version.
+		{Name: "panic_nil_pointer_wishlist", Entry: "shop", Method: "GET", Path: "/wishlist?user=bob", Status: 500,
+			Want: []Want{w("shop", appEx, "null_reference")}},
+		{Name: "panic_nil_pointer_orders", Entry: "shop", Method: "GET", Path: "/orders/last?user=bob", Status: 500,
+			Want: []Want{w("shop", appEx, "null_reference")}},
+		{Name: "panic_nil_pointer_after_restart", Entry: "shop", Method: "GET", Path: "/cart?user=carol", Status: 500,
+			Want:  []Want{w("shop", appEx, "null_reference")},
+			Setup: func(t *testing.T, e *Env) func() { e.RestartShop(t, "1.0.1"); return nil }},
 
 		// ---- PostgreSQL (pgx via otelsql, db.response.status_code = SQLSTATE)
 		{Name: "pg_database_stopped", DB: "postgresql", Class: "connection", Entry: "inventory", Method: "GET", Path: "/stock?sku=SKU-1", Status: 500,

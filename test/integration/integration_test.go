@@ -644,6 +644,7 @@ func checkFingerprints(t *testing.T, fps map[[2]string][]string) {
 				}
 			}
 		}
+		checkDifferentFingerprints(t, fps)
 		// Different causes in one service must not share a fingerprint.
 		a, b := fps[[2]string{"panic_nil_pointer", "shop"}], fps[[2]string{"panic_index_out_of_range", "shop"}]
 		if len(a) > 0 && len(b) > 0 && a[0] == b[0] {

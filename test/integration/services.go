@@ -58,12 +58,23 @@ func NewTracerProvider(ctx context.Context, name, collector string) (*sdktrace.T
 	if err != nil {
 		return nil, err
 	}
-	res := resource.NewWithAttributes(semconv.SchemaURL, semconv.ServiceName(name), semconv.ServiceVersion("1.0.0"),
+	res := resource.NewWithAttributes(semconv.SchemaURL, semconv.ServiceName(name), semconv.ServiceVersion(serviceVersion(name)),
 		semconv.TelemetrySDKLanguageGo, semconv.TelemetrySDKName("opentelemetry"))
 	return sdktrace.NewTracerProvider(
 		sdktrace.WithResource(res),
 		sdktrace.WithBatcher(exp, sdktrace.WithBatchTimeout(250*time.Millisecond)),
 	), nil
+}
+
+// versions holds the service.version of services restarted with a new
+// version (fingerprints must survive a version bump); others are 1.0.0.
+var versions sync.Map
+
+func serviceVersion(name string) string {
+	if v, ok := versions.Load(name); ok {
+		return v.(string)
+	}
+	return "1.0.0"
 }
 
 // StartService serves h (wrapped in the recover middleware and otelhttp) on a free loopback port.
@@ -556,8 +567,12 @@ type cart struct{ Items []string }
 
 // StartShop starts the frontend.
 func StartShop(ctx context.Context, collector, inventoryURL, paymentsURL, recoURL, promoConfig string) (*Shop, error) {
-	sh := &Shop{InventoryURL: inventoryURL, PaymentsURL: paymentsURL, RecommendationsURL: recoURL, PromoConfig: promoConfig}
-	_, err := StartService(ctx, "shop", collector, 0, func(s *Service) http.Handler {
+	return startShop(ctx, collector, 0, &Shop{InventoryURL: inventoryURL, PaymentsURL: paymentsURL, RecommendationsURL: recoURL, PromoConfig: promoConfig})
+}
+
+// startShop serves sh on port (0: a free one).
+func startShop(ctx context.Context, collector string, port int, sh *Shop) (*Shop, error) {
+	_, err := StartService(ctx, "shop", collector, port, func(s *Service) http.Handler {
 		sh.Service = s
 		sh.fastClient = &http.Client{Transport: s.Transport(http.DefaultTransport.(*http.Transport).Clone()), Timeout: 400 * time.Millisecond}
 		return sh.routes()
@@ -666,8 +681,31 @@ func (sh *Shop) routes() http.Handler {
 	mux.HandleFunc("GET /legacy", func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusInternalServerError)
 	})
+	// Two more nil-pointer bugs, each in a function of its own: the same
+	// panic message, two places in the code.
+	mux.HandleFunc("GET /wishlist", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, map[string]int{"items": wishlistSize(lookupWishlist(r.URL.Query().Get("user")))})
+	})
+	mux.HandleFunc("GET /orders/last", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, map[string]int{"total_cents": lastOrderTotal(lookupLastOrder(r.URL.Query().Get("user")))})
+	})
 	return mux
 }
+
+type wishlist struct{ Items []string }
+
+type order struct{ TotalCents int }
+
+// lookupWishlist and lookupLastOrder know no user: they return nil.
+func lookupWishlist(string) *wishlist { return nil }
+
+func lookupLastOrder(string) *order { return nil }
+
+// Bug: a user without a wishlist.
+func wishlistSize(wl *wishlist) int { return len(wl.Items) }
+
+// Bug: a user without orders.
+func lastOrderTotal(o *order) int { return o.TotalCents }
 
 // ----------------------------------------------------------------------- edge
 

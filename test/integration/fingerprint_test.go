@@ -1,0 +1,73 @@
+package integration
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// DifferentFingerprint lists pairs of (case, service) whose diagnosed spans
+// have the same service, category and cause but another code location or
+// dependency, and must not share diagnosis.fingerprint (issue 15).
+var DifferentFingerprint = [][2][2]string{
+	// One panic message at three functions of the shop.
+	{{"panic_nil_pointer", "shop"}, {"panic_nil_pointer_wishlist", "shop"}},
+	{{"panic_nil_pointer", "shop"}, {"panic_nil_pointer_orders", "shop"}},
+	{{"panic_nil_pointer_wishlist", "shop"}, {"panic_nil_pointer_orders", "shop"}},
+	// upstream_5xx of the shop from two downstreams (inventory, payments).
+	{{"downstream_500_postgres_lock", "shop"}, {"downstream_500_mariadb_duplicate", "shop"}},
+}
+
+// checkDifferentFingerprints asserts DifferentFingerprint, and that every
+// (case, service) got one fingerprint for all its traces.
+func checkDifferentFingerprints(t *testing.T, fps map[[2]string][]string) {
+	for _, p := range DifferentFingerprint {
+		a, b := fps[p[0]], fps[p[1]]
+		if len(a) == 0 || len(b) == 0 {
+			t.Errorf("no fingerprint for %v or %v", p[0], p[1])
+			continue
+		}
+		if a[0] == b[0] {
+			t.Errorf("%v and %v share fingerprint %s: two code locations or dependencies in one group", p[0], p[1], a[0])
+		}
+	}
+	for k, list := range fps {
+		for _, fp := range list[1:] {
+			if fp != list[0] {
+				t.Errorf("%v: traces of one fault got fingerprints %v", k, list)
+				break
+			}
+		}
+	}
+}
+
+// RestartShop stops the shop and starts it again on the same port (the
+// edge proxies to it) with service.version set to version: a new process
+// for the fingerprint's purposes (new tracer provider, goroutines,
+// addresses), with the same code.
+func (e *Env) RestartShop(t *testing.T, version string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	old := e.Shop
+	u, err := url.Parse(old.URL)
+	must(t, err)
+	port, err := strconv.Atoi(u.Port())
+	must(t, err)
+	old.Close(ctx)
+	versions.Store("shop", version)
+	sh := &Shop{InventoryURL: old.InventoryURL, PaymentsURL: old.PaymentsURL, RecommendationsURL: old.RecommendationsURL, PromoConfig: old.PromoConfig}
+	var serr error
+	for i := 0; i < 50; i++ { // the old listener's port may take a moment to be free
+		if _, serr = startShop(ctx, e.Coll.OTLPHTTPEndpoint(), port, sh); serr == nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	must(t, serr)
+	if sh.URL != old.URL {
+		t.Fatalf("restarted shop at %s, was %s", sh.URL, old.URL)
+	}
+	e.Shop = sh
+}
