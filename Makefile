@@ -84,6 +84,40 @@ validate-examples: $(COLLECTOR) ## check config/default.yaml and examples/*.yaml
 	done
 	@echo "all example configs are valid"
 
+## ---- a user's distribution (test/distribution) ----------------------------
+
+# A user-style manifest with the usual contrib components and errordiagnosis,
+# built by ocb into build/distribution/. The binary is cached in
+# DIST_CACHE_DIR under a key made of the manifest, go.mod, go.sum, the
+# component's sources and the ocb version, so a warm run (even from a fresh
+# clone) does not build it again.
+DIST_MANIFEST   := test/distribution/builder-config.yaml
+DIST_CONFIG     := test/distribution/config.yaml
+DIST_CHECK_NAME := otelcol-distribution-check
+DIST_CACHE_DIR  ?= $(HOME)/.cache/errordiagnosis
+DIST_CHECK_KEY  := $(shell { echo $(OCB_VERSION); sha256sum $(DIST_MANIFEST) go.mod go.sum $(sort $(COMPONENT_SRCS)); } | sha256sum | cut -c1-16)
+DIST_CHECK_BIN  := $(DIST_CACHE_DIR)/$(DIST_CHECK_NAME)-$(DIST_CHECK_KEY)
+
+$(DIST_CHECK_BIN): | $(OCB)
+	@mkdir -p $(BUILD_DIR) $(dir $@)
+	$(OCB) --config $(DIST_MANIFEST)
+	cp $(BUILD_DIR)/distribution/$(DIST_CHECK_NAME) $@.tmp
+	mv -f $@.tmp $@
+	@# Keep the two newest keys (another checkout may use the other one).
+	@ls -t $(DIST_CACHE_DIR)/$(DIST_CHECK_NAME)-* | tail -n +3 | xargs -r rm -f
+	@echo "built $@"
+
+.PHONY: distribution-check
+distribution-check: $(DIST_CHECK_BIN) ## build the user-style distribution of test/distribution (cached) and check it lists and validates errordiagnosis
+	@out="$$($(DIST_CHECK_BIN) components)"; \
+	if ! grep -qx ' *- name: errordiagnosis' <<<"$$out"; then echo "$(DIST_MANIFEST): errordiagnosis is not in the components"; exit 1; fi
+	$(DIST_CHECK_BIN) validate --config $(DIST_CONFIG)
+	@echo "$(DIST_CHECK_NAME) lists errordiagnosis and validates $(DIST_CONFIG)"
+
+.PHONY: distribution-path
+distribution-path: ## print the path of the cached user-style distribution binary
+	@echo $(DIST_CHECK_BIN)
+
 ## ---- checks --------------------------------------------------------------
 
 .PHONY: test
