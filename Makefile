@@ -98,7 +98,9 @@ DIST_CACHE_DIR  ?= $(HOME)/.cache/errordiagnosis
 DIST_CHECK_KEY  := $(shell { echo $(OCB_VERSION); sha256sum $(DIST_MANIFEST) go.mod go.sum $(sort $(COMPONENT_SRCS)); } | sha256sum | cut -c1-16)
 DIST_CHECK_BIN  := $(DIST_CACHE_DIR)/$(DIST_CHECK_NAME)-$(DIST_CHECK_KEY)
 
-$(DIST_CHECK_BIN): | $(OCB)
+# ocb is installed only when the binary has to be built.
+$(DIST_CHECK_BIN):
+	@$(MAKE) --no-print-directory $(OCB)
 	@mkdir -p $(BUILD_DIR) $(dir $@)
 	$(OCB) --config $(DIST_MANIFEST)
 	cp $(BUILD_DIR)/distribution/$(DIST_CHECK_NAME) $@.tmp
