@@ -531,6 +531,13 @@ func (d *diagnoser) record(ctx context.Context, c *tracecache.Cache, td ptrace.T
 			n.Parent = span.ParentSpanID()
 			n.Kind = span.Kind()
 			t.SetService(n, service)
+			if n.Kind == ptrace.SpanKindClient && !duplicate {
+				// What retry reasoning needs (tracecache.retriedBy): only
+				// client spans of traces with evidence get here.
+				n.Failed = marked && evidence.IsErrorish(span)
+				n.Op = evidence.OperationKey(span)
+				n.Start, n.End = tracecache.Micros(span.StartTimestamp()), tracecache.Micros(span.EndTimestamp())
+			}
 			if cross {
 				c.Touch(t, now)
 			}

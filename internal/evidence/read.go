@@ -359,3 +359,88 @@ func (d dependency) key(dbSystem string) string {
 	}
 	return name(b.String())
 }
+
+// Attributes that name the operation of a call, for OperationKey.
+const (
+	attrDBOperationName  = "db.operation.name"
+	attrDBOperation      = "db.operation"
+	attrDBCollectionName = "db.collection.name"
+	attrDBSQLTable       = "db.sql.table"
+	attrHTTPMethod       = "http.request.method"
+	attrHTTPMethodOld    = "http.method"
+	attrURLTemplate      = "url.template"
+	attrHTTPRoute2       = "http.route"
+	attrURLFull          = "url.full"
+	attrHTTPURL          = "http.url"
+)
+
+// OperationKey identifies what a client span did, so that a retry (the
+// same operation again, on a fresh connection or after a failed attempt) can
+// be recognised: the database system, statement (or operation and
+// collection) and address; or the HTTP method, address and route (or URL
+// without its query); or the RPC service and method. The port is left out:
+// a retry goes to the same one, and the URL carries it. 0 when the span
+// names no operation. One attribute scan, no allocation.
+func OperationKey(span ptrace.Span) uint32 {
+	const (
+		fSystem = iota
+		fStatement
+		fOperation
+		fCollection
+		fMethod
+		fAddress
+		fRoute
+		fURL
+		fRPCService
+		fRPCMethod
+		nFields
+	)
+	var f [nFields]string
+	for k, v := range span.Attributes().All() {
+		i := -1
+		switch k {
+		case attrDBSystemName, attrDBSystem, attrRPCSystem:
+			i = fSystem
+		case attrDBQueryText, attrDBStatement:
+			i = fStatement
+		case attrDBOperationName, attrDBOperation:
+			i = fOperation
+		case attrDBCollectionName, attrDBSQLTable:
+			i = fCollection
+		case attrHTTPMethod, attrHTTPMethodOld:
+			i = fMethod
+		case attrServerAddress, attrNetPeerName, attrPeerService:
+			i = fAddress
+		case attrURLTemplate, attrHTTPRoute2:
+			i = fRoute
+		case attrURLFull, attrHTTPURL:
+			i = fURL
+		case attrRPCService:
+			i = fRPCService
+		case attrRPCMethod:
+			i = fRPCMethod
+		}
+		if i >= 0 && f[i] == "" {
+			f[i] = str(v)
+		}
+	}
+	if f[fRoute] != "" {
+		f[fURL] = ""
+	} else if q := strings.IndexAny(f[fURL], "?#"); q >= 0 {
+		f[fURL] = f[fURL][:q]
+	}
+	if f[fStatement] == "" && f[fOperation] == "" && f[fMethod] == "" && f[fRPCMethod] == "" {
+		return 0
+	}
+	h := uint32(2166136261) // FNV-1a 32
+	for _, s := range f {
+		for i := 0; i < len(s); i++ {
+			h = (h ^ uint32(s[i])) * 16777619
+		}
+		h = (h ^ 0x1f) * 16777619
+	}
+	if h == 0 {
+		h = 1
+	}
+	return h
+}

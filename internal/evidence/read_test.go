@@ -267,3 +267,37 @@ func TestFrameReadFromWholeStacktrace(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, "src/cart.total", rec.Frame)
 }
+
+func TestOperationKey(t *testing.T) {
+	db := func(q string) map[string]any {
+		return map[string]any{"db.system.name": "postgresql", "db.query.text": q, "server.address": "pg", "server.port": int64(5432)}
+	}
+	httpc := func(method, u string) map[string]any {
+		return map[string]any{"http.request.method": method, "url.full": u, "server.address": "payments", "server.port": int64(8080)}
+	}
+	key := func(attrs map[string]any) uint32 { return OperationKey(newSpan(ptrace.SpanKindClient, attrs)) }
+	same := [][2]map[string]any{
+		{db("SELECT stock FROM products WHERE sku = $1"), db("SELECT stock FROM products WHERE sku = $1")},
+		{httpc("POST", "http://payments:8080/charge?attempt=1"), httpc("POST", "http://payments:8080/charge?attempt=2")},
+		{{"rpc.system": "grpc", "rpc.service": "shop.Payments", "rpc.method": "Charge", "server.address": "payments"},
+			{"rpc.system": "grpc", "rpc.service": "shop.Payments", "rpc.method": "Charge", "server.address": "payments"}},
+	}
+	for _, p := range same {
+		if a, b := key(p[0]), key(p[1]); a == 0 || a != b {
+			t.Errorf("keys differ or are 0: %d %d for %v", a, b, p)
+		}
+	}
+	differ := [][2]map[string]any{
+		{db("SELECT stock FROM products WHERE sku = $1"), db("UPDATE products SET stock = stock - 1 WHERE sku = $1")},
+		{httpc("POST", "http://payments:8080/charge"), httpc("GET", "http://payments:8080/charge")},
+		{httpc("POST", "http://payments:8080/charge"), httpc("POST", "http://payments:8080/refund")},
+	}
+	for _, p := range differ {
+		if key(p[0]) == key(p[1]) {
+			t.Errorf("same key for %v", p)
+		}
+	}
+	assert.Zero(t, key(map[string]any{"server.address": "x"}), "no operation named")
+	s := newSpan(ptrace.SpanKindClient, db("SELECT 1"))
+	assert.Zero(t, testing.AllocsPerRun(100, func() { OperationKey(s) }))
+}

@@ -15,6 +15,11 @@ type Scenario struct {
 	// WantRootCause is the expected diagnosis.root_cause.category of the
 	// entry service's span, for dependency failures.
 	WantRootCause string
+	// Retried: a call failed and was retried with success. The processor
+	// remembers the successful retry only when it arrives after a failed span
+	// of its trace (as SDKs export them: the attempt ends first); delivered
+	// before, the retry is not seen.
+	Retried bool
 }
 
 // Server is an HTTP server span as otelhttp, Spring, Flask or Express emit it.
@@ -258,6 +263,59 @@ func Scenarios() []Scenario {
 				Stacktrace: "goroutine 42 [running]:\nmain.(*handler).getUser(0xc000123450, {0x7f8a2c, 0xc000456780})\n\t/app/main.go:88 +0x1d\n",
 			}),
 			Want: map[string]string{"profile": "application_exception/null_reference"},
+		},
+		// Retries (DESIGN §2): a failure the stack recovered from is not the cause.
+		{
+			// database/sql retries driver.ErrBadConn on a fresh connection; the
+			// handler then dereferences a nil cart.
+			Name: "go_sql_bad_conn_retried_then_panic", Retried: true,
+			Root: Server("cart", "go", "GET", "/carts/{id}", 500,
+				DB("postgresql", "SELECT", "carts", "SELECT items FROM carts WHERE id = $1").Failed("driver: bad connection",
+					Exception{Type: "*errors.errorString", Message: "driver: bad connection"}),
+				DB("postgresql", "SELECT", "carts", "SELECT items FROM carts WHERE id = $1"),
+			).Failed("runtime error: invalid memory address or nil pointer dereference", Exception{
+				Type:       "runtime.errorString",
+				Message:    "runtime error: invalid memory address or nil pointer dereference",
+				Stacktrace: "goroutine 42 [running]:\npanic({0x78f5e0?, 0xb1d890?})\n\t/usr/local/go/src/runtime/panic.go:860 +0x13a\nmain.(*cartHandler).total(...)\n\t/app/cart.go:51\n",
+			}),
+			Want: map[string]string{"cart": "application_exception/null_reference"},
+		},
+		{
+			// The same retry and nothing else recorded: no evidence of a cause.
+			Name: "go_sql_bad_conn_retried_only", Retried: true,
+			Root: Server("cart", "go", "GET", "/carts/{id}/total", 500,
+				DB("postgresql", "SELECT", "carts", "SELECT items FROM carts WHERE id = $1").Failed("driver: bad connection",
+					Exception{Type: "*errors.errorString", Message: "driver: bad connection"}),
+				DB("postgresql", "SELECT", "carts", "SELECT items FROM carts WHERE id = $1"),
+			),
+			Want: map[string]string{"cart": "unknown/no_evidence"},
+		},
+		{
+			// The HTTP client retried a 503 with success; the handler then failed
+			// on its own.
+			Name: "node_http_retried_then_type_error", Retried: true,
+			Root: Server("frontend", "nodejs", "GET", "/checkout", 500,
+				HTTPClient("payments", "POST", "/charge", 503),
+				HTTPClient("payments", "POST", "/charge", 200),
+			).Failed("Cannot read properties of undefined (reading 'total')", Exception{
+				Type:       "TypeError",
+				Message:    "Cannot read properties of undefined (reading 'total')",
+				Stacktrace: "TypeError: Cannot read properties of undefined (reading 'total')\n    at renderReceipt (/app/src/receipt.js:14:31)\n    at /app/src/routes/checkout.js:40:12",
+			}),
+			Want: map[string]string{"frontend": "application_exception/null_reference"},
+		},
+		{
+			// A failure followed by a success of another operation was not
+			// retried: it still decides.
+			Name: "python_unique_violation_then_other_query",
+			Root: Server("orders", "python", "POST", "/orders", 500,
+				DB("postgresql", "INSERT", "orders", "INSERT INTO orders (id, sku) VALUES (%(id)s, %(sku)s)").Failed(
+					"duplicate key value violates unique constraint \"orders_pkey\"",
+					Exception{Type: "psycopg2.errors.UniqueViolation", Message: "duplicate key value violates unique constraint \"orders_pkey\""},
+				).With("db.response.status_code", "23505"),
+				DB("postgresql", "SELECT", "orders", "SELECT id FROM orders WHERE sku = %(sku)s"),
+			),
+			Want: map[string]string{"orders": "database_query/constraint_violation"},
 		},
 		{
 			Name: "downstream_refused",

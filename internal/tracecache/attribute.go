@@ -27,9 +27,12 @@ type Attributed struct {
 // that meets another server span first belongs to that server span. When
 // a chain is broken (an ancestor not seen), the evidence is attributed only
 // if it is in the target's service and the target is the only server span of
-// that service known in the trace. Items are ordered by span id and event so
-// that the result does not depend on arrival order.
+// that service known in the trace. The items of a call that a sibling
+// retried with success are left out unless their failure was propagated up
+// (withoutRecovered). Items are ordered by span id and event so that the
+// result does not depend on arrival order.
 func (t *Trace) Attribute(target *Node, dst []Attributed) []Attributed {
+	start := len(dst)
 	soleServer := -1 // lazily computed: 1 if target is its service's only server span
 	for _, n := range t.EvidenceNodes {
 		depth, linked, ok := t.depthTo(n, target)
@@ -52,6 +55,8 @@ func (t *Trace) Attribute(target *Node, dst []Attributed) []Attributed {
 			dst = append(dst, Attributed{Evidence: ev, Node: n, Linked: linked})
 		}
 	}
+	own := t.withoutRecovered(dst[start:])
+	dst = dst[:start+len(own)]
 	slices.SortStableFunc(dst, func(a, b Attributed) int {
 		return bytes.Compare(a.Node.ID[:], b.Node.ID[:])
 	})

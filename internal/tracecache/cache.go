@@ -49,8 +49,16 @@ type Node struct {
 	Known bool
 	// detached: a node the budget left out of its trace (see Detached).
 	detached bool
-	service  uint16 // index+1 in Trace.services; 0: none
-	extra    uint32 // index+1 in Trace.extras; 0: none
+	// Failed: the span's status is Error or it recorded an exception.
+	Failed  bool
+	service uint16 // index+1 in Trace.services; 0: none
+	extra   uint32 // index+1 in Trace.extras; 0: none
+	// Op identifies the operation of a client span (evidence.OperationKey),
+	// 0 for other spans; Start and End are its times in microseconds,
+	// truncated to 32 bits (see Micros). Enough to see a retry: the same
+	// operation again under the same parent, after the failed attempt.
+	Op         uint32
+	Start, End uint32
 }
 
 // Detached returns a node for a span that the node budget leaves out of its

@@ -1,0 +1,97 @@
+package tracecache
+
+import (
+	"strings"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+)
+
+// Micros is a span timestamp as Node.Start and Node.End keep it: the low 32
+// bits of microseconds since the epoch. They wrap every 71 minutes; two
+// times of one trace are compared by their difference (retriedBy), right
+// as long as they are less than 35 minutes apart.
+func Micros(ts pcommon.Timestamp) uint32 { return uint32(uint64(ts) / 1000) }
+
+// retriedBy reports whether the failed call f was retried by other: a
+// sibling (same parent) doing the same operation that succeeded and started
+// once f had ended. Drivers, pools and clients retry on their own
+// (database/sql on driver.ErrBadConn, pools replacing a broken connection,
+// HTTP and RPC client retries): the failure they recovered from is not the
+// cause of what happened next.
+func retriedBy(f, other *Node) bool {
+	return f != other && f.Failed && f.Op != 0 && f.End != 0 &&
+		other.Known && !other.Failed && other.Op == f.Op && other.Parent == f.Parent &&
+		int32(other.Start-f.End) >= 0
+}
+
+// retried reports whether a later sibling of n recovered its failure.
+func (t *Trace) retried(n *Node) bool {
+	if !n.Failed || n.Op == 0 {
+		return false
+	}
+	found := false
+	t.ForEachNode(func(o *Node) bool {
+		found = retriedBy(n, o)
+		return !found
+	})
+	return found
+}
+
+// propagated reports whether the failure of item i reached the request: an
+// item nearer the target (the server span or its handler) recorded the same
+// exception type or a message that carries this one's. Then the retry did
+// not help, and the failure stays a cause.
+func propagated(items []Attributed, i int) bool {
+	f := &items[i].Evidence
+	msg := firstNonEmpty(f.ExceptionMessage, f.StatusMessage)
+	for j := range items {
+		u := &items[j].Evidence
+		if j == i || u.Depth >= f.Depth {
+			continue
+		}
+		if f.ExceptionType != "" && u.ExceptionType == f.ExceptionType {
+			return true
+		}
+		if len(msg) >= minEchoLen && (strings.Contains(u.ExceptionMessage, msg) || strings.Contains(u.StatusMessage, msg)) {
+			return true
+		}
+	}
+	return false
+}
+
+// minEchoLen is the shortest message taken as echoed by a parent: shorter
+// ones ("EOF", "timeout") match by accident.
+const minEchoLen = 8
+
+// withoutRecovered drops the items of calls that a sibling retried with
+// success, unless their failure was propagated up. Pure but for the trace's
+// nodes it reads.
+func (t *Trace) withoutRecovered(items []Attributed) []Attributed {
+	var drop []bool
+	for i := range items {
+		if items[i].Node.Op != 0 && t.retried(items[i].Node) && !propagated(items, i) {
+			if drop == nil {
+				drop = make([]bool, len(items))
+			}
+			drop[i] = true
+		}
+	}
+	if drop == nil {
+		return items
+	}
+	out := items[:0]
+	for i := range items {
+		if !drop[i] {
+			out = append(out, items[i])
+		}
+	}
+	clear(items[len(out):])
+	return out
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

@@ -1,0 +1,97 @@
+package tracecache
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+)
+
+func TestRetriedBy(t *testing.T) {
+	failed := Node{ID: sid(1), Parent: sid(9), Known: true, Failed: true, Op: 7, Start: 100, End: 200}
+	ok := func(mod func(*Node)) Node {
+		n := Node{ID: sid(2), Parent: sid(9), Known: true, Op: 7, Start: 210, End: 300}
+		mod(&n)
+		return n
+	}
+	tests := []struct {
+		name  string
+		f     Node
+		other Node
+		want  bool
+	}{
+		{"same operation, later, succeeded: retried", failed, ok(func(*Node) {}), true},
+		{"starts the instant the failed one ended", failed, ok(func(n *Node) { n.Start = 200 }), true},
+		{"across the 32-bit wrap of the clock", Node{ID: sid(1), Parent: sid(9), Known: true, Failed: true, Op: 7, Start: 0xffffff00, End: 0xfffffff0},
+			ok(func(n *Node) { n.Start = 0x10 }), true},
+		{"the other attempt failed too", failed, ok(func(n *Node) { n.Failed = true }), false},
+		{"another operation", failed, ok(func(n *Node) { n.Op = 8 }), false},
+		{"another parent", failed, ok(func(n *Node) { n.Parent = sid(8) }), false},
+		{"ran before the failure: not a retry", failed, ok(func(n *Node) { n.Start, n.End = 10, 90 }), false},
+		{"overlapping: a parallel call, not a retry", failed, ok(func(n *Node) { n.Start = 150 }), false},
+		{"no operation key", Node{ID: sid(1), Parent: sid(9), Known: true, Failed: true, End: 200}, ok(func(n *Node) { n.Op = 0 }), false},
+		{"no end time", Node{ID: sid(1), Parent: sid(9), Known: true, Failed: true, Op: 7}, ok(func(*Node) {}), false},
+		{"other only known from a log record", failed, ok(func(n *Node) { n.Known = false }), false},
+	}
+	for _, tc := range tests {
+		if got := retriedBy(&tc.f, &tc.other); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	assert.False(t, retriedBy(&failed, &failed), "a node does not retry itself")
+}
+
+// A trace: server span 1 of "shop" with a failed client call 2 (op 7) and
+// the children given; what Attribute leaves of the call's evidence.
+func TestAttributeLeavesOutRecoveredCalls(t *testing.T) {
+	badConn := diagnosis.Evidence{Kind: diagnosis.KindDB, ExceptionType: "driver.ErrBadConn", ExceptionMessage: "driver: bad connection"}
+	tests := []struct {
+		name string
+		// retry is the sibling of the failed call; nil: none.
+		retry *Node
+		// server is the evidence the server span recorded itself.
+		server []diagnosis.Evidence
+		want   []string // exception types attributed
+	}{
+		{"retried with success, nothing else: no evidence", &Node{ID: sid(3), Parent: sid(1), Kind: ptrace.SpanKindClient, Op: 7, Start: 300, End: 400}, nil, nil},
+		{"retried with success, the handler failed on its own: the handler's", &Node{ID: sid(3), Parent: sid(1), Kind: ptrace.SpanKindClient, Op: 7, Start: 300, End: 400},
+			[]diagnosis.Evidence{{ExceptionType: "NullPointerException", ExceptionMessage: "cart is null"}}, []string{"NullPointerException"}},
+		{"retried with success, but the server recorded the same error: propagated, still a cause", &Node{ID: sid(3), Parent: sid(1), Kind: ptrace.SpanKindClient, Op: 7, Start: 300, End: 400},
+			[]diagnosis.Evidence{{ExceptionType: "*errors.errorString", ExceptionMessage: "load cart: driver: bad connection"}}, []string{"driver.ErrBadConn", "*errors.errorString"}},
+		{"the retry failed too: still a cause", &Node{ID: sid(3), Parent: sid(1), Kind: ptrace.SpanKindClient, Op: 7, Start: 300, End: 400, Failed: true},
+			nil, []string{"driver.ErrBadConn"}},
+		{"followed by another operation: still a cause", &Node{ID: sid(3), Parent: sid(1), Kind: ptrace.SpanKindClient, Op: 8, Start: 300, End: 400},
+			nil, []string{"driver.ErrBadConn"}},
+		{"not followed by anything: still a cause", nil, nil, []string{"driver.ErrBadConn"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := New(Limits{MaxTraces: 4, MaxNodesPerTrace: 16, MaxNodes: 64, MaxEvidenceNodes: 8, MaxEvidencePerNode: 8, TTL: 1 << 40})
+			tr, _ := c.GetOrCreate(tid(1), t0, nil)
+			server := c.Node(tr, sid(1))
+			server.Known, server.Kind = true, ptrace.SpanKindServer
+			tr.SetService(server, "shop")
+			call := c.Node(tr, sid(2))
+			*call = Node{ID: sid(2), Parent: sid(1), Kind: ptrace.SpanKindClient, Known: true, Failed: true, Op: 7, Start: 100, End: 200}
+			tr.SetService(call, "shop")
+			require.True(t, c.AddEvidence(tr, call, []diagnosis.Evidence{badConn}))
+			if tc.retry != nil {
+				n := c.Node(tr, tc.retry.ID)
+				*n = *tc.retry
+				n.Known = true
+				tr.SetService(n, "shop")
+			}
+			if tc.server != nil {
+				require.True(t, c.AddEvidence(tr, server, tc.server))
+			}
+			var got []string
+			for _, a := range tr.Attribute(server, nil) {
+				got = append(got, a.Evidence.ExceptionType)
+			}
+			assert.ElementsMatch(t, tc.want, got)
+		})
+	}
+}
