@@ -129,6 +129,9 @@ var patRows = []patRow{
 		re_(`\.(?:pem|key|crt|cer|p12|pfx|jks|keystore)\b|/run/secrets/|/var/run/secrets/`).notIn(ctxClient),
 	pat("msg.config_file", confMissing, "no such file or directory", "enoent", "cannot find the file", "could not find file", "filenotfound", "nosuchfile", "file not found", "could not find a part of the path").
 		re_(`\.(?:ya?ml|json|toml|ini|conf|cfg|env|properties|config|hcl)\b`).notIn(ctxClient),
+	pat("msg.template_file", confMissing, "no such file or directory", "enoent", "cannot find the file", "could not find file", "filenotfound", "nosuchfile", "file not found", "could not find a part of the path", "does not exist").
+		re_(templateFile).notIn(ctxClient),
+	pat("msg.template_missing", confMissing, "failed to lookup view", "template not found", "templatedoesnotexist", "pattern matches no files", "no such template"),
 	pat("msg.invalid_config", confInvalid, "invalid configuration", "configuration error", "invalid config", "misconfigured", "improperlyconfigured", "yaml: unmarshal errors",
 		"format of the initialization string does not conform", "invalid connection string", "forgotten import", "no suitable driver found", "cannot load driver class",
 		"failed to configure a datasource", "invalid dsn", "keyword not supported:", "configuration is invalid", "invalid value for setting", "unknown driver"),

@@ -111,6 +111,16 @@ var patternCases = register([]tc{
 	{"msg.config_file", "configuration_error/missing_config", ex("Error", `ENOENT: no such file or directory, open '/app/config/production.json'`)},
 	{"msg.invalid_config", "configuration_error/invalid_config", goErr(`sql: unknown driver "postgres" (forgotten import?)`)},
 	{"msg.permission_denied", "configuration_error/permission_denied", goErr(`open /var/log/shop/app.log: permission denied`)},
+	// A file the application needs at run time, missing or unreadable, per language.
+	{"msg.config_file", "configuration_error/missing_config", ex("*fs.PathError", `open /app/config/app.yaml: no such file or directory`)},
+	{"msg.secret_file", "configuration_error/missing_secret", ex("Error", `ENOENT: no such file or directory, open '/app/certs/tls.key'`)},
+	{"msg.permission_denied", "configuration_error/permission_denied", ex("Error", `EACCES: permission denied, open '/app/certs/tls.key'`)},
+	{"msg.permission_denied", "configuration_error/permission_denied", ex("*fs.PathError", `open /etc/ssl/private/server.key: permission denied`)},
+	{"msg.config_file", "configuration_error/missing_config", ex("System.IO.DirectoryNotFoundException", `Could not find a part of the path '/app/config/x.json'.`)},
+	{"msg.template_file", "configuration_error/missing_config", ex("*fs.PathError", `open templates/receipt.html: no such file or directory`)},
+	{"msg.template_file", "configuration_error/missing_config", ex("Error", `ENOENT: no such file or directory, open '/app/views/receipt.ejs'`)},
+	{"msg.template_missing", "configuration_error/missing_config", ex("Error", `Failed to lookup view "receipt" in views directory "/app/views"`)},
+	{"msg.template_missing", "configuration_error/missing_config", goErr(`html/template: pattern matches no files: ` + "`templates/*.gohtml`")},
 	// application_exception, from messages
 	{"msg.null.go", "application_exception/null_reference", goErr(`panic recovered: runtime error: invalid memory address or nil pointer dereference`)},
 	{"msg.null.js", "application_exception/null_reference", ex("Error", `Cannot read properties of null (reading 'id')`)},

@@ -62,6 +62,10 @@ var typeRows = []typeRow{
 	typ("python.decouple.UndefinedValueError", confMissing, "UndefinedValueError"),
 	typ("lang.PermissionDenied", confPermission, "PermissionError", "Errno::EACCES", "UnauthorizedAccessException", "AccessDeniedException"),
 	typ("aws.NoCredentials", confSecret, "NoCredentialsError", "NoCredentialProviders", "CredentialsProviderError", "SdkClientException").whenAny("credential"),
+	// Java reports a file it may not read as FileNotFoundException "(Permission denied)".
+	typ("java.FileNotFoundException.permission", confPermission, "FileNotFoundException").whenAny("permission denied"),
+	typ("lang.TemplateNotFound", confMissing, "TemplateNotFound", "TemplateDoesNotExist", "TemplateNotFoundException"),
+	typ("thymeleaf.TemplateInputException", confMissing, "TemplateInputException").whenAny("might not exist", "not accessible"),
 	typ("lang.FileNotFound.secret", confSecret, "FileNotFoundError", "FileNotFoundException", "NoSuchFileException", "Errno::ENOENT").checked(secretFile),
 	typ("lang.FileNotFound.config", confMissing, "FileNotFoundError", "FileNotFoundException", "NoSuchFileException", "Errno::ENOENT").checked(configFile),
 
@@ -155,9 +159,13 @@ func envKeyError(p *prepared) bool {
 }
 
 var (
-	reConfigFile = regexp.MustCompile(`\.(ya?ml|json|toml|ini|conf|cfg|env|properties|config|xml|hcl)\b|/etc/|config`)
+	reConfigFile = regexp.MustCompile(`\.(ya?ml|json|toml|ini|conf|cfg|env|properties|config|xml|hcl)\b|/etc/|config|` + templateFile)
 	reSecretFile = regexp.MustCompile(`\.(pem|key|crt|cer|p12|pfx|jks|keystore)\b|/run/secrets/|/var/run/secrets/|credentials|secret|token`)
 )
+
+// templateFile matches the path of a template the application renders: a
+// missing one is configuration drift like a missing config file.
+const templateFile = `\.(html?|tmpl|tpl|gohtml|j2|jinja2?|mustache|hbs|handlebars|ejs|pug|erb|twig|liquid|ftl|vm|cshtml)\b|\btemplates?/|\bviews/`
 
 func secretFile(p *prepared) bool { return reSecretFile.MatchString(p.all) }
 func configFile(p *prepared) bool { return reConfigFile.MatchString(messageText(p)) }
