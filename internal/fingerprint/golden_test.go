@@ -52,6 +52,8 @@ func TestFingerprintGoldenFrames(t *testing.T) {
 		{"go_panic.txt", "9f4e128584889452"},
 		{"go_panic_moved.txt", "9f4e128584889452"},
 		{"java_caused_by.txt", "ebd916e9a1106beb"},
+		{"java_npe_shipping.txt", "02ff1959d9cec01c"},
+		{"java_npe_discount.txt", "c1cc895eafb6b717"},
 		{"java_spring_tomcat.txt", "2b8b8d3579aa2d3b"},
 		{"python_chain.txt", "92d750042c6b4b4f"},
 		{"python_dist_packages.txt", "2d6646b2c525f9da"},
@@ -99,6 +101,9 @@ func TestFingerprintGroups(t *testing.T) {
 		{dep(refused, "redis 0 cache:6379"), dep(refused, "redis 0 sessions:6379")},
 		{route(bare, "/cart"), route(bare, "/checkout")},
 	}
+	// Two NullPointerExceptions in two Java methods (real traces, one message).
+	npe := Fields{Service: "orders", Category: diagnosis.ApplicationException, Cause: "null_reference", ExceptionType: "java.lang.NullPointerException"}
+	differ = append(differ, [2]Fields{at(npe, frameOf(t, "java_npe_shipping.txt")), at(npe, frameOf(t, "java_npe_discount.txt"))})
 	for _, p := range differ {
 		if Fingerprint(p[0]) == Fingerprint(p[1]) {
 			t.Errorf("one group for two faults:\n%+v\n%+v", p[0], p[1])
@@ -117,4 +122,12 @@ func TestFingerprintGroups(t *testing.T) {
 			t.Errorf("two groups for one fault:\n%+v\n%+v", p[0], p[1])
 		}
 	}
+}
+
+func frameOf(t *testing.T, file string) string {
+	b, err := os.ReadFile(filepath.Join("..", "stackframe", "testdata", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return stackframe.Top(string(b))
 }

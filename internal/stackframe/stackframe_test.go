@@ -17,6 +17,8 @@ var realTraces = []struct {
 	{"go_panic_moved.txt", "go", "main.(*cart).first"},
 	{"java_caused_by.txt", "java", "com.shop.cart.CartService$Repo.find"},
 	{"java_spring_tomcat.txt", "java", "com.acme.shop.web.CartController.total"},
+	{"java_npe_shipping.txt", "java", "com.acme.orders.OrderService.shippingCity"},
+	{"java_npe_discount.txt", "java", "com.acme.orders.OrderService.discountPercent"},
 	{"python_chain.txt", "python", "shop/views.checkout"},
 	{"python_dist_packages.txt", "python", "shop/yamlerr.read_config"},
 	{"node_async.txt", "node", "routes/cart.CartController.total"},
