@@ -174,6 +174,11 @@ loadtest: ## load test the collector (test/loadtest/run.sh)
 		$(MAKE) --no-print-directory build && COLLECTOR=$(abspath $(COLLECTOR)) bash test/loadtest/run.sh; \
 	else echo "test/loadtest/run.sh not present"; fi
 
+.PHONY: soak
+soak: ## 10-minute soak of the collector: mixed load, RSS and gauges every second (test/soak/run.sh; DURATION, WARMUP)
+	$(MAKE) --no-print-directory build
+	COLLECTOR=$(abspath $(COLLECTOR)) bash test/soak/run.sh
+
 .PHONY: clean
 clean: ## remove build output (build/, bin/, bench output); keeps .tools/
 	rm -rf $(BUILD_DIR) $(BIN_DIR) $(BENCH_OUT)

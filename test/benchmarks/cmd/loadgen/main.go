@@ -2,6 +2,7 @@
 //
 //	loadgen freeport                 print a free loopback TCP port
 //	loadgen run -target URL -sink-port P -pid PID [-duration 30s] ...
+//	loadgen soak -target URL -sink-port P -pid PID -metrics URL [-duration 10m] ...  (see soak.go)
 //
 // run pre-encodes OTLP/HTTP protobuf export requests of realistic traces
 // (1,000 spans each, 1 % of the traces with an HTTP 500, from the benchmark
@@ -39,7 +40,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: loadgen freeport | run [flags]")
+		fmt.Fprintln(os.Stderr, "usage: loadgen freeport | run [flags] | soak [flags]")
 		os.Exit(2)
 	}
 	switch os.Args[1] {
@@ -56,8 +57,13 @@ func main() {
 			fmt.Fprintln(os.Stderr, "loadgen:", err)
 			os.Exit(1)
 		}
+	case "soak":
+		if err := soak(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "loadgen soak:", err)
+			os.Exit(1)
+		}
 	default:
-		fmt.Fprintln(os.Stderr, "usage: loadgen freeport | run [flags]")
+		fmt.Fprintln(os.Stderr, "usage: loadgen freeport | run [flags] | soak [flags]")
 		os.Exit(2)
 	}
 }
@@ -197,34 +203,12 @@ func run(args []string) error {
 		return errors.New("-target, -sink-port and -pid are required")
 	}
 
-	// The sink.
-	var received atomic.Int64
-	var sinkErrs atomic.Int64
-	mux := http.NewServeMux()
-	mux.HandleFunc("/v1/traces", func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(r.Body)
-		if err != nil {
-			sinkErrs.Add(1)
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		n, err := countSpans(body)
-		if err != nil {
-			sinkErrs.Add(1)
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		received.Add(int64(n))
-		w.Header().Set("Content-Type", "application/x-protobuf")
-		w.WriteHeader(http.StatusOK)
-	})
-	ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", *sinkPort))
+	sink, err := startSink(*sinkPort)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	defer srv.Close()
+	defer sink.close()
+	received, sinkErrs := &sink.spans, &sink.errs
 
 	// The requests.
 	tds, stats := workload.Batches(*batches, *pct, 7)
@@ -325,3 +309,40 @@ func run(args []string) error {
 	}
 	return nil
 }
+
+// sink is the counting OTLP/HTTP traces receiver the collector exports to.
+type sink struct {
+	spans, errs atomic.Int64
+	srv         *http.Server
+}
+
+func startSink(port int) (*sink, error) {
+	s := &sink{}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/v1/traces", func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			s.errs.Add(1)
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		n, err := countSpans(body)
+		if err != nil {
+			s.errs.Add(1)
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		s.spans.Add(int64(n))
+		w.Header().Set("Content-Type", "application/x-protobuf")
+		w.WriteHeader(http.StatusOK)
+	})
+	ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+	if err != nil {
+		return nil, err
+	}
+	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = s.srv.Serve(ln) }()
+	return s, nil
+}
+
+func (s *sink) close() { _ = s.srv.Close() }
