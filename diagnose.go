@@ -63,12 +63,12 @@ func (d *diagnoser) diagnose(t *tracecache.Trace, target *tracecache.Node, statu
 	var pre []diagnosis.Match
 	for i := range attributed {
 		items[i] = attributed[i].Evidence
-		if r := items[i].UserRule; r > 0 && d.rules != nil && r <= len(d.rules.rules) {
+		if m, ok := d.rules.matchOf(items[i].UserRule); ok {
 			if pre == nil {
 				pre = append(sc.pre[:0], make([]diagnosis.Match, len(attributed))...)
 				sc.pre = pre
 			}
-			pre[i] = d.rules.matchOf(r)
+			pre[i] = m
 		}
 	}
 	res := result{Result: classify.ClassifyMatched(items, pre), service: t.Service(target)}
@@ -211,14 +211,12 @@ func (d *diagnoser) annotate(span ptrace.Span, res result) {
 	}
 	info := diagnosis.Categories[res.Category]
 	fix, effort := info.Fix, info.Effort
-	if res.Strength == diagnosis.StrengthUser {
-		if r := d.rules.byRuleName(res.Rule); r != nil {
-			if r.Fix != "" {
-				fix = r.Fix
-			}
-			if r.FixEffort != "" {
-				effort = r.FixEffort
-			}
+	if r := d.rules.config(res.UserRule); r != nil {
+		if r.Fix != "" {
+			fix = r.Fix
+		}
+		if r.FixEffort != "" {
+			effort = r.FixEffort
 		}
 	}
 	fp := fingerprint.Fingerprint(fingerprintFields(span, res))

@@ -346,7 +346,7 @@ func FuzzClassify(f *testing.F) {
 		items := []diagnosis.Evidence{ev, other, {StatusError: true, StatusMessage: errType}}
 		for _, res := range []diagnosis.Result{
 			classify.Classify(items),
-			classify.ClassifyMatched(items, []diagnosis.Match{{}, classify.UserMatch(diagnosis.Security, "suspected_abuse", "fuzz")}),
+			classify.ClassifyMatched(items, []diagnosis.Match{{}, {Category: diagnosis.Security, Cause: "suspected_abuse", Rule: "user.fuzz", Strength: diagnosis.StrengthUser, UserRule: 1}}),
 			classify.Classify(nil),
 		} {
 			requireKnownMatch(t, res.Match)

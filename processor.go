@@ -551,7 +551,7 @@ func (d *diagnoser) record(ctx context.Context, c *tracecache.Cache, td ptrace.T
 				continue
 			}
 			rule := d.rules.match(ctx, rs, ss, span)
-			if !duplicate && (evidence.IsErrorish(span) || rule > 0) {
+			if !duplicate && (evidence.IsErrorish(span) || rule != diagnosis.NoUserRule) {
 				items := evidence.ReadSpan(service, span, nil)
 				if span.Kind() == ptrace.SpanKindServer || m.target {
 					items = evidence.WithoutOwnStatus(items)

@@ -47,12 +47,12 @@ func newRuleConditions(cfgs []RuleConfig, set component.TelemetrySettings) (*use
 	return ur, nil
 }
 
-// match returns the 1-based index of the first rule whose condition is true
-// for the span, 0 when none is. An evaluation error counts as no match: a
-// rule must never stop a span from passing.
-func (ur *userRules) match(ctx context.Context, rs ptrace.ResourceSpans, ss ptrace.ScopeSpans, span ptrace.Span) int {
+// match returns the first rule whose condition is true for the span,
+// NoUserRule when none is. An evaluation error counts as no match: a rule
+// must never stop a span from passing.
+func (ur *userRules) match(ctx context.Context, rs ptrace.ResourceSpans, ss ptrace.ScopeSpans, span ptrace.Span) diagnosis.UserRule {
 	if ur == nil || len(ur.rules) == 0 {
-		return 0
+		return diagnosis.NoUserRule
 	}
 	tCtx := ottlspan.NewTransformContext(rs, ss, span)
 	defer tCtx.Close()
@@ -63,33 +63,35 @@ func (ur *userRules) match(ctx context.Context, rs ptrace.ResourceSpans, ss ptra
 			continue
 		}
 		if ok {
-			return i + 1
+			return diagnosis.UserRule(i + 1)
 		}
 	}
-	return 0
+	return diagnosis.NoUserRule
 }
 
-// matchOf turns a 1-based rule index into the Match it decides.
-func (ur *userRules) matchOf(idx int) diagnosis.Match {
-	r := ur.rules[idx-1].cfg
-	return diagnosis.Match{
-		Category: diagnosis.Category(r.Category),
-		Cause:    r.Cause,
-		Rule:     "user." + r.Name,
-		Strength: diagnosis.StrengthUser,
-	}
-}
-
-// byRuleName returns the configuration of the user rule named by a
-// diagnosis.rule value ("user.<name>"), or nil.
-func (ur *userRules) byRuleName(rule string) *RuleConfig {
-	if ur == nil {
+// config returns the configuration of a rule, nil for NoUserRule or a rule
+// this set does not have.
+func (ur *userRules) config(r diagnosis.UserRule) *RuleConfig {
+	if ur == nil || r == diagnosis.NoUserRule || int(r) > len(ur.rules) {
 		return nil
 	}
-	for i := range ur.rules {
-		if "user."+ur.rules[i].cfg.Name == rule {
-			return &ur.rules[i].cfg
-		}
+	return &ur.rules[r-1].cfg
+}
+
+// matchOf is the Match a rule decides: it beats every built-in row
+// (StrengthUser), is written as diagnosis.rule "user.<name>" and carries
+// the rule, whose fix the annotation reads; ok is false when this set has
+// no such rule.
+func (ur *userRules) matchOf(r diagnosis.UserRule) (m diagnosis.Match, ok bool) {
+	c := ur.config(r)
+	if c == nil {
+		return diagnosis.Match{}, false
 	}
-	return nil
+	return diagnosis.Match{
+		Category: diagnosis.Category(c.Category),
+		Cause:    c.Cause,
+		Rule:     "user." + c.Name,
+		Strength: diagnosis.StrengthUser,
+		UserRule: r,
+	}, true
 }

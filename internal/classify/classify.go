@@ -50,12 +50,6 @@ const (
 // IsGeneric reports whether m is a generic fallback match.
 func IsGeneric(m diagnosis.Match) bool { return strings.HasPrefix(m.Rule, GenericRulePrefix) }
 
-// UserMatch is the Match of a user rule from the configuration: it beats
-// every built-in rule (StrengthUser) and is named "user.<name>".
-func UserMatch(category diagnosis.Category, cause, name string) diagnosis.Match {
-	return diagnosis.Match{Category: category, Cause: cause, Rule: "user." + name, Strength: diagnosis.StrengthUser}
-}
-
 // GatewayMatch maps the target's own 502/503/504 to dependency_failure
 // (bad_upstream_response, service_unavailable, upstream_timeout), for use
 // when nothing better is known.
@@ -447,11 +441,11 @@ func betterUser(items []diagnosis.Evidence, c, cur candidate) bool {
 	return items[c.idx].Depth > items[cur.idx].Depth
 }
 
-func userOrder(n int) int {
-	if n <= 0 {
+func userOrder(r diagnosis.UserRule) int {
+	if r == diagnosis.NoUserRule {
 		return int(^uint(0) >> 1)
 	}
-	return n
+	return int(r)
 }
 
 // noiseMessages are errors that instrumentations record although nothing

@@ -371,13 +371,13 @@ func TestClassifyMatchedUserRules(t *testing.T) {
 	items := []diagnosis.Evidence{target, child, deep}
 
 	// A user rule beats a deeper structured code.
-	pre := []diagnosis.Match{UserMatch(diagnosis.ConfigurationError, "feature_flag", "flags")}
+	pre := []diagnosis.Match{userMatch(diagnosis.ConfigurationError, "feature_flag", "flags")}
 	r := ClassifyMatched(items, pre)
 	if r.Rule != "user.flags" || r.Category != diagnosis.ConfigurationError || r.Cause != "feature_flag" || r.Confidence != 1 || !r.Conclusive || r.Evidence != &items[0] {
 		t.Fatalf("user rule should win: %+v", r)
 	}
 	// Two user rules: the one listed first in the configuration wins.
-	pre = []diagnosis.Match{UserMatch(diagnosis.Security, "blocked", "second"), UserMatch(diagnosis.ConfigurationError, "flag", "first")}
+	pre = []diagnosis.Match{userMatch(diagnosis.Security, "blocked", "second"), userMatch(diagnosis.ConfigurationError, "flag", "first")}
 	r = ClassifyMatched(items, pre)
 	if r.Rule != "user.first" {
 		t.Fatalf("first configured rule should win: %+v", r)
@@ -421,11 +421,9 @@ func init() {
 	}
 }
 
-func TestUserMatch(t *testing.T) {
-	m := UserMatch(diagnosis.Security, "blocked_client", "waf")
-	if m.Rule != "user.waf" || m.Strength != diagnosis.StrengthUser || m.Category != diagnosis.Security || m.Cause != "blocked_client" {
-		t.Fatalf("%+v", m)
-	}
+// userMatch is the Match of a user rule, as the processor builds it.
+func userMatch(category diagnosis.Category, cause, name string) diagnosis.Match {
+	return diagnosis.Match{Category: category, Cause: cause, Rule: "user." + name, Strength: diagnosis.StrengthUser}
 }
 
 // realisticItems: what the processor typically collects for one 500.

@@ -129,9 +129,16 @@ type Evidence struct {
 	// StatusError is true when the span status is Error.
 	StatusError bool
 
-	// UserRule is the index+1 of the user rule that matched this span (0: none).
-	UserRule int
+	// UserRule is the user rule whose condition matched this span.
+	UserRule UserRule
 }
+
+// UserRule identifies a user rule of the configuration by its position:
+// 1 is the first rule, NoUserRule none.
+type UserRule uint16
+
+// NoUserRule is the UserRule of evidence that no user rule matched.
+const NoUserRule UserRule = 0
 
 // Match is what the rule tables decide for one Evidence.
 type Match struct {
@@ -141,6 +148,8 @@ type Match struct {
 	// or "java.exception.NullPointerException"; stable, used in diagnosis.rule.
 	Rule     string
 	Strength Strength
+	// UserRule is the user rule that decided, NoUserRule for a built-in row.
+	UserRule UserRule
 }
 
 // Result is the diagnosis of one target span.
