@@ -13,7 +13,7 @@ SHELL := bash
 GO          ?= go
 TOOLS_DIR   := $(CURDIR)/.tools
 
-# ocb, the OpenTelemetry Collector Builder, pinned with the collector (DESIGN.md §6).
+# ocb, the OpenTelemetry Collector Builder, pinned with the collector (docs/design.md §7).
 OCB_VERSION := v0.161.0
 OCB         := $(TOOLS_DIR)/ocb-$(OCB_VERSION)/builder
 # mdatagen is built from internal/tools/go.mod, which pins it.
