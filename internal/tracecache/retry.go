@@ -65,11 +65,21 @@ const minEchoLen = 8
 
 // withoutRecovered drops the items of calls that a sibling retried with
 // success, unless their failure was propagated up. Pure but for the trace's
-// nodes it reads.
+// nodes it reads: a scan of them per failed call, only for calls that name
+// an operation.
 func (t *Trace) withoutRecovered(items []Attributed) []Attributed {
 	var drop []bool
+	var last *Node // the items of one node are consecutive: one scan per node
+	lastRetried := false
 	for i := range items {
-		if items[i].Node.Op != 0 && t.retried(items[i].Node) && !propagated(items, i) {
+		n := items[i].Node
+		if n.Op == 0 {
+			continue
+		}
+		if n != last {
+			last, lastRetried = n, t.retried(n)
+		}
+		if lastRetried && !propagated(items, i) {
 			if drop == nil {
 				drop = make([]bool, len(items))
 			}
