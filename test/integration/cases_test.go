@@ -58,11 +58,15 @@ var effort = map[string]string{appEx: "medium", dbConn: "easy", dbTime: "hard", 
 // from the same fault in the same service and must share diagnosis.fingerprint
 // (ports, paths, SKUs and numbers differ; the normalised message does not).
 var SameFingerprint = [][][2]string{
-	{{"pg_lock_timeout", "inventory"}, {"downstream_500_postgres_lock", "inventory"}, {"three_hops_edge_shop_inventory", "inventory"}},
+	{{"pg_lock_timeout", "inventory"}, {"downstream_500_postgres_lock", "inventory"}, {"three_hops_edge_shop_inventory", "inventory"},
+		{"downstream_500_postgres_lock_after_restart", "inventory"}},
 	{{"missing_config_file", "shop"}, {"proxy_passes_500_missing_config", "shop"}},
 	{{"pg_database_stopped", "inventory"}, {"pg_wrong_port", "inventory"}},
 	{{"mariadb_unique_violation", "payments"}, {"downstream_500_mariadb_duplicate", "payments"}},
+	// The same fault before and after a restart with a new service.version.
 	{{"panic_nil_pointer", "shop"}, {"panic_nil_pointer_after_restart", "shop"}},
+	{{"downstream_refused", "shop"}, {"downstream_refused_after_restart", "shop"}},
+	{{"downstream_500_postgres_lock", "shop"}, {"downstream_500_postgres_lock_after_restart", "shop"}},
 }
 
 // Categories of DESIGN.md §3; every one must be covered by a real fault.
@@ -198,6 +202,13 @@ func Cases() []*Case {
 			Want: []Want{w("shop", depFail, "upstream_unreachable")}},
 		{Name: "downstream_timeout", Entry: "shop", Method: "GET", Path: "/availability?d=2s", Status: 500,
 			Want: []Want{w("shop", depFail, "upstream_timeout")}},
+		// Two dependency faults again after another restart of the shop, with a new version.
+		{Name: "downstream_refused_after_restart", Entry: "shop", Method: "GET", Path: "/recommendations", Status: 500,
+			Want:  []Want{w("shop", depFail, "upstream_unreachable")},
+			Setup: func(t *testing.T, e *Env) func() { e.RestartShop(t, "1.0.2"); return nil }},
+		{Name: "downstream_500_postgres_lock_after_restart", Entry: "shop", Method: "POST", Path: "/checkout?sku=SKU-4&order=2003&amount=100", Status: 500,
+			Want:  []Want{dep("shop", "upstream_5xx", dbTime, "inventory"), w("inventory", dbTime, "lock_timeout")},
+			Setup: func(t *testing.T, e *Env) func() { return e.LockPG(t, "SKU-4") }},
 		{Name: "proxy_passes_500_missing_config", Entry: "edge", Method: "GET", Path: "/shop/promotions", Status: 500,
 			Want: []Want{dep("edge", "upstream_5xx", config, "shop"), w("shop", config, "missing_config")}},
 		{Name: "three_hops_edge_shop_inventory", Entry: "edge", Method: "POST", Path: "/shop/checkout?sku=SKU-4&order=2002&amount=100", Status: 500,

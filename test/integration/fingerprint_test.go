@@ -31,6 +31,8 @@ func checkDifferentFingerprints(t *testing.T, fps map[[2]string][]string) {
 		}
 		if a[0] == b[0] {
 			t.Errorf("%v and %v share fingerprint %s: two code locations or dependencies in one group", p[0], p[1], a[0])
+		} else {
+			t.Logf("different as they must be: %v %s, %v %s", p[0], a[0], p[1], b[0])
 		}
 	}
 	for k, list := range fps {

@@ -635,6 +635,9 @@ func checkFingerprints(t *testing.T, fps map[[2]string][]string) {
 		for _, group := range SameFingerprint {
 			var first string
 			for _, k := range group {
+				if len(fps[k]) == 0 {
+					t.Errorf("no fingerprint for %v of group %v", k, group)
+				}
 				for _, fp := range fps[k] {
 					if first == "" {
 						first = fp
@@ -643,6 +646,7 @@ func checkFingerprints(t *testing.T, fps map[[2]string][]string) {
 					}
 				}
 			}
+			t.Logf("one group as it must be: %v", fpsOf(fps, group))
 		}
 		checkDifferentFingerprints(t, fps)
 		// Different causes in one service must not share a fingerprint.
