@@ -11,6 +11,7 @@ import (
 	"go.opentelemetry.io/collector/confmap"
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/redact"
 )
 
 // Config is the configuration of the errordiagnosis processor. The zero-value
@@ -163,13 +164,28 @@ func (cfg *Config) Validate() error {
 	if cfg.Redaction.MaxLength < minRedactionLength || cfg.Redaction.MaxLength > maxRedactionLength {
 		errs = append(errs, fmt.Errorf("redaction.max_length: %d is out of range; use a value between %d and %d (default 256)", cfg.Redaction.MaxLength, minRedactionLength, maxRedactionLength))
 	}
+	syntaxOK := true
 	for i, p := range cfg.Redaction.ExtraPatterns {
 		if _, err := regexp.Compile(p); err != nil {
 			errs = append(errs, fmt.Errorf("redaction.extra_patterns[%d]: %q is not a valid regular expression (RE2 syntax): %w", i, p, err))
+			syntaxOK = false
 		}
+	}
+	if _, err := newRedactor(cfg.Redaction); err != nil && syntaxOK {
+		errs = append(errs, err) // what else the redactor refuses, e.g. a pattern matching the empty string
 	}
 	errs = append(errs, cfg.validateRules()...)
 	return errors.Join(errs...)
+}
+
+// newRedactor builds the redactor of the configuration. Validate and
+// start-up both call it, so that they cannot disagree.
+func newRedactor(cfg RedactionConfig) (*redact.Redactor, error) {
+	red, err := redact.New(cfg.ExtraPatterns, cfg.MaxLength)
+	if err != nil {
+		return nil, fmt.Errorf("redaction.extra_patterns: %w; use RE2 regular expressions that match only the text to mask", err)
+	}
+	return red, nil
 }
 
 func (cfg *Config) validateRules() []error {

@@ -1,6 +1,7 @@
 package errordiagnosisprocessor
 
 import (
+	"context"
 	"path/filepath"
 	"testing"
 	"time"
@@ -10,6 +11,8 @@ import (
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/confmap"
 	"go.opentelemetry.io/collector/confmap/confmaptest"
+	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.opentelemetry.io/collector/processor/processortest"
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/metadata"
 )
@@ -92,6 +95,40 @@ func TestInvalidConfig(t *testing.T) {
 			for _, w := range tt.want {
 				assert.Contains(t, err.Error(), w)
 			}
+		})
+	}
+}
+
+// TestValidateAgreesWithStart: a configuration that Validate accepts
+// starts, and one that start-up refuses fails Validate naming the field:
+// both build the redactor and the user rules with the same constructors.
+func TestValidateAgreesWithStart(t *testing.T) {
+	tests := []struct {
+		name     string
+		patterns []string
+		field    string // "" when valid
+	}{
+		{"valid", []string{`CUST-\d{6}`}, ""},
+		{"matches everything", []string{`.*`}, "redaction.extra_patterns"},
+		{"matches the empty string", []string{`CUST-\d{6}`, `x?`}, "redaction.extra_patterns"},
+		{"blank", []string{` `}, "redaction.extra_patterns"},
+		{"not a regular expression", []string{`(unclosed`}, "redaction.extra_patterns"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := createDefaultConfig().(*Config)
+			cfg.Redaction.ExtraPatterns = tt.patterns
+			verr := cfg.Validate()
+			_, serr := NewFactory().CreateTraces(context.Background(), processortest.NewNopSettings(metadata.Type), cfg, consumertest.NewNop())
+			if tt.field == "" {
+				require.NoError(t, verr)
+				require.NoError(t, serr)
+				return
+			}
+			require.Error(t, verr, "Validate accepts what start-up refuses")
+			assert.Contains(t, verr.Error(), tt.field)
+			require.Error(t, serr)
+			assert.Contains(t, serr.Error(), tt.field, "the start-up error names the field")
 		})
 	}
 }

@@ -93,7 +93,7 @@ type diagnoser struct {
 }
 
 func newDiagnoser(set processor.Settings, cfg *Config) (*diagnoser, error) {
-	red, err := redact.New(cfg.Redaction.ExtraPatterns, cfg.Redaction.MaxLength)
+	red, err := newRedactor(cfg.Redaction)
 	if err != nil {
 		return nil, err
 	}
