@@ -122,7 +122,7 @@ func top(stacktrace string, hit func(string)) (string, string, bool) {
 			case lang.reset != nil && lang.reset(line):
 				cur = section{ignored: cur.ignored}
 			default:
-				if f, ok := lang.parse(line, next); ok && !cur.ignored && inApp(lang.name, f, hit) {
+				if f, ok := lang.parse(line, next); ok && !cur.ignored && !hasControl(f) && inApp(lang.name, f, hit) {
 					if !cur.hasBest || lang.bottomFirst {
 						cur.best, cur.hasBest = f, true
 					}
@@ -232,4 +232,17 @@ func nextLine(s string) (line, rest string) {
 		line = s
 	}
 	return strings.TrimSuffix(line, "\r"), rest
+}
+
+// hasControl: a frame with a control character in its names is no frame a
+// runtime printed.
+func hasControl(f frame) bool {
+	for _, s := range [...]string{f.module, f.function} {
+		for i := 0; i < len(s); i++ {
+			if s[i] < 0x20 || s[i] == 0x7f {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -287,3 +287,25 @@ func BenchmarkTop(b *testing.B) {
 		})
 	}
 }
+
+func FuzzTop(f *testing.F) {
+	for _, tc := range realTraces {
+		b, err := os.ReadFile(filepath.Join("testdata", tc.file))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(b))
+	}
+	for _, tc := range skipRowTests {
+		f.Add(tc.trace)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := top1(s)
+		if len(got) > MaxFrameLen || strings.ContainsAny(got, "\n\r") {
+			t.Fatalf("frame %q", got)
+		}
+		if memo := Top(s); memo != got {
+			t.Fatalf("memo %q, parse %q", memo, got)
+		}
+	})
+}
