@@ -2,6 +2,7 @@ package errordiagnosisprocessor
 
 import (
 	"context"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +21,7 @@ import (
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/classify"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/metadata"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/redact/redacttest"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/testtraces"
 )
 
@@ -384,7 +386,21 @@ func traceSeeds() []ptrace.Traces {
 		testtraces.AppendTo(all, sc.Root, testtraces.Options{Seed: uint64(100 + i)})
 	}
 	out = append(out, all)
-	return append(out, hostileTraces()...)
+	out = append(out, hostileTraces()...)
+	return append(out, grammarSecretTraces()...)
+}
+
+// grammarSecretTraces are 500s whose evidence holds a connection string with
+// a secret of special characters (issue 16), one for every eighth grammar
+// form of redacttest.
+func grammarSecretTraces() []ptrace.Traces {
+	var out []ptrace.Traces
+	for i, c := range redacttest.Generate(rand.New(rand.NewPCG(16, 6)), redacttest.Forms()) {
+		if i%8 == 0 {
+			out = append(out, secretTrace(c.Text, uint64(i)))
+		}
+	}
+	return out
 }
 
 // hostileSpan appends a span with the given ids to td under service svc.

@@ -12,8 +12,12 @@ import (
 //	                   (PEM/PGP/OpenSSH blocks; an unterminated block is masked to the end)
 //	authorization-digest  Authorization: Digest *** (all fields)
 //	url-userinfo       postgres://app:***@db:5432/shop (any scheme://user:pass@host:
-//	                   postgres(ql), mysql, mongodb(+srv), redis(s), amqp(s), jdbc:..., http(s), ...)
-//	dsn-userinfo       app:***@tcp(db:3306)/shop, app:***@db.example.com (no scheme)
+//	                   postgres(ql), mysql, mariadb, mongodb(+srv), redis(s), amqp(s),
+//	                   jdbc:mysql, http(s), ...; the password runs to the last '@' before the host)
+//	dsn-userinfo       app:***@db.example.com (no scheme)
+//	go-mysql-dsn       app:***@tcp(db:3306)/shop, app:***@/shop (any character but space)
+//	oracle-jdbc        jdbc:oracle:thin:scott/***@//db:1521/svc, scott/"***"@db:1521:SID
+//	oracle-logon       scott/***@db:1521/svc, scott/"***"@//db/svc (in a text about Oracle)
 //	authorization      Authorization: Bearer ***, Proxy-Authorization: Basic ***,
 //	                   authorization="***" (whatever the scheme)
 //	bearer-basic       Bearer ***, Basic *** anywhere, when the credential looks like one
@@ -26,12 +30,15 @@ import (
 //	slack-token        xoxb-***, xoxp-***, ..., hooks.slack.com/services/***
 //	stripe-key         sk_live_***, sk_test_***, rk_live_***, rk_test_***, whsec_***
 //	misc-token         npm_***, ya29.***, sk-*** (OpenAI-style), SG.*** (SendGrid)
-//	key-value          password=***, Password=***; (ADO.NET), password=*** host=db (libpq),
-//	                   "client_secret":"***", api_key: ***, AWS_SECRET_ACCESS_KEY=***,
-//	                   ?user=app&password=*** (JDBC), X-Api-Key: ***, Cookie: ***, ...
-//	                   keys: *password*, passwd, passphrase, pwd, secret, token, api key,
-//	                   access key, secret key, private key, account key, auth, credential(s),
-//	                   session id, cookie, sig, signature (with any prefix and _/-/. suffixes)
+//	key-value          a secret key, its separator, and the value to its end as the grammar
+//	                   around the key defines it (keyvalue.go, value.go): ';' lists of SQL
+//	                   Server JDBC, ADO.NET and ODBC with "..""..", '..''..' and {..}}..};
+//	                   URL queries (?user=app&password=***&ssl=true); libpq's password='a\' b';
+//	                   JSON, JSON in JSON, Python dicts, YAML, JAAS (password="a\"b"), CLI
+//	                   flags, environment variables. Keys: *password*, passwd, passphrase,
+//	                   pwd, pass, secret, token, api key, access key, secret key, private key,
+//	                   account key, auth, credential(s), session id, cookie, sig, signature
+//	                   (with prefixes and _/-/. suffixes: client_secret, X-Api-Key, auth_token)
 //	xml-element        <password>***</password>
 //	sql-password       IDENTIFIED BY ***, WITH PASSWORD '***'
 //	email              ***@example.com (the local part is masked, the domain kept: it
@@ -51,14 +58,11 @@ type pattern struct {
 	triggers  []string
 	minDigits int
 	mask      maskFunc
+	// find, when set, replaces matching re and calling mask on each match:
+	// it appends the ranges to mask in s to dst, which holds those of the
+	// patterns before it.
+	find func(s string, dst []maskRange) []maskRange
 }
-
-// kvKeys are the key names whose values are secrets. A key may carry any
-// prefix (db_password, PGPASSWORD, client_secret, X-Api-Key) and suffixes led
-// by _ . or - (secret_access_key, auth-token), but not a glued suffix, so
-// "passwordless", "tokenizer" and "author" are not keys.
-const kvKeys = `password|passwd|passphrase|pwd|secret|secret[_\-]?key|token|api[_\-]?key|access[_\-]?key|` +
-	`private[_\-]?key|account[_\-]?key|shared[_\-]?access[_\-]?key|auth|credentials?|session[_\-]?id|sessid|cookie|sig|signature`
 
 // hostPort is what follows the '@' of user:password@: a host name, an IPv6
 // literal or a Go MySQL tcp(...)/unix(...) address, an optional port, then
@@ -86,9 +90,17 @@ var builtins = []pattern{
 		// that is followed by a host (and optional port) and the end of the
 		// authority, so a password holding '@' or '/' is masked whole.
 		name:     "url-userinfo",
-		re:       regexp.MustCompile(`(?i)\b([a-z][a-z0-9+.\-]*://)([^\s:@/?#"'<>]*):([^\s"'<>]*)@` + hostPort),
+		re:       regexp.MustCompile(`(?i)\b([a-z][a-z0-9+.\-]*://)([^\s:@/?#"'<>]*):([^\s"<>?]*)@` + hostPort),
 		triggers: []string{"://"},
-		mask:     maskGroup(3),
+		mask: func(s string, m []int, dst []maskRange) []maskRange {
+			// jdbc:sqlserver://host:1433;user=sa;password=p@ss is a host, a port
+			// and properties, not user:password@host.
+			scheme, user, pw := s[m[2]:m[3]], s[m[4]:m[5]], s[m[6]:m[7]]
+			if semicolonKeyIn(user) || isPortThenProperties(pw) && strings.Contains(strings.ToLower(scheme), "sqlserver") {
+				return dst
+			}
+			return maskGroup(3)(s, m, dst)
+		},
 	},
 	{
 		// user:password@host without a scheme (Go MySQL DSN, ssh-style).
@@ -96,6 +108,36 @@ var builtins = []pattern{
 		re:       regexp.MustCompile(`(?i)(?:^|[\s"'=(,;\[{])([a-z0-9_.\-]+):([^\s/"'<>]+)@` + hostPort),
 		triggers: []string{"@"},
 		mask:     maskGroup(2),
+	},
+	{
+		// Go's MySQL driver: user:password@tcp(host:port)/db, where the
+		// password may hold any character but white space; it runs to the
+		// last '@' before an address or the database.
+		name: "go-mysql-dsn",
+		re: regexp.MustCompile(`(?i)(?:^|[\s"'=(,;\[{<])[^\s:@/()"'<>]*:((?:[^\s/]|/[^\s/])\S*)@(?:tcp|udp|unix)[46]?\([^()\s]*\)` +
+			// user:password@/dbname (the default address): no '/' or quote in the
+			// password, or a URL or JSON text would look like one.
+			`|(?:^|[\s=])[^\s:@/()"'<>]+:([^\s"'/]+)@/(?:[^/]|$)`),
+		triggers: []string{"@tcp(", "@unix(", "@udp(", "@tcp4(", "@tcp6(", "@/"},
+		mask:     maskGroups,
+	},
+	{
+		// Oracle JDBC thin/OCI: jdbc:oracle:thin:user/password@//host:1521/svc,
+		// @host:1521:SID or @(DESCRIPTION=...). A password with special
+		// characters is double-quoted ("p@ss w/rd"); an unquoted one runs to
+		// the last '@' before the address.
+		name:     "oracle-jdbc",
+		re:       regexp.MustCompile(`(?i)\bjdbc:oracle:(?:thin|oci8?|kprb):([^\s/@:"'()]*)/(?:"([^"]*)"|([^\s"]*))@(?://|\(|` + hostPort + `)`),
+		triggers: []string{"jdbc:oracle:"},
+		mask:     maskFirstGroup(2, 3),
+	},
+	{
+		// Oracle Easy Connect and SQL*Plus logons: user/password@host:1521/svc,
+		// user/"p@ss"@//host/svc, in a text that talks about Oracle.
+		name:     "oracle-logon",
+		re:       regexp.MustCompile(`(?i)(?:^|[\s"'=(,:])[a-z][a-z0-9_$#]*/(?:"([^"]*)"|([^\s"/]+))@(?://)?` + hostPort),
+		triggers: []string{"oracle", "ora-", "sqlplus", "tns", "dpy-", "ezconnect"},
+		mask:     maskFirstGroup(1, 2),
 	},
 	{
 		// Digest credentials are a list of fields: mask all that follows.
@@ -201,24 +243,12 @@ var builtins = []pattern{
 		},
 	},
 	{
-		// key=value, key: value, "key":"value", 'key' => 'value', key := value,
-		// escaped JSON \"key\":\"value\". Groups 3-6 are the value syntaxes:
-		// double-quoted (an unterminated quote masks to the end), single-quoted,
-		// backslash-quoted, bare (up to white space, a quote, ',', ';' or '&').
-		name: "key-value",
-		re: regexp.MustCompile(`(?i)\b([a-z0-9_.\-]*?(?:` + kvKeys + `)(?:[_.\-][a-z0-9]+)*)` +
-			`(\\?["']?\s*(?:=>|:=|[:=])\s*)` +
-			// A quoted value runs to the first quote that ends a word (or to
-			// the end), so that an unbalanced quote before the real value
-			// cannot end the match at the quote that opens the secret.
-			// An empty value followed by another key with a quoted value
-			// ("Pwd= auth_token="..."") is masked whole, or the match would
-			// swallow the second key and leave its value in the clear.
-			`(?:"(.*?)(?:"(?:[\s;,)}\]&]|$)|$)|'(.*?)(?:'(?:[\s;,)}\]&]|$)|$)|\\"(.*?)(?:\\"(?:[\s;,)}\]&]|$)|$)|` +
-			`([a-z0-9_.\-]+\s*[:=]\s*(?:"(?:.*?)(?:"(?:[\s;,)}\]&]|$)|$)|'(?:.*?)(?:'(?:[\s;,)}\]&]|$)|$)))|` +
-			`([^\s"'\\,;&]+))`),
+		// key=value and its relatives: the regular expression finds the key,
+		// the value scanner its end (keyvalue.go, value.go).
+		name:     "key-value",
+		re:       keyValueRe,
 		triggers: []string{"pass", "pwd", "secret", "token", "key", "auth", "credential", "session", "sessid", "cookie", "sig"},
-		mask:     maskFirstGroup(3, 4, 5, 6, 7),
+		find:     findKeyValues,
 	},
 	{
 		name:     "xml-element",
@@ -278,11 +308,11 @@ var harmlessValues = map[string]bool{
 }
 
 // harmless reports whether a value needs no mask: masked before it reached
-// the collector (it starts with "***"), or a word from harmlessValues
+// the collector (only '*'), or a word from harmlessValues
 // (ignoring trailing closing brackets and dots). A value that another
 // pattern masks is left to that pattern (see maskFirstGroup).
 func harmless(v string) bool {
-	if strings.HasPrefix(v, Mask) {
+	if strings.Trim(v, "*") == "" {
 		return true
 	}
 	v = strings.TrimRight(v, ").]}>:,;")
@@ -310,9 +340,6 @@ func looksLikeCredential(v string) bool {
 	}
 	return false
 }
-
-// secretKey is a whole key of the key-value pattern.
-var secretKey = regexp.MustCompile(`(?i)^[a-z0-9_.\-]*?(?:` + kvKeys + `)(?:[_.\-][a-z0-9]+)*$`)
 
 // looksLikeKey reports whether v is a key of the key-value pattern followed
 // by '=' (auth_token=, PGPASSWORD=), rather than base64 with padding.

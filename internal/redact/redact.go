@@ -18,7 +18,10 @@
 //
 // Secrets are replaced by "***", keeping enough context to read the evidence:
 // postgres://app:***@db:5432/shop, Password=***;, Bearer ***, ***@example.com,
-// AKIA***. See patterns.go for the full list of built-in patterns.
+// AKIA***. A value is masked to its end as the grammar of the text around it
+// defines it (quotes, doubled quotes, braces, backslash escapes, separators):
+// a secret is never cut at a character its grammar allows in it. See
+// patterns.go for the full list of built-in patterns.
 //
 // Bounded cost: at most max(8 × maxLength, 1024) bytes of the input are looked
 // at; Go's regexp package is linear in the input, and a cheap scan for trigger
@@ -195,6 +198,10 @@ func (r *Redactor) mask(s string) string {
 	for i := range builtins {
 		p := &builtins[i]
 		if !t.wants(p) {
+			continue
+		}
+		if p.find != nil {
+			ranges = p.find(s, ranges)
 			continue
 		}
 		ranges = findRanges(p.re, s, p.mask, ranges)

@@ -16,7 +16,7 @@ func TestUnbalancedQuoteBeforeSecret(t *testing.T) {
 		{`ALTER ROLE a PASSWORD "x then PASSWORD "Dq9Secret" ok`, "Dq9Secret", "ALTER ROLE a PASSWORD"},
 		{`ALTER ROLE app WITH PASSWORD 'it's a Pw' LOGIN`, "a Pw", "WITH PASSWORD '***' LOGIN"},
 		{`password=' x password='S3cretKV'`, "S3cretKV", "password='***'"},
-		{`token: " api_key: "S3cretKV" ok`, "S3cretKV", `token: "***" ok`},
+		{`token: " api_key: "S3cretKV" ok`, "S3cretKV", `token: "***"`},
 		{`{"password":"a"b","password":"S3cretKV"}`, "S3cretKV", `{"password":"***`},
 	} {
 		got := r.Redact(tc.in)
