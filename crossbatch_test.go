@@ -49,7 +49,7 @@ func diagnosisBySpan(tds []ptrace.Traces) map[pcommon.SpanID]map[string]any {
 func splitSpans(td ptrace.Traces) []ptrace.Traces {
 	var out []ptrace.Traces
 	testtraces.ForEachSpan(td, func(i, j, k int, _ ptrace.ResourceSpans, _ ptrace.Span) {
-		out = append(out, copySpan(td, batchTarget{rs: i, ss: j, span: k}))
+		out = append(out, copySpan(td, spanPos{rs: i, ss: j, span: k}))
 	})
 	return out
 }
@@ -231,7 +231,7 @@ func TestLimitsAndShutdown(t *testing.T) {
 		}
 		consume(t, d, sink, td)
 		d.mu.Lock()
-		assert.LessOrEqual(t, d.cache.HeldCount(), cfg.MaxHeldSpans)
+		assert.LessOrEqual(t, d.held.Len(), cfg.MaxHeldSpans)
 		assert.LessOrEqual(t, d.cache.Len(), cfg.MaxTraces)
 		assert.LessOrEqual(t, d.cache.NodeCount(), cfg.MaxTraces*nodesPerTrace)
 		d.mu.Unlock()
@@ -241,7 +241,7 @@ func TestLimitsAndShutdown(t *testing.T) {
 	assert.Equal(t, int64(0), d.heldGauge.Load())
 	assert.Equal(t, int64(0), d.traceGauge.Load())
 	d.mu.Lock()
-	assert.Equal(t, 0, d.cache.HeldCount())
+	assert.Equal(t, 0, d.held.Len())
 	assert.Equal(t, 0, d.cache.Len())
 	d.mu.Unlock()
 	targets := 0

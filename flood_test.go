@@ -214,9 +214,9 @@ func runFlood(t *testing.T, n int, never bool) floodResult {
 		}
 		if b%500 == 0 {
 			d.mu.Lock()
-			res.maxHeld = max(res.maxHeld, d.cache.HeldCount())
+			res.maxHeld = max(res.maxHeld, d.held.Len())
 			res.maxTraceLen = max(res.maxTraceLen, d.cache.Len())
-			require.LessOrEqual(t, d.cache.HeldCount(), floodMaxHeld)
+			require.LessOrEqual(t, d.held.Len(), floodMaxHeld)
 			require.LessOrEqual(t, d.cache.Len(), floodMaxTraces)
 			require.LessOrEqual(t, d.cache.NodeCount(), floodMaxTraces*nodesPerTrace)
 			d.mu.Unlock()

@@ -123,7 +123,7 @@ func runTraces(t testing.TB, td ptrace.Traces, mode fuzzMode) (*diagnoser, []ptr
 // spanKey serialises one span with its resource and scope; strip removes the
 // attributes under prefix first.
 func spanKey(td ptrace.Traces, i, j, k int, strip string) string {
-	one := copySpan(td, batchTarget{rs: i, ss: j, span: k})
+	one := copySpan(td, spanPos{rs: i, ss: j, span: k})
 	if strip != "" {
 		one.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).Attributes().RemoveIf(func(key string, _ pcommon.Value) bool {
 			return strings.HasPrefix(key, strip)

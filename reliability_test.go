@@ -457,7 +457,7 @@ func TestFaultClockJumps(t *testing.T) {
 			d.releaseDue(ctx)
 		}
 		d.mu.Lock()
-		require.LessOrEqual(t, d.cache.HeldCount(), cfg.MaxHeldSpans)
+		require.LessOrEqual(t, d.held.Len(), cfg.MaxHeldSpans)
 		require.LessOrEqual(t, d.cache.Len(), cfg.MaxTraces)
 		d.mu.Unlock()
 	}

@@ -17,6 +17,8 @@ import (
 type userRule struct {
 	cfg       RuleConfig
 	condition *ottl.Condition[*ottlspan.TransformContext]
+	// match is what the rule decides (matchOf).
+	match diagnosis.Match
 }
 
 // userRules evaluates the configured OTTL rules, first match wins.
@@ -42,7 +44,13 @@ func newRuleConditions(cfgs []RuleConfig, set component.TelemetrySettings) (*use
 		if err != nil {
 			return nil, err
 		}
-		ur.rules = append(ur.rules, userRule{cfg: c, condition: cond})
+		ur.rules = append(ur.rules, userRule{cfg: c, condition: cond, match: diagnosis.Match{
+			Category: diagnosis.Category(c.Category),
+			Cause:    c.Cause,
+			Rule:     "user." + c.Name,
+			Strength: diagnosis.StrengthUser,
+			UserRule: diagnosis.UserRule(len(ur.rules) + 1),
+		}})
 	}
 	return ur, nil
 }
@@ -83,15 +91,8 @@ func (ur *userRules) config(r diagnosis.UserRule) *RuleConfig {
 // the rule, whose fix the annotation reads; ok is false when this set has
 // no such rule.
 func (ur *userRules) matchOf(r diagnosis.UserRule) (m diagnosis.Match, ok bool) {
-	c := ur.config(r)
-	if c == nil {
+	if ur == nil || r == diagnosis.NoUserRule || int(r) > len(ur.rules) {
 		return diagnosis.Match{}, false
 	}
-	return diagnosis.Match{
-		Category: diagnosis.Category(c.Category),
-		Cause:    c.Cause,
-		Rule:     "user." + c.Name,
-		Strength: diagnosis.StrengthUser,
-		UserRule: r,
-	}, true
+	return ur.rules[r-1].match, true
 }

@@ -4,7 +4,7 @@
 // classifier stays pure and table-driven.
 package diagnosis
 
-// Category is the value of diagnosis.category (DESIGN §3).
+// Category is the value of diagnosis.category (docs/design.md §3).
 type Category string
 
 const (
@@ -50,7 +50,7 @@ var Categories = map[Category]CategoryInfo{
 // CauseNoEvidence is the cause of an Unknown diagnosis.
 const CauseNoEvidence = "no_evidence"
 
-// Strength ranks evidence sources of the same depth (DESIGN §2): structured
+// Strength ranks evidence sources of the same depth (docs/design.md §2.4): structured
 // codes beat exception types, which beat message patterns, which beat a bare
 // status description. User rules beat everything.
 type Strength uint8
@@ -131,6 +131,10 @@ type Evidence struct {
 
 	// UserRule is the user rule whose condition matched this span.
 	UserRule UserRule
+	// Match is what the user rule or the rule tables decide for this item,
+	// decided when it is read; its Strength is StrengthNone when nothing
+	// matched.
+	Match Match
 }
 
 // UserRule identifies a user rule of the configuration by its position:

@@ -1,14 +1,12 @@
 // Package tracecache remembers, per trace, the few facts needed to attribute
 // evidence that arrives in other batches: parent links of the spans that
-// matter, evidence summaries of error-ish spans, the diagnoses already
-// released, and the target spans held while they wait for late evidence.
-// Never whole spans, except the held targets themselves. Bounded by count of
-// traces, nodes per trace, nodes in all and by a TTL. Not safe for concurrent
-// use: the processor serialises access.
+// matter, evidence summaries of error-ish spans and the diagnoses already
+// released. Never whole spans. Bounded by count of traces, nodes per trace,
+// nodes in all and by a TTL. Not safe for concurrent use: the processor
+// serialises access.
 package tracecache // import "github.com/errordiagnosis/errordiagnosisprocessor/internal/tracecache"
 
 import (
-	"container/list"
 	"strings"
 	"time"
 
@@ -37,8 +35,8 @@ type Limits struct {
 
 // Node is what is remembered of one span. It holds no pointer, so the
 // garbage collector never scans the chunks of nodes: the service name, the
-// evidence, the decision and the hold live in the trace, by index (see the
-// Trace methods of the same names).
+// evidence and the decision live in the trace, by index (see the Trace
+// methods of the same names).
 type Node struct {
 	ID     pcommon.SpanID
 	Parent pcommon.SpanID
@@ -63,19 +61,18 @@ type Node struct {
 
 // Detached returns a node for a span that the node budget leaves out of its
 // trace: a target or a span with evidence is never skipped. Lookup does not
-// find it; it lives as long as its hold or its evidence, and what only a
-// look-up would read (its released diagnosis) is not kept, so a trace that
-// never ends keeps no more than its limits.
+// find it; the trace keeps it only through its evidence (within
+// MaxEvidenceNodes), and what only a look-up would read (its released
+// diagnosis) is not kept, so a trace that never ends keeps no more than its
+// limits.
 func Detached(id pcommon.SpanID) *Node { return &Node{ID: id, detached: true} }
 
-// nodeExtra is what only some nodes have: evidence, a released decision, a
-// held span.
+// nodeExtra is what only some nodes have: evidence, a released decision.
 type nodeExtra struct {
 	evidence []diagnosis.Evidence
 	decided  Decided
 	// isDecided: decided holds the released diagnosis.
 	isDecided bool
-	held      *Held
 }
 
 // Decided is a released diagnosis, kept for callers that want it as root cause.
@@ -100,36 +97,19 @@ type Trace struct {
 	index map[pcommon.SpanID]*Node
 	// services are the service names of the nodes, each once.
 	services []string
-	// extras hold the evidence, decision and hold of the nodes that have one;
-	// freeExtras are the slots that detached nodes gave back (index+1).
-	extras     []nodeExtra
-	freeExtras []uint32
+	// extras hold the evidence and decision of the nodes that have one.
+	extras []nodeExtra
 	// EvidenceNodes lists the nodes with evidence, in arrival order.
 	EvidenceNodes []*Node
-	// HeldCount is the number of held targets in this trace.
-	HeldCount int
-	// Released is the number of targets of this trace diagnosed and released.
-	Released int
-	// Epoch is the caller's mark of the last batch that touched the trace.
-	Epoch    uint64
+	// Diagnosed: a target of this trace was diagnosed and released.
+	Diagnosed bool
+	// batch is the Cache.batch that last touched the trace (FirstTouch).
+	batch    uint64
 	lastSeen time.Time
 	// prev and next link the traces in the cache's LRU order; inLRU is
 	// false once the trace is forgotten.
 	prev, next *Trace
 	inLRU      bool
-}
-
-// Held is a target span waiting for evidence, with its resource and scope.
-type Held struct {
-	Trace *Trace
-	Node  *Node
-	// Data is the span with its resource and scope, OTLP-encoded.
-	Data     []byte
-	Status   int
-	Deadline time.Time
-	// Attempts counts failed deliveries to the next consumer.
-	Attempts int
-	elem     *list.Element
 }
 
 // maxServices bounds the service names of one trace; the nodes of further
@@ -149,8 +129,10 @@ type Cache struct {
 	limits Limits
 	traces map[pcommon.TraceID]*Trace
 	lru    lruList
-
-	held  *list.List // of *Held, front = earliest deadline
+	// forget is called with each trace forgotten by Remember or Expired.
+	forget func(*Trace)
+	// batch numbers the batches (BeginBatch), for FirstTouch.
+	batch uint64
 	nodes int
 	// filter counts traces per hash bucket, a cheap pre-check before the
 	// map that every run of spans of a batch goes through. Its size follows
@@ -167,7 +149,7 @@ type Cache struct {
 
 // New returns an empty cache.
 func New(limits Limits) *Cache {
-	c := &Cache{traces: make(map[pcommon.TraceID]*Trace), held: list.New()}
+	c := &Cache{traces: make(map[pcommon.TraceID]*Trace)}
 	c.Reset(limits)
 	return c
 }
@@ -178,7 +160,6 @@ func (c *Cache) Reset(limits Limits) {
 	c.limits = limits
 	clear(c.traces)
 	c.lru = lruList{}
-	c.held.Init()
 	c.nodes = 0
 	c.maxFilterSize = filterSize(4 * limits.MaxTraces)
 	c.resizeFilter(minFilter)
@@ -244,8 +225,23 @@ func (c *Cache) Len() int { return len(c.traces) }
 // NodeCount is the number of spans remembered in all traces.
 func (c *Cache) NodeCount() int { return c.nodes }
 
-// HeldCount is the number of held spans.
-func (c *Cache) HeldCount() int { return c.held.Len() }
+// OnForget sets the function called with each trace that Remember or
+// Expired forgets, so that what the caller keeps for it (held spans) can be
+// released.
+func (c *Cache) OnForget(f func(*Trace)) { c.forget = f }
+
+// BeginBatch starts a batch: FirstTouch reports each trace once per batch.
+func (c *Cache) BeginBatch() { c.batch++ }
+
+// FirstTouch reports whether the trace is touched for the first time in the
+// current batch, and marks it touched.
+func (c *Cache) FirstTouch(t *Trace) bool {
+	if t.batch == c.batch {
+		return false
+	}
+	t.batch = c.batch
+	return true
+}
 
 // Get returns the trace or nil. Cheap when the trace is not remembered.
 func (c *Cache) Get(id pcommon.TraceID) *Trace {
@@ -255,18 +251,16 @@ func (c *Cache) Get(id pcommon.TraceID) *Trace {
 	return c.traces[id]
 }
 
-// GetOrCreate returns the trace, creating it when needed. Creating it beyond
-// MaxTraces forgets the least recently seen trace first; the forgotten traces
-// are returned so that their held spans can be released.
-func (c *Cache) GetOrCreate(id pcommon.TraceID, now time.Time, evicted []*Trace) (*Trace, []*Trace) {
+// Remember returns the trace, seen now, and starts remembering it when it
+// is new. A new trace beyond MaxTraces forgets the least recently seen trace
+// first (see OnForget).
+func (c *Cache) Remember(id pcommon.TraceID, now time.Time) *Trace {
 	if t := c.Get(id); t != nil {
 		c.touch(t, now)
-		return t, evicted
+		return t
 	}
 	for len(c.traces) >= c.limits.MaxTraces && c.lru.back != nil {
-		old := c.lru.back
-		c.Remove(old)
-		evicted = append(evicted, old)
+		c.forgetTrace(c.lru.back)
 	}
 	t := &Trace{ID: id, lastSeen: now}
 	c.lru.pushFront(t)
@@ -275,7 +269,7 @@ func (c *Cache) GetOrCreate(id pcommon.TraceID, now time.Time, evicted []*Trace)
 		c.filter[b]++
 	}
 	c.fitFilter()
-	return t, evicted
+	return t
 }
 
 // Touch marks the trace as seen now.
@@ -290,9 +284,9 @@ func (c *Cache) touch(t *Trace, now time.Time) {
 // Touch marks the trace as seen now.
 func (c *Cache) Touch(t *Trace, now time.Time) { c.touch(t, now) }
 
-// Node returns the node of a span in the trace, creating it when the limits
-// allow; nil when they do not.
-func (c *Cache) Node(t *Trace, id pcommon.SpanID) *Node {
+// AddNode returns the node of a span in the trace, adding it when it is new
+// and the limits allow; nil when they do not.
+func (c *Cache) AddNode(t *Trace, id pcommon.SpanID) *Node {
 	if n := t.Lookup(id); n != nil {
 		return n
 	}
@@ -478,43 +472,17 @@ func (t *Trace) SetDecided(n *Node, d Decided) {
 	x.decided, x.isDecided = d, true
 }
 
-// Held returns the held span of a node of the trace, or nil.
-func (t *Trace) Held(n *Node) *Held {
-	if n.extra == 0 {
-		return nil
-	}
-	return t.extras[n.extra-1].held
-}
-
 // extraOf returns the extra of a node, adding one when it has none. The
 // pointer is valid until the next call.
 func (t *Trace) extraOf(n *Node) *nodeExtra {
 	if n.extra == 0 {
-		if last := len(t.freeExtras) - 1; last >= 0 {
-			n.extra, t.freeExtras = t.freeExtras[last], t.freeExtras[:last]
-		} else {
-			t.extras = append(t.extras, nodeExtra{})
-			n.extra = uint32(len(t.extras))
-		}
+		t.extras = append(t.extras, nodeExtra{})
+		n.extra = uint32(len(t.extras))
 	}
 	return &t.extras[n.extra-1]
 }
 
-// freeExtra gives the extra of a detached node back once it holds nothing:
-// a never-ending trace holds and releases detached targets forever.
-func (t *Trace) freeExtra(n *Node) {
-	if !n.detached || n.extra == 0 {
-		return
-	}
-	if x := &t.extras[n.extra-1]; x.held == nil && len(x.evidence) == 0 {
-		*x = nodeExtra{}
-		t.freeExtras = append(t.freeExtras, n.extra)
-		n.extra = 0
-	}
-}
-
-// Remove forgets a trace. Its held spans stay in the held list; the caller
-// releases them (see Evicted handling in the processor).
+// Remove forgets a trace.
 func (c *Cache) Remove(t *Trace) {
 	if _, ok := c.traces[t.ID]; !ok {
 		return
@@ -530,71 +498,25 @@ func (c *Cache) Remove(t *Trace) {
 	}
 }
 
-// Expired forgets the traces not seen for TTL that hold no span, and the
-// least recently seen traces while the node budget is exceeded. Forgotten
-// traces with held spans are returned so that those spans can be released.
-func (c *Cache) Expired(now time.Time, evicted []*Trace) []*Trace {
+// forgetTrace removes a trace and tells OnForget's function.
+func (c *Cache) forgetTrace(t *Trace) {
+	c.Remove(t)
+	if c.forget != nil {
+		c.forget(t)
+	}
+}
+
+// Expired forgets the traces not seen for TTL, and the least recently seen
+// traces while the node budget is exceeded (see OnForget).
+func (c *Cache) Expired(now time.Time) {
 	for t := c.lru.back; t != nil; {
 		prev := t.prev
 		if now.Sub(t.lastSeen) < c.limits.TTL && c.nodes <= c.limits.MaxNodes {
 			break
 		}
-		c.Remove(t)
-		if t.HeldCount > 0 {
-			evicted = append(evicted, t)
-		}
+		c.forgetTrace(t)
 		t = prev
 	}
-	return evicted
-}
-
-// Hold registers a held target; held spans are kept in deadline order
-// (deadlines are now+wait_duration, so arrival order).
-func (c *Cache) Hold(h *Held) {
-	h.elem = c.held.PushBack(h)
-	h.Trace.extraOf(h.Node).held = h
-	h.Trace.HeldCount++
-}
-
-// Unhold removes a held target from the held list.
-func (c *Cache) Unhold(h *Held) {
-	if h.elem == nil {
-		return
-	}
-	c.held.Remove(h.elem)
-	h.elem = nil
-	h.Trace.extraOf(h.Node).held = nil
-	h.Trace.freeExtra(h.Node)
-	h.Trace.HeldCount--
-}
-
-// Oldest returns the held target with the earliest deadline, or nil.
-func (c *Cache) Oldest() *Held {
-	if e := c.held.Front(); e != nil {
-		return e.Value.(*Held)
-	}
-	return nil
-}
-
-// HeldOf returns the held targets of a trace.
-func (c *Cache) HeldOf(t *Trace, dst []*Held) []*Held {
-	if t.HeldCount == 0 {
-		return dst
-	}
-	for i := range t.extras {
-		if h := t.extras[i].held; h != nil {
-			dst = append(dst, h)
-		}
-	}
-	return dst
-}
-
-// AllHeld returns every held target in deadline order.
-func (c *Cache) AllHeld(dst []*Held) []*Held {
-	for e := c.held.Front(); e != nil; e = e.Next() {
-		dst = append(dst, e.Value.(*Held))
-	}
-	return dst
 }
 
 // lruList links the traces from the most (front) to the least (back)

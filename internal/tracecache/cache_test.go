@@ -23,17 +23,24 @@ func limits() Limits {
 	return Limits{MaxTraces: 3, MaxNodesPerTrace: 4, MaxNodes: 10, MaxEvidenceNodes: 2, MaxEvidencePerNode: 16, TTL: time.Minute}
 }
 
-func TestGetOrCreateEvictsLeastRecentlySeen(t *testing.T) {
-	c := New(limits())
+// forgotten collects the traces a cache forgets.
+func forgotten(c *Cache) *[]*Trace {
 	var ev []*Trace
+	c.OnForget(func(t *Trace) { ev = append(ev, t) })
+	return &ev
+}
+
+func TestRememberForgetsLeastRecentlySeen(t *testing.T) {
+	c := New(limits())
+	ev := forgotten(c)
 	for i := byte(1); i <= 3; i++ {
-		_, ev = c.GetOrCreate(tid(i), t0, ev)
+		c.Remember(tid(i), t0)
 	}
-	require.Empty(t, ev)
-	_, _ = c.GetOrCreate(tid(1), t0.Add(time.Second), nil) // touch 1: 2 is now the oldest
-	_, ev = c.GetOrCreate(tid(4), t0.Add(2*time.Second), nil)
-	require.Len(t, ev, 1)
-	assert.Equal(t, tid(2), ev[0].ID)
+	require.Empty(t, *ev)
+	c.Remember(tid(1), t0.Add(time.Second)) // touch 1: 2 is now the oldest
+	c.Remember(tid(4), t0.Add(2*time.Second))
+	require.Len(t, *ev, 1)
+	assert.Equal(t, tid(2), (*ev)[0].ID)
 	assert.Nil(t, c.Get(tid(2)))
 	assert.NotNil(t, c.Get(tid(1)))
 	assert.Equal(t, 3, c.Len())
@@ -41,12 +48,12 @@ func TestGetOrCreateEvictsLeastRecentlySeen(t *testing.T) {
 
 func TestNodeBudgets(t *testing.T) {
 	c := New(limits())
-	tr, _ := c.GetOrCreate(tid(1), t0, nil)
+	tr := c.Remember(tid(1), t0)
 	for i := byte(1); i <= 4; i++ {
-		require.NotNil(t, c.Node(tr, sid(i)))
+		require.NotNil(t, c.AddNode(tr, sid(i)))
 	}
-	assert.Nil(t, c.Node(tr, sid(5)), "per-trace budget")
-	assert.NotNil(t, c.Node(tr, sid(1)), "existing nodes are still returned")
+	assert.Nil(t, c.AddNode(tr, sid(5)), "per-trace budget")
+	assert.NotNil(t, c.AddNode(tr, sid(1)), "existing nodes are still returned")
 	assert.True(t, c.AddEvidence(tr, tr.Lookup(sid(1)), []diagnosis.Evidence{{}}))
 	assert.True(t, c.AddEvidence(tr, tr.Lookup(sid(2)), []diagnosis.Evidence{{}}))
 	assert.False(t, c.AddEvidence(tr, tr.Lookup(sid(3)), []diagnosis.Evidence{{}}), "evidence node budget")
@@ -58,28 +65,34 @@ func TestNodeBudgets(t *testing.T) {
 
 func TestExpired(t *testing.T) {
 	c := New(limits())
-	a, _ := c.GetOrCreate(tid(1), t0, nil)
-	b, _ := c.GetOrCreate(tid(2), t0.Add(30*time.Second), nil)
-	held := &Held{Trace: a, Node: c.Node(a, sid(1)), Data: []byte{1}}
-	c.Hold(held)
-	ev := c.Expired(t0.Add(61*time.Second), nil)
-	require.Len(t, ev, 1, "a trace with held spans is returned for release")
-	assert.Equal(t, a, ev[0])
+	ev := forgotten(c)
+	a := c.Remember(tid(1), t0)
+	b := c.Remember(tid(2), t0.Add(30*time.Second))
+	c.Expired(t0.Add(61 * time.Second))
+	require.Equal(t, []*Trace{a}, *ev, "forgotten after the TTL")
 	assert.Nil(t, c.Get(tid(1)))
 	assert.Equal(t, b, c.Get(tid(2)))
-	assert.Empty(t, c.Expired(t0.Add(89*time.Second), nil))
-	assert.Empty(t, c.Expired(t0.Add(91*time.Second), nil), "expired without held spans: forgotten silently")
+	c.Expired(t0.Add(89 * time.Second))
+	assert.Len(t, *ev, 1)
+	c.Expired(t0.Add(91 * time.Second))
+	assert.Equal(t, []*Trace{a, b}, *ev)
 	assert.Equal(t, 0, c.Len())
-	assert.Equal(t, held, c.Oldest())
-	c.Unhold(held)
-	assert.Equal(t, 0, c.HeldCount())
-	assert.Equal(t, 0, a.HeldCount)
+}
+
+func TestFirstTouch(t *testing.T) {
+	c := New(limits())
+	a := c.Remember(tid(1), t0)
+	c.BeginBatch()
+	assert.True(t, c.FirstTouch(a))
+	assert.False(t, c.FirstTouch(a), "once per batch")
+	c.BeginBatch()
+	assert.True(t, c.FirstTouch(a))
 }
 
 // tree builds nodes: id → parent, kind, service, with evidence on some.
 func tree(c *Cache, tr *Trace, spans ...node) {
 	for _, s := range spans {
-		n := c.Node(tr, sid(s.id))
+		n := c.AddNode(tr, sid(s.id))
 		n.Known = true
 		n.Parent = pcommon.SpanID{}
 		if s.parent != 0 {
@@ -102,7 +115,7 @@ type node struct {
 
 func TestAttribute(t *testing.T) {
 	c := New(Limits{MaxTraces: 10, MaxNodesPerTrace: 100, MaxNodes: 100, MaxEvidenceNodes: 100, MaxEvidencePerNode: 16, TTL: time.Minute})
-	tr, _ := c.GetOrCreate(tid(1), t0, nil)
+	tr := c.Remember(tid(1), t0)
 	tree(c, tr,
 		node{id: 1, kind: ptrace.SpanKindServer, service: "a", evidence: "own"},
 		node{id: 2, parent: 1, kind: ptrace.SpanKindInternal, service: "a"},
@@ -131,7 +144,7 @@ func TestAttribute(t *testing.T) {
 
 func TestAttributeNestedServerSpans(t *testing.T) {
 	c := New(Limits{MaxTraces: 10, MaxNodesPerTrace: 100, MaxNodes: 100, MaxEvidenceNodes: 100, MaxEvidencePerNode: 16, TTL: time.Minute})
-	tr, _ := c.GetOrCreate(tid(1), t0, nil)
+	tr := c.Remember(tid(1), t0)
 	tree(c, tr,
 		node{id: 1, kind: ptrace.SpanKindServer, service: "a"},            // web server span
 		node{id: 2, parent: 1, kind: ptrace.SpanKindServer, service: "a"}, // framework span inside it
@@ -148,7 +161,7 @@ func TestAttributeNestedServerSpans(t *testing.T) {
 
 func TestAttributeBrokenChain(t *testing.T) {
 	c := New(Limits{MaxTraces: 10, MaxNodesPerTrace: 100, MaxNodes: 100, MaxEvidenceNodes: 100, MaxEvidencePerNode: 16, TTL: time.Minute})
-	tr, _ := c.GetOrCreate(tid(1), t0, nil)
+	tr := c.Remember(tid(1), t0)
 	tree(c, tr,
 		node{id: 1, kind: ptrace.SpanKindServer, service: "a"},
 		node{id: 3, parent: 2, kind: ptrace.SpanKindClient, service: "a", evidence: "db"}, // 2 never seen
@@ -165,7 +178,7 @@ func TestAttributeBrokenChain(t *testing.T) {
 
 func TestAttributeCycleTerminates(t *testing.T) {
 	c := New(Limits{MaxTraces: 10, MaxNodesPerTrace: 100, MaxNodes: 100, MaxEvidenceNodes: 100, MaxEvidencePerNode: 16, TTL: time.Minute})
-	tr, _ := c.GetOrCreate(tid(1), t0, nil)
+	tr := c.Remember(tid(1), t0)
 	tree(c, tr,
 		node{id: 1, kind: ptrace.SpanKindServer, service: "a"},
 		node{id: 2, parent: 3, kind: ptrace.SpanKindInternal, service: "a", evidence: "x"},
@@ -182,7 +195,7 @@ func TestFilterSaturation(t *testing.T) {
 	var traces []*Trace
 	for i := range 300 {
 		id := pcommon.TraceID{0: byte(i), 1: byte(i >> 8), 14: 7, 15: 7} // same bucket
-		tr, _ := c.GetOrCreate(id, t0, nil)
+		tr := c.Remember(id, t0)
 		traces = append(traces, tr)
 	}
 	for _, tr := range traces[:200] {
@@ -201,11 +214,11 @@ func TestFilterSaturation(t *testing.T) {
 // linear scan to the index.
 func TestNodesStayPutAsTheTraceGrows(t *testing.T) {
 	c := New(Limits{MaxTraces: 1, MaxNodesPerTrace: 1000, MaxNodes: 1000, MaxEvidenceNodes: 1, MaxEvidencePerNode: 16, TTL: time.Minute})
-	tr, _ := c.GetOrCreate(tid(1), t0, nil)
+	tr := c.Remember(tid(1), t0)
 	id := func(i int) pcommon.SpanID { return pcommon.SpanID{0: byte(i >> 8), 1: byte(i), 7: 1} }
 	var first []*Node
 	for i := range 600 {
-		n := c.Node(tr, id(i))
+		n := c.AddNode(tr, id(i))
 		require.NotNil(t, n)
 		n.Status = int32(i)
 		first = append(first, n)
@@ -214,7 +227,7 @@ func TestNodesStayPutAsTheTraceGrows(t *testing.T) {
 	for i, n := range first {
 		require.Same(t, n, tr.Lookup(id(i)), "node %d moved", i)
 		require.Equal(t, int32(i), n.Status)
-		require.Same(t, n, c.Node(tr, id(i)), "an existing node is returned, not a new one")
+		require.Same(t, n, c.AddNode(tr, id(i)), "an existing node is returned, not a new one")
 	}
 	assert.Nil(t, tr.Lookup(id(600)))
 	order := 0
@@ -230,8 +243,8 @@ func TestNodesStayPutAsTheTraceGrows(t *testing.T) {
 // copy, one allocation per item, so a batch's strings are not kept alive.
 func TestEvidenceKeepsNothingOfTheBatch(t *testing.T) {
 	c := New(limits())
-	tr, _ := c.GetOrCreate(tid(1), t0, nil)
-	n := c.Node(tr, sid(1))
+	tr := c.Remember(tid(1), t0)
+	n := c.AddNode(tr, sid(1))
 	batch := strings.Repeat("x", 64) + "connection refused" + strings.Repeat("y", 64)
 	in := diagnosis.Evidence{ExceptionType: "E", ExceptionMessage: batch[64:82], StatusMessage: batch[:10], Stacktrace: batch[100:]}
 	require.True(t, c.AddEvidence(tr, n, []diagnosis.Evidence{in}))
@@ -270,8 +283,7 @@ func TestFilterFollowsTheTraces(t *testing.T) {
 	}
 	var traces []*Trace
 	for i := range maxTraces {
-		tr, ev := c.GetOrCreate(id(i), t0, nil)
-		require.Empty(t, ev)
+		tr := c.Remember(id(i), t0)
 		traces = append(traces, tr)
 		inBounds()
 	}
@@ -297,26 +309,23 @@ func TestFilterFollowsTheTraces(t *testing.T) {
 	assert.Equal(t, 10, total)
 }
 
-// TestNeverEndingTraceStaysBounded: a trace that never ends holds and
-// releases detached targets, gathers log records on one span and meets new
-// services forever; what is kept of it stays within the limits.
+// TestNeverEndingTraceStaysBounded: a trace that never ends gets detached
+// targets, log records on one span and new services forever; what is kept
+// of it stays within the limits.
 func TestNeverEndingTraceStaysBounded(t *testing.T) {
 	c := New(limits())
-	tr, _ := c.GetOrCreate(tid(1), t0, nil)
-	logged := c.Node(tr, sid(1))
+	tr := c.Remember(tid(1), t0)
+	logged := c.AddNode(tr, sid(1))
 	for i := range 10_000 {
 		n := Detached(pcommon.SpanID{0: byte(i >> 8), 1: byte(i), 7: 2})
 		require.Nil(t, tr.Lookup(n.ID), "a detached node is not found by look-up")
 		tr.SetService(n, "service-"+strings.Repeat("x", i%300))
-		h := &Held{Trace: tr, Node: n, Deadline: t0}
-		c.Hold(h)
-		c.Unhold(h)
 		tr.SetDecided(n, Decided{Category: diagnosis.Unknown})
 		_, decided := tr.Decided(n)
 		require.False(t, decided, "no diagnosis is kept for a detached node")
 		c.AddEvidence(tr, logged, []diagnosis.Evidence{{ExceptionType: "E"}})
 	}
-	assert.LessOrEqual(t, len(tr.extras), 2, "extras of released detached nodes are reused")
+	assert.Len(t, tr.extras, 1, "only the logged node has an extra")
 	assert.Len(t, tr.Evidence(logged), limits().MaxEvidencePerNode, "evidence items per node")
 	assert.Len(t, tr.services, maxServices, "service names per trace")
 	assert.False(t, c.AddEvidence(tr, logged, []diagnosis.Evidence{{}}), "evidence beyond the node's limit is reported")

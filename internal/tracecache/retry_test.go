@@ -70,16 +70,16 @@ func TestAttributeLeavesOutRecoveredCalls(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c := New(Limits{MaxTraces: 4, MaxNodesPerTrace: 16, MaxNodes: 64, MaxEvidenceNodes: 8, MaxEvidencePerNode: 8, TTL: 1 << 40})
-			tr, _ := c.GetOrCreate(tid(1), t0, nil)
-			server := c.Node(tr, sid(1))
+			tr := c.Remember(tid(1), t0)
+			server := c.AddNode(tr, sid(1))
 			server.Known, server.Kind = true, ptrace.SpanKindServer
 			tr.SetService(server, "shop")
-			call := c.Node(tr, sid(2))
+			call := c.AddNode(tr, sid(2))
 			*call = Node{ID: sid(2), Parent: sid(1), Kind: ptrace.SpanKindClient, Known: true, Failed: true, Op: 7, Start: 100, End: 200}
 			tr.SetService(call, "shop")
 			require.True(t, c.AddEvidence(tr, call, []diagnosis.Evidence{badConn}))
 			if tc.retry != nil {
-				n := c.Node(tr, tc.retry.ID)
+				n := c.AddNode(tr, tc.retry.ID)
 				*n = *tc.retry
 				n.Known = true
 				tr.SetService(n, "shop")

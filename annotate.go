@@ -1,173 +1,19 @@
 package errordiagnosisprocessor // import "github.com/errordiagnosis/errordiagnosisprocessor"
 
 import (
+	"context"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 
-	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.uber.org/zap"
 
-	"github.com/errordiagnosis/errordiagnosisprocessor/internal/classify"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/evidence"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/fingerprint"
-	"github.com/errordiagnosis/errordiagnosisprocessor/internal/tracecache"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/holdqueue"
 )
-
-// result is the diagnosis of one target, ready to be written.
-type result struct {
-	diagnosis.Result
-	// service is the target's own service.name.
-	service string
-	// evidenceSpanID and evidenceService locate the deciding evidence; for a
-	// dependency failure, the service is the downstream one.
-	evidenceSpanID  pcommon.SpanID
-	evidenceService string
-	rootCause       diagnosis.Category
-	rootService     string
-	// dependency names the failing database or downstream for the
-	// fingerprint: the deciding span's key, or the downstream service.
-	dependency string
-	// conclusive: more evidence arriving later would not change the result.
-	conclusive bool
-}
-
-// diagnoseScratch holds the per-call buffers of diagnose, reused: a held
-// target is diagnosed at least twice, and each time the evidence of its
-// trace is gathered.
-type diagnoseScratch struct {
-	attributed []tracecache.Attributed
-	items      []diagnosis.Evidence
-	pre        []diagnosis.Match
-}
-
-var diagnoseScratches = sync.Pool{New: func() any { return new(diagnoseScratch) }}
-
-// diagnose decides the cause of the target node from the evidence attributed
-// to it. budget bounds the recursion into downstream services.
-func (d *diagnoser) diagnose(t *tracecache.Trace, target *tracecache.Node, status, budget int) result {
-	sc := diagnoseScratches.Get().(*diagnoseScratch)
-	defer func() {
-		// Cleared so that the pool keeps no node or evidence text alive.
-		clear(sc.attributed)
-		clear(sc.items)
-		sc.attributed, sc.items, sc.pre = sc.attributed[:0], sc.items[:0], sc.pre[:0]
-		diagnoseScratches.Put(sc)
-	}()
-	attributed := t.Attribute(target, sc.attributed[:0])
-	sc.attributed = attributed
-	items := append(sc.items[:0], make([]diagnosis.Evidence, len(attributed))...)
-	sc.items = items
-	var pre []diagnosis.Match
-	for i := range attributed {
-		items[i] = attributed[i].Evidence
-		if m, ok := d.rules.matchOf(items[i].UserRule); ok {
-			if pre == nil {
-				pre = append(sc.pre[:0], make([]diagnosis.Match, len(attributed))...)
-				sc.pre = pre
-			}
-			pre[i] = m
-		}
-	}
-	res := result{Result: classify.ClassifyMatched(items, pre), service: t.Service(target)}
-	// Only a failed database or outgoing call is final: such spans are leaves
-	// of the service's subtree. An exception on the target or an internal span
-	// may still be explained by a deeper span that has not arrived yet (spans
-	// of one trace come in any order), so it waits for wait_duration.
-	res.conclusive = res.Strength == diagnosis.StrengthUser ||
-		(res.Conclusive && res.Evidence != nil && res.Evidence.Kind != diagnosis.KindSpan)
-
-	var decider *tracecache.Attributed
-	for i := range items {
-		if res.Evidence == &items[i] {
-			decider = &attributed[i]
-			break
-		}
-	}
-	if res.Evidence != nil {
-		// The result outlives the scratch buffers.
-		ev := *res.Evidence
-		res.Evidence = &ev
-	}
-	if decider != nil {
-		res.evidenceSpanID = decider.Node.ID
-		res.evidenceService = t.Service(decider.Node)
-		res.dependency = decider.Evidence.Dependency
-	}
-
-	// A gateway status of its own (502/503/504, when configured) says more
-	// than no evidence or a generic one.
-	if res.Category == diagnosis.Unknown || res.Strength <= diagnosis.StrengthStatus {
-		if m, ok := classify.GatewayMatch(status); ok {
-			res.Match = m
-			res.Confidence = classify.Confidence(m)
-		}
-	}
-
-	if res.Category == diagnosis.Unknown && res.Rule == "" {
-		res.Rule = "generic.no_evidence"
-	}
-	if res.Category == diagnosis.DependencyFailure && decider != nil && decider.Node != target {
-		res.conclusive = d.rootCause(t, decider, &res, budget)
-	}
-	return res
-}
-
-// rootCause fills the downstream service and its own diagnosis for a
-// dependency failure decided by a client span; it reports whether the
-// diagnosis is conclusive (the downstream side is known, or cannot come).
-func (d *diagnoser) rootCause(t *tracecache.Trace, decider *tracecache.Attributed, res *result, budget int) bool {
-	if decider.Evidence.Peer != "" {
-		res.evidenceService = decider.Evidence.Peer
-	}
-	downs := t.Downstream(decider.Node.ID, nil)
-	if len(downs) == 0 {
-		// Nothing answered: no downstream span will come for an unreachable peer.
-		return res.Cause == "upstream_unreachable"
-	}
-	ds := downs[0]
-	for _, n := range downs { // prefer the attempt that failed
-		if n.Status >= 500 {
-			ds = n
-			break
-		}
-	}
-	dsService := t.Service(ds)
-	if dsService != "" {
-		res.evidenceService = dsService
-		// Loopback or shared addresses name no service; the one that answered does.
-		res.dependency = "service " + dsService
-	}
-	// The root cause is the downstream's own diagnosis, or, when that is a
-	// dependency failure too, the deepest cause down the chain of calls.
-	res.rootCause, res.rootService = diagnosis.Unknown, dsService
-	switch dec, decided := t.Decided(ds); {
-	case decided:
-		res.rootCause = dec.Category
-		if dec.RootCategory != "" {
-			res.rootCause, res.rootService = dec.RootCategory, dec.RootService
-		}
-		return true
-	case budget > 0:
-		// Final only when the downstream's own diagnosis is: its evidence
-		// may still be on its way from the other service.
-		sub := d.diagnose(t, ds, int(ds.Status), budget-1)
-		res.rootCause = sub.Category
-		if sub.rootCause != "" {
-			res.rootCause, res.rootService = sub.rootCause, sub.rootService
-		}
-		return sub.conclusive
-	default:
-		return true
-	}
-}
-
-// decided is what is kept of a released diagnosis.
-func (res result) decided() tracecache.Decided {
-	return tracecache.Decided{Category: res.Category, Cause: res.Cause, RootCategory: res.rootCause, RootService: res.rootService}
-}
 
 // attributeNames are the prefixed attribute names, computed once.
 type attributeNames struct {
@@ -349,4 +195,41 @@ func firstNonEmpty(a, b string) string {
 		return a
 	}
 	return b
+}
+
+// annotateCounted annotates a target and counts it diagnosed, and released
+// early when reason is set.
+func (d *diagnoser) annotateCounted(ctx context.Context, span ptrace.Span, res result, reason string) {
+	d.annotate(span, res)
+	d.countDiagnosed(ctx, res)
+	if reason != "" {
+		d.countEarly(ctx, reason)
+	}
+}
+
+// annotateFinal annotates the final targets of a batch in place.
+func (d *diagnoser) annotateFinal(ctx context.Context, td ptrace.Traces, final []verdict) {
+	for _, v := range final {
+		d.annotateCounted(ctx, spanAt(td, v.mark.spanPos), v.res, "")
+	}
+}
+
+// annotateReleased decodes released spans and annotates them for delivery.
+func (d *diagnoser) annotateReleased(ctx context.Context, rel []released) delivery {
+	if len(rel) == 0 {
+		return delivery{}
+	}
+	out := delivery{td: ptrace.NewTraces(), held: make([]*holdqueue.Held, 0, len(rel))}
+	for _, r := range rel {
+		one, err := decodeHeld(r.held.Data)
+		if err != nil {
+			// Cannot happen: the bytes are this processor's own encoding.
+			d.logger.Error("could not decode a held span; it is lost", zap.Error(err))
+			continue
+		}
+		d.annotateCounted(ctx, one.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0), r.res, r.reason)
+		one.ResourceSpans().MoveAndAppendTo(out.td.ResourceSpans())
+		out.held = append(out.held, r.held)
+	}
+	return out
 }

@@ -1,0 +1,128 @@
+package errordiagnosisprocessor // import "github.com/errordiagnosis/errordiagnosisprocessor"
+
+import (
+	"time"
+
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/evidence"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/tracecache"
+)
+
+// target is a target span of the batch, recorded.
+type target struct {
+	mark  *batchMark
+	trace *tracecache.Trace
+	node  *tracecache.Node
+	// duplicate: the same span was seen before (a retry upstream); it is
+	// annotated in place, never held twice.
+	duplicate bool
+}
+
+// recording is what recording a batch into a cache learned.
+type recording struct {
+	targets []target
+	// touched are the traces that got a new span: it may complete a parent
+	// chain or be the downstream side of a call, so their held targets are
+	// looked at again.
+	touched []*tracecache.Trace
+	// late are traces already diagnosed that got evidence from a span other
+	// than a target, once per such span.
+	late []*tracecache.Trace
+}
+
+// record adds the batch to the cache: the nodes of the traces that matter,
+// the evidence prepared for the error-ish spans and the targets. The shared
+// cache is recorded into under the lock; a cache of the batch alone
+// (per-batch mode) without it.
+func record(c *tracecache.Cache, td ptrace.Traces, scan *batchScan, now time.Time) recording {
+	c.BeginBatch()
+	rss := td.ResourceSpans()
+	// Traces of the marked spans first, so that their other spans in this
+	// batch are recorded whatever their order.
+	for i := range scan.marks {
+		span := spanAt(td, scan.marks[i].spanPos)
+		if span.TraceID().IsEmpty() || span.SpanID().IsEmpty() {
+			continue // malformed: passed through untouched
+		}
+		c.Remember(span.TraceID(), now)
+	}
+
+	var rec recording
+	marks := scan.marks
+	mi := 0
+	service, serviceRS := "", -1
+	for _, r := range scan.runs {
+		i, j := int(r.rs), int(r.ss)
+		hasMark := mi < len(marks) && marks[mi].rs == i && marks[mi].ss == j && marks[mi].span < int(r.end)
+		if !hasMark && !c.MayContain(r.bucket) {
+			// Most runs of a batch: skipped without touching their spans.
+			continue
+		}
+		rs := rss.At(i)
+		spans := rs.ScopeSpans().At(j).Spans()
+		for k := int(r.start); k < int(r.end); k++ {
+			var m *batchMark
+			if mi < len(marks) && marks[mi].rs == i && marks[mi].ss == j && marks[mi].span == k {
+				m = &marks[mi]
+				mi++
+			}
+			span := spans.At(k)
+			var t *tracecache.Trace
+			if m == nil {
+				// An empty trace id is never in the cache.
+				if t = c.Get(span.TraceID()); t == nil {
+					continue
+				}
+			}
+			if span.SpanID().IsEmpty() || span.TraceID().IsEmpty() {
+				continue // malformed: passed through untouched
+			}
+			if m != nil {
+				// Remembered again if a tiny max_traces forgot it earlier in this batch.
+				t = c.Remember(span.TraceID(), now)
+			}
+			if serviceRS != i {
+				service, serviceRS = evidence.ServiceName(rs.Resource()), i
+			}
+			n := c.AddNode(t, span.SpanID())
+			if n == nil {
+				if m == nil {
+					continue // per-trace or global node budget reached
+				}
+				// A target or evidence is never skipped: keep it outside the budget.
+				n = tracecache.Detached(span.SpanID())
+			}
+			duplicate := n.Known
+			n.Known = true
+			n.Parent = span.ParentSpanID()
+			n.Kind = span.Kind()
+			t.SetService(n, service)
+			if n.Kind == ptrace.SpanKindClient && !duplicate {
+				// What retry reasoning needs (tracecache.retriedBy): only
+				// client spans of traces with evidence get here.
+				n.Failed = m != nil && m.errorish
+				n.Op = evidence.OperationKey(span)
+				n.Start, n.End = tracecache.Micros(span.StartTimestamp()), tracecache.Micros(span.EndTimestamp())
+			}
+			c.Touch(t, now)
+			if !duplicate && c.FirstTouch(t) {
+				rec.touched = append(rec.touched, t)
+			}
+			if m == nil {
+				continue
+			}
+			if m.read && !duplicate {
+				if t.Diagnosed && !m.target {
+					rec.late = append(rec.late, t)
+				}
+				c.AddEvidence(t, n, scan.evidenceOf(m))
+			}
+			if m.target {
+				n.Status = int32(m.status)
+				rec.targets = append(rec.targets, target{mark: m, trace: t, node: n, duplicate: duplicate})
+			}
+		}
+	}
+	return rec
+}

@@ -1,0 +1,159 @@
+package errordiagnosisprocessor // import "github.com/errordiagnosis/errordiagnosisprocessor"
+
+import (
+	"context"
+
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/classify"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/evidence"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/tracecache"
+)
+
+// The first stage of a batch, without the lock: find the targets and the
+// error-ish spans, then read, match and encode what needs only the span.
+
+// spanPos is the place of a span in a batch.
+type spanPos struct {
+	rs, ss, span int
+}
+
+// batchMark is a span of the batch that is a target or may hold evidence,
+// with what prepare read of it.
+type batchMark struct {
+	spanPos
+	status   int
+	target   bool
+	errorish bool
+	// rule is the user rule whose condition the span matches.
+	rule diagnosis.UserRule
+	// read: the span's evidence was read; from and to delimit it in
+	// batchScan.items.
+	read     bool
+	from, to int32
+	// data is a target encoded with its resource and scope, ready to hold
+	// (encodeTargets).
+	data []byte
+}
+
+// batchRun is a run of consecutive spans of one scope whose trace ids share
+// their Bucket24: usually the spans of one trace, which SDKs and batchers
+// keep together. Recording looks a run up in the cache once.
+type batchRun struct {
+	rs, ss     int32
+	start, end int32 // span indexes in the scope, end excluded
+	bucket     uint32
+}
+
+// batchScan is what the first stage learns of a batch, reused between
+// batches: the marked spans, their evidence, and the runs of spans by trace
+// id bucket so that recording can skip the spans of traces the cache does
+// not remember without touching them, and without a filter look-up per span.
+type batchScan struct {
+	marks []batchMark
+	runs  []batchRun
+	items []diagnosis.Evidence
+}
+
+// evidenceOf returns the evidence prepare read of a mark.
+func (s *batchScan) evidenceOf(m *batchMark) []diagnosis.Evidence {
+	return s.items[m.from:m.to:m.to]
+}
+
+// reset empties the scan, keeping its memory but no evidence text.
+func (s *batchScan) reset() {
+	for i := range s.marks {
+		s.marks[i].data = nil
+	}
+	clear(s.items)
+	s.marks, s.runs, s.items = s.marks[:0], s.runs[:0], s.items[:0]
+}
+
+// scan is the hot path for healthy traffic: no allocation, one attribute
+// scan per server span.
+func (s *batchScan) scan(td ptrace.Traces, targets *evidence.TargetSpec) {
+	rss := td.ResourceSpans()
+	for i := 0; i < rss.Len(); i++ {
+		sss := rss.At(i).ScopeSpans()
+		for j := 0; j < sss.Len(); j++ {
+			spans := sss.At(j).Spans()
+			run := batchRun{rs: int32(i), ss: int32(j)}
+			for k := 0; k < spans.Len(); k++ {
+				span := spans.At(k)
+				status, target := targets.Status(span)
+				if errorish := evidence.IsErrorish(span); target || errorish {
+					s.marks = append(s.marks, batchMark{spanPos: spanPos{i, j, k}, status: status, target: target, errorish: errorish})
+				}
+				if b := tracecache.Bucket24(span.TraceID()); k == 0 || b != run.bucket {
+					if k > 0 {
+						run.end = int32(k)
+						s.runs = append(s.runs, run)
+					}
+					run.start, run.bucket = int32(k), b
+				}
+			}
+			if spans.Len() > 0 {
+				run.end = int32(spans.Len())
+				s.runs = append(s.runs, run)
+			}
+		}
+	}
+}
+
+// prepare evaluates the user rules on the marked spans, reads and matches
+// their evidence.
+func (s *batchScan) prepare(ctx context.Context, td ptrace.Traces, rules *userRules) {
+	rss := td.ResourceSpans()
+	service, serviceRS := "", -1
+	for x := range s.marks {
+		m := &s.marks[x]
+		rs := rss.At(m.rs)
+		ss := rs.ScopeSpans().At(m.ss)
+		span := ss.Spans().At(m.span)
+		if span.TraceID().IsEmpty() || span.SpanID().IsEmpty() {
+			continue // malformed: passed through untouched
+		}
+		m.rule = rules.match(ctx, rs, ss, span)
+		if m.errorish || m.rule != diagnosis.NoUserRule {
+			if serviceRS != m.rs {
+				service, serviceRS = evidence.ServiceName(rs.Resource()), m.rs
+			}
+			from := len(s.items)
+			s.items = evidence.ReadSpan(service, span, s.items)
+			items := s.items[from:]
+			if span.Kind() == ptrace.SpanKindServer || m.target {
+				items = evidence.WithoutOwnStatus(items)
+				s.items = s.items[:from+len(items)]
+			}
+			for i := range items {
+				items[i].UserRule = m.rule
+			}
+			matchItems(items, rules)
+			m.read, m.from, m.to = true, int32(from), int32(len(s.items))
+		}
+	}
+}
+
+// encodeTargets encodes the targets, ready to be held (shared mode). A
+// target that fails to encode (not expected) keeps no data: it is decided
+// at once.
+func (s *batchScan) encodeTargets(td ptrace.Traces) {
+	for x := range s.marks {
+		if m := &s.marks[x]; m.target {
+			m.data, _ = encodeSpan(td, m.spanPos)
+		}
+	}
+}
+
+// matchItems decides the Match of each item: the user rule its span
+// matched, else the rule tables.
+func matchItems(items []diagnosis.Evidence, rules *userRules) {
+	for i := range items {
+		if m, ok := rules.matchOf(items[i].UserRule); ok {
+			items[i].Match = m
+			continue
+		}
+		items[i].Match, _ = classify.MatchEvidence(&items[i])
+	}
+}

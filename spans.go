@@ -1,0 +1,86 @@
+package errordiagnosisprocessor // import "github.com/errordiagnosis/errordiagnosisprocessor"
+
+import (
+	"go.opentelemetry.io/collector/pdata/ptrace"
+)
+
+// Span surgery: one span with its resource and scope out of a batch and
+// back, and the held spans taken out of a batch.
+
+// spanAt returns the span at a place of a batch.
+func spanAt(td ptrace.Traces, p spanPos) ptrace.Span {
+	return td.ResourceSpans().At(p.rs).ScopeSpans().At(p.ss).Spans().At(p.span)
+}
+
+// copySpan copies one span with its resource and scope into a new Traces.
+func copySpan(td ptrace.Traces, p spanPos) ptrace.Traces {
+	src := td.ResourceSpans().At(p.rs)
+	out := ptrace.NewTraces()
+	rs := out.ResourceSpans().AppendEmpty()
+	src.Resource().CopyTo(rs.Resource())
+	rs.SetSchemaUrl(src.SchemaUrl())
+	srcSS := src.ScopeSpans().At(p.ss)
+	ss := rs.ScopeSpans().AppendEmpty()
+	srcSS.Scope().CopyTo(ss.Scope())
+	ss.SetSchemaUrl(srcSS.SchemaUrl())
+	srcSS.Spans().At(p.span).CopyTo(ss.Spans().AppendEmpty())
+	return out
+}
+
+// heldMarshaler and heldUnmarshaler encode held spans: as OTLP bytes a held
+// span is one object for the garbage collector instead of dozens, and a
+// retry after a failed delivery starts from the span as it arrived.
+var (
+	heldMarshaler   = &ptrace.ProtoMarshaler{}
+	heldUnmarshaler = &ptrace.ProtoUnmarshaler{}
+)
+
+// encodeSpan encodes one span of a batch with its resource and scope. Two
+// spans are the same span, re-sent, when their encodings are equal.
+func encodeSpan(td ptrace.Traces, p spanPos) ([]byte, error) {
+	return heldMarshaler.MarshalTraces(copySpan(td, p))
+}
+
+// decodeHeld decodes a held span: one ResourceSpans with one span.
+func decodeHeld(data []byte) (ptrace.Traces, error) {
+	return heldUnmarshaler.UnmarshalTraces(data)
+}
+
+// removeSpans removes spans from the batch, keeping the order of the
+// others, and drops scopes and resources left empty.
+func removeSpans(td ptrace.Traces, remove []spanPos) {
+	if len(remove) == 0 {
+		return
+	}
+	type key struct{ rs, ss int }
+	drop := make(map[key]map[int]bool, len(remove))
+	for _, p := range remove {
+		k := key{p.rs, p.ss}
+		if drop[k] == nil {
+			drop[k] = map[int]bool{}
+		}
+		drop[k][p.span] = true
+	}
+	rsIdx := 0
+	td.ResourceSpans().RemoveIf(func(rs ptrace.ResourceSpans) bool {
+		i := rsIdx
+		rsIdx++
+		ssIdx := 0
+		rs.ScopeSpans().RemoveIf(func(ss ptrace.ScopeSpans) bool {
+			j := ssIdx
+			ssIdx++
+			set := drop[key{i, j}]
+			if set == nil {
+				return false
+			}
+			spIdx := 0
+			ss.Spans().RemoveIf(func(ptrace.Span) bool {
+				k := spIdx
+				spIdx++
+				return set[k]
+			})
+			return ss.Spans().Len() == 0
+		})
+		return rs.ScopeSpans().Len() == 0
+	})
+}

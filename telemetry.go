@@ -1,0 +1,88 @@
+package errordiagnosisprocessor // import "github.com/errordiagnosis/errordiagnosisprocessor"
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"slices"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/metadata"
+)
+
+// The processor's own telemetry (documentation.md).
+
+// Outcomes of held spans sent to the next consumer, the values of the
+// "outcome" telemetry attribute.
+const (
+	outcomeAccepted = "accepted"
+	outcomeRetried  = "retried"
+	outcomeRejected = "rejected"
+)
+
+// attributeOpts returns the add options of a counter with one attribute,
+// per value, built once: metric.WithAttributes builds a set on every call.
+func attributeOpts[V ~string](key string, values ...V) map[V]metric.AddOption {
+	m := make(map[V]metric.AddOption, len(values))
+	for _, v := range values {
+		m[v] = metric.WithAttributeSet(attribute.NewSet(attribute.String(key, string(v))))
+	}
+	return m
+}
+
+var (
+	// earlyReleasedOpts are the attribute options of spans_early_released.
+	earlyReleasedOpts = attributeOpts("reason", reasonMaxHeldSpans, reasonMaxTraces, reasonShutdown)
+	// heldSentOpts are the attribute options of held_spans_sent.
+	heldSentOpts = attributeOpts("outcome", outcomeAccepted, outcomeRetried, outcomeRejected)
+	// diagnosedOpts are the attribute options of spans_diagnosed.
+	diagnosedOpts = attributeOpts("category", slices.Collect(maps.Keys(diagnosis.Categories))...)
+)
+
+// registerGauges reports the held spans and the remembered traces, as last
+// stored by updateGaugesLocked.
+func (d *diagnoser) registerGauges(tb *metadata.TelemetryBuilder) error {
+	return errors.Join(
+		tb.RegisterProcessorErrordiagnosisSpansHeldCallback(func(_ context.Context, o metric.Int64Observer) error {
+			o.Observe(d.heldGauge.Load())
+			return nil
+		}),
+		tb.RegisterProcessorErrordiagnosisEvidenceCacheTracesCallback(func(_ context.Context, o metric.Int64Observer) error {
+			o.Observe(d.traceGauge.Load())
+			return nil
+		}),
+	)
+}
+
+func (d *diagnoser) updateGaugesLocked() {
+	d.heldGauge.Store(int64(d.held.Len()))
+	d.traceGauge.Store(int64(d.cache.Len()))
+}
+
+func (d *diagnoser) countDiagnosed(ctx context.Context, res result) {
+	opt, ok := diagnosedOpts[res.Category]
+	if !ok {
+		opt = metric.WithAttributes(attribute.String("category", string(res.Category)))
+	}
+	d.telemetry.ProcessorErrordiagnosisSpansDiagnosed.Add(ctx, 1, opt)
+}
+
+func (d *diagnoser) countEarly(ctx context.Context, reason string) {
+	d.telemetry.ProcessorErrordiagnosisSpansEarlyReleased.Add(ctx, 1, earlyReleasedOpts[reason])
+}
+
+// countSent counts n held spans sent to the next consumer with an outcome.
+func (d *diagnoser) countSent(ctx context.Context, n int, outcome string) {
+	d.telemetry.ProcessorErrordiagnosisHeldSpansSent.Add(ctx, int64(n), heldSentOpts[outcome])
+}
+
+// countLate counts evidence that arrived for traces whose targets were all
+// diagnosed and released already.
+func (d *diagnoser) countLate(ctx context.Context, n int) {
+	if n > 0 {
+		d.telemetry.ProcessorErrordiagnosisLateEvidence.Add(ctx, int64(n))
+	}
+}
