@@ -27,12 +27,20 @@ const (
 
 // NewFactory returns the factory of the errordiagnosis processor.
 func NewFactory() processor.Factory {
+	f := &factory{diagnosers: newSharedDiagnosers()}
 	return processor.NewFactory(
 		metadata.Type,
 		createDefaultConfig,
-		processor.WithTraces(createTraces, metadata.TracesStability),
-		processor.WithLogs(createLogs, metadata.LogsStability),
+		processor.WithTraces(f.createTraces, metadata.TracesStability),
+		processor.WithLogs(f.createLogs, metadata.LogsStability),
 	)
+}
+
+// factory shares one diagnoser between the traces and the logs pipelines of
+// the same component ID, as memory_limiter shares its state: exception log
+// records must reach the evidence cache that the spans use.
+type factory struct {
+	diagnosers *sharedDiagnosers
 }
 
 func createDefaultConfig() component.Config {
@@ -50,29 +58,24 @@ func createDefaultConfig() component.Config {
 
 var processorCapabilities = consumer.Capabilities{MutatesData: true}
 
-// diagnosers shares one diagnoser between the traces and the logs pipelines
-// of the same component ID, as memory_limiter shares its state: exception log
-// records must reach the evidence cache that the spans use.
-var diagnosers = newSharedDiagnosers()
-
-func createTraces(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Traces) (processor.Traces, error) {
-	p, err := diagnosers.acquire(set, cfg.(*Config), next)
+func (f *factory) createTraces(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Traces) (processor.Traces, error) {
+	p, err := f.diagnosers.acquire(set, cfg.(*Config), next)
 	if err != nil {
 		return nil, err
 	}
 	return processorhelper.NewTraces(ctx, set, cfg, next, p.processTraces,
 		processorhelper.WithCapabilities(processorCapabilities),
 		processorhelper.WithStart(p.start),
-		processorhelper.WithShutdown(func(ctx context.Context) error { return diagnosers.release(ctx, set.ID, p) }))
+		processorhelper.WithShutdown(func(ctx context.Context) error { return f.diagnosers.release(ctx, set.ID, p) }))
 }
 
-func createLogs(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Logs) (processor.Logs, error) {
-	p, err := diagnosers.acquire(set, cfg.(*Config), nil)
+func (f *factory) createLogs(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Logs) (processor.Logs, error) {
+	p, err := f.diagnosers.acquire(set, cfg.(*Config), nil)
 	if err != nil {
 		return nil, err
 	}
 	return processorhelper.NewLogs(ctx, set, cfg, next, p.processLogs,
 		processorhelper.WithCapabilities(processorCapabilities),
 		processorhelper.WithStart(p.start),
-		processorhelper.WithShutdown(func(ctx context.Context) error { return diagnosers.release(ctx, set.ID, p) }))
+		processorhelper.WithShutdown(func(ctx context.Context) error { return f.diagnosers.release(ctx, set.ID, p) }))
 }

@@ -7,10 +7,15 @@ import (
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/processor"
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 )
 
 // sharedDiagnosers hands out one diagnoser per component ID, counting its
-// users; the last user's shutdown shuts it down.
+// users; the last user's shutdown shuts it down. Each factory has its own,
+// as memory_limiter's factory keeps its shared instances.
 type sharedDiagnosers struct {
 	mu   sync.Mutex
 	byID map[component.ID]*sharedDiagnoser
@@ -40,6 +45,7 @@ func (s *sharedDiagnosers) acquire(set processor.Settings, cfg *Config, next con
 		}
 		return sd.d, nil
 	}
+	set.TelemetrySettings = withoutPipelineAttributes(set.TelemetrySettings)
 	d, err := newDiagnoser(set, cfg)
 	if err != nil {
 		return nil, err
@@ -67,4 +73,39 @@ func (s *sharedDiagnosers) release(ctx context.Context, id component.ID, d *diag
 		return nil
 	}
 	return d.shutdown(ctx)
+}
+
+// pipelineAttributes are the attributes the collector adds to a component's
+// telemetry that name one pipeline: a diagnoser serves the traces and the
+// logs pipelines of its component ID, so its logs and metrics carry the
+// component ID only.
+var pipelineAttributes = []string{"otelcol.signal", "otelcol.pipeline.id"}
+
+// withoutPipelineAttributes drops the pipeline attributes from telemetry
+// settings whose providers support it (the collector's do).
+func withoutPipelineAttributes(ts component.TelemetrySettings) component.TelemetrySettings {
+	type dropCore interface {
+		DropInjectedAttributes(...string) zapcore.Core
+	}
+	type dropTracer interface {
+		DropInjectedAttributes(...string) trace.TracerProvider
+	}
+	type dropMeter interface {
+		DropInjectedAttributes(...string) metric.MeterProvider
+	}
+	if ts.Logger != nil {
+		ts.Logger = ts.Logger.WithOptions(zap.WrapCore(func(c zapcore.Core) zapcore.Core {
+			if dc, ok := c.(dropCore); ok {
+				return dc.DropInjectedAttributes(pipelineAttributes...)
+			}
+			return c
+		}))
+	}
+	if dt, ok := ts.TracerProvider.(dropTracer); ok {
+		ts.TracerProvider = dt.DropInjectedAttributes(pipelineAttributes...)
+	}
+	if dm, ok := ts.MeterProvider.(dropMeter); ok {
+		ts.MeterProvider = dm.DropInjectedAttributes(pipelineAttributes...)
+	}
+	return ts
 }

@@ -114,9 +114,10 @@ func TestExceptionLogRecordsAreEvidence(t *testing.T) {
 	cfg.WaitDuration = time.Hour
 	set := metadatatest.NewSettings(componenttest.NewTelemetry())
 	traceSink, logSink := &consumertest.TracesSink{}, &consumertest.LogsSink{}
-	tp, err := NewFactory().CreateTraces(context.Background(), set, cfg, traceSink)
+	f := NewFactory() // one factory per component type, as in a collector
+	tp, err := f.CreateTraces(context.Background(), set, cfg, traceSink)
 	require.NoError(t, err)
-	lp, err := NewFactory().CreateLogs(context.Background(), set, cfg, logSink)
+	lp, err := f.CreateLogs(context.Background(), set, cfg, logSink)
 	require.NoError(t, err)
 	require.NoError(t, tp.Start(context.Background(), componenttest.NewNopHost()))
 	require.NoError(t, lp.Start(context.Background(), componenttest.NewNopHost()))
@@ -153,11 +154,12 @@ func TestTwoTracesPipelinesKeepTheirSpans(t *testing.T) {
 	cfg.WaitDuration = time.Hour
 	set := metadatatest.NewSettings(componenttest.NewTelemetry())
 	sinkA, sinkB := &consumertest.TracesSink{}, &consumertest.TracesSink{}
-	lp, err := NewFactory().CreateLogs(context.Background(), set, cfg, &consumertest.LogsSink{})
+	f := NewFactory()
+	lp, err := f.CreateLogs(context.Background(), set, cfg, &consumertest.LogsSink{})
 	require.NoError(t, err)
-	pa, err := NewFactory().CreateTraces(context.Background(), set, cfg, sinkA)
+	pa, err := f.CreateTraces(context.Background(), set, cfg, sinkA)
 	require.NoError(t, err)
-	pb, err := NewFactory().CreateTraces(context.Background(), set, cfg, sinkB)
+	pb, err := f.CreateTraces(context.Background(), set, cfg, sinkB)
 	require.NoError(t, err)
 	for _, c := range []interface {
 		Start(context.Context, component.Host) error
