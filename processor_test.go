@@ -248,7 +248,7 @@ func TestAttributePrefix(t *testing.T) {
 	require.NoError(t, p.Shutdown(context.Background()))
 }
 
-// TestTargetDetection covers DESIGN §1: both status attribute names, int and
+// TestTargetDetection covers docs/design.md §1: both status attribute names, int and
 // string values, server spans and root spans of kind UNSPECIFIED only.
 func TestTargetDetection(t *testing.T) {
 	tests := []struct {

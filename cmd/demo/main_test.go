@@ -14,7 +14,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 )
 
-// categories of DESIGN.md §3 that the demo must cover.
+// categories of docs/design.md §3 that the demo must cover.
 var wantCategories = []string{
 	"application_exception", "database_connection", "database_timeout", "database_query",
 	"dependency_failure", "resource_exhaustion", "configuration_error", "security", "unknown",

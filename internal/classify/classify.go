@@ -1,5 +1,5 @@
 // Package classify is the pure, table-driven classifier of errordiagnosis
-// (DESIGN §2, §3): it decides what one piece of evidence says
+// (docs/design.md §2.4, §3): it decides what one piece of evidence says
 // (MatchEvidence) and which evidence decides the diagnosis of a target span
 // (Classify, ClassifyMatched).
 //
@@ -367,7 +367,7 @@ type candidate struct {
 // processor puts user-rule matches there, see UserMatch). pre may be shorter
 // than items or nil.
 //
-// Decision (DESIGN §2):
+// Decision (docs/design.md §2.4):
 //   - user-rule matches (StrengthUser) win over everything; among them the
 //     rule listed first in the configuration (lowest Evidence.UserRule, 0
 //     counting as last), then the deepest item, then the first item;

@@ -58,7 +58,7 @@ var typeCases = register([]tc{
 	{"aws.NoCredentials", "configuration_error/missing_secret", ex("botocore.exceptions.NoCredentialsError", `Unable to locate credentials`)},
 	{"lang.FileNotFound.secret", "configuration_error/missing_secret", ex("FileNotFoundError", `[Errno 2] No such file or directory: '/run/secrets/stripe_api_key'`)},
 	{"lang.FileNotFound.config", "configuration_error/missing_config", ex("java.io.FileNotFoundException", `/etc/shop/application.yml (No such file or directory)`)},
-	// A file the application needs at run time, missing or unreadable, per language (DESIGN §3: configuration drift).
+	// A file the application needs at run time, missing or unreadable, per language (docs/design.md §3: configuration drift).
 	{"lang.FileNotFound.config", "configuration_error/missing_config", ex("java.nio.file.NoSuchFileException", `/opt/app/config/rules.json`)},
 	{"lang.FileNotFound.config", "configuration_error/missing_config", ex("java.io.FileNotFoundException", `class path resource [templates/invoice.html] cannot be opened because it does not exist`)},
 	{"lang.FileNotFound.config", "configuration_error/missing_config", ex("FileNotFoundError", `[Errno 2] No such file or directory: '/app/config/settings.toml'`)},

@@ -264,7 +264,7 @@ func Scenarios() []Scenario {
 			}),
 			Want: map[string]string{"profile": "application_exception/null_reference"},
 		},
-		// Retries (DESIGN §2): a failure the stack recovered from is not the cause.
+		// Retries (docs/design.md §2.3): a failure the stack recovered from is not the cause.
 		{
 			// database/sql retries driver.ErrBadConn on a fresh connection; the
 			// handler then dereferences a nil cart.

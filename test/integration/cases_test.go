@@ -10,7 +10,7 @@ import (
 )
 
 // Want is the diagnosis expected on one HTTP 500 server span of a trace.
-// Written from DESIGN.md §3 (taxonomy and tie-break decisions) before the
+// Written from docs/design.md §3 (taxonomy and tie-break decisions) before the
 // processor's output was looked at.
 type Want struct {
 	Service, Category, Cause string
@@ -48,7 +48,7 @@ const (
 	unknown  = "unknown"
 )
 
-// Likelihood and fix effort of each category (DESIGN.md §3); unknown has no likelihood.
+// Likelihood and fix effort of each category (docs/design.md §3); unknown has no likelihood.
 var likelihood = map[string]string{appEx: "high", dbConn: "medium", dbTime: "medium", dbQuery: "medium", depFail: "medium",
 	resExh: "medium", config: "low", security: "low", unknown: ""}
 var effort = map[string]string{appEx: "medium", dbConn: "easy", dbTime: "hard", dbQuery: "medium", depFail: "medium",
@@ -69,7 +69,7 @@ var SameFingerprint = [][][2]string{
 	{{"downstream_500_postgres_lock", "shop"}, {"downstream_500_postgres_lock_after_restart", "shop"}},
 }
 
-// Categories of DESIGN.md §3; every one must be covered by a real fault.
+// Categories of docs/design.md §3; every one must be covered by a real fault.
 var allCategories = []string{appEx, dbConn, dbTime, dbQuery, depFail, resExh, config, security, unknown}
 
 func w(service, category, cause string) Want {

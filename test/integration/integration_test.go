@@ -457,7 +457,7 @@ func (e *Env) waitForOutput(t *testing.T, results []*Result) map[string][]*Span 
 }
 
 // strictEvidenceService makes a diagnosis.evidence.service that is not the
-// service.name of the evidence span a failure (DESIGN §4) instead of a note.
+// service.name of the evidence span a failure (docs/design.md §4) instead of a note.
 // Off while the processor names the called service (or its address) there
 // for failed outgoing calls.
 const strictEvidenceService = false
@@ -588,7 +588,7 @@ func verify(t *testing.T, results []*Result, byTrace map[string][]*Span) []Row {
 								t.Error(msg)
 								ok = false
 							} else {
-								t.Log("NOTE (DESIGN §4 says service.name of that span): " + msg)
+								t.Log("NOTE (docs/design.md §4 says service.name of that span): " + msg)
 							}
 						}
 					}
