@@ -43,7 +43,7 @@ import (
 )
 
 const (
-	// DefaultMaxLength is used when maxLength <= 0 (DESIGN §4: evidence is at
+	// DefaultMaxLength is used when maxLength <= 0 (docs/design.md §4: evidence is at
 	// most 256 characters).
 	DefaultMaxLength = 256
 	// Mask replaces every secret.
