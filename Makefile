@@ -84,6 +84,16 @@ validate-examples: $(COLLECTOR) ## check config/default.yaml and examples/*.yaml
 	done
 	@echo "all example configs are valid"
 
+## ---- Prometheus alert rules (examples/prometheus) -------------------------
+
+PROM_DIR := examples/prometheus
+
+.PHONY: check-alerts
+check-alerts: ## promtool: check the example Prometheus config and alert rules, run their unit tests (installs Debian's prometheus when missing)
+	bash scripts/install-prometheus.sh
+	promtool check config $(PROM_DIR)/prometheus.yaml
+	cd $(PROM_DIR) && promtool test rules errordiagnosis-alerts.test.yaml
+
 ## ---- a user's distribution (test/distribution) ----------------------------
 
 # A user-style manifest with the usual contrib components and errordiagnosis,
