@@ -80,9 +80,13 @@ func dep(service, cause, rootCategory, rootService string) Want {
 	return Want{Service: service, Category: depFail, Cause: cause, RootCategory: rootCategory, RootService: rootService}
 }
 
+// moreCases are the other languages' tables (cases_<language>_test.go),
+// appended in registration order.
+var moreCases []func() []*Case
+
 // Cases is the expectation table, in the order the faults are driven.
 func Cases() []*Case {
-	return []*Case{
+	cases := []*Case{
 		// ---- healthy traffic: nothing diagnosed
 		{Name: "healthy_home", Entry: "shop", Method: "GET", Path: "/", Status: 200},
 		{Name: "healthy_catalog", Entry: "shop", Method: "GET", Path: "/catalog", Status: 200},
@@ -230,6 +234,10 @@ func Cases() []*Case {
 		{Name: "proxy_502_upstream_closed", Entry: "edge", Method: "GET", Path: "/legacy-api/orders", Status: 502},
 		{Name: "proxy_504_upstream_slow", Entry: "edge", Method: "GET", Path: "/inventory/slow?d=2s", Status: 504},
 	}
+	for _, more := range moreCases {
+		cases = append(cases, more()...)
+	}
+	return cases
 }
 
 func must(t *testing.T, err error) {

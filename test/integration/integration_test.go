@@ -53,6 +53,22 @@ type Env struct {
 	pgAdmin    *sql.DB // plain (uninstrumented) connections used by the harness
 	myAdmin    *sql.DB
 	client     *http.Client
+	beds       []Bed
+}
+
+// Bed is a group of services of another language, started by its own file
+// (python.go, ...) after the Go services: registered in bedStarters from an
+// init function of its cases file.
+type Bed interface {
+	URL(entry string) string // "" when entry is not one of its services
+	Flush()                  // export every span still buffered
+	Stop()
+}
+
+// bedStarters start the other languages' beds, in order.
+var bedStarters []struct {
+	name  string
+	start func(ctx context.Context, e *Env) (Bed, error)
 }
 
 func (e *Env) url(entry string) string {
@@ -69,6 +85,11 @@ func (e *Env) url(entry string) string {
 		return e.ReportsURL
 	case "notifications":
 		return e.Notif.URL
+	}
+	for _, b := range e.beds {
+		if u := b.URL(entry); u != "" {
+			return u
+		}
 	}
 	panic("unknown service " + entry)
 }
@@ -257,6 +278,16 @@ func setup(t *testing.T) *Env {
 
 	step("schemas", func() error { return e.schemas() })
 	step("services", func() error { return e.startServices(ctx) })
+	for _, bs := range bedStarters {
+		step(bs.name, func() error {
+			b, err := bs.start(ctx, e)
+			if b != nil {
+				e.beds = append(e.beds, b)
+				t.Cleanup(b.Stop)
+			}
+			return err
+		})
+	}
 	return e
 }
 
@@ -351,6 +382,9 @@ func (e *Env) flush(t *testing.T) {
 		}
 	}
 	e.reports.Stop(syscall.SIGTERM, 15*time.Second) // SIGTERM: the child shuts its tracer provider down
+	for _, b := range e.beds {
+		b.Flush()
+	}
 }
 
 func (e *Env) services() []*Service {
@@ -365,6 +399,9 @@ func (e *Env) closeServices() {
 	}
 	_ = e.Notif.LP.Shutdown(ctx)
 	e.reports.Stop(syscall.SIGTERM, 5*time.Second)
+	for _, b := range e.beds {
+		b.Stop()
+	}
 }
 
 // ------------------------------------------------------------------ the test
