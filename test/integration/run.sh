@@ -63,6 +63,7 @@ fi
 need=()
 ls /usr/lib/postgresql/*/bin/initdb > /dev/null 2>&1 || need+=(postgresql)
 { command -v mariadbd || [[ -x /usr/sbin/mariadbd ]]; } > /dev/null 2>&1 || need+=(mariadb-server)
+command -v redis-server > /dev/null 2>&1 || need+=(redis-server)
 if ((${#need[@]})); then
 	step "apt: installing ${need[*]}"
 	SUDO=""
@@ -83,7 +84,34 @@ if ((${#need[@]})); then
 	[[ -z "$policy_added" ]] || $SUDO rm -f /usr/sbin/policy-rc.d
 	step "apt: done"
 else
-	step "apt: postgresql and mariadb-server present"
+	step "apt: postgresql, mariadb-server and redis-server present"
+fi
+
+# ---- Python services: a virtualenv from python/requirements.lock (every package
+# pinned), cached under $CACHE keyed by the lock file and the interpreter.
+PYTHON="${EDX_PYTHON:-python3}"
+py_key=$({ "$PYTHON" -c 'import sys; print(sys.version)'; cat "$HERE/python/requirements.lock"; } | sha256sum | cut -c1-12)
+export EDX_PYTHON_VENV="$CACHE/pyvenv-$py_key"
+if [[ -f "$EDX_PYTHON_VENV/.complete" ]]; then
+	step "python: cached venv $EDX_PYTHON_VENV"
+else
+	step "python: building venv $EDX_PYTHON_VENV"
+	(
+		exec 9> "$CACHE/pyvenv.lock"
+		flock 9
+		[[ -f "$EDX_PYTHON_VENV/.complete" ]] && exit 0
+		rm -rf "$EDX_PYTHON_VENV"
+		if ! "$PYTHON" -m venv "$EDX_PYTHON_VENV"; then # Debian's python3 needs python3-venv
+			[[ $(id -u) -eq 0 ]] || SUDO="sudo"
+			${SUDO:-} apt-get install -y --no-install-recommends python3-venv || { ${SUDO:-} apt-get update && ${SUDO:-} apt-get install -y --no-install-recommends python3-venv; }
+			rm -rf "$EDX_PYTHON_VENV"
+			"$PYTHON" -m venv "$EDX_PYTHON_VENV"
+		fi
+		"$EDX_PYTHON_VENV/bin/pip" install -q --no-deps -r "$HERE/python/requirements.lock"
+		"$EDX_PYTHON_VENV/bin/pip" check
+		touch "$EDX_PYTHON_VENV/.complete"
+	) > "$HERE/.cache/pyvenv.log" 2>&1 || { tail -30 "$HERE/.cache/pyvenv.log"; exit 1; }
+	step "python: venv built"
 fi
 
 # ---- the collector under test

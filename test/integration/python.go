@@ -1,0 +1,161 @@
+package integration
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+// PythonConfig is what the Python services need from the rest of the bed.
+type PythonConfig struct {
+	Venv      string // virtualenv built by run.sh from python/requirements.lock
+	Dir       string // scratch directory (logs, Redis data, export files)
+	Collector string // host:port of the collector's OTLP/HTTP receiver
+	// SQLAlchemy URLs: PostgreSQL (psycopg2) and MariaDB (PyMySQL), right and wrong.
+	PG, PGWrongPort, PGWrongPassword string
+	My, MyWrongPort, MyWrongPassword string
+	InventoryURL, ShopURL            string // Go services
+	ClosedURL                        string // nothing listens there
+}
+
+// PythonBed is the Python half of the bed: a real Redis (tiny maxmemory),
+// pyorders (Flask) and pygateway (FastAPI under uvicorn), both run under
+// opentelemetry-instrument and exporting OTLP/HTTP to the collector.
+type PythonBed struct {
+	OrdersURL, GatewayURL string
+	RedisPort             int
+	redis, orders, gate   *Proc
+}
+
+// SQLAlchemyURL turns user, password, port and database into a SQLAlchemy URL.
+func SQLAlchemyURL(driver, user, password string, port int, db string) string {
+	return fmt.Sprintf("%s://%s:%s@127.0.0.1:%d/%s", driver, url.PathEscape(user), url.PathEscape(password), port, db)
+}
+
+// StartPython starts Redis and the two Python services and waits until they answer.
+func StartPython(ctx context.Context, c PythonConfig) (*PythonBed, error) {
+	if c.Venv == "" {
+		return nil, fmt.Errorf("EDX_PYTHON_VENV not set: run test/integration/run.sh (it builds the virtualenv)")
+	}
+	instrument := filepath.Join(c.Venv, "bin", "opentelemetry-instrument")
+	if _, err := os.Stat(instrument); err != nil {
+		return nil, fmt.Errorf("virtualenv %s incomplete (%v): run test/integration/run.sh", c.Venv, err)
+	}
+	src, err := filepath.Abs("python")
+	if err != nil {
+		return nil, err
+	}
+	b := &PythonBed{}
+	rdir := filepath.Join(c.Dir, "redis")
+	if err := os.MkdirAll(rdir, 0o755); err != nil {
+		return nil, err
+	}
+	b.RedisPort = MustFreePort()
+	// maxmemory 2mb with noeviction: writes are refused with OOM once the
+	// data set outgrows it; persistence off, so nothing lands on disk.
+	redisServer, err := exec.LookPath("redis-server")
+	if err != nil {
+		return nil, fmt.Errorf("redis-server not found (apt-get install redis-server): %w", err)
+	}
+	rcmd := exec.CommandContext(ctx, redisServer, "--port", strconv.Itoa(b.RedisPort), "--bind", "127.0.0.1",
+		"--dir", rdir, "--save", "", "--appendonly", "no", "--maxmemory", "2mb", "--maxmemory-policy", "noeviction",
+		"--daemonize", "no", "--protected-mode", "yes")
+	if b.redis, err = StartProc("redis", rcmd, filepath.Join(rdir, "redis.log")); err != nil {
+		return nil, err
+	}
+	if err := WaitTCP(b.redis, fmt.Sprintf("127.0.0.1:%d", b.RedisPort), 20*time.Second); err != nil {
+		return b, err
+	}
+
+	otel := func(service string) []string {
+		return []string{
+			"OTEL_SERVICE_NAME=" + service,
+			"OTEL_RESOURCE_ATTRIBUTES=service.version=1.0.0",
+			"OTEL_TRACES_EXPORTER=otlp", "OTEL_METRICS_EXPORTER=none", "OTEL_LOGS_EXPORTER=none",
+			"OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
+			"OTEL_EXPORTER_OTLP_ENDPOINT=http://" + c.Collector,
+			"OTEL_BSP_SCHEDULE_DELAY=200",
+			"OTEL_PYTHON_EXCLUDED_URLS=/health",
+			"PYTHONUNBUFFERED=1", "PYTHONDONTWRITEBYTECODE=1", "MALLOC_ARENA_MAX=2",
+		}
+	}
+	exportDir := filepath.Join(c.Dir, "pyorders-export")
+	if err := os.MkdirAll(exportDir, 0o755); err != nil {
+		return b, err
+	}
+	ordersPort, gatePort := MustFreePort(), MustFreePort()
+	b.OrdersURL = fmt.Sprintf("http://127.0.0.1:%d", ordersPort)
+	b.GatewayURL = fmt.Sprintf("http://127.0.0.1:%d", gatePort)
+
+	ocmd := exec.CommandContext(ctx, instrument, filepath.Join(c.Venv, "bin", "python"), filepath.Join(src, "orders_flask.py"))
+	ocmd.Dir = src
+	ocmd.Env = append(cleanEnv(), otel("pyorders")...)
+	ocmd.Env = append(ocmd.Env,
+		"EDX_PORT="+strconv.Itoa(ordersPort), "EDX_NOFILE=128",
+		"PG_URL="+c.PG, "PG_URL_WRONG_PORT="+c.PGWrongPort, "PG_URL_WRONG_PASSWORD="+c.PGWrongPassword,
+		"MY_URL="+c.My, "MY_URL_WRONG_PORT="+c.MyWrongPort, "MY_URL_WRONG_PASSWORD="+c.MyWrongPassword,
+		fmt.Sprintf("REDIS_URL=redis://127.0.0.1:%d/0", b.RedisPort),
+		"INVENTORY_URL="+c.InventoryURL,
+		"PROMO_CONFIG="+filepath.Join(c.Dir, "pyorders", "config", "promotions.yaml"), // never deployed
+		"EXPORT_DIR="+exportDir)
+	if b.orders, err = StartProc("pyorders", ocmd, filepath.Join(c.Dir, "pyorders.log")); err != nil {
+		return b, err
+	}
+
+	gcmd := exec.CommandContext(ctx, instrument, filepath.Join(c.Venv, "bin", "uvicorn"), "gateway_fastapi:app",
+		"--host", "127.0.0.1", "--port", strconv.Itoa(gatePort), "--no-access-log")
+	gcmd.Dir = src
+	gcmd.Env = append(cleanEnv(), otel("pygateway")...)
+	gcmd.Env = append(gcmd.Env, "ORDERS_URL="+b.OrdersURL, "INVENTORY_URL="+c.InventoryURL, "SHOP_URL="+c.ShopURL,
+		"RECOMMENDATIONS_URL="+c.ClosedURL, "EDX_AS_MARGIN_MB=1024")
+	if b.gate, err = StartProc("pygateway", gcmd, filepath.Join(c.Dir, "pygateway.log")); err != nil {
+		return b, err
+	}
+	if err := WaitHTTP(b.orders, b.OrdersURL+"/health", 60*time.Second); err != nil {
+		return b, err
+	}
+	return b, WaitHTTP(b.gate, b.GatewayURL+"/health", 60*time.Second)
+}
+
+// cleanEnv is the test's environment without OTEL_* variables, so that
+// nothing of the caller's changes what the services are told.
+func cleanEnv() []string {
+	var out []string
+	for _, kv := range os.Environ() {
+		if len(kv) >= 5 && kv[:5] == "OTEL_" {
+			continue
+		}
+		out = append(out, kv)
+	}
+	return out
+}
+
+// URL of a Python service.
+func (b *PythonBed) URL(entry string) string {
+	switch entry {
+	case "pyorders":
+		return b.OrdersURL
+	case "pygateway":
+		return b.GatewayURL
+	}
+	return ""
+}
+
+// Flush stops the services gracefully: on SIGTERM they shut their tracer
+// providers down, which exports every buffered span.
+func (b *PythonBed) Flush() {
+	b.orders.Stop(syscall.SIGTERM, 15*time.Second)
+	b.gate.Stop(syscall.SIGTERM, 15*time.Second)
+}
+
+// Stop stops everything (again: stopping a stopped process is a no-op).
+func (b *PythonBed) Stop() {
+	b.Flush()
+	b.redis.Stop(syscall.SIGTERM, 10*time.Second)
+}
