@@ -362,6 +362,64 @@ type candidate struct {
 	m   diagnosis.Match
 }
 
+// driverWrapper returns the driver's error carried by an ORM's wrapper
+// exception as it was raised: SQLAlchemy's "(psycopg2.OperationalError)
+// connection to server ... failed" (the text after the parenthesis),
+// Django's django.db.utils.* (the message itself).
+func driverWrapper(ev *diagnosis.Evidence) (string, bool) {
+	if _, rest, ok := parenType(ev.ExceptionMessage); ok {
+		return rest, true
+	}
+	if strings.HasPrefix(ev.ExceptionType, "django.db.utils.") {
+		return ev.ExceptionMessage, true
+	}
+	return "", false
+}
+
+func anyDriverWrapper(items []diagnosis.Evidence) bool {
+	for i := range items {
+		if _, ok := driverWrapper(&items[i]); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// superseded reports whether the failed database call items[i] is one the
+// pool recovered from: a span nearer the target, in the same service,
+// recorded an ORM wrapper carrying the driver error that reached the
+// request, and that error is not this one. SQLAlchemy's pool_pre_ping is
+// the usual case: the ping on a connection the server closed fails, the pool
+// reconnects, and the reconnect's error (database stopped: connection
+// refused) is what the request got.
+func superseded(items []diagnosis.Evidence, i int) bool {
+	f := &items[i]
+	if f.Depth == 0 || f.Kind != diagnosis.KindDB {
+		return false
+	}
+	msg := f.ExceptionMessage
+	if raised, ok := driverWrapper(f); ok {
+		msg = raised
+	}
+	if j := strings.IndexByte(msg, '\n'); j >= 0 {
+		msg = msg[:j]
+	}
+	msg = strings.TrimSpace(msg)
+	if len(msg) < 8 {
+		return false
+	}
+	for j := range items {
+		u := &items[j]
+		if u.Depth >= f.Depth || u.Service != f.Service {
+			continue
+		}
+		if raised, ok := driverWrapper(u); ok && !strings.Contains(raised, msg) {
+			return true
+		}
+	}
+	return false
+}
+
 // ClassifyMatched is Classify with pre-decided matches: pre[i], when its
 // Strength is non-zero, is used instead of MatchEvidence(&items[i]) (the
 // processor puts user-rule matches there, see UserMatch). pre may be shorter
@@ -374,6 +432,8 @@ type candidate struct {
 //   - otherwise among specific matches the deepest item wins, then the
 //     higher Strength, then the first item;
 //   - generic matches count only when no specific match exists (same order);
+//   - a failed database call whose error is not the driver error an ORM
+//     wrapper nearer the target carries was recovered from (superseded);
 //   - nothing usable: unknown / no_evidence, confidence 0, not conclusive.
 //
 // Conclusive: a specific (or user) match with Strength >= StrengthPattern
@@ -382,7 +442,11 @@ type candidate struct {
 func ClassifyMatched(items []diagnosis.Evidence, pre []diagnosis.Match) diagnosis.Result {
 	var user, spec, gen candidate
 	user.idx, spec.idx, gen.idx = -1, -1, -1
+	wrapped := anyDriverWrapper(items)
 	for i := range items {
+		if wrapped && superseded(items, i) {
+			continue
+		}
 		var m diagnosis.Match
 		var ok bool
 		if i < len(pre) && pre[i].Strength != diagnosis.StrengthNone {

@@ -492,3 +492,48 @@ func TestNoiseIsNoEvidence(t *testing.T) {
 		}
 	}
 }
+
+// SQLAlchemy with pool_pre_ping against a stopped PostgreSQL (as captured
+// from the test bed): the ping on the pooled connection fails (the server
+// closed it), the pool reconnects, and the refused reconnect is what the
+// request got. The ping's failure was recovered from; the wrapped driver
+// error decides.
+func TestClassifySupersededByDriverWrapper(t *testing.T) {
+	refused := `(psycopg2.OperationalError) connection to server at "127.0.0.1", port 37347 failed: Connection refused` +
+		"\n\tIs the server running on that host and accepting TCP/IP connections?\n\n(Background on this error at: https://sqlalche.me/e/20/e3q8)"
+	server := ex("sqlalchemy.exc.OperationalError", refused)
+	server.Service = "pyorders"
+	connect := dbx("postgresql", "sqlalchemy.exc.OperationalError", refused)
+	connect.Service = "pyorders"
+	ping := dbx("postgresql", "psycopg2.OperationalError", "server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally\n\tbefore or while processing the request.\n")
+	ping.Depth, ping.Service = 2, "pyorders"
+	for _, items := range [][]diagnosis.Evidence{{server, connect, ping}, {ping, server}, {server, ping, connect}} {
+		r := Classify(items)
+		if r.Category != diagnosis.DatabaseConnection || r.Cause != "connection_refused" || r.Evidence.Depth == 2 {
+			t.Errorf("%d items: got %s/%s from depth %d, want connection_refused from the wrapper", len(items), r.Category, r.Cause, r.Evidence.Depth)
+		}
+	}
+
+	// The driver error that the wrapper carries is the deeper span's own:
+	// the deeper span decides (its SQLSTATE, its type).
+	table := `relation "coupons" does not exist` + "\nLINE 1: SELECT code, pct FROM coupons WHERE active\n"
+	server = ex("sqlalchemy.exc.ProgrammingError", "(psycopg2.errors.UndefinedTable) "+table+"\n[SQL: SELECT code, pct FROM coupons WHERE active]")
+	server.Service = "pyorders"
+	stmt := dbx("postgresql", "psycopg2.errors.UndefinedTable", table)
+	stmt.Service = "pyorders"
+	if r := Classify([]diagnosis.Evidence{server, stmt}); r.Rule != "orm.UndefinedTable" || r.Evidence.Depth != 1 {
+		t.Errorf("propagated driver error: got %s from depth %d", r.Rule, r.Evidence.Depth)
+	}
+	// Another service's database span is not superseded by this one's wrapper.
+	other := ping
+	other.Service = "inventory"
+	if r := Classify([]diagnosis.Evidence{server, other}); r.Evidence.Service != "inventory" {
+		t.Errorf("other service: got %s from %s", r.Rule, r.Evidence.Service)
+	}
+	// Django's wrappers carry the driver's message as it is.
+	dj := ex("django.db.utils.OperationalError", `connection to server at "db" (10.0.0.5), port 5432 failed: Connection refused`)
+	dj.Service = "pyorders"
+	if r := Classify([]diagnosis.Evidence{dj, ping}); r.Cause != "connection_refused" {
+		t.Errorf("django: got %s/%s", r.Category, r.Cause)
+	}
+}
