@@ -57,7 +57,7 @@ func startPythonBed(ctx context.Context, e *Env) (Bed, error) {
 	return b, err
 }
 
-// pythonCases: written from DESIGN.md §3 before the output was looked at.
+// pythonCases: written from docs/design.md §3 before the output was looked at.
 func pythonCases() []*Case {
 	return []*Case{
 		// ---- healthy and 4xx traffic: nothing diagnosed
