@@ -1,10 +1,10 @@
 package errordiagnosisprocessor // import "github.com/errordiagnosis/errordiagnosisprocessor"
 
 import (
-	"bytes"
 	"sync"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/classify"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
@@ -186,9 +186,10 @@ type decisions struct {
 	final []verdict
 	// waiting are not final yet: held for late evidence.
 	waiting []verdict
-	// resent are held spans that an upstream sent again (it retries a batch
-	// after a retryable error): the held copy goes out, this one is dropped.
-	resent []target
+	// taken are the places of the spans taken out of the batch: the waiting
+	// ones once held, and the held spans that an upstream sent again (it
+	// retries a batch after a retryable error), whose held copy goes out.
+	taken []spanPos
 	// ready are spans held by earlier batches that this batch made final.
 	ready []released
 }
@@ -196,17 +197,17 @@ type decisions struct {
 // decide diagnoses the targets of a recorded batch, settles the final ones
 // (a held caller diagnosed next reads them as its root cause), and
 // diagnoses again the held spans of the traces the batch touched.
-func (d *diagnoser) decide(rec recording) decisions {
+func (d *diagnoser) decide(td ptrace.Traces, rec recording) decisions {
 	var dec decisions
 	for _, bt := range rec.targets {
 		if bt.duplicate {
-			if h := d.held.OfNode(bt.trace, bt.node); h != nil && bt.mark.data != nil && bytes.Equal(bt.mark.data, h.Data) {
-				dec.resent = append(dec.resent, bt)
+			if h := d.held.OfNode(bt.trace, bt.node); h != nil && sameSpan(td, bt.mark.spanPos, h.Data) {
+				dec.taken = append(dec.taken, bt.mark.spanPos)
 				continue
 			}
 		}
 		v := verdict{bt, diagnose(bt.trace, bt.node, bt.mark.status, maxCallChain)}
-		if v.res.final || bt.duplicate || bt.mark.data == nil {
+		if v.res.final || bt.duplicate {
 			if !bt.duplicate {
 				settle(bt.trace, bt.node, v.res)
 			}

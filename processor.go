@@ -244,7 +244,6 @@ func (d *diagnoser) diagnoseBatch(ctx context.Context, td ptrace.Traces, scan *b
 // spans, under the lock from recording to release; annotation and delivery
 // after it.
 func (d *diagnoser) processShared(ctx context.Context, td ptrace.Traces, scan *batchScan) (ptrace.Traces, error) {
-	scan.encodeTargets(td)
 	d.mu.Lock()
 	if d.closed.Load() {
 		// Shut down since processTraces looked: the held spans were drained
@@ -261,24 +260,17 @@ func (d *diagnoser) processShared(ctx context.Context, td ptrace.Traces, scan *b
 			late++
 		}
 	}
-	dec := d.decide(rec)
-	rel := d.holdLocked(&dec, now)
+	dec := d.decide(td, rec)
+	rel := d.holdLocked(td, &dec, now)
 	d.updateGaugesLocked()
 	d.mu.Unlock()
 
 	d.countLate(ctx, late)
 	d.annotateFinal(ctx, td, dec.final)
 	out := d.annotateReleased(ctx, rel)
-	removed := make([]spanPos, 0, len(dec.waiting)+len(dec.resent))
-	for _, v := range dec.waiting {
-		removed = append(removed, v.mark.spanPos)
-	}
-	for _, bt := range dec.resent {
-		removed = append(removed, bt.mark.spanPos)
-	}
-	removeSpans(td, removed)
+	removeSpans(td, dec.taken)
 	d.deliver(ctx, out)
-	if len(removed) > 0 && td.SpanCount() == 0 {
+	if len(dec.taken) > 0 && td.SpanCount() == 0 {
 		return td, processorhelper.ErrSkipProcessingData
 	}
 	return td, nil

@@ -41,18 +41,25 @@ func settle(t *tracecache.Trace, n *tracecache.Node, res result) {
 	t.Diagnosed = true
 }
 
-// holdLocked holds the waiting targets of a batch and takes out of the
-// queue the spans to release now: those the batch made final, the oldest
-// beyond max_held_spans, those of forgotten traces.
-func (d *diagnoser) holdLocked(dec *decisions, now time.Time) []released {
+// holdLocked moves the waiting targets of a batch out of it into the queue,
+// and takes out of the queue the spans to release now: those the batch made
+// final, the oldest beyond max_held_spans, those of forgotten traces.
+func (d *diagnoser) holdLocked(td ptrace.Traces, dec *decisions, now time.Time) []released {
 	for _, v := range dec.waiting {
+		data, ok := holdData(td, v.mark.spanPos)
+		if !ok {
+			settle(v.trace, v.node, v.res)
+			dec.final = append(dec.final, v)
+			continue
+		}
 		d.held.Hold(&holdqueue.Held{
 			Trace:    v.trace,
 			Node:     v.node,
-			Data:     v.mark.data,
+			Data:     data,
 			Status:   v.mark.status,
 			Deadline: now.Add(d.cfg.WaitDuration),
 		})
+		dec.taken = append(dec.taken, v.mark.spanPos)
 	}
 	rel := dec.ready
 	for _, r := range rel {

@@ -12,7 +12,8 @@ import (
 )
 
 // The first stage of a batch, without the lock: find the targets and the
-// error-ish spans, then read, match and encode what needs only the span.
+// error-ish spans, then evaluate the user rules on them and read and match
+// their evidence.
 
 // spanPos is the place of a span in a batch.
 type spanPos struct {
@@ -32,9 +33,6 @@ type batchMark struct {
 	// batchScan.items.
 	read     bool
 	from, to int32
-	// data is a target encoded with its resource and scope, ready to hold
-	// (encodeTargets).
-	data []byte
 }
 
 // batchRun is a run of consecutive spans of one scope whose trace ids share
@@ -63,9 +61,6 @@ func (s *batchScan) evidenceOf(m *batchMark) []diagnosis.Evidence {
 
 // reset empties the scan, keeping its memory but no evidence text.
 func (s *batchScan) reset() {
-	for i := range s.marks {
-		s.marks[i].data = nil
-	}
 	clear(s.items)
 	s.marks, s.runs, s.items = s.marks[:0], s.runs[:0], s.items[:0]
 }
@@ -131,17 +126,6 @@ func (s *batchScan) prepare(ctx context.Context, td ptrace.Traces, rules *userRu
 			}
 			matchItems(items, rules)
 			m.read, m.from, m.to = true, int32(from), int32(len(s.items))
-		}
-	}
-}
-
-// encodeTargets encodes the targets, ready to be held (shared mode). A
-// target that fails to encode (not expected) keeps no data: it is decided
-// at once.
-func (s *batchScan) encodeTargets(td ptrace.Traces) {
-	for x := range s.marks {
-		if m := &s.marks[x]; m.target {
-			m.data, _ = encodeSpan(td, m.spanPos)
 		}
 	}
 }

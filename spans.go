@@ -1,6 +1,8 @@
 package errordiagnosisprocessor // import "github.com/errordiagnosis/errordiagnosisprocessor"
 
 import (
+	"bytes"
+
 	"go.opentelemetry.io/collector/pdata/ptrace"
 )
 
@@ -14,6 +16,16 @@ func spanAt(td ptrace.Traces, p spanPos) ptrace.Span {
 
 // copySpan copies one span with its resource and scope into a new Traces.
 func copySpan(td ptrace.Traces, p spanPos) ptrace.Traces {
+	return extractSpan(td, p, ptrace.Span.CopyTo)
+}
+
+// moveSpan moves one span into a new Traces with a copy of its resource and
+// scope, leaving an empty span in its place.
+func moveSpan(td ptrace.Traces, p spanPos) ptrace.Traces {
+	return extractSpan(td, p, ptrace.Span.MoveTo)
+}
+
+func extractSpan(td ptrace.Traces, p spanPos, transfer func(src, dst ptrace.Span)) ptrace.Traces {
 	src := td.ResourceSpans().At(p.rs)
 	out := ptrace.NewTraces()
 	rs := out.ResourceSpans().AppendEmpty()
@@ -23,7 +35,7 @@ func copySpan(td ptrace.Traces, p spanPos) ptrace.Traces {
 	ss := rs.ScopeSpans().AppendEmpty()
 	srcSS.Scope().CopyTo(ss.Scope())
 	ss.SetSchemaUrl(srcSS.SchemaUrl())
-	srcSS.Spans().At(p.span).CopyTo(ss.Spans().AppendEmpty())
+	transfer(srcSS.Spans().At(p.span), ss.Spans().AppendEmpty())
 	return out
 }
 
@@ -35,10 +47,24 @@ var (
 	heldUnmarshaler = &ptrace.ProtoUnmarshaler{}
 )
 
-// encodeSpan encodes one span of a batch with its resource and scope. Two
-// spans are the same span, re-sent, when their encodings are equal.
-func encodeSpan(td ptrace.Traces, p spanPos) ([]byte, error) {
-	return heldMarshaler.MarshalTraces(copySpan(td, p))
+// holdData moves a target out of the batch and encodes it with its
+// resource and scope; removeSpans then drops the emptied place. On an
+// encoding error (not expected) the span is put back and ok is false.
+func holdData(td ptrace.Traces, p spanPos) (data []byte, ok bool) {
+	one := moveSpan(td, p)
+	data, err := heldMarshaler.MarshalTraces(one)
+	if err != nil {
+		one.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).MoveTo(spanAt(td, p))
+		return nil, false
+	}
+	return data, true
+}
+
+// sameSpan reports whether a span of the batch is byte-identical, with its
+// resource and scope, to a held span: an upstream sent it again.
+func sameSpan(td ptrace.Traces, p spanPos, held []byte) bool {
+	a, err := heldMarshaler.MarshalTraces(copySpan(td, p))
+	return err == nil && bytes.Equal(a, held)
 }
 
 // decodeHeld decodes a held span: one ResourceSpans with one span.
