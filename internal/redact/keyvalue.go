@@ -198,7 +198,7 @@ func (kv *keyValues) grammarAt(keyStart, sepStart, v int) *grammar {
 	}
 	// The first item of a ';' list: "Password=a b;Server=db".
 	if j := kv.semiAfter(v); j < len(s) && listItem.MatchString(s[j+1:]) {
-		if strings.IndexAny(s[v:j], `"'{`) < 0 {
+		if !strings.ContainsAny(s[v:j], `"'{`) {
 			return grammarSemicolon
 		}
 	}
@@ -261,7 +261,9 @@ func isLibpq(s string, keyStart, v int) bool {
 // lastNonSpace is the index of the last byte before i that is not a space,
 // or -1.
 func lastNonSpace(s string, i int) int {
-	for i--; i >= 0 && s[i] == ' '; i-- {
+	i--
+	for i >= 0 && s[i] == ' ' {
+		i--
 	}
 	return i
 }

@@ -76,7 +76,7 @@ var builtins = []pattern{
 		name:     "private-key",
 		re:       regexp.MustCompile(`-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----(?s:.*?)(-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|$)`),
 		triggers: []string{"private key"},
-		mask: func(s string, m []int, dst []maskRange) []maskRange {
+		mask: func(_ string, m []int, dst []maskRange) []maskRange {
 			// Keep the armour lines, mask the body.
 			body := m[3] + len("PRIVATE KEY-----")
 			if m[4] >= 0 {
@@ -269,7 +269,7 @@ var builtins = []pattern{
 		name:     "email",
 		re:       regexp.MustCompile(`[A-Za-z0-9._%+\-]+@((?:[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,})\b`),
 		triggers: []string{"@"},
-		mask: func(s string, m []int, dst []maskRange) []maskRange {
+		mask: func(_ string, m []int, dst []maskRange) []maskRange {
 			return append(dst, maskRange{m[0], m[2] - 1}) // the local part, before '@'
 		},
 	},

@@ -215,7 +215,7 @@ func TestLuhn(t *testing.T) {
 	}
 }
 
-func TestConcurrentUse(t *testing.T) {
+func TestConcurrentUse(_ *testing.T) {
 	r := MustNew([]string{`EMP-\d+`}, 0)
 	done := make(chan bool)
 	for i := 0; i < 8; i++ {

@@ -200,7 +200,7 @@ func braced(s string, i int) (lo, hi int, ok bool) {
 // unquoted returns the end of an unquoted value starting at v.
 func (g *grammar) unquoted(s string, v int, opened *openers) int {
 	spaceEnds := !g.spaceInside
-	if g.spaceInside && strings.IndexAny(s[v:], g.stop) < 0 {
+	if g.spaceInside && !strings.ContainsAny(s[v:], g.stop) {
 		spaceEnds = true // the last item of the list: the text after it is not part of it
 	}
 	var inside openers // brackets and quotes opened inside the value

@@ -420,9 +420,9 @@ func buildForms() []form {
 	}, wrappers: kafkaWrappers})
 	// key=value, key: value, JSON, YAML, Python, escaped JSON.
 	for i, k := range secretKeys {
-		kv := func(sep, open, close string) func(string) (string, []string) {
+		kv := func(sep, opening, closing string) func(string) (string, []string) {
 			return func(w string) (string, []string) {
-				return "user=svc " + k + sep + open + w + close + " host=db", []string{"user=svc " + k + sep + open, close + " host=db"}
+				return "user=svc " + k + sep + opening + w + closing + " host=db", []string{"user=svc " + k + sep + opening, closing + " host=db"}
 			}
 		}
 		genericSpecials, genericUnquoted := without(" \"'\\"), all(noKeyAfter, noCloserAtWordEnd)
@@ -465,17 +465,17 @@ func quotes(q string, conn func(string) (string, []string)) func(string) (string
 	return quotesPair(q, q, conn)
 }
 
-func quotesPair(open, close string, conn func(string) (string, []string)) func(string) (string, []string) {
+func quotesPair(opening, closing string, conn func(string) (string, []string)) func(string) (string, []string) {
 	return func(w string) (string, []string) {
-		c, keep := conn(open + w + close)
+		c, keep := conn(opening + w + closing)
 		// The readable context around the value includes its delimiters.
 		out := make([]string, len(keep))
 		for i, k := range keep {
 			switch i {
 			case 0:
-				out[i] = k + open
+				out[i] = k + opening
 			default:
-				out[i] = close + k
+				out[i] = closing + k
 			}
 		}
 		return c, out
