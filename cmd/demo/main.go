@@ -112,12 +112,13 @@ func run(out io.Writer, endpoint string, dryRun bool, timeout time.Duration) err
 	requests := buildRequests(time.Now())
 	url := tracesURL(endpoint)
 	client := &http.Client{Timeout: timeout}
+	p := &printer{w: out}
 	if dryRun {
-		fmt.Fprintf(out, "dry run: %d traces built, nothing sent\n\n", len(requests))
+		p.printf("dry run: %d traces built, nothing sent\n\n", len(requests))
 	} else {
-		fmt.Fprintf(out, "sending %d traces to %s\n\n", len(requests), url)
+		p.printf("sending %d traces to %s\n\n", len(requests), url)
 	}
-	fmt.Fprintf(out, "%-34s %-34s %s\n", "request", "trace id", "expected diagnosis")
+	p.printf("%-34s %-34s %s\n", "request", "trace id", "expected diagnosis")
 	for _, r := range requests {
 		if !dryRun {
 			for _, batch := range r.Batches {
@@ -131,9 +132,9 @@ func run(out io.Writer, endpoint string, dryRun bool, timeout time.Duration) err
 			expect = "- (healthy: no diagnosis)"
 		}
 		traceID := r.Trace.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).TraceID()
-		fmt.Fprintf(out, "%-34s %-34s %s\n", r.Name, traceID, expect)
+		p.printf("%-34s %-34s %s\n", r.Name, traceID, expect)
 	}
-	fmt.Fprintln(out, `
+	p.println(`
 What to look for in the collector output (debug exporter, verbosity: detailed):
 the HTTP 500 server span of each failing trace carries diagnosis.* attributes, e.g.
      -> diagnosis.category: Str(database_connection)
@@ -142,7 +143,25 @@ the HTTP 500 server span of each failing trace carries diagnosis.* attributes, e
 The healthy traces and the non-server spans are left unchanged. With the default
 wait_duration (5s) an inconclusive 500 span is printed up to 5s later.
   e.g.  make run 2>&1 | grep -E 'diagnosis\.(category|cause|root_cause)'`)
-	return nil
+	return p.err
+}
+
+// printer writes to w and keeps the first error, which run returns.
+type printer struct {
+	w   io.Writer
+	err error
+}
+
+func (p *printer) printf(format string, args ...any) {
+	if p.err == nil {
+		_, p.err = fmt.Fprintf(p.w, format, args...)
+	}
+}
+
+func (p *printer) println(args ...any) {
+	if p.err == nil {
+		_, p.err = fmt.Fprintln(p.w, args...)
+	}
 }
 
 // marshalRequest encodes an OTLP ExportTraceServiceRequest. Its protobuf
@@ -167,7 +186,7 @@ func post(client *http.Client, url string, td ptrace.Traces) error {
 	if err != nil {
 		return fmt.Errorf("post %s: %w (is the collector running? try `make run`)", url, err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }() // read to the end below; a failed close loses nothing
 	respBody, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("post %s: %s: %s", url, resp.Status, strings.TrimSpace(string(respBody)))
