@@ -68,10 +68,10 @@ func diagnose(t *tracecache.Trace, target *tracecache.Node, status, budget int) 
 	clear(attributed[len(matched):])
 	attributed = matched
 	sc.attributed = attributed
-	items := append(sc.items[:0], make([]diagnosis.Evidence, len(attributed))...)
-	sc.items = items
-	pre := append(sc.pre[:0], make([]diagnosis.Match, len(attributed))...)
-	sc.pre = pre
+	sc.items = append(sc.items[:0], make([]diagnosis.Evidence, len(attributed))...)
+	items := sc.items
+	sc.pre = append(sc.pre[:0], make([]diagnosis.Match, len(attributed))...)
+	pre := sc.pre
 	for i := range attributed {
 		items[i] = attributed[i].Evidence
 		pre[i] = items[i].Match
