@@ -342,11 +342,11 @@ func TestClassifyConclusive(t *testing.T) {
 		ev         diagnosis.Evidence
 		conclusive bool
 	}{
-		{dbc("postgresql", "42P01", ""), true},                                       // code
-		{ex("java.lang.NullPointerException", ""), true},                             // type
-		{goErr("open /etc/app/config.yaml: no such file or directory"), true},        // pattern
-		{diagnosis.Evidence{ErrorType: "java.lang.OutOfMemoryError"}, false},         // error.type
-		{cl(503, "", ""), false},                                                     // status, dependency
+		{dbc("postgresql", "42P01", ""), true},                                // code
+		{ex("java.lang.NullPointerException", ""), true},                      // type
+		{goErr("open /etc/app/config.yaml: no such file or directory"), true}, // pattern
+		{diagnosis.Evidence{ErrorType: "java.lang.OutOfMemoryError"}, false},  // error.type
+		{cl(503, ""), false}, // status, dependency
 		{diagnosis.Evidence{Kind: diagnosis.KindClient, RPCStatusCode: "14"}, false}, // code, but dependency_failure
 		{ex("java.net.ConnectException", "Connection refused"), false},               // type, dependency
 		{dbx("postgresql", "java.net.ConnectException", "Connection refused"), true}, // type, database

@@ -48,13 +48,8 @@ func exs(typ, msg, stack string) diagnosis.Evidence {
 }
 
 // cl: an outgoing HTTP client span.
-func cl(status int, errType, msg string) diagnosis.Evidence {
-	return diagnosis.Evidence{Kind: diagnosis.KindClient, Depth: 1, HTTPStatusCode: status, ErrorType: errType, StatusMessage: msg, StatusError: true, Peer: "payments"}
-}
-
-// clx: an outgoing call with an exception event.
-func clx(typ, msg string) diagnosis.Evidence {
-	return diagnosis.Evidence{Kind: diagnosis.KindClient, Depth: 1, ExceptionType: typ, ExceptionMessage: msg, StatusError: true, Peer: "payments"}
+func cl(status int, errType string) diagnosis.Evidence {
+	return diagnosis.Evidence{Kind: diagnosis.KindClient, Depth: 1, HTTPStatusCode: status, ErrorType: errType, StatusError: true, Peer: "payments"}
 }
 
 // st: a plain span with only a status description.

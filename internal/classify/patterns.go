@@ -18,12 +18,12 @@ var patRows = []patRow{
 	pat("msg.too_many_clients.postgresql", connTooMany, "sorry, too many clients already", "remaining connection slots are reserved", "too many connections for role", "too many connections for database"),
 	pat("msg.too_many_connections.mysql", connTooMany, "too many connections", "max_user_connections", "max number of clients reached"),
 	pat("msg.auth.postgresql", connAuth, "password authentication failed for user", "no pg_hba.conf entry for", "sasl authentication failed", "ident authentication failed", "peer authentication failed", "server requested a password but no password was provided"),
-	pat("msg.permission.mysql_db", confPermission, "command denied to user", "access denied for user").re_(`command denied to user|access denied for user '[^']*'@'[^']*' to database`),
+	pat("msg.permission.mysql_db", confPermission, "command denied to user", "access denied for user").regex(`command denied to user|access denied for user '[^']*'@'[^']*' to database`),
 	pat("msg.auth.mysql", connAuth, "access denied for user"),
 	pat("msg.auth.mssql", connAuth, "login failed for user"),
 	pat("msg.auth.oracle", connAuth, "invalid username/password; logon denied"),
 	dbPat("msg.auth.generic", connAuth, "authentication failed", "wrongpass", "noauth", "invalid password", "auth failed"),
-	pat("msg.unknown_database", connUnknownDB, "does not exist", "unknown database '", "cannot open database \"").re_(`database "[^"]*" does not exist|unknown database '|cannot open database "`),
+	pat("msg.unknown_database", connUnknownDB, "does not exist", "unknown database '", "cannot open database \"").regex(`database "[^"]*" does not exist|unknown database '|cannot open database "`),
 	pat("msg.tls.database", connTLS, "ssl is not enabled on the server", "server does not support ssl", "ssl connection is required", "error occurred during the pre-login handshake"),
 
 	// ---- database_timeout ----
@@ -40,24 +40,24 @@ var patRows = []patRow{
 	dbPat("msg.timeout.statement.generic", dbStatementTimeout, "statement timeout", "query timeout", "command timed out", "query timed out"),
 
 	// ---- database_query ----
-	pat("msg.undefined_column.postgresql", qColumn, "does not exist").re_(`\bcolumn "?[\w.$]+"?(?: of relation "[^"]*")? does not exist`),
-	pat("msg.undefined_function.postgresql", qFunction, "does not exist", "no function matches").re_(`\b(?:function|operator|procedure) .{1,120} does not exist|no function matches the given name`),
-	pat("msg.undefined_table.postgresql", qTable, "does not exist").re_(`\brelation "[^"]*" does not exist`),
-	pat("msg.undefined_table.mysql", qTable, "doesn't exist").re_(`\btable '[^']*' doesn't exist`),
+	pat("msg.undefined_column.postgresql", qColumn, "does not exist").regex(`\bcolumn "?[\w.$]+"?(?: of relation "[^"]*")? does not exist`),
+	pat("msg.undefined_function.postgresql", qFunction, "does not exist", "no function matches").regex(`\b(?:function|operator|procedure) .{1,120} does not exist|no function matches the given name`),
+	pat("msg.undefined_table.postgresql", qTable, "does not exist").regex(`\brelation "[^"]*" does not exist`),
+	pat("msg.undefined_table.mysql", qTable, "doesn't exist").regex(`\btable '[^']*' doesn't exist`),
 	pat("msg.undefined_table.mssql", qTable, "invalid object name '"),
 	pat("msg.undefined_table.oracle", qTable, "table or view does not exist"),
-	pat("msg.undefined_table.other", qTable, "no such table:", "base table or view not found", "does not exist in the current database").re_(`no such table:|base table or view not found|the table .{1,80} does not exist in the current database`),
+	pat("msg.undefined_table.other", qTable, "no such table:", "base table or view not found", "does not exist in the current database").regex(`no such table:|base table or view not found|the table .{1,80} does not exist in the current database`),
 	pat("msg.orm.efcore", qORM, "invalid column name '").with("entityframework"),
 	pat("msg.undefined_column.mysql", qColumn, "unknown column '"),
 	pat("msg.undefined_column.mssql", qColumn, "invalid column name '"),
-	pat("msg.undefined_column.other", qColumn, "invalid identifier", "no such column:", "column not found", "does not exist in the current database").re_(`invalid identifier|no such column:|column not found|the column .{1,80} does not exist in the current database`),
+	pat("msg.undefined_column.other", qColumn, "invalid identifier", "no such column:", "column not found", "does not exist in the current database").regex(`invalid identifier|no such column:|column not found|the column .{1,80} does not exist in the current database`),
 	pat("msg.syntax.postgresql", qSyntax, "syntax error at or near", "syntax error at end of input", "unterminated quoted string"),
 	pat("msg.syntax.mysql", qSyntax, "you have an error in your sql syntax"),
 	pat("msg.syntax.mssql", qSyntax, "incorrect syntax near", "unclosed quotation mark after the character string"),
 	pat("msg.syntax.oracle", qSyntax, "sql command not properly ended", "invalid sql statement", "missing expression"),
 	pat("msg.syntax.sqlite", qSyntax, ": syntax error", "syntax error in sql").with("sql"),
 	pat("msg.constraint.postgresql", qConstraint, "violates unique constraint", "violates foreign key constraint", "violates not-null constraint", "violates check constraint", "violates exclusion constraint"),
-	pat("msg.constraint.mysql", qConstraint, "duplicate entry '", "a foreign key constraint fails", "cannot be null").re_(`duplicate entry '|a foreign key constraint fails|column '[^']*' cannot be null`),
+	pat("msg.constraint.mysql", qConstraint, "duplicate entry '", "a foreign key constraint fails", "cannot be null").regex(`duplicate entry '|a foreign key constraint fails|column '[^']*' cannot be null`),
 	pat("msg.constraint.mssql", qConstraint, "violation of primary key constraint", "violation of unique key constraint", "cannot insert duplicate key", "conflicted with the foreign key constraint", "conflicted with the reference constraint", "cannot insert the value null into column"),
 	pat("msg.constraint.oracle", qConstraint, "unique constraint (", "integrity constraint (", "cannot insert null into"),
 	pat("msg.constraint.other", qConstraint, "e11000 duplicate key error", "unique constraint failed", "not null constraint failed", "foreign key constraint failed", "document failed validation", "integrity constraint violation", "duplicate key value"),
@@ -72,19 +72,19 @@ var patRows = []patRow{
 	pat("msg.data.oracle", qData, "ora-01722", "value larger than specified precision", "value too large for column"),
 	netPat("msg.division_by_zero", appArith, qData, "division by zero", "divide by zero", "divided by 0", "/ by zero", "modulo by zero"),
 	pat("msg.permission.database", confPermission, "permission denied for", "permission was denied on the object", "insufficient privileges", "not authorized on", "noperm"),
-	pat("msg.orm.sqlalchemy", qORM, "could not determine join condition", "failed to initialize", "could not locate column in row", "could not find table").re_(`could not determine join condition|mappers? .{0,80}failed to initialize|could not locate column in row|could not find table '[^']*' with which to generate a foreign key`),
+	pat("msg.orm.sqlalchemy", qORM, "could not determine join condition", "failed to initialize", "could not locate column in row", "could not find table").regex(`could not determine join condition|mappers? .{0,80}failed to initialize|could not locate column in row|could not find table '[^']*' with which to generate a foreign key`),
 	pat("msg.orm.django", qORM, "cannot resolve keyword", "unknown field(s)", "has no field named"),
-	pat("msg.orm.activerecord", qORM, "unknown attribute '", "association named", "could not find the association").re_(`unknown attribute '[^']*' for|association named '[^']*' was not found|could not find the association`),
+	pat("msg.orm.activerecord", qORM, "unknown attribute '", "association named", "could not find the association").regex(`unknown attribute '[^']*' for|association named '[^']*' was not found|could not find the association`),
 	pat("msg.orm.hibernate", qORM, "could not resolve property", "unknown entity", "is not mapped", "no persister for", "could not determine type for"),
-	pat("msg.orm.typeorm", qORM, "no metadata for", "was not found in", "entity metadata").re_(`no metadata for "[^"]*" was found|property "[^"]*" was not found in "|entity metadata for .* was not found`),
-	pat("msg.orm.efcore_model", qORM, "requires a primary key to be defined", "could not be translated", "the entity type").re_(`requires a primary key to be defined|the linq expression .* could not be translated|the entity type '[^']*' was not found`),
+	pat("msg.orm.typeorm", qORM, "no metadata for", "was not found in", "entity metadata").regex(`no metadata for "[^"]*" was found|property "[^"]*" was not found in "|entity metadata for .* was not found`),
+	pat("msg.orm.efcore_model", qORM, "requires a primary key to be defined", "could not be translated", "the entity type").regex(`requires a primary key to be defined|the linq expression .* could not be translated|the entity type '[^']*' was not found`),
 	pat("msg.no_rows.go", qNoRows, "sql: no rows in result set", "no rows in result set"),
 
 	// ---- database_connection: reset / refused / timeout / dns / tls ----
 	// gRPC status names first: the code is more telling than the transport text.
 	netPat("msg.grpc.deadline", depTimeout, dbStatementTimeout, "code = deadlineexceeded", "statuscode.deadline_exceeded", "deadline_exceeded", "statuscode=\"deadlineexceeded\""),
 	netPat("msg.grpc.unavailable", depUnreachable, connUnavailable, "code = unavailable", "statuscode.unavailable", "unavailable: io exception", "statuscode=\"unavailable\"", "unavailable: network closed"),
-	dbPat("msg.socket.database", connRefused, "no such file or directory").re_(`\.s\.pgsql|\.sock\b`),
+	dbPat("msg.socket.database", connRefused, "no such file or directory").regex(`\.s\.pgsql|\.sock\b`),
 	pat("msg.connection_lost.database", connReset, "server closed the connection unexpectedly", "terminating connection due to", "connection terminated unexpectedly",
 		"mysql server has gone away", "lost connection to mysql server", "communications link failure", "an i/o error occurred while sending to the backend",
 		"this connection has been closed", "driver: bad connection", "sql: database is closed", "client has encountered a connection error",
@@ -92,7 +92,7 @@ var patRows = []patRow{
 	dbPat("msg.connection_lost.generic", connReset, "invalid connection", "unexpected eof", "busy buffer", "commands out of sync", "connection is closed", "conn closed", "connection already closed"),
 	netPat("msg.connect_timeout", depUnreachable, connTimeout, "i/o timeout", "timeout expired", "connect timed out", "connection timed out", "etimedout", "server selection timed out",
 		"while waiting to connect", "login timeout expired", "did not properly respond after a period of time", "connection timeout", "context deadline exceeded", "timeout").
-		with("connect").re_(`dial tcp.*i/o timeout|connection timeout expired|connect timed out|connection timed out|connect etimedout|server selection timed out|while waiting to connect|login timeout expired|did not properly respond after a period of time|failed to connect to.*time|connection timeout`),
+		with("connect").regex(`dial tcp.*i/o timeout|connection timeout expired|connect timed out|connection timed out|connect etimedout|server selection timed out|while waiting to connect|login timeout expired|did not properly respond after a period of time|failed to connect to.*time|connection timeout`),
 	netPat("msg.dns", depUnreachable, connDNS, "no such host", "name or service not known", "nodename nor servname provided", "temporary failure in name resolution",
 		"could not translate host name", "enotfound", "eai_again", "name does not resolve", "no address associated with hostname", "could not resolve host",
 		"unknownhostexception", "name resolution", "getaddrinfo failed", "no such host is known", "hostname resolving error", "server can't find"),
@@ -110,27 +110,27 @@ var patRows = []patRow{
 	// ---- resource_exhaustion ----
 	pat("msg.threads", resThreads, "unable to create new native thread", "unable to create native thread", "can't start new thread", "pthread_create failed",
 		"thread pool exhausted", "threadpool exhausted", "thread pool is exhausted", "rejected from java.util.concurrent", "thread starvation", "the thread pool is full",
-		"resource temporarily unavailable").re_(`unable to create (?:new )?native thread|can't start new thread|pthread_create failed|thread ?pool (?:is )?exhausted|rejected from java\.util\.concurrent|thread starvation|the thread pool is full|resource temporarily unavailable.*thread|thread.*resource temporarily unavailable`),
+		"resource temporarily unavailable").regex(`unable to create (?:new )?native thread|can't start new thread|pthread_create failed|thread ?pool (?:is )?exhausted|rejected from java\.util\.concurrent|thread starvation|the thread pool is full|resource temporarily unavailable.*thread|thread.*resource temporarily unavailable`),
 	pat("msg.oom", resOOM, "out of memory", "cannot allocate memory", "enomem", "java heap space", "gc overhead limit exceeded", "metaspace", "std::bad_alloc",
 		"heap limit allocation failed", "insufficient system memory", "unable to allocate", "memory limit exceeded", "exceeded memory limit", "oom-kill", "failed to allocate memory", "memoryerror", "outofmemoryerror"),
 	pat("msg.disk_full", resDisk, "no space left on device", "enospc", "disk full", "disk quota exceeded", "edquot", "could not extend file", "filegroup is full",
 		"is full due to", "unable to extend", "not enough space on the disk", "there is not enough space on the disk", "insufficient disk space", "diskfull").
-		re_(`no space left on device|enospc|disk full|disk quota exceeded|edquot|could not extend file|filegroup is full|is full due to|unable to extend (?:table|index|temp)|not enough space on the disk|insufficient disk space|diskfull`),
-	pat("msg.mysql_table_full", resDisk, "is full").re_(`\bthe table '[^']*' is full`),
+		regex(`no space left on device|enospc|disk full|disk quota exceeded|edquot|could not extend file|filegroup is full|is full due to|unable to extend (?:table|index|temp)|not enough space on the disk|insufficient disk space|diskfull`),
+	pat("msg.mysql_table_full", resDisk, "is full").regex(`\bthe table '[^']*' is full`),
 	pat("msg.open_files", resFiles, "too many open files", "emfile", "enfile", "file table overflow"),
 
 	// ---- configuration_error ----
 	pat("msg.env_missing", confMissing, "environment variable", "env var", "envvar", "required key", "could not resolve placeholder", "declare it as envvar").
-		re_(`environment variables? .{0,80}(?:not set|is not set|missing|required|undefined|not defined|not found|is empty|must be set|not present)|(?:missing|required|undefined|unset)(?: required)? (?:environment|env) var|env var .{0,80}(?:not set|missing|required|not present)|environment variable not found|required key .{1,80} missing value|could not resolve placeholder|declare it as envvar`),
+		regex(`environment variables? .{0,80}(?:not set|is not set|missing|required|undefined|not defined|not found|is empty|must be set|not present)|(?:missing|required|undefined|unset)(?: required)? (?:environment|env) var|env var .{0,80}(?:not set|missing|required|not present)|environment variable not found|required key .{1,80} missing value|could not resolve placeholder|declare it as envvar`),
 	pat("msg.secret_missing", confSecret, "secret_key_base", "secret_key setting must not be empty", "unable to locate credentials", "nocredentialproviders",
 		"failed to retrieve credentials", "could not load credentials", "default credentials were not found", "could not load the default credentials",
 		"secretorprivatekey must have a value", "no credentials", "missing credentials", "secret not found", "missing secret"),
 	pat("msg.secret_file", confSecret, "no such file or directory", "enoent", "cannot find the file", "could not find file", "filenotfound", "nosuchfile", "file not found", "could not find a part of the path").
-		re_(`\.(?:pem|key|crt|cer|p12|pfx|jks|keystore)\b|/run/secrets/|/var/run/secrets/`).notIn(ctxClient),
+		regex(`\.(?:pem|key|crt|cer|p12|pfx|jks|keystore)\b|/run/secrets/|/var/run/secrets/`).notIn(ctxClient),
 	pat("msg.config_file", confMissing, "no such file or directory", "enoent", "cannot find the file", "could not find file", "filenotfound", "nosuchfile", "file not found", "could not find a part of the path").
-		re_(`\.(?:ya?ml|json|toml|ini|conf|cfg|env|properties|config|hcl)\b`).notIn(ctxClient),
+		regex(`\.(?:ya?ml|json|toml|ini|conf|cfg|env|properties|config|hcl)\b`).notIn(ctxClient),
 	pat("msg.template_file", confMissing, "no such file or directory", "enoent", "cannot find the file", "could not find file", "filenotfound", "nosuchfile", "file not found", "could not find a part of the path", "does not exist").
-		re_(templateFile).notIn(ctxClient),
+		regex(templateFile).notIn(ctxClient),
 	pat("msg.template_missing", confMissing, "failed to lookup view", "template not found", "templatedoesnotexist", "pattern matches no files", "no such template"),
 	pat("msg.invalid_config", confInvalid, "invalid configuration", "configuration error", "invalid config", "misconfigured", "improperlyconfigured", "yaml: unmarshal errors",
 		"format of the initialization string does not conform", "invalid connection string", "forgotten import", "no suitable driver found", "cannot load driver class",
@@ -140,13 +140,13 @@ var patRows = []patRow{
 	// ---- application_exception (runtime errors named in messages) ----
 	pat("msg.null.go", appNull, "invalid memory address or nil pointer dereference", "nil pointer dereference", "assignment to entry in nil map"),
 	pat("msg.null.js", appNull, "cannot read properties of undefined", "cannot read properties of null", "cannot set properties of undefined", "cannot set properties of null",
-		"undefined is not an object", "null is not an object", "cannot destructure property").re_(`cannot (?:read|set) propert(?:y|ies) .*(?:of )?(?:undefined|null)|(?:undefined|null) is not an object|cannot destructure property`),
-	pat("msg.null.js_old", appNull, "cannot read property '").re_(`cannot read property '[^']*' of (?:undefined|null)`),
+		"undefined is not an object", "null is not an object", "cannot destructure property").regex(`cannot (?:read|set) propert(?:y|ies) .*(?:of )?(?:undefined|null)|(?:undefined|null) is not an object|cannot destructure property`),
+	pat("msg.null.js_old", appNull, "cannot read property '").regex(`cannot read property '[^']*' of (?:undefined|null)`),
 	pat("msg.null.python", appNull, "'nonetype' object"),
-	pat("msg.null.ruby", appNull, "for nil:nilclass", "for nil").re_(`undefined method .{1,80} for nil\b`),
-	pat("msg.null.php", appNull, "on null", "of non-object").re_(`(?:call to a member function .{1,80}|attempt to (?:read|assign) property .{1,80}|trying to access array offset on value of type null|trying to get property .{0,80}) (?:on null|of non-object)|on value of type null`),
+	pat("msg.null.ruby", appNull, "for nil:nilclass", "for nil").regex(`undefined method .{1,80} for nil\b`),
+	pat("msg.null.php", appNull, "on null", "of non-object").regex(`(?:call to a member function .{1,80}|attempt to (?:read|assign) property .{1,80}|trying to access array offset on value of type null|trying to get property .{0,80}) (?:on null|of non-object)|on value of type null`),
 	pat("msg.null.dotnet", appNull, "object reference not set to an instance of an object", "value cannot be null"),
-	pat("msg.null.java", appNull, "nullpointerexception", "because the return value of", "is null").re_(`nullpointerexception|cannot invoke "[^"]*" because .{1,120} is null|because the return value of .{1,120} is null`),
+	pat("msg.null.java", appNull, "nullpointerexception", "because the return value of", "is null").regex(`nullpointerexception|cannot invoke "[^"]*" because .{1,120} is null|because the return value of .{1,120} is null`),
 	pat("msg.type.go", appType, "interface conversion:"),
 	pat("msg.type.java", appType, "cannot be cast to", "unable to cast object of type"),
 	pat("msg.type.js", appType, "is not a function", "is not a constructor", "is not iterable"),
@@ -164,18 +164,18 @@ var patRows = []patRow{
 	// ---- dependency_failure (RPC and HTTP clients) ----
 	netPat("msg.grpc.other", depRPC, qError, "rpc error: code = ", "statuscode.", "status(statuscode=", "grpc status"),
 	pat("msg.circuit_open", depUnreachable, "circuit breaker is open", "circuitbreaker", "circuit is open", "the circuit is now open", "breaker is open", "does not permit further calls").
-		re_(`circuit ?breaker.{0,60}(?:open|does not permit)|circuit is (?:now )?open|breaker is open|does not permit further calls`),
+		regex(`circuit ?breaker.{0,60}(?:open|does not permit)|circuit is (?:now )?open|breaker is open|does not permit further calls`),
 	pat("msg.http.gateway_timeout", depTimeout, "504 gateway timeout", "gateway timeout", "gateway time-out", "504 gateway time-out"),
 	pat("msg.http.5xx", dep5xx, "server error for url", "server error '5", "response status code does not indicate success: 5", "request failed with status code 5",
 		"http error 5", "502 bad gateway", "503 service unavailable", "bad gateway", "service unavailable", "upstream connect error", "no healthy upstream", "status code 5",
 		"unexpected status code: 5", "returned status 5", "non-2xx status code: 5", "internal server error").
-		re_(`server error for url|server error '5\d\d|response status code does not indicate success: 5\d\d|request failed with status code 5\d\d|http error 5\d\d|502 bad gateway|503 service unavailable|bad gateway|service unavailable|upstream connect error|no healthy upstream|status code:? 5\d\d|returned status 5\d\d|5\d\d internal server error.{0,40}(?:from|for|on) (?:post|get|put|patch|delete|url|http)`).notIn(ctxDB),
-	pat("msg.http.429", depRateLimited, "too many requests").re_(`too many requests for url|429 too many requests.{0,40}(?:from|for|on) (?:post|get|put|patch|delete|url|http)|status code 429|status code: 429`),
+		regex(`server error for url|server error '5\d\d|response status code does not indicate success: 5\d\d|request failed with status code 5\d\d|http error 5\d\d|502 bad gateway|503 service unavailable|bad gateway|service unavailable|upstream connect error|no healthy upstream|status code:? 5\d\d|returned status 5\d\d|5\d\d internal server error.{0,40}(?:from|for|on) (?:post|get|put|patch|delete|url|http)`).notIn(ctxDB),
+	pat("msg.http.429", depRateLimited, "too many requests").regex(`too many requests for url|429 too many requests.{0,40}(?:from|for|on) (?:post|get|put|patch|delete|url|http)|status code 429|status code: 429`),
 	netPat("msg.context_deadline", depTimeout, dbCanceled, "context deadline exceeded"),
 	netPat("msg.timeout.http", depTimeout, dbStatementTimeout, "read timed out", "readtimeout", "timeout of ", "client.timeout exceeded", "the request was canceled due to the configured httpclient.timeout",
 		"aborted due to timeout", "operation timed out", "net::readtimeout", "execution expired", "timeout awaiting response headers", "headers timeout", "request timed out",
 		"response timeout", "socket timeout", "sockettimeout", "esockettimedout", "und_err_headers_timeout", "und_err_connect_timeout", "deadline exceeded", "timed out", "timeout").
-		re_(`read timed out|readtimeout|timeout of \d+ ?ms exceeded|client\.timeout exceeded|configured httpclient\.timeout|aborted due to timeout|operation timed out|net::readtimeout|execution expired|timeout awaiting response headers|headers timeout|request timed out|response timeout|socket ?timeout|esockettimedout|und_err_\w*timeout|deadline exceeded|timed out|\btimeout\b|i/o timeout|etimedout`),
+		regex(`read timed out|readtimeout|timeout of \d+ ?ms exceeded|client\.timeout exceeded|configured httpclient\.timeout|aborted due to timeout|operation timed out|net::readtimeout|execution expired|timeout awaiting response headers|headers timeout|request timed out|response timeout|socket ?timeout|esockettimedout|und_err_\w*timeout|deadline exceeded|timed out|\btimeout\b|i/o timeout|etimedout`),
 	dbPat("msg.context_canceled", dbCanceled, "context canceled"),
 
 	// ---- security ----
@@ -186,5 +186,5 @@ var patRows = []patRow{
 
 	// ---- panics (last resort, also looked for in the stack trace) ----
 	pat("msg.panic.rust", appPanic, "panicked at").inStack(),
-	pat("msg.panic.go", appPanic, "panic: ", "runtime/panic.go", "panic({", "goroutine ").re_(`(?:^|\n|: )panic: |runtime/panic\.go|panic\(\{|goroutine \d+ \[running\]`).inStack(),
+	pat("msg.panic.go", appPanic, "panic: ", "runtime/panic.go", "panic({", "goroutine ").regex(`(?:^|\n|: )panic: |runtime/panic\.go|panic\(\{|goroutine \d+ \[running\]`).inStack(),
 }

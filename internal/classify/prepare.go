@@ -109,9 +109,10 @@ func parseChain(stack string, out []level) []level {
 		}
 		indented := line[0] == ' ' || line[0] == '\t'
 		t := strings.TrimSpace(line)
-		if strings.HasPrefix(t, "Caused by: ") {
+		switch {
+		case strings.HasPrefix(t, "Caused by: "):
 			t = t[len("Caused by: "):]
-		} else if strings.Contains(t, "---> ") {
+		case strings.Contains(t, "---> "):
 			// .NET inner exceptions on one line.
 			for _, part := range strings.Split(t, "---> ") {
 				if l, ok := headerLevel(strings.TrimSpace(part)); ok {
@@ -119,7 +120,7 @@ func parseChain(stack string, out []level) []level {
 				}
 			}
 			continue
-		} else if indented || strings.HasPrefix(t, "at ") {
+		case indented || strings.HasPrefix(t, "at "):
 			continue
 		}
 		if l, ok := headerLevel(t); ok {
@@ -286,7 +287,7 @@ func isHexish(s string) bool {
 	s = strings.TrimPrefix(s, "0x")
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') && (c < 'A' || c > 'F') {
 			return false
 		}
 	}

@@ -160,7 +160,7 @@ func netPat(rule string, out, db outcome, needles ...string) patRow {
 }
 
 func (r patRow) with(and ...string) patRow { r.and = and; return r }
-func (r patRow) re_(expr string) patRow    { r.re = regexp.MustCompile(expr); return r }
+func (r patRow) regex(expr string) patRow  { r.re = regexp.MustCompile(expr); return r }
 func (r patRow) inStack() patRow           { r.stack = true; return r }
 func (r patRow) notIn(m ctxMask) patRow    { r.skip |= m; return r }
 func (r patRow) inClient(c outcome) patRow {
