@@ -2,13 +2,13 @@ package fingerprint
 
 import (
 	"fmt"
-
-	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
 	"hash/fnv"
 	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
 )
 
 func TestNormalize(t *testing.T) {
