@@ -15,8 +15,10 @@
 //
 // Within one piece of evidence the order is: a structured code; then, for
 // each exception of the wrapped chain from the innermost cause outwards, its
-// type and then its message; then wrapper types; then error.type; then the
-// status of an outgoing call; then a generic fallback. The same words mean
+// type and then its message; then SQLAlchemy's error codes and wrapper
+// types; then the exceptions that were being handled when the chain was
+// raised (Python's "During handling of the above exception"); then
+// error.type; then the status of an outgoing call; then a generic fallback. The same words mean
 // different things in context: on a database span (or when the text names a
 // database driver) "connection refused" is database_connection, on any other
 // span it is dependency_failure.
@@ -198,10 +200,27 @@ func match(p *prepared) (diagnosis.Match, bool) {
 	if r, out := matchPatterns(p, p.statusLower, false); r != nil {
 		return mk(out, r.rule, diagnosis.StrengthPattern), true
 	}
-	// 3. Wrapper types (weak rows), innermost first.
+	// 3. SQLAlchemy's error codes, then wrapper types (weak rows), innermost first.
+	if r, ok := sqlalchemyCode(p); ok {
+		return mk(r.out, r.rule, diagnosis.StrengthCode), true
+	}
 	for i := range p.levels {
 		if r, out := lookupType(p, p.levels[i].typLower, p.ctx); r != nil {
 			return mk(out, r.rule, diagnosis.StrengthType), true
+		}
+	}
+	// 4. The exceptions being handled when the chain was raised: a code, a
+	// type, a message.
+	for i := range p.context {
+		l := &p.context[i]
+		if r, ok := codeInText(p, l.msgLower); ok {
+			return mk(r.out, r.rule, diagnosis.StrengthCode), true
+		}
+		if r, out := lookupType(p, l.typLower, p.ctx); r != nil {
+			return mk(out, r.rule, diagnosis.StrengthType), true
+		}
+		if r, out := matchPatterns(p, l.msgLower, false); r != nil {
+			return mk(out, r.rule, diagnosis.StrengthPattern), true
 		}
 	}
 	// Last-resort patterns in the stack trace (panics).
@@ -209,7 +228,7 @@ func match(p *prepared) (diagnosis.Match, bool) {
 		return mk(out, r.rule, diagnosis.StrengthPattern), true
 	}
 
-	// 4. error.type: an exception type, a well-known value, a phrase.
+	// 5. error.type: an exception type, a well-known value, a phrase.
 	if ev.ErrorType != "" {
 		et := strings.ToLower(strings.TrimSpace(ev.ErrorType))
 		if r, out := lookupType(p, et, p.ctx); r != nil {
@@ -233,14 +252,14 @@ func match(p *prepared) (diagnosis.Match, bool) {
 		}
 	}
 
-	// 5. The status of an outgoing HTTP call.
+	// 6. The status of an outgoing HTTP call.
 	if p.ctx == ctxClient && ev.HTTPStatusCode > 0 {
 		if rule, out, ok := matchHTTPClient(ev.HTTPStatusCode); ok {
 			return mk(out, rule, diagnosis.StrengthStatus), true
 		}
 	}
 
-	// 6. Generic fallbacks.
+	// 7. Generic fallbacks.
 	generic := func(rule string) (diagnosis.Match, bool) {
 		switch {
 		case p.db():

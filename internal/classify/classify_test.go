@@ -126,6 +126,11 @@ func TestWrappedCauses(t *testing.T) {
 		{"python during handling", exs("RuntimeError", "could not load the cart",
 			"Traceback (most recent call last):\n  File \"/app/cart.py\", line 10, in load\n    return carts[user_id]\nKeyError: 42\n\nDuring handling of the above exception, another exception occurred:\n\nTraceback (most recent call last):\n  File \"/app/views.py\", line 22, in cart\n    raise RuntimeError(\"could not load the cart\")\nRuntimeError: could not load the cart"),
 			"application_exception/key_error", diagnosis.StrengthType},
+		// Captured from the test bed: redis-py's pool pops from its list of
+		// idle connections, catches the IndexError and raises its own error.
+		{"python handled context is not the cause", exs("redis.exceptions.MaxConnectionsError", "Too many connections",
+			"Traceback (most recent call last):\n  File \"/venv/lib/python3.11/site-packages/redis/connection.py\", line 3247, in get_connection\n    connection = self._available_connections.pop()\n                 ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\nIndexError: pop from empty list\n\nDuring handling of the above exception, another exception occurred:\n\nTraceback (most recent call last):\n  File \"/app/orders_flask.py\", line 322, in cache_notifications\n    return jsonify(unread=int(small_cache.get(\"unread\") or 0))\n  File \"/venv/lib/python3.11/site-packages/redis/connection.py\", line 3320, in make_connection\n    raise MaxConnectionsError(\"Too many connections\")\nredis.exceptions.MaxConnectionsError: Too many connections"),
+			"database_connection/pool_exhausted", diagnosis.StrengthType},
 		{".NET inner exception", exs("System.InvalidOperationException", "An exception has been raised that is likely due to a transient failure.",
 			"System.InvalidOperationException: An exception has been raised that is likely due to a transient failure.\n ---> Npgsql.NpgsqlException (0x80004005): Failed to connect to 10.0.0.5:5432\n ---> System.Net.Sockets.SocketException (111): Connection refused\n   at Npgsql.Internal.NpgsqlConnector.Connect(NpgsqlTimeout timeout)\n   --- End of inner exception stack trace ---"),
 			"database_connection/connection_refused", diagnosis.StrengthPattern},

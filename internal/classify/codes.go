@@ -256,14 +256,30 @@ var prismaRows = []codeRow{
 	code("prisma", "P2034", qSerialize),
 }
 
-var codeTables = [][]codeRow{sqlstateRows, mysqlRows, mssqlRows, oracleRows, mongoRows, redisRows, prismaRows}
+// sqlalchemyRows: the codes of SQLAlchemy's error links ("Background on this
+// error at: https://sqlalche.me/e/20/3o7r"), one per exception class. Most
+// classes only say which DBAPI exception class was wrapped (e3q8
+// OperationalError, f405 ProgrammingError, 4xp6 DatabaseError, dbapi): they
+// have no row, and the driver's error inside decides. These decide on their
+// own, after the wrapped driver error and before the wrapper's type.
+var sqlalchemyRows = []codeRow{
+	code("sqlalchemy", "3o7r", connPool),    // TimeoutError: QueuePool limit of size N overflow M reached
+	code("sqlalchemy", "gkpj", qConstraint), // IntegrityError
+	code("sqlalchemy", "9h9h", qData),       // DataError
+	code("sqlalchemy", "rvf5", connReset),   // InterfaceError: the DBAPI connection is closed or broken
+	code("sqlalchemy", "8s2b", connReset),   // PendingRollbackError: can't reconnect until invalid transaction is rolled back
+	code("sqlalchemy", "bhk3", qORM),        // DetachedInstanceError: lazy load outside its Session
+	code("sqlalchemy", "xd2s", appState),    // MissingGreenlet: sync IO called from asyncio code
+}
+
+var codeTables = [][]codeRow{sqlstateRows, mysqlRows, mssqlRows, oracleRows, mongoRows, redisRows, prismaRows, sqlalchemyRows}
 
 // codeIndex: table + "\x00" + upper-case code or alias → rows in table order.
 var codeIndex = map[string][]*codeRow{}
 
 var rulePrefix = map[string]string{
 	"mysql": "mysql.error.", "mssql": "mssql.error.", "oracle": "oracle.",
-	"mongodb": "mongodb.error.", "redis": "redis.", "prisma": "prisma.",
+	"mongodb": "mongodb.error.", "redis": "redis.", "prisma": "prisma.", "sqlalchemy": "sqlalchemy.error.",
 }
 
 func initCodes() {
@@ -453,6 +469,8 @@ var (
 	reMongoCode = regexp.MustCompile(`\be(11000) |['"]codename['"]: ?['"]([a-z]+)['"]|['"]code['"]: ?(\d+)`)
 	// Prisma: "P2002", only with a Prisma hint.
 	rePrisma = regexp.MustCompile(`\b(p[12]\d{3})\b`)
+	// SQLAlchemy: "(Background on this error at: https://sqlalche.me/e/20/3o7r)".
+	reSQLAlchemy = regexp.MustCompile(`sqlalche\.me/e/\d+/([0-9a-z]{4})\b`)
 )
 
 // redisPrefixes detect Redis error replies inside messages (lower case,
@@ -577,6 +595,27 @@ func codeInText(p *prepared, s string) (*codeRow, bool) {
 				return r, true
 			}
 		}
+	}
+	return nil, false
+}
+
+// sqlalchemyCode reads the code of SQLAlchemy's error link in the messages
+// (innermost first) or the status description.
+func sqlalchemyCode(p *prepared) (*codeRow, bool) {
+	if !strings.Contains(p.all, "sqlalche.me/e/") {
+		return nil, false
+	}
+	for i := range p.levels {
+		if r, ok := sqlalchemyCodeIn(p, p.levels[i].msgLower); ok {
+			return r, true
+		}
+	}
+	return sqlalchemyCodeIn(p, p.statusLower)
+}
+
+func sqlalchemyCodeIn(p *prepared, s string) (*codeRow, bool) {
+	if m := reSQLAlchemy.FindStringSubmatch(s); m != nil {
+		return lookupCode(p, "sqlalchemy", m[1])
 	}
 	return nil, false
 }

@@ -243,12 +243,25 @@ var prismaCases = register([]tc{
 	{"prisma.P2034", "database_query/serialization_failure", prismaErr("P2034", "Transaction failed due to a write conflict or a deadlock. Please retry your transaction")},
 })
 
+// sqlalchemyCases: the code of SQLAlchemy's error link decides when the
+// wrapped driver error says nothing more (an application's own wrapper
+// around it, a driver message no pattern knows).
+var sqlalchemyCases = register([]tc{
+	{"sqlalchemy.error.3o7r", "database_connection/pool_exhausted", ex("shop.errors.StorageError", `cannot check out a connection (Background on this error at: https://sqlalche.me/e/20/3o7r)`)},
+	{"sqlalchemy.error.gkpj", "database_query/constraint_violation", ex("sqlalchemy.exc.IntegrityError", "(sqlite3.IntegrityError) UNIQUE failed: products.sku\n(Background on this error at: https://sqlalche.me/e/20/gkpj)")},
+	{"sqlalchemy.error.9h9h", "database_query/data_exception", ex("shop.errors.StorageError", `bad row for order 7 (Background on this error at: https://sqlalche.me/e/20/9h9h)`)},
+	{"sqlalchemy.error.rvf5", "database_connection/connection_reset", ex("shop.errors.StorageError", `order lookup aborted (Background on this error at: https://sqlalche.me/e/20/rvf5)`)},
+	{"sqlalchemy.error.8s2b", "database_connection/connection_reset", ex("sqlalchemy.exc.PendingRollbackError", `Can't reconnect until invalid transaction is rolled back.  Please rollback() fully before proceeding (Background on this error at: https://sqlalche.me/e/20/8s2b)`)},
+	{"sqlalchemy.error.bhk3", "database_query/orm_mapping", ex("shop.errors.StorageError", `Parent instance <Order at 0x7f2a> is not bound to a Session; lazy load operation of attribute 'items' cannot proceed (Background on this error at: https://sqlalche.me/e/20/bhk3)`)},
+	{"sqlalchemy.error.xd2s", "application_exception/illegal_state", ex("sqlalchemy.exc.MissingGreenlet", `greenlet_spawn has not been called; can't call await_only() here. Was IO attempted in an unexpected place? (Background on this error at: https://sqlalche.me/e/20/xd2s)`)},
+})
+
 func prismaErr(code, msg string) diagnosis.Evidence {
 	return ex("PrismaClientKnownRequestError", "\nInvalid `prisma.order.findMany()` invocation:\n\n"+msg+" (code "+code+")")
 }
 
 func TestCodes(t *testing.T) {
-	for name, cases := range map[string][]tc{"sqlstate": sqlstateCases, "mysql": mysqlCases, "mssql": mssqlCases, "oracle": oracleCases, "mongodb": mongoCases, "redis": redisCases, "prisma": prismaCases} {
+	for name, cases := range map[string][]tc{"sqlstate": sqlstateCases, "mysql": mysqlCases, "mssql": mssqlCases, "oracle": oracleCases, "mongodb": mongoCases, "redis": redisCases, "prisma": prismaCases, "sqlalchemy": sqlalchemyCases} {
 		t.Run(name, func(t *testing.T) { runCases(t, cases) })
 	}
 }

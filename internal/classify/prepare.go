@@ -24,6 +24,10 @@ type prepared struct {
 	// levels: the exception chain, innermost cause first, ending with the
 	// reported exception itself.
 	levels []level
+	// context: exceptions that were being handled when the chain was raised
+	// (Python's "During handling of the above exception, another exception
+	// occurred"): read only when the chain itself says nothing specific.
+	context []level
 	// statusLower is the lower-cased span status description.
 	statusLower string
 	// stackLower is the lower-cased stack trace.
@@ -38,7 +42,7 @@ func (p *prepared) db() bool { return p.ctx == ctxDB }
 const maxChain = 8
 
 func prepare(ev *diagnosis.Evidence, p *prepared) {
-	*p = prepared{ev: ev, levels: p.levels[:0]}
+	*p = prepared{ev: ev, levels: p.levels[:0], context: p.context[:0]}
 	var b strings.Builder
 	b.Grow(len(ev.ExceptionType) + len(ev.ExceptionMessage) + len(ev.Stacktrace) + len(ev.StatusMessage) + len(ev.ErrorType) + len(ev.SpanName) + 8)
 	top := level{typ: strings.TrimLeft(ev.ExceptionType, "*")}
@@ -59,7 +63,7 @@ func prepare(ev *diagnosis.Evidence, p *prepared) {
 
 	// The chain, innermost first.
 	if ev.Stacktrace != "" {
-		p.levels = parseChain(ev.Stacktrace, p.levels)
+		p.levels, p.context = parseChain(ev.Stacktrace, p.levels, p.context)
 	}
 	// SQLAlchemy puts the DBAPI error type at the head of its message:
 	// "(psycopg2.errors.UndefinedTable) relation ...".
@@ -91,9 +95,14 @@ func prepare(ev *diagnosis.Evidence, p *prepared) {
 // parseChain extracts the wrapped exceptions of a stack trace, innermost
 // first: Java "Caused by: X: msg", .NET "X: msg ---> Y: msg", Python chains
 // (printed innermost first), and any unindented "pkg.Type: message" header.
-func parseChain(stack string, out []level) []level {
+// Python exceptions printed before the last "During handling of the above
+// exception, another exception occurred" were being handled, not wrapped
+// (redis-py's pool catches IndexError from an empty list, then raises
+// MaxConnectionsError): they go to ctx.
+func parseChain(stack string, out, ctx []level) ([]level, []level) {
 	start := len(out)
 	python := strings.Contains(stack, "Traceback (most recent call last)")
+	handling := -1
 	lines := 0
 	for len(stack) > 0 && len(out)-start < maxChain && lines < 400 {
 		lines++
@@ -109,6 +118,10 @@ func parseChain(stack string, out []level) []level {
 		}
 		indented := line[0] == ' ' || line[0] == '\t'
 		t := strings.TrimSpace(line)
+		if python && strings.HasPrefix(t, "During handling of the above exception") {
+			handling = len(out)
+			continue
+		}
 		switch {
 		case strings.HasPrefix(t, "Caused by: "):
 			t = t[len("Caused by: "):]
@@ -133,7 +146,11 @@ func parseChain(stack string, out []level) []level {
 			out[i], out[j] = out[j], out[i]
 		}
 	}
-	return out
+	if handling > start {
+		ctx = append(ctx, out[start:handling]...)
+		out = append(out[:start], out[handling:]...)
+	}
+	return out, ctx
 }
 
 // headerLevel parses "pkg.Type: message", "pkg.Type (0x80004005): message"
@@ -230,6 +247,8 @@ var dbHints = []string{
 	"sqlite", "database", "pg-pool", "node_modules/pg/", "mysql2", "mongoose", "ioredis", "sql: ", "hikari", "cassandra", "datastax", "mssql", "tedious",
 	":5432", ":3306", ":1433", ":1521", ":27017", ":6379", ":6432", ":26257", ":9042", ":5433",
 	"port 5432", "port 3306", ".s.pgsql", "mysql.sock",
+	// Python socket addresses: asyncpg, aiomysql, redis.asyncio "Connect call failed ('127.0.0.1', 5432)".
+	", 5432)", ", 3306)", ", 6379)", ", 27017)", ", 1433)",
 }
 
 func hasDBHint(all string) bool {

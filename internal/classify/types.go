@@ -105,6 +105,14 @@ var typeRows = []typeRow{
 	typ("jdbc.SQLRecoverableException", connReset, "SQLRecoverableException", "RecoverableDataAccessException").weakRow(),
 	typ("python.sqlalchemy.TimeoutError", connPool, "sqlalchemy.exc.TimeoutError", "exc.TimeoutError").whenAny("queuepool", "pool"),
 	typ("db.PoolTimeout", connPool, "ActiveRecord::ConnectionTimeoutError", "ConnectionPool::TimeoutError", "SequelizeConnectionAcquireTimeoutError", "KnexTimeoutError", "MongoWaitQueueTimeoutError", "WaitQueueTimeoutError", "MongoWaitQueueFullError", "JedisExhaustedPoolException", "PoolTimeoutException", "PoolExhaustedException"),
+	// redis-py's own pool: ConnectionPool(max_connections=N) raises
+	// MaxConnectionsError("Too many connections"), BlockingConnectionPool
+	// ConnectionError("No connection available.") — the client's pool, not
+	// the server's maxclients.
+	typ("python.redis.MaxConnectionsError", connPool, "redis.exceptions.MaxConnectionsError", "MaxConnectionsError"),
+	typ("python.redis.ConnectionError.pool", connPool, "redis.exceptions.ConnectionError").whenAny("too many connections", "no connection available"),
+	// redis-py strips the reply's first word: LOADING → BusyLoadingError.
+	typ("python.redis.BusyLoadingError", connUnavailable, "redis.exceptions.BusyLoadingError", "BusyLoadingError"),
 	typ("db.ConnectionNotEstablished", connRefused, "ActiveRecord::ConnectionNotEstablished", "PG::ConnectionBad", "Mysql2::Error::ConnectionError", "SequelizeConnectionRefusedError", "SequelizeConnectionError", "MongoNetworkError", "RedisConnectionException", "JedisConnectionException", "redis.exceptions.ConnectionError", "Redis::CannotConnectError", "Sequel::DatabaseConnectionError", "Doctrine\\DBAL\\Exception\\ConnectionException", "Illuminate\\Database\\LostConnectionException").weakRow(),
 	typ("db.ConnectTimeout.refused", connRefused, "SequelizeConnectionTimedOutError", "MongoServerSelectionError", "ServerSelectionTimeoutError", "pymongo.errors.ServerSelectionTimeoutError", "MongoTimeoutException", "MongoNetworkTimeoutError", "MongoSocketOpenException", "NetworkTimeout", "pymongo.errors.NetworkTimeout").whenAny("connection refused", "econnrefused"),
 	typ("db.ConnectTimeout", connTimeout, "SequelizeConnectionTimedOutError", "MongoServerSelectionError", "ServerSelectionTimeoutError", "pymongo.errors.ServerSelectionTimeoutError", "MongoTimeoutException", "MongoNetworkTimeoutError", "MongoSocketOpenException", "NetworkTimeout", "pymongo.errors.NetworkTimeout"),
@@ -138,11 +146,13 @@ var typeRows = []typeRow{
 	typ("orm.DiskFull", resDisk, "DiskFull", "DiskFullError"),
 	typ("orm.OutOfMemory", resOOM, "errors.OutOfMemory"),
 	typ("orm.Mapping", qORM, "MappingException", "PropertyAccessException", "PropertyNotFoundException", "UnknownEntityException", "HibernateMappingException", "InvalidDataAccessApiUsageException",
-		"NoReferencedTableError", "NoReferencedColumnError", "NoForeignKeysError", "AmbiguousForeignKeysError", "UnmappedInstanceError", "UnmappedColumnError", "UnmappedClassError", "sqlalchemy.exc.InvalidRequestError", "sqlalchemy.exc.ArgumentError", "sqlalchemy.exc.NoInspectionAvailable",
+		"NoReferencedTableError", "NoReferencedColumnError", "NoForeignKeysError", "AmbiguousForeignKeysError", "UnmappedInstanceError", "UnmappedColumnError", "DetachedInstanceError", "ObjectDeletedError", "UnmappedClassError", "sqlalchemy.exc.InvalidRequestError", "sqlalchemy.exc.ArgumentError", "sqlalchemy.exc.NoInspectionAvailable",
 		"FieldError", "django.core.exceptions.FieldError", "FieldDoesNotExist", "ActiveRecord::UnknownAttributeError", "ActiveModel::UnknownAttributeError", "ActiveRecord::AssociationNotFoundError", "ActiveRecord::HasManyThroughAssociationNotFoundError", "ActiveRecord::UnknownPrimaryKey",
 		"EntityMetadataNotFoundError", "EntityPropertyNotFoundError", "ColumnTypeUndefinedError", "SequelizeEagerLoadingError", "SequelizeAssociationError", "PrismaClientValidationError",
 		"Doctrine\\ORM\\Mapping\\MappingException", "Illuminate\\Database\\Eloquent\\MassAssignmentException", "Illuminate\\Database\\Eloquent\\RelationNotFoundException"),
 	typ("go.sql.ErrNoRows", qNoRows, "sql.ErrNoRows", "pgx.ErrNoRows").weakRow(),
+	// Result.scalar_one()/one() and Django's Model.objects.get() on no row.
+	typ("python.sqlalchemy.NoResultFound", qNoRows, "sqlalchemy.exc.NoResultFound", "sqlalchemy.orm.exc.NoResultFound", "NoResultFound", "ObjectDoesNotExist", "DoesNotExist"),
 }
 
 var reEnvKey = regexp.MustCompile(`^(?:key not found: )?["':]*([A-Z][A-Z0-9_]{2,})["']?$`)

@@ -138,6 +138,13 @@ var typeCases = register([]tc{
 	{"orm.OutOfMemory", "resource_exhaustion/out_of_memory", ex("psycopg2.errors.OutOfMemory", `out of memory`)},
 	{"orm.Mapping", "database_query/orm_mapping", ex("org.hibernate.MappingException", `Unknown entity: com.shop.model.Coupon`)},
 	{"go.sql.ErrNoRows", "database_query/no_rows", diagnosis.Evidence{Kind: diagnosis.KindSpan, ErrorType: "sql.ErrNoRows", StatusError: true}},
+	{"python.sqlalchemy.NoResultFound", "database_query/no_rows", ex("sqlalchemy.exc.NoResultFound", `No row was found when one was required`)},
+	{"python.sqlalchemy.NoResultFound", "database_query/no_rows", ex("shop.models.Product.DoesNotExist", `Product matching query does not exist.`)},
+	{"python.redis.MaxConnectionsError", "database_connection/pool_exhausted", dbx("redis", "redis.exceptions.MaxConnectionsError", `Too many connections`)},
+	{"python.redis.ConnectionError.pool", "database_connection/pool_exhausted", dbx("redis", "redis.exceptions.ConnectionError", `No connection available.`)},
+	{"python.redis.BusyLoadingError", "database_connection/server_unavailable", dbx("redis", "redis.exceptions.BusyLoadingError", `Redis is loading the dataset in memory`)},
+	// asyncpg: the socket address of a refused connect names the database's port.
+	{"java.ConnectException", "database_connection/connection_refused", ex("ConnectionRefusedError", `[Errno 111] Connect call failed ('127.0.0.1', 5432)`)},
 })
 
 func TestTypes(t *testing.T) { runCases(t, typeCases) }

@@ -92,6 +92,15 @@ func pythonCases() []*Case {
 			Want: []Want{w("pygateway", resExh, "out_of_memory")}},
 		{Name: "py_redis_oom", Entry: "pyorders", Method: "POST", Path: "/cache/report?chunks=64", Status: 500,
 			Want: []Want{w("pyorders", resExh, "out_of_memory")}},
+		{Name: "py_redis_stopped", Entry: "pyorders", Method: "GET", Path: "/cache/ping", Status: 500,
+			Want: []Want{w("pyorders", dbConn, "connection_refused")},
+			Setup: func(t *testing.T, e *Env) func() {
+				py := e.python(t)
+				py.StopRedis()
+				return func() { must(t, py.StartRedis()) }
+			}},
+		{Name: "py_redis_pool_exhausted", Entry: "pyorders", Method: "GET", Path: "/cache/notifications", Status: 500,
+			Want: []Want{w("pyorders", dbConn, "pool_exhausted")}},
 		{Name: "py_bare_500", Entry: "pyorders", Method: "GET", Path: "/legacy", Status: 500,
 			Want: []Want{w("pyorders", unknown, "no_evidence")}},
 
@@ -136,6 +145,8 @@ func pythonCases() []*Case {
 			Want: []Want{w("pyorders", dbQuery, "undefined_table")}},
 		{Name: "py_pg_undefined_column", DB: "postgresql", Class: "query", Entry: "pyorders", Method: "GET", Path: "/pg/discounts", Status: 500,
 			Want: []Want{w("pyorders", dbQuery, "undefined_column")}},
+		{Name: "py_pg_no_result", DB: "postgresql", Class: "query", Entry: "pyorders", Method: "GET", Path: "/pg/stock?sku=NOPE-1", Status: 500,
+			Want: []Want{w("pyorders", dbQuery, "no_rows")}},
 		{Name: "py_pg_orm_unique_violation", DB: "postgresql", Class: "query", Entry: "pyorders", Method: "POST", Path: "/pg/products?sku=SKU-1&name=Teapot3", Status: 500,
 			Want: []Want{w("pyorders", dbQuery, "constraint_violation")}},
 		{Name: "py_pg_sql_injection", DB: "postgresql", Class: "query", Entry: "pyorders", Method: "GET",
@@ -203,4 +214,15 @@ func (e *Env) fillPG(t *testing.T) func() {
 		}
 		_ = db.Close()
 	}
+}
+
+// python is the Python bed of the run.
+func (e *Env) python(t *testing.T) *PythonBed {
+	for _, b := range e.beds {
+		if py, ok := b.(*PythonBed); ok {
+			return py
+		}
+	}
+	t.Fatal("the Python bed is not running")
+	return nil
 }

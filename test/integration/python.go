@@ -30,8 +30,29 @@ type PythonConfig struct {
 type PythonBed struct {
 	OrdersURL, GatewayURL string
 	RedisPort             int
+	redisDir              string
 	redis, orders, gate   *Proc
 }
+
+// StartRedis (re)starts redis-server on its port. maxmemory 2mb with
+// noeviction: writes are refused with OOM once the data set outgrows it;
+// persistence is off, so nothing lands on disk and a restart empties it.
+func (b *PythonBed) StartRedis() error {
+	redisServer, err := exec.LookPath("redis-server")
+	if err != nil {
+		return fmt.Errorf("redis-server not found (apt-get install redis-server): %w", err)
+	}
+	cmd := exec.Command(redisServer, "--port", strconv.Itoa(b.RedisPort), "--bind", "127.0.0.1",
+		"--dir", b.redisDir, "--save", "", "--appendonly", "no", "--maxmemory", "2mb", "--maxmemory-policy", "noeviction",
+		"--daemonize", "no", "--protected-mode", "yes")
+	if b.redis, err = StartProc("redis", cmd, filepath.Join(b.redisDir, "redis.log")); err != nil {
+		return err
+	}
+	return WaitTCP(b.redis, fmt.Sprintf("127.0.0.1:%d", b.RedisPort), 20*time.Second)
+}
+
+// StopRedis stops redis-server.
+func (b *PythonBed) StopRedis() { b.redis.Stop(syscall.SIGTERM, 10*time.Second) }
 
 // SQLAlchemyURL turns user, password, port and database into a SQLAlchemy URL.
 func SQLAlchemyURL(driver, user, password string, port int, db string) string {
@@ -57,19 +78,8 @@ func StartPython(ctx context.Context, c PythonConfig) (*PythonBed, error) {
 		return nil, err
 	}
 	b.RedisPort = MustFreePort()
-	// maxmemory 2mb with noeviction: writes are refused with OOM once the
-	// data set outgrows it; persistence off, so nothing lands on disk.
-	redisServer, err := exec.LookPath("redis-server")
-	if err != nil {
-		return nil, fmt.Errorf("redis-server not found (apt-get install redis-server): %w", err)
-	}
-	rcmd := exec.CommandContext(ctx, redisServer, "--port", strconv.Itoa(b.RedisPort), "--bind", "127.0.0.1",
-		"--dir", rdir, "--save", "", "--appendonly", "no", "--maxmemory", "2mb", "--maxmemory-policy", "noeviction",
-		"--daemonize", "no", "--protected-mode", "yes")
-	if b.redis, err = StartProc("redis", rcmd, filepath.Join(rdir, "redis.log")); err != nil {
-		return nil, err
-	}
-	if err := WaitTCP(b.redis, fmt.Sprintf("127.0.0.1:%d", b.RedisPort), 20*time.Second); err != nil {
+	b.redisDir = rdir
+	if err := b.StartRedis(); err != nil {
 		return b, err
 	}
 
@@ -157,5 +167,5 @@ func (b *PythonBed) Flush() {
 // Stop stops everything (again: stopping a stopped process is a no-op).
 func (b *PythonBed) Stop() {
 	b.Flush()
-	b.redis.Stop(syscall.SIGTERM, 10*time.Second)
+	b.StopRedis()
 }

@@ -41,6 +41,8 @@ pg_small = create_engine(PG_URL, pool_size=1, max_overflow=0, pool_timeout=0.5)
 # A connection per request (no pool): it meets max_connections.
 pg_fresh = create_engine(PG_URL, poolclass=NullPool)
 cache = redis.Redis.from_url(os.environ["REDIS_URL"], socket_timeout=5)
+# A client whose pool has one connection.
+small_cache = redis.Redis(connection_pool=redis.ConnectionPool.from_url(os.environ["REDIS_URL"], max_connections=1))
 http = requests.Session()
 INVENTORY_URL = os.environ["INVENTORY_URL"]
 PROMO_CONFIG = os.environ["PROMO_CONFIG"]
@@ -309,6 +311,17 @@ def my_invoices():
 def cache_ping():
     cache.set("greeting", "hello")
     return jsonify(greeting=cache.get("greeting").decode())
+
+
+# Bug: the subscription holds the pool's only connection while the count is read.
+@app.get("/cache/notifications")
+def cache_notifications():
+    sub = small_cache.pubsub()
+    sub.subscribe("orders")
+    try:
+        return jsonify(unread=int(small_cache.get("unread") or 0))
+    finally:
+        sub.close()
 
 
 # Caches a rendered report in chunks; Redis runs with a tiny maxmemory.
