@@ -66,7 +66,11 @@ var SameFingerprint = [][][2]string{
 	// The same fault before and after a restart with a new service.version.
 	{{"panic_nil_pointer", "shop"}, {"panic_nil_pointer_after_restart", "shop"}},
 	{{"downstream_refused", "shop"}, {"downstream_refused_after_restart", "shop"}},
-	{{"downstream_500_postgres_lock", "shop"}, {"downstream_500_postgres_lock_after_restart", "shop"}},
+	{{"downstream_500_postgres_lock", "shop"}, {"downstream_500_postgres_lock_after_restart", "shop"}, {"three_hops_edge_shop_inventory", "shop"}},
+	{{"mariadb_database_stopped", "payments"}, {"mariadb_wrong_port", "payments"}},
+	// The edge's own fault is its dependency, the shop, answering 500, whatever the shop's cause (that is in
+	// diagnosis.root_cause.*).
+	{{"three_hops_edge_shop_inventory", "edge"}, {"proxy_passes_500_missing_config", "edge"}},
 }
 
 // Categories of docs/design.md §3; every one must be covered by a real fault.

@@ -43,7 +43,28 @@ func checkDifferentFingerprints(t *testing.T, fps map[[2]string][]string) {
 			}
 		}
 	}
+	// No fingerprint of the Go bed's services is shared by two (case,
+	// service) that SameFingerprint does not declare one fault.
+	group := map[[2]string]int{}
+	for i, g := range SameFingerprint {
+		for _, k := range g {
+			group[k] = i + 1
+		}
+	}
+	owner := map[string][2]string{}
+	for k, list := range fps {
+		if !goBedServices[k[1]] || len(list) == 0 || list[0] == "" {
+			continue
+		}
+		if o, ok := owner[list[0]]; ok && (group[o] == 0 || group[o] != group[k]) {
+			t.Errorf("%v and %v share fingerprint %s but are not declared one fault in SameFingerprint", o, k, list[0])
+		}
+		owner[list[0]] = k
+	}
 }
+
+// goBedServices are the services of the Go bed (services.go).
+var goBedServices = map[string]bool{"shop": true, "inventory": true, "payments": true, "edge": true, "notifications": true, "reports": true}
 
 // RestartShop stops the shop and starts it again on the same port (the
 // edge proxies to it) with service.version set to version: a new process
