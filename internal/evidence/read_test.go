@@ -111,7 +111,7 @@ func TestReadSpan(t *testing.T) {
 				return newSpan(ptrace.SpanKindClient, map[string]any{"db.system.name": []any{"x"}, "http.response.status_code": map[string]any{"a": 1}})
 			},
 			check: func(t *testing.T, items []diagnosis.Evidence) {
-				assert.Equal(t, "", items[0].DBSystem)
+				assert.Empty(t, items[0].DBSystem)
 				assert.Equal(t, 0, items[0].HTTPStatusCode)
 			},
 		},
@@ -179,9 +179,9 @@ func TestReadLogRecord(t *testing.T) {
 
 func TestServiceName(t *testing.T) {
 	res := pcommon.NewResource()
-	assert.Equal(t, "", ServiceName(res))
+	assert.Empty(t, ServiceName(res))
 	res.Attributes().PutInt("service.name", 3)
-	assert.Equal(t, "", ServiceName(res), "wrong type")
+	assert.Empty(t, ServiceName(res), "wrong type")
 	res.Attributes().PutStr("service.name", "checkout")
 	assert.Equal(t, "checkout", ServiceName(res))
 }

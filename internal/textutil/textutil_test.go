@@ -12,7 +12,7 @@ func TestCutAtRune(t *testing.T) {
 	assert.Equal(t, "ab", CutAtRune("abc", 2))
 	assert.Equal(t, "a", CutAtRune("aé", 2), "never splits é (2 bytes)")
 	assert.Equal(t, "aé", CutAtRune("aé", 3))
-	assert.Equal(t, "", CutAtRune("日本", 2))
+	assert.Empty(t, CutAtRune("日本", 2))
 }
 
 func TestOneLine(t *testing.T) {

@@ -266,7 +266,7 @@ func TestEvidenceKeepsNothingOfTheBatch(t *testing.T) {
 func TestFilterFollowsTheTraces(t *testing.T) {
 	const maxTraces = 5000
 	c := New(Limits{MaxTraces: maxTraces, MaxNodesPerTrace: 1, MaxNodes: 1, MaxEvidenceNodes: 1, MaxEvidencePerNode: 16, TTL: time.Minute})
-	assert.Equal(t, minFilter, len(c.filter), "an empty cache has the smallest filter")
+	assert.Len(t, c.filter, minFilter, "an empty cache has the smallest filter")
 	id := func(i int) pcommon.TraceID {
 		return pcommon.TraceID{0: byte(i), 1: byte(i >> 8), 13: byte(i * 7), 14: byte(i * 131), 15: byte(i * 31)}
 	}
@@ -287,7 +287,7 @@ func TestFilterFollowsTheTraces(t *testing.T) {
 		traces = append(traces, tr)
 		inBounds()
 	}
-	assert.Equal(t, filterSize(4*maxTraces), len(c.filter), "a full cache has the filter max_traces gives")
+	assert.Len(t, c.filter, filterSize(4*maxTraces), "a full cache has the filter max_traces gives")
 	for i, tr := range traces {
 		require.Same(t, tr, c.Get(tr.ID), "trace %d hidden", i)
 	}
@@ -296,7 +296,7 @@ func TestFilterFollowsTheTraces(t *testing.T) {
 		inBounds()
 		require.Nil(t, c.Get(tr.ID), "trace %d forgotten", i)
 	}
-	assert.Equal(t, filterSize(16*10), len(c.filter), "shrunk with the traces")
+	assert.Len(t, c.filter, filterSize(16*10), "shrunk with the traces")
 	for _, tr := range traces[maxTraces-10:] {
 		require.Same(t, tr, c.Get(tr.ID))
 	}
