@@ -144,21 +144,21 @@ func identity(n int) []int {
 }
 
 // newTestDiagnoser builds the processor's core directly, to read its state.
-func newTestDiagnoser(t testing.TB, cfg *Config, sink *consumertest.TracesSink) *diagnoser {
-	t.Helper()
-	require.NoError(t, cfg.Validate())
+func newTestDiagnoser(tb testing.TB, cfg *Config, sink *consumertest.TracesSink) *diagnoser {
+	tb.Helper()
+	require.NoError(tb, cfg.Validate())
 	d, err := newDiagnoser(processortest.NewNopSettings(metadata.Type), cfg)
-	require.NoError(t, err)
+	require.NoError(tb, err)
 	d.next = sink
-	require.NoError(t, d.start(context.Background(), componenttest.NewNopHost()))
+	require.NoError(tb, d.start(context.Background(), componenttest.NewNopHost()))
 	return d
 }
 
 // consume runs a batch through the diagnoser the way processorhelper does.
-func consume(t testing.TB, d *diagnoser, sink *consumertest.TracesSink, td ptrace.Traces) {
+func consume(tb testing.TB, d *diagnoser, sink *consumertest.TracesSink, td ptrace.Traces) {
 	out, err := d.processTraces(context.Background(), td)
 	if err == nil {
-		require.NoError(t, sink.ConsumeTraces(context.Background(), out))
+		require.NoError(tb, sink.ConsumeTraces(context.Background(), out))
 	}
 }
 

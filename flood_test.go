@@ -202,9 +202,9 @@ func runFlood(t *testing.T, n int, never bool) floodResult {
 	for b := range batches {
 		td := floodBatchOf(template, b, never)
 		res.in += int64(td.SpanCount())
-		out, err := d.processTraces(ctx, td)
-		if err != nil {
-			require.ErrorIs(t, err, processorhelper.ErrSkipProcessingData)
+		out, perr := d.processTraces(ctx, td)
+		if perr != nil {
+			require.ErrorIs(t, perr, processorhelper.ErrSkipProcessingData)
 		} else {
 			require.NoError(t, sink.ConsumeTraces(ctx, out))
 		}

@@ -79,10 +79,10 @@ var fuzzModes = []fuzzMode{
 
 // newFuzzDiagnoser returns a diagnoser that is not started (no release
 // goroutine: the caller drives releaseDue with a fake clock) feeding sink.
-func newFuzzDiagnoser(t testing.TB, cfg *Config, sink consumer.Traces) (*diagnoser, *time.Time) {
-	t.Helper()
+func newFuzzDiagnoser(tb testing.TB, cfg *Config, sink consumer.Traces) (*diagnoser, *time.Time) {
+	tb.Helper()
 	d, err := newDiagnoser(processortest.NewNopSettings(metadata.Type), cfg)
-	require.NoError(t, err)
+	require.NoError(tb, err)
 	d.rules = fuzzRules()
 	d.next = sink
 	clock := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
@@ -92,11 +92,11 @@ func newFuzzDiagnoser(t testing.TB, cfg *Config, sink consumer.Traces) (*diagnos
 
 // runTraces runs td through a fresh processor in the given mode and returns
 // everything that came out, after shutdown.
-func runTraces(t testing.TB, td ptrace.Traces, mode fuzzMode) (*diagnoser, []ptrace.Traces) {
-	t.Helper()
+func runTraces(tb testing.TB, td ptrace.Traces, mode fuzzMode) (*diagnoser, []ptrace.Traces) {
+	tb.Helper()
 	cfg := mode.cfg()
 	sink := &consumertest.TracesSink{}
-	d, clock := newFuzzDiagnoser(t, cfg, sink)
+	d, clock := newFuzzDiagnoser(tb, cfg, sink)
 	batches := []ptrace.Traces{cloneTraces(td)}
 	if mode.split {
 		batches = splitSpans(td)
@@ -105,18 +105,18 @@ func runTraces(t testing.TB, td ptrace.Traces, mode fuzzMode) (*diagnoser, []ptr
 	for i, b := range batches {
 		out, err := d.processTraces(ctx, b)
 		if err != nil {
-			require.ErrorIs(t, err, processorhelper.ErrSkipProcessingData)
-			require.Zero(t, out.SpanCount())
+			require.ErrorIs(tb, err, processorhelper.ErrSkipProcessingData)
+			require.Zero(tb, out.SpanCount())
 		} else {
-			require.NoError(t, sink.ConsumeTraces(ctx, out))
+			require.NoError(tb, sink.ConsumeTraces(ctx, out))
 		}
 		if mode.split && i%3 == 2 {
 			*clock = clock.Add(cfg.WaitDuration / 2)
 			d.releaseDue(ctx)
 		}
 	}
-	require.NoError(t, d.shutdown(ctx))
-	require.Zero(t, d.heldGauge.Load(), "%s: spans still held after shutdown", mode.name)
+	require.NoError(tb, d.shutdown(ctx))
+	require.Zero(tb, d.heldGauge.Load(), "%s: spans still held after shutdown", mode.name)
 	return d, sink.AllTraces()
 }
 
@@ -149,8 +149,8 @@ func forEachSpanIndex(td ptrace.Traces, f func(i, j, k int, span ptrace.Span)) {
 // With dedup set (one span per batch), a byte-identical copy of a span that
 // is held when it arrives again (an upstream retry) may be delivered once:
 // then every distinct input span must still come out at least once.
-func checkTracesOut(t testing.TB, d *diagnoser, in ptrace.Traces, outs []ptrace.Traces, mode string, dedup bool) {
-	t.Helper()
+func checkTracesOut(tb testing.TB, d *diagnoser, in ptrace.Traces, outs []ptrace.Traces, mode string, dedup bool) {
+	tb.Helper()
 	prefix := d.cfg.AttributePrefix
 	exact := map[string]int{}    // non-target spans
 	stripped := map[string]int{} // target spans without the prefixed attributes
@@ -176,37 +176,37 @@ func checkTracesOut(t testing.TB, d *diagnoser, in ptrace.Traces, outs []ptrace.
 			_, target := d.targets.Status(span)
 			if !target {
 				key := spanKey(out, i, j, k, "")
-				require.Positive(t, exact[key], "%s: a non-target span %q was changed or duplicated", mode, span.Name())
+				require.Positive(tb, exact[key], "%s: a non-target span %q was changed or duplicated", mode, span.Name())
 				exact[key]--
 				seen[key] = true
 				return
 			}
 			key := spanKey(out, i, j, k, prefix)
-			require.Positive(t, stripped[key], "%s: target span %q changed outside %s* or duplicated", mode, span.Name(), prefix)
+			require.Positive(tb, stripped[key], "%s: target span %q changed outside %s* or duplicated", mode, span.Name(), prefix)
 			stripped[key]--
 			seen[key] = true
 			if !span.TraceID().IsEmpty() && !span.SpanID().IsEmpty() {
 				_, ok := span.Attributes().Get(prefix + "category")
-				require.True(t, ok, "%s: target span %q not diagnosed", mode, span.Name())
+				require.True(tb, ok, "%s: target span %q not diagnosed", mode, span.Name())
 			}
 			span.Attributes().Range(func(key string, v pcommon.Value) bool {
 				if !strings.HasPrefix(key, prefix) || v.Type() != pcommon.ValueTypeStr || preexisting[key+"\x00"+v.AsString()] {
 					return true
 				}
 				s := v.Str()
-				require.True(t, utf8.ValidString(s), "%s: %s is not valid UTF-8: %q", mode, key, s)
-				require.LessOrEqual(t, utf8.RuneCountInString(s), d.cfg.Redaction.MaxLength, "%s: %s longer than max_length: %q", mode, key, s)
+				require.True(tb, utf8.ValidString(s), "%s: %s is not valid UTF-8: %q", mode, key, s)
+				require.LessOrEqual(tb, utf8.RuneCountInString(s), d.cfg.Redaction.MaxLength, "%s: %s longer than max_length: %q", mode, key, s)
 				return true
 			})
 		})
 	}
 	if !dedup {
-		require.Equal(t, in.SpanCount(), total, "%s: spans in != spans out", mode)
+		require.Equal(tb, in.SpanCount(), total, "%s: spans in != spans out", mode)
 		return
 	}
 	for _, m := range []map[string]int{exact, stripped} {
 		for key, left := range m {
-			require.True(t, left == 0 || seen[key], "%s: a span was lost", mode)
+			require.True(tb, left == 0 || seen[key], "%s: a span was lost", mode)
 		}
 	}
 }

@@ -29,12 +29,12 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
 // newTestProcessor starts a traces processor with cfg feeding next.
-func newTestProcessor(t testing.TB, cfg *Config, next consumer.Traces) processor.Traces {
-	t.Helper()
-	require.NoError(t, cfg.Validate())
+func newTestProcessor(tb testing.TB, cfg *Config, next consumer.Traces) processor.Traces {
+	tb.Helper()
+	require.NoError(tb, cfg.Validate())
 	p, err := NewFactory().CreateTraces(context.Background(), processortest.NewNopSettings(metadata.Type), cfg, next)
-	require.NoError(t, err)
-	require.NoError(t, p.Start(context.Background(), componenttest.NewNopHost()))
+	require.NoError(tb, err)
+	require.NoError(tb, p.Start(context.Background(), componenttest.NewNopHost()))
 	return p
 }
 
@@ -75,7 +75,7 @@ func TestGoldenScenarios(t *testing.T) {
 			inPath := filepath.Join("testdata", "golden", sc.Name, "input.yaml")
 			wantPath := filepath.Join("testdata", "golden", sc.Name, "expected.yaml")
 			if *update {
-				require.NoError(t, os.MkdirAll(filepath.Dir(inPath), 0o755))
+				require.NoError(t, os.MkdirAll(filepath.Dir(inPath), 0o750))
 				require.NoError(t, golden.WriteTracesToFile(inPath, testtraces.Build(sc.Root, testtraces.Options{Seed: 1})))
 			}
 			input, err := golden.ReadTraces(inPath)
@@ -362,13 +362,13 @@ func TestEvidenceIsRedacted(t *testing.T) {
 	require.NoError(t, p.Shutdown(context.Background()))
 }
 
-func scenario(t testing.TB, name string) testtraces.Scenario {
+func scenario(tb testing.TB, name string) testtraces.Scenario {
 	for _, sc := range testtraces.Scenarios() {
 		if sc.Name == name {
 			return sc
 		}
 	}
-	t.Fatalf("no scenario %q", name)
+	tb.Fatalf("no scenario %q", name)
 	return testtraces.Scenario{}
 }
 

@@ -114,9 +114,9 @@ func refsOf(td ptrace.Traces) map[spanRef]bool {
 
 // mixedBatch is a batch with a held target (no evidence), a conclusive
 // target, a healthy trace and the non-target spans of all of them.
-func mixedBatch(t testing.TB, seed uint64) ptrace.Traces {
+func mixedBatch(tb testing.TB, seed uint64) ptrace.Traces {
 	td := bare500(seed)
-	testtraces.AppendTo(td, scenario(t, "go_pgx_statement_timeout").Root, testtraces.Options{Seed: seed + 1})
+	testtraces.AppendTo(td, scenario(tb, "go_pgx_statement_timeout").Root, testtraces.Options{Seed: seed + 1})
 	testtraces.AppendTo(td, testtraces.Server("catalog", "go", "GET", "/ok", 200,
 		testtraces.DB("postgresql", "SELECT", "items", "SELECT 1")), testtraces.Options{Seed: seed + 2})
 	return td
@@ -125,14 +125,14 @@ func mixedBatch(t testing.TB, seed uint64) ptrace.Traces {
 // retryUntilAccepted is an upstream with retries (the OTLP exporter of an
 // SDK or of a first collector tier): it re-sends the same batch while the
 // error is retryable.
-func retryUntilAccepted(t testing.TB, consume func(context.Context, ptrace.Traces) error, td ptrace.Traces) (attempts int, err error) {
+func retryUntilAccepted(tb testing.TB, consume func(context.Context, ptrace.Traces) error, td ptrace.Traces) (attempts int, err error) {
 	for attempts = 1; attempts <= 20; attempts++ {
 		err = consume(context.Background(), cloneTraces(td))
 		if err == nil || consumererror.IsPermanent(err) {
 			return attempts, err
 		}
 	}
-	t.Fatalf("batch still failing after %d attempts: %v", attempts, err)
+	tb.Fatalf("batch still failing after %d attempts: %v", attempts, err)
 	return attempts, err
 }
 
