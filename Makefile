@@ -18,6 +18,9 @@ OCB_VERSION := v0.161.0
 OCB         := $(TOOLS_DIR)/ocb-$(OCB_VERSION)/builder
 # mdatagen is built from internal/tools/go.mod, which pins it.
 MDATAGEN    := $(TOOLS_DIR)/mdatagen
+# golangci-lint is built from internal/tools/golangci-lint/go.mod, which pins it (its own module: its
+# dependencies would move mdatagen's).
+GOLANGCI_LINT := $(TOOLS_DIR)/golangci-lint
 
 DIST_NAME   := otelcol-errordiagnosis
 BUILD_DIR   := build
@@ -138,13 +141,19 @@ test: ## go vet + go test -race of the root module (does not build the collector
 	$(GO) test -race -timeout $(TEST_TIMEOUT) $(TEST_FLAGS) ./...
 
 .PHONY: lint
-lint: ## gofmt check and go vet, root module and internal/tools
+lint: $(GOLANGCI_LINT) ## gofmt check, go vet and golangci-lint (.golangci.yml) of the root module; tool pins verified
 	@out="$$(gofmt -l $(GOFMT_SRCS))"; \
 	if [ -n "$$out" ]; then echo "gofmt: these files need formatting (run gofmt -w):"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
-	@# internal/tools holds only a tools.go (build tag "tools", nothing to vet):
-	@# check that its go.mod matches it and that the pinned modules verify.
+	$(GOLANGCI_LINT) run ./...
+	@# internal/tools and internal/tools/golangci-lint hold only a tools.go (build tag "tools", nothing to
+	@# vet): check that their go.mod matches it and that the pinned modules verify.
 	cd internal/tools && $(GO) mod tidy -diff && $(GO) mod verify
+	cd internal/tools/golangci-lint && $(GO) mod tidy -diff && $(GO) mod verify
+
+$(GOLANGCI_LINT): internal/tools/golangci-lint/go.mod internal/tools/golangci-lint/go.sum
+	@mkdir -p $(TOOLS_DIR)
+	cd internal/tools/golangci-lint && $(GO) build -o $(GOLANGCI_LINT) github.com/golangci/golangci-lint/v2/cmd/golangci-lint
 
 .PHONY: flood
 flood: ## memory growth check: 2-million-span floods (distinct traces, one never-ending trace) through tiny limits
