@@ -21,6 +21,10 @@ func FuzzRedactArbitrary(f *testing.F) {
 		f.Add(tc.in, 256)
 		f.Add(tc.in+" cust-123456 "+tc.in, 16)
 	}
+	for _, c := range grammarCases {
+		f.Add(c.Text, 4096)
+		f.Add(c.Text+" cust-42 "+c.Text, 64)
+	}
 	f.Add("", 0)
 	f.Add("\xff\xfe\xfd", -1)
 	f.Add(strings.Repeat("a\u0300", 5000), 17)
