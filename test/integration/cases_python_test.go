@@ -21,12 +21,24 @@ func init() {
 		start func(ctx context.Context, e *Env) (Bed, error)
 	}{"python", startPythonBed})
 	moreCases = append(moreCases, pythonCases)
-	SameFingerprint = append(SameFingerprint,
-		// The same Go fault behind a Python caller.
-		[][2]string{{"pg_lock_timeout", "inventory"}, {"py_three_hops_lock_timeout", "inventory"}},
-		// The same Python bug, called directly and through pygateway.
-		[][2]string{{"py_key_error", "pyorders"}, {"py_downstream_500_key_error", "pyorders"}},
-	)
+	// The same Go fault behind a Python caller joins the Go bed's group.
+	joinFingerprintGroup([2]string{"pg_lock_timeout", "inventory"}, [2]string{"py_three_hops_lock_timeout", "inventory"})
+	// The same Python bug, called directly and through pygateway.
+	SameFingerprint = append(SameFingerprint, [][2]string{{"py_key_error", "pyorders"}, {"py_downstream_500_key_error", "pyorders"}})
+}
+
+// joinFingerprintGroup adds k to the SameFingerprint group holding member
+// (a new group of the two when there is none).
+func joinFingerprintGroup(member, k [2]string) {
+	for i, g := range SameFingerprint {
+		for _, m := range g {
+			if m == member {
+				SameFingerprint[i] = append(g, k)
+				return
+			}
+		}
+	}
+	SameFingerprint = append(SameFingerprint, [][2]string{member, k})
 }
 
 // pyPayOrder is a payment already captured (seeded), so capturing it again
