@@ -84,16 +84,21 @@ func StartPython(ctx context.Context, c PythonConfig) (*PythonBed, error) {
 	}
 
 	otel := func(service string) []string {
-		return []string{
-			"OTEL_SERVICE_NAME=" + service,
+		env := []string{}
+		if v := os.Getenv("EDX_PYTHON_SEMCONV"); v != "" {
+			// e.g. "http,database": the stable HTTP and database conventions.
+			env = append(env, "OTEL_SEMCONV_STABILITY_OPT_IN="+v)
+		}
+		return append(env,
+			"OTEL_SERVICE_NAME="+service,
 			"OTEL_RESOURCE_ATTRIBUTES=service.version=1.0.0",
 			"OTEL_TRACES_EXPORTER=otlp", "OTEL_METRICS_EXPORTER=none", "OTEL_LOGS_EXPORTER=none",
 			"OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
-			"OTEL_EXPORTER_OTLP_ENDPOINT=http://" + c.Collector,
+			"OTEL_EXPORTER_OTLP_ENDPOINT=http://"+c.Collector,
 			"OTEL_BSP_SCHEDULE_DELAY=200",
 			"OTEL_PYTHON_EXCLUDED_URLS=/health",
 			"PYTHONUNBUFFERED=1", "PYTHONDONTWRITEBYTECODE=1", "MALLOC_ARENA_MAX=2",
-		}
+		)
 	}
 	exportDir := filepath.Join(c.Dir, "pyorders-export")
 	if err := os.MkdirAll(exportDir, 0o755); err != nil {
