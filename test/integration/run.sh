@@ -64,6 +64,8 @@ need=()
 ls /usr/lib/postgresql/*/bin/initdb > /dev/null 2>&1 || need+=(postgresql)
 { command -v mariadbd || [[ -x /usr/sbin/mariadbd ]]; } > /dev/null 2>&1 || need+=(mariadb-server)
 command -v redis-server > /dev/null 2>&1 || need+=(redis-server)
+command -v java > /dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
+command -v mvn > /dev/null 2>&1 || need+=(maven)
 if ((${#need[@]})); then
 	step "apt: installing ${need[*]}"
 	SUDO=""
@@ -119,6 +121,31 @@ step "collector: make build"
 make -C "$ROOT" build
 COLLECTOR_BIN="${COLLECTOR:-$ROOT/bin/otelcol-errordiagnosis}"
 [[ -x "$COLLECTOR_BIN" ]] || { echo "integration: $COLLECTOR_BIN missing after make build" >&2; exit 1; }
+
+# ---- Java services: the Spring Boot jar and the OpenTelemetry Java agent
+# (java/pom.xml, every version pinned), cached under $CACHE keyed by the pom and
+# the sources; ~/.m2 is Maven's own cache (offline when it is warm).
+java_key=$(cd "$HERE/java" && find pom.xml src -type f | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-12)
+JAVA_DIR="$CACHE/java-$java_key"
+if [[ -f "$JAVA_DIR/.complete" ]]; then
+	step "java: cached $JAVA_DIR"
+else
+	step "java: building with Maven (cold: ~2-3 min) -> $JAVA_DIR"
+	(
+		exec 9> "$CACHE/java.lock"
+		flock 9
+		[[ -f "$JAVA_DIR/.complete" ]] && exit 0
+		cd "$HERE/java"
+		s=$(date +%s)
+		mvn -B -q -o -DskipTests package 2> /dev/null || mvn -B -q -DskipTests package
+		mkdir -p "$JAVA_DIR.tmp.$$"
+		cp target/edx-java-shop.jar target/opentelemetry-javaagent.jar "$JAVA_DIR.tmp.$$/"
+		rm -rf "$JAVA_DIR" && mv "$JAVA_DIR.tmp.$$" "$JAVA_DIR" && touch "$JAVA_DIR/.complete"
+		echo "integration: java built in $(($(date +%s) - s))s"
+	) > "$HERE/.cache/java-build.log" 2>&1 || { tail -40 "$HERE/.cache/java-build.log"; exit 1; }
+	cat "$HERE/.cache/java-build.log"
+fi
+export EDX_JAVA_JAR="$JAVA_DIR/edx-java-shop.jar" EDX_JAVA_AGENT="$JAVA_DIR/opentelemetry-javaagent.jar"
 
 # ---- compile the test while Jaeger may still be building
 step "test: compiling"
