@@ -43,6 +43,8 @@ var typeRows = []typeRow{
 	typ("lang.StackOverflow", appStack, "StackOverflowError", "RecursionError", "SystemStackError", "InsufficientExecutionStackException"),
 	typ("spring.IllegalArgumentException.placeholder", confMissing, "IllegalArgumentException").whenAny("could not resolve placeholder"),
 	typ("lang.InvalidArgument", appArgument, "IllegalArgumentException", "ArgumentException", "FormatException", "NumberFormatException", "ValueError", "ArgumentError", "InvalidArgumentException", "DateTimeParseException"),
+	// Spring's Environment.getRequiredProperty: a property or environment variable that is not set.
+	typ("spring.IllegalStateException.required_key", confMissing, "IllegalStateException").whenAny("required key '"),
 	typ("lang.IllegalState", appState, "IllegalStateException", "InvalidOperationException").weakRow(),
 	typ("lang.NotImplemented", appNotImpl, "NotImplementedError", "NotImplementedException", "UnsupportedOperationException", "NotSupportedException"),
 
