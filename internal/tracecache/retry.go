@@ -63,10 +63,32 @@ func propagated(items []Attributed, i int) bool {
 // ones ("EOF", "timeout") match by accident.
 const minEchoLen = 8
 
+// superseded reports whether the failed call of item i was followed by a
+// failed sibling call (same parent, started once i's had ended) whose
+// failure was propagated up while i's was not: the stack got past i's
+// failure (a pool validated a broken connection, dropped it and took
+// another) and the request failed with the later one.
+func superseded(items []Attributed, i int) bool {
+	f := items[i].Node
+	if f.Op == 0 || !f.Failed || f.End == 0 || propagated(items, i) {
+		return false
+	}
+	for j := range items {
+		g := items[j].Node
+		if g == f || g.Op == 0 || !g.Failed || g.Parent != f.Parent || int32(g.Start-f.End) < 0 {
+			continue
+		}
+		if propagated(items, j) {
+			return true
+		}
+	}
+	return false
+}
+
 // withoutRecovered drops the items of calls that a sibling retried with
-// success, unless their failure was propagated up. Pure but for the trace's
-// nodes it reads: a scan of them per failed call, only for calls that name
-// an operation.
+// success, or that a later failed sibling superseded, unless their failure
+// was propagated up. Pure but for the trace's nodes it reads: a scan of them
+// per failed call, only for calls that name an operation.
 func (t *Trace) withoutRecovered(items []Attributed) []Attributed {
 	var drop []bool
 	var last *Node // the items of one node are consecutive: one scan per node
@@ -79,7 +101,7 @@ func (t *Trace) withoutRecovered(items []Attributed) []Attributed {
 		if n != last {
 			last, lastRetried = n, t.retried(n)
 		}
-		if lastRetried && !propagated(items, i) {
+		if lastRetried && !propagated(items, i) || superseded(items, i) {
 			if drop == nil {
 				drop = make([]bool, len(items))
 			}

@@ -95,3 +95,60 @@ func TestAttributeLeavesOutRecoveredCalls(t *testing.T) {
 		})
 	}
 }
+
+// A Java request under the agent (captured in the test bed): HikariCP
+// validated a pooled connection the restarted PostgreSQL had closed (a failed
+// JDBC span, 57P01), took another, and the query on it ran into the
+// statement timeout, which the server span recorded. The validation failure
+// was superseded; the propagated timeout is the cause.
+func TestAttributeLeavesOutSupersededFailures(t *testing.T) {
+	validation := diagnosis.Evidence{Kind: diagnosis.KindDB, ExceptionType: "org.postgresql.util.PSQLException", ExceptionMessage: "FATAL: terminating connection due to administrator command"}
+	timeout := diagnosis.Evidence{Kind: diagnosis.KindDB, ExceptionType: "org.postgresql.util.PSQLException", ExceptionMessage: "ERROR: canceling statement due to statement timeout"}
+	recorded := diagnosis.Evidence{ExceptionType: "org.springframework.dao.QueryTimeoutException",
+		ExceptionMessage: "StatementCallback; SQL [SELECT pg_sleep(2)]; ERROR: canceling statement due to statement timeout"}
+	unrelated := diagnosis.Evidence{ExceptionType: "java.lang.NullPointerException", ExceptionMessage: "report is null"}
+	tests := []struct {
+		name string
+		// query: the second call; parent and start decide.
+		query  Node
+		server []diagnosis.Evidence
+		want   []string // messages attributed
+	}{
+		{"a later failed sibling's failure was propagated: the first one is superseded",
+			Node{ID: sid(3), Parent: sid(1), Kind: ptrace.SpanKindClient, Failed: true, Op: 8, Start: 300, End: 400},
+			[]diagnosis.Evidence{recorded}, []string{timeout.ExceptionMessage, recorded.ExceptionMessage}},
+		{"nothing propagated: both stay",
+			Node{ID: sid(3), Parent: sid(1), Kind: ptrace.SpanKindClient, Failed: true, Op: 8, Start: 300, End: 400},
+			[]diagnosis.Evidence{unrelated}, []string{validation.ExceptionMessage, timeout.ExceptionMessage, unrelated.ExceptionMessage}},
+		{"the later call overlapped the first: both stay",
+			Node{ID: sid(3), Parent: sid(1), Kind: ptrace.SpanKindClient, Failed: true, Op: 8, Start: 150, End: 400},
+			[]diagnosis.Evidence{recorded}, []string{validation.ExceptionMessage, timeout.ExceptionMessage, recorded.ExceptionMessage}},
+		{"under another parent: both stay",
+			Node{ID: sid(3), Parent: sid(2), Kind: ptrace.SpanKindClient, Failed: true, Op: 8, Start: 300, End: 400},
+			[]diagnosis.Evidence{recorded}, []string{validation.ExceptionMessage, timeout.ExceptionMessage, recorded.ExceptionMessage}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := New(Limits{MaxTraces: 4, MaxNodesPerTrace: 16, MaxNodes: 64, MaxEvidenceNodes: 8, MaxEvidencePerNode: 8, TTL: 1 << 40})
+			tr := c.Remember(tid(1), t0)
+			server := c.AddNode(tr, sid(1))
+			server.Known, server.Kind = true, ptrace.SpanKindServer
+			tr.SetService(server, "ledger-java")
+			first := c.AddNode(tr, sid(2))
+			*first = Node{ID: sid(2), Parent: sid(1), Kind: ptrace.SpanKindClient, Known: true, Failed: true, Op: 7, Start: 100, End: 200}
+			tr.SetService(first, "ledger-java")
+			require.True(t, c.AddEvidence(tr, first, []diagnosis.Evidence{validation}))
+			q := c.AddNode(tr, tc.query.ID)
+			*q = tc.query
+			q.Known = true
+			tr.SetService(q, "ledger-java")
+			require.True(t, c.AddEvidence(tr, q, []diagnosis.Evidence{timeout}))
+			require.True(t, c.AddEvidence(tr, server, tc.server))
+			var got []string
+			for _, a := range tr.Attribute(server, nil) {
+				got = append(got, a.Evidence.ExceptionMessage)
+			}
+			assert.ElementsMatch(t, tc.want, got)
+		})
+	}
+}

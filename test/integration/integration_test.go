@@ -449,6 +449,7 @@ func TestIntegration(t *testing.T) {
 	byTrace := e.waitForOutput(t, results)
 
 	rows := verify(t, results, byTrace)
+	captureRealTraces(t, results, e.Coll.OutFile)
 	jaegerOK := e.checkJaeger(t, results, t0)
 	report(t, rows, jaegerOK)
 }

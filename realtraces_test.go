@@ -1,0 +1,173 @@
+package errordiagnosisprocessor
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+)
+
+// realFixture is one trace captured from a real instrumentation in the test
+// bed (test/integration, EDX_CAPTURE): testdata/realtraces/<language>/<case>.json
+// holds the trace as the services sent it, OTLP JSON as the file exporter
+// writes it (one request per line); <case>.expected.json the expected
+// diagnosis of every HTTP 500 server span, by span id.
+type realFixture struct {
+	Case  string `json:"case"`
+	Spans map[string]struct {
+		Service           string `json:"service"`
+		Category          string `json:"category"`
+		Cause             string `json:"cause"`
+		RootCauseCategory string `json:"root_cause_category"`
+		RootCauseService  string `json:"root_cause_service"`
+	} `json:"spans"`
+}
+
+func readOTLPJSONLines(t *testing.T, path string) ptrace.Traces {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	td := ptrace.NewTraces()
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	var u ptrace.JSONUnmarshaler
+	for sc.Scan() {
+		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+			continue
+		}
+		part, err := u.UnmarshalTraces(sc.Bytes())
+		require.NoError(t, err, path)
+		part.ResourceSpans().MoveAndAppendTo(td.ResourceSpans())
+	}
+	require.NoError(t, sc.Err())
+	return td
+}
+
+// TestRealTraces replays every fixture of testdata/realtraces/*/ through the
+// factory's processor with the default configuration (what users run; the
+// held 500 spans are released by the shutdown drain): every 500 server span
+// gets its expected category, cause and root cause, every other span comes
+// out unchanged, spans in == spans out. It reports the category macro-F1
+// over all fixtures.
+func TestRealTraces(t *testing.T) {
+	paths, err := filepath.Glob(filepath.Join("testdata", "realtraces", "*", "*.json"))
+	require.NoError(t, err)
+	var inputs []string
+	for _, p := range paths {
+		if !strings.HasSuffix(p, ".expected.json") {
+			inputs = append(inputs, p)
+		}
+	}
+	if len(inputs) == 0 {
+		t.Skip("no fixtures under testdata/realtraces")
+	}
+	var scored []scoredSpan
+	for _, in := range inputs {
+		name := strings.TrimPrefix(strings.TrimSuffix(in, ".json"), filepath.Join("testdata", "realtraces")+string(filepath.Separator))
+		t.Run(name, func(t *testing.T) {
+			var fx realFixture
+			eb, err := os.ReadFile(strings.TrimSuffix(in, ".json") + ".expected.json")
+			require.NoError(t, err, "every fixture has its .expected.json")
+			require.NoError(t, json.Unmarshal(eb, &fx))
+
+			td := readOTLPJSONLines(t, in)
+			before := map[pcommon.SpanID]ptrace.Span{}
+			inCopy := ptrace.NewTraces()
+			td.CopyTo(inCopy)
+			forEachSpan(inCopy, func(_ ptrace.ResourceSpans, s ptrace.Span) { before[s.SpanID()] = s })
+
+			sink := &consumertest.TracesSink{}
+			p := newTestProcessor(t, defaultConfig(), sink)
+			require.NoError(t, p.ConsumeTraces(context.Background(), td))
+			require.NoError(t, p.Shutdown(context.Background()))
+
+			out := 0
+			seen := map[string]bool{}
+			for _, o := range sink.AllTraces() {
+				out += o.SpanCount()
+				forEachSpan(o, func(rs ptrace.ResourceSpans, s ptrace.Span) {
+					id := s.SpanID().String()
+					orig, ok := before[s.SpanID()]
+					require.True(t, ok, "span %s came out but did not go in", id)
+					status, _ := s.Attributes().Get("http.response.status_code")
+					if status.Type() == pcommon.ValueTypeEmpty {
+						status, _ = s.Attributes().Get("http.status_code")
+					}
+					target := s.Kind() == ptrace.SpanKindServer && status.AsString() == "500"
+					w, expected := fx.Spans[id]
+					if !target {
+						require.False(t, expected, "span %s (%s) is expected to be diagnosed but is no 500 server span", id, s.Name())
+						require.Equal(t, orig.Attributes().AsRaw(), s.Attributes().AsRaw(), "non-target span %s (%s) changed", id, s.Name())
+						return
+					}
+					seen[id] = true
+					require.True(t, expected, "500 server span %s (%s) has no expectation", id, s.Name())
+					get := func(k string) string { v, _ := s.Attributes().Get("diagnosis." + k); return v.AsString() }
+					scored = append(scored, scoredSpan{w.Category, get("category")})
+					gotDiag := get("category") + "/" + get("cause") + " root=" + get("root_cause.category") + "@" + get("root_cause.service")
+					wantDiag := w.Category + "/" + w.Cause + " root=" + w.RootCauseCategory + "@" + w.RootCauseService
+					if gotDiag != wantDiag {
+						t.Errorf("%s (%s of %s): got %s, want %s; evidence %q (rule %s)", id, s.Name(), w.Service, gotDiag, wantDiag, get("evidence"), get("rule"))
+					}
+					// Only diagnosis.* attributes were added.
+					raw := s.Attributes().AsRaw()
+					for k := range raw {
+						if strings.HasPrefix(k, "diagnosis.") {
+							delete(raw, k)
+						}
+					}
+					require.Equal(t, orig.Attributes().AsRaw(), raw, "target span %s changed outside diagnosis.*", id)
+				})
+			}
+			require.Equal(t, inCopy.SpanCount(), out, "spans in == spans out")
+			for id := range fx.Spans {
+				require.True(t, seen[id], "expected 500 server span %s is not in the output", id)
+			}
+		})
+	}
+	t.Logf("category macro-F1 over %d diagnosed spans of %d fixtures: %.3f", len(scored), len(inputs), macroF1(scored))
+}
+
+// macroF1 is the unweighted mean over the categories (expected or predicted)
+// of the per-category F1.
+// scoredSpan is the expected and the given category of one diagnosed span.
+type scoredSpan struct{ want, got string }
+
+func macroF1(pairs []scoredSpan) float64 {
+	tp, fp, fn := map[string]int{}, map[string]int{}, map[string]int{}
+	cats := map[string]bool{}
+	for _, q := range pairs {
+		cats[q.want], cats[q.got] = true, true
+		if q.want == q.got {
+			tp[q.want]++
+		} else {
+			fn[q.want]++
+			fp[q.got]++
+		}
+	}
+	if len(cats) == 0 {
+		return 1
+	}
+	names := make([]string, 0, len(cats))
+	for c := range cats {
+		names = append(names, c)
+	}
+	sort.Strings(names)
+	sum := 0.0
+	for _, c := range names {
+		if d := 2*tp[c] + fp[c] + fn[c]; d > 0 {
+			sum += float64(2*tp[c]) / float64(d)
+		}
+	}
+	return sum / float64(len(names))
+}
