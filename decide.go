@@ -82,7 +82,7 @@ func diagnose(t *tracecache.Trace, target *tracecache.Node, status, budget int) 
 	// may still be explained by a deeper span that has not arrived yet (spans
 	// of one trace come in any order), so it waits for wait_duration.
 	res.final = res.Strength == diagnosis.StrengthUser ||
-		(res.Conclusive && res.Evidence != nil && res.Evidence.Kind != diagnosis.KindSpan)
+		(res.Conclusive && res.Evidence != nil && res.Evidence.Kind != diagnosis.KindSpan && !contested(items, res.Evidence))
 
 	var decider *tracecache.Attributed
 	for i := range items {
@@ -226,4 +226,29 @@ func (d *diagnoser) decide(td ptrace.Traces, rec recording) decisions {
 		}
 	}
 	return dec
+}
+
+// contested reports whether the target recorded an exception of its own that
+// names another cause than the deciding evidence dec of a deeper call and
+// does not carry its failure. Then a later call may still explain what the
+// target failed with (a pool validated a broken connection, took another,
+// and the query on it failed: its span can arrive after the target's), and
+// the decision waits for wait_duration instead of being final.
+func contested(items []diagnosis.Evidence, dec *diagnosis.Evidence) bool {
+	if dec.Depth == 0 {
+		return false
+	}
+	for i := range items {
+		own := &items[i]
+		if own.Depth != 0 || own == dec || classify.IsGeneric(own.Match) || own.Match.Strength < diagnosis.StrengthPattern {
+			continue
+		}
+		if own.Match.Category == dec.Match.Category && own.Match.Cause == dec.Match.Cause {
+			return false
+		}
+		if !tracecache.Echoes(own, dec) {
+			return true
+		}
+	}
+	return false
 }

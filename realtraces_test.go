@@ -181,3 +181,48 @@ func macroF1(pairs []scoredSpan) float64 {
 	}
 	return sum / float64(len(names))
 }
+
+// TestRealTraceQueryAfterTarget: under the Java agent, HikariCP validated a
+// connection the restarted PostgreSQL had closed (two failed JDBC spans,
+// 57P01), took another, and the query on it ran into the statement timeout
+// the server span recorded. When the query's span arrives after the server
+// span, the validation failure must not decide at once: the decision waits,
+// and the later query supersedes it.
+func TestRealTraceQueryAfterTarget(t *testing.T) {
+	td := readOTLPJSONLines(t, filepath.Join("testdata", "realtraces", "java", "java_pg_statement_timeout.json"))
+	var server, query ptrace.Traces
+	rest := ptrace.NewTraces()
+	forEachSpan(td, func(rs ptrace.ResourceSpans, s ptrace.Span) {
+		b := ptrace.NewTraces()
+		r := b.ResourceSpans().AppendEmpty()
+		rs.Resource().CopyTo(r.Resource())
+		s.CopyTo(r.ScopeSpans().AppendEmpty().Spans().AppendEmpty())
+		switch {
+		case s.Kind() == ptrace.SpanKindServer:
+			server = b
+		case s.Name() == "SELECT shop.products":
+			query = b
+		default:
+			b.ResourceSpans().MoveAndAppendTo(rest.ResourceSpans())
+		}
+	})
+	require.Equal(t, 3, rest.SpanCount())
+	sink := &consumertest.TracesSink{}
+	p := newTestProcessor(t, defaultConfig(), sink)
+	for _, b := range []ptrace.Traces{rest, server, query} {
+		require.NoError(t, p.ConsumeTraces(context.Background(), b))
+	}
+	require.NoError(t, p.Shutdown(context.Background()))
+	got := diagnoses(mergeTraces(sink.AllTraces()))
+	require.Equal(t, map[string]string{"ledger-java": "database_timeout/statement_timeout"}, got)
+}
+
+func mergeTraces(all []ptrace.Traces) ptrace.Traces {
+	out := ptrace.NewTraces()
+	for _, td := range all {
+		for i := 0; i < td.ResourceSpans().Len(); i++ {
+			td.ResourceSpans().At(i).CopyTo(out.ResourceSpans().AppendEmpty())
+		}
+	}
+	return out
+}

@@ -4,6 +4,9 @@ import (
 	"strings"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
 )
 
 // Micros is a span timestamp as Node.Start and Node.End keep it: the low 32
@@ -43,20 +46,23 @@ func (t *Trace) retried(n *Node) bool {
 // not help, and the failure stays a cause.
 func propagated(items []Attributed, i int) bool {
 	f := &items[i].Evidence
-	msg := firstNonEmpty(f.ExceptionMessage, f.StatusMessage)
 	for j := range items {
 		u := &items[j].Evidence
-		if j == i || u.Depth >= f.Depth {
-			continue
-		}
-		if f.ExceptionType != "" && u.ExceptionType == f.ExceptionType {
-			return true
-		}
-		if len(msg) >= minEchoLen && (strings.Contains(u.ExceptionMessage, msg) || strings.Contains(u.StatusMessage, msg)) {
+		if j != i && u.Depth < f.Depth && Echoes(u, f) {
 			return true
 		}
 	}
 	return false
+}
+
+// Echoes reports whether u, evidence nearer the target, carries the failure
+// of f: the same exception type, or a message that contains f's.
+func Echoes(u, f *diagnosis.Evidence) bool {
+	if f.ExceptionType != "" && u.ExceptionType == f.ExceptionType {
+		return true
+	}
+	msg := firstNonEmpty(f.ExceptionMessage, f.StatusMessage)
+	return len(msg) >= minEchoLen && (strings.Contains(u.ExceptionMessage, msg) || strings.Contains(u.StatusMessage, msg))
 }
 
 // minEchoLen is the shortest message taken as echoed by a parent: shorter
@@ -70,12 +76,12 @@ const minEchoLen = 8
 // another) and the request failed with the later one.
 func superseded(items []Attributed, i int) bool {
 	f := items[i].Node
-	if f.Op == 0 || !f.Failed || f.End == 0 || propagated(items, i) {
+	if f.Kind != ptrace.SpanKindClient || !f.Failed || f.End == 0 || propagated(items, i) {
 		return false
 	}
 	for j := range items {
 		g := items[j].Node
-		if g == f || g.Op == 0 || !g.Failed || g.Parent != f.Parent || int32(g.Start-f.End) < 0 {
+		if g == f || g.Kind != ptrace.SpanKindClient || !g.Failed || g.Parent != f.Parent || int32(g.Start-f.End) < 0 {
 			continue
 		}
 		if propagated(items, j) {
@@ -88,20 +94,21 @@ func superseded(items []Attributed, i int) bool {
 // withoutRecovered drops the items of calls that a sibling retried with
 // success, or that a later failed sibling superseded, unless their failure
 // was propagated up. Pure but for the trace's nodes it reads: a scan of them
-// per failed call, only for calls that name an operation.
+// per failed call that names an operation.
 func (t *Trace) withoutRecovered(items []Attributed) []Attributed {
 	var drop []bool
 	var last *Node // the items of one node are consecutive: one scan per node
 	lastRetried := false
 	for i := range items {
 		n := items[i].Node
-		if n.Op == 0 {
-			continue
+		recovered := false
+		if n.Op != 0 {
+			if n != last {
+				last, lastRetried = n, t.retried(n)
+			}
+			recovered = lastRetried && !propagated(items, i)
 		}
-		if n != last {
-			last, lastRetried = n, t.retried(n)
-		}
-		if lastRetried && !propagated(items, i) || superseded(items, i) {
+		if recovered || superseded(items, i) {
 			if drop == nil {
 				drop = make([]bool, len(items))
 			}
