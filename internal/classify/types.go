@@ -10,6 +10,9 @@ import (
 // Rule names are "<language or library>.<Type>[.<variant>]".
 var typeRows = []typeRow{
 	// ---- application_exception ----
+	// A helpful NullPointerException (JDK 14+) that names System.getenv or
+	// System.getProperty: a variable or property the deployment lacks.
+	typ("java.NullPointerException.getenv", confMissing, "NullPointerException").whenAny(`"java.lang.system.getenv(string)" is null`, `"java.lang.system.getproperty(string)" is null`),
 	typ("java.NullPointerException", appNull, "NullPointerException"),
 	typ("dotnet.NullReferenceException", appNull, "NullReferenceException"),
 	typ("dotnet.ArgumentNullException", appNull, "ArgumentNullException"),
@@ -209,18 +212,16 @@ func initTypes() {
 func lookupType(p *prepared, t string, ctx ctxMask) (*typeRow, outcome) {
 	t = strings.TrimLeft(t, "*")
 	for t != "" {
-		for _, r := range typeIndex[t] {
-			out := r.pick(ctx)
-			if !out.set() {
-				continue
-			}
-			if len(r.when) > 0 && !containsAny(p.all, r.when) {
-				continue
-			}
-			if r.check != nil && !r.check(p) {
-				continue
-			}
+		if r, out := lookupExact(p, t, ctx); r != nil {
 			return r, out
+		}
+		// A nested class by its canonical name, as the Java agent records it
+		// ("HttpServerErrorException.InternalServerError"): the binary name
+		// uses '$'.
+		if strings.Count(t, ".") == 1 {
+			if r, out := lookupExact(p, strings.Replace(t, ".", "$", 1), ctx); r != nil {
+				return r, out
+			}
 		}
 		i := strings.IndexAny(t, ".:\\/+")
 		if i < 0 {
@@ -238,4 +239,23 @@ func containsAny(s string, needles []string) bool {
 		}
 	}
 	return false
+}
+
+// lookupExact finds the first row for exactly the lower-case name t whose
+// conditions hold.
+func lookupExact(p *prepared, t string, ctx ctxMask) (*typeRow, outcome) {
+	for _, r := range typeIndex[t] {
+		out := r.pick(ctx)
+		if !out.set() {
+			continue
+		}
+		if len(r.when) > 0 && !containsAny(p.all, r.when) {
+			continue
+		}
+		if r.check != nil && !r.check(p) {
+			continue
+		}
+		return r, out
+	}
+	return nil, none
 }

@@ -8,6 +8,8 @@ import (
 
 var typeCases = register([]tc{
 	// application_exception
+	{"java.NullPointerException.getenv", "configuration_error/missing_config", ex("java.lang.NullPointerException", `Cannot invoke "String.length()" because the return value of "java.lang.System.getenv(String)" is null`)},
+	{"java.NullPointerException.getenv", "configuration_error/missing_config", ex("java.lang.NullPointerException", `Cannot invoke "String.trim()" because the return value of "java.lang.System.getProperty(String)" is null`)},
 	{"java.NullPointerException", "application_exception/null_reference", exs("java.lang.NullPointerException", `Cannot invoke "String.length()" because "name" is null`, "java.lang.NullPointerException: Cannot invoke \"String.length()\" because \"name\" is null\n\tat com.shop.OrderService.place(OrderService.java:42)")},
 	{"dotnet.NullReferenceException", "application_exception/null_reference", ex("System.NullReferenceException", `Object reference not set to an instance of an object.`)},
 	{"dotnet.ArgumentNullException", "application_exception/null_reference", ex("System.ArgumentNullException", `Value cannot be null. (Parameter 'source')`)},
@@ -95,6 +97,9 @@ var typeCases = register([]tc{
 	{"python.requests.ConnectTimeout", "dependency_failure/upstream_unreachable", ex("requests.exceptions.ConnectTimeout", `HTTPConnectionPool(host='10.0.0.9', port=80): Max retries exceeded with url: / (Caused by ConnectTimeoutError(<urllib3.connection.HTTPConnection object at 0x7f>, 'Connection to 10.0.0.9 timed out. (connect timeout=3)'))`)},
 	{"python.requests.ReadTimeout", "dependency_failure/upstream_timeout", ex("requests.exceptions.ReadTimeout", `HTTPConnectionPool(host='inventory', port=8080): Read timed out. (read timeout=2)`)},
 	{"python.requests.HTTPError.5xx", "dependency_failure/upstream_5xx", ex("requests.exceptions.HTTPError", `500 Server Error: Internal Server Error for url: http://inventory:8080/stock/42`)},
+	{"java.HttpServerErrorException", "dependency_failure/upstream_5xx", ex("org.springframework.web.client.HttpServerErrorException.InternalServerError", `500 Internal Server Error: "{"timestamp":"2026-12-02T03:24:08.939+00:00","status":500,"error":"Internal Server Error","path":"/checkout"}"`)},
+	{"java.HttpServerErrorException", "dependency_failure/upstream_5xx", ex("feign.FeignException.InternalServerError", `[500 Internal Server Error] during [GET] to [http://inventory/stock] [InventoryClient#stock()]: [boom]`)},
+	{"java.HttpServerErrorException.GatewayTimeout", "dependency_failure/upstream_timeout", ex("org.springframework.web.client.HttpServerErrorException.GatewayTimeout", `504 Gateway Timeout: [no body]`)},
 	{"java.HttpServerErrorException", "dependency_failure/upstream_5xx", ex("org.springframework.web.client.HttpServerErrorException$InternalServerError", `500 Internal Server Error: "{"error":"boom"}"`)},
 	{"java.HttpServerErrorException.GatewayTimeout", "dependency_failure/upstream_timeout", ex("org.springframework.web.client.HttpServerErrorException$GatewayTimeout", `504 Gateway Timeout: [no body]`)},
 	{"java.ResourceAccessException", "dependency_failure/upstream_unreachable", ex("org.springframework.web.client.ResourceAccessException", `I/O error on POST request for "http://payments:8080/charge"`)},
