@@ -24,10 +24,10 @@ import (
 
 // Lifecycle and dispatch. A batch goes down the stages in this order:
 // scan.go (find and read the marked spans, without the lock), record.go
-// (into the evidence cache), decide.go (diagnose), release.go (hold the
-// spans that wait, take out those to release), annotate.go (write the
-// diagnoses, without the lock), release.go again (deliver the released
-// spans). See docs/design.md §5.
+// (into the evidence cache), decide.go (diagnose), hold.go (hold the spans
+// that wait, take out those to release), annotate.go (write the diagnoses,
+// after the lock), release.go (deliver the released spans). See
+// docs/design.md §5.
 
 // Internal bounds of the evidence cache, derived from max_traces so that one
 // setting bounds memory (docs/design.md §6.1).
@@ -156,6 +156,19 @@ func (d *diagnoser) releaseLoop() {
 			d.releaseDue(context.Background())
 		}
 	}
+}
+
+// releaseDue releases the held spans whose deadline has passed; the
+// release loop calls it on every tick.
+func (d *diagnoser) releaseDue(ctx context.Context) {
+	d.mu.Lock()
+	now := d.now()
+	rel := releaseLocked(nil, d.held.PopDue(now, nil), "")
+	d.cache.Expired(now)
+	rel = d.releaseForgottenLocked(rel)
+	d.updateGaugesLocked()
+	d.mu.Unlock()
+	d.deliver(ctx, d.annotateReleased(ctx, rel))
 }
 
 // shutdown stops the release loop, then diagnoses and releases every held
