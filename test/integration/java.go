@@ -132,6 +132,11 @@ func (j *JavaService) start(ctx context.Context, cfg JavaConfig, port int, args 
 		"OTEL_METRICS_EXPORTER=none",
 		"OTEL_LOGS_EXPORTER=none",
 	}
+	// EDX_JAVA_SEMCONV=database (for example) runs the services under the
+	// stable semantic conventions the instrumentation can opt in to.
+	if v := os.Getenv("EDX_JAVA_SEMCONV"); v != "" {
+		env = append(env, "OTEL_SEMCONV_STABILITY_OPT_IN="+v)
+	}
 	cmd.Env = env
 	p, err := StartProc(j.Name, cmd, filepath.Join(cfg.Dir, j.Name+".log"))
 	if err != nil {
