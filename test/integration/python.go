@@ -29,30 +29,49 @@ type PythonConfig struct {
 // opentelemetry-instrument and exporting OTLP/HTTP to the collector.
 type PythonBed struct {
 	OrdersURL, GatewayURL string
-	RedisPort             int
-	redisDir              string
-	redis, orders, gate   *Proc
+	*Redis
+	orders, gate *Proc
 }
 
-// StartRedis (re)starts redis-server on its port. maxmemory 2mb with
+// Redis is a redis-server on its own loopback port. maxmemory 2mb with
 // noeviction: writes are refused with OOM once the data set outgrows it;
 // persistence is off, so nothing lands on disk and a restart empties it.
-func (b *PythonBed) StartRedis() error {
+type Redis struct {
+	RedisPort int
+	redisDir  string
+	redis     *Proc
+}
+
+// NewRedis starts a Redis with its files in dir.
+func NewRedis(dir string) (*Redis, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	r := &Redis{RedisPort: MustFreePort(), redisDir: dir}
+	return r, r.StartRedis()
+}
+
+// StartRedis (re)starts redis-server on its port.
+func (r *Redis) StartRedis() error {
 	redisServer, err := exec.LookPath("redis-server")
 	if err != nil {
 		return fmt.Errorf("redis-server not found (apt-get install redis-server): %w", err)
 	}
-	cmd := exec.Command(redisServer, "--port", strconv.Itoa(b.RedisPort), "--bind", "127.0.0.1",
-		"--dir", b.redisDir, "--save", "", "--appendonly", "no", "--maxmemory", "2mb", "--maxmemory-policy", "noeviction",
+	cmd := exec.Command(redisServer, "--port", strconv.Itoa(r.RedisPort), "--bind", "127.0.0.1",
+		"--dir", r.redisDir, "--save", "", "--appendonly", "no", "--maxmemory", "2mb", "--maxmemory-policy", "noeviction",
 		"--daemonize", "no", "--protected-mode", "yes")
-	if b.redis, err = StartProc("redis", cmd, filepath.Join(b.redisDir, "redis.log")); err != nil {
+	if r.redis, err = StartProc("redis", cmd, filepath.Join(r.redisDir, "redis.log")); err != nil {
 		return err
 	}
-	return WaitTCP(b.redis, fmt.Sprintf("127.0.0.1:%d", b.RedisPort), 20*time.Second)
+	return WaitTCP(r.redis, fmt.Sprintf("127.0.0.1:%d", r.RedisPort), 20*time.Second)
 }
 
 // StopRedis stops redis-server.
-func (b *PythonBed) StopRedis() { b.redis.Stop(syscall.SIGTERM, 10*time.Second) }
+func (r *Redis) StopRedis() {
+	if r != nil {
+		r.redis.Stop(syscall.SIGTERM, 10*time.Second)
+	}
+}
 
 // SQLAlchemyURL turns user, password, port and database into a SQLAlchemy URL.
 func SQLAlchemyURL(driver, user, password string, port int, db string) string {
@@ -73,13 +92,10 @@ func StartPython(ctx context.Context, c PythonConfig) (*PythonBed, error) {
 		return nil, err
 	}
 	b := &PythonBed{}
-	rdir := filepath.Join(c.Dir, "redis")
-	if err := os.MkdirAll(rdir, 0o755); err != nil {
-		return nil, err
-	}
-	b.RedisPort = MustFreePort()
-	b.redisDir = rdir
-	if err := b.StartRedis(); err != nil {
+	if b.Redis, err = NewRedis(filepath.Join(c.Dir, "redis")); err != nil {
+		if b.Redis == nil {
+			return nil, err
+		}
 		return b, err
 	}
 

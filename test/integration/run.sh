@@ -116,6 +116,27 @@ else
 	step "python: venv built"
 fi
 
+# ---- Node.js service: node_modules from node/package-lock.json (npm ci), cached
+# under $CACHE keyed by the lock file and the node version.
+node_key=$({ node --version; cat "$HERE/node/package-lock.json"; } | sha256sum | cut -c1-12)
+export EDX_NODE_MODULES="$CACHE/node-$node_key"
+if [[ -f "$EDX_NODE_MODULES/.complete" ]]; then
+	step "node: cached modules $EDX_NODE_MODULES"
+else
+	step "node: npm ci into $EDX_NODE_MODULES"
+	(
+		exec 9> "$CACHE/node.lock"
+		flock 9
+		[[ -f "$EDX_NODE_MODULES/.complete" ]] && exit 0
+		rm -rf "$EDX_NODE_MODULES"
+		mkdir -p "$EDX_NODE_MODULES"
+		cp "$HERE/node/package.json" "$HERE/node/package-lock.json" "$EDX_NODE_MODULES/"
+		(cd "$EDX_NODE_MODULES" && npm ci --no-audit --no-fund --loglevel=error)
+		touch "$EDX_NODE_MODULES/.complete"
+	) > "$HERE/.cache/node.log" 2>&1 || { tail -30 "$HERE/.cache/node.log"; exit 1; }
+	step "node: modules installed"
+fi
+
 # ---- the collector under test
 step "collector: make build"
 make -C "$ROOT" build
