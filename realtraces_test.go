@@ -96,7 +96,7 @@ func TestRealTraces(t *testing.T) {
 			seen := map[string]bool{}
 			for _, o := range sink.AllTraces() {
 				out += o.SpanCount()
-				forEachSpan(o, func(rs ptrace.ResourceSpans, s ptrace.Span) {
+				forEachSpan(o, func(_ ptrace.ResourceSpans, s ptrace.Span) {
 					id := s.SpanID().String()
 					orig, ok := before[s.SpanID()]
 					require.True(t, ok, "span %s came out but did not go in", id)
