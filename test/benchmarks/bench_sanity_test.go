@@ -17,10 +17,10 @@ import (
 
 func TestWorkloadShares(t *testing.T) {
 	for _, l := range loads {
-		bs, st := workload.Batches(poolBatches, l.pct, 1)
+		bs, st := workload.BatchesShaped(poolBatches, l.size, l.pct, 1, l.shape)
 		t.Logf("%s: %s", l.name, st)
 		for _, td := range bs {
-			if td.SpanCount() != workload.BatchSize {
+			if td.SpanCount() != l.size {
 				t.Fatalf("%s: batch of %d spans", l.name, td.SpanCount())
 			}
 		}

@@ -38,7 +38,7 @@ func BenchmarkTraces(b *testing.B) {
 			b.Run("load="+l.name+"/proc="+pr.name, func(b *testing.B) {
 				p, stop := chain(b, pr.make(b, nopSink()))
 				defer stop()
-				pl := newPool(batchesFor(l.pct))
+				pl := newPool(batchesFor(l))
 				ctx := context.Background()
 				b.ReportAllocs()
 				b.ResetTimer()
@@ -99,7 +99,7 @@ func BenchmarkCrossBatch(b *testing.B) {
 				defer runtime.UnlockOSThread()
 				sink := &countingSink{}
 				p, stop := pr.make(b, sink.consumer())
-				pl := newPool(batchesFor(l.pct))
+				pl := newPool(batchesFor(l))
 				ctx := context.Background()
 				var copyCPU time.Duration
 				get := func() ptrace.Traces {
@@ -161,7 +161,7 @@ func BenchmarkCrossBatchHeap(b *testing.B) {
 				window = 30*time.Second + crossWait + time.Second // default evidence_ttl
 			}
 			window = envDuration("BENCH_HEAP_WINDOW", window)
-			pl := newPool(batchesFor(l.pct))
+			pl := newPool(batchesFor(l))
 			sink := &countingSink{}
 			// groupbytrace's timers keep a shut-down instance's traces
 			// reachable for its wait: let those of an earlier run fire first.

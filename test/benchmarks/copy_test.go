@@ -14,7 +14,7 @@ import (
 // BenchmarkCopy is the cost of a full copy of one batch (CopyTo plus new
 // trace ids), for comparison with the pool's restore.
 func BenchmarkCopy(b *testing.B) {
-	pl := newPool(batchesFor(1))
+	pl := newPool(batchesFor(loads[1]))
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -41,7 +41,7 @@ func TestPoolRestore(t *testing.T) {
 	for _, l := range loads {
 		for _, pr := range procs {
 			p, stop := chain(t, pr.make(t, consumertest.NewNop()))
-			pl := newPool(batchesFor(l.pct))
+			pl := newPool(batchesFor(l))
 			for round := 0; round < 3; round++ {
 				for range pl.copies {
 					if err := p.ConsumeTraces(context.Background(), pl.get(nil)); err != nil {

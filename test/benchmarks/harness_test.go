@@ -287,25 +287,44 @@ func (p *pool) get(b *testing.B) ptrace.Traces {
 	return td
 }
 
-// loads are the workloads: the share of traces that are 500 traces.
-var loads = []struct {
-	name string
-	pct  float64
-}{
-	{"0pct", 0}, {"1pct", 1}, {"10pct", 10}, {"100pct", 100},
+// load is a workload: the share of traces that are 500 traces, what they
+// fail with, and the spans per batch (SDK batch span processors export at most
+// 512, the collector's batch processor sends 8,192).
+type load struct {
+	name  string
+	pct   float64
+	shape workload.Shape
+	size  int
 }
 
-// poolBatches is the number of distinct 1,000-span batches per workload.
+// loads are the workloads. The first four are the calm ones and the mixed
+// storm at 10 % and 100 %; the outages follow: 50 %, one shared cause (the
+// database is down) at 10 %, 50 % and 100 %, and the storm in SDK-sized and
+// batch-processor-sized batches.
+var loads = []load{
+	{"0pct", 0, workload.Mixed, workload.BatchSize},
+	{"1pct", 1, workload.Mixed, workload.BatchSize},
+	{"10pct", 10, workload.Mixed, workload.BatchSize},
+	{"100pct", 100, workload.Mixed, workload.BatchSize},
+	{"50pct", 50, workload.Mixed, workload.BatchSize},
+	{"10pct-dbdown", 10, workload.SharedCause, workload.BatchSize},
+	{"50pct-dbdown", 50, workload.SharedCause, workload.BatchSize},
+	{"100pct-dbdown", 100, workload.SharedCause, workload.BatchSize},
+	{"100pct-512", 100, workload.Mixed, 512},
+	{"100pct-8192", 100, workload.Mixed, 8192},
+}
+
+// poolBatches is the number of distinct batches per workload.
 const poolBatches = 32
 
-var batchCache = map[float64][]ptrace.Traces{}
+var batchCache = map[string][]ptrace.Traces{}
 
-func batchesFor(pct float64) []ptrace.Traces {
-	if b, ok := batchCache[pct]; ok {
+func batchesFor(l load) []ptrace.Traces {
+	if b, ok := batchCache[l.name]; ok {
 		return b
 	}
-	b, _ := workload.Batches(poolBatches, pct, 1)
-	batchCache[pct] = b
+	b, _ := workload.BatchesShaped(poolBatches, l.size, l.pct, 1, l.shape)
+	batchCache[l.name] = b
 	return b
 }
 

@@ -14,6 +14,14 @@
 # (target >= 0.95).
 #
 #   DURATION=20s ROUNDS=3 SENDERS=4 bash test/loadtest/run.sh
+#
+# Outages (issue 11): PCT=10, 50 or 100 percent of the traces with a 500;
+# SHAPE=mixed (default: every failing scenario in turn, several causes,
+# services and cross-service chains) or SHAPE=dbdown (one shared cause, the
+# database refusing connections); SPANS per request (default 1000; SDKs send
+# at most 512, the batch processor 8192).
+#
+#   PCT=100 SHAPE=dbdown ROUNDS=3 DURATION=10s bash test/loadtest/run.sh
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 GO="${GO:-go}"
@@ -21,6 +29,8 @@ DURATION="${DURATION:-20s}"
 ROUNDS="${ROUNDS:-3}"
 SENDERS="${SENDERS:-4}"
 PCT="${PCT:-1}"
+SHAPE="${SHAPE:-mixed}"
+SPANS="${SPANS:-1000}"
 COLLECTOR="${COLLECTOR:-$root/bin/otelcol-errordiagnosis}"
 
 if [ ! -x "$COLLECTOR" ]; then
@@ -88,7 +98,7 @@ for round in $(seq 1 "$ROUNDS"); do
 		colpid=$!
 		echo "loadtest: round $round, $mode errordiagnosis: collector pid $colpid on 127.0.0.1:$rport, sink 127.0.0.1:$sport, $DURATION"
 		if ! "$work/loadgen" run -label "$mode" -target "http://127.0.0.1:$rport/v1/traces" -sink-port "$sport" \
-			-pid "$colpid" -duration "$DURATION" -senders "$SENDERS" -pct "$PCT" | tee -a "$results"; then
+			-pid "$colpid" -duration "$DURATION" -senders "$SENDERS" -pct "$PCT" -shape "$SHAPE" -spans "$SPANS" | tee -a "$results"; then
 			echo "loadtest: FAILED ($mode); collector log:"
 			tail -20 "$work/$mode.log"
 			exit 1

@@ -5,8 +5,12 @@
 // Healthy traces have 10-20 spans and the shapes of the failing scenarios
 // (the same services, languages, routes, database systems and downstream
 // calls), with auth/session lookups, several queries and a downstream service.
-// Failing traces are testtraces.Scenarios (every scenario whose Want is not
-// empty, in turn), with the same session lookup the healthy traces have.
+// Failing traces are, in the Mixed shape, testtraces.Scenarios (every
+// scenario whose Want is not empty, in turn: several causes, services and
+// cross-service chains, an outage storm), in the SharedCause shape one
+// scenario only (PostgreSQL refusing connections: the database is down and
+// every 500 carries nearly the same evidence); both with the same session
+// lookup the healthy traces have.
 package workload // import "github.com/errordiagnosis/errordiagnosisprocessor/test/benchmarks/workload"
 
 import (
@@ -92,11 +96,26 @@ func filler(n int) *testtraces.Span {
 	return root
 }
 
-// failing returns the failing scenarios, each with a session lookup added.
-func failing() []testtraces.Scenario {
+// Shape says what the failing traces of a workload are.
+type Shape string
+
+const (
+	// Mixed: every failing scenario in turn.
+	Mixed Shape = "mixed"
+	// SharedCause: the database is down; every failing trace is the same
+	// refused PostgreSQL connection.
+	SharedCause Shape = "dbdown"
+)
+
+// sharedCauseScenario is the failing scenario of the SharedCause shape.
+const sharedCauseScenario = "java_spring_postgres_refused"
+
+// failing returns the failing scenarios of a shape, each with a session
+// lookup added.
+func failing(shape Shape) []testtraces.Scenario {
 	var out []testtraces.Scenario
 	for _, sc := range testtraces.Scenarios() {
-		if len(sc.Want) == 0 {
+		if len(sc.Want) == 0 || (shape == SharedCause && sc.Name != sharedCauseScenario) {
 			continue
 		}
 		sc.Root.Children = append([]*testtraces.Span{
@@ -133,7 +152,15 @@ func Batches(n int, pct float64, seed uint64) ([]ptrace.Traces, Stats) {
 
 // BatchesOf is Batches with batches of size spans.
 func BatchesOf(n, size int, pct float64, seed uint64) ([]ptrace.Traces, Stats) {
-	fail := failing()
+	return BatchesShaped(n, size, pct, seed, Mixed)
+}
+
+// BatchesShaped is BatchesOf with the failing traces of shape.
+func BatchesShaped(n, size int, pct float64, seed uint64, shape Shape) ([]ptrace.Traces, Stats) {
+	fail := failing(shape)
+	if len(fail) == 0 {
+		panic("workload: no failing scenario of shape " + string(shape))
+	}
 	var st Stats
 	out := make([]ptrace.Traces, 0, n)
 	trace := 0 // index in the stream
@@ -199,7 +226,7 @@ func SetGeneration(td ptrace.Traces, gen uint32) {
 // AppendFailing appends failing scenario number i (modulo their number) to
 // td, as one more trace; it returns its span count.
 func AppendFailing(td ptrace.Traces, i int, seed uint64) int {
-	fail := failing()
+	fail := failing(Mixed)
 	sc := fail[i%len(fail)]
 	testtraces.AppendTo(td, sc.Root, testtraces.Options{Seed: seed<<20 | 0x80000 | uint64(i&0x7ffff)})
 	n, _ := count(sc.Root)

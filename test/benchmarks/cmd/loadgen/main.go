@@ -194,8 +194,10 @@ func run(args []string) error {
 	pid := fs.Int("pid", 0, "collector process id, for CPU and peak RSS")
 	duration := fs.Duration("duration", 30*time.Second, "how long to send")
 	senders := fs.Int("senders", 4, "concurrent senders")
-	batches := fs.Int("batches", 64, "distinct pre-encoded requests (1,000 spans each)")
+	batches := fs.Int("batches", 64, "distinct pre-encoded requests")
+	spans := fs.Int("spans", workload.BatchSize, "spans per request (SDK batch span processors send at most 512, the batch processor 8,192)")
 	pct := fs.Float64("pct", 1, "percentage of traces with an HTTP 500")
+	shape := fs.String("shape", string(workload.Mixed), "what the 500 traces fail with: mixed (every failing scenario in turn) or dbdown (one shared cause: PostgreSQL refuses connections)")
 	drain := fs.Duration("drain", 20*time.Second, "longest wait for the sink after sending")
 	label := fs.String("label", "run", "label of the result line")
 	_ = fs.Parse(args)
@@ -211,14 +213,17 @@ func run(args []string) error {
 	received, sinkErrs := &sink.spans, &sink.errs
 
 	// The requests.
-	tds, stats := workload.Batches(*batches, *pct, 7)
+	if *shape != string(workload.Mixed) && *shape != string(workload.SharedCause) {
+		return fmt.Errorf("-shape %q: want mixed or dbdown", *shape)
+	}
+	tds, stats := workload.BatchesShaped(*batches, *spans, *pct, 7, workload.Shape(*shape))
 	reqs := make([]*request, len(tds))
 	for i, td := range tds {
 		if reqs[i], err = encode(td); err != nil {
 			return err
 		}
 	}
-	fmt.Fprintf(os.Stderr, "loadgen: %d requests of %d spans: %s\n", len(reqs), workload.BatchSize, stats)
+	fmt.Fprintf(os.Stderr, "loadgen: %d requests of %d spans, shape %s: %s\n", len(reqs), *spans, *shape, stats)
 
 	client := &http.Client{
 		Timeout:   30 * time.Second,
