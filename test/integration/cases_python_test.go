@@ -23,6 +23,7 @@ func init() {
 	moreCases = append(moreCases, pythonCases)
 	// The same Go fault behind a Python caller joins the Go bed's group.
 	joinFingerprintGroup([2]string{"pg_lock_timeout", "inventory"}, [2]string{"py_three_hops_lock_timeout", "inventory"})
+	joinFingerprintGroup([2]string{"pg_lock_timeout", "inventory"}, [2]string{"py_three_hops_java_go_lock_timeout", "inventory"})
 	// The same Python bug, called directly and through pygateway.
 	SameFingerprint = append(SameFingerprint, [][2]string{{"py_key_error", "pyorders"}, {"py_downstream_500_key_error", "pyorders"}})
 }
@@ -62,6 +63,7 @@ func startPythonBed(ctx context.Context, e *Env) (Bed, error) {
 		InventoryURL:    e.Inv.URL,
 		ShopURL:         e.Shop.URL,
 		ClosedURL:       fmt.Sprintf("http://127.0.0.1:%d", e.ClosedPort),
+		JavaCatalogURL:  e.bedURL(javaCatalog),
 	})
 	if b == nil {
 		return nil, err
@@ -132,6 +134,17 @@ func pythonCases() []*Case {
 			Want: []Want{w("pygateway", depFail, "upstream_unreachable")}},
 		{Name: "py_downstream_timeout", Entry: "pygateway", Method: "GET", Path: "/availability?d=2s", Status: 500,
 			Want: []Want{w("pygateway", depFail, "upstream_timeout")}},
+
+		// ---- FastAPI → Java (Spring Boot, OTel starter) → Go
+		{Name: "py_downstream_java_assert", Entry: "pygateway", Method: "GET", Path: "/java/split?qty=10&parts=3", Status: 500,
+			Want: []Want{dep("pygateway", "upstream_5xx", appEx, javaCatalog), w(javaCatalog, appEx, "assertion_failed")}},
+		{Name: "py_three_hops_java_go_lock_timeout", Entry: "pygateway", Method: "POST", Path: "/java/checkout?sku=SKU-4", Status: 500,
+			Want: []Want{dep("pygateway", "upstream_5xx", dbTime, "inventory"), dep(javaCatalog, "upstream_5xx", dbTime, "inventory"),
+				w("inventory", dbTime, "lock_timeout")},
+			Setup: func(t *testing.T, e *Env) func() {
+				e.client.CloseIdleConnections() // see py_three_hops_lock_timeout
+				return e.LockPG(t, "SKU-4")
+			}},
 
 		// ---- PostgreSQL (SQLAlchemy + psycopg2)
 		{Name: "py_pg_wrong_port", DB: "postgresql", Class: "connection", Entry: "pyorders", Method: "GET", Path: "/pg/stock-alt?dsn=wrong_port", Status: 500,
@@ -237,4 +250,14 @@ func (e *Env) python(t *testing.T) *PythonBed {
 	}
 	t.Fatal("the Python bed is not running")
 	return nil
+}
+
+// bedURL is the URL of entry in the beds started so far ("" when none has it).
+func (e *Env) bedURL(entry string) string {
+	for _, b := range e.beds {
+		if u := b.URL(entry); u != "" {
+			return u
+		}
+	}
+	return ""
 }

@@ -21,6 +21,7 @@ type PythonConfig struct {
 	PG, PGWrongPort, PGWrongPassword string
 	My, MyWrongPort, MyWrongPassword string
 	InventoryURL, ShopURL            string // Go services
+	JavaCatalogURL                   string // the Java catalog service, "" when the Java bed is not running
 	ClosedURL                        string // nothing listens there
 }
 
@@ -144,7 +145,7 @@ func StartPython(ctx context.Context, c PythonConfig) (*PythonBed, error) {
 	gcmd.Dir = src
 	gcmd.Env = append(cleanEnv(), otel("pygateway")...)
 	gcmd.Env = append(gcmd.Env, "ORDERS_URL="+b.OrdersURL, "INVENTORY_URL="+c.InventoryURL, "SHOP_URL="+c.ShopURL,
-		"RECOMMENDATIONS_URL="+c.ClosedURL, "EDX_AS_MARGIN_MB=1024")
+		"RECOMMENDATIONS_URL="+c.ClosedURL, "JAVA_CATALOG_URL="+c.JavaCatalogURL, "EDX_AS_MARGIN_MB=1024")
 	if b.gate, err = StartProc("pygateway", gcmd, filepath.Join(c.Dir, "pygateway.log")); err != nil {
 		return b, err
 	}

@@ -17,6 +17,7 @@ ORDERS_URL = os.environ["ORDERS_URL"]
 INVENTORY_URL = os.environ["INVENTORY_URL"]
 SHOP_URL = os.environ["SHOP_URL"]
 RECOMMENDATIONS_URL = os.environ["RECOMMENDATIONS_URL"]
+JAVA_CATALOG_URL = os.environ.get("JAVA_CATALOG_URL", "")
 
 # The address space is capped at what the process uses now plus a margin, so
 # that a report larger than the margin fails with a real MemoryError.
@@ -101,3 +102,16 @@ async def recommendations():
 async def availability(d: str = "2s"):
     await get_ok(fast, "GET", f"{INVENTORY_URL}/slow", params={"d": d})
     return {"available": True}
+
+
+# Calls to the Java catalog service (Spring Boot with the OTel starter).
+@app.get("/java/split")
+async def java_split(qty: int, parts: int):
+    r = await get_ok(client, "GET", f"{JAVA_CATALOG_URL}/split", params={"qty": qty, "parts": parts})
+    return {"split": r.text}
+
+
+@app.post("/java/checkout")
+async def java_checkout(sku: str):
+    await get_ok(client, "POST", f"{JAVA_CATALOG_URL}/checkout", params={"sku": sku})
+    return {"ordered": sku}
