@@ -66,7 +66,7 @@ func (f *factory) createTraces(ctx context.Context, set processor.Settings, cfg 
 	return processorhelper.NewTraces(ctx, set, cfg, next, p.processTraces,
 		processorhelper.WithCapabilities(processorCapabilities),
 		processorhelper.WithStart(p.start),
-		processorhelper.WithShutdown(func(ctx context.Context) error { return f.diagnosers.release(ctx, set.ID, p) }))
+		processorhelper.WithShutdown(func(ctx context.Context) error { return f.diagnosers.release(ctx, set.ID, p, true) }))
 }
 
 func (f *factory) createLogs(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Logs) (processor.Logs, error) {
@@ -77,5 +77,5 @@ func (f *factory) createLogs(ctx context.Context, set processor.Settings, cfg co
 	return processorhelper.NewLogs(ctx, set, cfg, next, p.processLogs,
 		processorhelper.WithCapabilities(processorCapabilities),
 		processorhelper.WithStart(p.start),
-		processorhelper.WithShutdown(func(ctx context.Context) error { return f.diagnosers.release(ctx, set.ID, p) }))
+		processorhelper.WithShutdown(func(ctx context.Context) error { return f.diagnosers.release(ctx, set.ID, p, false) }))
 }

@@ -57,7 +57,12 @@ func (s *sharedDiagnosers) acquire(set processor.Settings, cfg *Config, next con
 	return d, nil
 }
 
-func (s *sharedDiagnosers) release(ctx context.Context, id component.ID, d *diagnoser) error {
+// release drops one user of d. The last user's release shuts d down; so does
+// the traces pipeline's, whatever users remain: the collector shuts a
+// pipeline's components down in order, so the traces pipeline's next
+// consumer stops right after it, and the held spans must reach it first. A
+// logs pipeline still running then passes its records through unchanged.
+func (s *sharedDiagnosers) release(ctx context.Context, id component.ID, d *diagnoser, traces bool) error {
 	s.mu.Lock()
 	sd, ok := s.byID[id]
 	last := true
@@ -69,7 +74,7 @@ func (s *sharedDiagnosers) release(ctx context.Context, id component.ID, d *diag
 		}
 	}
 	s.mu.Unlock()
-	if !last {
+	if !last && !traces {
 		return nil
 	}
 	return d.shutdown(ctx)
