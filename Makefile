@@ -80,8 +80,8 @@ demo: ## send demo traces, one per diagnosis category, to ENDPOINT (OTLP/HTTP)
 	$(GO) run ./cmd/demo -endpoint $(ENDPOINT)
 
 .PHONY: validate-examples
-validate-examples: $(COLLECTOR) ## check config/default.yaml and examples/*.yaml with `otelcol validate`
-	@for f in config/default.yaml examples/*.yaml; do \
+validate-examples: $(COLLECTOR) ## check config/default.yaml, examples/*.yaml and the Kubernetes example's collector configs with `otelcol validate`
+	@for f in config/default.yaml examples/*.yaml examples/kubernetes/collector-*.yaml; do \
 		echo "validate $$f"; \
 		$(COLLECTOR) validate --config $$f || { echo "FAIL: $$f"; exit 1; }; \
 	done
@@ -96,6 +96,10 @@ check-alerts: ## promtool: check the example Prometheus config and alert rules, 
 	bash scripts/install-prometheus.sh
 	promtool check config $(PROM_DIR)/prometheus.yaml
 	cd $(PROM_DIR) && promtool test rules errordiagnosis-alerts.test.yaml
+
+.PHONY: check-dashboard
+check-dashboard: ## the Grafana dashboard against the dashboard schema (grafana-foundation-sdk) and its PromQL with Prometheus's parser (test/dashboard)
+	cd test/dashboard && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 ## ---- a user's distribution (test/distribution) ----------------------------
 
