@@ -102,7 +102,7 @@ func (e *Env) RestartShop(t *testing.T, version string) {
 	sh := &Shop{InventoryURL: old.InventoryURL, PaymentsURL: old.PaymentsURL, RecommendationsURL: old.RecommendationsURL, PromoConfig: old.PromoConfig}
 	var serr error
 	for i := 0; i < 50; i++ { // the old listener's port may take a moment to be free
-		if _, serr = startShop(ctx, e.Coll.OTLPHTTPEndpoint(), port, sh); serr == nil {
+		if _, serr = startShop(ctx, e.endpoint("shop"), port, sh); serr == nil {
 			break
 		}
 		time.Sleep(100 * time.Millisecond)

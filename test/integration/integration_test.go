@@ -54,6 +54,17 @@ type Env struct {
 	myAdmin    *sql.DB
 	client     *http.Client
 	beds       []Bed
+	// Route names the OTLP/HTTP endpoint a service exports to (the two-tier
+	// test sends each service to another tier-1 collector); nil: Coll.
+	Route func(service string) string
+}
+
+// endpoint is the OTLP/HTTP endpoint (host:port) service exports to.
+func (e *Env) endpoint(service string) string {
+	if e.Route != nil {
+		return e.Route(service)
+	}
+	return e.Coll.OTLPHTTPEndpoint()
 }
 
 // Bed is a group of services of another language, started by its own file
@@ -330,23 +341,22 @@ INSERT INTO payments.accounts VALUES (1, 100000), (2, 100000);`, myPassword)); e
 }
 
 func (e *Env) startServices(ctx context.Context) error {
-	coll := e.Coll.OTLPHTTPEndpoint()
 	var err error
-	if e.Inv, err = StartInventory(ctx, coll, e.PG.DSN("shop", pgPassword, "shop")); err != nil {
+	if e.Inv, err = StartInventory(ctx, e.endpoint("inventory"), e.PG.DSN("shop", pgPassword, "shop")); err != nil {
 		return err
 	}
-	if e.Pay, err = StartPayments(ctx, coll, e.My.DSN("shop", myPassword, "payments")); err != nil {
+	if e.Pay, err = StartPayments(ctx, e.endpoint("payments"), e.My.DSN("shop", myPassword, "payments")); err != nil {
 		return err
 	}
 	closed := fmt.Sprintf("http://127.0.0.1:%d", e.ClosedPort)
 	promo := filepath.Join(e.Dir, "shop", "config", "promotions.yaml") // never deployed
-	if e.Shop, err = StartShop(ctx, coll, e.Inv.URL, e.Pay.URL, closed, promo); err != nil {
+	if e.Shop, err = StartShop(ctx, e.endpoint("shop"), e.Inv.URL, e.Pay.URL, closed, promo); err != nil {
 		return err
 	}
-	if e.Edge, err = StartEdge(ctx, coll, e.Shop.URL, e.Inv.URL, closed); err != nil {
+	if e.Edge, err = StartEdge(ctx, e.endpoint("edge"), e.Shop.URL, e.Inv.URL, closed); err != nil {
 		return err
 	}
-	if e.Notif, err = StartNotifications(ctx, coll); err != nil {
+	if e.Notif, err = StartNotifications(ctx, e.endpoint("notifications")); err != nil {
 		return err
 	}
 	// reports: the test binary re-executed with a low RLIMIT_NOFILE.
@@ -361,7 +371,7 @@ func (e *Env) startServices(ctx context.Context) error {
 	}
 	cmd := exec.Command(self, "-test.run=^$")
 	cmd.Env = append(os.Environ(), "EDX_CHILD=reports", "EDX_NOFILE=40", fmt.Sprintf("EDX_PORT=%d", port),
-		"EDX_COLLECTOR="+coll, "EDX_DIR="+rdir)
+		"EDX_COLLECTOR="+e.endpoint("reports"), "EDX_DIR="+rdir)
 	if e.reports, err = StartProc("reports", cmd, filepath.Join(rdir, "reports.log")); err != nil {
 		return err
 	}

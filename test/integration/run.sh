@@ -137,6 +137,9 @@ else
 	step "node: modules installed"
 fi
 
+# ---- Prometheus 2.42 (Debian) for TestTwoTier's alert rules and dashboard queries
+bash "$ROOT/scripts/install-prometheus.sh"
+
 # ---- the collector under test
 step "collector: make build"
 make -C "$ROOT" build

@@ -62,7 +62,7 @@ func NewTracerProvider(ctx context.Context, name, collector string) (*sdktrace.T
 		semconv.TelemetrySDKLanguageGo, semconv.TelemetrySDKName("opentelemetry"))
 	return sdktrace.NewTracerProvider(
 		sdktrace.WithResource(res),
-		sdktrace.WithBatcher(exp, sdktrace.WithBatchTimeout(250*time.Millisecond)),
+		sdktrace.WithBatcher(countExports(exp), sdktrace.WithBatchTimeout(250*time.Millisecond)),
 	), nil
 }
 
