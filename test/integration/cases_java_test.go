@@ -20,7 +20,10 @@ func init() {
 	moreCases = append(moreCases, javaCases)
 	// The same lock timeout in inventory, reached from Go and from Java.
 	SameFingerprint = append(SameFingerprint, [][2]string{{"pg_lock_timeout", "inventory"},
-		{"java_downstream_go_500", "inventory"}, {"java_three_hops_agent_starter_go", "inventory"}})
+		{"java_downstream_go_500", "inventory"}, {"java_three_hops_agent_starter_go", "inventory"},
+		{"java_python_go_four_hops", "inventory"}})
+	// The same Python bug, called directly and from Java.
+	SameFingerprint = append(SameFingerprint, [][2]string{{"py_key_error", "pyorders"}, {"java_to_python_500", "pyorders"}})
 }
 
 func startJavaBed(ctx context.Context, e *Env) (Bed, error) {
@@ -59,6 +62,25 @@ func javaAlt(svc string, kv map[string]string) func(t *testing.T, e *Env) func()
 		}
 		must(t, s.SetAlt(kv))
 		return func() {}
+	}
+}
+
+// javaToPython pushes the Python services' URLs to a Java service (its
+// /admin/alt endpoint): the Java bed starts before the Python one.
+func javaToPython(svc string) func(t *testing.T, e *Env) func() {
+	return func(t *testing.T, e *Env) func() {
+		kv := map[string]string{}
+		for _, b := range e.beds {
+			for _, name := range []string{"pyorders", "pygateway"} {
+				if u := b.URL(name); u != "" {
+					kv[name+"_url"] = u
+				}
+			}
+		}
+		if len(kv) != 2 {
+			t.Fatalf("the Python bed is not running (have %v)", kv)
+		}
+		return javaAlt(svc, kv)(t, e)
 	}
 }
 
@@ -182,6 +204,16 @@ func javaCases() []*Case {
 			Want: []Want{dep(led, "upstream_5xx", dbTime, "inventory"), dep(cat, "upstream_5xx", dbTime, "inventory"),
 				w("inventory", dbTime, "lock_timeout")},
 			Setup: func(t *testing.T, e *Env) func() { return e.LockPG(t, "SKU-4") }},
+		{Name: "java_to_python_500", Entry: led, Method: "GET", Path: "/orders/totals", Status: 500,
+			Want:  []Want{dep(led, "upstream_5xx", appEx, "pyorders"), w("pyorders", appEx, "key_error")},
+			Setup: javaToPython(led)},
+		{Name: "java_python_go_four_hops", Entry: cat, Method: "POST", Path: "/gateway/checkout?sku=SKU-4", Status: 500,
+			Want: []Want{dep(cat, "upstream_5xx", dbTime, "inventory"), dep("pygateway", "upstream_5xx", dbTime, "inventory"),
+				dep("pyorders", "upstream_5xx", dbTime, "inventory"), w("inventory", dbTime, "lock_timeout")},
+			Setup: func(t *testing.T, e *Env) func() {
+				javaToPython(cat)(t, e)
+				return e.LockPG(t, "SKU-4")
+			}},
 		{Name: "java_downstream_refused", Entry: led, Method: "GET", Path: "/recommendations", Status: 500,
 			Want: []Want{w(led, depFail, "upstream_unreachable")}},
 		{Name: "java_downstream_timeout", Entry: cat, Method: "GET", Path: "/availability?d=2s", Status: 500,

@@ -272,6 +272,19 @@ public class ShopController {
     return "ordered";
   }
 
+  /** Order totals come from the (Python) orders service, whose URL the deployment pushes (POST /admin/alt). */
+  @GetMapping("/orders/totals")
+  String orderTotals() {
+    return client.get().uri(alt.get("pyorders_url") + "/orders/totals").retrieve().body(String.class);
+  }
+
+  /** Checkout through the (Python) gateway, which calls the orders service, which calls inventory. */
+  @PostMapping("/gateway/checkout")
+  String gatewayCheckout(@RequestParam String sku) {
+    client.post().uri(alt.get("pygateway_url") + "/checkout?sku={sku}", sku).retrieve().toBodilessEntity();
+    return "ordered";
+  }
+
   /** Recommendations live in a service that is down. */
   @GetMapping("/recommendations")
   String recommendations() {
