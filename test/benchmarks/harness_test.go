@@ -295,6 +295,10 @@ type load struct {
 	pct   float64
 	shape workload.Shape
 	size  int
+	// long > 0: the traces of the pool's batches are put under that many
+	// trace ids, long traces that span every batch of a generation (a job
+	// or a stream failing in every request, as in the soak).
+	long int
 }
 
 // loads are the workloads. The first four are the calm ones and the mixed
@@ -302,16 +306,17 @@ type load struct {
 // database is down) at 10 %, 50 % and 100 %, and the storm in SDK-sized and
 // batch-processor-sized batches.
 var loads = []load{
-	{"0pct", 0, workload.Mixed, workload.BatchSize},
-	{"1pct", 1, workload.Mixed, workload.BatchSize},
-	{"10pct", 10, workload.Mixed, workload.BatchSize},
-	{"100pct", 100, workload.Mixed, workload.BatchSize},
-	{"50pct", 50, workload.Mixed, workload.BatchSize},
-	{"10pct-dbdown", 10, workload.SharedCause, workload.BatchSize},
-	{"50pct-dbdown", 50, workload.SharedCause, workload.BatchSize},
-	{"100pct-dbdown", 100, workload.SharedCause, workload.BatchSize},
-	{"100pct-512", 100, workload.Mixed, 512},
-	{"100pct-8192", 100, workload.Mixed, 8192},
+	{"0pct", 0, workload.Mixed, workload.BatchSize, 0},
+	{"1pct", 1, workload.Mixed, workload.BatchSize, 0},
+	{"10pct", 10, workload.Mixed, workload.BatchSize, 0},
+	{"100pct", 100, workload.Mixed, workload.BatchSize, 0},
+	{"50pct", 50, workload.Mixed, workload.BatchSize, 0},
+	{"10pct-dbdown", 10, workload.SharedCause, workload.BatchSize, 0},
+	{"50pct-dbdown", 50, workload.SharedCause, workload.BatchSize, 0},
+	{"100pct-dbdown", 100, workload.SharedCause, workload.BatchSize, 0},
+	{"100pct-512", 100, workload.Mixed, 512, 0},
+	{"100pct-8192", 100, workload.Mixed, 8192, 0},
+	{"100pct-long", 100, workload.Mixed, workload.BatchSize, 4},
 }
 
 // poolBatches is the number of distinct batches per workload.
@@ -324,6 +329,11 @@ func batchesFor(l load) []ptrace.Traces {
 		return b
 	}
 	b, _ := workload.BatchesShaped(poolBatches, l.size, l.pct, 1, l.shape)
+	if l.long > 0 {
+		for _, td := range b {
+			workload.LongTraces(td, l.long)
+		}
+	}
 	batchCache[l.name] = b
 	return b
 }

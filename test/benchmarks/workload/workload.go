@@ -17,6 +17,7 @@ import (
 	"encoding/binary"
 	"fmt"
 
+	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/testtraces"
@@ -231,4 +232,26 @@ func AppendFailing(td ptrace.Traces, i int, seed uint64) int {
 	testtraces.AppendTo(td, sc.Root, testtraces.Options{Seed: seed<<20 | 0x80000 | uint64(i&0x7ffff)})
 	n, _ := count(sc.Root)
 	return n
+}
+
+// LongTraces puts the spans of a batch under n trace ids (0 < n <= 256),
+// trace by trace in turn, keeping bytes 2..4 (SetGeneration's) zero: the
+// batches so built are parts of the same few long traces.
+func LongTraces(td ptrace.Traces, n int) {
+	i := -1
+	var last pcommon.TraceID
+	rss := td.ResourceSpans()
+	for r := 0; r < rss.Len(); r++ {
+		sss := rss.At(r).ScopeSpans()
+		for j := 0; j < sss.Len(); j++ {
+			spans := sss.At(j).Spans()
+			for k := 0; k < spans.Len(); k++ {
+				sp := spans.At(k)
+				if id := sp.TraceID(); i < 0 || id != last {
+					i, last = i+1, id
+				}
+				sp.SetTraceID(pcommon.TraceID{0xee, byte(i % n), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1})
+			}
+		}
+	}
 }

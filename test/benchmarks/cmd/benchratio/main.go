@@ -95,7 +95,7 @@ func main() {
 	for _, unit := range []string{"cpu-ns/span", "ns/span"} {
 		fmt.Printf("## %s (BenchmarkTraces medians) and ratios, same run\n", unit)
 		fmt.Printf("%-13s %9s %9s %9s %9s | %-24s %-24s\n", "load", "floor", "transform", "ed_wait0", "ed_wait5s", "ed/floor (<= 1.5)", "ed/transform (<= 0.5)")
-		for _, load := range []string{"0pct", "1pct", "10pct", "100pct", "50pct", "10pct-dbdown", "50pct-dbdown", "100pct-dbdown", "100pct-512", "100pct-8192"} {
+		for _, load := range []string{"0pct", "1pct", "10pct", "100pct", "50pct", "10pct-dbdown", "50pct-dbdown", "100pct-dbdown", "100pct-512", "100pct-8192", "100pct-long"} {
 			get := func(proc string) float64 {
 				v, _ := s.median("BenchmarkTraces/load="+load+"/proc="+proc, unit)
 				return v
