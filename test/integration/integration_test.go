@@ -423,28 +423,9 @@ func TestIntegration(t *testing.T) {
 	t.Logf("setup done in %.1fs", time.Since(t0).Seconds())
 
 	// Drive every case.
-	var results []*Result
 	cases := Cases()
 	t1 := time.Now()
-	for _, c := range cases {
-		var undo func()
-		if c.Setup != nil {
-			undo = c.Setup(t, e)
-		}
-		var rs []*Result
-		if c.Run != nil {
-			rs = c.Run(t, e, c)
-		} else {
-			rs = []*Result{e.Do(c, c.Entry, c.Method, c.Path)}
-		}
-		if undo != nil {
-			undo()
-		}
-		for _, r := range rs {
-			t.Logf("drive %-36s %s -> %d (%s) trace %s", c.Name, c.Entry, r.Status, r.Elapsed.Round(time.Millisecond), r.TraceID)
-		}
-		results = append(results, rs...)
-	}
+	results := driveCases(t, e, cases)
 	t.Logf("drove %d cases (%d requests) in %.1fs", len(cases), len(results), time.Since(t1).Seconds())
 
 	if driveOnly() {
@@ -881,4 +862,29 @@ func report(t *testing.T, rows []Row, jaegerOK bool) {
 	if p := os.Getenv("EDX_REPORT"); p != "" {
 		_ = os.WriteFile(p, []byte(b.String()), 0o644)
 	}
+}
+
+// driveCases drives every case in order (Setup, request(s), undo).
+func driveCases(t *testing.T, e *Env, cases []*Case) []*Result {
+	var results []*Result
+	for _, c := range cases {
+		var undo func()
+		if c.Setup != nil {
+			undo = c.Setup(t, e)
+		}
+		var rs []*Result
+		if c.Run != nil {
+			rs = c.Run(t, e, c)
+		} else {
+			rs = []*Result{e.Do(c, c.Entry, c.Method, c.Path)}
+		}
+		if undo != nil {
+			undo()
+		}
+		for _, r := range rs {
+			t.Logf("drive %-36s %s -> %d (%s) trace %s", c.Name, c.Entry, r.Status, r.Elapsed.Round(time.Millisecond), r.TraceID)
+		}
+		results = append(results, rs...)
+	}
+	return results
 }

@@ -187,28 +187,6 @@ func goCases() []*Case {
 	return out
 }
 
-// driveCases drives every case in order (Setup, request(s), undo).
-func driveCases(t *testing.T, e *Env, cases []*Case) []*Result {
-	var results []*Result
-	for _, c := range cases {
-		var undo func()
-		if c.Setup != nil {
-			undo = c.Setup(t, e)
-		}
-		var rs []*Result
-		if c.Run != nil {
-			rs = c.Run(t, e, c)
-		} else {
-			rs = []*Result{e.Do(c, c.Entry, c.Method, c.Path)}
-		}
-		if undo != nil {
-			undo()
-		}
-		results = append(results, rs...)
-	}
-	return results
-}
-
 // waitForTierOutput reads the tier-2 file outputs until every expected 500
 // span of results is there and they stopped growing. It returns the spans by
 // trace and, for each trace, the instances that exported spans of it.
