@@ -2,12 +2,10 @@ package integration
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 )
@@ -208,37 +206,12 @@ func pythonCases() []*Case {
 }
 
 // fillPG takes every connection slot PostgreSQL has left for the application
-// role (after the Go inventory's idle ones are closed) and keeps them until
-// the undo: the next new connection is refused with "too many clients".
+// role, after the Go inventory's idle ones are closed (the server needs a
+// moment to end them), and keeps them until the undo.
 func (e *Env) fillPG(t *testing.T) func() {
 	e.Inv.DropIdle()
-	time.Sleep(200 * time.Millisecond) // the server ends the closed sessions
-	db, err := sql.Open("pgx", e.PG.DSN("shop", pgPassword, "shop"))
-	must(t, err)
-	var conns []*sql.Conn
-	for i := 0; i < 40; i++ {
-		c, err := db.Conn(context.Background())
-		if err == nil {
-			err = c.PingContext(context.Background())
-		}
-		if err != nil {
-			if !strings.Contains(err.Error(), "53300") {
-				t.Logf("fillPG: unexpected error %v", err)
-			}
-			if c != nil {
-				_ = c.Close()
-			}
-			break
-		}
-		conns = append(conns, c)
-	}
-	t.Logf("fillPG: holding %d connections", len(conns))
-	return func() {
-		for _, c := range conns {
-			_ = c.Close()
-		}
-		_ = db.Close()
-	}
+	time.Sleep(200 * time.Millisecond)
+	return e.SaturatePG(t)
 }
 
 // python is the Python bed of the run.
