@@ -127,11 +127,13 @@ $(DIST_CHECK_BIN):
 	@echo "built $@"
 
 .PHONY: distribution-check
-distribution-check: $(DIST_CHECK_BIN) ## build the user-style distribution of test/distribution (cached) and check it lists and validates errordiagnosis
+distribution-check: $(DIST_CHECK_BIN) ## build the user-style distribution of test/distribution (cached) and check it lists errordiagnosis and incident and validates its config
 	@out="$$($(DIST_CHECK_BIN) components)"; \
-	if ! grep -qx ' *- name: errordiagnosis' <<<"$$out"; then echo "$(DIST_MANIFEST): errordiagnosis is not in the components"; exit 1; fi
+	for c in errordiagnosis incident; do \
+		if ! grep -qx " *- name: $$c" <<<"$$out"; then echo "$(DIST_MANIFEST): $$c is not in the components"; exit 1; fi; \
+	done
 	$(DIST_CHECK_BIN) validate --config $(DIST_CONFIG)
-	@echo "$(DIST_CHECK_NAME) lists errordiagnosis and validates $(DIST_CONFIG)"
+	@echo "$(DIST_CHECK_NAME) lists errordiagnosis and incident and validates $(DIST_CONFIG)"
 
 .PHONY: distribution-path
 distribution-path: ## print the path of the cached user-style distribution binary
@@ -172,11 +174,12 @@ bench-unit: ## micro-benchmarks of the root module's packages (classifier, redac
 	$(GO) test -run '^$$' -bench . -benchmem -count $(BENCH_COUNT) ./... | tee $(BENCH_OUT)
 
 .PHONY: generate
-generate: $(MDATAGEN) ## regenerate internal/metadata, documentation.md and generated tests from metadata.yaml
+generate: $(MDATAGEN) ## regenerate internal/metadata, documentation.md and generated tests from metadata.yaml (the processor's and the incident connector's)
 	$(MDATAGEN) metadata.yaml
 	@# mdatagen names the package of its test files after the directory; fix it.
 	sed -i 's/^package .*/package errordiagnosisprocessor/' generated_component_test.go generated_package_test.go
 	gofmt -w generated_component_test.go generated_package_test.go
+	cd connector/incidentconnector && $(MDATAGEN) metadata.yaml
 
 $(MDATAGEN): internal/tools/go.mod internal/tools/go.sum
 	@mkdir -p $(TOOLS_DIR)

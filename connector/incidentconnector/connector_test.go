@@ -1,0 +1,492 @@
+package incidentconnector
+
+import (
+	"context"
+	"flag"
+	"maps"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/open-telemetry/opentelemetry-collector-contrib/pkg/golden"
+	"github.com/open-telemetry/opentelemetry-collector-contrib/pkg/pdatatest/plogtest"
+	"github.com/open-telemetry/opentelemetry-collector-contrib/pkg/pdatatest/ptracetest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/connector"
+	"go.opentelemetry.io/collector/connector/connectortest"
+	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/collector/pipeline"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata/metricdatatest"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/connector/incidentconnector/internal/metadata"
+	"github.com/errordiagnosis/errordiagnosisprocessor/connector/incidentconnector/internal/metadatatest"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
+var t0 = time.Date(2026, 12, 2, 6, 0, 0, 0, time.UTC)
+
+// fakeClock is the connector's clock in tests.
+type fakeClock struct{ t time.Time }
+
+func (c *fakeClock) now() time.Time { return c.t }
+
+type spanSpec struct {
+	name  string
+	id    byte // the trace and span ids are made of it; the span ends id seconds after t0
+	attrs map[string]any
+}
+
+type resourceSpec struct {
+	resource map[string]any
+	spans    []spanSpec
+}
+
+func buildTraces(tb testing.TB, resources ...resourceSpec) ptrace.Traces {
+	tb.Helper()
+	td := ptrace.NewTraces()
+	for _, r := range resources {
+		rs := td.ResourceSpans().AppendEmpty()
+		putSorted(tb, rs.Resource().Attributes(), r.resource)
+		ss := rs.ScopeSpans().AppendEmpty()
+		ss.Scope().SetName("go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp")
+		for _, s := range r.spans {
+			span := ss.Spans().AppendEmpty()
+			span.SetName(s.name)
+			span.SetKind(ptrace.SpanKindServer)
+			span.SetTraceID(pcommon.TraceID{0: s.id, 15: s.id})
+			span.SetSpanID(pcommon.SpanID{0: s.id, 7: s.id})
+			span.SetFlags(1) // sampled
+			span.SetStartTimestamp(pcommon.NewTimestampFromTime(t0))
+			span.SetEndTimestamp(pcommon.NewTimestampFromTime(t0.Add(time.Duration(s.id) * time.Second)))
+			span.Status().SetCode(ptrace.StatusCodeError)
+			putSorted(tb, span.Attributes(), s.attrs)
+		}
+	}
+	return td
+}
+
+// putSorted puts the attributes in key order, so that golden files do not
+// change with Go's map order.
+func putSorted(tb testing.TB, m pcommon.Map, attrs map[string]any) {
+	tb.Helper()
+	for _, k := range slices.Sorted(maps.Keys(attrs)) {
+		require.NoError(tb, m.PutEmpty(k).FromRaw(attrs[k]))
+	}
+}
+
+var (
+	checkout10 = map[string]any{"service.name": "checkout", "service.version": "1.0", "deployment.environment.name": "production", "host.name": "node-1"}
+	checkout11 = map[string]any{"service.name": "checkout", "service.version": "1.1", "deployment.environment.name": "production", "host.name": "node-2"}
+	payments   = map[string]any{"service.name": "payments", "service.version": "2.0"}
+)
+
+// diagnosed returns the attributes the processor writes on a diagnosed span
+// of group fp, with its registry's view (occurrences, regression), plus the
+// HTTP attributes of the server span.
+func diagnosed(fp string, occurrences int, regression bool, version string) map[string]any {
+	return map[string]any{
+		"http.request.method":          "POST",
+		"http.route":                   "/orders",
+		"http.response.status_code":    500,
+		"diagnosis.category":           "database_timeout",
+		"diagnosis.cause":              "lock_timeout",
+		"diagnosis.likelihood":         "medium",
+		"diagnosis.confidence":         0.9,
+		"diagnosis.evidence":           "PostgreSQL 55P03 lock_not_available on UPDATE orders (inventory)",
+		"diagnosis.evidence.span_id":   "0a0000000000000a",
+		"diagnosis.evidence.service":   "inventory",
+		"diagnosis.fix":                "find the slow query, add indexes / optimise, then re-run load tests",
+		"diagnosis.fix.effort":         "hard",
+		"diagnosis.runbook.url":        "https://runbooks.example.com/database_timeout/lock_timeout",
+		"diagnosis.fingerprint":        fp,
+		"diagnosis.rule":               "builtin.postgres.sqlstate",
+		"diagnosis.first_seen":         "2026-12-02T05:59:00Z",
+		"diagnosis.first_seen.version": version,
+		"diagnosis.regression":         regression,
+		"diagnosis.occurrences":        occurrences,
+	}
+}
+
+func appException(fp string, occurrences int) map[string]any {
+	return map[string]any{
+		"http.request.method":   "GET",
+		"http.route":            "/cart/{id}",
+		"diagnosis.category":    "application_exception",
+		"diagnosis.cause":       "key_error",
+		"diagnosis.evidence":    "KeyError: 'sku' in cart.py:42",
+		"diagnosis.fix":         "read the stack trace, patch the faulty code path",
+		"diagnosis.fix.effort":  "medium",
+		"diagnosis.fingerprint": fp,
+		"diagnosis.first_seen":  "2026-12-02T06:00:00Z",
+		"diagnosis.regression":  false,
+		"diagnosis.occurrences": occurrences,
+	}
+}
+
+func newTestConnector(tb testing.TB, cfg *Config, clock *fakeClock, set connector.Settings) (*incidentConnector, *consumertest.LogsSink) {
+	tb.Helper()
+	require.NoError(tb, cfg.Validate())
+	sink := &consumertest.LogsSink{}
+	c, err := newConnector(set, cfg, sink, clock.now)
+	require.NoError(tb, err)
+	require.NoError(tb, c.Start(context.Background(), componenttest.NewNopHost()))
+	tb.Cleanup(func() { require.NoError(tb, c.Shutdown(context.Background())) })
+	return c, sink
+}
+
+func defaultConfig() *Config { return createDefaultConfig().(*Config) }
+
+// TestRecords: diagnosed spans in, incident records out, compared with the
+// reviewed golden files; the input spans are left as they were.
+func TestRecords(t *testing.T) {
+	tests := []struct {
+		name      string
+		cfg       func(*Config)
+		resources []resourceSpec
+		golden    string // "" = no records at all
+	}{
+		{
+			name:      "new_group",
+			resources: []resourceSpec{{checkout10, []spanSpec{{name: "POST /orders", id: 1, attrs: diagnosed("a1a1a1a1a1a1a1a1", 1, false, "1.0")}}}},
+			golden:    "new_group.yaml",
+		},
+		{
+			name:      "regression",
+			resources: []resourceSpec{{checkout11, []spanSpec{{name: "POST /orders", id: 2, attrs: diagnosed("b2b2b2b2b2b2b2b2", 1, true, "1.1")}}}},
+			golden:    "regression.yaml",
+		},
+		{
+			name: "mixed_batch",
+			resources: []resourceSpec{
+				{checkout11, []spanSpec{
+					{name: "GET /healthz", id: 3, attrs: map[string]any{"http.response.status_code": 200}},
+					{name: "POST /orders", id: 4, attrs: diagnosed("a1a1a1a1a1a1a1a1", 7, false, "1.0")}, // seen before
+					{name: "POST /orders", id: 5, attrs: diagnosed("b2b2b2b2b2b2b2b2", 1, true, "1.1")},
+					{name: "POST /orders", id: 6, attrs: diagnosed("b2b2b2b2b2b2b2b2", 2, true, "1.1")}, // the regression's second span
+				}},
+				{payments, []spanSpec{
+					{name: "GET /cart/{id}", id: 7, attrs: appException("c3c3c3c3c3c3c3c3", 1)},
+				}},
+				{checkout10, []spanSpec{{name: "SELECT orders", id: 8, attrs: map[string]any{"db.system.name": "postgresql"}}}},
+			},
+			golden: "mixed_batch.yaml",
+		},
+		{
+			name: "repeats_only",
+			resources: []resourceSpec{{checkout11, []spanSpec{
+				{name: "POST /orders", id: 9, attrs: diagnosed("a1a1a1a1a1a1a1a1", 2, false, "1.0")},
+				{name: "POST /orders", id: 10, attrs: diagnosed("b2b2b2b2b2b2b2b2", 3, true, "1.1")},
+			}}},
+		},
+		{
+			name:      "no_fingerprint",
+			resources: []resourceSpec{{checkout10, []spanSpec{{name: "POST /orders", id: 11, attrs: map[string]any{"diagnosis.occurrences": 1, "diagnosis.category": "unknown"}}}}},
+		},
+		{
+			name: "custom_prefix",
+			cfg:  func(c *Config) { c.AttributePrefix = "triage." },
+			resources: []resourceSpec{{payments, []spanSpec{
+				{name: "GET /cart/{id}", id: 12, attrs: appException("c3c3c3c3c3c3c3c3", 1)}, // diagnosis.*: not this prefix
+				{name: "GET /cart/{id}", id: 13, attrs: map[string]any{
+					"http.route":                "/cart/{id}",
+					"triage.category":           "application_exception",
+					"triage.cause":              "key_error",
+					"triage.fingerprint":        "d4d4d4d4d4d4d4d4",
+					"triage.occurrences":        1,
+					"triage.first_seen":         "2026-12-02T06:00:13Z",
+					"triage.first_seen.version": "2.0",
+					"diagnosis.unrelated":       "not copied",
+				}},
+			}}},
+			golden: "custom_prefix.yaml",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := defaultConfig()
+			if tt.cfg != nil {
+				tt.cfg(cfg)
+			}
+			clock := &fakeClock{t: t0.Add(time.Minute)}
+			c, sink := newTestConnector(t, cfg, clock, connectortest.NewNopSettings(metadata.Type))
+			td := buildTraces(t, tt.resources...)
+			before := ptrace.NewTraces()
+			td.CopyTo(before)
+
+			require.NoError(t, c.ConsumeTraces(context.Background(), td))
+			require.NoError(t, ptracetest.CompareTraces(before, td), "the spans are not changed")
+
+			if tt.golden == "" {
+				assert.Empty(t, sink.AllLogs(), "no records, not even an empty batch")
+				return
+			}
+			require.Len(t, sink.AllLogs(), 1, "one batch of records per batch of spans")
+			got := sink.AllLogs()[0]
+			path := filepath.Join("testdata", "golden", tt.golden)
+			if *update {
+				require.NoError(t, golden.WriteLogsToFile(path, got))
+			}
+			want, err := golden.ReadLogs(path)
+			require.NoError(t, err)
+			require.NoError(t, plogtest.CompareLogs(want, got))
+		})
+	}
+}
+
+// TestRecordShape asserts directly what the golden files hold, so a careless
+// -update cannot hide a regression: one record per first sighting, linked to
+// its span, with its kind, severity and service.
+func TestRecordShape(t *testing.T) {
+	clock := &fakeClock{t: t0.Add(time.Minute)}
+	c, sink := newTestConnector(t, defaultConfig(), clock, connectortest.NewNopSettings(metadata.Type))
+	td := buildTraces(t,
+		resourceSpec{checkout11, []spanSpec{
+			{name: "POST /orders", id: 4, attrs: diagnosed("a1a1a1a1a1a1a1a1", 7, false, "1.0")},
+			{name: "POST /orders", id: 5, attrs: diagnosed("b2b2b2b2b2b2b2b2", 1, true, "1.1")},
+		}},
+		resourceSpec{payments, []spanSpec{{name: "GET /cart/{id}", id: 7, attrs: appException("c3c3c3c3c3c3c3c3", 1)}}},
+	)
+	require.NoError(t, c.ConsumeTraces(context.Background(), td))
+	require.Len(t, sink.AllLogs(), 1)
+	logs := sink.AllLogs()[0]
+	require.Equal(t, 2, logs.LogRecordCount())
+
+	type rec struct {
+		service, version, kind, fingerprint, eventName string
+		severity                                       plog.SeverityNumber
+		traceID                                        pcommon.TraceID
+		spanID                                         pcommon.SpanID
+		ts                                             time.Time
+	}
+	var got []rec
+	for _, rl := range logs.ResourceLogs().All() {
+		res := rl.Resource().Attributes()
+		_, hasHost := res.Get("host.name")
+		assert.False(t, hasHost, "only the service identity is copied to the resource")
+		for _, sl := range rl.ScopeLogs().All() {
+			assert.Equal(t, metadata.ScopeName, sl.Scope().Name())
+			for _, lr := range sl.LogRecords().All() {
+				kind, _ := lr.Attributes().Get("diagnosis.incident.kind")
+				fp, _ := lr.Attributes().Get("diagnosis.fingerprint")
+				version := ""
+				if v, ok := res.Get("service.version"); ok {
+					version = v.Str()
+				}
+				svc, _ := res.Get("service.name")
+				got = append(got, rec{svc.Str(), version, kind.Str(), fp.Str(), lr.EventName(), lr.SeverityNumber(), lr.TraceID(), lr.SpanID(), lr.Timestamp().AsTime()})
+			}
+		}
+	}
+	assert.Equal(t, []rec{
+		{"checkout", "1.1", "regression", "b2b2b2b2b2b2b2b2", "errordiagnosis.incident", plog.SeverityNumberError,
+			pcommon.TraceID{0: 5, 15: 5}, pcommon.SpanID{0: 5, 7: 5}, t0.Add(5 * time.Second)},
+		{"payments", "2.0", "new", "c3c3c3c3c3c3c3c3", "errordiagnosis.incident", plog.SeverityNumberWarn,
+			pcommon.TraceID{0: 7, 15: 7}, pcommon.SpanID{0: 7, 7: 7}, t0.Add(7 * time.Second)},
+	}, got)
+}
+
+type rateStep struct {
+	at       time.Duration // after t0
+	resource map[string]any
+	fp       string
+	want     bool // a record
+}
+
+// TestRateLimit: a registry that forgot a group and learned it again reports
+// a first sighting again; the connector sends at most one record per group
+// (service, environment, fingerprint) per interval.
+func TestRateLimit(t *testing.T) {
+	staging := map[string]any{"service.name": "checkout", "service.version": "1.0", "deployment.environment.name": "staging"}
+	tests := []struct {
+		name      string
+		interval  time.Duration
+		maxGroups int
+		steps     []rateStep
+	}{
+		{
+			name: "one record per group per interval", interval: time.Hour, maxGroups: 10,
+			steps: []rateStep{
+				{0, checkout10, "a1a1a1a1a1a1a1a1", true},
+				{30 * time.Minute, checkout10, "a1a1a1a1a1a1a1a1", false},
+				{30 * time.Minute, checkout11, "a1a1a1a1a1a1a1a1", false}, // another version, same group
+				{time.Hour, checkout10, "a1a1a1a1a1a1a1a1", true},
+			},
+		},
+		{
+			name: "groups are per environment and fingerprint", interval: time.Hour, maxGroups: 10,
+			steps: []rateStep{
+				{0, checkout10, "a1a1a1a1a1a1a1a1", true},
+				{0, staging, "a1a1a1a1a1a1a1a1", true},
+				{0, checkout10, "b2b2b2b2b2b2b2b2", true},
+				{time.Minute, staging, "a1a1a1a1a1a1a1a1", false},
+			},
+		},
+		{
+			name: "a group forgotten by the limiter gets a record again", interval: time.Hour, maxGroups: 2,
+			steps: []rateStep{
+				{0, checkout10, "a1a1a1a1a1a1a1a1", true},
+				{0, checkout10, "b2b2b2b2b2b2b2b2", true},
+				{0, checkout10, "c3c3c3c3c3c3c3c3", true}, // forgets a1
+				{time.Minute, checkout10, "a1a1a1a1a1a1a1a1", true},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := defaultConfig()
+			cfg.RateLimit = RateLimitConfig{Interval: tt.interval, MaxGroups: tt.maxGroups}
+			tel := componenttest.NewTelemetry()
+			t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
+			clock := &fakeClock{}
+			c, sink := newTestConnector(t, cfg, clock, metadatatest.NewSettings(tel))
+			var wantRecords, wantSuppressed int64
+			for i, s := range tt.steps {
+				clock.t = t0.Add(s.at)
+				before := sink.LogRecordCount()
+				td := buildTraces(t, resourceSpec{s.resource, []spanSpec{{name: "POST /orders", id: byte(i + 1), attrs: diagnosed(s.fp, 1, false, "1.0")}}})
+				require.NoError(t, c.ConsumeTraces(context.Background(), td))
+				if s.want {
+					wantRecords++
+					assert.Equal(t, before+1, sink.LogRecordCount(), "step %d: a record", i)
+				} else {
+					wantSuppressed++
+					assert.Equal(t, before, sink.LogRecordCount(), "step %d: no record", i)
+				}
+			}
+			metadatatest.AssertEqualConnectorIncidentRecordsEmitted(t, tel, []metricdata.DataPoint[int64]{
+				{Value: wantRecords, Attributes: attribute.NewSet(attribute.String("kind", "new"))},
+			}, metricdatatest.IgnoreTimestamp())
+			if wantSuppressed > 0 {
+				metadatatest.AssertEqualConnectorIncidentRecordsSuppressed(t, tel, []metricdata.DataPoint[int64]{
+					{Value: wantSuppressed, Attributes: attribute.NewSet(attribute.String("reason", "rate_limited"))},
+				}, metricdatatest.IgnoreTimestamp())
+			}
+			metadatatest.AssertEqualConnectorIncidentTrackedGroups(t, tel, []metricdata.DataPoint[int64]{
+				{Value: int64(min(tt.maxGroups, distinctGroups(tt.steps)))},
+			}, metricdatatest.IgnoreTimestamp())
+		})
+	}
+}
+
+func distinctGroups(steps []rateStep) int {
+	seen := map[string]bool{}
+	for _, s := range steps {
+		seen[s.resource["deployment.environment.name"].(string)+"/"+s.fp] = true
+	}
+	return len(seen)
+}
+
+// TestMalformed: deciding attributes of the wrong type produce no record and
+// no panic, are counted, and the spans pass unchanged.
+func TestMalformed(t *testing.T) {
+	with := func(k string, v any) map[string]any {
+		m := diagnosed("a1a1a1a1a1a1a1a1", 1, false, "1.0")
+		m[k] = v
+		return m
+	}
+	without := func(k string) map[string]any {
+		m := diagnosed("a1a1a1a1a1a1a1a1", 1, false, "1.0")
+		delete(m, k)
+		return m
+	}
+	tests := []struct {
+		name      string
+		attrs     map[string]any
+		malformed bool // counted as malformed; else silently nothing or a record
+		record    bool
+	}{
+		{"fingerprint an int", with("diagnosis.fingerprint", 42), true, false},
+		{"fingerprint empty", with("diagnosis.fingerprint", ""), true, false},
+		{"fingerprint a map", with("diagnosis.fingerprint", map[string]any{"x": 1}), true, false},
+		{"occurrences a string", with("diagnosis.occurrences", "1"), true, false},
+		{"occurrences a double", with("diagnosis.occurrences", 1.0), true, false},
+		{"occurrences a slice", with("diagnosis.occurrences", []any{1}), true, false},
+		{"regression a string", with("diagnosis.regression", "true"), true, false},
+		{"regression an int", with("diagnosis.regression", 1), true, false},
+		{"occurrences zero", with("diagnosis.occurrences", 0), false, false},
+		{"occurrences negative", with("diagnosis.occurrences", -5), false, false},
+		{"regression absent: new", without("diagnosis.regression"), false, true},
+		{"descriptive attributes of other types", with("diagnosis.category", 3.5), false, true},
+		{"evidence a byte slice", with("diagnosis.evidence", []byte{0xff, 0x00}), false, true},
+		{"first_seen absent", without("diagnosis.first_seen"), false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tel := componenttest.NewTelemetry()
+			t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
+			c, sink := newTestConnector(t, defaultConfig(), &fakeClock{t: t0}, metadatatest.NewSettings(tel))
+			td := buildTraces(t, resourceSpec{checkout10, []spanSpec{{name: "POST /orders", id: 1, attrs: tt.attrs}}})
+			before := ptrace.NewTraces()
+			td.CopyTo(before)
+			require.NotPanics(t, func() { require.NoError(t, c.ConsumeTraces(context.Background(), td)) })
+			require.NoError(t, ptracetest.CompareTraces(before, td))
+			if tt.record {
+				assert.Equal(t, 1, sink.LogRecordCount())
+			} else {
+				assert.Zero(t, sink.LogRecordCount())
+			}
+			if tt.malformed {
+				metadatatest.AssertEqualConnectorIncidentRecordsSuppressed(t, tel, []metricdata.DataPoint[int64]{
+					{Value: 1, Attributes: attribute.NewSet(attribute.String("reason", "malformed"))},
+				}, metricdatatest.IgnoreTimestamp())
+			}
+		})
+	}
+}
+
+// TestNoRegistry: diagnosed spans without occurrences (the processor's
+// registry off, or another attribute_prefix) produce no record and one
+// warning that says what to fix, not one per span.
+func TestNoRegistry(t *testing.T) {
+	core, logs := observer.New(zap.WarnLevel)
+	set := connectortest.NewNopSettings(metadata.Type)
+	set.Logger = zap.New(core)
+	c, sink := newTestConnector(t, defaultConfig(), &fakeClock{t: t0}, set)
+	attrs := diagnosed("a1a1a1a1a1a1a1a1", 1, false, "1.0")
+	delete(attrs, "diagnosis.occurrences")
+	for i := range 3 {
+		td := buildTraces(t, resourceSpec{checkout10, []spanSpec{{name: "POST /orders", id: byte(i + 1), attrs: attrs}}})
+		require.NoError(t, c.ConsumeTraces(context.Background(), td))
+	}
+	assert.Zero(t, sink.LogRecordCount())
+	require.Equal(t, 1, logs.Len())
+	assert.Contains(t, logs.All()[0].Message, "diagnosed spans carry no diagnosis.occurrences")
+	assert.Contains(t, logs.All()[0].Message, "attribute_prefix")
+}
+
+// TestLogsPipelineError: an error of the logs pipeline is returned to the
+// traces pipeline, and the records are not counted as emitted.
+func TestLogsPipelineError(t *testing.T) {
+	tel := componenttest.NewTelemetry()
+	t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
+	failing := consumertest.NewErr(assert.AnError)
+	c, err := newConnector(metadatatest.NewSettings(tel), defaultConfig(), failing, (&fakeClock{t: t0}).now)
+	require.NoError(t, err)
+	td := buildTraces(t, resourceSpec{checkout10, []spanSpec{{name: "POST /orders", id: 1, attrs: diagnosed("a1a1a1a1a1a1a1a1", 1, false, "1.0")}}})
+	require.ErrorIs(t, c.ConsumeTraces(context.Background(), td), assert.AnError)
+	_, err = tel.GetMetric("otelcol_connector_incident_records_emitted")
+	require.Error(t, err, "nothing emitted")
+	require.NoError(t, c.Shutdown(context.Background()))
+}
+
+// TestFactoryCapabilities: the connector reads shared span data and must say
+// it does not change it.
+func TestFactoryCapabilities(t *testing.T) {
+	router := connector.NewLogsRouter(map[pipeline.ID]consumer.Logs{pipeline.NewID(pipeline.SignalLogs): consumertest.NewNop()})
+	c, err := NewFactory().CreateTracesToLogs(context.Background(), connectortest.NewNopSettings(metadata.Type), defaultConfig(), router)
+	require.NoError(t, err)
+	assert.False(t, c.Capabilities().MutatesData)
+	require.NoError(t, c.Shutdown(context.Background()))
+}

@@ -1,0 +1,98 @@
+// Package incident decides whether a diagnosed span is its error group's first
+// sighting and turns it into an incident log record. It only reads the span.
+package incident // import "github.com/errordiagnosis/errordiagnosisprocessor/connector/incidentconnector/internal/incident"
+
+import (
+	"go.opentelemetry.io/collector/pdata/pcommon"
+)
+
+// Kind is the kind of incident a record reports.
+type Kind string
+
+const (
+	// KindNew is an error group this processor instance had not seen before.
+	KindNew Kind = "new"
+	// KindRegression is a new error group that first appeared in a version of
+	// its service newer than one already seen: it came with a deploy.
+	KindRegression Kind = "regression"
+)
+
+// Outcome is what Read found on a span.
+type Outcome int
+
+const (
+	// NotDiagnosed: no fingerprint, the processor did not diagnose the span.
+	NotDiagnosed Outcome = iota
+	// NoRegistry: diagnosed, but without an occurrences attribute (the
+	// processor's fingerprint registry did not annotate it).
+	NoRegistry
+	// Repeat: a group already seen before this span.
+	Repeat
+	// Malformed: a deciding attribute has the wrong type.
+	Malformed
+	// FirstSighting: the span is its group's first sighting; a record is due.
+	FirstSighting
+)
+
+// Names are the prefixed attribute names the processor writes and Read uses.
+type Names struct {
+	Prefix      string
+	Fingerprint string
+	Occurrences string
+	Regression  string
+	// Written on the record only.
+	IncidentKind string
+	SpanName     string
+	// Read for the body.
+	Category, Cause, Evidence string
+}
+
+// NewNames returns the names under prefix (e.g. "diagnosis.").
+func NewNames(prefix string) Names {
+	return Names{
+		Prefix:       prefix,
+		Fingerprint:  prefix + "fingerprint",
+		Occurrences:  prefix + "occurrences",
+		Regression:   prefix + "regression",
+		IncidentKind: prefix + "incident.kind",
+		SpanName:     prefix + "span.name",
+		Category:     prefix + "category",
+		Cause:        prefix + "cause",
+		Evidence:     prefix + "evidence",
+	}
+}
+
+// Read reports whether the span with these attributes is the first sighting
+// of its error group and, if so, the kind of incident and the fingerprint.
+// The deciding attributes must have the types the processor writes
+// (fingerprint a non-empty string, occurrences an int, regression a bool);
+// anything else is Malformed, never guessed at.
+func Read(attrs pcommon.Map, n Names) (Outcome, Kind, string) {
+	fpv, ok := attrs.Get(n.Fingerprint)
+	if !ok {
+		return NotDiagnosed, "", ""
+	}
+	if fpv.Type() != pcommon.ValueTypeStr || fpv.Str() == "" {
+		return Malformed, "", ""
+	}
+	occ, ok := attrs.Get(n.Occurrences)
+	if !ok {
+		return NoRegistry, "", ""
+	}
+	if occ.Type() != pcommon.ValueTypeInt {
+		return Malformed, "", ""
+	}
+	kind := KindNew
+	if reg, ok := attrs.Get(n.Regression); ok {
+		if reg.Type() != pcommon.ValueTypeBool {
+			return Malformed, "", ""
+		}
+		if reg.Bool() {
+			kind = KindRegression
+		}
+	}
+	if occ.Int() != 1 {
+		return Repeat, "", ""
+	}
+	return FirstSighting, kind, fpv.Str()
+}
