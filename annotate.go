@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.uber.org/zap"
 
@@ -18,7 +19,8 @@ import (
 // attributeNames are the prefixed attribute names, computed once.
 type attributeNames struct {
 	category, cause, likelihood, confidence, evidence, evidenceSpanID, evidenceService,
-	fix, fixEffort, runbookURL, fingerprint, rule, rootCauseCategory, rootCauseService string
+	fix, fixEffort, runbookURL, fingerprint, rule, rootCauseCategory, rootCauseService,
+	firstSeen, firstSeenVersion, regression, occurrences string
 }
 
 func newAttributeNames(prefix string) attributeNames {
@@ -37,20 +39,26 @@ func newAttributeNames(prefix string) attributeNames {
 		rule:              prefix + "rule",
 		rootCauseCategory: prefix + "root_cause.category",
 		rootCauseService:  prefix + "root_cause.service",
+		firstSeen:         prefix + "first_seen",
+		firstSeenVersion:  prefix + "first_seen.version",
+		regression:        prefix + "regression",
+		occurrences:       prefix + "occurrences",
 	}
 }
 
-// annotate writes the diagnosis on the target span. Existing attributes are
-// kept unless overwrite is set; every string written is capped, free text is
+// annotate writes the diagnosis on the target span, of resource resource,
+// and counts it in the fingerprint registry. Existing attributes are kept
+// unless overwrite is set; every string written is capped, free text is
 // redacted.
-func (d *diagnoser) annotate(span ptrace.Span, res result) {
+func (d *diagnoser) annotate(resource pcommon.Resource, span ptrace.Span, res result) {
 	attrs := span.Attributes()
-	attrs.EnsureCapacity(attrs.Len() + 16) // one growth for all the attributes below
+	attrs.EnsureCapacity(attrs.Len() + 20) // one growth for all the attributes below
+	keep := func(k string) bool {
+		_, exists := attrs.Get(k)
+		return exists && !d.cfg.Overwrite
+	}
 	put := func(k, v string) {
-		if v == "" {
-			return
-		}
-		if _, exists := attrs.Get(k); exists && !d.cfg.Overwrite {
+		if v == "" || keep(k) {
 			return
 		}
 		attrs.PutStr(k, d.redactor.Cap(v))
@@ -70,10 +78,10 @@ func (d *diagnoser) annotate(span ptrace.Span, res result) {
 	put(d.names.category, string(res.Category))
 	put(d.names.cause, res.Cause)
 	put(d.names.likelihood, info.Likelihood)
-	if _, exists := attrs.Get(d.names.confidence); !exists || d.cfg.Overwrite {
+	if !keep(d.names.confidence) {
 		attrs.PutDouble(d.names.confidence, res.Confidence)
 	}
-	if _, exists := attrs.Get(d.names.evidence); !exists || d.cfg.Overwrite {
+	if !keep(d.names.evidence) {
 		attrs.PutStr(d.names.evidence, d.redactor.Redact(describe(res)))
 	}
 	if !res.evidenceSpanID.IsEmpty() {
@@ -88,6 +96,15 @@ func (d *diagnoser) annotate(span ptrace.Span, res result) {
 		put(d.names.runbookURL, expandRunbook(d.cfg.RunbookURLTemplate, res, fp))
 	}
 	put(d.names.fingerprint, fp)
+	seen := d.sighting(resource, fp)
+	put(d.names.firstSeen, seen.FirstSeen)
+	put(d.names.firstSeenVersion, seen.FirstVersion)
+	if !keep(d.names.regression) {
+		attrs.PutBool(d.names.regression, seen.Regression)
+	}
+	if !keep(d.names.occurrences) {
+		attrs.PutInt(d.names.occurrences, seen.Count)
+	}
 	put(d.names.rule, res.Rule)
 	if res.rootCause != "" {
 		put(d.names.rootCauseCategory, string(res.rootCause))
@@ -199,8 +216,8 @@ func firstNonEmpty(a, b string) string {
 
 // annotateCounted annotates a target and counts it diagnosed, and released
 // early when reason is set.
-func (d *diagnoser) annotateCounted(ctx context.Context, span ptrace.Span, res result, reason string) {
-	d.annotate(span, res)
+func (d *diagnoser) annotateCounted(ctx context.Context, resource pcommon.Resource, span ptrace.Span, res result, reason string) {
+	d.annotate(resource, span, res)
 	d.countDiagnosed(ctx, res)
 	if reason != "" {
 		d.countEarly(ctx, reason)
@@ -210,7 +227,7 @@ func (d *diagnoser) annotateCounted(ctx context.Context, span ptrace.Span, res r
 // annotateFinal annotates the final targets of a batch in place.
 func (d *diagnoser) annotateFinal(ctx context.Context, td ptrace.Traces, final []verdict) {
 	for _, v := range final {
-		d.annotateCounted(ctx, spanAt(td, v.mark.spanPos), v.res, "")
+		d.annotateCounted(ctx, resourceAt(td, v.mark.spanPos), spanAt(td, v.mark.spanPos), v.res, "")
 	}
 }
 
@@ -227,7 +244,8 @@ func (d *diagnoser) annotateReleased(ctx context.Context, rel []released) delive
 			d.logger.Error("could not decode a held span; it is lost", zap.Error(err))
 			continue
 		}
-		d.annotateCounted(ctx, one.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0), r.res, r.reason)
+		rs := one.ResourceSpans().At(0)
+		d.annotateCounted(ctx, rs.Resource(), rs.ScopeSpans().At(0).Spans().At(0), r.res, r.reason)
 		one.ResourceSpans().MoveAndAppendTo(out.td.ResourceSpans())
 		out.held = append(out.held, r.held)
 	}

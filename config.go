@@ -64,6 +64,30 @@ type Config struct {
 	// the error spans of its trace. They run before the built-in tables and win.
 	Rules []RuleConfig `mapstructure:"rules"`
 
+	// Registry bounds the fingerprint registry: the error groups remembered
+	// for diagnosis.first_seen, diagnosis.regression and diagnosis.occurrences.
+	Registry RegistryConfig `mapstructure:"registry"`
+
+	// prevent unkeyed literal initialization
+	_ struct{}
+}
+
+// RegistryConfig bounds the fingerprint registry.
+type RegistryConfig struct {
+	// MaxEntries is the number of error groups remembered; the least
+	// recently seen is forgotten first.
+	MaxEntries int `mapstructure:"max_entries"`
+	// MaxAge forgets a group not seen for that long.
+	MaxAge time.Duration `mapstructure:"max_age"`
+	// MaxServices is the number of services (service.name and
+	// deployment.environment.name) whose versions are remembered.
+	MaxServices int `mapstructure:"max_services"`
+	// MaxVersionsPerService is the number of versions remembered per
+	// service, the earliest forgotten first.
+	MaxVersionsPerService int `mapstructure:"max_versions_per_service"`
+	// FlushInterval is how often groups not seen for MaxAge are forgotten.
+	FlushInterval time.Duration `mapstructure:"flush_interval"`
+
 	// prevent unkeyed literal initialization
 	_ struct{}
 }
@@ -175,7 +199,28 @@ func (cfg *Config) Validate() error {
 		errs = append(errs, err) // what else the redactor refuses, e.g. a pattern matching the empty string
 	}
 	errs = append(errs, cfg.validateRules()...)
+	errs = append(errs, cfg.Registry.validate()...)
 	return errors.Join(errs...)
+}
+
+func (r RegistryConfig) validate() []error {
+	var errs []error
+	if r.MaxEntries <= 0 {
+		errs = append(errs, fmt.Errorf("registry.max_entries: %d must be positive, e.g. 10000", r.MaxEntries))
+	}
+	if r.MaxAge <= 0 {
+		errs = append(errs, fmt.Errorf("registry.max_age: %v must be positive, e.g. 720h (30 days)", r.MaxAge))
+	}
+	if r.MaxServices <= 0 {
+		errs = append(errs, fmt.Errorf("registry.max_services: %d must be positive, e.g. 1000", r.MaxServices))
+	}
+	if r.MaxVersionsPerService < 2 {
+		errs = append(errs, fmt.Errorf("registry.max_versions_per_service: %d must be at least 2, or no version could come after another; e.g. 16", r.MaxVersionsPerService))
+	}
+	if r.FlushInterval < time.Second {
+		errs = append(errs, fmt.Errorf("registry.flush_interval: %v is too short; use 1s or more, e.g. 10s", r.FlushInterval))
+	}
+	return errs
 }
 
 // newRedactor builds the redactor of the configuration. Validate and

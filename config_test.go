@@ -54,6 +54,7 @@ func TestLoadConfig(t *testing.T) {
 			Fix:       "Check the payment provider's status page.",
 			FixEffort: "easy",
 		}},
+		Registry: RegistryConfig{MaxEntries: 500, MaxAge: 168 * time.Hour, MaxServices: 50, MaxVersionsPerService: 4, FlushInterval: 30 * time.Second},
 	}
 	assert.Equal(t, want, cfg)
 
@@ -86,6 +87,11 @@ func TestInvalidConfig(t *testing.T) {
 		{"bad_rule_category", []string{`rules[0].category: "database" is not a category`, "database_connection"}},
 		{"bad_rule_cause", []string{`rules[0].cause: "Not Snake" must be a snake_case cause name`}},
 		{"duplicate_rule_name", []string{`rules[1].name: "r1" is used by another rule`}},
+		{"registry_zero_entries", []string{"registry.max_entries: 0 must be positive"}},
+		{"registry_zero_age", []string{"registry.max_age: 0s must be positive"}},
+		{"registry_zero_services", []string{"registry.max_services: 0 must be positive"}},
+		{"registry_one_version", []string{"registry.max_versions_per_service: 1 must be at least 2"}},
+		{"registry_short_flush", []string{"registry.flush_interval: 100ms is too short", "1s or more"}},
 		{"missing_rule_fields", []string{"rules[0].name: must be set", "rules[0].condition: must be an OTTL condition", `rules[0].fix_effort: "trivial" must be easy, medium or hard`}},
 	}
 	for _, tt := range tests {

@@ -23,6 +23,13 @@ const (
 	defaultMaxHeld      = 10_000
 	defaultPrefix       = "diagnosis."
 	defaultMaxLength    = 256
+	// The registry's defaults (README "Registry"): a group unseen for 30
+	// days is new again; 10,000 groups are a few MB.
+	defaultRegistryEntries  = 10_000
+	defaultRegistryMaxAge   = 30 * 24 * time.Hour
+	defaultRegistryServices = 1000
+	defaultRegistryVersions = 16
+	defaultRegistryFlush    = 10 * time.Second
 )
 
 // NewFactory returns the factory of the errordiagnosis processor.
@@ -53,6 +60,13 @@ func createDefaultConfig() component.Config {
 		MaxHeldSpans:    defaultMaxHeld,
 		AttributePrefix: defaultPrefix,
 		Redaction:       RedactionConfig{MaxLength: defaultMaxLength},
+		Registry: RegistryConfig{
+			MaxEntries:            defaultRegistryEntries,
+			MaxAge:                defaultRegistryMaxAge,
+			MaxServices:           defaultRegistryServices,
+			MaxVersionsPerService: defaultRegistryVersions,
+			FlushInterval:         defaultRegistryFlush,
+		},
 	}
 }
 

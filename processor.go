@@ -2,7 +2,7 @@ package errordiagnosisprocessor // import "github.com/errordiagnosis/errordiagno
 
 import (
 	"context"
-
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -19,6 +19,7 @@ import (
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/holdqueue"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/metadata"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/redact"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/registry"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/tracecache"
 )
 
@@ -58,6 +59,10 @@ type diagnoser struct {
 	names     attributeNames
 	telemetry *metadata.TelemetryBuilder
 	now       func() time.Time
+	// registry remembers the error groups (registry.go); its loop stops
+	// on stop and closes registryDone.
+	registry     *registry.Registry
+	registryDone chan struct{}
 
 	// next receives released held spans; set when the traces processor is created.
 	next consumer.Traces
@@ -111,6 +116,7 @@ func newDiagnoser(set processor.Settings, cfg *Config) (*diagnoser, error) {
 		stop:      make(chan struct{}),
 		done:      make(chan struct{}),
 	}
+	d.registry = newRegistry(cfg.Registry, func() time.Time { return d.now() })
 	d.batchCaches.New = func() any { return tracecache.New(tracecache.Limits{}) }
 	if cfg.WaitDuration > 0 {
 		d.cache = tracecache.New(tracecache.Limits{
@@ -132,6 +138,7 @@ func newDiagnoser(set processor.Settings, cfg *Config) (*diagnoser, error) {
 
 func (d *diagnoser) start(context.Context, component.Host) error {
 	d.startOnce.Do(func() {
+		d.startRegistry()
 		if d.cache == nil {
 			close(d.done)
 			return
@@ -176,6 +183,8 @@ func (d *diagnoser) releaseDue(ctx context.Context) {
 func (d *diagnoser) shutdown(ctx context.Context) error {
 	var err error
 	d.stopOnce.Do(func() {
+		// Last: the held spans drained below are counted in the registry first.
+		defer func() { err = errors.Join(err, d.stopRegistry(ctx)) }()
 		d.closed.Store(true)
 		close(d.stop)
 		d.startOnce.Do(func() { close(d.done) }) // never started
@@ -215,6 +224,7 @@ func (d *diagnoser) processTraces(ctx context.Context, td ptrace.Traces) (ptrace
 		scan = &batchScan{marks: make([]batchMark, 0, 64), runs: make([]batchRun, 0, 256)}
 	}
 	defer func() { scan.reset(); d.scan.Store(scan) }()
+	d.observeVersions(td)
 	scan.scan(td, d.targets)
 	// d.cache is read under mu only (shutdown replaces it); the config says
 	// whether there is one.
@@ -249,7 +259,7 @@ func (d *diagnoser) diagnoseBatch(ctx context.Context, td ptrace.Traces, scan *b
 	rec := record(c, td, scan, time.Time{})
 	for _, bt := range rec.targets {
 		res := diagnose(bt.trace, bt.node, bt.mark.status, maxCallChain)
-		d.annotateCounted(ctx, spanAt(td, bt.mark.spanPos), res, "")
+		d.annotateCounted(ctx, resourceAt(td, bt.mark.spanPos), spanAt(td, bt.mark.spanPos), res, "")
 	}
 }
 

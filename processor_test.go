@@ -38,6 +38,23 @@ func newTestProcessor(tb testing.TB, cfg *Config, next consumer.Traces) processo
 	return p
 }
 
+// newClockedProcessor is newTestProcessor with the diagnoser's clock set to
+// clock: the golden files' diagnosis.first_seen.
+func newClockedProcessor(tb testing.TB, cfg *Config, next consumer.Traces, clock time.Time) processor.Traces {
+	tb.Helper()
+	require.NoError(tb, cfg.Validate())
+	f := &factory{diagnosers: newSharedDiagnosers()}
+	set := processortest.NewNopSettings(metadata.Type)
+	p, err := f.createTraces(context.Background(), set, cfg, next)
+	require.NoError(tb, err)
+	f.diagnosers.byID[set.ID].d.now = func() time.Time { return clock }
+	require.NoError(tb, p.Start(context.Background(), componenttest.NewNopHost()))
+	return p
+}
+
+// goldenClock is the time of the golden files.
+var goldenClock = time.Date(2026, 12, 2, 6, 10, 0, 0, time.UTC)
+
 func defaultConfig() *Config { return createDefaultConfig().(*Config) }
 
 func perBatchConfig() *Config {
@@ -82,7 +99,7 @@ func TestGoldenScenarios(t *testing.T) {
 			require.NoError(t, err)
 
 			sink := &consumertest.TracesSink{}
-			p := newTestProcessor(t, perBatchConfig(), sink)
+			p := newClockedProcessor(t, perBatchConfig(), sink, goldenClock)
 			require.NoError(t, p.ConsumeTraces(context.Background(), input))
 			require.NoError(t, p.Shutdown(context.Background()))
 			require.Len(t, sink.AllTraces(), 1)

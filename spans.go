@@ -3,6 +3,7 @@ package errordiagnosisprocessor // import "github.com/errordiagnosis/errordiagno
 import (
 	"bytes"
 
+	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 )
 
@@ -12,6 +13,10 @@ import (
 // spanAt returns the span at a place of a batch.
 func spanAt(td ptrace.Traces, p spanPos) ptrace.Span {
 	return td.ResourceSpans().At(p.rs).ScopeSpans().At(p.ss).Spans().At(p.span)
+}
+
+func resourceAt(td ptrace.Traces, p spanPos) pcommon.Resource {
+	return td.ResourceSpans().At(p.rs).Resource()
 }
 
 // copySpan copies one span with its resource and scope into a new Traces.

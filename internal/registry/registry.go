@@ -1,0 +1,291 @@
+// Package registry remembers error groups per service: for each (service,
+// environment, fingerprint), when and in which service.version it was first
+// seen, when it was last seen and how often. It also learns each service's
+// versions in the order they appear, which decides whether a new group is a
+// regression. Bounded by entries, by age (least recently seen forgotten
+// first), by services and by versions per service. Safe for concurrent use.
+package registry // import "github.com/errordiagnosis/errordiagnosisprocessor/internal/registry"
+
+import (
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Limits bound the registry.
+type Limits struct {
+	// MaxEntries is the number of error groups remembered at once; beyond
+	// it the least recently seen is forgotten.
+	MaxEntries int
+	// MaxAge forgets a group not seen for that long.
+	MaxAge time.Duration
+	// MaxServices is the number of services whose versions are remembered;
+	// beyond it the service whose newest version appeared longest ago is
+	// forgotten.
+	MaxServices int
+	// MaxVersionsPerService is the number of versions remembered per
+	// service; beyond it the one that appeared first is forgotten.
+	MaxVersionsPerService int
+}
+
+// Service identifies a service: service.name and, when present,
+// deployment.environment.name.
+type Service struct {
+	Name, Environment string
+}
+
+// Key identifies an error group.
+type Key struct {
+	Service
+	Fingerprint string
+}
+
+// Sighting is what the registry knows of a group once a span of it was
+// counted.
+type Sighting struct {
+	// FirstSeen is when the group was first seen, RFC 3339 in UTC to the second.
+	FirstSeen string
+	// FirstVersion is the service.version it was first seen in ("" when unknown).
+	FirstVersion string
+	// Regression: the group first appeared in a version of the service that
+	// appeared after another version of it had been seen.
+	Regression bool
+	// Count is how many spans of the group were counted, this one included.
+	Count int64
+}
+
+// FirstSeenFormat is the layout of Sighting.FirstSeen.
+const FirstSeenFormat = time.RFC3339
+
+type entry struct {
+	key          Key
+	firstSeen    time.Time
+	firstText    string
+	firstVersion string
+	lastSeen     time.Time
+	count        int64
+	regression   bool
+	// prev is more recently seen, next less recently; the list is circular
+	// around Registry.lru.
+	prev, next *entry
+}
+
+// version is one version of a service; afterOthers: another version of the
+// service had been seen when it appeared.
+type version struct {
+	name        string
+	afterOthers bool
+}
+
+type service struct {
+	versions []version // in order of appearance
+	// learned orders services by when their newest version appeared.
+	learned uint64
+}
+
+// Registry is the fingerprint registry.
+type Registry struct {
+	limits Limits
+	now    func() time.Time
+
+	// vmu guards services and learned; the hot path takes it for reading.
+	vmu      sync.RWMutex
+	services map[Service]*service
+	learned  uint64
+
+	// mu guards entries and the lru list.
+	mu      sync.Mutex
+	entries map[Key]*entry
+	lru     entry // sentinel: lru.next is the most recently seen
+
+	// changed counts the changes, for Changed.
+	changed atomic.Uint64
+
+	evictedEntries, evictedAge atomic.Int64
+	size                       atomic.Int64
+}
+
+// New returns an empty registry reading the time from now.
+func New(limits Limits, now func() time.Time) *Registry {
+	r := &Registry{
+		limits:   limits,
+		now:      now,
+		services: map[Service]*service{},
+		entries:  map[Key]*entry{},
+	}
+	r.lru.next, r.lru.prev = &r.lru, &r.lru
+	return r
+}
+
+// ObserveVersion learns that svc runs version v. Called once per resource
+// of every batch: when both are known it only reads, under a shared lock,
+// and allocates nothing.
+func (r *Registry) ObserveVersion(svc Service, v string) {
+	if v == "" || svc.Name == "" {
+		return
+	}
+	r.vmu.RLock()
+	s := r.services[svc]
+	known := s != nil && s.index(v) >= 0
+	r.vmu.RUnlock()
+	if !known {
+		r.learn(svc, v)
+	}
+}
+
+// versionOf returns v as remembered for svc, learning it when unknown.
+func (r *Registry) versionOf(svc Service, v string) version {
+	r.vmu.RLock()
+	if s := r.services[svc]; s != nil {
+		if i := s.index(v); i >= 0 {
+			ver := s.versions[i]
+			r.vmu.RUnlock()
+			return ver
+		}
+	}
+	r.vmu.RUnlock()
+	return r.learn(svc, v)
+}
+
+// index returns the place of v in the versions, -1 when unknown. The newest
+// version is looked at first: the one nearly every resource carries.
+func (s *service) index(v string) int {
+	for i := len(s.versions) - 1; i >= 0; i-- {
+		if s.versions[i].name == v {
+			return i
+		}
+	}
+	return -1
+}
+
+// learn adds v to the versions of svc and returns it.
+func (r *Registry) learn(svc Service, v string) version {
+	r.vmu.Lock()
+	defer r.vmu.Unlock()
+	s := r.services[svc]
+	if s != nil {
+		if i := s.index(v); i >= 0 {
+			return s.versions[i]
+		}
+	} else {
+		if len(r.services) >= max(r.limits.MaxServices, 1) {
+			r.forgetOldestServiceLocked()
+		}
+		// Keys outlive the batch they were read from: copied.
+		s = &service{}
+		r.services[Service{strings.Clone(svc.Name), strings.Clone(svc.Environment)}] = s
+	}
+	nv := version{name: strings.Clone(v), afterOthers: len(s.versions) > 0}
+	if len(s.versions) >= max(r.limits.MaxVersionsPerService, 1) {
+		s.versions = append(s.versions[:0], s.versions[1:]...)
+	}
+	s.versions = append(s.versions, nv)
+	r.learned++
+	s.learned = r.learned
+	r.changed.Add(1)
+	return nv
+}
+
+func (r *Registry) forgetOldestServiceLocked() {
+	var oldest Service
+	var at uint64
+	first := true
+	for k, s := range r.services {
+		if first || s.learned < at {
+			oldest, at, first = k, s.learned, false
+		}
+	}
+	delete(r.services, oldest)
+}
+
+// Record counts one span of the group key, whose resource carries version
+// (service.version, "" when absent), and returns what is known of the group.
+func (r *Registry) Record(key Key, v string) Sighting {
+	now := r.now()
+	var ver version
+	if v != "" && key.Name != "" {
+		// Usually learnt from the resource already.
+		ver = r.versionOf(key.Service, v)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.changed.Add(1)
+	r.expireLocked(now)
+	e := r.entries[key]
+	if e == nil {
+		if len(r.entries) >= max(r.limits.MaxEntries, 1) {
+			r.removeLocked(r.lru.prev)
+			r.evictedEntries.Add(1)
+		}
+		e = &entry{
+			key:          Key{Service{strings.Clone(key.Name), strings.Clone(key.Environment)}, strings.Clone(key.Fingerprint)},
+			firstSeen:    now,
+			firstText:    now.UTC().Format(FirstSeenFormat),
+			firstVersion: ver.name,
+			regression:   ver.afterOthers,
+		}
+		r.insertLocked(e)
+	} else {
+		r.unlinkLocked(e)
+		r.linkFrontLocked(e)
+	}
+	e.lastSeen = now
+	e.count++
+	return Sighting{FirstSeen: e.firstText, FirstVersion: e.firstVersion, Regression: e.regression, Count: e.count}
+}
+
+// Expire forgets the groups not seen for MaxAge.
+func (r *Registry) Expire() {
+	now := r.now()
+	r.mu.Lock()
+	r.expireLocked(now)
+	r.mu.Unlock()
+}
+
+func (r *Registry) expireLocked(now time.Time) {
+	if r.limits.MaxAge <= 0 {
+		return
+	}
+	for e := r.lru.prev; e != &r.lru && now.Sub(e.lastSeen) > r.limits.MaxAge; e = r.lru.prev {
+		r.removeLocked(e)
+		r.evictedAge.Add(1)
+		r.changed.Add(1)
+	}
+}
+
+func (r *Registry) insertLocked(e *entry) {
+	r.entries[e.key] = e
+	r.linkFrontLocked(e)
+	r.size.Store(int64(len(r.entries)))
+}
+
+func (r *Registry) removeLocked(e *entry) {
+	r.unlinkLocked(e)
+	delete(r.entries, e.key)
+	r.size.Store(int64(len(r.entries)))
+}
+
+func (r *Registry) linkFrontLocked(e *entry) {
+	e.prev, e.next = &r.lru, r.lru.next
+	r.lru.next.prev = e
+	r.lru.next = e
+}
+
+func (r *Registry) unlinkLocked(e *entry) {
+	e.prev.next, e.next.prev = e.next, e.prev
+	e.prev, e.next = nil, nil
+}
+
+// Len is the number of groups remembered.
+func (r *Registry) Len() int { return int(r.size.Load()) }
+
+// Evictions are the groups forgotten so far, for MaxEntries and for MaxAge.
+func (r *Registry) Evictions() (byEntries, byAge int64) {
+	return r.evictedEntries.Load(), r.evictedAge.Load()
+}
+
+// Changed is a number that changes whenever a group is counted or
+// forgotten: the registry needs storing again when it differs from the one
+// seen when it was last stored.
+func (r *Registry) Changed() uint64 { return r.changed.Load() }

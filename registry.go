@@ -1,0 +1,106 @@
+package errordiagnosisprocessor // import "github.com/errordiagnosis/errordiagnosisprocessor"
+
+import (
+	"context"
+	"time"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/registry"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/textutil"
+)
+
+// The fingerprint registry's part of a batch: every resource teaches the
+// registry its service's version (before the scan, on the hot path: a read
+// under a shared lock when the version is known); every diagnosed span is
+// counted in its error group, whose first sighting is written on it
+// (annotate.go). Storage: storage.go.
+
+const (
+	attrServiceName    = "service.name"
+	attrServiceVersion = "service.version"
+	attrEnvironment    = "deployment.environment.name"
+	// maxIdentityField caps the service name, environment and version
+	// remembered, as the evidence caps the service names it keeps.
+	maxIdentityField = 256
+)
+
+func newRegistry(cfg RegistryConfig, now func() time.Time) *registry.Registry {
+	return registry.New(registry.Limits{
+		MaxEntries:            cfg.MaxEntries,
+		MaxAge:                cfg.MaxAge,
+		MaxServices:           cfg.MaxServices,
+		MaxVersionsPerService: cfg.MaxVersionsPerService,
+	}, now)
+}
+
+// resourceIdentity reads the service, its environment and its version from
+// a resource, in one pass over its attributes, without allocating.
+func resourceIdentity(res pcommon.Resource) (svc registry.Service, version string) {
+	for k, v := range res.Attributes().All() {
+		if v.Type() != pcommon.ValueTypeStr {
+			continue
+		}
+		switch k {
+		case attrServiceName:
+			svc.Name = textutil.CutAtRune(v.Str(), maxIdentityField)
+		case attrEnvironment:
+			svc.Environment = textutil.CutAtRune(v.Str(), maxIdentityField)
+		case attrServiceVersion:
+			version = textutil.CutAtRune(v.Str(), maxIdentityField)
+		}
+	}
+	return svc, version
+}
+
+// observeVersions teaches the registry the version of every resource of
+// the batch, healthy or not: a group is a regression when its version
+// appeared after another one of the service, whether or not that one failed.
+func (d *diagnoser) observeVersions(td ptrace.Traces) {
+	rss := td.ResourceSpans()
+	for i := 0; i < rss.Len(); i++ {
+		svc, version := resourceIdentity(rss.At(i).Resource())
+		d.registry.ObserveVersion(svc, version)
+	}
+}
+
+// startRegistry starts the registry's loop.
+func (d *diagnoser) startRegistry() {
+	d.registryDone = make(chan struct{})
+	go d.registryLoop()
+}
+
+// registryLoop forgets the groups older than max_age every flush_interval.
+func (d *diagnoser) registryLoop() {
+	defer close(d.registryDone)
+	ticker := time.NewTicker(d.cfg.Registry.FlushInterval)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-d.stop:
+			return
+		case <-ticker.C:
+			d.registry.Expire()
+		}
+	}
+}
+
+// stopRegistry waits for the registry's loop, which d.stop ends.
+func (d *diagnoser) stopRegistry(ctx context.Context) error {
+	if d.registryDone == nil {
+		return nil // never started
+	}
+	select {
+	case <-d.registryDone:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// sighting counts a diagnosed span in its error group.
+func (d *diagnoser) sighting(res pcommon.Resource, fp string) registry.Sighting {
+	svc, version := resourceIdentity(res)
+	return d.registry.Record(registry.Key{Service: svc, Fingerprint: fp}, version)
+}
