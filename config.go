@@ -46,6 +46,15 @@ type Config struct {
 	// the oldest held span is diagnosed now and released.
 	MaxHeldSpans int `mapstructure:"max_held_spans"`
 
+	// MaxHeldMiB bounds the memory of the held spans, in MiB; beyond it the
+	// oldest held span is diagnosed now and released.
+	MaxHeldMiB int `mapstructure:"max_held_mib"`
+
+	// MaxEvidenceMiB bounds the memory of the remembered evidence, in MiB;
+	// beyond it the least recently seen trace is forgotten (its held spans
+	// diagnosed now and released).
+	MaxEvidenceMiB int `mapstructure:"max_evidence_mib"`
+
 	// AttributePrefix is prepended to every attribute this processor writes.
 	AttributePrefix string `mapstructure:"attribute_prefix"`
 
@@ -137,6 +146,8 @@ var (
 const (
 	minRedactionLength = 16
 	maxRedactionLength = 4096
+	// maxBudgetMiB (1 TiB) keeps a budget in bytes within an int everywhere.
+	maxBudgetMiB = 1 << 20
 )
 
 // Validate checks the configuration; every error names the field and the fix.
@@ -176,6 +187,12 @@ func (cfg *Config) Validate() error {
 	}
 	if cfg.MaxHeldSpans <= 0 {
 		errs = append(errs, fmt.Errorf("max_held_spans: %d must be positive, e.g. 10000", cfg.MaxHeldSpans))
+	}
+	if cfg.MaxHeldMiB <= 0 || cfg.MaxHeldMiB > maxBudgetMiB {
+		errs = append(errs, fmt.Errorf("max_held_mib: %d is out of range; use a size in MiB between 1 and %d (default %d)", cfg.MaxHeldMiB, maxBudgetMiB, defaultMaxHeldMiB))
+	}
+	if cfg.MaxEvidenceMiB <= 0 || cfg.MaxEvidenceMiB > maxBudgetMiB {
+		errs = append(errs, fmt.Errorf("max_evidence_mib: %d is out of range; use a size in MiB between 1 and %d (default %d)", cfg.MaxEvidenceMiB, maxBudgetMiB, defaultMaxEvidenceMiB))
 	}
 	if !prefixPattern.MatchString(cfg.AttributePrefix) {
 		errs = append(errs, fmt.Errorf("attribute_prefix: %q must be a non-empty attribute name prefix of letters, digits, '_', '-' and '.', e.g. \"diagnosis.\"", cfg.AttributePrefix))

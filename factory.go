@@ -21,8 +21,15 @@ const (
 	defaultEvidenceTTL  = 30 * time.Second
 	defaultMaxTraces    = 100_000
 	defaultMaxHeld      = 10_000
-	defaultPrefix       = "diagnosis."
-	defaultMaxLength    = 256
+	// The memory budgets (docs/performance.md §5), from the measured 2.3 KB
+	// of evidence per failing trace and 1.2 KB per held span of the mixed
+	// storm: about 7,000 failing traces (1,400 a second over wait_duration)
+	// and 6,700 held spans, so that an outage does not take the collector's
+	// memory; the counts bind first in calm traffic.
+	defaultMaxHeldMiB     = 8
+	defaultMaxEvidenceMiB = 16
+	defaultPrefix         = "diagnosis."
+	defaultMaxLength      = 256
 	// The registry's defaults (README "Registry"): a group unseen for 30
 	// days is new again; 10,000 groups are a few MB.
 	defaultRegistryEntries  = 10_000
@@ -58,6 +65,8 @@ func createDefaultConfig() component.Config {
 		EvidenceTTL:     defaultEvidenceTTL,
 		MaxTraces:       defaultMaxTraces,
 		MaxHeldSpans:    defaultMaxHeld,
+		MaxHeldMiB:      defaultMaxHeldMiB,
+		MaxEvidenceMiB:  defaultMaxEvidenceMiB,
 		AttributePrefix: defaultPrefix,
 		Redaction:       RedactionConfig{MaxLength: defaultMaxLength},
 		Registry: RegistryConfig{

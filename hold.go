@@ -16,10 +16,27 @@ import (
 
 // Early release reasons, the values of the "reason" telemetry attribute.
 const (
-	reasonMaxHeldSpans = "max_held_spans"
-	reasonMaxTraces    = "max_traces"
-	reasonShutdown     = "shutdown"
+	reasonMaxHeldSpans   = "max_held_spans"
+	reasonMaxHeldMiB     = "max_held_mib"
+	reasonMaxTraces      = "max_traces"
+	reasonMaxEvidenceMiB = "max_evidence_mib"
+	reasonShutdown       = "shutdown"
+	// reasonEvidenceTTL is why a trace is forgotten, not a held span released.
+	reasonEvidenceTTL = "evidence_ttl"
 )
+
+// forgetReasons is the number of tracecache.ForgetReason values.
+const forgetReasons = int(tracecache.ForgetMaxBytes) + 1
+
+// forgetReason is the telemetry reason of a trace forgotten (the
+// evidence_cache_forgotten counter) and of the early release of its held
+// spans: a held span of a trace that expires is past its own deadline
+// unless a retry's backoff kept it, which max_traces has always counted.
+var forgetReason = [forgetReasons]struct{ forgotten, released string }{
+	tracecache.ForgetTTL:       {reasonEvidenceTTL, reasonMaxTraces},
+	tracecache.ForgetMaxTraces: {reasonMaxTraces, reasonMaxTraces},
+	tracecache.ForgetMaxBytes:  {reasonMaxEvidenceMiB, reasonMaxEvidenceMiB},
+}
 
 // released is a span taken out of the queue with its diagnosis; reason
 // says why it left before its deadline, "" when it did not.
@@ -69,6 +86,11 @@ func (d *diagnoser) holdLocked(td ptrace.Traces, dec *decisions, now time.Time) 
 		early = append(early, d.held.PopOldest())
 	}
 	rel = releaseLocked(rel, early, reasonMaxHeldSpans)
+	early = early[:0]
+	for d.held.Bytes() > d.maxHeldBytes {
+		early = append(early, d.held.PopOldest())
+	}
+	rel = releaseLocked(rel, early, reasonMaxHeldMiB)
 	d.cache.Expired(now)
 	return d.releaseForgottenLocked(rel)
 }
@@ -85,15 +107,18 @@ func releaseLocked(rel []released, held []*holdqueue.Held, reason string) []rele
 
 // forgetHeld is the cache's OnForget: the held spans of a forgotten trace
 // are released early.
-func (d *diagnoser) forgetHeld(t *tracecache.Trace) {
-	d.forgotten = d.held.TakeTrace(t, d.forgotten)
+func (d *diagnoser) forgetHeld(t *tracecache.Trace, why tracecache.ForgetReason) {
+	d.forgets[why]++
+	d.forgotten[why] = d.held.TakeTrace(t, d.forgotten[why])
 }
 
 // releaseForgottenLocked releases the held spans of the traces forgotten
 // since the last call.
 func (d *diagnoser) releaseForgottenLocked(rel []released) []released {
-	rel = releaseLocked(rel, d.forgotten, reasonMaxTraces)
-	clear(d.forgotten)
-	d.forgotten = d.forgotten[:0]
+	for why := range d.forgotten {
+		rel = releaseLocked(rel, d.forgotten[why], forgetReason[why].released)
+		clear(d.forgotten[why])
+		d.forgotten[why] = d.forgotten[why][:0]
+	}
 	return rel
 }

@@ -71,8 +71,13 @@ type diagnoser struct {
 	mu    sync.Mutex
 	cache *tracecache.Cache // nil when wait_duration is 0: per batch only
 	held  *holdqueue.Queue
-	// forgotten are the held spans of traces the cache forgot, to release.
-	forgotten []*holdqueue.Held
+	// forgotten are the held spans of traces the cache forgot, to release,
+	// by the reason they are released early; forgets counts the forgotten
+	// traces by reason, for the telemetry.
+	forgotten [forgetReasons][]*holdqueue.Held
+	forgets   [forgetReasons]int64
+	// maxHeldBytes is max_held_mib in bytes.
+	maxHeldBytes int
 
 	// scan is the first stage's buffer, reused between calls: unlike a
 	// sync.Pool it survives garbage collections, so a healthy batch
@@ -81,8 +86,10 @@ type diagnoser struct {
 	// batchCaches are the caches of one batch each, for the per-batch mode.
 	batchCaches sync.Pool
 
-	heldGauge  atomic.Int64
-	traceGauge atomic.Int64
+	heldGauge          atomic.Int64
+	heldBytesGauge     atomic.Int64
+	traceGauge         atomic.Int64
+	evidenceBytesGauge atomic.Int64
 
 	startOnce sync.Once
 	stopOnce  sync.Once
@@ -115,6 +122,8 @@ func newDiagnoser(set processor.Settings, cfg *Config) (*diagnoser, error) {
 		now:       time.Now,
 		stop:      make(chan struct{}),
 		done:      make(chan struct{}),
+
+		maxHeldBytes: cfg.MaxHeldMiB << 20,
 	}
 	d.registry = newRegistry(cfg.Registry, func() time.Time { return d.now() })
 	d.batchCaches.New = func() any { return tracecache.New(tracecache.Limits{}) }
@@ -126,6 +135,7 @@ func newDiagnoser(set processor.Settings, cfg *Config) (*diagnoser, error) {
 			MaxEvidenceNodes:   maxEvidencePerTrace,
 			MaxEvidencePerNode: maxEvidencePerNode,
 			TTL:                cfg.EvidenceTTL,
+			MaxBytes:           cfg.MaxEvidenceMiB << 20,
 		})
 		d.cache.OnForget(d.forgetHeld)
 		d.held = holdqueue.New(holdqueue.Backoff{Step: max(cfg.WaitDuration/10, minTick), Max: maxRetryBackoff})

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"maps"
 	"slices"
+	"sync/atomic"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
@@ -35,31 +36,45 @@ func attributeOpts[V ~string](key string, values ...V) map[V]metric.AddOption {
 
 var (
 	// earlyReleasedOpts are the attribute options of spans_early_released.
-	earlyReleasedOpts = attributeOpts("reason", reasonMaxHeldSpans, reasonMaxTraces, reasonShutdown)
+	earlyReleasedOpts = attributeOpts("reason", reasonMaxHeldSpans, reasonMaxHeldMiB, reasonMaxTraces, reasonMaxEvidenceMiB, reasonShutdown)
+	// forgottenOpts are the attribute options of evidence_cache_forgotten.
+	forgottenOpts = attributeOpts("reason", reasonEvidenceTTL, reasonMaxTraces, reasonMaxEvidenceMiB)
 	// heldSentOpts are the attribute options of held_spans_sent.
 	heldSentOpts = attributeOpts("outcome", outcomeAccepted, outcomeRetried, outcomeRejected)
 	// diagnosedOpts are the attribute options of spans_diagnosed.
 	diagnosedOpts = attributeOpts("category", slices.Collect(maps.Keys(diagnosis.Categories))...)
 )
 
-// registerGauges reports the held spans and the remembered traces, as last
-// stored by updateGaugesLocked.
+// registerGauges reports the held spans and the remembered traces, in
+// number and in bytes, as last stored by updateGaugesLocked.
 func (d *diagnoser) registerGauges(tb *metadata.TelemetryBuilder) error {
+	gauge := func(v *atomic.Int64) metric.Int64Callback {
+		return func(_ context.Context, o metric.Int64Observer) error {
+			o.Observe(v.Load())
+			return nil
+		}
+	}
 	return errors.Join(
-		tb.RegisterProcessorErrordiagnosisSpansHeldCallback(func(_ context.Context, o metric.Int64Observer) error {
-			o.Observe(d.heldGauge.Load())
-			return nil
-		}),
-		tb.RegisterProcessorErrordiagnosisEvidenceCacheTracesCallback(func(_ context.Context, o metric.Int64Observer) error {
-			o.Observe(d.traceGauge.Load())
-			return nil
-		}),
+		tb.RegisterProcessorErrordiagnosisSpansHeldCallback(gauge(&d.heldGauge)),
+		tb.RegisterProcessorErrordiagnosisSpansHeldBytesCallback(gauge(&d.heldBytesGauge)),
+		tb.RegisterProcessorErrordiagnosisEvidenceCacheTracesCallback(gauge(&d.traceGauge)),
+		tb.RegisterProcessorErrordiagnosisEvidenceCacheBytesCallback(gauge(&d.evidenceBytesGauge)),
 	)
 }
 
+// updateGaugesLocked stores what the gauges report and counts the traces
+// forgotten since the last call.
 func (d *diagnoser) updateGaugesLocked() {
 	d.heldGauge.Store(int64(d.held.Len()))
+	d.heldBytesGauge.Store(int64(d.held.Bytes()))
 	d.traceGauge.Store(int64(d.cache.Len()))
+	d.evidenceBytesGauge.Store(int64(d.cache.Bytes()))
+	for why, n := range d.forgets {
+		if n > 0 {
+			d.telemetry.ProcessorErrordiagnosisEvidenceCacheForgotten.Add(context.Background(), n, forgottenOpts[forgetReason[why].forgotten])
+			d.forgets[why] = 0
+		}
+	}
 }
 
 func (d *diagnoser) countDiagnosed(ctx context.Context, res result) {

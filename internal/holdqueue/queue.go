@@ -9,6 +9,7 @@ package holdqueue // import "github.com/errordiagnosis/errordiagnosisprocessor/i
 import (
 	"container/heap"
 	"time"
+	"unsafe"
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/tracecache"
 )
@@ -28,7 +29,20 @@ type Held struct {
 	seq        uint64 // order of the first hold: ties between deadlines, order within a trace
 	index      int    // in the heap; -1 when not held
 	prev, next *Held  // in the trace's list, by seq
+	size       int    // bytes accounted while held (see Size)
 }
+
+// Memory accounted per held span besides its Data, in bytes: the Held
+// itself, its slot in the deadline heap with the slice's growth slack (16)
+// and, shared by the held spans of one trace, its list and map entry (about
+// 60), counted in full for each so that a trace of one held span is not
+// under-counted. TestBytesAccounted (root package) checks the whole against
+// runtime/metrics.
+const heldOverhead = int(unsafe.Sizeof(Held{})) + 16 + 64
+
+// Size is the memory a held span accounts for: the capacity of its Data
+// (the OTLP encoding with its resource and scope) and heldOverhead.
+func Size(h *Held) int { return cap(h.Data) + heldOverhead }
 
 // Backoff is the wait before a retry: Step per failed attempt, at most Max.
 type Backoff struct {
@@ -51,6 +65,7 @@ type Queue struct {
 	byTrace    map[*tracecache.Trace]*traceList
 	backoff    Backoff
 	seq        uint64
+	bytes      int
 }
 
 // New returns an empty queue that retries with the given backoff.
@@ -61,6 +76,9 @@ func New(backoff Backoff) *Queue {
 // Len is the number of held spans.
 func (q *Queue) Len() int { return len(q.byDeadline) }
 
+// Bytes is the memory the held spans account for (see Size).
+func (q *Queue) Bytes() int { return q.bytes }
+
 // Hold adds a span, due at h.Deadline.
 func (q *Queue) Hold(h *Held) {
 	if h.seq == 0 {
@@ -68,6 +86,8 @@ func (q *Queue) Hold(h *Held) {
 		h.seq = q.seq
 	}
 	heap.Push(&q.byDeadline, h)
+	h.size = Size(h)
+	q.bytes += h.size
 	l := q.byTrace[h.Trace]
 	if l == nil {
 		l = &traceList{}
@@ -159,6 +179,8 @@ func (q *Queue) TakeAll(dst []*Held) []*Held {
 }
 
 func (q *Queue) unlink(h *Held) {
+	q.bytes -= h.size
+	h.size = 0
 	l := q.byTrace[h.Trace]
 	if l == nil {
 		return

@@ -148,3 +148,27 @@ func TestManyHeldOfOneTrace(t *testing.T) {
 	assert.Zero(t, q.Len())
 	assert.False(t, q.Holds(tr))
 }
+
+// TestBytes: the queue accounts for each held span's Data and overhead while
+// it is held, however it leaves, and again when it is requeued.
+func TestBytes(t *testing.T) {
+	f := newFixture()
+	a := f.hold("a", 0, 1)
+	a.Data = make([]byte, 1000)
+	f.q.Remove(a)
+	f.q.Hold(a)
+	b := f.hold("b", 1, 2)
+	c := f.hold("c", 1, 3)
+	assert.Equal(t, 1000+3*heldOverhead, f.q.Bytes())
+	assert.Equal(t, 1000+heldOverhead, Size(a))
+	assert.Same(t, a, f.q.PopOldest())
+	assert.Equal(t, 2*heldOverhead, f.q.Bytes())
+	f.q.Requeue(a, at(10))
+	assert.Equal(t, 1000+3*heldOverhead, f.q.Bytes())
+	f.q.Remove(b)
+	f.q.TakeTrace(f.traces[1], nil)
+	assert.Equal(t, 1000+heldOverhead, f.q.Bytes())
+	f.q.TakeAll(nil)
+	assert.Zero(t, f.q.Bytes())
+	_ = c
+}

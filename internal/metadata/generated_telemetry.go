@@ -25,15 +25,18 @@ func Tracer(settings component.TelemetrySettings) trace.Tracer {
 // TelemetryBuilder provides an interface for components to report telemetry
 // as defined in metadata and user config.
 type TelemetryBuilder struct {
-	meter                                      metric.Meter
-	mu                                         sync.Mutex
-	registrations                              []metric.Registration
-	ProcessorErrordiagnosisEvidenceCacheTraces metric.Int64ObservableGauge
-	ProcessorErrordiagnosisHeldSpansSent       metric.Int64Counter
-	ProcessorErrordiagnosisLateEvidence        metric.Int64Counter
-	ProcessorErrordiagnosisSpansDiagnosed      metric.Int64Counter
-	ProcessorErrordiagnosisSpansEarlyReleased  metric.Int64Counter
-	ProcessorErrordiagnosisSpansHeld           metric.Int64ObservableGauge
+	meter                                         metric.Meter
+	mu                                            sync.Mutex
+	registrations                                 []metric.Registration
+	ProcessorErrordiagnosisEvidenceCacheBytes     metric.Int64ObservableGauge
+	ProcessorErrordiagnosisEvidenceCacheForgotten metric.Int64Counter
+	ProcessorErrordiagnosisEvidenceCacheTraces    metric.Int64ObservableGauge
+	ProcessorErrordiagnosisHeldSpansSent          metric.Int64Counter
+	ProcessorErrordiagnosisLateEvidence           metric.Int64Counter
+	ProcessorErrordiagnosisSpansDiagnosed         metric.Int64Counter
+	ProcessorErrordiagnosisSpansEarlyReleased     metric.Int64Counter
+	ProcessorErrordiagnosisSpansHeld              metric.Int64ObservableGauge
+	ProcessorErrordiagnosisSpansHeldBytes         metric.Int64ObservableGauge
 }
 
 // TelemetryBuilderOption applies changes to default builder.
@@ -45,6 +48,21 @@ type telemetryBuilderOptionFunc func(mb *TelemetryBuilder)
 
 func (tbof telemetryBuilderOptionFunc) apply(mb *TelemetryBuilder) {
 	tbof(mb)
+}
+
+// RegisterProcessorErrordiagnosisEvidenceCacheBytesCallback sets callback for observable ProcessorErrordiagnosisEvidenceCacheBytes metric.
+func (builder *TelemetryBuilder) RegisterProcessorErrordiagnosisEvidenceCacheBytesCallback(cb metric.Int64Callback) error {
+	reg, err := builder.meter.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		cb(ctx, &observerInt64{inst: builder.ProcessorErrordiagnosisEvidenceCacheBytes, obs: o})
+		return nil
+	}, builder.ProcessorErrordiagnosisEvidenceCacheBytes)
+	if err != nil {
+		return err
+	}
+	builder.mu.Lock()
+	defer builder.mu.Unlock()
+	builder.registrations = append(builder.registrations, reg)
+	return nil
 }
 
 // RegisterProcessorErrordiagnosisEvidenceCacheTracesCallback sets callback for observable ProcessorErrordiagnosisEvidenceCacheTraces metric.
@@ -68,6 +86,21 @@ func (builder *TelemetryBuilder) RegisterProcessorErrordiagnosisSpansHeldCallbac
 		cb(ctx, &observerInt64{inst: builder.ProcessorErrordiagnosisSpansHeld, obs: o})
 		return nil
 	}, builder.ProcessorErrordiagnosisSpansHeld)
+	if err != nil {
+		return err
+	}
+	builder.mu.Lock()
+	defer builder.mu.Unlock()
+	builder.registrations = append(builder.registrations, reg)
+	return nil
+}
+
+// RegisterProcessorErrordiagnosisSpansHeldBytesCallback sets callback for observable ProcessorErrordiagnosisSpansHeldBytes metric.
+func (builder *TelemetryBuilder) RegisterProcessorErrordiagnosisSpansHeldBytesCallback(cb metric.Int64Callback) error {
+	reg, err := builder.meter.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		cb(ctx, &observerInt64{inst: builder.ProcessorErrordiagnosisSpansHeldBytes, obs: o})
+		return nil
+	}, builder.ProcessorErrordiagnosisSpansHeldBytes)
 	if err != nil {
 		return err
 	}
@@ -105,6 +138,18 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	}
 	builder.meter = Meter(settings)
 	var err, errs error
+	builder.ProcessorErrordiagnosisEvidenceCacheBytes, err = builder.meter.Int64ObservableGauge(
+		"otelcol_processor_errordiagnosis_evidence_cache_bytes",
+		metric.WithDescription("Memory accounted for by the remembered evidence summaries, bounded by max_evidence_mib (docs/performance.md §5 says how it is counted). [Alpha]"),
+		metric.WithUnit("By"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ProcessorErrordiagnosisEvidenceCacheForgotten, err = builder.meter.Int64Counter(
+		"otelcol_processor_errordiagnosis_evidence_cache_forgotten",
+		metric.WithDescription("Number of traces whose evidence summaries were forgotten, by reason (evidence_ttl; max_traces; max_evidence_mib, the least recently seen first while the memory is over the budget). [Alpha]"),
+		metric.WithUnit("{trace}"),
+	)
+	errs = errors.Join(errs, err)
 	builder.ProcessorErrordiagnosisEvidenceCacheTraces, err = builder.meter.Int64ObservableGauge(
 		"otelcol_processor_errordiagnosis_evidence_cache_traces",
 		metric.WithDescription("Number of traces whose evidence summaries are currently remembered. [Alpha]"),
@@ -139,6 +184,12 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		"otelcol_processor_errordiagnosis_spans_held",
 		metric.WithDescription("Number of target spans currently held while waiting for late evidence. [Alpha]"),
 		metric.WithUnit("{span}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ProcessorErrordiagnosisSpansHeldBytes, err = builder.meter.Int64ObservableGauge(
+		"otelcol_processor_errordiagnosis_spans_held_bytes",
+		metric.WithDescription("Memory accounted for by the held target spans (their OTLP encoding and bookkeeping), bounded by max_held_mib. [Alpha]"),
+		metric.WithUnit("By"),
 	)
 	errs = errors.Join(errs, err)
 	return &builder, errs

@@ -9,6 +9,7 @@ package tracecache // import "github.com/errordiagnosis/errordiagnosisprocessor/
 import (
 	"strings"
 	"time"
+	"unsafe"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
@@ -31,7 +32,21 @@ type Limits struct {
 	MaxEvidencePerNode int
 	// TTL is how long a trace is remembered after it was last seen.
 	TTL time.Duration
+	// MaxBytes bounds the memory of all traces (see Cache.Bytes); 0: no bound.
+	MaxBytes int
 }
+
+// ForgetReason says why a trace was forgotten.
+type ForgetReason uint8
+
+const (
+	// ForgetTTL: not seen for TTL.
+	ForgetTTL ForgetReason = iota
+	// ForgetMaxTraces: MaxTraces traces, or MaxNodes nodes, were remembered.
+	ForgetMaxTraces
+	// ForgetMaxBytes: the traces took more than MaxBytes.
+	ForgetMaxBytes
+)
 
 // Node is what is remembered of one span. It holds no pointer, so the
 // garbage collector never scans the chunks of nodes: the service name, the
@@ -110,6 +125,10 @@ type Trace struct {
 	// false once the trace is forgotten.
 	prev, next *Trace
 	inLRU      bool
+	// bytes is the memory the trace accounts for, also added to *total,
+	// the cache's sum (see Cache.Bytes).
+	bytes int
+	total *int
 }
 
 // maxServices bounds the service names of one trace; the nodes of further
@@ -130,10 +149,11 @@ type Cache struct {
 	traces map[pcommon.TraceID]*Trace
 	lru    lruList
 	// forget is called with each trace forgotten by Remember or Expired.
-	forget func(*Trace)
+	forget func(*Trace, ForgetReason)
 	// batch numbers the batches (BeginBatch), for FirstTouch.
 	batch uint64
 	nodes int
+	bytes int
 	// filter counts traces per hash bucket, a cheap pre-check before the
 	// map that every run of spans of a batch goes through. Its size follows
 	// the number of traces remembered (see fitFilter), not max_traces: a
@@ -161,6 +181,7 @@ func (c *Cache) Reset(limits Limits) {
 	clear(c.traces)
 	c.lru = lruList{}
 	c.nodes = 0
+	c.bytes = 0
 	c.maxFilterSize = filterSize(4 * limits.MaxTraces)
 	c.resizeFilter(minFilter)
 }
@@ -225,10 +246,18 @@ func (c *Cache) Len() int { return len(c.traces) }
 // NodeCount is the number of spans remembered in all traces.
 func (c *Cache) NodeCount() int { return c.nodes }
 
+// Bytes is the memory the remembered traces account for: what each trace
+// allocated for its nodes, service names, evidence items and their text,
+// and a fixed share per trace of the cache's map and filter (see the size
+// constants). Interned names (services, span names, exception types) are
+// shared by the summaries that carry them but counted in full for each: an
+// upper bound, checked against runtime.MemStats by TestBytesAccounted.
+func (c *Cache) Bytes() int { return c.bytes }
+
 // OnForget sets the function called with each trace that Remember or
-// Expired forgets, so that what the caller keeps for it (held spans) can be
-// released.
-func (c *Cache) OnForget(f func(*Trace)) { c.forget = f }
+// Expired forgets, and why, so that what the caller keeps for it (held
+// spans) can be released.
+func (c *Cache) OnForget(f func(*Trace, ForgetReason)) { c.forget = f }
 
 // BeginBatch starts a batch: FirstTouch reports each trace once per batch.
 func (c *Cache) BeginBatch() { c.batch++ }
@@ -260,9 +289,10 @@ func (c *Cache) Remember(id pcommon.TraceID, now time.Time) *Trace {
 		return t
 	}
 	for len(c.traces) >= c.limits.MaxTraces && c.lru.back != nil {
-		c.forgetTrace(c.lru.back)
+		c.forgetTrace(c.lru.back, ForgetMaxTraces)
 	}
-	t := &Trace{ID: id, lastSeen: now}
+	t := &Trace{ID: id, lastSeen: now, total: &c.bytes}
+	t.grow(traceSize)
 	c.lru.pushFront(t)
 	c.traces[id] = t
 	if b := c.bucket(id); c.filter[b] < 255 {
@@ -297,6 +327,41 @@ func (c *Cache) AddNode(t *Trace, id pcommon.SpanID) *Node {
 	return t.add(id)
 }
 
+// Sizes of what a trace allocates, in bytes. The struct sizes are the
+// compiler's; the map and filter shares are measured (TestBytesAccounted):
+// a Go map entry costs its key and value over the load factor plus control
+// bytes, and the filter keeps up to 32 one-byte buckets per trace.
+const (
+	nodeSize     = int(unsafe.Sizeof(Node{}))
+	extraSize    = int(unsafe.Sizeof(nodeExtra{}))
+	evidenceSize = int(unsafe.Sizeof(diagnosis.Evidence{}))
+	stringSize   = int(unsafe.Sizeof(""))
+	pointerSize  = int(unsafe.Sizeof((*Node)(nil)))
+	chunkSize    = int(unsafe.Sizeof([]Node(nil)))
+	// traceSize: the Trace, its entry in the cache's map (a 16-byte key and
+	// a pointer) and its share of the filter.
+	traceSize = int(unsafe.Sizeof(Trace{})) + 48 + 32
+	// indexEntrySize: an entry of a trace's node index (an 8-byte key and a
+	// pointer), the map sized for twice the nodes.
+	indexEntrySize = 48
+)
+
+// grow adds n bytes to the memory the trace accounts for.
+func (t *Trace) grow(n int) {
+	t.bytes += n
+	if t.total != nil {
+		*t.total += n
+	}
+}
+
+// grown accounts for the growth of a slice's backing array, from capacity
+// before to after, of elements of size bytes.
+func (t *Trace) grown(before, after, size int) {
+	if after > before {
+		t.grow((after - before) * size)
+	}
+}
+
 // Chunk sizes: the first chunk fits a typical failing trace; each next one
 // doubles, up to maxChunk.
 const (
@@ -329,7 +394,10 @@ func (t *Trace) add(id pcommon.SpanID) *Node {
 		if last >= 0 {
 			size = min(2*cap(t.chunks[last]), maxChunk)
 		}
+		before := cap(t.chunks)
 		t.chunks = append(t.chunks, make([]Node, 0, size))
+		t.grown(before, cap(t.chunks), chunkSize)
+		t.grow(size * nodeSize)
 		last++
 	}
 	t.chunks[last] = append(t.chunks[last], Node{ID: id})
@@ -338,8 +406,10 @@ func (t *Trace) add(id pcommon.SpanID) *Node {
 	switch {
 	case t.index != nil:
 		t.index[id] = n
+		t.grow(indexEntrySize)
 	case t.nodes > linearNodes:
 		t.index = make(map[pcommon.SpanID]*Node, 2*t.nodes)
+		t.grow(t.nodes * indexEntrySize)
 		for _, chunk := range t.chunks {
 			for i := range chunk {
 				t.index[chunk[i].ID] = &chunk[i]
@@ -374,19 +444,35 @@ func (c *Cache) AddEvidence(t *Trace, n *Node, items []diagnosis.Evidence) bool 
 		if len(t.EvidenceNodes) >= c.limits.MaxEvidenceNodes {
 			return false
 		}
+		before := cap(t.EvidenceNodes)
 		t.EvidenceNodes = append(t.EvidenceNodes, n)
+		t.grown(before, cap(t.EvidenceNodes), pointerSize)
+		if n.detached {
+			t.grow(nodeSize) // allocated on its own (Detached)
+		}
 	}
 	all := true
 	if room := c.limits.MaxEvidencePerNode - have; len(items) > room {
 		items, all = items[:max(room, 0)], false
 	}
 	x := t.extraOf(n)
-	start := len(x.evidence)
+	start, before := len(x.evidence), cap(x.evidence)
 	x.evidence = append(x.evidence, items...)
+	t.grown(before, cap(x.evidence), evidenceSize)
 	for i := start; i < len(x.evidence); i++ {
 		detach(&x.evidence[i])
+		t.grow(textSize(&x.evidence[i]))
 	}
 	return all
+}
+
+// textSize is the text an evidence item refers to: its detached free text
+// and its interned names, each counted in full (see Cache.Bytes).
+func textSize(e *diagnosis.Evidence) int {
+	return len(e.Service) + len(e.SpanName) + len(e.ExceptionType) + len(e.ExceptionMessage) +
+		len(e.Stacktrace) + len(e.Frame) + len(e.DBSystem) + len(e.DBStatusCode) + len(e.DBQueryText) +
+		len(e.RPCSystem) + len(e.RPCStatusCode) + len(e.Peer) + len(e.Dependency) + len(e.ErrorType) +
+		len(e.StatusMessage)
 }
 
 // detach copies the free text of an evidence item into one allocation: the
@@ -437,7 +523,10 @@ func (t *Trace) SetService(n *Node, service string) {
 		n.service = 0 // beyond any real trace; the node is then of no service
 		return
 	}
+	before := cap(t.services)
 	t.services = append(t.services, service)
+	t.grown(before, cap(t.services), stringSize)
+	t.grow(len(service))
 	n.service = uint16(len(t.services))
 }
 
@@ -476,7 +565,9 @@ func (t *Trace) SetDecided(n *Node, d Decided) {
 // pointer is valid until the next call.
 func (t *Trace) extraOf(n *Node) *nodeExtra {
 	if n.extra == 0 {
+		before := cap(t.extras)
 		t.extras = append(t.extras, nodeExtra{})
+		t.grown(before, cap(t.extras), extraSize)
 		n.extra = uint32(len(t.extras))
 	}
 	return &t.extras[n.extra-1]
@@ -493,28 +584,38 @@ func (c *Cache) Remove(t *Trace) {
 	}
 	c.fitFilter()
 	c.nodes -= t.nodes
+	c.bytes -= t.bytes
+	t.total = nil
 	if t.inLRU {
 		c.lru.remove(t)
 	}
 }
 
 // forgetTrace removes a trace and tells OnForget's function.
-func (c *Cache) forgetTrace(t *Trace) {
+func (c *Cache) forgetTrace(t *Trace, why ForgetReason) {
 	c.Remove(t)
 	if c.forget != nil {
-		c.forget(t)
+		c.forget(t, why)
 	}
 }
 
 // Expired forgets the traces not seen for TTL, and the least recently seen
-// traces while the node budget is exceeded (see OnForget).
+// traces while the node or the byte budget is exceeded (see OnForget).
 func (c *Cache) Expired(now time.Time) {
 	for t := c.lru.back; t != nil; {
 		prev := t.prev
-		if now.Sub(t.lastSeen) < c.limits.TTL && c.nodes <= c.limits.MaxNodes {
-			break
+		var why ForgetReason
+		switch {
+		case now.Sub(t.lastSeen) >= c.limits.TTL:
+			why = ForgetTTL
+		case c.nodes > c.limits.MaxNodes:
+			why = ForgetMaxTraces
+		case c.limits.MaxBytes > 0 && c.bytes > c.limits.MaxBytes:
+			why = ForgetMaxBytes
+		default:
+			return
 		}
-		c.forgetTrace(t)
+		c.forgetTrace(t, why)
 		t = prev
 	}
 }

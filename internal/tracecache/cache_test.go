@@ -26,7 +26,7 @@ func limits() Limits {
 // forgotten collects the traces a cache forgets.
 func forgotten(c *Cache) *[]*Trace {
 	var ev []*Trace
-	c.OnForget(func(t *Trace) { ev = append(ev, t) })
+	c.OnForget(func(t *Trace, _ ForgetReason) { ev = append(ev, t) })
 	return &ev
 }
 
@@ -329,4 +329,47 @@ func TestNeverEndingTraceStaysBounded(t *testing.T) {
 	assert.Len(t, tr.Evidence(logged), limits().MaxEvidencePerNode, "evidence items per node")
 	assert.Len(t, tr.services, maxServices, "service names per trace")
 	assert.False(t, c.AddEvidence(tr, logged, []diagnosis.Evidence{{}}), "evidence beyond the node's limit is reported")
+}
+
+// TestByteBudget: the bytes of a trace grow with its nodes and evidence and
+// leave with it; beyond MaxBytes, Expired forgets the least recently seen
+// traces, saying why, until the cache is within the budget.
+func TestByteBudget(t *testing.T) {
+	lim := Limits{MaxTraces: 100, MaxNodesPerTrace: 100, MaxNodes: 1000, MaxEvidenceNodes: 100, MaxEvidencePerNode: 16, TTL: time.Minute}
+	fill := func(c *Cache, id byte, now time.Time) *Trace {
+		tr := c.Remember(tid(id), now)
+		for i := byte(1); i <= 40; i++ { // past linearNodes: the index too
+			n := c.AddNode(tr, sid(i))
+			tr.SetService(n, "checkout")
+			c.AddEvidence(tr, n, []diagnosis.Evidence{{ExceptionType: "java.sql.SQLException", ExceptionMessage: strings.Repeat("m", 300)}})
+		}
+		return tr
+	}
+	c := New(lim)
+	a := fill(c, 1, t0)
+	one := c.Bytes()
+	assert.Greater(t, one, 40*(evidenceSize+300+nodeSize), "nodes, evidence items and their text are counted")
+	b := fill(c, 2, t0.Add(time.Second))
+	assert.Equal(t, 2*one, c.Bytes(), "the same trace accounts for the same bytes")
+	c.Remove(a)
+	assert.Equal(t, one, c.Bytes())
+	c.Remove(b)
+	assert.Zero(t, c.Bytes())
+
+	lim.MaxBytes = 3*one + one/2
+	c = New(lim)
+	var why []ForgetReason
+	var gone []*Trace
+	c.OnForget(func(tr *Trace, r ForgetReason) { gone, why = append(gone, tr), append(why, r) })
+	var traces []*Trace
+	for i := byte(1); i <= 5; i++ {
+		traces = append(traces, fill(c, i, t0.Add(time.Duration(i)*time.Second)))
+	}
+	c.Expired(t0.Add(6 * time.Second))
+	assert.Equal(t, []*Trace{traces[0], traces[1]}, gone, "the least recently seen first")
+	assert.Equal(t, []ForgetReason{ForgetMaxBytes, ForgetMaxBytes}, why)
+	assert.Equal(t, 3*one, c.Bytes())
+	c.Expired(t0.Add(2 * time.Minute))
+	assert.Equal(t, ForgetTTL, why[len(why)-1])
+	assert.Zero(t, c.Bytes())
 }

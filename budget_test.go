@@ -1,0 +1,217 @@
+package errordiagnosisprocessor
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/collector/processor/processorhelper"
+	"go.opentelemetry.io/otel/sdk/metric/metricdata"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/metadatatest"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/testtraces"
+)
+
+// The memory budgets (max_held_mib, max_evidence_mib): what the held spans
+// and the remembered evidence account for is what they take on the heap,
+// and a storm that would take more stays under the budgets, with spans in
+// == spans out.
+
+// failingBatch builds a batch of the failing scenarios, traces seed..seed+n-1,
+// one whole trace each.
+func failingBatch(seed uint64, n int) ptrace.Traces {
+	var fail []testtraces.Scenario
+	for _, sc := range testtraces.Scenarios() {
+		if len(sc.Want) > 0 {
+			fail = append(fail, sc)
+		}
+	}
+	td := ptrace.NewTraces()
+	for i := range n {
+		s := seed + uint64(i)
+		testtraces.AppendTo(td, fail[s%uint64(len(fail))].Root, testtraces.Options{Seed: s})
+	}
+	return td
+}
+
+// TestBytesAccounted: the bytes the cache and the queue account for, against
+// the live heap they add (runtime/metrics after a collection), over 4,000
+// traces of the failing scenarios, nothing released or forgotten. The
+// accounting may over-count (interned names are counted for every summary
+// that carries them) but not under-count by more than the allocator's
+// rounding to size classes (up to 12.5 %).
+func TestBytesAccounted(t *testing.T) {
+	if testing.Short() {
+		t.Skip("heap measurement")
+	}
+	cfg := defaultConfig()
+	cfg.MaxTraces, cfg.MaxHeldSpans = 1_000_000, 1_000_000
+	cfg.MaxHeldMiB, cfg.MaxEvidenceMiB = 1024, 1024
+	cfg.EvidenceTTL = time.Hour
+	cfg.WaitDuration = time.Hour
+	d, err := newDiagnoser(metadatatest.NewSettings(componenttest.NewTelemetry()), cfg)
+	require.NoError(t, err)
+	d.next = &countingSink{}
+	clock := time.Date(2026, 12, 2, 6, 0, 0, 0, time.UTC)
+	d.now = func() time.Time { return clock }
+	ctx := context.Background()
+	send := func(from uint64, traces int) {
+		for b := 0; b < traces; b += 100 {
+			_, err := d.processTraces(ctx, failingBatch(from+uint64(b), 100))
+			if err != nil {
+				require.ErrorIs(t, err, processorhelper.ErrSkipProcessingData)
+			}
+		}
+	}
+	// Warm up: pools, interned names, memo tables.
+	send(1, 1000)
+	liveBefore := liveHeap()
+	d.mu.Lock()
+	evBefore, heldBefore, nHeldBefore, nTraceBefore := d.cache.Bytes(), d.held.Bytes(), d.held.Len(), d.cache.Len()
+	d.mu.Unlock()
+	send(100_000, 4000)
+	liveAfter := liveHeap()
+	d.mu.Lock()
+	evAfter, heldAfter, nHeldAfter, nTraceAfter := d.cache.Bytes(), d.held.Bytes(), d.held.Len(), d.cache.Len()
+	d.mu.Unlock()
+
+	live := float64(liveAfter) - float64(liveBefore)
+	accounted := float64(evAfter-evBefore) + float64(heldAfter-heldBefore)
+	traces, held := nTraceAfter-nTraceBefore, nHeldAfter-nHeldBefore
+	t.Logf("%d traces, %d held spans: live heap +%.0f bytes, accounted +%.0f (evidence %d, held %d): %.2f× the live heap; %.0f evidence bytes per trace, %.0f bytes per held span",
+		traces, held, live, accounted, evAfter-evBefore, heldAfter-heldBefore, accounted/live,
+		float64(evAfter-evBefore)/float64(traces), float64(heldAfter-heldBefore)/float64(held))
+	require.Equal(t, 4000, traces)
+	require.Positive(t, held)
+	assert.GreaterOrEqual(t, accounted, 0.875*live, "the accounting under-counts the heap")
+	assert.LessOrEqual(t, accounted, 1.5*live, "the accounting over-counts the heap by more than half")
+	require.NoError(t, d.shutdown(ctx))
+}
+
+// TestFloodUnderBudget: floods whose held spans or evidence would take many
+// times a budget of 1 MiB, with counts that never bind: the accounted bytes
+// stay under the budget plus one batch, the live heap does not grow with
+// the flood, early releases and forgotten traces are counted by reason,
+// spans in == spans out.
+func TestFloodUnderBudget(t *testing.T) {
+	n := 100_000
+	if testing.Short() {
+		n = 20_000
+	}
+	tests := []struct {
+		name             string
+		never            bool
+		heldMiB, evMiB   int
+		early, forgotten string // the reasons counted; "" none
+	}{
+		{"distinct traces, max_held_mib", false, 1, 8, reasonMaxHeldMiB, ""},
+		{"distinct traces, max_evidence_mib", false, 8, 1, reasonMaxEvidenceMiB, reasonMaxEvidenceMiB},
+		{"never-ending trace, max_held_mib", true, 1, 8, reasonMaxHeldMiB, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := runBudgetFlood(t, n, tc.never, tc.heldMiB, tc.evMiB)
+			checkFlood(t, tc.name, r.floodResult)
+			t.Logf("%s: max held bytes %d, max evidence bytes %d; early releases by reason %v; traces forgotten by reason %v",
+				tc.name, r.maxHeldBytes, r.maxEvidenceBytes, r.early, r.forgotten)
+			slack := floodBatch * 4096 // one batch
+			assert.LessOrEqual(t, r.maxHeldBytes, tc.heldMiB<<20+slack, "held bytes beyond max_held_mib and one batch")
+			assert.LessOrEqual(t, r.maxEvidenceBytes, tc.evMiB<<20+slack, "evidence bytes beyond max_evidence_mib and one batch")
+			assert.Positive(t, r.early[tc.early], "early releases for %s are counted", tc.early)
+			if tc.forgotten != "" {
+				assert.Positive(t, r.forgotten[tc.forgotten], "traces forgotten for %s are counted", tc.forgotten)
+			}
+			assert.Zero(t, r.early[reasonMaxHeldSpans], "the count limit bound")
+			assert.Zero(t, r.forgotten[reasonMaxTraces], "the count limit bound")
+		})
+	}
+}
+
+type budgetFloodResult struct {
+	floodResult
+	maxHeldBytes, maxEvidenceBytes int
+	early, forgotten               map[string]int64
+}
+
+// runBudgetFlood is runFlood with budgets, not counts, that bind: 5,000
+// spans held per second of wait (about 1 KB each), every trace remembered
+// for a minute.
+func runBudgetFlood(t *testing.T, n int, never bool, heldMiB, evMiB int) budgetFloodResult {
+	tt := componenttest.NewTelemetry()
+	t.Cleanup(func() { require.NoError(t, tt.Shutdown(context.Background())) })
+	cfg := defaultConfig()
+	cfg.WaitDuration = time.Second
+	cfg.EvidenceTTL = time.Minute
+	cfg.MaxTraces, cfg.MaxHeldSpans = 1_000_000, 1_000_000
+	cfg.MaxHeldMiB, cfg.MaxEvidenceMiB = heldMiB, evMiB
+	sink := &countingSink{}
+	d, err := newDiagnoser(metadatatest.NewSettings(tt), cfg)
+	require.NoError(t, err)
+	d.next = sink
+	clock := time.Date(2026, 12, 2, 6, 0, 0, 0, time.UTC)
+	d.now = func() time.Time { return clock }
+	ctx := context.Background()
+	template := floodTemplate()
+
+	var r budgetFloodResult
+	r.start = heapInUse()
+	batches := n / floodBatch
+	for b := range batches {
+		td := floodBatchOf(template, b, never)
+		r.in += int64(td.SpanCount())
+		out, perr := d.processTraces(ctx, td)
+		if perr != nil {
+			require.ErrorIs(t, perr, processorhelper.ErrSkipProcessingData)
+		} else {
+			require.NoError(t, sink.ConsumeTraces(ctx, out))
+		}
+		clock = clock.Add(10 * time.Millisecond)
+		if b%10 == 9 {
+			d.releaseDue(ctx)
+		}
+		d.mu.Lock()
+		r.maxHeldBytes = max(r.maxHeldBytes, d.held.Bytes())
+		r.maxEvidenceBytes = max(r.maxEvidenceBytes, d.cache.Bytes())
+		r.maxHeld = max(r.maxHeld, d.held.Len())
+		r.maxTraceLen = max(r.maxTraceLen, d.cache.Len())
+		d.mu.Unlock()
+		if b == batches/2 {
+			r.mid = heapInUse()
+		}
+		if every := max(batches/floodSamples, 1); b >= batches/4 && b%every == every-1 {
+			r.spans = append(r.spans, float64(r.in))
+			r.live = append(r.live, float64(liveHeap()))
+		}
+	}
+	r.end = heapInUse()
+	require.NoError(t, d.shutdown(ctx))
+	r.out = sink.spans.Load()
+	r.early = sumByReason(t, tt, "otelcol_processor_errordiagnosis_spans_early_released")
+	r.forgotten = sumByReason(t, tt, "otelcol_processor_errordiagnosis_evidence_cache_forgotten")
+	for _, v := range r.early {
+		r.floodResult.early += v
+	}
+	return r
+}
+
+// sumByReason adds the data points of an int64 counter by their reason; a
+// counter never added to has none.
+func sumByReason(t *testing.T, tt *componenttest.Telemetry, name string) map[string]int64 {
+	out := map[string]int64{}
+	m, err := tt.GetMetric(name)
+	if err != nil {
+		require.ErrorContains(t, err, "not found")
+		return out
+	}
+	if s, ok := m.Data.(metricdata.Sum[int64]); ok {
+		for _, dp := range s.DataPoints {
+			v, _ := dp.Attributes.Value("reason")
+			out[v.AsString()] += dp.Value
+		}
+	}
+	return out
+}
