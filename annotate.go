@@ -115,11 +115,9 @@ func (d *diagnoser) annotate(resource pcommon.Resource, span ptrace.Span, res re
 // fingerprintFields are the parts of the diagnosis the fingerprint is made of.
 func fingerprintFields(span ptrace.Span, res result) fingerprint.Fields {
 	f := fingerprint.Fields{Service: res.service, Category: res.Category, Cause: res.Cause,
-		Dependency: res.dependency, NoEvidence: res.Evidence == nil}
+		Dependency: res.dependency, NoEvidence: res.Evidence == nil, Route: evidence.Route(span)}
 	if ev := res.Evidence; ev != nil {
 		f.ExceptionType, f.Message, f.Frame = ev.ExceptionType, firstNonEmpty(ev.ExceptionMessage, ev.StatusMessage), ev.Frame
-	} else {
-		f.Route = evidence.Route(span)
 	}
 	return f
 }

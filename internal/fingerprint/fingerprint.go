@@ -6,14 +6,17 @@
 // diagnosis.fingerprint.
 package fingerprint
 
-import "github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+import (
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/stackframe"
+)
 
 // Scheme names the fields and normalisation hashed. Fingerprints are
 // stored and compared (diagnosis.first_seen, diagnosis.regression): the
 // value of a fault changes only with a new scheme, documented in the
 // README and the CHANGELOG, never with a deploy, a line that moves or a
 // restart. TestFingerprintGolden pins the values of this scheme.
-const Scheme = "v2"
+const Scheme = "v3"
 
 // Fields are what a fingerprint is made of; Fingerprint picks the ones of
 // the category.
@@ -30,7 +33,8 @@ type Fields struct {
 	// Frame is the top in-app stack frame of the deciding exception.
 	Frame string
 	// Route is the target's http.route (or route-carrying span name),
-	// used when no evidence decided.
+	// used when no evidence decided or the frame is an anonymous
+	// function's.
 	Route string
 	// NoEvidence: nothing in the trace decided (unknown/no_evidence, or a
 	// gateway status of the target's own).
@@ -53,7 +57,9 @@ const sep = 0x1f
 //     down behind two code paths is one group; two databases are two);
 //   - every other category: "frame " + the top in-app frame, and
 //     " dep " + the dependency key when the evidence was a call (two bugs
-//     with one message at two functions are two groups);
+//     with one message at two functions are two groups); when the frame is
+//     an anonymous function's (stackframe.Anonymous: two Express handlers
+//     of one file, two generator expressions), " route " + Normalize(route);
 //   - no deciding evidence: "route " + Normalize(route) (each endpoint of a
 //     service that fails without evidence is a group of its own).
 //
@@ -76,6 +82,9 @@ func Fingerprint(f Fields) string {
 		h = writeTagged(h, "frame ", f.Frame)
 		if f.Dependency != "" {
 			h = writeTagged(h, " dep ", f.Dependency)
+		}
+		if stackframe.Anonymous(f.Frame) {
+			h = writeTagged(h, " route ", Normalize(f.Route))
 		}
 	}
 	var out [16]byte

@@ -150,6 +150,28 @@ var skips = []skip{
 	{lang: "php_native", name: "pdo", prefix: "PDO->"},
 }
 
+// anonymousFunctions is the table of the names runtimes give a function
+// that has none of its own. Such a frame says which file failed, not which
+// code: two anonymous Express handlers of one file print the same frame, so
+// the fingerprint adds the route (Anonymous). Java's lambdas, Go's closures,
+// Ruby's blocks and .NET's generated methods carry their enclosing method's
+// name and are not here, except where that name is no method.
+var anonymousFunctions = []anonymous{
+	{lang: "node", name: "anonymous", suffix: "<anonymous>"}, // also Object.<anonymous>, a module's top level
+	{lang: "python", name: "lambda", suffix: "<lambda>"},
+	{lang: "python", name: "genexpr", suffix: "<genexpr>"},
+	{lang: "python", name: "listcomp", suffix: "<listcomp>"}, // before Python 3.12 (PEP 709 inlines them)
+	{lang: "python", name: "dictcomp", suffix: "<dictcomp>"},
+	{lang: "python", name: "setcomp", suffix: "<setcomp>"},
+	{lang: "python", name: "module", suffix: "<module>"},
+	{lang: "java", name: "static_lambda", suffix: ".lambda$static"}, // a lambda of a static initializer
+	{lang: "java", name: "constructor_lambda", suffix: ".lambda$new"},
+	{lang: "php", name: "closure", suffix: "{closure}"},
+	{lang: "php_native", name: "closure", suffix: "{closure}"},
+	{lang: "ruby", name: "main", suffix: "<main>"},
+	{lang: "ruby", name: "top_required", suffix: "<top (required)>"},
+}
+
 // parseGo reads "pkg/path.(*T).Method(0xc000012345, {0x1, 0x2})" followed
 // by "\t/path/file.go:42 +0x1d".
 func parseGo(line, next string) (frame, bool) {

@@ -58,6 +58,29 @@ type skip struct {
 	contains   bool
 }
 
+// anonymous is one row of the anonymous-function table: a frame of the
+// language whose function name ends with suffix has no name of its own.
+type anonymous struct {
+	lang, name string
+	suffix     string
+}
+
+// Anonymous reports whether a frame returned by Top is an anonymous
+// function's (a callback, a lambda, a generator expression, a module's top
+// level): the frame names the file, not the code that failed.
+func Anonymous(frame string) bool {
+	return anonymousRow(frame) != nil
+}
+
+func anonymousRow(frame string) *anonymous {
+	for i := range anonymousFunctions {
+		if strings.HasSuffix(frame, anonymousFunctions[i].suffix) {
+			return &anonymousFunctions[i]
+		}
+	}
+	return nil
+}
+
 // Results of language.boundary.
 const (
 	noBoundary = iota

@@ -21,8 +21,10 @@ var realTraces = []struct {
 	{"java_npe_discount.txt", "java", "com.acme.orders.OrderService.discountPercent"},
 	{"python_chain.txt", "python", "shop/views.checkout"},
 	{"python_dist_packages.txt", "python", "shop/yamlerr.read_config"},
+	{"python_genexpr.txt", "python", "python/orders_flask.<genexpr>"},
 	{"node_async.txt", "node", "routes/cart.CartController.total"},
 	{"node_json_parse.txt", "node", "routes/cart.<anonymous>"},
+	{"node_express_handler.txt", "node", "node/app.<anonymous>"},
 	{"dotnet_mvc.txt", "dotnet", "StackExchange.Opserver.Controllers.StatusController.DefaultAction"},
 	{"dotnet_async.txt", "dotnet", "Guru.Web.Controllers.AccountController.Login"},
 	{"dotnet_inner.txt", "dotnet", "Shop.Orders.OrderService.GetOrdersAsync"},
@@ -308,4 +310,66 @@ func FuzzTop(f *testing.F) {
 			t.Fatalf("memo %q, parse %q", memo, got)
 		}
 	})
+}
+
+// One test row per row of the anonymous-function table: a frame line of
+// that language, in its real format (or a file of testdata/), whose frame
+// has no name of its own.
+var anonymousRowTests = []struct {
+	row   string
+	trace string
+	want  string
+}{
+	{"node.anonymous", "file:node_express_handler.txt", "node/app.<anonymous>"},
+	{"python.lambda", "Traceback (most recent call last):\n  File \"/srv/app/shop/orders.py\", line 40, in <lambda>\n    key=lambda o: o.placed_at)\n", "shop/orders.<lambda>"},
+	{"python.genexpr", "file:python_genexpr.txt", "python/orders_flask.<genexpr>"},
+	{"python.listcomp", "Traceback (most recent call last):\n  File \"/srv/app/shop/orders.py\", line 41, in <listcomp>\n    return [o.total for o in orders]\n", "shop/orders.<listcomp>"},
+	{"python.dictcomp", "Traceback (most recent call last):\n  File \"/srv/app/shop/orders.py\", line 42, in <dictcomp>\n    return {o.id: o.total for o in orders}\n", "shop/orders.<dictcomp>"},
+	{"python.setcomp", "Traceback (most recent call last):\n  File \"/srv/app/shop/orders.py\", line 43, in <setcomp>\n    return {o.sku for o in orders}\n", "shop/orders.<setcomp>"},
+	{"python.module", "Traceback (most recent call last):\n  File \"/srv/app/shop/plugins.py\", line 3, in <module>\n    import shop.vendor_plugin\n", "shop/plugins.<module>"},
+	{"java.static_lambda", "java.lang.NullPointerException\n\tat com.acme.shop.Routes.lambda$static$0(Routes.java:12)\n", "com.acme.shop.Routes.lambda$static"},
+	{"java.constructor_lambda", "java.lang.NullPointerException\n\tat com.acme.shop.Routes.lambda$new$1(Routes.java:20)\n", "com.acme.shop.Routes.lambda$new"},
+	{"php.closure", "Exception: boom\n\tat App.Http.Routes.{closure}(web.php:17)\n", "App.Http.Routes.{closure}"},
+	{"php_native.closure", `#0 /var/www/html/routes/web.php(17): App\Http\{closure}()` + "\n", `App\Http\{closure}`},
+	{"ruby.main", "/srv/app/bin/import.rb:3:in '<main>': boom (RuntimeError)\n", "bin/import.<main>"},
+	{"ruby.top_required", "/srv/app/config/routes.rb:5:in '<top (required)>': boom (NameError)\n", "config/routes.<top (required)>"},
+}
+
+func TestAnonymousRows(t *testing.T) {
+	rows := map[string]anonymous{}
+	for _, a := range anonymousFunctions {
+		rows[a.lang+"."+a.name] = a
+	}
+	covered := map[string]bool{}
+	for _, tc := range anonymousRowTests {
+		row, ok := rows[tc.row]
+		if !ok {
+			t.Errorf("%s: no such row", tc.row)
+			continue
+		}
+		covered[tc.row] = true
+		trace := tc.trace
+		if file, ok := strings.CutPrefix(trace, "file:"); ok {
+			trace = readTrace(t, file)
+		}
+		got, lang, _ := top(trace, nil)
+		if got != tc.want || lang != row.lang {
+			t.Errorf("%s: top %q (%s), want %q (%s)", tc.row, got, lang, tc.want, row.lang)
+		}
+		if !Anonymous(got) || !strings.HasSuffix(got, row.suffix) {
+			t.Errorf("%s: %q not anonymous by its row", tc.row, got)
+		}
+	}
+	for name := range rows {
+		if !covered[name] {
+			t.Errorf("anonymous row %s has no test row", name)
+		}
+	}
+	// Named frames, closures and lambdas that carry their method's name.
+	for _, f := range []string{goAppFrame, javaAppFrame, pyAppFrame, nodeAppFrame, dotnetAppFrame, rubyAppFrame, phpAppFrame,
+		phpNativeAppFrame, "com.acme.Cart.lambda$total", "main.(*cart).first.func1", "node/app.loyaltyPoints", ""} {
+		if Anonymous(f) {
+			t.Errorf("%q: anonymous", f)
+		}
+	}
 }
