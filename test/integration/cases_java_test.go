@@ -24,6 +24,17 @@ func init() {
 		{"java_python_go_four_hops", "inventory"}})
 	// The same Python bug, called directly and from Java.
 	SameFingerprint = append(SameFingerprint, [][2]string{{"py_key_error", "pyorders"}, {"java_to_python_500", "pyorders"}})
+	// The same faults before and after catalog-java's restart with a new service.version.
+	SameFingerprint = append(SameFingerprint,
+		[][2]string{{"java_npe_starter", javaCatalog}, {"java_npe_starter_after_restart", javaCatalog}},
+		[][2]string{{"java_npe_starter_wishlist", javaCatalog}, {"java_npe_starter_wishlist_after_restart", javaCatalog}},
+		[][2]string{{"java_pg_lock_timeout", javaCatalog}, {"java_pg_lock_timeout_after_restart", javaCatalog}})
+	DifferentFingerprint = append(DifferentFingerprint,
+		// One NullPointerException message in two methods.
+		[2][2]string{{"java_npe_starter", javaCatalog}, {"java_npe_starter_wishlist", javaCatalog}},
+		[2][2]string{{"java_npe_agent", javaLedger}, {"java_npe_agent_wishlist", javaLedger}},
+		// connection_refused of ledger-java from PostgreSQL and from MariaDB.
+		[2][2]string{{"java_pg_wrong_port", javaLedger}, {"java_mariadb_stopped", javaLedger}})
 }
 
 func startJavaBed(ctx context.Context, e *Env) (Bed, error) {
@@ -108,9 +119,15 @@ func javaCases() []*Case {
 		{Name: "java_healthy_checkout_chain", Entry: led, Method: "POST", Path: "/peer/checkout?sku=SKU-3", Status: 200},
 
 		// ---- the application's own faults
-		{Name: "java_npe_starter", Entry: cat, Method: "GET", Path: "/cart?user=bob", Status: 500,
+		// One NullPointerException message in two methods (cart, wishlist),
+		// under the starter and under the agent: a group per method.
+		{Name: "java_npe_starter", Entry: cat, Method: "GET", Path: "/cart?user=bob", Status: 500, Repeat: 2,
 			Want: []Want{w(cat, appEx, "null_reference")}},
-		{Name: "java_npe_agent", Entry: led, Method: "GET", Path: "/cart?user=bob", Status: 500,
+		{Name: "java_npe_starter_wishlist", Entry: cat, Method: "GET", Path: "/wishlist?user=bob", Status: 500, Repeat: 2,
+			Want: []Want{w(cat, appEx, "null_reference")}},
+		{Name: "java_npe_agent", Entry: led, Method: "GET", Path: "/cart?user=bob", Status: 500, Repeat: 2,
+			Want: []Want{w(led, appEx, "null_reference")}},
+		{Name: "java_npe_agent_wishlist", Entry: led, Method: "GET", Path: "/wishlist?user=bob", Status: 500, Repeat: 2,
 			Want: []Want{w(led, appEx, "null_reference")}},
 		{Name: "java_assert", Entry: cat, Method: "GET", Path: "/split?qty=10&parts=3", Status: 500,
 			Want: []Want{w(cat, appEx, "assertion_failed")}},
@@ -235,5 +252,22 @@ func javaCases() []*Case {
 			Want: []Want{w(cat, config, "missing_config")}},
 		{Name: "java_bare_500", Entry: led, Method: "GET", Path: "/legacy", Status: 500,
 			Want: []Want{w(led, unknown, "no_evidence")}},
+
+		// ---- catalog-java deployed again: a new JVM with service.version 1.1.0
+		// (last: its /admin/alt settings are gone)
+		{Name: "java_npe_starter_after_restart", Entry: cat, Method: "GET", Path: "/cart?user=carol", Status: 500,
+			Want: []Want{w(cat, appEx, "null_reference")},
+			Setup: func(t *testing.T, e *Env) func() {
+				start := time.Now()
+				must(t, javaBed(t, e).Catalog.Restart("1.1.0"))
+				t.Logf("catalog-java restarted as 1.1.0 in %.1fs", time.Since(start).Seconds())
+				e.client.CloseIdleConnections()
+				return nil
+			}},
+		{Name: "java_npe_starter_wishlist_after_restart", Entry: cat, Method: "GET", Path: "/wishlist?user=carol", Status: 500,
+			Want: []Want{w(cat, appEx, "null_reference")}},
+		{Name: "java_pg_lock_timeout_after_restart", Entry: cat, Method: "POST", Path: "/reserve?sku=SKU-2", Status: 500,
+			Want:  []Want{w(cat, dbTime, "lock_timeout")},
+			Setup: func(t *testing.T, e *Env) func() { return e.LockPG(t, "SKU-2") }},
 	}
 }

@@ -24,6 +24,34 @@ func init() {
 	joinFingerprintGroup([2]string{"pg_lock_timeout", "inventory"}, [2]string{"py_three_hops_java_go_lock_timeout", "inventory"})
 	// The same Python bug, called directly and through pygateway.
 	SameFingerprint = append(SameFingerprint, [][2]string{{"py_key_error", "pyorders"}, {"py_downstream_500_key_error", "pyorders"}})
+	// The same faults before and after pyorders' restart with a new
+	// service.version, from another directory, every line moved.
+	joinFingerprintGroup([2]string{"py_key_error", "pyorders"}, [2]string{"py_key_error_after_restart", "pyorders"})
+	SameFingerprint = append(SameFingerprint,
+		[][2]string{{"py_flask_none_attribute", "pyorders"}, {"py_flask_none_attribute_after_restart", "pyorders"}},
+		[][2]string{{"py_pg_lock_timeout", "pyorders"}, {"py_pg_lock_timeout_after_restart", "pyorders"}})
+	// A caller's dependency_failure is its dependency's, whatever the cause
+	// downstream (that is diagnosis.root_cause.*): pygateway calling pyorders,
+	// pygateway calling catalog-java, pyorders and catalog-java calling inventory.
+	SameFingerprint = append(SameFingerprint,
+		[][2]string{{"py_downstream_500_key_error", "pygateway"}, {"py_three_hops_lock_timeout", "pygateway"}, {"java_python_go_four_hops", "pygateway"}},
+		[][2]string{{"py_downstream_java_assert", "pygateway"}, {"py_three_hops_java_go_lock_timeout", "pygateway"}},
+		[][2]string{{"py_three_hops_lock_timeout", "pyorders"}, {"java_python_go_four_hops", "pyorders"}},
+		[][2]string{{"java_downstream_go_500", javaCatalog}, {"java_three_hops_agent_starter_go", javaCatalog}, {"py_three_hops_java_go_lock_timeout", javaCatalog}},
+		// The same Java assertion, called directly and from pygateway.
+		[][2]string{{"java_assert", javaCatalog}, {"py_downstream_java_assert", javaCatalog}},
+		// A stopped database and a wrong port are one dependency: the bed's
+		// ports are ephemeral, which the dependency key leaves out (as for the
+		// Go bed's pg_wrong_port).
+		[][2]string{{"py_pg_stopped", "pyorders"}, {"py_pg_wrong_port", "pyorders"}},
+		[][2]string{{"py_mariadb_stopped", "pyorders"}, {"py_mariadb_wrong_port", "pyorders"}})
+	DifferentFingerprint = append(DifferentFingerprint,
+		[2][2]string{{"py_flask_none_attribute", "pyorders"}, {"py_flask_none_attribute_greeting", "pyorders"}},
+		[2][2]string{{"py_key_error", "pyorders"}, {"py_key_error_refunds", "pyorders"}},
+		// connection_refused of pyorders from three dependencies.
+		[2][2]string{{"py_pg_stopped", "pyorders"}, {"py_mariadb_stopped", "pyorders"}},
+		[2][2]string{{"py_pg_stopped", "pyorders"}, {"py_redis_stopped", "pyorders"}},
+		[2][2]string{{"py_mariadb_stopped", "pyorders"}, {"py_redis_stopped", "pyorders"}})
 }
 
 // joinFingerprintGroup adds k to the SameFingerprint group holding member
@@ -84,13 +112,19 @@ func pythonCases() []*Case {
 		{Name: "py_422_fastapi_validation", Entry: "pygateway", Method: "GET", Path: "/items/abc", Status: 422},
 
 		// ---- application exceptions
-		{Name: "py_flask_none_attribute", Entry: "pyorders", Method: "GET", Path: "/customer/badge?user=bob", Status: 500,
+		// One AttributeError message in two functions, one KeyError message
+		// in the generators of two functions: a group each.
+		{Name: "py_flask_none_attribute", Entry: "pyorders", Method: "GET", Path: "/customer/badge?user=bob", Status: 500, Repeat: 2,
+			Want: []Want{w("pyorders", appEx, "null_reference")}},
+		{Name: "py_flask_none_attribute_greeting", Entry: "pyorders", Method: "GET", Path: "/customer/greeting?user=bob", Status: 500, Repeat: 2,
 			Want: []Want{w("pyorders", appEx, "null_reference")}},
 		{Name: "py_fastapi_none_attribute", Entry: "pygateway", Method: "GET", Path: "/profile?user=bob", Status: 500,
 			Want: []Want{w("pygateway", appEx, "null_reference")}},
 		{Name: "py_assertion", Entry: "pyorders", Method: "POST", Path: "/orders/validate?qty=0", Status: 500,
 			Want: []Want{w("pyorders", appEx, "assertion_failed")}},
-		{Name: "py_key_error", Entry: "pyorders", Method: "GET", Path: "/orders/totals", Status: 500,
+		{Name: "py_key_error", Entry: "pyorders", Method: "GET", Path: "/orders/totals", Status: 500, Repeat: 2,
+			Want: []Want{w("pyorders", appEx, "key_error")}},
+		{Name: "py_key_error_refunds", Entry: "pyorders", Method: "GET", Path: "/orders/refunds", Status: 500, Repeat: 2,
 			Want: []Want{w("pyorders", appEx, "key_error")}},
 
 		// ---- configuration, resources, nothing recorded
@@ -202,6 +236,23 @@ func pythonCases() []*Case {
 				e.My.Stop()
 				return func() { must(t, e.My.Start()); e.Pay.DropIdle() }
 			}},
+
+		// ---- pyorders deployed again: version 1.1.0 from another directory,
+		// every line moved, a new process (last: pygateway's calls to it are done)
+		{Name: "py_key_error_after_restart", Entry: "pyorders", Method: "GET", Path: "/orders/totals", Status: 500,
+			Want: []Want{w("pyorders", appEx, "key_error")},
+			Setup: func(t *testing.T, e *Env) func() {
+				start := time.Now()
+				must(t, e.python(t).RestartOrders("1.1.0", 7))
+				t.Logf("pyorders restarted as 1.1.0 in %.1fs", time.Since(start).Seconds())
+				e.client.CloseIdleConnections()
+				return nil
+			}},
+		{Name: "py_flask_none_attribute_after_restart", Entry: "pyorders", Method: "GET", Path: "/customer/badge?user=carol", Status: 500,
+			Want: []Want{w("pyorders", appEx, "null_reference")}},
+		{Name: "py_pg_lock_timeout_after_restart", DB: "postgresql", Class: "timeout", Entry: "pyorders", Method: "POST", Path: "/pg/reserve?sku=SKU-2", Status: 500,
+			Want:  []Want{w("pyorders", dbTime, "lock_timeout")},
+			Setup: func(t *testing.T, e *Env) func() { return e.LockPG(t, "SKU-2") }},
 	}
 }
 

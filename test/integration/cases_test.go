@@ -34,6 +34,9 @@ type Case struct {
 	Setup func(t *testing.T, e *Env) func()
 	// Run replaces the single request (deadlocks: two concurrent requests).
 	Run func(t *testing.T, e *Env, c *Case) []*Result
+	// Repeat sends the request this many times (each its own trace, within
+	// one Setup): the fault's traces must share one fingerprint. 0: once.
+	Repeat int
 }
 
 const (
@@ -101,15 +104,15 @@ func Cases() []*Case {
 		{Name: "healthy_export", Entry: "reports", Method: "GET", Path: "/export?parts=4", Status: 200},
 
 		// ---- application exceptions (panics recovered by the middleware)
-		{Name: "panic_nil_pointer", Entry: "shop", Method: "GET", Path: "/cart?user=bob", Status: 500,
+		{Name: "panic_nil_pointer", Entry: "shop", Method: "GET", Path: "/cart?user=bob", Status: 500, Repeat: 2,
 			Want: []Want{w("shop", appEx, "null_reference")}},
 		{Name: "panic_index_out_of_range", Entry: "shop", Method: "GET", Path: "/cart/item?i=5", Status: 500,
 			Want: []Want{w("shop", appEx, "index_out_of_range")}},
 		// The same panic at two other functions (fingerprint by top frame),
 		// then the first one again after a restart with a new version.
-		{Name: "panic_nil_pointer_wishlist", Entry: "shop", Method: "GET", Path: "/wishlist?user=bob", Status: 500,
+		{Name: "panic_nil_pointer_wishlist", Entry: "shop", Method: "GET", Path: "/wishlist?user=bob", Status: 500, Repeat: 2,
 			Want: []Want{w("shop", appEx, "null_reference")}},
-		{Name: "panic_nil_pointer_orders", Entry: "shop", Method: "GET", Path: "/orders/last?user=bob", Status: 500,
+		{Name: "panic_nil_pointer_orders", Entry: "shop", Method: "GET", Path: "/orders/last?user=bob", Status: 500, Repeat: 2,
 			Want: []Want{w("shop", appEx, "null_reference")}},
 		{Name: "panic_nil_pointer_after_restart", Entry: "shop", Method: "GET", Path: "/cart?user=carol", Status: 500,
 			Want:  []Want{w("shop", appEx, "null_reference")},

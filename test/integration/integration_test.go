@@ -683,7 +683,7 @@ func checkFingerprints(t *testing.T, fps map[[2]string][]string, driven map[stri
 			}
 			t.Logf("one group as it must be: %v", fpsOf(fps, group))
 		}
-		checkDifferentFingerprints(t, fps)
+		checkDifferentFingerprints(t, fps, driven)
 		// Different causes in one service must not share a fingerprint.
 		a, b := fps[[2]string{"panic_nil_pointer", "shop"}], fps[[2]string{"panic_index_out_of_range", "shop"}]
 		if len(a) > 0 && len(b) > 0 && a[0] == b[0] {
@@ -876,7 +876,9 @@ func driveCases(t *testing.T, e *Env, cases []*Case) []*Result {
 		if c.Run != nil {
 			rs = c.Run(t, e, c)
 		} else {
-			rs = []*Result{e.Do(c, c.Entry, c.Method, c.Path)}
+			for i := 0; i < max(c.Repeat, 1); i++ {
+				rs = append(rs, e.Do(c, c.Entry, c.Method, c.Path))
+			}
 		}
 		if undo != nil {
 			undo()

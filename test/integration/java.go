@@ -47,6 +47,11 @@ type JavaService struct {
 	Name, URL string
 	proc      *Proc
 	stopOnce  sync.Once
+	// What it was started with, for Restart.
+	cfg  JavaConfig
+	port int
+	args []string
+	peer string
 }
 
 // JavaBed is the pair of JVMs.
@@ -112,6 +117,20 @@ func StartJava(ctx context.Context, cfg JavaConfig) (*JavaBed, error) {
 }
 
 func (j *JavaService) start(ctx context.Context, cfg JavaConfig, port int, args []string, peer string) error {
+	j.cfg, j.port, j.args, j.peer = cfg, port, args, peer
+	return j.run(ctx, "1.0.0")
+}
+
+// Restart stops the JVM and starts it again from the same jar on the same
+// port (its callers keep their URL) with service.version set to version: a
+// new process with a new SDK, as after a deploy.
+func (j *JavaService) Restart(version string) error {
+	j.proc.Stop(syscall.SIGTERM, 20*time.Second)
+	return j.run(context.Background(), version)
+}
+
+func (j *JavaService) run(ctx context.Context, version string) error {
+	cfg, port, args, peer := j.cfg, j.port, j.args, j.peer
 	cmd := exec.CommandContext(ctx, "java", args...)
 	env := []string{
 		"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "LANG=C.UTF-8",
@@ -125,7 +144,7 @@ func (j *JavaService) start(ctx context.Context, cfg JavaConfig, port int, args 
 		"PROMOTIONS_FILE=" + filepath.Join(cfg.Dir, "config", "promotions.yaml"),
 		"EXPORT_DIR=" + filepath.Join(cfg.Dir, "export"),
 		"OTEL_SERVICE_NAME=" + j.Name,
-		"OTEL_RESOURCE_ATTRIBUTES=service.version=1.0.0",
+		"OTEL_RESOURCE_ATTRIBUTES=service.version=" + version,
 		"OTEL_EXPORTER_OTLP_ENDPOINT=http://" + cfg.Collector,
 		"OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
 		"OTEL_BSP_SCHEDULE_DELAY=200",
@@ -138,7 +157,11 @@ func (j *JavaService) start(ctx context.Context, cfg JavaConfig, port int, args 
 		env = append(env, "OTEL_SEMCONV_STABILITY_OPT_IN="+v)
 	}
 	cmd.Env = env
-	p, err := StartProc(j.Name, cmd, filepath.Join(cfg.Dir, j.Name+".log"))
+	log := j.Name + ".log"
+	if version != "1.0.0" {
+		log = j.Name + "-" + version + ".log"
+	}
+	p, err := StartProc(j.Name, cmd, filepath.Join(cfg.Dir, log))
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -32,6 +33,10 @@ type PythonBed struct {
 	OrdersURL, GatewayURL string
 	*Redis
 	orders, gate *Proc
+	// What pyorders was started with, for RestartOrders.
+	cfg        PythonConfig
+	instrument string
+	ordersPort int
 }
 
 // Redis is a redis-server on its own loopback port. maxmemory 2mb with
@@ -100,50 +105,23 @@ func StartPython(ctx context.Context, c PythonConfig) (*PythonBed, error) {
 		return b, err
 	}
 
-	otel := func(service string) []string {
-		env := []string{}
-		if v := os.Getenv("EDX_PYTHON_SEMCONV"); v != "" {
-			// e.g. "http,database": the stable HTTP and database conventions.
-			env = append(env, "OTEL_SEMCONV_STABILITY_OPT_IN="+v)
-		}
-		return append(env,
-			"OTEL_SERVICE_NAME="+service,
-			"OTEL_RESOURCE_ATTRIBUTES=service.version=1.0.0",
-			"OTEL_TRACES_EXPORTER=otlp", "OTEL_METRICS_EXPORTER=none", "OTEL_LOGS_EXPORTER=none",
-			"OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
-			"OTEL_EXPORTER_OTLP_ENDPOINT=http://"+c.Collector,
-			"OTEL_BSP_SCHEDULE_DELAY=200",
-			"OTEL_PYTHON_EXCLUDED_URLS=/health",
-			"PYTHONUNBUFFERED=1", "PYTHONDONTWRITEBYTECODE=1", "MALLOC_ARENA_MAX=2",
-		)
-	}
+	b.cfg, b.instrument = c, instrument
 	exportDir := filepath.Join(c.Dir, "pyorders-export")
 	if err := os.MkdirAll(exportDir, 0o755); err != nil {
 		return b, err
 	}
-	ordersPort, gatePort := MustFreePort(), MustFreePort()
-	b.OrdersURL = fmt.Sprintf("http://127.0.0.1:%d", ordersPort)
+	b.ordersPort = MustFreePort()
+	gatePort := MustFreePort()
+	b.OrdersURL = fmt.Sprintf("http://127.0.0.1:%d", b.ordersPort)
 	b.GatewayURL = fmt.Sprintf("http://127.0.0.1:%d", gatePort)
-
-	ocmd := exec.CommandContext(ctx, instrument, filepath.Join(c.Venv, "bin", "python"), filepath.Join(src, "orders_flask.py"))
-	ocmd.Dir = src
-	ocmd.Env = append(cleanEnv(), otel("pyorders")...)
-	ocmd.Env = append(ocmd.Env,
-		"EDX_PORT="+strconv.Itoa(ordersPort), "EDX_NOFILE=128",
-		"PG_URL="+c.PG, "PG_URL_WRONG_PORT="+c.PGWrongPort, "PG_URL_WRONG_PASSWORD="+c.PGWrongPassword,
-		"MY_URL="+c.My, "MY_URL_WRONG_PORT="+c.MyWrongPort, "MY_URL_WRONG_PASSWORD="+c.MyWrongPassword,
-		fmt.Sprintf("REDIS_URL=redis://127.0.0.1:%d/0", b.RedisPort),
-		"INVENTORY_URL="+c.InventoryURL,
-		"PROMO_CONFIG="+filepath.Join(c.Dir, "pyorders", "config", "promotions.yaml"), // never deployed
-		"EXPORT_DIR="+exportDir)
-	if b.orders, err = StartProc("pyorders", ocmd, filepath.Join(c.Dir, "pyorders.log")); err != nil {
+	if err := b.startOrders(ctx, src, "1.0.0"); err != nil {
 		return b, err
 	}
 
 	gcmd := exec.CommandContext(ctx, instrument, filepath.Join(c.Venv, "bin", "uvicorn"), "gateway_fastapi:app",
 		"--host", "127.0.0.1", "--port", strconv.Itoa(gatePort), "--no-access-log")
 	gcmd.Dir = src
-	gcmd.Env = append(cleanEnv(), otel("pygateway")...)
+	gcmd.Env = append(cleanEnv(), pythonOTel(c, "pygateway", "1.0.0")...)
 	gcmd.Env = append(gcmd.Env, "ORDERS_URL="+b.OrdersURL, "INVENTORY_URL="+c.InventoryURL, "SHOP_URL="+c.ShopURL,
 		"RECOMMENDATIONS_URL="+c.ClosedURL, "JAVA_CATALOG_URL="+c.JavaCatalogURL, "EDX_AS_MARGIN_MB=1024")
 	if b.gate, err = StartProc("pygateway", gcmd, filepath.Join(c.Dir, "pygateway.log")); err != nil {
@@ -153,6 +131,83 @@ func StartPython(ctx context.Context, c PythonConfig) (*PythonBed, error) {
 		return b, err
 	}
 	return b, WaitHTTP(b.gate, b.GatewayURL+"/health", 60*time.Second)
+}
+
+// pythonOTel is the SDK's configuration of a Python service.
+func pythonOTel(c PythonConfig, service, version string) []string {
+	env := []string{}
+	if v := os.Getenv("EDX_PYTHON_SEMCONV"); v != "" {
+		// e.g. "http,database": the stable HTTP and database conventions.
+		env = append(env, "OTEL_SEMCONV_STABILITY_OPT_IN="+v)
+	}
+	return append(env,
+		"OTEL_SERVICE_NAME="+service,
+		"OTEL_RESOURCE_ATTRIBUTES=service.version="+version,
+		"OTEL_TRACES_EXPORTER=otlp", "OTEL_METRICS_EXPORTER=none", "OTEL_LOGS_EXPORTER=none",
+		"OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
+		"OTEL_EXPORTER_OTLP_ENDPOINT=http://"+c.Collector,
+		"OTEL_BSP_SCHEDULE_DELAY=200",
+		"OTEL_PYTHON_EXCLUDED_URLS=/health",
+		"PYTHONUNBUFFERED=1", "PYTHONDONTWRITEBYTECODE=1", "MALLOC_ARENA_MAX=2",
+	)
+}
+
+// startOrders starts pyorders from src/orders_flask.py on its port with
+// service.version set to version.
+func (b *PythonBed) startOrders(ctx context.Context, src, version string) error {
+	c := b.cfg
+	ocmd := exec.CommandContext(ctx, b.instrument, filepath.Join(c.Venv, "bin", "python"), filepath.Join(src, "orders_flask.py"))
+	ocmd.Dir = src
+	ocmd.Env = append(cleanEnv(), pythonOTel(c, "pyorders", version)...)
+	ocmd.Env = append(ocmd.Env,
+		"EDX_PORT="+strconv.Itoa(b.ordersPort), "EDX_NOFILE=128",
+		"PG_URL="+c.PG, "PG_URL_WRONG_PORT="+c.PGWrongPort, "PG_URL_WRONG_PASSWORD="+c.PGWrongPassword,
+		"MY_URL="+c.My, "MY_URL_WRONG_PORT="+c.MyWrongPort, "MY_URL_WRONG_PASSWORD="+c.MyWrongPassword,
+		fmt.Sprintf("REDIS_URL=redis://127.0.0.1:%d/0", b.RedisPort),
+		"INVENTORY_URL="+c.InventoryURL,
+		"PROMO_CONFIG="+filepath.Join(c.Dir, "pyorders", "config", "promotions.yaml"), // never deployed
+		"EXPORT_DIR="+filepath.Join(c.Dir, "pyorders-export"))
+	log := "pyorders.log"
+	if version != "1.0.0" {
+		log = "pyorders-" + version + ".log"
+	}
+	var err error
+	b.orders, err = StartProc("pyorders", ocmd, filepath.Join(c.Dir, log))
+	return err
+}
+
+// RestartOrders stops pyorders and starts version of it, deployed as a
+// release of its own: orders_flask.py copied to <dir>/release-<version>/python/
+// with shift comment lines added at its top (every line of the code moves,
+// no function changes), on the same port (pygateway keeps its URL).
+func (b *PythonBed) RestartOrders(version string, shift int) error {
+	src, err := filepath.Abs("python")
+	if err != nil {
+		return err
+	}
+	rel := filepath.Join(b.cfg.Dir, "release-"+version, "python")
+	if err := copyShifted(filepath.Join(src, "orders_flask.py"), filepath.Join(rel, "orders_flask.py"), "#", shift); err != nil {
+		return err
+	}
+	b.orders.Stop(syscall.SIGTERM, 15*time.Second)
+	if err := b.startOrders(context.Background(), rel, version); err != nil {
+		return err
+	}
+	return WaitHTTP(b.orders, b.OrdersURL+"/health", 60*time.Second)
+}
+
+// copyShifted copies a source file to dst with shift comment lines
+// (comment is the language's line comment) in front of it.
+func copyShifted(src, dst, comment string, shift int) error {
+	body, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	head := strings.Repeat(comment+" release notes: this line moves every line below\n", shift)
+	return os.WriteFile(dst, append([]byte(head), body...), 0o644)
 }
 
 // cleanEnv is the test's environment without OTEL_* variables, so that

@@ -43,6 +43,21 @@ app.get('/coupon', (req, res) => {
   res.json({ pct: COUPONS[req.query.code].pct });
 });
 
+// The same bug in another handler: an unknown region has no rate.
+const SHIPPING = { EU: { rate: 499 } };
+app.get('/shipping', (req, res) => {
+  res.json({ cents: SHIPPING[req.query.region].rate });
+});
+
+// And in a named function: an unknown member has no account.
+const MEMBERS = { alice: { points: 120 } };
+function loyaltyPoints(member) {
+  return MEMBERS[member].points;
+}
+app.get('/loyalty', (req, res) => {
+  res.json({ points: loyaltyPoints(req.query.member) });
+});
+
 app.get('/cache/ping', async (req, res) => {
   await redis.set('node:greeting', 'hello');
   res.json({ greeting: await redis.get('node:greeting') });
@@ -72,4 +87,15 @@ app.get('/availability', async (req, res) => {
   res.send('available\n');
 });
 
-app.listen(Number(env.EDX_PORT), '127.0.0.1');
+const server = app.listen(Number(env.EDX_PORT), '127.0.0.1');
+
+// The register hook's SIGTERM handler shuts the SDK down (exporting what is
+// buffered) but does not exit: closing what keeps the process alive lets it
+// end as soon as that export is done.
+process.on('SIGTERM', () => {
+  server.close();
+  server.closeAllConnections();
+  pool.end().catch(() => {});
+  redis.disconnect();
+  setTimeout(() => process.exit(0), 5000).unref();
+});

@@ -101,6 +101,13 @@ def badge():
     return jsonify(badge=c.badge.upper())
 
 
+# The same bug in another function: an unknown user has no customer record.
+@app.get("/customer/greeting")
+def greeting():
+    c = find_customer(request.args.get("user", ""))
+    return f"Hello, {c.name}!\n"
+
+
 @app.post("/orders/validate")
 def validate():
     qty = int(request.args.get("qty", "0"))
@@ -113,6 +120,13 @@ def validate():
 def totals():
     orders = [{"id": 1, "total": 1999, "discount": 0}, {"id": 2, "total": 499}]
     return jsonify(net=sum(o["total"] - o["discount"] for o in orders))
+
+
+# The same kind of bug in another function's generator: not every order was refunded.
+@app.get("/orders/refunds")
+def refunds():
+    orders = [{"id": 1, "total": 1999, "refund": 1999}, {"id": 2, "total": 499}]
+    return jsonify(refunded=sum(o["refund"] for o in orders))
 
 
 # The payment provider's URL is configuration the deployment forgot.

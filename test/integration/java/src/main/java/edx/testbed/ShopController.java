@@ -51,6 +51,7 @@ public class ShopController {
   private final RestClient fastClient;
   private final Map<String, String> alt = new ConcurrentHashMap<>();
   private final Map<String, List<String>> carts = new ConcurrentHashMap<>(Map.of("alice", List.of("SKU-1", "SKU-3")));
+  private final Map<String, List<String>> wishlists = new ConcurrentHashMap<>(Map.of("alice", List.of("SKU-2")));
 
   @Value("${INVENTORY_URL}")
   String inventoryUrl;
@@ -303,6 +304,13 @@ public class ShopController {
   @GetMapping("/cart")
   int cart(@RequestParam String user) {
     List<String> items = carts.get(user);
+    return items.size();
+  }
+
+  /** The same bug in another method: an unknown user has no wishlist either. */
+  @GetMapping("/wishlist")
+  int wishlist(@RequestParam String user) {
+    List<String> items = wishlists.get(user);
     return items.size();
   }
 
