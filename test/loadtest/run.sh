@@ -22,6 +22,11 @@
 # at most 512, the batch processor 8192).
 #
 #   PCT=100 SHAPE=dbdown ROUNDS=3 DURATION=10s bash test/loadtest/run.sh
+#
+# PROCESSOR is the processor's configuration, a YAML flow mapping (default
+# {}: the defaults), e.g. the memory budgets out of the way:
+#
+#   PCT=100 PROCESSOR='{max_evidence_mib: 4096, max_held_mib: 4096}' bash test/loadtest/run.sh
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 GO="${GO:-go}"
@@ -31,6 +36,7 @@ SENDERS="${SENDERS:-4}"
 PCT="${PCT:-1}"
 SHAPE="${SHAPE:-mixed}"
 SPANS="${SPANS:-1000}"
+PROCESSOR="${PROCESSOR:-{\}}"
 COLLECTOR="${COLLECTOR:-$root/bin/otelcol-errordiagnosis}"
 
 if [ ! -x "$COLLECTOR" ]; then
@@ -60,7 +66,7 @@ receivers:
       http:
         endpoint: 127.0.0.1:$2
 processors:
-  errordiagnosis: {}
+  errordiagnosis: $PROCESSOR
 exporters:
   otlp_http:
     endpoint: http://127.0.0.1:$3
