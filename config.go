@@ -77,6 +77,10 @@ type Config struct {
 	// for diagnosis.first_seen, diagnosis.regression and diagnosis.occurrences.
 	Registry RegistryConfig `mapstructure:"registry"`
 
+	// Storage names a storage extension (e.g. file_storage) that keeps the
+	// registry across restarts; nil keeps it in memory only.
+	Storage *component.ID `mapstructure:"storage"`
+
 	// prevent unkeyed literal initialization
 	_ struct{}
 }
@@ -94,7 +98,8 @@ type RegistryConfig struct {
 	// MaxVersionsPerService is the number of versions remembered per
 	// service, the earliest forgotten first.
 	MaxVersionsPerService int `mapstructure:"max_versions_per_service"`
-	// FlushInterval is how often groups not seen for MaxAge are forgotten.
+	// FlushInterval is how often a changed registry is written to Storage,
+	// and groups not seen for MaxAge are forgotten.
 	FlushInterval time.Duration `mapstructure:"flush_interval"`
 
 	// prevent unkeyed literal initialization

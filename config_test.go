@@ -32,6 +32,8 @@ func TestLoadConfig(t *testing.T) {
 	cfg, err := loadConfig(t, "")
 	require.NoError(t, err)
 	assert.Equal(t, createDefaultConfig(), cfg, "the empty config is the default config")
+	assert.Nil(t, cfg.Storage, "in memory only by default")
+	storageID := component.MustNewIDWithName("file_storage", "registry")
 
 	cfg, err = loadConfig(t, "custom")
 	require.NoError(t, err)
@@ -57,6 +59,7 @@ func TestLoadConfig(t *testing.T) {
 			FixEffort: "easy",
 		}},
 		Registry: RegistryConfig{MaxEntries: 500, MaxAge: 168 * time.Hour, MaxServices: 50, MaxVersionsPerService: 4, FlushInterval: 30 * time.Second},
+		Storage:  &storageID,
 	}
 	assert.Equal(t, want, cfg)
 

@@ -59,9 +59,13 @@ type diagnoser struct {
 	names     attributeNames
 	telemetry *metadata.TelemetryBuilder
 	now       func() time.Time
-	// registry remembers the error groups (registry.go); its loop stops
-	// on stop and closes registryDone.
+	// id is the component's; its storage client is named after it.
+	id component.ID
+	// registry remembers the error groups (registry.go); store keeps it in
+	// a storage extension (storage.go). The registry's loop stops on stop
+	// and closes registryDone.
 	registry     *registry.Registry
+	store        *registryStore
 	registryDone chan struct{}
 
 	// next receives released held spans; set when the traces processor is created.
@@ -113,6 +117,7 @@ func newDiagnoser(set processor.Settings, cfg *Config) (*diagnoser, error) {
 	}
 	d := &diagnoser{
 		cfg:       cfg,
+		id:        set.ID,
 		logger:    set.Logger,
 		targets:   evidence.NewTargetSpec(cfg.StatusCodes, cfg.SpanKinds),
 		redactor:  red,
@@ -146,16 +151,20 @@ func newDiagnoser(set processor.Settings, cfg *Config) (*diagnoser, error) {
 	return d, nil
 }
 
-func (d *diagnoser) start(context.Context, component.Host) error {
+func (d *diagnoser) start(ctx context.Context, host component.Host) error {
+	var err error
 	d.startOnce.Do(func() {
-		d.startRegistry()
+		if err = d.startRegistry(ctx, host); err != nil {
+			close(d.done)
+			return
+		}
 		if d.cache == nil {
 			close(d.done)
 			return
 		}
 		go d.releaseLoop()
 	})
-	return nil
+	return err
 }
 
 // releaseLoop releases held spans whose wait is over and forgets expired

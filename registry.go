@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"go.opentelemetry.io/collector/component"
+
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
@@ -65,13 +67,19 @@ func (d *diagnoser) observeVersions(td ptrace.Traces) {
 	}
 }
 
-// startRegistry starts the registry's loop.
-func (d *diagnoser) startRegistry() {
+// startRegistry loads the registry from its storage, when configured, and
+// starts its loop.
+func (d *diagnoser) startRegistry(ctx context.Context, host component.Host) error {
+	if err := d.openStorage(ctx, host); err != nil {
+		return err
+	}
 	d.registryDone = make(chan struct{})
-	go d.registryLoop()
+	go d.registryLoop() //nolint:gosec // Start's context ends with Start; the loop lives until shutdown
+	return nil
 }
 
-// registryLoop forgets the groups older than max_age every flush_interval.
+// registryLoop, every flush_interval, forgets the groups older than max_age
+// and writes the registry to its storage when it changed.
 func (d *diagnoser) registryLoop() {
 	defer close(d.registryDone)
 	ticker := time.NewTicker(d.cfg.Registry.FlushInterval)
@@ -82,21 +90,27 @@ func (d *diagnoser) registryLoop() {
 			return
 		case <-ticker.C:
 			d.registry.Expire()
+			ctx, cancel := context.WithTimeout(context.Background(), d.cfg.Registry.FlushInterval)
+			d.flushRegistry(ctx)
+			cancel()
 		}
 	}
 }
 
-// stopRegistry waits for the registry's loop, which d.stop ends.
+// stopRegistry waits for the registry's loop, which d.stop ends, then
+// writes the registry a last time. Storage errors are logged, not returned.
 func (d *diagnoser) stopRegistry(ctx context.Context) error {
 	if d.registryDone == nil {
 		return nil // never started
 	}
 	select {
 	case <-d.registryDone:
-		return nil
 	case <-ctx.Done():
+		// The loop may still be writing: the store is its own until it ends.
 		return ctx.Err()
 	}
+	d.closeStorage(ctx)
+	return nil
 }
 
 // sighting counts a diagnosed span in its error group.

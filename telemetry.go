@@ -43,10 +43,16 @@ var (
 	heldSentOpts = attributeOpts("outcome", outcomeAccepted, outcomeRetried, outcomeRejected)
 	// diagnosedOpts are the attribute options of spans_diagnosed.
 	diagnosedOpts = attributeOpts("category", slices.Collect(maps.Keys(diagnosis.Categories))...)
+	// storageFailureOpts are the attribute options of registry_storage_failures.
+	storageFailureOpts = attributeOpts("operation", operationLoad, operationFlush)
+	// evictedByEntries and evictedByAge are the attributes of registry_evictions.
+	evictedByEntries = metric.WithAttributeSet(attribute.NewSet(attribute.String("limit", "max_entries")))
+	evictedByAge     = metric.WithAttributeSet(attribute.NewSet(attribute.String("limit", "max_age")))
 )
 
 // registerGauges reports the held spans and the remembered traces, in
-// number and in bytes, as last stored by updateGaugesLocked.
+// number and in bytes, as last stored by updateGaugesLocked, and the
+// registry's groups and evictions.
 func (d *diagnoser) registerGauges(tb *metadata.TelemetryBuilder) error {
 	gauge := func(v *atomic.Int64) metric.Int64Callback {
 		return func(_ context.Context, o metric.Int64Observer) error {
@@ -59,6 +65,16 @@ func (d *diagnoser) registerGauges(tb *metadata.TelemetryBuilder) error {
 		tb.RegisterProcessorErrordiagnosisSpansHeldBytesCallback(gauge(&d.heldBytesGauge)),
 		tb.RegisterProcessorErrordiagnosisEvidenceCacheTracesCallback(gauge(&d.traceGauge)),
 		tb.RegisterProcessorErrordiagnosisEvidenceCacheBytesCallback(gauge(&d.evidenceBytesGauge)),
+		tb.RegisterProcessorErrordiagnosisRegistryEntriesCallback(func(_ context.Context, o metric.Int64Observer) error {
+			o.Observe(int64(d.registry.Len()))
+			return nil
+		}),
+		tb.RegisterProcessorErrordiagnosisRegistryEvictionsCallback(func(_ context.Context, o metric.Int64Observer) error {
+			byEntries, byAge := d.registry.Evictions()
+			o.Observe(byEntries, evictedByEntries)
+			o.Observe(byAge, evictedByAge)
+			return nil
+		}),
 	)
 }
 

@@ -32,6 +32,7 @@ TARGETS=(
 	"./internal/redact FuzzRedact"
 	"./internal/redact FuzzRedactArbitrary"
 	"./internal/fingerprint FuzzNormalize"
+	"./internal/registry FuzzDecode"
 	"./connector/incidentconnector/internal/incident FuzzReadFill"
 )
 

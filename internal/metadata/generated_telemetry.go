@@ -25,18 +25,21 @@ func Tracer(settings component.TelemetrySettings) trace.Tracer {
 // TelemetryBuilder provides an interface for components to report telemetry
 // as defined in metadata and user config.
 type TelemetryBuilder struct {
-	meter                                         metric.Meter
-	mu                                            sync.Mutex
-	registrations                                 []metric.Registration
-	ProcessorErrordiagnosisEvidenceCacheBytes     metric.Int64ObservableGauge
-	ProcessorErrordiagnosisEvidenceCacheForgotten metric.Int64Counter
-	ProcessorErrordiagnosisEvidenceCacheTraces    metric.Int64ObservableGauge
-	ProcessorErrordiagnosisHeldSpansSent          metric.Int64Counter
-	ProcessorErrordiagnosisLateEvidence           metric.Int64Counter
-	ProcessorErrordiagnosisSpansDiagnosed         metric.Int64Counter
-	ProcessorErrordiagnosisSpansEarlyReleased     metric.Int64Counter
-	ProcessorErrordiagnosisSpansHeld              metric.Int64ObservableGauge
-	ProcessorErrordiagnosisSpansHeldBytes         metric.Int64ObservableGauge
+	meter                                          metric.Meter
+	mu                                             sync.Mutex
+	registrations                                  []metric.Registration
+	ProcessorErrordiagnosisEvidenceCacheBytes      metric.Int64ObservableGauge
+	ProcessorErrordiagnosisEvidenceCacheForgotten  metric.Int64Counter
+	ProcessorErrordiagnosisEvidenceCacheTraces     metric.Int64ObservableGauge
+	ProcessorErrordiagnosisHeldSpansSent           metric.Int64Counter
+	ProcessorErrordiagnosisLateEvidence            metric.Int64Counter
+	ProcessorErrordiagnosisRegistryEntries         metric.Int64ObservableGauge
+	ProcessorErrordiagnosisRegistryEvictions       metric.Int64ObservableCounter
+	ProcessorErrordiagnosisRegistryStorageFailures metric.Int64Counter
+	ProcessorErrordiagnosisSpansDiagnosed          metric.Int64Counter
+	ProcessorErrordiagnosisSpansEarlyReleased      metric.Int64Counter
+	ProcessorErrordiagnosisSpansHeld               metric.Int64ObservableGauge
+	ProcessorErrordiagnosisSpansHeldBytes          metric.Int64ObservableGauge
 }
 
 // TelemetryBuilderOption applies changes to default builder.
@@ -71,6 +74,36 @@ func (builder *TelemetryBuilder) RegisterProcessorErrordiagnosisEvidenceCacheTra
 		cb(ctx, &observerInt64{inst: builder.ProcessorErrordiagnosisEvidenceCacheTraces, obs: o})
 		return nil
 	}, builder.ProcessorErrordiagnosisEvidenceCacheTraces)
+	if err != nil {
+		return err
+	}
+	builder.mu.Lock()
+	defer builder.mu.Unlock()
+	builder.registrations = append(builder.registrations, reg)
+	return nil
+}
+
+// RegisterProcessorErrordiagnosisRegistryEntriesCallback sets callback for observable ProcessorErrordiagnosisRegistryEntries metric.
+func (builder *TelemetryBuilder) RegisterProcessorErrordiagnosisRegistryEntriesCallback(cb metric.Int64Callback) error {
+	reg, err := builder.meter.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		cb(ctx, &observerInt64{inst: builder.ProcessorErrordiagnosisRegistryEntries, obs: o})
+		return nil
+	}, builder.ProcessorErrordiagnosisRegistryEntries)
+	if err != nil {
+		return err
+	}
+	builder.mu.Lock()
+	defer builder.mu.Unlock()
+	builder.registrations = append(builder.registrations, reg)
+	return nil
+}
+
+// RegisterProcessorErrordiagnosisRegistryEvictionsCallback sets callback for observable ProcessorErrordiagnosisRegistryEvictions metric.
+func (builder *TelemetryBuilder) RegisterProcessorErrordiagnosisRegistryEvictionsCallback(cb metric.Int64Callback) error {
+	reg, err := builder.meter.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		cb(ctx, &observerInt64{inst: builder.ProcessorErrordiagnosisRegistryEvictions, obs: o})
+		return nil
+	}, builder.ProcessorErrordiagnosisRegistryEvictions)
 	if err != nil {
 		return err
 	}
@@ -166,6 +199,24 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		"otelcol_processor_errordiagnosis_late_evidence",
 		metric.WithDescription("Number of evidence summaries that arrived after the target span of their trace was already diagnosed and released; counted, not applied. [Alpha]"),
 		metric.WithUnit("{span}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ProcessorErrordiagnosisRegistryEntries, err = builder.meter.Int64ObservableGauge(
+		"otelcol_processor_errordiagnosis_registry_entries",
+		metric.WithDescription("Number of error groups the fingerprint registry currently remembers. [Alpha]"),
+		metric.WithUnit("{group}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ProcessorErrordiagnosisRegistryEvictions, err = builder.meter.Int64ObservableCounter(
+		"otelcol_processor_errordiagnosis_registry_evictions",
+		metric.WithDescription("Number of error groups the fingerprint registry forgot, by the limit that made it forget them. [Alpha]"),
+		metric.WithUnit("{group}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ProcessorErrordiagnosisRegistryStorageFailures, err = builder.meter.Int64Counter(
+		"otelcol_processor_errordiagnosis_registry_storage_failures",
+		metric.WithDescription("Number of times the fingerprint registry could not be loaded from or written to its storage extension, by operation; the registry carries on in memory. [Alpha]"),
+		metric.WithUnit("{failure}"),
 	)
 	errs = errors.Join(errs, err)
 	builder.ProcessorErrordiagnosisSpansDiagnosed, err = builder.meter.Int64Counter(

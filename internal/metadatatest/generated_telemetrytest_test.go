@@ -28,6 +28,14 @@ func TestSetupTelemetry(t *testing.T) {
 		observer.Observe(1)
 		return nil
 	}))
+	require.NoError(t, tb.RegisterProcessorErrordiagnosisRegistryEntriesCallback(func(_ context.Context, observer metric.Int64Observer) error {
+		observer.Observe(1)
+		return nil
+	}))
+	require.NoError(t, tb.RegisterProcessorErrordiagnosisRegistryEvictionsCallback(func(_ context.Context, observer metric.Int64Observer) error {
+		observer.Observe(1)
+		return nil
+	}))
 	require.NoError(t, tb.RegisterProcessorErrordiagnosisSpansHeldCallback(func(_ context.Context, observer metric.Int64Observer) error {
 		observer.Observe(1)
 		return nil
@@ -39,6 +47,7 @@ func TestSetupTelemetry(t *testing.T) {
 	tb.ProcessorErrordiagnosisEvidenceCacheForgotten.Add(context.Background(), 1)
 	tb.ProcessorErrordiagnosisHeldSpansSent.Add(context.Background(), 1)
 	tb.ProcessorErrordiagnosisLateEvidence.Add(context.Background(), 1)
+	tb.ProcessorErrordiagnosisRegistryStorageFailures.Add(context.Background(), 1)
 	tb.ProcessorErrordiagnosisSpansDiagnosed.Add(context.Background(), 1)
 	tb.ProcessorErrordiagnosisSpansEarlyReleased.Add(context.Background(), 1)
 	AssertEqualProcessorErrordiagnosisEvidenceCacheBytes(t, testTel,
@@ -54,6 +63,15 @@ func TestSetupTelemetry(t *testing.T) {
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualProcessorErrordiagnosisLateEvidence(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualProcessorErrordiagnosisRegistryEntries(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualProcessorErrordiagnosisRegistryEvictions(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualProcessorErrordiagnosisRegistryStorageFailures(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualProcessorErrordiagnosisSpansDiagnosed(t, testTel,

@@ -2,6 +2,8 @@ package registry
 
 import (
 	"fmt"
+	"runtime"
+	"runtime/metrics"
 	"sync"
 	"testing"
 	"time"
@@ -244,4 +246,29 @@ func fingerprints(st State) []string {
 		out = append(out, g.Fingerprint)
 	}
 	return out
+}
+
+// TestFootprint: the heap of a full registry, per group, with realistic
+// keys (a 16-character service name and environment, a fingerprint, a
+// version). Logged for docs/design.md §6.1; bounded loosely.
+func TestFootprint(t *testing.T) {
+	const n = 10_000
+	live := func() uint64 {
+		runtime.GC()
+		s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+		metrics.Read(s)
+		return s[0].Value.Uint64()
+	}
+	before := live()
+	r, _ := newTest(Limits{MaxEntries: n, MaxAge: time.Hour, MaxServices: 1000, MaxVersionsPerService: 16})
+	for i := range n {
+		svc := Service{fmt.Sprintf("checkout-svc-%04d", i%1000), "production"}
+		v := fmt.Sprintf("1.%d.%d", i%16, i%7)
+		r.ObserveVersion(svc, v)
+		r.Record(Key{svc, fmt.Sprintf("%016x", i)}, v)
+	}
+	per := float64(live()-before) / n
+	t.Logf("%d groups of 1000 services with 16 versions each: %.0f bytes per group, versions included", n, per)
+	assert.Less(t, per, 512.0)
+	runtime.KeepAlive(r)
 }
