@@ -183,3 +183,16 @@ func TestObserveVersionsAllocatesNothing(t *testing.T) {
 	d.observeVersions(td)
 	assert.Zero(t, testing.AllocsPerRun(1000, func() { d.observeVersions(td) }))
 }
+
+// BenchmarkObserveVersions: the registry's cost on the hot path, per
+// ResourceSpans whose version is known (make bench-unit).
+func BenchmarkObserveVersions(b *testing.B) {
+	d, err := newDiagnoser(processortest.NewNopSettings(metadata.Type), perBatchConfig())
+	require.NoError(b, err)
+	td := versioned(1, "1.0", "/x", 200)
+	d.observeVersions(td)
+	b.ReportAllocs()
+	for range b.N {
+		d.observeVersions(td)
+	}
+}
