@@ -190,6 +190,10 @@ integration: $(COLLECTOR) ## end-to-end tests (test/integration/run.sh)
 	@if [ ! -f test/integration/run.sh ]; then echo "test/integration/run.sh not found"; exit 1; fi
 	COLLECTOR=$(abspath $(COLLECTOR)) bash test/integration/run.sh
 
+.PHONY: restart-test
+restart-test: $(COLLECTOR) ## the real collector restarted on file_storage: first seen, regressions, incident records, a corrupt or deleted storage file (TestRestart; part of make integration)
+	cd test/integration && EDX_COLLECTOR_BIN=$(abspath $(COLLECTOR)) EDX_REQUIRE=1 $(GO) test -count=1 -v -run '^TestRestart$$' .
+
 .PHONY: fuzz
 fuzz: ## fuzz the parsers (scripts/fuzz.sh)
 	@if [ -f scripts/fuzz.sh ]; then bash scripts/fuzz.sh; else echo "scripts/fuzz.sh not present: nothing to fuzz yet"; fi

@@ -1,0 +1,508 @@
+package integration
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
+	"go.opentelemetry.io/otel/sdk/resource"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	semconv "go.opentelemetry.io/otel/semconv/v1.40.0"
+)
+
+// TestRestart runs the real collector (bin/otelcol-errordiagnosis) with
+// contrib's file_storage keeping the processor's fingerprint registry, and
+// the incident connector writing its log records to a file, around real OTel
+// Go SDK traffic of one service:
+//
+//  1. version 1.0 fails with error A: A is new (first seen set, not a
+//     regression), one incident record (new);
+//  2. the collector is stopped (SIGTERM) and started again on the same
+//     storage directory; version 1.1 fails with A and B: B is a regression,
+//     A is not and keeps its first_seen; one incident record (B, regression),
+//     none for A;
+//  3. the storage file is overwritten with garbage: the collector says so in
+//     its log, starts with an empty registry (A new again) and delivers
+//     every span;
+//  4. the storage file is deleted: an empty registry again, every span
+//     delivered.
+//
+// In every phase the spans the SDK exported equal the spans the collector
+// wrote out.
+func TestRestart(t *testing.T) {
+	bin := envOr("EDX_COLLECTOR_BIN", "../../bin/otelcol-errordiagnosis")
+	if _, err := os.Stat(bin); err != nil || driveOnly() {
+		msg := fmt.Sprintf("collector %q missing (%v): run make build or test/integration/run.sh", bin, err)
+		if os.Getenv("EDX_REQUIRE") == "1" && !driveOnly() {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	t0 := time.Now()
+	dir, err := os.MkdirTemp("", "edx-restart-")
+	must(t, err)
+	if os.Getenv("EDX_KEEP") == "" {
+		t.Cleanup(func() { os.RemoveAll(dir) })
+	} else {
+		t.Logf("keeping %s", dir)
+	}
+	storage := filepath.Join(dir, "storage")
+	ctx := context.Background()
+
+	// ---- 1. version 1.0, error A
+	p1 := runRestartPhase(ctx, t, bin, dir, storage, 1, "1.0", []string{"/a", "/a", "/a"})
+	a1 := p1.group(t, "GET /a")
+	assertOccurrences(t, a1, 1, 2, 3)
+	firstSeenA := a1[0].Attrs["diagnosis.first_seen"]
+	seen, err := time.Parse(time.RFC3339Nano, firstSeenA)
+	if err != nil || seen.Before(t0.Add(-time.Second)) || seen.After(time.Now()) {
+		t.Errorf("A: diagnosis.first_seen %q is not an RFC 3339 time within the test (%v)", firstSeenA, err)
+	}
+	for _, s := range a1 {
+		wantAttrs(t, "phase 1, A", s, map[string]string{
+			"diagnosis.first_seen": firstSeenA, "diagnosis.first_seen.version": "1.0", "diagnosis.regression": "false",
+		})
+	}
+	fpA := a1[0].Attrs["diagnosis.fingerprint"]
+	p1.wantRecords(t, wantRecord{fingerprint: fpA, kind: "new", severity: "WARN", version: "1.0", span: a1[0]})
+
+	// ---- 2. restart on the same storage, version 1.1, errors A and B
+	p2 := runRestartPhase(ctx, t, bin, dir, storage, 2, "1.1", []string{"/a", "/b", "/a", "/b", "/a", "/b"})
+	a2, b2 := p2.group(t, "GET /a"), p2.group(t, "GET /b")
+	assertOccurrences(t, a2, 4, 5, 6)
+	assertOccurrences(t, b2, 1, 2, 3)
+	for _, s := range a2 {
+		wantAttrs(t, "phase 2, A after the restart", s, map[string]string{
+			"diagnosis.fingerprint": fpA, "diagnosis.first_seen": firstSeenA, "diagnosis.first_seen.version": "1.0",
+			"diagnosis.regression": "false",
+		})
+	}
+	fpB := b2[0].Attrs["diagnosis.fingerprint"]
+	if fpB == fpA {
+		t.Fatalf("A and B have one fingerprint %s: the test needs two groups", fpA)
+	}
+	for _, s := range b2 {
+		wantAttrs(t, "phase 2, B", s, map[string]string{"diagnosis.first_seen.version": "1.1", "diagnosis.regression": "true"})
+	}
+	p2.wantRecords(t, wantRecord{fingerprint: fpB, kind: "regression", severity: "ERROR", version: "1.1", span: b2[0]})
+
+	// ---- 3. the storage file corrupted
+	files := storageFiles(t, storage)
+	for _, f := range files {
+		garbage := make([]byte, 64<<10)
+		_, _ = rand.Read(garbage)
+		must(t, os.WriteFile(f, garbage, 0o600))
+	}
+	p3 := runRestartPhase(ctx, t, bin, dir, storage, 3, "1.1", []string{"/a", "/a"})
+	line := storageLogLine(p3.log)
+	if line == "" {
+		t.Errorf("phase 3: no warning or error about the corrupt storage in the collector's log:\n%s", restartTail(p3.log, 3000))
+	} else {
+		t.Logf("phase 3, the collector's log about the corrupt storage: %s", line)
+	}
+	a3 := p3.group(t, "GET /a")
+	assertOccurrences(t, a3, 1, 2)
+	for _, s := range a3 {
+		wantAttrs(t, "phase 3, A with an empty registry", s, map[string]string{
+			"diagnosis.fingerprint": fpA, "diagnosis.first_seen.version": "1.1", "diagnosis.regression": "false",
+		})
+		if s.Attrs["diagnosis.first_seen"] == firstSeenA {
+			t.Errorf("phase 3: A kept first_seen %s from the corrupt storage", firstSeenA)
+		}
+	}
+	p3.wantRecords(t, wantRecord{fingerprint: fpA, kind: "new", severity: "WARN", version: "1.1", span: a3[0]})
+
+	// ---- 4. the storage file deleted
+	for _, f := range storageFiles(t, storage) {
+		must(t, os.Remove(f))
+	}
+	p4 := runRestartPhase(ctx, t, bin, dir, storage, 4, "1.2", []string{"/b", "/b"})
+	b4 := p4.group(t, "GET /b")
+	assertOccurrences(t, b4, 1, 2)
+	for _, s := range b4 {
+		wantAttrs(t, "phase 4, B with an empty registry", s, map[string]string{
+			"diagnosis.fingerprint": fpB, "diagnosis.first_seen.version": "1.2", "diagnosis.regression": "false",
+		})
+	}
+	p4.wantRecords(t, wantRecord{fingerprint: fpB, kind: "new", severity: "WARN", version: "1.2", span: b4[0]})
+
+	t.Logf("restart test: 4 collector runs, %d spans in = out, %.1fs", p1.spans+p2.spans+p3.spans+p4.spans, time.Since(t0).Seconds())
+}
+
+// restartPhase is what one collector run wrote.
+type restartPhase struct {
+	n       int
+	spans   int                // spans exported by the SDK = spans written out
+	byRoute map[string][]*Span // the diagnosed server spans, by name ("GET /a")
+	records []incidentRecord
+	log     string
+}
+
+// runRestartPhase starts the collector on storage, runs a service of version
+// version sending one request per path, stops the service (flushing its
+// spans) and the collector (SIGTERM), and reads what the collector wrote.
+func runRestartPhase(ctx context.Context, t *testing.T, bin, dir, storage string, n int, version string, paths []string) *restartPhase {
+	t.Helper()
+	start := time.Now()
+	tracesFile := filepath.Join(dir, fmt.Sprintf("traces-%d.json", n))
+	recordsFile := filepath.Join(dir, fmt.Sprintf("incidents-%d.json", n))
+	httpPort, healthPort := MustFreePort(), MustFreePort()
+	name := fmt.Sprintf("collector-%d", n)
+	proc, err := startWithConfig(ctx, name, bin, dir, restartConfig(httpPort, healthPort, storage, tracesFile, recordsFile),
+		fmt.Sprintf("http://127.0.0.1:%d/", healthPort), fmt.Sprintf("127.0.0.1:%d", httpPort))
+	if proc != nil {
+		t.Cleanup(func() { proc.Stop(syscall.SIGKILL, 5*time.Second) })
+	}
+	if err != nil {
+		t.Fatalf("phase %d: start the collector: %v", n, err)
+	}
+
+	exported := &atomic.Int64{}
+	svc, err := startRestartService(ctx, fmt.Sprintf("127.0.0.1:%d", httpPort), version, exported)
+	must(t, err)
+	client := &http.Client{Timeout: 10 * time.Second}
+	for _, p := range paths {
+		resp, err := client.Get(svc.url + p)
+		must(t, err)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusInternalServerError {
+			t.Fatalf("phase %d: GET %s answered %d, want 500", n, p, resp.StatusCode)
+		}
+	}
+	svc.close(ctx)
+	if got := exported.Load(); got != int64(len(paths)) {
+		t.Fatalf("phase %d: the SDK exported %d spans for %d requests", n, got, len(paths))
+	}
+
+	// The collector writes the spans out after at most wait_duration.
+	ph := &restartPhase{n: n, spans: len(paths), byRoute: map[string][]*Span{}}
+	deadline := time.Now().Add(20 * time.Second)
+	var out int
+	for {
+		_, out, _ = ReadSpans(tracesFile)
+		if out >= len(paths) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	proc.Stop(syscall.SIGTERM, 20*time.Second)
+	if !proc.Exited() {
+		t.Fatalf("phase %d: the collector did not stop", n)
+	}
+	logb, _ := os.ReadFile(proc.Log)
+	ph.log = string(logb)
+
+	traces, out, err := ReadSpans(tracesFile)
+	must(t, err)
+	if out != len(paths) {
+		t.Fatalf("phase %d: spans in %d, spans out %d:\n%s", n, len(paths), out, restartTail(ph.log, 3000))
+	}
+	for _, spans := range traces {
+		for _, s := range spans {
+			if s.Attrs["diagnosis.fingerprint"] == "" {
+				t.Errorf("phase %d: span %s %s not diagnosed: %v", n, s.Name, s.SpanID, s.Attrs)
+				continue
+			}
+			ph.byRoute[s.Name] = append(ph.byRoute[s.Name], s)
+		}
+	}
+	ph.records, err = readIncidentRecords(recordsFile)
+	must(t, err)
+	t.Logf("phase %d (version %s): %d spans in = out, %d incident records, %.1fs", n, version, out, len(ph.records), time.Since(start).Seconds())
+	return ph
+}
+
+func restartConfig(httpPort, healthPort int, storage, tracesFile, recordsFile string) string {
+	return fmt.Sprintf(`receivers:
+  otlp:
+    protocols:
+      http:
+        endpoint: 127.0.0.1:%d
+processors:
+  errordiagnosis:
+    wait_duration: 1s
+    storage: file_storage
+  batch:
+    timeout: 100ms
+connectors:
+  incident:
+exporters:
+  file/traces:
+    path: %s
+    format: json
+    flush_interval: 100ms
+  file/incidents:
+    path: %s
+    format: json
+    flush_interval: 100ms
+extensions:
+  health_check:
+    endpoint: 127.0.0.1:%d
+  file_storage:
+    directory: %s
+    create_directory: true
+service:
+  extensions: [health_check, file_storage]
+  telemetry:
+    metrics:
+      level: none
+    logs:
+      level: info
+  pipelines:
+    traces:
+      receivers: [otlp]
+      processors: [errordiagnosis, batch]
+      exporters: [file/traces, incident]
+    logs/incidents:
+      receivers: [incident]
+      exporters: [file/incidents]
+`, httpPort, tracesFile, recordsFile, healthPort, storage)
+}
+
+// restartService is the service under test: /a and /b fail with two different
+// panics (two error groups).
+type restartService struct {
+	url   string
+	tp    *sdktrace.TracerProvider
+	srv   *http.Server
+	count *atomic.Int64
+}
+
+type restartEntry struct{ Amount int }
+
+func findRestartEntry(string) *restartEntry { return nil }
+
+// entryAmount dereferences a missing entry (error A: nil pointer).
+func entryAmount(e *restartEntry) int { return e.Amount }
+
+// pageOf indexes past the end of the pages (error B: index out of range).
+func pageOf(pages []string, i int) string { return pages[i] }
+
+func startRestartService(ctx context.Context, collector, version string, exported *atomic.Int64) (*restartService, error) {
+	exp, err := otlptracehttp.New(ctx, otlptracehttp.WithEndpoint(collector), otlptracehttp.WithInsecure())
+	if err != nil {
+		return nil, err
+	}
+	res := resource.NewWithAttributes(semconv.SchemaURL, semconv.ServiceName("restart-ledger"), semconv.ServiceVersion(version),
+		semconv.DeploymentEnvironmentName("restart-test"), semconv.TelemetrySDKLanguageGo, semconv.TelemetrySDKName("opentelemetry"))
+	tp := sdktrace.NewTracerProvider(sdktrace.WithResource(res),
+		sdktrace.WithBatcher(countingSpanExporter{exp, exported}, sdktrace.WithBatchTimeout(100*time.Millisecond)))
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /a", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, entryAmount(findRestartEntry(r.URL.Query().Get("id"))))
+	})
+	mux.HandleFunc("GET /b", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, pageOf([]string{"p1", "p2"}, 2+len(r.URL.Query().Get("page"))))
+	})
+	h := otelhttp.NewHandler(Recover(mux), "restart-ledger", otelhttp.WithTracerProvider(tp), otelhttp.WithPropagators(propagator),
+		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return r.Method + " " + r.URL.Path }))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	l := &restartService{url: "http://" + ln.Addr().String(), tp: tp, srv: &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}}
+	go func() { _ = l.srv.Serve(ln) }()
+	return l, nil
+}
+
+func (l *restartService) close(ctx context.Context) {
+	_ = l.srv.Close()
+	_ = l.tp.Shutdown(ctx)
+}
+
+// countingSpanExporter counts the spans exp exported successfully.
+type countingSpanExporter struct {
+	sdktrace.SpanExporter
+	n *atomic.Int64
+}
+
+func (c countingSpanExporter) ExportSpans(ctx context.Context, spans []sdktrace.ReadOnlySpan) error {
+	err := c.SpanExporter.ExportSpans(ctx, spans)
+	if err == nil {
+		c.n.Add(int64(len(spans)))
+	}
+	return err
+}
+
+func (ph *restartPhase) group(t *testing.T, route string) []*Span {
+	t.Helper()
+	spans := ph.byRoute[route]
+	if len(spans) == 0 {
+		t.Fatalf("phase %d: no diagnosed span for %s (routes: %v)", ph.n, route, ph.byRoute)
+	}
+	fp := spans[0].Attrs["diagnosis.fingerprint"]
+	for _, s := range spans {
+		if s.Attrs["diagnosis.fingerprint"] != fp {
+			t.Fatalf("phase %d: %s spans have two fingerprints, %s and %s", ph.n, route, fp, s.Attrs["diagnosis.fingerprint"])
+		}
+	}
+	// By occurrences, so that spans[0] is the group's first sighting.
+	slices.SortFunc(spans, func(a, b *Span) int {
+		x, _ := strconv.Atoi(a.Attrs["diagnosis.occurrences"])
+		y, _ := strconv.Atoi(b.Attrs["diagnosis.occurrences"])
+		return x - y
+	})
+	return spans
+}
+
+func assertOccurrences(t *testing.T, spans []*Span, want ...int) {
+	t.Helper()
+	var got []int
+	for _, s := range spans {
+		n, err := strconv.Atoi(s.Attrs["diagnosis.occurrences"])
+		if err != nil {
+			t.Errorf("span %s: diagnosis.occurrences %q is not an int", s.SpanID, s.Attrs["diagnosis.occurrences"])
+		}
+		got = append(got, n)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("diagnosis.occurrences of the %s spans: %v, want %v", spans[0].Name, got, want)
+	}
+}
+
+func wantAttrs(t *testing.T, what string, s *Span, want map[string]string) {
+	t.Helper()
+	for k, v := range want {
+		if s.Attrs[k] != v {
+			t.Errorf("%s: span %s %s = %q, want %q", what, s.SpanID, k, s.Attrs[k], v)
+		}
+	}
+}
+
+type wantRecord struct {
+	fingerprint, kind, severity, version string
+	span                                 *Span // the group's first sighting
+}
+
+// wantRecords: exactly these incident records, linked to their spans.
+func (ph *restartPhase) wantRecords(t *testing.T, want ...wantRecord) {
+	t.Helper()
+	if len(ph.records) != len(want) {
+		t.Errorf("phase %d: %d incident records, want %d: %+v", ph.n, len(ph.records), len(want), ph.records)
+		return
+	}
+	for i, w := range want {
+		r := ph.records[i]
+		got := [...]string{r.attrs["diagnosis.fingerprint"], r.attrs["diagnosis.incident.kind"], r.severity,
+			r.resource["service.name"], r.resource["service.version"], r.eventName, r.traceID, r.spanID}
+		exp := [...]string{w.fingerprint, w.kind, w.severity, "restart-ledger", w.version, "errordiagnosis.incident",
+			w.span.TraceID, w.span.SpanID}
+		if got != exp {
+			t.Errorf("phase %d: incident record %d\n got  %q\n want %q", ph.n, i, got, exp)
+		}
+		if r.body == "" || r.attrs["diagnosis.occurrences"] != "1" {
+			t.Errorf("phase %d: incident record %d: body %q, occurrences %q", ph.n, i, r.body, r.attrs["diagnosis.occurrences"])
+		}
+	}
+}
+
+// incidentRecord is the part of an exported incident log record the test reads.
+type incidentRecord struct {
+	resource, attrs                      map[string]string
+	traceID, spanID, severity, eventName string
+	body                                 string
+}
+
+// readIncidentRecords parses the file exporter's JSON lines of logs.
+func readIncidentRecords(path string) ([]incidentRecord, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil // nothing exported
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var out []incidentRecord
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for sc.Scan() {
+		if len(sc.Bytes()) == 0 {
+			continue
+		}
+		var req struct {
+			ResourceLogs []struct {
+				Resource struct {
+					Attributes []keyValue `json:"attributes"`
+				} `json:"resource"`
+				ScopeLogs []struct {
+					LogRecords []struct {
+						TraceID      string     `json:"traceId"`
+						SpanID       string     `json:"spanId"`
+						SeverityText string     `json:"severityText"`
+						EventName    string     `json:"eventName"`
+						Body         anyValue   `json:"body"`
+						Attributes   []keyValue `json:"attributes"`
+					} `json:"logRecords"`
+				} `json:"scopeLogs"`
+			} `json:"resourceLogs"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &req); err != nil {
+			return out, fmt.Errorf("%s: %w", path, err)
+		}
+		for _, rl := range req.ResourceLogs {
+			res := attrMap(rl.Resource.Attributes)
+			for _, sl := range rl.ScopeLogs {
+				for _, lr := range sl.LogRecords {
+					out = append(out, incidentRecord{resource: res, attrs: attrMap(lr.Attributes),
+						traceID: strings.ToLower(lr.TraceID), spanID: lr.SpanID, severity: lr.SeverityText,
+						eventName: lr.EventName, body: lr.Body.String()})
+				}
+			}
+		}
+	}
+	return out, sc.Err()
+}
+
+// storageFiles lists the files file_storage keeps in dir.
+func storageFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	must(t, err)
+	var files []string
+	for _, e := range entries {
+		if e.Type().IsRegular() {
+			files = append(files, filepath.Join(dir, e.Name()))
+		}
+	}
+	if len(files) == 0 {
+		t.Fatalf("no file in the storage directory %s after two runs", dir)
+	}
+	return files
+}
+
+// storageLogLine is the collector's first warning or error naming the
+// registry and its storage.
+func storageLogLine(log string) string {
+	for line := range strings.SplitSeq(log, "\n") {
+		l := strings.ToLower(line)
+		if (strings.Contains(l, "\twarn\t") || strings.Contains(l, "\terror\t")) &&
+			strings.Contains(l, "registry") && strings.Contains(l, "storage") {
+			return line
+		}
+	}
+	return ""
+}
+
+func restartTail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
+}
