@@ -115,8 +115,8 @@ func (d *diagnoser) annotate(resource pcommon.Resource, span ptrace.Span, res re
 // fingerprintFields are the parts of the diagnosis the fingerprint is made of.
 func fingerprintFields(span ptrace.Span, res result) fingerprint.Fields {
 	f := fingerprint.Fields{Service: res.service, Category: res.Category, Cause: res.Cause,
-		Dependency: res.dependency, NoEvidence: res.Evidence == nil, Route: evidence.Route(span)}
-	if ev := res.Evidence; ev != nil {
+		Dependency: res.dependency, NoEvidence: !res.hasEv, Route: evidence.Route(span)}
+	if ev := res.deciding(); ev != nil {
 		f.ExceptionType, f.Message, f.Frame = ev.ExceptionType, firstNonEmpty(ev.ExceptionMessage, ev.StatusMessage), ev.Frame
 	}
 	return f
@@ -124,7 +124,7 @@ func fingerprintFields(span ptrace.Span, res result) fingerprint.Fields {
 
 // describe renders the deciding evidence as one line: what was seen, where.
 func describe(res result) string {
-	ev := res.Evidence
+	ev := res.deciding()
 	if ev == nil {
 		if res.Category != diagnosis.Unknown {
 			return "HTTP status of the span itself"

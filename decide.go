@@ -32,6 +32,18 @@ type result struct {
 	dependency string
 	// final: more evidence arriving later would not change the result.
 	final bool
+	// ev is a copy of the deciding evidence when hasEv (Result.Evidence
+	// stays nil): by value, so that a result allocates nothing of its own.
+	ev    diagnosis.Evidence
+	hasEv bool
+}
+
+// deciding returns the deciding evidence, nil when none decided.
+func (res *result) deciding() *diagnosis.Evidence {
+	if res.hasEv {
+		return &res.ev
+	}
+	return nil
 }
 
 // diagnoseScratch holds the per-call buffers of diagnose, reused: a held
@@ -93,8 +105,7 @@ func diagnose(t *tracecache.Trace, target *tracecache.Node, status, budget int) 
 	}
 	if res.Evidence != nil {
 		// The result outlives the scratch buffers.
-		ev := *res.Evidence
-		res.Evidence = &ev
+		res.ev, res.hasEv, res.Evidence = *res.Evidence, true, nil
 	}
 	if decider != nil {
 		res.evidenceSpanID = decider.Node.ID
@@ -192,13 +203,29 @@ type decisions struct {
 	taken []spanPos
 	// ready are spans held by earlier batches that this batch made final.
 	ready []released
+	// early and held are buffers: the spans holdLocked releases for a
+	// limit, the held spans of a trace that decide looks at again.
+	early, held []*holdqueue.Held
+}
+
+// decisionsPool keeps the buffers of decide and hold between batches.
+var decisionsPool = sync.Pool{New: func() any { return new(decisions) }}
+
+// reset empties the buffers, dropping what they point to.
+func (dec *decisions) reset() {
+	clear(dec.final)
+	clear(dec.waiting)
+	clear(dec.ready)
+	clear(dec.early)
+	clear(dec.held)
+	dec.final, dec.waiting, dec.taken, dec.ready = dec.final[:0], dec.waiting[:0], dec.taken[:0], dec.ready[:0]
+	dec.early, dec.held = dec.early[:0], dec.held[:0]
 }
 
 // decide diagnoses the targets of a recorded batch, settles the final ones
 // (a held caller diagnosed next reads them as its root cause), and
 // diagnoses again the held spans of the traces the batch touched.
-func (d *diagnoser) decide(td ptrace.Traces, rec recording) decisions {
-	var dec decisions
+func (d *diagnoser) decide(dec *decisions, td ptrace.Traces, rec recording) {
 	for _, bt := range rec.targets {
 		if bt.duplicate {
 			if h := d.held.OfNode(bt.trace, bt.node); h != nil && sameSpan(td, bt.mark.spanPos, h.Data) {
@@ -216,16 +243,14 @@ func (d *diagnoser) decide(td ptrace.Traces, rec recording) decisions {
 			dec.waiting = append(dec.waiting, v)
 		}
 	}
-	var held []*holdqueue.Held
 	for _, t := range rec.touched {
-		held = d.held.Of(t, held[:0])
-		for _, h := range held {
+		dec.held = d.held.Of(t, dec.held[:0])
+		for _, h := range dec.held {
 			if res := diagnose(h.Trace, h.Node, h.Status, maxCallChain); res.final {
 				dec.ready = append(dec.ready, released{held: h, res: res})
 			}
 		}
 	}
-	return dec
 }
 
 // contested reports whether the target recorded an exception of its own that

@@ -81,16 +81,18 @@ func (d *diagnoser) holdLocked(td ptrace.Traces, dec *decisions, now time.Time) 
 		settle(r.held.Trace, r.held.Node, r.res)
 	}
 	// Limits: diagnose early rather than grow.
-	var early []*holdqueue.Held
+	early := dec.early[:0]
 	for d.held.Len() > d.cfg.MaxHeldSpans {
 		early = append(early, d.held.PopOldest())
 	}
 	rel = releaseLocked(rel, early, reasonMaxHeldSpans)
+	clear(early)
 	early = early[:0]
 	for d.held.Bytes() > d.maxHeldBytes {
 		early = append(early, d.held.PopOldest())
 	}
 	rel = releaseLocked(rel, early, reasonMaxHeldMiB)
+	dec.early = early
 	d.cache.Expired(now)
 	return d.releaseForgottenLocked(rel)
 }

@@ -302,8 +302,11 @@ func (d *diagnoser) processShared(ctx context.Context, td ptrace.Traces, scan *b
 			late++
 		}
 	}
-	dec := d.decide(td, rec)
-	rel := d.holdLocked(td, &dec, now)
+	dec := decisionsPool.Get().(*decisions)
+	defer func() { dec.reset(); decisionsPool.Put(dec) }()
+	d.decide(dec, td, rec)
+	rel := d.holdLocked(td, dec, now)
+	dec.ready = rel // its buffer, grown, for the next batch
 	d.updateGaugesLocked()
 	d.mu.Unlock()
 
