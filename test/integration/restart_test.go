@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"go.etcd.io/bbolt"
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	"go.opentelemetry.io/otel/sdk/resource"
@@ -37,11 +38,13 @@ import (
 //     storage directory; version 1.1 fails with A and B: B is a regression,
 //     A is not and keeps its first_seen; one incident record (B, regression),
 //     none for A;
-//  3. the storage file is overwritten with garbage: the collector says so in
-//     its log, starts with an empty registry (A new again) and delivers
-//     every span;
-//  4. the storage file is deleted: an empty registry again, every span
-//     delivered.
+//  3. the stored registry is cut in half, as a write cut short would leave
+//     it: the collector says so in its log and starts with an empty
+//     registry (A new again, a record);
+//  4. a plain restart: the registry phase 3 wrote replaced the corrupt one;
+//  5. the storage file is overwritten with random bytes: a warning, an empty
+//     registry;
+//  6. the storage file is deleted: an empty registry again.
 //
 // In every phase the spans the SDK exported equal the spans the collector
 // wrote out.
@@ -102,47 +105,110 @@ func TestRestart(t *testing.T) {
 	}
 	p2.wantRecords(t, wantRecord{fingerprint: fpB, kind: "regression", severity: "ERROR", version: "1.1", span: b2[0]})
 
-	// ---- 3. the storage file corrupted
-	files := storageFiles(t, storage)
-	for _, f := range files {
-		garbage := make([]byte, 64<<10)
-		_, _ = rand.Read(garbage)
-		must(t, os.WriteFile(f, garbage, 0o600))
-	}
+	// ---- 3. the stored registry cut in half (a value written partly)
+	file := storageFile(t, storage)
+	full := truncateStoredRegistry(t, file)
 	p3 := runRestartPhase(ctx, t, bin, dir, storage, 3, "1.1", []string{"/a", "/a"})
-	line := storageLogLine(p3.log)
-	if line == "" {
-		t.Errorf("phase 3: no warning or error about the corrupt storage in the collector's log:\n%s", restartTail(p3.log, 3000))
-	} else {
-		t.Logf("phase 3, the collector's log about the corrupt storage: %s", line)
-	}
+	wantStorageWarning(t, p3, "unreadable", fmt.Sprintf("the stored registry cut from %d to %d bytes", full, full/2))
 	a3 := p3.group(t, "GET /a")
 	assertOccurrences(t, a3, 1, 2)
+	firstSeenA3 := a3[0].Attrs["diagnosis.first_seen"]
 	for _, s := range a3 {
 		wantAttrs(t, "phase 3, A with an empty registry", s, map[string]string{
-			"diagnosis.fingerprint": fpA, "diagnosis.first_seen.version": "1.1", "diagnosis.regression": "false",
+			"diagnosis.fingerprint": fpA, "diagnosis.first_seen": firstSeenA3, "diagnosis.first_seen.version": "1.1",
+			"diagnosis.regression": "false",
 		})
-		if s.Attrs["diagnosis.first_seen"] == firstSeenA {
-			t.Errorf("phase 3: A kept first_seen %s from the corrupt storage", firstSeenA)
-		}
+	}
+	if firstSeenA3 == firstSeenA {
+		t.Errorf("phase 3: A kept first_seen %s from the corrupt registry", firstSeenA)
 	}
 	p3.wantRecords(t, wantRecord{fingerprint: fpA, kind: "new", severity: "WARN", version: "1.1", span: a3[0]})
 
-	// ---- 4. the storage file deleted
-	for _, f := range storageFiles(t, storage) {
-		must(t, os.Remove(f))
+	// ---- 4. a plain restart: what phase 3 learned was written over the corrupt value
+	p4 := runRestartPhase(ctx, t, bin, dir, storage, 4, "1.1", []string{"/a", "/a"})
+	if line := storageLogLine(p4.log); line != "" {
+		t.Errorf("phase 4: the storage is sound again, yet: %s", line)
 	}
-	p4 := runRestartPhase(ctx, t, bin, dir, storage, 4, "1.2", []string{"/b", "/b"})
-	b4 := p4.group(t, "GET /b")
-	assertOccurrences(t, b4, 1, 2)
-	for _, s := range b4 {
-		wantAttrs(t, "phase 4, B with an empty registry", s, map[string]string{
+	a4 := p4.group(t, "GET /a")
+	assertOccurrences(t, a4, 3, 4)
+	for _, s := range a4 {
+		wantAttrs(t, "phase 4, A as phase 3 stored it", s, map[string]string{
+			"diagnosis.fingerprint": fpA, "diagnosis.first_seen": firstSeenA3, "diagnosis.regression": "false",
+		})
+	}
+	p4.wantRecords(t)
+
+	// ---- 5. the storage file overwritten with random bytes
+	garbage := make([]byte, 64<<10)
+	_, _ = rand.Read(garbage)
+	must(t, os.WriteFile(file, garbage, 0o600))
+	p5 := runRestartPhase(ctx, t, bin, dir, storage, 5, "1.1", []string{"/a", "/a"})
+	wantStorageWarning(t, p5, "could not open", "the storage file overwritten with random bytes")
+	a5 := p5.group(t, "GET /a")
+	assertOccurrences(t, a5, 1, 2)
+	for _, s := range a5 {
+		wantAttrs(t, "phase 5, A with an empty registry", s, map[string]string{
+			"diagnosis.fingerprint": fpA, "diagnosis.first_seen.version": "1.1", "diagnosis.regression": "false",
+		})
+	}
+	p5.wantRecords(t, wantRecord{fingerprint: fpA, kind: "new", severity: "WARN", version: "1.1", span: a5[0]})
+
+	// ---- 6. the storage file deleted
+	must(t, os.Remove(file))
+	p6 := runRestartPhase(ctx, t, bin, dir, storage, 6, "1.2", []string{"/b", "/b"})
+	b6 := p6.group(t, "GET /b")
+	assertOccurrences(t, b6, 1, 2)
+	for _, s := range b6 {
+		wantAttrs(t, "phase 6, B with an empty registry", s, map[string]string{
 			"diagnosis.fingerprint": fpB, "diagnosis.first_seen.version": "1.2", "diagnosis.regression": "false",
 		})
 	}
-	p4.wantRecords(t, wantRecord{fingerprint: fpB, kind: "new", severity: "WARN", version: "1.2", span: b4[0]})
+	p6.wantRecords(t, wantRecord{fingerprint: fpB, kind: "new", severity: "WARN", version: "1.2", span: b6[0]})
 
-	t.Logf("restart test: 4 collector runs, %d spans in = out, %.1fs", p1.spans+p2.spans+p3.spans+p4.spans, time.Since(t0).Seconds())
+	spans := 0
+	for _, p := range []*restartPhase{p1, p2, p3, p4, p5, p6} {
+		spans += p.spans
+	}
+	t.Logf("restart test: 6 collector runs, %d spans in = out, %.1fs", spans, time.Since(t0).Seconds())
+}
+
+// wantStorageWarning: the collector's log has a warning about the registry's
+// storage that says what (e.g. "unreadable").
+func wantStorageWarning(t *testing.T, ph *restartPhase, what, fault string) {
+	t.Helper()
+	line := storageLogLine(ph.log)
+	switch {
+	case line == "":
+		t.Errorf("phase %d (%s): no warning about the registry's storage in the collector's log:\n%s", ph.n, fault, restartTail(ph.log, 3000))
+	case !strings.Contains(line, what):
+		t.Errorf("phase %d (%s): the warning does not say %q: %s", ph.n, fault, what, line)
+	default:
+		t.Logf("phase %d, %s; the collector logs: %s", ph.n, fault, line)
+	}
+}
+
+// truncateStoredRegistry cuts the registry's value in file_storage's bbolt
+// file (bucket "default", the processor's key "registry") to half its bytes,
+// as a write cut short would leave it; it returns the full length.
+func truncateStoredRegistry(t *testing.T, file string) int {
+	t.Helper()
+	db, err := bbolt.Open(file, 0o600, &bbolt.Options{Timeout: 5 * time.Second})
+	must(t, err)
+	defer db.Close()
+	n := 0
+	must(t, db.Update(func(tx *bbolt.Tx) error {
+		b := tx.Bucket([]byte("default"))
+		if b == nil {
+			return errors.New("file_storage's bucket \"default\" is missing")
+		}
+		v := b.Get([]byte("registry"))
+		if len(v) < 2 {
+			return fmt.Errorf("no stored registry under the key \"registry\" (%d bytes)", len(v))
+		}
+		n = len(v)
+		return b.Put([]byte("registry"), slices.Clone(v[:n/2]))
+	}))
+	return n
 }
 
 // restartPhase is what one collector run wrote.
@@ -470,21 +536,21 @@ func readIncidentRecords(path string) ([]incidentRecord, error) {
 	return out, sc.Err()
 }
 
-// storageFiles lists the files file_storage keeps in dir.
-func storageFiles(t *testing.T, dir string) []string {
+// storageFile is the one file file_storage keeps in dir (the processor's).
+func storageFile(t *testing.T, dir string) string {
 	t.Helper()
 	entries, err := os.ReadDir(dir)
 	must(t, err)
 	var files []string
 	for _, e := range entries {
 		if e.Type().IsRegular() {
-			files = append(files, filepath.Join(dir, e.Name()))
+			files = append(files, e.Name())
 		}
 	}
-	if len(files) == 0 {
-		t.Fatalf("no file in the storage directory %s after two runs", dir)
+	if len(files) != 1 {
+		t.Fatalf("the storage directory %s holds %v, want the processor's one file", dir, files)
 	}
-	return files
+	return filepath.Join(dir, files[0])
 }
 
 // storageLogLine is the collector's first warning or error naming the
