@@ -16,7 +16,7 @@ import (
 // value of a fault changes only with a new scheme, documented in the
 // README and the CHANGELOG, never with a deploy, a line that moves or a
 // restart. TestFingerprintGolden pins the values of this scheme.
-const Scheme = "v3"
+const Scheme = "v4"
 
 // Fields are what a fingerprint is made of; Fingerprint picks the ones of
 // the category.
@@ -54,7 +54,8 @@ const sep = 0x1f
 // where names the fault's place, per category:
 //   - database_connection, database_timeout, database_query,
 //     dependency_failure: "dep " + the dependency key (the same database
-//     down behind two code paths is one group; two databases are two);
+//     down behind two code paths is one group; two databases are two), and
+//     the exception type is left empty;
 //   - every other category: "frame " + the top in-app frame, and
 //     " dep " + the dependency key when the evidence was a call (two bugs
 //     with one message at two functions are two groups); when the frame is
@@ -67,7 +68,15 @@ const sep = 0x1f
 // versions of Go (no seeded hash), so it can be stored and compared.
 func Fingerprint(f Fields) string {
 	h := uint64(fnvOffset64)
-	for _, s := range [...]string{Scheme, f.Service, string(f.Category), f.Cause, f.ExceptionType} {
+	excType := f.ExceptionType
+	if dependencyCategory(f.Category) {
+		// The cause and the dependency say what failed; the type says which
+		// layer's span decided: one failed statement is reported by the
+		// driver's span (an exception event) and by its ORM's (a status),
+		// and either may decide.
+		excType = ""
+	}
+	for _, s := range [...]string{Scheme, f.Service, string(f.Category), f.Cause, excType} {
 		h = writeField(h, s)
 		h = (h ^ sep) * fnvPrime64
 	}

@@ -102,16 +102,18 @@ func TestFingerprintSameShape(t *testing.T) {
 }
 
 func TestFingerprintDiffers(t *testing.T) {
-	base := []string{"checkout", "database_connection", "connection_refused", "PSQLException", "Connection to db:5432 refused"}
+	// An exception category: every one of the five fields is hashed
+	// (a dependency category leaves the exception type out).
+	base := []string{"checkout", "application_exception", "null_reference", "NullPointerException", "Cannot invoke size() on null"}
 	fp := func(f []string) string { return fp5(f[0], f[1], f[2], f[3], f[4]) }
 	want := fp(base)
 	seen := map[string]int{want: -1}
 	variants := [][]string{
 		{"payments", base[1], base[2], base[3], base[4]},
-		{base[0], "database_timeout", base[2], base[3], base[4]},
-		{base[0], base[1], "authentication_failed", base[3], base[4]},
-		{base[0], base[1], base[2], "SQLException", base[4]},
-		{base[0], base[1], base[2], base[3], "Connection to db:5432 reset"},
+		{base[0], "resource_exhaustion", base[2], base[3], base[4]},
+		{base[0], base[1], "key_error", base[3], base[4]},
+		{base[0], base[1], base[2], "IllegalStateException", base[4]},
+		{base[0], base[1], base[2], base[3], "Cannot invoke get() on null"},
 		{base[0], base[1], base[2], base[3], ""},
 		// Fields do not bleed into each other.
 		{base[0] + "\x1f" + base[1], "", base[2], base[3], base[4]},
@@ -208,7 +210,11 @@ func TestFingerprintMatchesHashFNV(t *testing.T) {
 		{"a\x1fb", "c", "d", "e", "f\x1fg"},
 	} {
 		h := fnv.New64a()
-		for _, x := range append([]string{Scheme}, f[:4]...) {
+		fields := append([]string{Scheme}, f[:4]...)
+		if dependencyCategory(diagnosis.Category(f[1])) {
+			fields[4] = "" // the exception type is left out
+		}
+		for _, x := range fields {
 			_, _ = h.Write([]byte(strings.ReplaceAll(x, "\x1f", " ")))
 			_, _ = h.Write([]byte{0x1f})
 		}

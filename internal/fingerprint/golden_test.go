@@ -9,10 +9,10 @@ import (
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/stackframe"
 )
 
-// TestFingerprintGolden pins the values of scheme v3 (checked independently:
-// FNV-1a 64 of "v3", the fields and "route /cart/{id}" joined by 0x1f, in
-// Python, gives c1d31ff00e626beb; the anonymous row's last field is
-// "frame node/app.<anonymous> route /coupon": da5ec8abb41367b4). A change here changes
+// TestFingerprintGolden pins the values of scheme v4 (checked independently:
+// FNV-1a 64 of "v4", the fields and "route /cart/{id}" joined by 0x1f, in
+// Python, gives f1ea21c647533562; the anonymous row's last field is
+// "frame node/app.<anonymous> route /coupon": 62b00b83e8094057). A change here changes
 // every stored fingerprint, diagnosis.first_seen and diagnosis.regression.
 // Change them only with a new Scheme, in the README and the CHANGELOG.
 func TestFingerprintGolden(t *testing.T) {
@@ -21,22 +21,22 @@ func TestFingerprintGolden(t *testing.T) {
 		f    Fields
 		want string
 	}{
-		{"empty", Fields{}, "17d1a2bfb8bfc550"},
+		{"empty", Fields{}, "d7c4c46da02ac321"},
 		{"database_connection by dependency", Fields{Service: "checkout", Category: diagnosis.DatabaseConnection, Cause: "connection_refused",
 			ExceptionType: "org.postgresql.util.PSQLException", Message: "Connection to 10.0.3.7:5432 refused. Check that the hostname and port are correct",
-			Dependency: "postgresql shop pg.internal:5432", Frame: "com.acme.shop.CartRepository.find"}, "88c36b390b66ec06"},
+			Dependency: "postgresql shop pg.internal:5432", Frame: "com.acme.shop.CartRepository.find"}, "ff59d106eeb23208"},
 		{"database_query by dependency", Fields{Service: "orders", Category: diagnosis.DatabaseQuery, Cause: "undefined_table",
-			Message: `relation "orders_2024" does not exist`, Dependency: "postgresql orders"}, "ce134329217cca36"},
+			Message: `relation "orders_2024" does not exist`, Dependency: "postgresql orders"}, "e127e3dd34dcb939"},
 		{"dependency_failure by downstream", Fields{Service: "shop", Category: diagnosis.DependencyFailure, Cause: "upstream_5xx",
-			Message: "500 Internal Server Error", Dependency: "service=payments"}, "afda91ee7d4e39c1"},
+			Message: "500 Internal Server Error", Dependency: "service=payments"}, "cb337d31361715fa"},
 		{"application_exception by frame", Fields{Service: "cart", Category: diagnosis.ApplicationException, Cause: "null_reference",
 			ExceptionType: "System.NullReferenceException", Message: "Object reference not set to an instance of an object.",
-			Frame: "Shop.Orders.OrderService.GetOrdersAsync"}, "212f7b3a6f53fbb4"},
+			Frame: "Shop.Orders.OrderService.GetOrdersAsync"}, "090e4e1d9e024b81"},
 		{"resource_exhaustion by frame and dependency", Fields{Service: "inventory", Category: diagnosis.ResourceExhaustion, Cause: "disk_full",
-			ExceptionType: "", Message: "could not extend file: No space left on device", Dependency: "postgresql shop"}, "7c0ee2928bfdf110"},
+			ExceptionType: "", Message: "could not extend file: No space left on device", Dependency: "postgresql shop"}, "9e41b49b6a57bf33"},
 		{"application_exception by anonymous frame and route", Fields{Service: "nodecart", Category: diagnosis.ApplicationException, Cause: "null_reference",
-			ExceptionType: "TypeError", Message: "Cannot read properties of undefined", Frame: "node/app.<anonymous>", Route: "/coupon"}, "da5ec8abb41367b4"},
-		{"unknown by route", Fields{Service: "frontend", Category: diagnosis.Unknown, Cause: "no_evidence", Route: "/cart/{id}", NoEvidence: true}, "c1d31ff00e626beb"},
+			ExceptionType: "TypeError", Message: "Cannot read properties of undefined", Frame: "node/app.<anonymous>", Route: "/coupon"}, "62b00b83e8094057"},
+		{"unknown by route", Fields{Service: "frontend", Category: diagnosis.Unknown, Cause: "no_evidence", Route: "/cart/{id}", NoEvidence: true}, "f1ea21c647533562"},
 	}
 	for _, tc := range tests {
 		if got := Fingerprint(tc.f); got != tc.want {
@@ -53,25 +53,25 @@ func TestFingerprintGolden(t *testing.T) {
 // (node_express_handler, node_json_parse, python_genexpr).
 func TestFingerprintGoldenFrames(t *testing.T) {
 	tests := []struct{ file, want string }{
-		{"go_panic.txt", "4be64d3d5cce913f"},
-		{"go_panic_moved.txt", "4be64d3d5cce913f"},
-		{"java_caused_by.txt", "615a85c09ec363e0"},
-		{"java_npe_shipping.txt", "7406d1b483f3a7af"},
-		{"java_npe_discount.txt", "581b04e3a3853e5a"},
-		{"java_spring_tomcat.txt", "5cebaa210a5a63ca"},
-		{"python_chain.txt", "e34d3f3e59b03ab8"},
-		{"python_dist_packages.txt", "ebd1880b4d8a89ab"},
-		{"node_async.txt", "218b385aa4f74c30"},
-		{"node_express_handler.txt", "fa16974b6531c0c2"},
-		{"python_genexpr.txt", "1a38d328cbb77fd2"},
-		{"node_json_parse.txt", "bc64fd3006ef6a89"},
-		{"dotnet_mvc.txt", "b4772fc47c768cca"},
-		{"dotnet_async.txt", "9abf45cfc397a623"},
-		{"dotnet_inner.txt", "aa4560bc941af46c"},
-		{"ruby_full_message.txt", "ef8e65269e495925"},
-		{"ruby_legacy_quotes.txt", "cfd59b51592ae60e"},
-		{"php_otel.txt", "b12f99d0c6841ef7"},
-		{"php_native.txt", "065f02f82f544574"},
+		{"go_panic.txt", "455a450cc6905b28"},
+		{"go_panic_moved.txt", "455a450cc6905b28"},
+		{"java_caused_by.txt", "da105d616a2af2b9"},
+		{"java_npe_shipping.txt", "04343785e6c3a202"},
+		{"java_npe_discount.txt", "043483cee35b38d5"},
+		{"java_spring_tomcat.txt", "34bec76bcc84d2b1"},
+		{"python_chain.txt", "af420fd7c0d17799"},
+		{"python_dist_packages.txt", "019a08e4ff1f0368"},
+		{"node_async.txt", "5df9f2acacf7d6bb"},
+		{"node_express_handler.txt", "4052e7bb63b110c9"},
+		{"python_genexpr.txt", "53c4f16bc7a0d53f"},
+		{"node_json_parse.txt", "b1e159be6ac618c4"},
+		{"dotnet_mvc.txt", "eecbe78a13b07737"},
+		{"dotnet_async.txt", "82e8ff0a3cca8a60"},
+		{"dotnet_inner.txt", "4dc2175570deeb21"},
+		{"ruby_full_message.txt", "4afef1fb4ce245fa"},
+		{"ruby_legacy_quotes.txt", "f0c1ea89fc65254d"},
+		{"php_otel.txt", "5ff413aea6758bda"},
+		{"php_native.txt", "63651368d5e5fb5d"},
 	}
 	for _, tc := range tests {
 		b, err := os.ReadFile(filepath.Join("..", "stackframe", "testdata", tc.file))
@@ -99,6 +99,8 @@ func TestFingerprintGroups(t *testing.T) {
 		Message: "dial tcp 10.0.0.5:5432: connect: connection refused"}
 	dep := func(f Fields, d string) Fields { f.Dependency = d; return f }
 	bare := Fields{Service: "shop", Category: diagnosis.Unknown, Cause: "no_evidence", NoEvidence: true}
+	missingTable := Fields{Service: "pyorders", Category: diagnosis.DatabaseQuery, Cause: "undefined_table",
+		Message: `(1146, "Table 'payments.invoices' doesn't exist")`, Dependency: "mysql payments 127.0.0.1"}
 	route := func(f Fields, r string) Fields { f.Route = r; return f }
 
 	differ := [][2]Fields{
@@ -131,6 +133,10 @@ func TestFingerprintGroups(t *testing.T) {
 		{route(at(nilPanic, "main.f"), "/a"), route(at(nilPanic, "main.f"), "/b")},
 		// Numbers in a route (a span name carrying the path) are normalised.
 		{route(bare, "GET /product/123"), route(bare, "GET /product/456")},
+		// One failed statement reported by the driver's span (an exception
+		// event) and by SQLAlchemy's sibling span (its status only), either of
+		// which may decide: the test bed's PyMySQL missing table, repeated.
+		{missingTable, func() Fields { f := missingTable; f.ExceptionType = "pymysql.err.ProgrammingError"; return f }()},
 	}
 	for _, p := range same {
 		if Fingerprint(p[0]) != Fingerprint(p[1]) {
