@@ -180,7 +180,7 @@ func javaCases() []*Case {
 			Run: func(t *testing.T, e *Env, c *Case) []*Result {
 				return e.Deadlock(t, c, led, "POST", "/rebalance?from=SKU-1&to=SKU-2", "/rebalance?from=SKU-2&to=SKU-1")
 			}},
-		{Name: "java_jpa_undefined_table", DB: "postgresql", Class: "query", Entry: cat, Method: "GET", Path: "/coupons", Status: 500,
+		{Name: "java_jpa_undefined_table", DB: "postgresql", Class: "query", Entry: cat, Method: "GET", Path: "/coupons", Status: 500, Repeat: 2,
 			Want: []Want{w(cat, dbQuery, "undefined_table")}},
 		{Name: "java_pg_undefined_column", DB: "postgresql", Class: "query", Entry: led, Method: "GET", Path: "/discounts", Status: 500,
 			Want: []Want{w(led, dbQuery, "undefined_column")}},
@@ -210,7 +210,7 @@ func javaCases() []*Case {
 			Run: func(t *testing.T, e *Env, c *Case) []*Result {
 				return e.Deadlock(t, c, led, "POST", "/ledger/transfer?from=1&to=2", "/ledger/transfer?from=2&to=1")
 			}},
-		{Name: "java_mariadb_undefined_table", DB: "mariadb", Class: "query", Entry: cat, Method: "GET", Path: "/ledger/invoices", Status: 500,
+		{Name: "java_mariadb_undefined_table", DB: "mariadb", Class: "query", Entry: cat, Method: "GET", Path: "/ledger/invoices", Status: 500, Repeat: 2,
 			Want: []Want{w(cat, dbQuery, "undefined_table")}},
 
 		// ---- calls between services (RestClient), across languages
@@ -231,7 +231,7 @@ func javaCases() []*Case {
 				javaToPython(cat)(t, e)
 				return e.LockPG(t, "SKU-4")
 			}},
-		{Name: "java_downstream_refused", Entry: led, Method: "GET", Path: "/recommendations", Status: 500,
+		{Name: "java_downstream_refused", Entry: led, Method: "GET", Path: "/recommendations", Status: 500, Repeat: 2,
 			Want: []Want{w(led, depFail, "upstream_unreachable")}},
 		{Name: "java_downstream_timeout", Entry: cat, Method: "GET", Path: "/availability?d=2s", Status: 500,
 			Want: []Want{w(cat, depFail, "upstream_timeout")}},

@@ -162,7 +162,7 @@ func pythonCases() []*Case {
 				e.client.CloseIdleConnections()
 				return e.LockPG(t, "SKU-4")
 			}},
-		{Name: "py_downstream_refused", Entry: "pygateway", Method: "GET", Path: "/recommendations", Status: 500,
+		{Name: "py_downstream_refused", Entry: "pygateway", Method: "GET", Path: "/recommendations", Status: 500, Repeat: 2,
 			Want: []Want{w("pygateway", depFail, "upstream_unreachable")}},
 		{Name: "py_downstream_timeout", Entry: "pygateway", Method: "GET", Path: "/availability?d=2s", Status: 500,
 			Want: []Want{w("pygateway", depFail, "upstream_timeout")}},
@@ -198,7 +198,7 @@ func pythonCases() []*Case {
 			Run: func(t *testing.T, e *Env, c *Case) []*Result {
 				return e.Deadlock(t, c, "pyorders", "POST", "/pg/rebalance?from=SKU-1&to=SKU-2", "/pg/rebalance?from=SKU-2&to=SKU-1")
 			}},
-		{Name: "py_pg_undefined_table", DB: "postgresql", Class: "query", Entry: "pyorders", Method: "GET", Path: "/pg/coupons", Status: 500,
+		{Name: "py_pg_undefined_table", DB: "postgresql", Class: "query", Entry: "pyorders", Method: "GET", Path: "/pg/coupons", Status: 500, Repeat: 2,
 			Want: []Want{w("pyorders", dbQuery, "undefined_table")}},
 		{Name: "py_pg_undefined_column", DB: "postgresql", Class: "query", Entry: "pyorders", Method: "GET", Path: "/pg/discounts", Status: 500,
 			Want: []Want{w("pyorders", dbQuery, "undefined_column")}},
@@ -228,7 +228,7 @@ func pythonCases() []*Case {
 			Setup: func(t *testing.T, e *Env) func() { return e.LockMy(t, pyPayOrder) }},
 		{Name: "py_mariadb_unique_violation", DB: "mariadb", Class: "query", Entry: "pyorders", Method: "POST", Path: fmt.Sprintf("/my/pay?order=%d", pyPayOrder), Status: 500,
 			Want: []Want{w("pyorders", dbQuery, "constraint_violation")}},
-		{Name: "py_mariadb_undefined_table", DB: "mariadb", Class: "query", Entry: "pyorders", Method: "GET", Path: "/my/invoices", Status: 500,
+		{Name: "py_mariadb_undefined_table", DB: "mariadb", Class: "query", Entry: "pyorders", Method: "GET", Path: "/my/invoices", Status: 500, Repeat: 2,
 			Want: []Want{w("pyorders", dbQuery, "undefined_table")}},
 		{Name: "py_mariadb_stopped", DB: "mariadb", Class: "connection", Entry: "pyorders", Method: "GET", Path: "/my/balance", Status: 500,
 			Want: []Want{w("pyorders", dbConn, "connection_refused")},

@@ -160,7 +160,7 @@ func Cases() []*Case {
 				e.PGExec(t, "ALTER TABLE orders RENAME TO orders_v2")
 				return func() { e.PGExec(t, "ALTER TABLE orders_v2 RENAME TO orders") }
 			}},
-		{Name: "pg_undefined_column", DB: "postgresql", Class: "query", Entry: "inventory", Method: "GET", Path: "/discounts", Status: 500,
+		{Name: "pg_undefined_column", DB: "postgresql", Class: "query", Entry: "inventory", Method: "GET", Path: "/discounts", Status: 500, Repeat: 2,
 			Want: []Want{w("inventory", dbQuery, "undefined_column")}},
 		{Name: "pg_unique_violation", DB: "postgresql", Class: "query", Entry: "inventory", Method: "POST", Path: "/products?sku=SKU-1&name=Teapot2", Status: 500,
 			Want: []Want{w("inventory", dbQuery, "constraint_violation")}},
@@ -198,7 +198,7 @@ func Cases() []*Case {
 			Run: func(t *testing.T, e *Env, c *Case) []*Result {
 				return e.Deadlock(t, c, "payments", "POST", "/transfer?from=1&to=2", "/transfer?from=2&to=1")
 			}},
-		{Name: "mariadb_undefined_table", DB: "mariadb", Class: "query", Entry: "payments", Method: "GET", Path: "/invoices", Status: 500,
+		{Name: "mariadb_undefined_table", DB: "mariadb", Class: "query", Entry: "payments", Method: "GET", Path: "/invoices", Status: 500, Repeat: 2,
 			Want: []Want{w("payments", dbQuery, "undefined_table")}},
 		{Name: "mariadb_unique_violation", DB: "mariadb", Class: "query", Entry: "payments", Method: "POST", Path: "/pay?order=1001&amount=499", Status: 500,
 			Want: []Want{w("payments", dbQuery, "constraint_violation")}},
@@ -209,7 +209,7 @@ func Cases() []*Case {
 			Setup: func(t *testing.T, e *Env) func() { return e.LockPG(t, "SKU-4") }},
 		{Name: "downstream_500_mariadb_duplicate", Entry: "shop", Method: "POST", Path: "/checkout?sku=SKU-3&order=1001&amount=499", Status: 500,
 			Want: []Want{dep("shop", "upstream_5xx", dbQuery, "payments"), w("payments", dbQuery, "constraint_violation")}},
-		{Name: "downstream_refused", Entry: "shop", Method: "GET", Path: "/recommendations", Status: 500,
+		{Name: "downstream_refused", Entry: "shop", Method: "GET", Path: "/recommendations", Status: 500, Repeat: 2,
 			Want: []Want{w("shop", depFail, "upstream_unreachable")}},
 		{Name: "downstream_timeout", Entry: "shop", Method: "GET", Path: "/availability?d=2s", Status: 500,
 			Want: []Want{w("shop", depFail, "upstream_timeout")}},
