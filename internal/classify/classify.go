@@ -447,9 +447,10 @@ func superseded(items []diagnosis.Evidence, i int) bool {
 // Decision (docs/design.md §2.4):
 //   - user-rule matches (StrengthUser) win over everything; among them the
 //     rule listed first in the configuration (lowest Evidence.UserRule, 0
-//     counting as last), then the deepest item, then the first item;
+//     counting as last), then the deepest item, then the richer, then the
+//     first item;
 //   - otherwise among specific matches the deepest item wins, then the
-//     higher Strength, then the first item;
+//     higher Strength, then the richer (richness), then the first item;
 //   - generic matches count only when no specific match exists (same order);
 //   - a failed database call whose error is not the driver error an ORM
 //     wrapper nearer the target carries was recovered from (superseded);
@@ -507,13 +508,17 @@ func ClassifyMatched(items []diagnosis.Evidence, pre []diagnosis.Match) diagnosi
 	return r
 }
 
-// better: deeper first, then stronger; ties keep the earlier item.
+// better: deeper first, then stronger, then richer; ties keep the earlier
+// item.
 func better(items []diagnosis.Evidence, c, cur candidate) bool {
 	dc, dk := items[c.idx].Depth, items[cur.idx].Depth
 	if dc != dk {
 		return dc > dk
 	}
-	return c.m.Strength > cur.m.Strength
+	if c.m.Strength != cur.m.Strength {
+		return c.m.Strength > cur.m.Strength
+	}
+	return richness(&items[c.idx]) > richness(&items[cur.idx])
 }
 
 func betterUser(items []diagnosis.Evidence, c, cur candidate) bool {
@@ -521,7 +526,27 @@ func betterUser(items []diagnosis.Evidence, c, cur candidate) bool {
 	if rc != rk {
 		return rc < rk
 	}
-	return items[c.idx].Depth > items[cur.idx].Depth
+	if dc, dk := items[c.idx].Depth, items[cur.idx].Depth; dc != dk {
+		return dc > dk
+	}
+	return richness(&items[c.idx]) > richness(&items[cur.idx])
+}
+
+// richness ranks what an item tells the reader, for a tie between equally
+// deep and equally strong items (sibling spans of one failure, such as a
+// driver's span and its ORM's): an exception with type and message, then an
+// exception with one of them, then a status description or error.type only,
+// then nothing.
+func richness(ev *diagnosis.Evidence) int {
+	switch {
+	case ev.ExceptionType != "" && ev.ExceptionMessage != "":
+		return 3
+	case ev.ExceptionType != "" || ev.ExceptionMessage != "":
+		return 2
+	case ev.StatusMessage != "" || ev.ErrorType != "":
+		return 1
+	}
+	return 0
 }
 
 func userOrder(r diagnosis.UserRule) int {

@@ -320,6 +320,43 @@ func TestClassifyDepthAndStrength(t *testing.T) {
 	}
 }
 
+// TestClassifyTieRicherWins: of two items equally deep and equally strong,
+// the one that says more decides, in either order; full ties keep the first.
+func TestClassifyTieRicherWins(t *testing.T) {
+	const msg = `(1146, "Table 'payments.invoices' doesn't exist")`
+	driver := dbx("mysql", "pymysql.err.ProgrammingError", msg)
+	driver.StatusMessage = "ProgrammingError: " + msg
+	orm := dbc("mysql", "", msg) // status only, the code quoted in it
+	typeOnly := ex("java.lang.NullPointerException", "")
+	typeAndMsg := ex("java.lang.NullPointerException", "Cannot invoke size() on null")
+	user := func(ev diagnosis.Evidence) diagnosis.Evidence { ev.UserRule = 1; return ev }
+	userDriver := user(driver)
+	for _, c := range []struct {
+		name string
+		a, b diagnosis.Evidence
+		pre  bool // both matched by user rule 1
+		want *diagnosis.Evidence
+	}{
+		{"an exception with type and message over a status", orm, driver, false, &driver},
+		{"type and message over type only", typeOnly, typeAndMsg, false, &typeAndMsg},
+		{"user rule: the richer of two equally deep", user(orm), userDriver, true, &userDriver},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			for _, items := range [][]diagnosis.Evidence{{c.a, c.b}, {c.b, c.a}} {
+				var pre []diagnosis.Match
+				if c.pre {
+					m := diagnosis.Match{Category: diagnosis.DatabaseQuery, Cause: "mine", Rule: "user.mine", Strength: diagnosis.StrengthUser, UserRule: 1}
+					pre = []diagnosis.Match{m, m}
+				}
+				r := ClassifyMatched(items, pre)
+				if r.Evidence == nil || *r.Evidence != *c.want {
+					t.Fatalf("order %v: decided by %+v, want %+v", items, r.Evidence, c.want)
+				}
+			}
+		})
+	}
+}
+
 func TestClassifyGenericFallback(t *testing.T) {
 	gen := ex("com.shop.CheckoutException", "checkout failed") // generic exception at depth 0
 	status := st("boom")

@@ -29,8 +29,10 @@ type Attributed struct {
 // if it is in the target's service and the target is the only server span of
 // that service known in the trace. The items of a call that a sibling
 // retried with success are left out unless their failure was propagated up
-// (withoutRecovered). Items are ordered by span id and event so that the
-// result does not depend on arrival order.
+// (withoutRecovered). Items are ordered so that the result does not depend
+// on arrival order: spans whose times are kept (client spans) first, the one
+// that started first before the others — a first failure often causes the
+// later ones — then by span id; a span's items keep their event order.
 func (t *Trace) Attribute(target *Node, dst []Attributed) []Attributed {
 	start := len(dst)
 	soleServer := -1 // lazily computed: 1 if target is its service's only server span
@@ -58,9 +60,27 @@ func (t *Trace) Attribute(target *Node, dst []Attributed) []Attributed {
 	own := t.withoutRecovered(dst[start:])
 	dst = dst[:start+len(own)]
 	slices.SortStableFunc(dst, func(a, b Attributed) int {
-		return bytes.Compare(a.Node.ID[:], b.Node.ID[:])
+		return compareStart(a.Node, b.Node)
 	})
 	return dst
+}
+
+// compareStart orders nodes by start time, those without kept times (End 0)
+// after the others, then by span id. Start times are compared by their
+// difference, as retriedBy does, so the 32-bit wrap does not reorder them.
+func compareStart(a, b *Node) int {
+	if ta, tb := a.End != 0, b.End != 0; ta != tb {
+		if ta {
+			return -1
+		}
+		return 1
+	} else if ta && a.Start != b.Start {
+		if int32(a.Start-b.Start) < 0 {
+			return -1
+		}
+		return 1
+	}
+	return bytes.Compare(a.ID[:], b.ID[:])
 }
 
 // depthTo walks up from n. ok is false when the walk meets another server

@@ -373,3 +373,39 @@ func TestByteBudget(t *testing.T) {
 	assert.Equal(t, ForgetTTL, why[len(why)-1])
 	assert.Zero(t, c.Bytes())
 }
+
+// TestAttributeOrder: items come in start order (client spans, whose times
+// are kept), then spans without times, each group by span id; the order does
+// not follow the span ids where the times differ.
+func TestAttributeOrder(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		start map[byte]uint32 // span id → start (0: no times kept)
+		want  []string
+	}{
+		{"the one that started first, whatever its id", map[byte]uint32{2: 200, 3: 100}, []string{"s3", "s2"}},
+		{"the lower id started first", map[byte]uint32{2: 100, 3: 200}, []string{"s2", "s3"}},
+		{"across the 32-bit wrap of the clock", map[byte]uint32{2: 0x10, 3: 0xffffff00}, []string{"s3", "s2"}},
+		{"same start: by span id", map[byte]uint32{2: 100, 3: 100}, []string{"s2", "s3"}},
+		{"times kept before no times", map[byte]uint32{2: 0, 3: 100}, []string{"s3", "s2"}},
+		{"no times: by span id", map[byte]uint32{2: 0, 3: 0}, []string{"s2", "s3"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cache := New(Limits{MaxTraces: 10, MaxNodesPerTrace: 100, MaxNodes: 100, MaxEvidenceNodes: 100, MaxEvidencePerNode: 16, TTL: time.Minute})
+			tr := cache.Remember(tid(1), t0)
+			tree(cache, tr, node{id: 1, kind: ptrace.SpanKindServer, service: "a"})
+			for _, id := range []byte{3, 2} {
+				tree(cache, tr, node{id: id, parent: 1, kind: ptrace.SpanKindClient, service: "a", evidence: "s" + string('0'+rune(id))})
+				if s := c.start[id]; s != 0 {
+					n := tr.Lookup(sid(id))
+					n.Start, n.End = s, s+10
+				}
+			}
+			var got []string
+			for _, a := range tr.Attribute(tr.Lookup(sid(1)), nil) {
+				got = append(got, a.Evidence.ExceptionType)
+			}
+			assert.Equal(t, c.want, got)
+		})
+	}
+}
