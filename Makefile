@@ -175,10 +175,11 @@ bench-unit: ## micro-benchmarks of the root module's packages (classifier, redac
 
 .PHONY: generate
 generate: $(MDATAGEN) ## regenerate internal/metadata, documentation.md and generated tests from metadata.yaml (the processor's and the incident connector's)
-	$(MDATAGEN) metadata.yaml
-	@# mdatagen names the package of its test files after the directory; fix it.
-	sed -i 's/^package .*/package errordiagnosisprocessor/' generated_component_test.go generated_package_test.go
-	gofmt -w generated_component_test.go generated_package_test.go
+	@# mdatagen names the package of its test files after the directory, and a
+	@# checkout may be named anything (wt-x is not even a Go name): run it
+	@# through a link named after the package.
+	@tmp=$$(mktemp -d) && ln -s $(CURDIR) $$tmp/errordiagnosisprocessor && \
+		(cd $$tmp/errordiagnosisprocessor && $(MDATAGEN) metadata.yaml); rc=$$?; rm -rf $$tmp; exit $$rc
 	cd connector/incidentconnector && $(MDATAGEN) metadata.yaml
 
 $(MDATAGEN): internal/tools/go.mod internal/tools/go.sum
