@@ -41,6 +41,7 @@ var (
 	}
 	rateLimitedOpt = metric.WithAttributeSet(attribute.NewSet(attribute.String("reason", "rate_limited")))
 	malformedOpt   = metric.WithAttributeSet(attribute.NewSet(attribute.String("reason", "malformed")))
+	refusedOpt     = metric.WithAttributeSet(attribute.NewSet(attribute.String("reason", "refused")))
 )
 
 func newConnector(set connector.Settings, cfg *Config, next consumer.Logs, now func() time.Time) (*incidentConnector, error) {
@@ -136,8 +137,15 @@ func (c *incidentConnector) ConsumeTraces(ctx context.Context, td ptrace.Traces)
 	if logs == (plog.Logs{}) {
 		return nil
 	}
+	// The records are derived from spans the traces pipeline's other
+	// consumers have already taken: an error here would make the sender
+	// retry the whole batch (duplicates in the traces backend) and the
+	// processor count its released spans as refused. Logged and counted.
 	if err := c.next.ConsumeLogs(ctx, logs); err != nil {
-		return err
+		c.telemetry.ConnectorIncidentRecordsSuppressed.Add(ctx, emitted[0]+emitted[1], refusedOpt)
+		c.logger.Warn("The logs pipeline refused incident records; they are not sent again (their groups are no longer first sightings). Give the logs exporter a sending_queue.",
+			zap.Int64("records", emitted[0]+emitted[1]), zap.Error(err))
+		return nil
 	}
 	if emitted[0] > 0 {
 		c.telemetry.ConnectorIncidentRecordsEmitted.Add(ctx, emitted[0], emittedOpts[incident.KindNew])

@@ -466,8 +466,9 @@ func TestNoRegistry(t *testing.T) {
 	assert.Contains(t, logs.All()[0].Message, "attribute_prefix")
 }
 
-// TestLogsPipelineError: an error of the logs pipeline is returned to the
-// traces pipeline, and the records are not counted as emitted.
+// TestLogsPipelineError: an error of the logs pipeline is not returned to
+// the traces pipeline (its spans were delivered); the records are counted
+// as refused, not as emitted.
 func TestLogsPipelineError(t *testing.T) {
 	tel := componenttest.NewTelemetry()
 	t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
@@ -475,9 +476,12 @@ func TestLogsPipelineError(t *testing.T) {
 	c, err := newConnector(metadatatest.NewSettings(tel), defaultConfig(), failing, (&fakeClock{t: t0}).now)
 	require.NoError(t, err)
 	td := buildTraces(t, resourceSpec{checkout10, []spanSpec{{name: "POST /orders", id: 1, attrs: diagnosed("a1a1a1a1a1a1a1a1", 1, false, "1.0")}}})
-	require.ErrorIs(t, c.ConsumeTraces(context.Background(), td), assert.AnError)
+	require.NoError(t, c.ConsumeTraces(context.Background(), td), "the spans were delivered: the logs pipeline's error is not theirs")
 	_, err = tel.GetMetric("otelcol_connector_incident_records_emitted")
 	require.Error(t, err, "nothing emitted")
+	metadatatest.AssertEqualConnectorIncidentRecordsSuppressed(t, tel, []metricdata.DataPoint[int64]{
+		{Value: 1, Attributes: attribute.NewSet(attribute.String("reason", "refused"))},
+	}, metricdatatest.IgnoreTimestamp())
 	require.NoError(t, c.Shutdown(context.Background()))
 }
 

@@ -95,7 +95,7 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	errs = errors.Join(errs, err)
 	builder.ConnectorIncidentRecordsSuppressed, err = builder.meter.Int64Counter(
 		"otelcol_connector_incident_records_suppressed",
-		metric.WithDescription("Number of first sightings of an error group that produced no incident record, by reason (rate_limited, a record for the same group was emitted less than interval ago; malformed, a diagnosis attribute of the wrong type). [Alpha]"),
+		metric.WithDescription("Number of first sightings of an error group that produced no delivered incident record, by reason (rate_limited, a record for the same group was emitted less than interval ago; malformed, a diagnosis attribute of the wrong type; refused, the logs pipeline returned an error). [Alpha]"),
 		metric.WithUnit("{record}"),
 	)
 	errs = errors.Join(errs, err)
