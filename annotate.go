@@ -52,17 +52,175 @@ func newAttributeNames(prefix string) attributeNames {
 // redacted.
 func (d *diagnoser) annotate(resource pcommon.Resource, span ptrace.Span, res result) {
 	attrs := span.Attributes()
+	// Most spans carry no diagnosis yet: one pass over the keys spares a
+	// look-up per attribute written.
+	existing := false
+	if !d.cfg.Overwrite {
+		for k := range attrs.All() {
+			if strings.HasPrefix(k, d.cfg.AttributePrefix) {
+				existing = true
+				break
+			}
+		}
+	}
 	attrs.EnsureCapacity(attrs.Len() + 20) // one growth for all the attributes below
 	keep := func(k string) bool {
-		_, exists := attrs.Get(k)
-		return exists && !d.cfg.Overwrite
-	}
-	put := func(k, v string) {
-		if v == "" || keep(k) {
-			return
+		if !existing {
+			return false
 		}
-		attrs.PutStr(k, d.redactor.Cap(v))
+		_, exists := attrs.Get(k)
+		return exists
 	}
+	put := func(k string, v capped) {
+		if v.set && !keep(k) {
+			attrs.PutStr(k, v.s)
+		}
+	}
+	t := d.texts(span, &res)
+
+	put(d.names.category, t.category)
+	put(d.names.cause, t.cause)
+	put(d.names.likelihood, t.likelihood)
+	if !keep(d.names.confidence) {
+		attrs.PutDouble(d.names.confidence, res.Confidence)
+	}
+	if !keep(d.names.evidence) {
+		attrs.PutStr(d.names.evidence, t.evidence)
+	}
+	if !res.evidenceSpanID.IsEmpty() {
+		put(d.names.evidenceSpanID, d.capped(res.evidenceSpanID.String()))
+	}
+	put(d.names.evidenceService, t.evidenceService)
+	put(d.names.fix, t.fix)
+	put(d.names.fixEffort, t.fixEffort)
+	if d.cfg.RunbookURLTemplate != "" {
+		put(d.names.runbookURL, t.runbookURL)
+	}
+	put(d.names.fingerprint, t.fingerprint)
+	seen := d.sighting(resource, t.fingerprint.raw)
+	put(d.names.firstSeen, d.capped(seen.FirstSeen))
+	put(d.names.firstSeenVersion, d.capped(seen.FirstVersion))
+	if !keep(d.names.regression) {
+		attrs.PutBool(d.names.regression, seen.Regression)
+	}
+	if !keep(d.names.occurrences) {
+		attrs.PutInt(d.names.occurrences, seen.Count)
+	}
+	put(d.names.rule, t.rule)
+	if res.rootCause != "" {
+		put(d.names.rootCauseCategory, t.rootCauseCategory)
+		put(d.names.rootCauseService, t.rootCauseService)
+	}
+}
+
+// capped is a string attribute value as written: set when the value is not
+// empty (empty values are not written), s capped.
+type capped struct {
+	s, raw string
+	set    bool
+}
+
+func (d *diagnoser) capped(v string) capped {
+	if v == "" {
+		return capped{}
+	}
+	return capped{s: d.redactor.Cap(v), raw: v, set: true}
+}
+
+// annotationTexts are the string values annotate writes that depend on the
+// diagnosis only, not on the span it is written on.
+type annotationTexts struct {
+	category, cause, likelihood, evidenceService, fix, fixEffort, runbookURL,
+	fingerprint, rule, rootCauseCategory, rootCauseService capped
+	evidence string
+}
+
+// annotationKey is everything annotationTexts are made of. In an outage
+// nearly every 500 carries the same evidence, so the texts are memoized by
+// it instead of being described, redacted, fingerprinted and capped again.
+type annotationKey struct {
+	diagnosis.Match
+	service, evidenceService, rootService, dependency, route string
+	rootCause                                                diagnosis.Category
+	hasEv                                                    bool
+	// The deciding evidence's fields that describe and the fingerprint read.
+	kind                                                                 diagnosis.Kind
+	httpStatusCode                                                       int
+	serviceOfEv, spanName, excType, excMessage, statusMessage, errorType string
+	rpcSystem, rpcStatusCode, dbSystem, dbStatusCode, peer, frame        string
+}
+
+// maxMemoKeyBytes bounds the text a memoized key holds, so the memo stays
+// small in bytes; a diagnosis of longer texts is computed each time.
+const maxMemoKeyBytes = 4 << 10
+
+func annotationKeyOf(span ptrace.Span, res *result) annotationKey {
+	k := annotationKey{Match: res.Match, service: res.service, evidenceService: res.evidenceService,
+		rootService: res.rootService, dependency: res.dependency, route: evidence.Route(span),
+		rootCause: res.rootCause, hasEv: res.hasEv}
+	if ev := res.deciding(); ev != nil {
+		k.kind, k.httpStatusCode = ev.Kind, ev.HTTPStatusCode
+		k.serviceOfEv, k.spanName, k.excType, k.excMessage = ev.Service, ev.SpanName, ev.ExceptionType, ev.ExceptionMessage
+		k.statusMessage, k.errorType, k.rpcSystem, k.rpcStatusCode = ev.StatusMessage, ev.ErrorType, ev.RPCSystem, ev.RPCStatusCode
+		k.dbSystem, k.dbStatusCode, k.peer, k.frame = ev.DBSystem, ev.DBStatusCode, ev.Peer, ev.Frame
+	}
+	return k
+}
+
+// keyBytes is the length of the key's texts.
+func keyBytes(k *annotationKey) int {
+	return len(k.Category) + len(k.Cause) + len(k.Rule) + len(k.service) + len(k.evidenceService) +
+		len(k.rootService) + len(k.dependency) + len(k.route) + len(k.rootCause) + len(k.serviceOfEv) +
+		len(k.spanName) + len(k.excType) + len(k.excMessage) + len(k.statusMessage) + len(k.errorType) +
+		len(k.rpcSystem) + len(k.rpcStatusCode) + len(k.dbSystem) + len(k.dbStatusCode) + len(k.peer) + len(k.frame)
+}
+
+// ownKey copies the key's texts, which may share memory with a whole
+// request's, in one allocation.
+func ownKey(k annotationKey) annotationKey {
+	fields := [...]*string{&k.Cause, &k.Rule, &k.service, &k.evidenceService, &k.rootService, &k.dependency,
+		&k.route, &k.serviceOfEv, &k.spanName, &k.excType, &k.excMessage, &k.statusMessage, &k.errorType,
+		&k.rpcSystem, &k.rpcStatusCode, &k.dbSystem, &k.dbStatusCode, &k.peer, &k.frame}
+	var b strings.Builder
+	b.Grow(keyBytes(&k))
+	cat, root := string(k.Category), string(k.rootCause)
+	for _, f := range append(fields[:], &cat, &root) {
+		b.WriteString(*f)
+	}
+	all, at := b.String(), 0
+	for _, f := range append(fields[:], &cat, &root) {
+		n := len(*f)
+		*f, at = all[at:at+n], at+n
+	}
+	k.Category, k.rootCause = diagnosis.Category(cat), diagnosis.Category(root)
+	return k
+}
+
+// result is the part of a result the key holds.
+func (k annotationKey) result() result {
+	res := result{service: k.service, evidenceService: k.evidenceService, rootCause: k.rootCause,
+		rootService: k.rootService, dependency: k.dependency, hasEv: k.hasEv}
+	res.Match = k.Match
+	if k.hasEv {
+		res.ev = diagnosis.Evidence{Kind: k.kind, HTTPStatusCode: k.httpStatusCode, Service: k.serviceOfEv,
+			SpanName: k.spanName, ExceptionType: k.excType, ExceptionMessage: k.excMessage,
+			StatusMessage: k.statusMessage, ErrorType: k.errorType, RPCSystem: k.rpcSystem,
+			RPCStatusCode: k.rpcStatusCode, DBSystem: k.dbSystem, DBStatusCode: k.dbStatusCode, Peer: k.peer, Frame: k.frame}
+	}
+	return res
+}
+
+// texts returns the span-independent texts of the diagnosis res of span.
+func (d *diagnoser) texts(span ptrace.Span, res *result) annotationTexts {
+	k := annotationKeyOf(span, res)
+	if keyBytes(&k) > maxMemoKeyBytes {
+		return d.computeTexts(k)
+	}
+	return d.textMemo.Get(k)
+}
+
+func (d *diagnoser) computeTexts(k annotationKey) annotationTexts {
+	res := k.result()
 	info := diagnosis.Categories[res.Category]
 	fix, effort := info.Fix, info.Effort
 	if r := d.rules.config(res.UserRule); r != nil {
@@ -73,49 +231,34 @@ func (d *diagnoser) annotate(resource pcommon.Resource, span ptrace.Span, res re
 			effort = r.FixEffort
 		}
 	}
-	fp := fingerprint.Fingerprint(fingerprintFields(span, res))
-
-	put(d.names.category, string(res.Category))
-	put(d.names.cause, res.Cause)
-	put(d.names.likelihood, info.Likelihood)
-	if !keep(d.names.confidence) {
-		attrs.PutDouble(d.names.confidence, res.Confidence)
+	fp := fingerprint.Fingerprint(fingerprintFields(res, k.route))
+	t := annotationTexts{
+		category:   d.capped(string(res.Category)),
+		cause:      d.capped(res.Cause),
+		likelihood: d.capped(info.Likelihood),
+		evidence:   d.redactor.Redact(describe(res)),
+		// Service names come from peer.service or server.address too,
+		// which may hold a URL with credentials: redacted like free text.
+		evidenceService: d.capped(d.redactor.Redact(res.evidenceService)),
+		fix:             d.capped(fix),
+		fixEffort:       d.capped(effort),
+		fingerprint:     d.capped(fp),
+		rule:            d.capped(res.Rule),
 	}
-	if !keep(d.names.evidence) {
-		attrs.PutStr(d.names.evidence, d.redactor.Redact(describe(res)))
-	}
-	if !res.evidenceSpanID.IsEmpty() {
-		put(d.names.evidenceSpanID, res.evidenceSpanID.String())
-	}
-	// Service names come from peer.service or server.address too, which may
-	// hold a URL with credentials: redacted like free text.
-	put(d.names.evidenceService, d.redactor.Redact(res.evidenceService))
-	put(d.names.fix, fix)
-	put(d.names.fixEffort, effort)
 	if d.cfg.RunbookURLTemplate != "" {
-		put(d.names.runbookURL, expandRunbook(d.cfg.RunbookURLTemplate, res, fp))
+		t.runbookURL = d.capped(expandRunbook(d.cfg.RunbookURLTemplate, res, fp))
 	}
-	put(d.names.fingerprint, fp)
-	seen := d.sighting(resource, fp)
-	put(d.names.firstSeen, seen.FirstSeen)
-	put(d.names.firstSeenVersion, seen.FirstVersion)
-	if !keep(d.names.regression) {
-		attrs.PutBool(d.names.regression, seen.Regression)
-	}
-	if !keep(d.names.occurrences) {
-		attrs.PutInt(d.names.occurrences, seen.Count)
-	}
-	put(d.names.rule, res.Rule)
 	if res.rootCause != "" {
-		put(d.names.rootCauseCategory, string(res.rootCause))
-		put(d.names.rootCauseService, d.redactor.Redact(res.rootService))
+		t.rootCauseCategory = d.capped(string(res.rootCause))
+		t.rootCauseService = d.capped(d.redactor.Redact(res.rootService))
 	}
+	return t
 }
 
 // fingerprintFields are the parts of the diagnosis the fingerprint is made of.
-func fingerprintFields(span ptrace.Span, res result) fingerprint.Fields {
+func fingerprintFields(res result, route string) fingerprint.Fields {
 	f := fingerprint.Fields{Service: res.service, Category: res.Category, Cause: res.Cause,
-		Dependency: res.dependency, NoEvidence: !res.hasEv, Route: evidence.Route(span)}
+		Dependency: res.dependency, NoEvidence: !res.hasEv, Route: route}
 	if ev := res.deciding(); ev != nil {
 		f.ExceptionType, f.Message, f.Frame = ev.ExceptionType, firstNonEmpty(ev.ExceptionMessage, ev.StatusMessage), ev.Frame
 	}

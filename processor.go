@@ -17,6 +17,7 @@ import (
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/evidence"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/holdqueue"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/memo"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/metadata"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/redact"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/registry"
@@ -51,12 +52,14 @@ const (
 // pipelines of one component ID, so that exception log records feed the same
 // evidence cache as the spans.
 type diagnoser struct {
-	cfg       *Config
-	logger    *zap.Logger
-	targets   *evidence.TargetSpec
-	redactor  *redact.Redactor
-	rules     *userRules
-	names     attributeNames
+	cfg      *Config
+	logger   *zap.Logger
+	targets  *evidence.TargetSpec
+	redactor *redact.Redactor
+	rules    *userRules
+	names    attributeNames
+	// textMemo holds the texts of the latest diagnoses (annotate.go).
+	textMemo  *memo.Memo[annotationKey, annotationTexts]
 	telemetry *metadata.TelemetryBuilder
 	now       func() time.Time
 	// id is the component's; its storage client is named after it.
@@ -130,6 +133,7 @@ func newDiagnoser(set processor.Settings, cfg *Config) (*diagnoser, error) {
 
 		maxHeldBytes: cfg.MaxHeldMiB << 20,
 	}
+	d.textMemo = memo.New(8, d.computeTexts).OwnKeys(ownKey)
 	d.registry = newRegistry(cfg.Registry, func() time.Time { return d.now() })
 	d.batchCaches.New = func() any { return tracecache.New(tracecache.Limits{}) }
 	if cfg.WaitDuration > 0 {

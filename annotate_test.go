@@ -1,0 +1,65 @@
+package errordiagnosisprocessor
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"unsafe"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+)
+
+// TestAnnotationTextsMemoized: the memoized texts are the ones computed
+// from the result itself, on the miss and on the hit, for every shape of
+// result, and a key too long to keep is computed each time.
+func TestAnnotationTextsMemoized(t *testing.T) {
+	cfg := createDefaultConfig().(*Config)
+	cfg.RunbookURLTemplate = "https://runbooks.example/{category}/{service}/{fingerprint}"
+	d := newTestDiagnoser(t, cfg, new(consumertest.TracesSink))
+	t.Cleanup(func() { require.NoError(t, d.shutdown(context.Background())) })
+
+	secret := "s3cret" // a credential in a service name taken from server.address
+	dbDown := result{service: "checkout", evidenceService: "postgres://app:" + secret + "@db:5432/shop", dependency: "postgresql db:5432", hasEv: true,
+		ev: diagnosis.Evidence{Kind: diagnosis.KindClient, Service: "checkout", SpanName: "SELECT shop", ExceptionType: "org.postgresql.util.PSQLException",
+			ExceptionMessage: "Connection to db:5432 refused. password=hunter2", DBSystem: "postgresql", DBStatusCode: "08001", Peer: "db:5432", Frame: "com.shop.Repo.find"}}
+	dbDown.Category, dbDown.Cause, dbDown.Rule = diagnosis.Category("database"), "connection refused", "db.connection_refused"
+	noEvidence := result{service: "cart"}
+	noEvidence.Category = diagnosis.Unknown
+	downstream := result{service: "frontend", evidenceService: "payments", rootCause: diagnosis.Category("timeout"), rootService: "payments", hasEv: true,
+		ev: diagnosis.Evidence{Kind: diagnosis.KindClient, Service: "frontend", SpanName: "POST", HTTPStatusCode: 503, StatusMessage: "upstream\nunavailable"}}
+	downstream.Category, downstream.Cause = diagnosis.Category("dependency"), "downstream failed"
+	long := dbDown
+	long.ev.ExceptionMessage = strings.Repeat("stack line at com.shop.Repo.find(Repo.java:42)\n", 200)
+
+	span := ptrace.NewSpan()
+	span.Attributes().PutStr("http.route", "/orders/{id}")
+	for name, res := range map[string]result{"db down": dbDown, "no evidence": noEvidence, "downstream": downstream, "long": long} {
+		t.Run(name, func(t *testing.T) {
+			want := d.computeTexts(annotationKeyOf(span, &res))
+			assert.Equal(t, want, d.texts(span, &res), "miss")
+			assert.Equal(t, want, d.texts(span, &res), "hit")
+			assert.NotContains(t, want.evidence+want.evidenceService.s, "hunter2")
+			assert.NotContains(t, want.evidenceService.s, secret)
+		})
+	}
+	assert.Greater(t, keyBytes(new(annotationKeyOf(span, &long))), maxMemoKeyBytes, "the long key is not memoized")
+}
+
+// TestOwnKeyCopies: a memoized key holds its own copy of its texts, not the
+// memory of the request they were read from.
+func TestOwnKeyCopies(t *testing.T) {
+	request := strings.Repeat("x", 64) + "checkoutSELECT shopconnection refused"
+	k := annotationKey{service: request[64:72], spanName: request[72:83], Match: diagnosis.Match{Category: "database", Cause: request[83:]}}
+	owned := ownKey(k)
+	assert.Equal(t, k, owned)
+	for _, s := range []string{owned.service, owned.spanName, owned.Cause} {
+		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+		base := uintptr(unsafe.Pointer(unsafe.StringData(request)))
+		assert.False(t, p >= base && p < base+uintptr(len(request)), "%q shares the request's memory", s)
+	}
+}
