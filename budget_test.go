@@ -141,57 +141,20 @@ type budgetFloodResult struct {
 // spans held per second of wait (about 1 KB each), every trace remembered
 // for a minute.
 func runBudgetFlood(t *testing.T, n int, never bool, heldMiB, evMiB int) budgetFloodResult {
-	tt := componenttest.NewTelemetry()
-	t.Cleanup(func() { require.NoError(t, tt.Shutdown(context.Background())) })
 	cfg := defaultConfig()
 	cfg.WaitDuration = time.Second
 	cfg.EvidenceTTL = time.Minute
 	cfg.MaxTraces, cfg.MaxHeldSpans = 1_000_000, 1_000_000
 	cfg.MaxHeldMiB, cfg.MaxEvidenceMiB = heldMiB, evMiB
-	sink := &countingSink{}
-	d, err := newDiagnoser(metadatatest.NewSettings(tt), cfg)
-	require.NoError(t, err)
-	d.next = sink
-	clock := time.Date(2026, 12, 2, 6, 0, 0, 0, time.UTC)
-	d.now = func() time.Time { return clock }
-	ctx := context.Background()
-	template := floodTemplate()
-
 	var r budgetFloodResult
-	r.start = heapInUse()
-	batches := n / floodBatch
-	for b := range batches {
-		td := floodBatchOf(template, b, never)
-		r.in += int64(td.SpanCount())
-		out, perr := d.processTraces(ctx, td)
-		if perr != nil {
-			require.ErrorIs(t, perr, processorhelper.ErrSkipProcessingData)
-		} else {
-			require.NoError(t, sink.ConsumeTraces(ctx, out))
-		}
-		clock = clock.Add(10 * time.Millisecond)
-		if b%10 == 9 {
-			d.releaseDue(ctx)
-		}
-		d.mu.Lock()
+	template := floodTemplate()
+	f := driveFlood(t, cfg, n/floodBatch, func(b int) ptrace.Traces { return floodBatchOf(template, b, never) }, func(d *diagnoser, _ int) {
 		r.maxHeldBytes = max(r.maxHeldBytes, d.held.Bytes())
 		r.maxEvidenceBytes = max(r.maxEvidenceBytes, d.cache.Bytes())
-		r.maxHeld = max(r.maxHeld, d.held.Len())
-		r.maxTraceLen = max(r.maxTraceLen, d.cache.Len())
-		d.mu.Unlock()
-		if b == batches/2 {
-			r.mid = heapInUse()
-		}
-		if every := max(batches/floodSamples, 1); b >= batches/4 && b%every == every-1 {
-			r.spans = append(r.spans, float64(r.in))
-			r.live = append(r.live, float64(liveHeap()))
-		}
-	}
-	r.end = heapInUse()
-	require.NoError(t, d.shutdown(ctx))
-	r.out = sink.spans.Load()
-	r.early = sumByReason(t, tt, "otelcol_processor_errordiagnosis_spans_early_released")
-	r.forgotten = sumByReason(t, tt, "otelcol_processor_errordiagnosis_evidence_cache_forgotten")
+	})
+	r.floodResult = f.floodResult
+	r.early = sumByReason(t, f.tt, "otelcol_processor_errordiagnosis_spans_early_released")
+	r.forgotten = sumByReason(t, f.tt, "otelcol_processor_errordiagnosis_evidence_cache_forgotten")
 	for _, v := range r.early {
 		r.floodResult.early += v
 	}

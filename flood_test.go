@@ -180,13 +180,42 @@ type floodResult struct {
 
 // runFlood sends n spans through tiny limits and returns the figures.
 func runFlood(t *testing.T, n int, never bool) floodResult {
-	tt := componenttest.NewTelemetry()
-	t.Cleanup(func() { require.NoError(t, tt.Shutdown(context.Background())) })
 	cfg := defaultConfig()
 	cfg.WaitDuration = time.Second
 	cfg.EvidenceTTL = 2 * time.Second
 	cfg.MaxTraces = floodMaxTraces
 	cfg.MaxHeldSpans = floodMaxHeld
+	template := floodTemplate()
+	f := driveFlood(t, cfg, n/floodBatch, func(b int) ptrace.Traces { return floodBatchOf(template, b, never) }, func(d *diagnoser, b int) {
+		if b%500 == 0 {
+			require.LessOrEqual(t, d.held.Len(), floodMaxHeld)
+			require.LessOrEqual(t, d.cache.Len(), floodMaxTraces)
+			require.LessOrEqual(t, d.cache.NodeCount(), floodMaxTraces*nodesPerTrace)
+		}
+	})
+	m, err := f.tt.GetMetric("otelcol_processor_errordiagnosis_spans_early_released")
+	require.NoError(t, err)
+	f.early = sumInt64(m)
+	return f.floodResult
+}
+
+// flooded is a diagnoser after a flood, shut down, with its sink and
+// telemetry for the caller's checks.
+type flooded struct {
+	floodResult
+	d    *diagnoser
+	sink *countingSink
+	tt   *componenttest.Telemetry
+}
+
+// driveFlood sends batches batch(0), batch(1)... through a diagnoser of cfg
+// as a collector would: 100 batches a second on a fake clock, the due spans
+// released every tenth batch (the ticker: a tenth of wait_duration), the
+// output to a counting sink, then shutdown. observe sees the diagnoser
+// after every batch, under its lock.
+func driveFlood(t *testing.T, cfg *Config, batches int, batch func(b int) ptrace.Traces, observe func(d *diagnoser, b int)) flooded {
+	tt := componenttest.NewTelemetry()
+	t.Cleanup(func() { require.NoError(t, tt.Shutdown(context.Background())) })
 	sink := &countingSink{}
 	d, err := newDiagnoser(metadatatest.NewSettings(tt), cfg)
 	require.NoError(t, err)
@@ -194,13 +223,11 @@ func runFlood(t *testing.T, n int, never bool) floodResult {
 	clock := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 	d.now = func() time.Time { return clock } // not started: the test ticks
 	ctx := context.Background()
-	template := floodTemplate()
 
 	var res floodResult
 	res.start = heapInUse()
-	batches := n / floodBatch
 	for b := range batches {
-		td := floodBatchOf(template, b, never)
+		td := batch(b)
 		res.in += int64(td.SpanCount())
 		out, perr := d.processTraces(ctx, td)
 		if perr != nil {
@@ -208,19 +235,18 @@ func runFlood(t *testing.T, n int, never bool) floodResult {
 		} else {
 			require.NoError(t, sink.ConsumeTraces(ctx, out))
 		}
-		clock = clock.Add(10 * time.Millisecond) // 100 batches of 100 spans per second
-		if b%10 == 9 {
-			d.releaseDue(ctx) // the ticker: a tenth of wait_duration
+		clock = clock.Add(10 * time.Millisecond)
+		holds := d.held != nil // wait_duration 0 holds and remembers nothing
+		if holds && b%10 == 9 {
+			d.releaseDue(ctx)
 		}
-		if b%500 == 0 {
-			d.mu.Lock()
+		d.mu.Lock()
+		if holds {
 			res.maxHeld = max(res.maxHeld, d.held.Len())
 			res.maxTraceLen = max(res.maxTraceLen, d.cache.Len())
-			require.LessOrEqual(t, d.held.Len(), floodMaxHeld)
-			require.LessOrEqual(t, d.cache.Len(), floodMaxTraces)
-			require.LessOrEqual(t, d.cache.NodeCount(), floodMaxTraces*nodesPerTrace)
-			d.mu.Unlock()
 		}
+		observe(d, b)
+		d.mu.Unlock()
 		if b == batches/2 {
 			res.mid = heapInUse()
 		}
@@ -232,10 +258,7 @@ func runFlood(t *testing.T, n int, never bool) floodResult {
 	res.end = heapInUse()
 	require.NoError(t, d.shutdown(ctx))
 	res.out = sink.spans.Load()
-	m, err := tt.GetMetric("otelcol_processor_errordiagnosis_spans_early_released")
-	require.NoError(t, err)
-	res.early = sumInt64(m)
-	return res
+	return flooded{floodResult: res, d: d, sink: sink, tt: tt}
 }
 
 func checkFlood(t *testing.T, name string, r floodResult) {

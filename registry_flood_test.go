@@ -1,19 +1,14 @@
 package errordiagnosisprocessor
 
 import (
-	"context"
 	"encoding/binary"
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
-
-	"github.com/errordiagnosis/errordiagnosisprocessor/internal/metadatatest"
 )
 
 // The registry under a flood of distinct error groups, services and
@@ -67,33 +62,12 @@ func TestRegistryFlood(t *testing.T) {
 	if testing.Short() {
 		n = 20_000
 	}
-	tt := componenttest.NewTelemetry()
-	t.Cleanup(func() { require.NoError(t, tt.Shutdown(context.Background())) })
 	cfg := perBatchConfig()
 	cfg.Registry.MaxEntries = registryFloodEntries
 	cfg.Registry.MaxServices = registryFloodServices
 	cfg.Registry.MaxVersionsPerService = registryFloodVersions
 	require.NoError(t, cfg.Validate())
-	d, err := newDiagnoser(metadatatest.NewSettings(tt), cfg)
-	require.NoError(t, err)
-	clock := time.Date(2026, 12, 2, 6, 10, 0, 0, time.UTC)
-	d.now = func() time.Time { return clock }
-	sink := &countingSink{}
-	ctx := context.Background()
-
-	perBatch := registryFloodRS * registryFloodPerRS
-	batches := n / perBatch
-	var in int64
-	var spans, live []float64
-	start := heapInUse()
-	var mid uint64
-	for b := range batches {
-		td := registryFloodBatch(b)
-		in += int64(td.SpanCount())
-		out, perr := d.processTraces(ctx, td)
-		require.NoError(t, perr)
-		require.NoError(t, sink.ConsumeTraces(ctx, out))
-		clock = clock.Add(10 * time.Millisecond)
+	f := driveFlood(t, cfg, n/(registryFloodRS*registryFloodPerRS), registryFloodBatch, func(d *diagnoser, b int) {
 		if b%100 == 0 {
 			require.LessOrEqual(t, d.registry.Len(), registryFloodEntries)
 			st := d.registry.Snapshot("v2")
@@ -102,16 +76,9 @@ func TestRegistryFlood(t *testing.T) {
 				require.LessOrEqual(t, len(s.Versions), registryFloodVersions)
 			}
 		}
-		if b == batches/2 {
-			mid = heapInUse()
-		}
-		if every := max(batches/floodSamples, 1); b >= batches/4 && b%every == every-1 {
-			spans = append(spans, float64(in))
-			live = append(live, float64(liveHeap()))
-		}
-	}
-	end := heapInUse()
-	require.NoError(t, d.shutdown(ctx))
+	})
+	d, sink, in, start, mid, end := f.d, f.sink, f.in, f.start, f.mid, f.end
+	spans, live := f.spans, f.live
 
 	groups := int64(n / 2) // every 500 span a group of its own
 	perSpan := slope(spans, live)
