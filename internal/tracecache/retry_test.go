@@ -69,14 +69,7 @@ func TestAttributeLeavesOutRecoveredCalls(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			c := New(Limits{MaxTraces: 4, MaxNodesPerTrace: 16, MaxNodes: 64, MaxEvidenceNodes: 8, MaxEvidencePerNode: 8, TTL: 1 << 40})
-			tr := c.Remember(tid(1), t0)
-			server := c.AddNode(tr, sid(1))
-			server.Known, server.Kind = true, ptrace.SpanKindServer
-			tr.SetService(server, "shop")
-			call := c.AddNode(tr, sid(2))
-			*call = Node{ID: sid(2), Parent: sid(1), Kind: ptrace.SpanKindClient, Known: true, Failed: true, Op: 7, Start: 100, End: 200}
-			tr.SetService(call, "shop")
+			c, tr, server, call := failedCallTrace("shop")
 			require.True(t, c.AddEvidence(tr, call, []diagnosis.Evidence{badConn}))
 			if tc.retry != nil {
 				n := c.AddNode(tr, tc.retry.ID)
@@ -129,14 +122,7 @@ func TestAttributeLeavesOutSupersededFailures(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			c := New(Limits{MaxTraces: 4, MaxNodesPerTrace: 16, MaxNodes: 64, MaxEvidenceNodes: 8, MaxEvidencePerNode: 8, TTL: 1 << 40})
-			tr := c.Remember(tid(1), t0)
-			server := c.AddNode(tr, sid(1))
-			server.Known, server.Kind = true, ptrace.SpanKindServer
-			tr.SetService(server, "ledger-java")
-			first := c.AddNode(tr, sid(2))
-			*first = Node{ID: sid(2), Parent: sid(1), Kind: ptrace.SpanKindClient, Known: true, Failed: true, Op: 7, Start: 100, End: 200}
-			tr.SetService(first, "ledger-java")
+			c, tr, server, first := failedCallTrace("ledger-java")
 			require.True(t, c.AddEvidence(tr, first, []diagnosis.Evidence{validation}))
 			q := c.AddNode(tr, tc.query.ID)
 			*q = tc.query
@@ -151,4 +137,18 @@ func TestAttributeLeavesOutSupersededFailures(t *testing.T) {
 			assert.ElementsMatch(t, tc.want, got)
 		})
 	}
+}
+
+// failedCallTrace is a cache with one trace of service: its server span
+// (sid 1) and a failed client call under it (sid 2, op 7, 100 to 200).
+func failedCallTrace(service string) (c *Cache, tr *Trace, server, call *Node) {
+	c = New(Limits{MaxTraces: 4, MaxNodesPerTrace: 16, MaxNodes: 64, MaxEvidenceNodes: 8, MaxEvidencePerNode: 8, TTL: 1 << 40})
+	tr = c.Remember(tid(1), t0)
+	server = c.AddNode(tr, sid(1))
+	server.Known, server.Kind = true, ptrace.SpanKindServer
+	tr.SetService(server, service)
+	call = c.AddNode(tr, sid(2))
+	*call = Node{ID: sid(2), Parent: sid(1), Kind: ptrace.SpanKindClient, Known: true, Failed: true, Op: 7, Start: 100, End: 200}
+	tr.SetService(call, service)
+	return c, tr, server, call
 }

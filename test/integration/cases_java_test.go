@@ -13,10 +13,7 @@ import (
 // Expectations written from DESIGN.md §3 before the output was looked at.
 
 func init() {
-	bedStarters = append(bedStarters, struct {
-		name  string
-		start func(ctx context.Context, e *Env) (Bed, error)
-	}{"java", startJavaBed})
+	bedStarters = append(bedStarters, bedStarter{"java", startJavaBed})
 	moreCases = append(moreCases, javaCases)
 	// The same lock timeout in inventory, reached from Go and from Java.
 	SameFingerprint = append(SameFingerprint, [][2]string{{"pg_lock_timeout", "inventory"},

@@ -12,10 +12,7 @@ import (
 // The Node.js service (node.go): nodecart (Express 5, mysql2, ioredis,
 // fetch), run with @opentelemetry/auto-instrumentations-node/register.
 func init() {
-	bedStarters = append(bedStarters, struct {
-		name  string
-		start func(ctx context.Context, e *Env) (Bed, error)
-	}{"node", startNodeBed})
+	bedStarters = append(bedStarters, bedStarter{"node", startNodeBed})
 	moreCases = append(moreCases, nodeCases)
 	joinFingerprintGroup([2]string{"pg_lock_timeout", "inventory"}, [2]string{"node_fetch_go_lock_timeout", "inventory"})
 	// The same faults before and after nodecart's restart with a new

@@ -14,10 +14,7 @@ import (
 // and PyMySQL, redis-py, requests) and pygateway (FastAPI: httpx), run under
 // opentelemetry-instrument.
 func init() {
-	bedStarters = append(bedStarters, struct {
-		name  string
-		start func(ctx context.Context, e *Env) (Bed, error)
-	}{"python", startPythonBed})
+	bedStarters = append(bedStarters, bedStarter{"python", startPythonBed})
 	moreCases = append(moreCases, pythonCases)
 	// The same Go fault behind a Python caller joins the Go bed's group.
 	joinFingerprintGroup([2]string{"pg_lock_timeout", "inventory"}, [2]string{"py_three_hops_lock_timeout", "inventory"})

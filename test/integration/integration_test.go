@@ -76,11 +76,14 @@ type Bed interface {
 	Stop()
 }
 
-// bedStarters start the other languages' beds, in order.
-var bedStarters []struct {
+// bedStarter starts one language's bed.
+type bedStarter struct {
 	name  string
 	start func(ctx context.Context, e *Env) (Bed, error)
 }
+
+// bedStarters start the other languages' beds, in order.
+var bedStarters []bedStarter
 
 func (e *Env) url(entry string) string {
 	switch entry {
