@@ -21,6 +21,7 @@ var procs = []struct {
 	make func(testing.TB, consumer.Traces) processor.Traces
 }{
 	{"floor", newFloor},
+	{"writes", newWrites},
 	{"transform", newTransform},
 	{"ed_wait0", func(tb testing.TB, next consumer.Traces) processor.Traces { return newErrorDiagnosis(tb, 0, next) }},
 	{"ed_wait5s", func(tb testing.TB, next consumer.Traces) processor.Traces { return newErrorDiagnosis(tb, -1, next) }},

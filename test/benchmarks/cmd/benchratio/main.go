@@ -4,7 +4,8 @@
 //
 //   - BenchmarkTraces: errordiagnosis ns/span against the floor and against
 //     transformprocessor, per workload (targets at 0 % and 1 %: <= 1.5x the
-//     floor and <= 0.5x transform);
+//     floor and <= 0.5x transform), and the writes peer against the floor
+//     (the attribute contract alone);
 //   - BenchmarkAllocScaling: allocations per extra non-target span (target 0);
 //   - BenchmarkCrossBatch / BenchmarkCrossBatchHeap: errordiagnosis alone
 //     against groupbytrace + errordiagnosis at the same wait (targets at 1 %:
@@ -94,13 +95,13 @@ func main() {
 
 	for _, unit := range []string{"cpu-ns/span", "ns/span"} {
 		fmt.Printf("## %s (BenchmarkTraces medians) and ratios, same run\n", unit)
-		fmt.Printf("%-13s %9s %9s %9s %9s | %-24s %-24s\n", "load", "floor", "transform", "ed_wait0", "ed_wait5s", "ed/floor (<= 1.5)", "ed/transform (<= 0.5)")
+		fmt.Printf("%-13s %9s %9s %9s %9s %9s | %-24s %-24s %-12s\n", "load", "floor", "writes", "transform", "ed_wait0", "ed_wait5s", "ed/floor (<= 1.5)", "ed/transform (<= 0.5)", "writes/floor")
 		for _, load := range []string{"0pct", "1pct", "10pct", "100pct", "50pct", "10pct-dbdown", "50pct-dbdown", "100pct-dbdown", "100pct-512", "100pct-8192", "100pct-long"} {
 			get := func(proc string) float64 {
 				v, _ := s.median("BenchmarkTraces/load="+load+"/proc="+proc, unit)
 				return v
 			}
-			floor, tr, e0, e5 := get("floor"), get("transform"), get("ed_wait0"), get("ed_wait5s")
+			floor, wr, tr, e0, e5 := get("floor"), get("writes"), get("transform"), get("ed_wait0"), get("ed_wait5s")
 			if floor == 0 || tr == 0 {
 				continue
 			}
@@ -112,11 +113,16 @@ func main() {
 				}
 				return fmt.Sprintf("%.2f %s, %.2f %s", r0, verdict(r0 <= limit), r5, verdict(r5 <= limit))
 			}
-			fmt.Printf("%-13s %9.1f %9.1f %9.1f %9.1f | %-24s %-24s\n", load, floor, tr, e0, e5, pair(1.5, floor), pair(0.5, tr))
+			writes := "-"
+			if wr > 0 {
+				writes = fmt.Sprintf("%.2f", wr/floor)
+			}
+			fmt.Printf("%-13s %9.1f %9.1f %9.1f %9.1f %9.1f | %-24s %-24s %-12s\n", load, floor, wr, tr, e0, e5, pair(1.5, floor), pair(0.5, tr), writes)
 		}
 		fmt.Println()
 	}
-	fmt.Println("(ratios: ed_wait0, ed_wait5s; targets apply to 0pct and 1pct; issue 11's outage targets: 10 % <= 1.5x floor, 100 % <= 4x floor and <= 1.5x transform)")
+	fmt.Println("(ratios: ed_wait0, ed_wait5s; targets apply to 0pct and 1pct; issue 11's outage targets: 10 % <= 1.5x floor, 100 % <= 4x floor and <= 1.5x transform;")
+	fmt.Println(" writes: the floor plus the diagnosis attributes written on every 500 server span, the least any design can cost)")
 
 	fmt.Println()
 	fmt.Println("## allocations per non-target span (BenchmarkAllocScaling: 1 failing trace + healthy spans)")
