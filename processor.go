@@ -135,7 +135,11 @@ func newDiagnoser(set processor.Settings, cfg *Config) (*diagnoser, error) {
 	}
 	d.textMemo = memo.New(8, d.computeTexts).OwnKeys(ownKey)
 	d.registry = newRegistry(cfg.Registry, func() time.Time { return d.now() })
-	d.batchCaches.New = func() any { return tracecache.New(tracecache.Limits{}) }
+	d.batchCaches.New = func() any {
+		c := tracecache.New(tracecache.Limits{})
+		c.SetBatchOnly()
+		return c
+	}
 	if cfg.WaitDuration > 0 {
 		d.cache = tracecache.New(tracecache.Limits{
 			MaxTraces:          cfg.MaxTraces,
@@ -270,7 +274,11 @@ func (d *diagnoser) diagnoseBatch(ctx context.Context, td ptrace.Traces, scan *b
 		return
 	}
 	c := d.batchCaches.Get().(*tracecache.Cache)
-	defer d.batchCaches.Put(c)
+	defer func() {
+		// Emptied now: a cache in the pool refers to nothing of the batch.
+		c.Reset(tracecache.Limits{})
+		d.batchCaches.Put(c)
+	}()
 	c.Reset(tracecache.Limits{
 		MaxTraces:          len(scan.marks),
 		MaxNodesPerTrace:   maxNodesPerTrace,

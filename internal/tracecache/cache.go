@@ -165,6 +165,9 @@ type Cache struct {
 	filterMask uint32
 	// maxFilterSize is the largest filter for limits.MaxTraces.
 	maxFilterSize int
+	// batchOnly and spare: see SetBatchOnly.
+	batchOnly bool
+	spare     []*Trace
 }
 
 // New returns an empty cache.
@@ -178,6 +181,9 @@ func New(limits Limits) *Cache {
 // per batch (wait_duration 0) is reused instead of allocated each time.
 func (c *Cache) Reset(limits Limits) {
 	c.limits = limits
+	if c.batchOnly {
+		c.keepSpare()
+	}
 	clear(c.traces)
 	c.lru = lruList{}
 	c.nodes = 0
@@ -291,8 +297,7 @@ func (c *Cache) Remember(id pcommon.TraceID, now time.Time) *Trace {
 	for len(c.traces) >= c.limits.MaxTraces && c.lru.back != nil {
 		c.forgetTrace(c.lru.back, ForgetMaxTraces)
 	}
-	t := &Trace{ID: id, lastSeen: now, total: &c.bytes}
-	t.grow(traceSize)
+	t := c.newTrace(id, now)
 	c.lru.pushFront(t)
 	c.traces[id] = t
 	if b := c.bucket(id); c.filter[b] < 255 {
@@ -394,10 +399,14 @@ func (t *Trace) add(id pcommon.SpanID) *Node {
 		if last >= 0 {
 			size = min(2*cap(t.chunks[last]), maxChunk)
 		}
-		before := cap(t.chunks)
-		t.chunks = append(t.chunks, make([]Node, 0, size))
-		t.grown(before, cap(t.chunks), chunkSize)
-		t.grow(size * nodeSize)
+		if last+1 < cap(t.chunks) && cap(t.chunks[:last+2][last+1]) == size {
+			t.chunks = t.chunks[:last+2] // a chunk kept by recycle, accounted for by newTrace
+		} else {
+			before := cap(t.chunks)
+			t.chunks = append(t.chunks, make([]Node, 0, size))
+			t.grown(before, cap(t.chunks), chunkSize)
+			t.grow(size * nodeSize)
+		}
 		last++
 	}
 	t.chunks[last] = append(t.chunks[last], Node{ID: id})
@@ -456,6 +465,10 @@ func (c *Cache) AddEvidence(t *Trace, n *Node, items []diagnosis.Evidence) bool 
 		items, all = items[:max(room, 0)], false
 	}
 	x := t.extraOf(n)
+	if c.batchOnly {
+		borrow(t, x, items)
+		return all
+	}
 	start, before := len(x.evidence), cap(x.evidence)
 	x.evidence = append(x.evidence, items...)
 	t.grown(before, cap(x.evidence), evidenceSize)
