@@ -259,11 +259,12 @@ func (d *diagnoser) processTraces(ctx context.Context, td ptrace.Traces) (ptrace
 	if len(scan.marks) == 0 && (!shared || d.traceGauge.Load() == 0) {
 		return td, nil
 	}
-	scan.prepare(ctx, td, d.rules)
 	if !shared {
+		scan.prepare(ctx, td, d.rules, evidence.Borrowed)
 		d.diagnoseBatch(ctx, td, scan)
 		return td, nil
 	}
+	scan.prepare(ctx, td, d.rules, evidence.Interned)
 	return d.processShared(ctx, td, scan)
 }
 

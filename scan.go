@@ -97,8 +97,9 @@ func (s *batchScan) scan(td ptrace.Traces, targets *evidence.TargetSpec) {
 }
 
 // prepare evaluates the user rules on the marked spans, reads and matches
-// their evidence.
-func (s *batchScan) prepare(ctx context.Context, td ptrace.Traces, rules *userRules) {
+// their evidence; names: Borrowed when only a cache of the batch alone
+// keeps it.
+func (s *batchScan) prepare(ctx context.Context, td ptrace.Traces, rules *userRules, names evidence.Names) {
 	rss := td.ResourceSpans()
 	service, serviceRS := "", -1
 	for x := range s.marks {
@@ -115,7 +116,7 @@ func (s *batchScan) prepare(ctx context.Context, td ptrace.Traces, rules *userRu
 				service, serviceRS = evidence.ServiceName(rs.Resource()), m.rs
 			}
 			from := len(s.items)
-			s.items = evidence.ReadSpan(service, span, s.items)
+			s.items = evidence.ReadSpan(service, span, s.items, names)
 			items := s.items[from:]
 			if span.Kind() == ptrace.SpanKindServer || m.target {
 				items = evidence.WithoutOwnStatus(items)

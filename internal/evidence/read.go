@@ -62,14 +62,41 @@ func ServiceName(res pcommon.Resource) string {
 	return ""
 }
 
+// Names says what ReadSpan returns for the short fields that repeat across
+// spans (span names, exception types, database systems, status codes,
+// peers, dependencies).
+type Names bool
+
+const (
+	// Interned: their canonical copies (see name), for summaries kept past
+	// the batch.
+	Interned Names = false
+	// Borrowed: the span's own strings (a copy when cut), for summaries that
+	// live no longer than the batch: interning would only cost.
+	Borrowed Names = true
+)
+
+// of returns a short field as names says.
+func (names Names) of(s string) string {
+	if names == Borrowed {
+		return clip(s, maxShortField)
+	}
+	return name(s)
+}
+
+// lower returns a short field in lower case, as names says.
+func (names Names) lower(s string) string {
+	return names.of(strings.ToLower(textutil.CutAtRune(s, maxShortField)))
+}
+
 // ReadSpan summarises an error-ish span: one Evidence per exception event
 // (at most maxEventsPerRec), each carrying the span's own context, or a
 // single Evidence for the span itself when it has no exception event.
 // Depth is left 0; the caller sets it relative to a target.
-func ReadSpan(service string, span ptrace.Span, dst []diagnosis.Evidence) []diagnosis.Evidence {
+func ReadSpan(service string, span ptrace.Span, dst []diagnosis.Evidence, names Names) []diagnosis.Evidence {
 	base := diagnosis.Evidence{
 		Service:       service,
-		SpanName:      name(span.Name()),
+		SpanName:      names.of(span.Name()),
 		StatusMessage: clip(span.Status().Message(), maxMessage),
 		StatusError:   span.Status().Code() == ptrace.StatusCodeError,
 	}
@@ -94,29 +121,29 @@ func ReadSpan(service string, span ptrace.Span, dst []diagnosis.Evidence) []diag
 		case attrRPCMethod:
 			dep.rpcMethod = str(v)
 		case attrDBSystemName:
-			base.DBSystem = lowerClip(str(v))
+			base.DBSystem = names.lower(str(v))
 		case attrDBSystem:
 			if base.DBSystem == "" {
-				base.DBSystem = lowerClip(str(v))
+				base.DBSystem = names.lower(str(v))
 			}
 		case attrDBResponseStatus:
-			base.DBStatusCode = name(str(v))
+			base.DBStatusCode = names.of(str(v))
 		case attrDBQueryText, attrDBStatement:
 			if base.DBQueryText == "" && base.StatusError {
 				base.DBQueryText = clip(str(v), maxQueryText)
 			}
 		case attrErrorType:
-			base.ErrorType = name(str(v))
+			base.ErrorType = names.of(str(v))
 		case attrRPCSystem:
-			base.RPCSystem = lowerClip(str(v))
+			base.RPCSystem = names.lower(str(v))
 		case attrRPCGRPCStatusCode, attrRPCResponseStatus:
-			base.RPCStatusCode = name(str(v))
+			base.RPCStatusCode = names.of(str(v))
 		case attrPeerService:
-			base.Peer = name(str(v))
+			base.Peer = names.of(str(v))
 			dep.peerService = str(v)
 		case attrServerAddress, attrNetPeerName:
 			if base.Peer == "" {
-				base.Peer = name(str(v))
+				base.Peer = names.of(str(v))
 			}
 			if dep.address == "" || k == attrServerAddress {
 				dep.address = str(v)
@@ -140,7 +167,7 @@ func ReadSpan(service string, span ptrace.Span, dst []diagnosis.Evidence) []diag
 		base.Kind = diagnosis.KindSpan
 	}
 	if base.Kind != diagnosis.KindSpan {
-		base.Dependency = dep.key(base.DBSystem)
+		base.Dependency = dep.key(base.DBSystem, names)
 	}
 
 	n := 0
@@ -151,7 +178,7 @@ func ReadSpan(service string, span ptrace.Span, dst []diagnosis.Evidence) []diag
 			continue
 		}
 		item := base
-		readException(ev.Attributes(), &item)
+		readException(ev.Attributes(), &item, names)
 		dst = append(dst, item)
 		n++
 	}
@@ -172,7 +199,7 @@ func ReadLogRecord(service string, lr plog.LogRecord) (diagnosis.Evidence, bool)
 		return diagnosis.Evidence{}, false
 	}
 	item := diagnosis.Evidence{Kind: diagnosis.KindSpan, Service: service}
-	readException(attrs, &item)
+	readException(attrs, &item, Interned)
 	if item.ExceptionMessage == "" && lr.Body().Type() == pcommon.ValueTypeStr {
 		item.ExceptionMessage = clip(lr.Body().Str(), maxMessage)
 	}
@@ -182,17 +209,17 @@ func ReadLogRecord(service string, lr plog.LogRecord) (diagnosis.Evidence, bool)
 	return item, true
 }
 
-func readException(attrs pcommon.Map, item *diagnosis.Evidence) {
+func readException(attrs pcommon.Map, item *diagnosis.Evidence, names Names) {
 	attrs.Range(func(k string, v pcommon.Value) bool {
 		switch k {
 		case attrExceptionType:
-			item.ExceptionType = name(str(v))
+			item.ExceptionType = names.of(str(v))
 		case attrExceptionMessage:
 			item.ExceptionMessage = clip(str(v), maxMessage)
 		case attrExceptionStacktrace:
 			st := str(v)
 			item.Stacktrace = compactStacktrace(st)
-			item.Frame = name(stackframe.Top(st))
+			item.Frame = names.of(stackframe.Top(st))
 		}
 		return true
 	})
@@ -253,10 +280,6 @@ func str(v pcommon.Value) string {
 		return v.AsString()
 	}
 	return ""
-}
-
-func lowerClip(s string) string {
-	return name(strings.ToLower(textutil.CutAtRune(s, maxShortField)))
 }
 
 // name returns a short field that repeats across spans (a service, span,
@@ -331,8 +354,8 @@ const ephemeralPort = 32768
 
 // key is the dependency key of a database or client span: db system,
 // namespace, peer.service or server.address with a stable port, rpc service
-// and method, joined by spaces; interned.
-func (d dependency) key(dbSystem string) string {
+// and method, joined by spaces.
+func (d dependency) key(dbSystem string, names Names) string {
 	var b strings.Builder
 	add := func(s string) {
 		if s == "" {
@@ -357,7 +380,7 @@ func (d dependency) key(dbSystem string) string {
 	if d.rpcService != "" {
 		add(d.rpcService + "/" + d.rpcMethod)
 	}
-	return name(b.String())
+	return names.of(b.String())
 }
 
 // Attributes that name the operation of a call, for OperationKey.

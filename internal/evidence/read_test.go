@@ -132,7 +132,7 @@ func TestReadSpan(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tt.check(t, ReadSpan("svc", tt.span(), nil))
+			tt.check(t, ReadSpan("svc", tt.span(), nil, Interned))
 		})
 	}
 }
@@ -241,7 +241,7 @@ func TestDependencyKey(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newSpan(tc.kind, tc.attrs)
 			s.Status().SetCode(ptrace.StatusCodeError)
-			assert.Equal(t, tc.want, ReadSpan("svc", s, nil)[0].Dependency)
+			assert.Equal(t, tc.want, ReadSpan("svc", s, nil, Interned)[0].Dependency)
 		})
 	}
 }
@@ -256,7 +256,7 @@ func TestFrameReadFromWholeStacktrace(t *testing.T) {
 	b.WriteString("\tat com.acme.shop.CartController.total(CartController.java:42)\n")
 	s := newSpan(ptrace.SpanKindServer, nil)
 	addException(s, "java.lang.NullPointerException", "boom", b.String())
-	item := ReadSpan("svc", s, nil)[0]
+	item := ReadSpan("svc", s, nil, Interned)[0]
 	assert.Equal(t, "com.acme.shop.CartController.total", item.Frame)
 	assert.NotContains(t, item.Stacktrace, "CartController")
 
