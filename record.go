@@ -41,12 +41,20 @@ func record(c *tracecache.Cache, td ptrace.Traces, scan *batchScan, now time.Tim
 	// Traces of the marked spans first, so that their other spans in this
 	// batch are recorded whatever their order.
 	for i := range scan.marks {
-		span := spanAt(td, scan.marks[i].spanPos)
+		m := &scan.marks[i]
+		span := spanAt(td, m.spanPos)
 		if span.TraceID().IsEmpty() || span.SpanID().IsEmpty() {
 			continue // malformed: passed through untouched
 		}
-		c.Remember(span.TraceID(), now)
+		t := c.Remember(span.TraceID(), now)
+		if m.errorish && span.Kind() == ptrace.SpanKindClient {
+			t.FailedCall = true
+		}
 	}
+	// Retry reasoning (tracecache.retriedBy) reads the operation of client
+	// spans only in a trace with a failed one: a cache of the batch alone
+	// knows which traces have one, the shared cache may get it later.
+	allOps := !c.BatchOnly()
 
 	var rec recording
 	marks := scan.marks
@@ -102,7 +110,9 @@ func record(c *tracecache.Cache, td ptrace.Traces, scan *batchScan, now time.Tim
 				// What retry reasoning needs (tracecache.retriedBy): only
 				// client spans of traces with evidence get here.
 				n.Failed = m != nil && m.errorish
-				n.Op = evidence.OperationKey(span)
+				if allOps || t.FailedCall {
+					n.Op = evidence.OperationKey(span)
+				}
 				n.Start, n.End = tracecache.Micros(span.StartTimestamp()), tracecache.Micros(span.EndTimestamp())
 			}
 			c.Touch(t, now)

@@ -17,6 +17,10 @@ import (
 // the cache after Reset.
 func (c *Cache) SetBatchOnly() { c.batchOnly = true }
 
+// BatchOnly reports whether SetBatchOnly was called: the cache gets no
+// span of its traces after the batch.
+func (c *Cache) BatchOnly() bool { return c.batchOnly }
+
 // newTrace returns an empty trace, a kept one when there is one.
 func (c *Cache) newTrace(id pcommon.TraceID, now time.Time) *Trace {
 	var t *Trace

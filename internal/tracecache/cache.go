@@ -118,6 +118,10 @@ type Trace struct {
 	EvidenceNodes []*Node
 	// Diagnosed: a target of this trace was diagnosed and released.
 	Diagnosed bool
+	// FailedCall: a failed client span of the trace is being recorded, set
+	// by the caller; in a batch-only cache the operation of a client span
+	// (Node.Op) matters only then.
+	FailedCall bool
 	// batch is the Cache.batch that last touched the trace (FirstTouch).
 	batch    uint64
 	lastSeen time.Time
