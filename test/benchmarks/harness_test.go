@@ -69,9 +69,13 @@ func newFloor(tb testing.TB, next consumer.Traces) processor.Traces {
 	return p
 }
 
-// newWrites is the floor plus the attribute contract: on every 500 server
-// span it writes what errordiagnosis writes on a diagnosed span (12 strings,
-// a double, a bool and an int, of typical lengths), and does nothing else.
+// newWrites is the attribute contract alone: on every 500 server span it
+// writes what errordiagnosis writes on a diagnosed span (12 strings, a
+// double, a bool and an int, of typical lengths), and does nothing else. It
+// reads the status of server spans only, as errordiagnosis does, so it can
+// cost less than the floor where few spans fail. Its loop is written out
+// like the floor's, not shared through a callback, so that neither pays an
+// indirect call per span the other does not.
 // No design of the processor can cost less than this: it is the price of
 // the attributes themselves with pdata's API.
 func newWrites(tb testing.TB, next consumer.Traces) processor.Traces {
