@@ -368,7 +368,7 @@ func (d *diagnoser) annotateCounted(ctx context.Context, resource pcommon.Resour
 // annotateFinal annotates the final targets of a batch in place.
 func (d *diagnoser) annotateFinal(ctx context.Context, td ptrace.Traces, final []verdict) {
 	for _, v := range final {
-		d.annotateCounted(ctx, resourceAt(td, v.mark.spanPos), spanAt(td, v.mark.spanPos), v.res, "")
+		d.annotateCounted(ctx, resourceAt(td, v.mark.spanPos), spanAt(td, v.mark.spanPos), v.res, v.early)
 	}
 }
 

@@ -178,3 +178,54 @@ func sumByReason(t *testing.T, tt *componenttest.Telemetry, name string) map[str
 	}
 	return out
 }
+
+// TestShortHorizonIsNotHeld: when a budget forgets traces less than a
+// release tick after they were last seen, a 500 that would wait is
+// diagnosed in its batch and counted as released early for that budget,
+// instead of held only to be released early at once; once the cache keeps
+// traces longer than a tick, targets are held again.
+func TestShortHorizonIsNotHeld(t *testing.T) {
+	tt := componenttest.NewTelemetry()
+	cfg := defaultConfig()
+	cfg.WaitDuration = time.Second // a release tick of 100 ms
+	cfg.MaxTraces = 2
+	d, err := newDiagnoser(metadatatest.NewSettings(tt), cfg)
+	require.NoError(t, err)
+	sink := &countingSink{}
+	d.next = sink
+	clock := time.Date(2026, 12, 2, 6, 0, 0, 0, time.UTC)
+	d.now = func() time.Time { return clock }
+	ctx := context.Background()
+	passed := 0
+	process := func(seed uint64) ptrace.Traces {
+		out, err := d.processTraces(ctx, bare500(seed))
+		if err != nil {
+			require.ErrorIs(t, err, processorhelper.ErrSkipProcessingData)
+			return ptrace.NewTraces()
+		}
+		passed += out.SpanCount()
+		return out
+	}
+
+	for seed := range uint64(2) {
+		assert.Zero(t, process(seed).SpanCount(), "a bare 500 waits for evidence")
+	}
+	require.Equal(t, 2, d.held.Len())
+
+	// max_traces forgets trace 0, seen 0 s ago: trace 2 would be forgotten
+	// as soon, and its 500 is diagnosed now.
+	out := process(2)
+	assert.Equal(t, 1, out.SpanCount(), "not held under a horizon shorter than a tick")
+	assert.Len(t, diagnoses(out), 1)
+	assert.Equal(t, 1, d.held.Len(), "trace 0's held span released early, trace 2's never held")
+	assert.Equal(t, map[string]int64{reasonMaxTraces: 2}, sumByReason(t, tt, "otelcol_processor_errordiagnosis_spans_early_released"))
+
+	// Two ticks later, max_traces forgets a trace seen 200 ms ago: the
+	// horizon is longer than a tick and the new 500 waits again.
+	clock = clock.Add(200 * time.Millisecond)
+	assert.Zero(t, process(3).SpanCount(), "held under a horizon longer than a tick")
+	assert.Equal(t, 1, d.held.Len())
+
+	require.NoError(t, d.shutdown(ctx))
+	assert.Equal(t, 4, passed+int(sink.spans.Load()), "spans in == spans out")
+}

@@ -189,6 +189,9 @@ func (res result) decided() tracecache.Decided {
 type verdict struct {
 	target
 	res result
+	// early is the reason a target that would have waited is final in its
+	// batch (see holdLocked); "" for the others.
+	early string
 }
 
 // decisions are what the decide stage concludes of a recorded batch.
@@ -233,7 +236,7 @@ func (d *diagnoser) decide(dec *decisions, td ptrace.Traces, rec recording) {
 				continue
 			}
 		}
-		v := verdict{bt, diagnose(bt.trace, bt.node, bt.mark.status, maxCallChain)}
+		v := verdict{target: bt, res: diagnose(bt.trace, bt.node, bt.mark.status, maxCallChain)}
 		if v.res.final || bt.duplicate {
 			if !bt.duplicate {
 				settle(bt.trace, bt.node, v.res)

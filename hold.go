@@ -58,9 +58,24 @@ func settle(t *tracecache.Trace, n *tracecache.Node, res result) {
 // holdLocked moves the waiting targets of a batch out of it into the queue,
 // and takes out of the queue the spans to release now: those the batch made
 // final, the oldest beyond max_held_spans, those of forgotten traces.
+//
+// When a budget of the evidence cache forgets traces less than a release
+// tick after they were last seen, a held span would be released early, for
+// that budget, before its trace could gather more evidence than its batch
+// had: the waiting targets are then diagnosed in their batch and counted as
+// released early for that budget, without the cost of holding them.
 func (d *diagnoser) holdLocked(td ptrace.Traces, dec *decisions, now time.Time) []released {
+	tick := d.releaseTick()
+	age, why, pressed := d.cache.Horizon(now, tick)
+	short := pressed && age < tick
 	for _, v := range dec.waiting {
-		data, ok := holdData(td, v.mark.spanPos)
+		var data []byte
+		ok := false
+		if short {
+			v.early = forgetReason[why].released
+		} else {
+			data, ok = holdData(td, v.mark.spanPos)
+		}
 		if !ok {
 			settle(v.trace, v.node, v.res)
 			dec.final = append(dec.final, v)

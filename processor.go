@@ -175,12 +175,17 @@ func (d *diagnoser) start(ctx context.Context, host component.Host) error {
 	return err
 }
 
+// releaseTick is how often held spans are released: a tenth of
+// wait_duration, within [minTick, maxTick].
+func (d *diagnoser) releaseTick() time.Duration {
+	return min(max(d.cfg.WaitDuration/10, minTick), maxTick)
+}
+
 // releaseLoop releases held spans whose wait is over and forgets expired
-// traces, on a tick of a tenth of wait_duration.
+// traces, on every release tick.
 func (d *diagnoser) releaseLoop() {
 	defer close(d.done)
-	tick := min(max(d.cfg.WaitDuration/10, minTick), maxTick)
-	ticker := time.NewTicker(tick)
+	ticker := time.NewTicker(d.releaseTick())
 	defer ticker.Stop()
 	for {
 		select {

@@ -172,6 +172,16 @@ type Cache struct {
 	// batchOnly and spare: see SetBatchOnly.
 	batchOnly bool
 	spare     []*Trace
+	// pressure is the last trace forgotten for a budget: see Horizon.
+	pressure pressure
+}
+
+// pressure is when a budget (max_traces, the node or the byte budget) last
+// forgot a trace, why, and how long after the trace was last seen.
+type pressure struct {
+	at  time.Time
+	age time.Duration
+	why ForgetReason
 }
 
 // New returns an empty cache.
@@ -192,6 +202,7 @@ func (c *Cache) Reset(limits Limits) {
 	c.lru = lruList{}
 	c.nodes = 0
 	c.bytes = 0
+	c.pressure = pressure{}
 	c.maxFilterSize = filterSize(4 * limits.MaxTraces)
 	c.resizeFilter(minFilter)
 }
@@ -299,7 +310,7 @@ func (c *Cache) Remember(id pcommon.TraceID, now time.Time) *Trace {
 		return t
 	}
 	for len(c.traces) >= c.limits.MaxTraces && c.lru.back != nil {
-		c.forgetTrace(c.lru.back, ForgetMaxTraces)
+		c.forgetTrace(c.lru.back, ForgetMaxTraces, now)
 	}
 	t := c.newTrace(id, now)
 	c.lru.pushFront(t)
@@ -609,7 +620,10 @@ func (c *Cache) Remove(t *Trace) {
 }
 
 // forgetTrace removes a trace and tells OnForget's function.
-func (c *Cache) forgetTrace(t *Trace, why ForgetReason) {
+func (c *Cache) forgetTrace(t *Trace, why ForgetReason, now time.Time) {
+	if why != ForgetTTL {
+		c.pressure = pressure{at: now, age: now.Sub(t.lastSeen), why: why}
+	}
 	c.Remove(t)
 	if c.forget != nil {
 		c.forget(t, why)
@@ -632,9 +646,22 @@ func (c *Cache) Expired(now time.Time) {
 		default:
 			return
 		}
-		c.forgetTrace(t, why)
+		c.forgetTrace(t, why, now)
 		t = prev
 	}
+}
+
+// Horizon is how long the cache keeps a trace under pressure: when a budget
+// forgot a trace within the last `within`, age is how long after that trace
+// was last seen, why is the budget, and ok is true. A trace seen now is
+// then likely forgotten about age from now unless more of it arrives, and
+// with it anything kept for it (see OnForget).
+func (c *Cache) Horizon(now time.Time, within time.Duration) (age time.Duration, why ForgetReason, ok bool) {
+	p := c.pressure
+	if p.at.IsZero() || now.Sub(p.at) > within {
+		return 0, 0, false
+	}
+	return p.age, p.why, true
 }
 
 // lruList links the traces from the most (front) to the least (back)

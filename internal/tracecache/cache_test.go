@@ -409,3 +409,34 @@ func TestAttributeOrder(t *testing.T) {
 		})
 	}
 }
+
+// TestHorizon: only a budget sets the horizon, with the age of the trace it
+// forgot; a trace that expires does not, an old forgetting stops counting
+// after `within`, and Reset clears it.
+func TestHorizon(t *testing.T) {
+	c := New(limits())
+	_, _, ok := c.Horizon(t0, time.Second)
+	assert.False(t, ok, "an empty cache is under no pressure")
+
+	c.Remember(tid(1), t0)
+	c.Expired(t0.Add(time.Minute))
+	_, _, ok = c.Horizon(t0.Add(time.Minute), time.Second)
+	assert.False(t, ok, "a trace forgotten for its TTL is no pressure")
+
+	for i := byte(1); i <= 3; i++ {
+		c.Remember(tid(i), t0.Add(2*time.Minute))
+	}
+	now := t0.Add(2*time.Minute + 300*time.Millisecond)
+	c.Remember(tid(4), now) // max_traces forgets trace 1, seen 300 ms ago
+	age, why, ok := c.Horizon(now, time.Second)
+	require.True(t, ok)
+	assert.Equal(t, 300*time.Millisecond, age)
+	assert.Equal(t, ForgetMaxTraces, why)
+
+	_, _, ok = c.Horizon(now.Add(2*time.Second), time.Second)
+	assert.False(t, ok, "a forgetting older than within is no pressure")
+
+	c.Reset(limits())
+	_, _, ok = c.Horizon(now, time.Second)
+	assert.False(t, ok, "Reset clears the pressure")
+}
