@@ -27,6 +27,10 @@
 # {}: the defaults), e.g. the memory budgets out of the way:
 #
 #   PCT=100 PROCESSOR='{max_evidence_mib: 4096, max_held_mib: 4096}' bash test/loadtest/run.sh
+#
+# PROFILE=DIR writes a CPU profile of the collector of every run, taken by
+# the pprof extension over the load's DURATION, to DIR/<mode>-<round>.pprof
+# (read with `go tool pprof -top bin/otelcol-errordiagnosis DIR/with-1.pprof`).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 GO="${GO:-go}"
@@ -37,6 +41,7 @@ PCT="${PCT:-1}"
 SHAPE="${SHAPE:-mixed}"
 SPANS="${SPANS:-1000}"
 PROCESSOR="${PROCESSOR:-{\}}"
+PROFILE="${PROFILE:-}"
 COLLECTOR="${COLLECTOR:-$root/bin/otelcol-errordiagnosis}"
 
 if [ ! -x "$COLLECTOR" ]; then
@@ -58,7 +63,10 @@ trap cleanup EXIT
 echo "loadtest: building the generator"
 (cd "$root/test/benchmarks" && "$GO" build -o "$work/loadgen" ./cmd/loadgen)
 
-config() { # $1 = processors list, $2 = receiver port, $3 = sink port
+config() { # $1 = processors list, $2 = receiver port, $3 = sink port, $4 = pprof port or ""
+	if [ -n "$4" ]; then
+		printf 'extensions:\n  pprof:\n    endpoint: 127.0.0.1:%s\n' "$4"
+	fi
 	cat <<EOF
 receivers:
   otlp:
@@ -76,6 +84,7 @@ exporters:
     retry_on_failure:
       enabled: false
 service:
+  extensions: [${4:+pprof}]
   telemetry:
     logs:
       level: warn
@@ -99,15 +108,31 @@ for round in $(seq 1 "$ROUNDS"); do
 		rport="$("$work/loadgen" freeport)"
 		sport="$("$work/loadgen" freeport)"
 		while [ "$sport" = "$rport" ]; do sport="$("$work/loadgen" freeport)"; done
-		config "$procs" "$rport" "$sport" >"$work/$mode.yaml"
+		pport=""
+		if [ -n "$PROFILE" ]; then
+			pport="$("$work/loadgen" freeport)"
+			while [ "$pport" = "$rport" ] || [ "$pport" = "$sport" ]; do pport="$("$work/loadgen" freeport)"; done
+		fi
+		config "$procs" "$rport" "$sport" "$pport" >"$work/$mode.yaml"
 		"$COLLECTOR" --config "$work/$mode.yaml" >"$work/$mode.log" 2>&1 &
 		colpid=$!
+		if [ -n "$PROFILE" ]; then
+			mkdir -p "$PROFILE"
+			secs="$(awk -v d="$DURATION" 'BEGIN { sub(/s$/, "", d); print int(d) }')"
+			# The profile starts once the extension answers, at the start of the load.
+			(until curl -sf -o /dev/null "http://127.0.0.1:$pport/debug/pprof/"; do sleep 0.1; done
+			 curl -sf -o "$PROFILE/$mode-$round.pprof" "http://127.0.0.1:$pport/debug/pprof/profile?seconds=$secs") &
+			profpid=$!
+		fi
 		echo "loadtest: round $round, $mode errordiagnosis: collector pid $colpid on 127.0.0.1:$rport, sink 127.0.0.1:$sport, $DURATION"
 		if ! "$work/loadgen" run -label "$mode" -target "http://127.0.0.1:$rport/v1/traces" -sink-port "$sport" \
 			-pid "$colpid" -duration "$DURATION" -senders "$SENDERS" -pct "$PCT" -shape "$SHAPE" -spans "$SPANS" | tee -a "$results"; then
 			echo "loadtest: FAILED ($mode); collector log:"
 			tail -20 "$work/$mode.log"
 			exit 1
+		fi
+		if [ -n "$PROFILE" ]; then
+			wait "$profpid" || echo "loadtest: no profile of the $mode run"
 		fi
 		kill "$colpid"
 		wait "$colpid" 2>/dev/null || true
