@@ -227,7 +227,7 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	errs = errors.Join(errs, err)
 	builder.ProcessorErrordiagnosisSpansEarlyReleased, err = builder.meter.Int64Counter(
 		"otelcol_processor_errordiagnosis_spans_early_released",
-		metric.WithDescription("Number of held target spans diagnosed and released before wait_duration elapsed, by reason. [Alpha]"),
+		metric.WithDescription("Number of target spans waiting for evidence that were diagnosed and released before wait_duration elapsed, by reason (a span not held because the evidence cache forgets traces sooner than a release tick counts here too). [Alpha]"),
 		metric.WithUnit("{span}"),
 	)
 	errs = errors.Join(errs, err)

@@ -162,7 +162,7 @@ func AssertEqualProcessorErrordiagnosisSpansDiagnosed(t *testing.T, tt *componen
 func AssertEqualProcessorErrordiagnosisSpansEarlyReleased(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
 	want := metricdata.Metrics{
 		Name:        "otelcol_processor_errordiagnosis_spans_early_released",
-		Description: "Number of held target spans diagnosed and released before wait_duration elapsed, by reason. [Alpha]",
+		Description: "Number of target spans waiting for evidence that were diagnosed and released before wait_duration elapsed, by reason (a span not held because the evidence cache forgets traces sooner than a release tick counts here too). [Alpha]",
 		Unit:        "{span}",
 		Data: metricdata.Sum[int64]{
 			Temporality: metricdata.CumulativeTemporality,
