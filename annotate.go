@@ -2,18 +2,15 @@ package errordiagnosisprocessor // import "github.com/errordiagnosis/errordiagno
 
 import (
 	"context"
-	"net/url"
-	"strconv"
 	"strings"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.uber.org/zap"
 
-	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
-	"github.com/errordiagnosis/errordiagnosisprocessor/internal/evidence"
-	"github.com/errordiagnosis/errordiagnosisprocessor/internal/fingerprint"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/holdqueue"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/memo"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/registry"
 )
 
 // attributeNames are the prefixed attribute names, computed once.
@@ -46,11 +43,33 @@ func newAttributeNames(prefix string) attributeNames {
 	}
 }
 
+// annotator writes the diagnoses of a run of targets, one after another on
+// one goroutine: consecutive targets of one outage share their texts, their
+// group and its first sighting, found once.
+type annotator struct {
+	d     *diagnoser
+	front memo.Front[annotationKey, annotationTexts]
+	// long are the texts of the last key too long for the memo.
+	long annotationTexts
+	// resource is the last target's, of service svc in version.
+	resource pcommon.Resource
+	svc      registry.Service
+	version  string
+	seen     registry.Recorder
+	// firstSeen and firstVersion are the last ones written.
+	firstSeen, firstVersion capped
+}
+
+func (d *diagnoser) newAnnotator() annotator {
+	return annotator{d: d, front: d.textMemo.Front(), seen: d.registry.Recorder()}
+}
+
 // annotate writes the diagnosis on the target span, of resource resource,
 // and counts it in the fingerprint registry. Existing attributes are kept
 // unless overwrite is set; every string written is capped, free text is
 // redacted.
-func (d *diagnoser) annotate(resource pcommon.Resource, span ptrace.Span, res result) {
+func (a *annotator) annotate(resource pcommon.Resource, span ptrace.Span, res *result) {
+	d := a.d
 	attrs := span.Attributes()
 	// Most spans carry no diagnosis yet: one pass over the keys spares a
 	// look-up per attribute written.
@@ -76,7 +95,7 @@ func (d *diagnoser) annotate(resource pcommon.Resource, span ptrace.Span, res re
 			attrs.PutStr(k, v.s)
 		}
 	}
-	t := d.texts(span, &res)
+	t := a.texts(span, res)
 
 	put(d.names.category, t.category)
 	put(d.names.cause, t.cause)
@@ -97,9 +116,9 @@ func (d *diagnoser) annotate(resource pcommon.Resource, span ptrace.Span, res re
 		put(d.names.runbookURL, t.runbookURL)
 	}
 	put(d.names.fingerprint, t.fingerprint)
-	seen := d.sighting(resource, t.fingerprint.raw)
-	put(d.names.firstSeen, d.capped(seen.FirstSeen))
-	put(d.names.firstSeenVersion, d.capped(seen.FirstVersion))
+	seen := a.sighting(resource, t.fingerprint.raw)
+	put(d.names.firstSeen, a.cappedAgain(&a.firstSeen, seen.FirstSeen))
+	put(d.names.firstSeenVersion, a.cappedAgain(&a.firstVersion, seen.FirstVersion))
 	if !keep(d.names.regression) {
 		attrs.PutBool(d.names.regression, seen.Regression)
 	}
@@ -127,248 +146,30 @@ func (d *diagnoser) capped(v string) capped {
 	return capped{s: d.redactor.Cap(v), raw: v, set: true}
 }
 
-// annotationTexts are the string values annotate writes that depend on the
-// diagnosis only, not on the span it is written on.
-type annotationTexts struct {
-	category, cause, likelihood, evidenceService, fix, fixEffort, runbookURL,
-	fingerprint, rule, rootCauseCategory, rootCauseService capped
-	evidence string
-}
-
-// annotationKey is everything annotationTexts are made of. In an outage
-// nearly every 500 carries the same evidence, so the texts are memoized by
-// it instead of being described, redacted, fingerprinted and capped again.
-type annotationKey struct {
-	diagnosis.Match
-	service, evidenceService, rootService, dependency, route string
-	rootCause                                                diagnosis.Category
-	hasEv                                                    bool
-	// The deciding evidence's fields that describe and the fingerprint read.
-	kind                                                                 diagnosis.Kind
-	httpStatusCode                                                       int
-	serviceOfEv, spanName, excType, excMessage, statusMessage, errorType string
-	rpcSystem, rpcStatusCode, dbSystem, dbStatusCode, peer, frame        string
-}
-
-// maxMemoKeyBytes bounds the text a memoized key holds, so the memo stays
-// small in bytes; a diagnosis of longer texts is computed each time.
-const maxMemoKeyBytes = 4 << 10
-
-func annotationKeyOf(span ptrace.Span, res *result) annotationKey {
-	k := annotationKey{Match: res.Match, service: res.service, evidenceService: res.evidenceService,
-		rootService: res.rootService, dependency: res.dependency, route: evidence.Route(span),
-		rootCause: res.rootCause, hasEv: res.hasEv}
-	if ev := res.deciding(); ev != nil {
-		k.kind, k.httpStatusCode = ev.Kind, ev.HTTPStatusCode
-		k.serviceOfEv, k.spanName, k.excType, k.excMessage = ev.Service, ev.SpanName, ev.ExceptionType, ev.ExceptionMessage
-		k.statusMessage, k.errorType, k.rpcSystem, k.rpcStatusCode = ev.StatusMessage, ev.ErrorType, ev.RPCSystem, ev.RPCStatusCode
-		k.dbSystem, k.dbStatusCode, k.peer, k.frame = ev.DBSystem, ev.DBStatusCode, ev.Peer, ev.Frame
+// cappedAgain is v capped, capped again only when v is not last's.
+func (a *annotator) cappedAgain(last *capped, v string) capped {
+	if v != last.raw {
+		*last = a.d.capped(v)
 	}
-	return k
-}
-
-// keyBytes is the length of the key's texts.
-func keyBytes(k *annotationKey) int {
-	return len(k.Category) + len(k.Cause) + len(k.Rule) + len(k.service) + len(k.evidenceService) +
-		len(k.rootService) + len(k.dependency) + len(k.route) + len(k.rootCause) + len(k.serviceOfEv) +
-		len(k.spanName) + len(k.excType) + len(k.excMessage) + len(k.statusMessage) + len(k.errorType) +
-		len(k.rpcSystem) + len(k.rpcStatusCode) + len(k.dbSystem) + len(k.dbStatusCode) + len(k.peer) + len(k.frame)
-}
-
-// ownKey copies the key's texts, which may share memory with a whole
-// request's, in one allocation.
-func ownKey(k annotationKey) annotationKey {
-	fields := [...]*string{&k.Cause, &k.Rule, &k.service, &k.evidenceService, &k.rootService, &k.dependency,
-		&k.route, &k.serviceOfEv, &k.spanName, &k.excType, &k.excMessage, &k.statusMessage, &k.errorType,
-		&k.rpcSystem, &k.rpcStatusCode, &k.dbSystem, &k.dbStatusCode, &k.peer, &k.frame}
-	var b strings.Builder
-	b.Grow(keyBytes(&k))
-	cat, root := string(k.Category), string(k.rootCause)
-	for _, f := range append(fields[:], &cat, &root) {
-		b.WriteString(*f)
-	}
-	all, at := b.String(), 0
-	for _, f := range append(fields[:], &cat, &root) {
-		n := len(*f)
-		*f, at = all[at:at+n], at+n
-	}
-	k.Category, k.rootCause = diagnosis.Category(cat), diagnosis.Category(root)
-	return k
-}
-
-// result is the part of a result the key holds.
-func (k annotationKey) result() result {
-	res := result{service: k.service, evidenceService: k.evidenceService, rootCause: k.rootCause,
-		rootService: k.rootService, dependency: k.dependency, hasEv: k.hasEv}
-	res.Match = k.Match
-	if k.hasEv {
-		res.ev = diagnosis.Evidence{Kind: k.kind, HTTPStatusCode: k.httpStatusCode, Service: k.serviceOfEv,
-			SpanName: k.spanName, ExceptionType: k.excType, ExceptionMessage: k.excMessage,
-			StatusMessage: k.statusMessage, ErrorType: k.errorType, RPCSystem: k.rpcSystem,
-			RPCStatusCode: k.rpcStatusCode, DBSystem: k.dbSystem, DBStatusCode: k.dbStatusCode, Peer: k.peer, Frame: k.frame}
-	}
-	return res
-}
-
-// texts returns the span-independent texts of the diagnosis res of span.
-func (d *diagnoser) texts(span ptrace.Span, res *result) annotationTexts {
-	k := annotationKeyOf(span, res)
-	if keyBytes(&k) > maxMemoKeyBytes {
-		return d.computeTexts(k)
-	}
-	return d.textMemo.Get(k)
-}
-
-func (d *diagnoser) computeTexts(k annotationKey) annotationTexts {
-	res := k.result()
-	info := diagnosis.Categories[res.Category]
-	fix, effort := info.Fix, info.Effort
-	if r := d.rules.config(res.UserRule); r != nil {
-		if r.Fix != "" {
-			fix = r.Fix
-		}
-		if r.FixEffort != "" {
-			effort = r.FixEffort
-		}
-	}
-	fp := fingerprint.Fingerprint(fingerprintFields(res, k.route))
-	t := annotationTexts{
-		category:   d.capped(string(res.Category)),
-		cause:      d.capped(res.Cause),
-		likelihood: d.capped(info.Likelihood),
-		evidence:   d.redactor.Redact(describe(res)),
-		// Service names come from peer.service or server.address too,
-		// which may hold a URL with credentials: redacted like free text.
-		evidenceService: d.capped(d.redactor.Redact(res.evidenceService)),
-		fix:             d.capped(fix),
-		fixEffort:       d.capped(effort),
-		fingerprint:     d.capped(fp),
-		rule:            d.capped(res.Rule),
-	}
-	if d.cfg.RunbookURLTemplate != "" {
-		t.runbookURL = d.capped(expandRunbook(d.cfg.RunbookURLTemplate, res, fp))
-	}
-	if res.rootCause != "" {
-		t.rootCauseCategory = d.capped(string(res.rootCause))
-		t.rootCauseService = d.capped(d.redactor.Redact(res.rootService))
-	}
-	return t
-}
-
-// fingerprintFields are the parts of the diagnosis the fingerprint is made of.
-func fingerprintFields(res result, route string) fingerprint.Fields {
-	f := fingerprint.Fields{Service: res.service, Category: res.Category, Cause: res.Cause,
-		Dependency: res.dependency, NoEvidence: !res.hasEv, Route: route}
-	if ev := res.deciding(); ev != nil {
-		f.ExceptionType, f.Message, f.Frame = ev.ExceptionType, firstNonEmpty(ev.ExceptionMessage, ev.StatusMessage), ev.Frame
-	}
-	return f
-}
-
-// describe renders the deciding evidence as one line: what was seen, where.
-func describe(res result) string {
-	ev := res.deciding()
-	if ev == nil {
-		if res.Category != diagnosis.Unknown {
-			return "HTTP status of the span itself"
-		}
-		return "no exception, failed database call or failed downstream call was recorded in the trace"
-	}
-	var b strings.Builder
-	switch {
-	case ev.ExceptionType != "" || ev.ExceptionMessage != "":
-		b.WriteString("exception ")
-		b.WriteString(ev.ExceptionType)
-		if ev.ExceptionMessage != "" {
-			if ev.ExceptionType != "" {
-				b.WriteString(": ")
-			}
-			b.WriteString(ev.ExceptionMessage)
-		}
-	case ev.Kind == diagnosis.KindClient && ev.HTTPStatusCode > 0:
-		b.WriteString("HTTP ")
-		b.WriteString(strconv.Itoa(ev.HTTPStatusCode))
-		b.WriteString(" response")
-		if ev.StatusMessage != "" {
-			b.WriteString(": ")
-			b.WriteString(ev.StatusMessage)
-		}
-	case ev.Kind == diagnosis.KindClient && ev.RPCStatusCode != "":
-		b.WriteString(firstNonEmpty(ev.RPCSystem, "rpc"))
-		b.WriteString(" status ")
-		b.WriteString(ev.RPCStatusCode)
-		if ev.StatusMessage != "" {
-			b.WriteString(": ")
-			b.WriteString(ev.StatusMessage)
-		}
-	case ev.ErrorType != "":
-		b.WriteString("error.type ")
-		b.WriteString(ev.ErrorType)
-		if ev.StatusMessage != "" {
-			b.WriteString(": ")
-			b.WriteString(ev.StatusMessage)
-		}
-	default:
-		b.WriteString("status ")
-		b.WriteString(firstNonEmpty(ev.StatusMessage, "error"))
-	}
-	if ev.DBSystem != "" {
-		b.WriteString(" [")
-		b.WriteString(ev.DBSystem)
-		if ev.DBStatusCode != "" {
-			b.WriteString(" code ")
-			b.WriteString(ev.DBStatusCode)
-		}
-		b.WriteString("]")
-	}
-	if ev.SpanName != "" {
-		b.WriteString(" on span \"")
-		b.WriteString(ev.SpanName)
-		b.WriteString("\"")
-	} else {
-		b.WriteString(" in a log record") // exception recorded as a log record
-	}
-	if ev.Service != "" {
-		b.WriteString(" of ")
-		b.WriteString(ev.Service)
-	}
-	if ev.Peer != "" && ev.Kind == diagnosis.KindClient {
-		b.WriteString(" calling ")
-		b.WriteString(ev.Peer)
-	}
-	return b.String()
-}
-
-func expandRunbook(tmpl string, res result, fp string) string {
-	return strings.NewReplacer(
-		"{category}", url.PathEscape(string(res.Category)),
-		"{cause}", url.PathEscape(res.Cause),
-		"{service}", url.PathEscape(res.service),
-		"{fingerprint}", fp,
-	).Replace(tmpl)
-}
-
-func firstNonEmpty(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
+	return *last
 }
 
 // annotateCounted annotates a target and counts it diagnosed, and released
 // early when reason is set.
-func (d *diagnoser) annotateCounted(ctx context.Context, resource pcommon.Resource, span ptrace.Span, res result, reason string) {
-	d.annotate(resource, span, res)
-	d.countDiagnosed(ctx, res)
+func (a *annotator) annotateCounted(ctx context.Context, resource pcommon.Resource, span ptrace.Span, res *result, reason string) {
+	a.annotate(resource, span, res)
+	a.d.countDiagnosed(ctx, *res)
 	if reason != "" {
-		d.countEarly(ctx, reason)
+		a.d.countEarly(ctx, reason)
 	}
 }
 
 // annotateFinal annotates the final targets of a batch in place.
 func (d *diagnoser) annotateFinal(ctx context.Context, td ptrace.Traces, final []verdict) {
-	for _, v := range final {
-		d.annotateCounted(ctx, resourceAt(td, v.mark.spanPos), spanAt(td, v.mark.spanPos), v.res, v.early)
+	a := d.newAnnotator()
+	for i := range final {
+		v := &final[i]
+		a.annotateCounted(ctx, resourceAt(td, v.mark.spanPos), spanAt(td, v.mark.spanPos), &v.res, v.early)
 	}
 }
 
@@ -378,6 +179,7 @@ func (d *diagnoser) annotateReleased(ctx context.Context, rel []released) delive
 		return delivery{}
 	}
 	out := delivery{td: ptrace.NewTraces(), held: make([]*holdqueue.Held, 0, len(rel))}
+	a := d.newAnnotator()
 	for _, r := range rel {
 		one, err := decodeHeld(r.held.Data)
 		if err != nil {
@@ -386,7 +188,7 @@ func (d *diagnoser) annotateReleased(ctx context.Context, rel []released) delive
 			continue
 		}
 		rs := one.ResourceSpans().At(0)
-		d.annotateCounted(ctx, rs.Resource(), rs.ScopeSpans().At(0).Spans().At(0), r.res, r.reason)
+		a.annotateCounted(ctx, rs.Resource(), rs.ScopeSpans().At(0).Spans().At(0), &r.res, r.reason)
 		one.ResourceSpans().MoveAndAppendTo(out.td.ResourceSpans())
 		out.held = append(out.held, r.held)
 	}

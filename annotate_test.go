@@ -15,8 +15,9 @@ import (
 )
 
 // TestAnnotationTextsMemoized: the memoized texts are the ones computed
-// from the result itself, on the miss and on the hit, for every shape of
-// result, and a key too long to keep is computed each time.
+// from the result itself, on the miss, on the hit in an annotator's front
+// and on the hit in the memo, for every shape of result, and a key too
+// long to keep is computed each time.
 func TestAnnotationTextsMemoized(t *testing.T) {
 	cfg := createDefaultConfig().(*Config)
 	cfg.RunbookURLTemplate = "https://runbooks.example/{category}/{service}/{fingerprint}"
@@ -41,8 +42,11 @@ func TestAnnotationTextsMemoized(t *testing.T) {
 	for name, res := range map[string]result{"db down": dbDown, "no evidence": noEvidence, "downstream": downstream, "long": long} {
 		t.Run(name, func(t *testing.T) {
 			want := d.computeTexts(annotationKeyOf(span, &res))
-			assert.Equal(t, want, d.texts(span, &res), "miss")
-			assert.Equal(t, want, d.texts(span, &res), "hit")
+			a := d.newAnnotator()
+			assert.Equal(t, want, *a.texts(span, &res), "miss")
+			assert.Equal(t, want, *a.texts(span, &res), "hit in the front")
+			next := d.newAnnotator()
+			assert.Equal(t, want, *next.texts(span, &res), "hit in the memo")
 			assert.NotContains(t, want.evidence+want.evidenceService.s, "hunter2")
 			assert.NotContains(t, want.evidenceService.s, secret)
 		})

@@ -58,7 +58,7 @@ type diagnoser struct {
 	redactor *redact.Redactor
 	rules    *userRules
 	names    attributeNames
-	// textMemo holds the texts of the latest diagnoses (annotate.go).
+	// textMemo holds the texts of the latest diagnoses (texts.go).
 	textMemo  *memo.Memo[annotationKey, annotationTexts]
 	telemetry *metadata.TelemetryBuilder
 	now       func() time.Time
@@ -294,9 +294,10 @@ func (d *diagnoser) diagnoseBatch(ctx context.Context, td ptrace.Traces, scan *b
 		TTL:                time.Hour,
 	})
 	rec := record(c, td, scan, time.Time{})
+	a := d.newAnnotator()
 	for _, bt := range rec.targets {
 		res := diagnose(bt.trace, bt.node, bt.mark.status, maxCallChain)
-		d.annotateCounted(ctx, resourceAt(td, bt.mark.spanPos), spanAt(td, bt.mark.spanPos), res, "")
+		a.annotateCounted(ctx, resourceAt(td, bt.mark.spanPos), spanAt(td, bt.mark.spanPos), &res, "")
 	}
 }
 

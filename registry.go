@@ -113,8 +113,12 @@ func (d *diagnoser) stopRegistry(ctx context.Context) error {
 	return nil
 }
 
-// sighting counts a diagnosed span in its error group.
-func (d *diagnoser) sighting(res pcommon.Resource, fp string) registry.Sighting {
-	svc, version := resourceIdentity(res)
-	return d.registry.Record(registry.Key{Service: svc, Fingerprint: fp}, version)
+// sighting counts a diagnosed span of resource in its error group.
+func (a *annotator) sighting(resource pcommon.Resource, fp string) registry.Sighting {
+	if resource != a.resource {
+		// The targets of a resource come one after another.
+		a.resource = resource
+		a.svc, a.version = resourceIdentity(resource)
+	}
+	return a.seen.Record(registry.Key{Service: a.svc, Fingerprint: fp}, a.version)
 }

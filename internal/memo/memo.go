@@ -51,3 +51,29 @@ func (m *Memo[K, V]) Get(k K) V {
 	slot.Store(&entry[K, V]{key: k, val: v})
 	return v
 }
+
+// Front is a memo with a front entry of its own: the last key asked for
+// and its value. In a storm the same key comes many times in a row; the
+// front then answers with one comparison, without hashing the key, and
+// the strings compared often share their memory. Not safe for concurrent
+// use: one goroutine's, for one request. Its key is kept as given, not
+// owned.
+type Front[K comparable, V any] struct {
+	m   *Memo[K, V]
+	key K
+	val V
+	ok  bool
+}
+
+// Front returns a front of m.
+func (m *Memo[K, V]) Front() Front[K, V] { return Front[K, V]{m: m} }
+
+// Get returns f(*k), from the front when *k is the last key asked for.
+// Keys and values are not copied on the way: the value is the front's,
+// until the next Get.
+func (f *Front[K, V]) Get(k *K) *V {
+	if !f.ok || f.key != *k {
+		f.key, f.val, f.ok = *k, f.m.Get(*k), true
+	}
+	return &f.val
+}

@@ -61,3 +61,36 @@ func TestMemoOwnKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestFront: a front answers f(k) for every sequence of keys, and the key
+// asked for again right away from the front, not from the memo: here the
+// memo's one slot is taken by another key after every Get.
+func TestFront(t *testing.T) {
+	tests := []struct {
+		name      string
+		keys      []string
+		wantCalls int // of f for the keys
+	}{
+		{"one key in a row", []string{"a", "a", "a"}, 1},
+		{"two keys alternating", []string{"a", "b", "a", "b"}, 4},
+		{"runs of keys", []string{"a", "a", "b", "b", "b", "a"}, 3},
+		{"the empty key", []string{"", "", "a", ""}, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			calls := 0
+			m := New(0, func(s string) string {
+				if s != "other" {
+					calls++
+				}
+				return "f(" + s + ")"
+			})
+			f := m.Front()
+			for _, k := range tt.keys {
+				assert.Equal(t, "f("+k+")", *f.Get(&k))
+				m.Get("other")
+			}
+			assert.Equal(t, tt.wantCalls, calls)
+		})
+	}
+}

@@ -168,6 +168,9 @@ func isBreak(r rune) bool { return r < 0x80 && (r <= ' ' || r == 0x7f) }
 // capRunes truncates clean s to maxLength runes, ending with Ellipsis when
 // it was cut here or before (cut).
 func (r *Redactor) capRunes(s string, cut bool) string {
+	if !cut && len(s) <= r.maxLength {
+		return s // no more runes than bytes: spares counting them
+	}
 	n := utf8.RuneCountInString(s)
 	if n <= r.maxLength && !cut {
 		return s

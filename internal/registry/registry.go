@@ -93,6 +93,9 @@ type Registry struct {
 	vmu      sync.RWMutex
 	services map[Service]*service
 	learned  uint64
+	// versionsChanged counts the changes of the services' versions, made
+	// under vmu: a Recorder's last version holds while it is unchanged.
+	versionsChanged atomic.Uint64
 
 	// mu guards entries and the lru list.
 	mu      sync.Mutex
@@ -134,14 +137,15 @@ func (r *Registry) ObserveVersion(svc Service, v string) {
 	}
 }
 
-// versionOf returns v as remembered for svc, learning it when unknown.
-func (r *Registry) versionOf(svc Service, v string) version {
+// versionOf returns v as remembered for svc, learning it when unknown, and
+// the count of versionsChanged it holds for.
+func (r *Registry) versionOf(svc Service, v string) (version, uint64) {
 	r.vmu.RLock()
 	if s := r.services[svc]; s != nil {
 		if i := s.index(v); i >= 0 {
-			ver := s.versions[i]
+			ver, changed := s.versions[i], r.versionsChanged.Load()
 			r.vmu.RUnlock()
-			return ver
+			return ver, changed
 		}
 	}
 	r.vmu.RUnlock()
@@ -159,14 +163,15 @@ func (s *service) index(v string) int {
 	return -1
 }
 
-// learn adds v to the versions of svc and returns it.
-func (r *Registry) learn(svc Service, v string) version {
+// learn adds v to the versions of svc and returns it, with the count of
+// versionsChanged it holds for.
+func (r *Registry) learn(svc Service, v string) (version, uint64) {
 	r.vmu.Lock()
 	defer r.vmu.Unlock()
 	s := r.services[svc]
 	if s != nil {
 		if i := s.index(v); i >= 0 {
-			return s.versions[i]
+			return s.versions[i], r.versionsChanged.Load()
 		}
 	} else {
 		if len(r.services) >= max(r.limits.MaxServices, 1) {
@@ -184,7 +189,7 @@ func (r *Registry) learn(svc Service, v string) version {
 	r.learned++
 	s.learned = r.learned
 	r.changed.Add(1)
-	return nv
+	return nv, r.versionsChanged.Add(1)
 }
 
 func (r *Registry) forgetOldestServiceLocked() {
@@ -202,17 +207,51 @@ func (r *Registry) forgetOldestServiceLocked() {
 // Record counts one span of the group key, whose resource carries version
 // (service.version, "" when absent), and returns what is known of the group.
 func (r *Registry) Record(key Key, v string) Sighting {
+	rec := r.Recorder()
+	return rec.Record(key, v)
+}
+
+// Recorder counts spans in the registry for one goroutine, one after
+// another (the targets of a batch). It keeps the version and the group it
+// found last, for the next span of the same resource or group, and finds
+// them again only when they may have changed since: it counts what Record
+// would, without the look-ups.
+type Recorder struct {
+	r *Registry
+	// svc and v were found to be ver while versionsChanged was changed.
+	svc     Service
+	v       string
+	ver     version
+	changed uint64
+	// key was found to be e; e is forgotten once unlinked.
+	key Key
+	e   *entry
+}
+
+// Recorder returns a recorder of r.
+func (r *Registry) Recorder() Recorder { return Recorder{r: r} }
+
+// Record is Registry.Record.
+func (rc *Recorder) Record(key Key, v string) Sighting {
+	r := rc.r
 	now := r.now()
 	var ver version
 	if v != "" && key.Name != "" {
 		// Usually learnt from the resource already.
-		ver = r.versionOf(key.Service, v)
+		if rc.v == "" || v != rc.v || key.Service != rc.svc || r.versionsChanged.Load() != rc.changed {
+			rc.ver, rc.changed = r.versionOf(key.Service, v)
+			rc.svc, rc.v = key.Service, v
+		}
+		ver = rc.ver
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.changed.Add(1)
 	r.expireLocked(now)
-	e := r.entries[key]
+	e := rc.e
+	if e == nil || e.prev == nil || key != rc.key {
+		e = r.entries[key]
+	}
 	if e == nil {
 		if len(r.entries) >= max(r.limits.MaxEntries, 1) {
 			r.removeLocked(r.lru.prev)
@@ -226,10 +265,11 @@ func (r *Registry) Record(key Key, v string) Sighting {
 			regression:   ver.afterOthers,
 		}
 		r.insertLocked(e)
-	} else {
+	} else if r.lru.next != e {
 		r.unlinkLocked(e)
 		r.linkFrontLocked(e)
 	}
+	rc.key, rc.e = key, e
 	e.lastSeen = now
 	e.count++
 	return Sighting{FirstSeen: e.firstText, FirstVersion: e.firstVersion, Regression: e.regression, Count: e.count}

@@ -98,6 +98,7 @@ func (r *Registry) Restore(st State) {
 		s.learned = r.learned
 		r.services[sv.Service] = s
 	}
+	r.versionsChanged.Add(1)
 	r.vmu.Unlock()
 
 	now := r.now()

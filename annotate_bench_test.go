@@ -1,0 +1,98 @@
+package errordiagnosisprocessor
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/evidence"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/registry"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/testtraces"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/tracecache"
+)
+
+type diagnosedTarget struct {
+	resource pcommon.Resource
+	span     ptrace.Span
+	res      result
+}
+
+// diagnosedTargets are the targets of td with their diagnoses, in the
+// order the per-batch mode annotates them.
+func diagnosedTargets(d *diagnoser, td ptrace.Traces) []diagnosedTarget {
+	scan := &batchScan{}
+	d.observeVersions(td)
+	scan.scan(td, d.targets)
+	scan.prepare(context.Background(), td, d.rules, evidence.Borrowed)
+	c := tracecache.New(tracecache.Limits{})
+	c.SetBatchOnly()
+	c.Reset(tracecache.Limits{MaxTraces: len(scan.marks), MaxNodesPerTrace: maxNodesPerTrace, MaxNodes: td.SpanCount(),
+		MaxEvidenceNodes: maxEvidencePerTrace, MaxEvidencePerNode: maxEvidencePerNode, TTL: time.Hour})
+	rec := record(c, td, scan, time.Time{})
+	var out []diagnosedTarget
+	for _, bt := range rec.targets {
+		out = append(out, diagnosedTarget{resourceAt(td, bt.mark.spanPos), spanAt(td, bt.mark.spanPos),
+			diagnose(bt.trace, bt.node, bt.mark.status, maxCallChain)})
+	}
+	return out
+}
+
+// failingTraces is about 1,000 spans of failing traces, of the scenarios
+// named (all when none) in turn.
+func failingTraces(names ...string) ptrace.Traces {
+	var scs []testtraces.Scenario
+	for _, sc := range testtraces.Scenarios() {
+		if len(sc.Want) > 0 && (len(names) == 0 || sc.Name == names[0]) {
+			scs = append(scs, sc)
+		}
+	}
+	td := ptrace.NewTraces()
+	for i := 0; td.SpanCount() < 1000; i++ {
+		testtraces.AppendTo(td, scs[i%len(scs)].Root, testtraces.Options{Seed: uint64(i + 1)})
+	}
+	return td
+}
+
+// BenchmarkAnnotateLookups: what annotating a target costs besides the
+// attribute writes (its texts, its sighting, the capped values), per
+// target of a batch of failing traces, as the targets come.
+func BenchmarkAnnotateLookups(b *testing.B) {
+	for _, shape := range []struct {
+		name  string
+		names []string
+	}{{"mixed", nil}, {"dbdown", []string{"java_spring_postgres_refused"}}} {
+		d := newTestDiagnoser(b, createDefaultConfig().(*Config), new(consumertest.TracesSink))
+		b.Cleanup(func() { require.NoError(b, d.shutdown(context.Background())) })
+		targets := diagnosedTargets(d, failingTraces(shape.names...))
+		b.Run(shape.name+"/per-target", func(b *testing.B) {
+			for b.Loop() {
+				for i := range targets {
+					t := &targets[i]
+					k := annotationKeyOf(t.span, &t.res)
+					tx := d.textMemo.Get(k)
+					svc, version := resourceIdentity(t.resource)
+					seen := d.registry.Record(registry.Key{Service: svc, Fingerprint: tx.fingerprint.raw}, version)
+					_, _, _ = d.capped(t.res.evidenceSpanID.String()), d.capped(seen.FirstSeen), d.capped(seen.FirstVersion)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(targets)), "ns/target")
+		})
+		b.Run(shape.name+"/annotator", func(b *testing.B) {
+			for b.Loop() {
+				a := d.newAnnotator()
+				for i := range targets {
+					t := &targets[i]
+					tx := a.texts(t.span, &t.res)
+					seen := a.sighting(t.resource, tx.fingerprint.raw)
+					_, _, _ = d.capped(t.res.evidenceSpanID.String()), a.cappedAgain(&a.firstSeen, seen.FirstSeen), a.cappedAgain(&a.firstVersion, seen.FirstVersion)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(targets)), "ns/target")
+		})
+	}
+}

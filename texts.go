@@ -1,0 +1,245 @@
+package errordiagnosisprocessor // import "github.com/errordiagnosis/errordiagnosisprocessor"
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/evidence"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/fingerprint"
+)
+
+// The texts annotate.go writes that depend on the diagnosis only, memoized.
+
+// annotationTexts are the string values annotate writes that depend on the
+// diagnosis only, not on the span it is written on.
+type annotationTexts struct {
+	category, cause, likelihood, evidenceService, fix, fixEffort, runbookURL,
+	fingerprint, rule, rootCauseCategory, rootCauseService capped
+	evidence string
+}
+
+// annotationKey is everything annotationTexts are made of. In an outage
+// nearly every 500 carries the same evidence, so the texts are memoized by
+// it instead of being described, redacted, fingerprinted and capped again.
+type annotationKey struct {
+	diagnosis.Match
+	service, evidenceService, rootService, dependency, route string
+	rootCause                                                diagnosis.Category
+	hasEv                                                    bool
+	// The deciding evidence's fields that describe and the fingerprint read.
+	kind                                                                 diagnosis.Kind
+	httpStatusCode                                                       int
+	serviceOfEv, spanName, excType, excMessage, statusMessage, errorType string
+	rpcSystem, rpcStatusCode, dbSystem, dbStatusCode, peer, frame        string
+}
+
+// maxMemoKeyBytes bounds the text a memoized key holds, so the memo stays
+// small in bytes; a diagnosis of longer texts is computed each time.
+const maxMemoKeyBytes = 4 << 10
+
+func annotationKeyOf(span ptrace.Span, res *result) annotationKey {
+	k := annotationKey{Match: res.Match, service: res.service, evidenceService: res.evidenceService,
+		rootService: res.rootService, dependency: res.dependency, route: evidence.Route(span),
+		rootCause: res.rootCause, hasEv: res.hasEv}
+	if ev := res.deciding(); ev != nil {
+		k.kind, k.httpStatusCode = ev.Kind, ev.HTTPStatusCode
+		k.serviceOfEv, k.spanName, k.excType, k.excMessage = ev.Service, ev.SpanName, ev.ExceptionType, ev.ExceptionMessage
+		k.statusMessage, k.errorType, k.rpcSystem, k.rpcStatusCode = ev.StatusMessage, ev.ErrorType, ev.RPCSystem, ev.RPCStatusCode
+		k.dbSystem, k.dbStatusCode, k.peer, k.frame = ev.DBSystem, ev.DBStatusCode, ev.Peer, ev.Frame
+	}
+	return k
+}
+
+// keyBytes is the length of the key's texts.
+func keyBytes(k *annotationKey) int {
+	return len(k.Category) + len(k.Cause) + len(k.Rule) + len(k.service) + len(k.evidenceService) +
+		len(k.rootService) + len(k.dependency) + len(k.route) + len(k.rootCause) + len(k.serviceOfEv) +
+		len(k.spanName) + len(k.excType) + len(k.excMessage) + len(k.statusMessage) + len(k.errorType) +
+		len(k.rpcSystem) + len(k.rpcStatusCode) + len(k.dbSystem) + len(k.dbStatusCode) + len(k.peer) + len(k.frame)
+}
+
+// ownKey copies the key's texts, which may share memory with a whole
+// request's, in one allocation.
+func ownKey(k annotationKey) annotationKey {
+	fields := [...]*string{&k.Cause, &k.Rule, &k.service, &k.evidenceService, &k.rootService, &k.dependency,
+		&k.route, &k.serviceOfEv, &k.spanName, &k.excType, &k.excMessage, &k.statusMessage, &k.errorType,
+		&k.rpcSystem, &k.rpcStatusCode, &k.dbSystem, &k.dbStatusCode, &k.peer, &k.frame}
+	var b strings.Builder
+	b.Grow(keyBytes(&k))
+	cat, root := string(k.Category), string(k.rootCause)
+	for _, f := range append(fields[:], &cat, &root) {
+		b.WriteString(*f)
+	}
+	all, at := b.String(), 0
+	for _, f := range append(fields[:], &cat, &root) {
+		n := len(*f)
+		*f, at = all[at:at+n], at+n
+	}
+	k.Category, k.rootCause = diagnosis.Category(cat), diagnosis.Category(root)
+	return k
+}
+
+// result is the part of a result the key holds.
+func (k annotationKey) result() result {
+	res := result{service: k.service, evidenceService: k.evidenceService, rootCause: k.rootCause,
+		rootService: k.rootService, dependency: k.dependency, hasEv: k.hasEv}
+	res.Match = k.Match
+	if k.hasEv {
+		res.ev = diagnosis.Evidence{Kind: k.kind, HTTPStatusCode: k.httpStatusCode, Service: k.serviceOfEv,
+			SpanName: k.spanName, ExceptionType: k.excType, ExceptionMessage: k.excMessage,
+			StatusMessage: k.statusMessage, ErrorType: k.errorType, RPCSystem: k.rpcSystem,
+			RPCStatusCode: k.rpcStatusCode, DBSystem: k.dbSystem, DBStatusCode: k.dbStatusCode, Peer: k.peer, Frame: k.frame}
+	}
+	return res
+}
+
+// texts returns the span-independent texts of the diagnosis res of span,
+// the annotator's until its next call.
+func (a *annotator) texts(span ptrace.Span, res *result) *annotationTexts {
+	k := annotationKeyOf(span, res)
+	if keyBytes(&k) > maxMemoKeyBytes {
+		a.long = a.d.computeTexts(k)
+		return &a.long
+	}
+	return a.front.Get(&k)
+}
+
+func (d *diagnoser) computeTexts(k annotationKey) annotationTexts {
+	res := k.result()
+	info := diagnosis.Categories[res.Category]
+	fix, effort := info.Fix, info.Effort
+	if r := d.rules.config(res.UserRule); r != nil {
+		if r.Fix != "" {
+			fix = r.Fix
+		}
+		if r.FixEffort != "" {
+			effort = r.FixEffort
+		}
+	}
+	fp := fingerprint.Fingerprint(fingerprintFields(res, k.route))
+	t := annotationTexts{
+		category:   d.capped(string(res.Category)),
+		cause:      d.capped(res.Cause),
+		likelihood: d.capped(info.Likelihood),
+		evidence:   d.redactor.Redact(describe(res)),
+		// Service names come from peer.service or server.address too,
+		// which may hold a URL with credentials: redacted like free text.
+		evidenceService: d.capped(d.redactor.Redact(res.evidenceService)),
+		fix:             d.capped(fix),
+		fixEffort:       d.capped(effort),
+		fingerprint:     d.capped(fp),
+		rule:            d.capped(res.Rule),
+	}
+	if d.cfg.RunbookURLTemplate != "" {
+		t.runbookURL = d.capped(expandRunbook(d.cfg.RunbookURLTemplate, res, fp))
+	}
+	if res.rootCause != "" {
+		t.rootCauseCategory = d.capped(string(res.rootCause))
+		t.rootCauseService = d.capped(d.redactor.Redact(res.rootService))
+	}
+	return t
+}
+
+// fingerprintFields are the parts of the diagnosis the fingerprint is made of.
+func fingerprintFields(res result, route string) fingerprint.Fields {
+	f := fingerprint.Fields{Service: res.service, Category: res.Category, Cause: res.Cause,
+		Dependency: res.dependency, NoEvidence: !res.hasEv, Route: route}
+	if ev := res.deciding(); ev != nil {
+		f.ExceptionType, f.Message, f.Frame = ev.ExceptionType, firstNonEmpty(ev.ExceptionMessage, ev.StatusMessage), ev.Frame
+	}
+	return f
+}
+
+// describe renders the deciding evidence as one line: what was seen, where.
+func describe(res result) string {
+	ev := res.deciding()
+	if ev == nil {
+		if res.Category != diagnosis.Unknown {
+			return "HTTP status of the span itself"
+		}
+		return "no exception, failed database call or failed downstream call was recorded in the trace"
+	}
+	var b strings.Builder
+	switch {
+	case ev.ExceptionType != "" || ev.ExceptionMessage != "":
+		b.WriteString("exception ")
+		b.WriteString(ev.ExceptionType)
+		if ev.ExceptionMessage != "" {
+			if ev.ExceptionType != "" {
+				b.WriteString(": ")
+			}
+			b.WriteString(ev.ExceptionMessage)
+		}
+	case ev.Kind == diagnosis.KindClient && ev.HTTPStatusCode > 0:
+		b.WriteString("HTTP ")
+		b.WriteString(strconv.Itoa(ev.HTTPStatusCode))
+		b.WriteString(" response")
+		if ev.StatusMessage != "" {
+			b.WriteString(": ")
+			b.WriteString(ev.StatusMessage)
+		}
+	case ev.Kind == diagnosis.KindClient && ev.RPCStatusCode != "":
+		b.WriteString(firstNonEmpty(ev.RPCSystem, "rpc"))
+		b.WriteString(" status ")
+		b.WriteString(ev.RPCStatusCode)
+		if ev.StatusMessage != "" {
+			b.WriteString(": ")
+			b.WriteString(ev.StatusMessage)
+		}
+	case ev.ErrorType != "":
+		b.WriteString("error.type ")
+		b.WriteString(ev.ErrorType)
+		if ev.StatusMessage != "" {
+			b.WriteString(": ")
+			b.WriteString(ev.StatusMessage)
+		}
+	default:
+		b.WriteString("status ")
+		b.WriteString(firstNonEmpty(ev.StatusMessage, "error"))
+	}
+	if ev.DBSystem != "" {
+		b.WriteString(" [")
+		b.WriteString(ev.DBSystem)
+		if ev.DBStatusCode != "" {
+			b.WriteString(" code ")
+			b.WriteString(ev.DBStatusCode)
+		}
+		b.WriteString("]")
+	}
+	if ev.SpanName != "" {
+		b.WriteString(" on span \"")
+		b.WriteString(ev.SpanName)
+		b.WriteString("\"")
+	} else {
+		b.WriteString(" in a log record") // exception recorded as a log record
+	}
+	if ev.Service != "" {
+		b.WriteString(" of ")
+		b.WriteString(ev.Service)
+	}
+	if ev.Peer != "" && ev.Kind == diagnosis.KindClient {
+		b.WriteString(" calling ")
+		b.WriteString(ev.Peer)
+	}
+	return b.String()
+}
+
+func expandRunbook(tmpl string, res result, fp string) string {
+	return strings.NewReplacer(
+		"{category}", url.PathEscape(string(res.Category)),
+		"{cause}", url.PathEscape(res.Cause),
+		"{service}", url.PathEscape(res.service),
+		"{fingerprint}", fp,
+	).Replace(tmpl)
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
