@@ -161,6 +161,10 @@ $(GOLANGCI_LINT): internal/tools/golangci-lint/go.mod internal/tools/golangci-li
 	@mkdir -p $(TOOLS_DIR)
 	cd internal/tools/golangci-lint && $(GO) build -o $(GOLANGCI_LINT) github.com/golangci/golangci-lint/v2/cmd/golangci-lint
 
+.PHONY: blind
+blind: ## score the blind fixtures (testdata/blind/<stack>/, captured by test/blind/<stack>/run.sh): macro-F1, accuracy, coverage per stack, misses listed
+	EDX_BLIND_MISSES=1 $(GO) test -run '^TestBlind$$' -count=1 -v .
+
 .PHONY: flood
 flood: ## memory growth check: 2-million-span floods (distinct traces, one never-ending trace) through tiny limits
 	ERRORDIAGNOSIS_FLOOD=1 $(GO) test -run '^TestFlood' -count=1 -v -timeout $(TEST_TIMEOUT) .
