@@ -1,0 +1,39 @@
+# Sourced by test/blind/<stack>/run.sh: paths, Debian packages, the capture.
+# A stack's script installs its own toolchain's packages from its lock file,
+# builds into $CACHE, then calls `capture STACK SERVICE [-redis] -- CMD...`.
+set -euo pipefail
+BLIND="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$BLIND/../.." && pwd)"
+CACHE="${EDX_CACHE_DIR:-${HOME:-/root}/.cache/errordiagnosis}"
+mkdir -p "$CACHE"
+export GOFLAGS="${GOFLAGS:-} -buildvcs=false"
+
+# debs PKG...: apt-get install what is missing, keeping the packages' own
+# services from starting on their default ports.
+debs() {
+	local missing=()
+	for p in "$@"; do dpkg -s "$p" > /dev/null 2>&1 || missing+=("$p"); done
+	((${#missing[@]})) || return 0
+	local added=""
+	if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+		printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && added=1
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get install -y -q --no-install-recommends "${missing[@]}" ||
+		{ apt-get update -q && apt-get install -y -q --no-install-recommends "${missing[@]}"; }
+	[[ -z "$added" ]] || rm -f /usr/sbin/policy-rc.d
+}
+
+# key FILE...: a short hash of the files (and the toolchains' versions), for cache directories.
+key() { { go version; node --version 2> /dev/null || true; python3 --version 2> /dev/null || true; cat "$@"; } | sha256sum | cut -c1-12; }
+
+# capture STACK SERVICE [blindcapture flags] -- CMD...: runs the service
+# under the driver of test/integration/blindcapture, which writes
+# testdata/blind/STACK/.
+capture() {
+	local stack=$1 service=$2
+	shift 2
+	debs postgresql redis-server
+	(cd "$ROOT/test/integration" && go run ./blindcapture -stack "$stack" -service "$service" \
+		-out "$ROOT/testdata/blind/$stack" -repeat "${EDX_BLIND_REPEAT:-2}" "$@")
+}

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// request is one case sent once: its trace is the driver's trace id, its
+// server span the child of the driver's parent span id.
+type request struct {
+	c             blindCase
+	n             int // 1 for the first time the case is sent
+	trace, parent string
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// drive sends every case repeat times, a round of all cases after another,
+// and checks each HTTP status.
+func drive(base string, db *database, withRedis bool, repeat int) ([]request, error) {
+	client := &http.Client{Timeout: 30 * time.Second}
+	var sent []request
+	for n := 1; n <= repeat; n++ {
+		for _, c := range cases {
+			if c.Needs == "redis" && !withRedis {
+				continue
+			}
+			r := request{c: c, n: n, trace: randomHex(16), parent: randomHex(8)}
+			if err := send(client, base, db, r); err != nil {
+				return nil, err
+			}
+			sent = append(sent, r)
+		}
+	}
+	return sent, nil
+}
+
+func send(client *http.Client, base string, db *database, r request) error {
+	if r.c.LockRow {
+		release, err := lockItem(db)
+		if err != nil {
+			return err
+		}
+		defer release()
+	}
+	req, err := http.NewRequest(r.c.Method, base+r.c.Path, nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("traceparent", "00-"+r.trace+"-"+r.parent+"-01")
+	start := time.Now()
+	resp, err := client.Do(req)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", r.c.Method, r.c.Path, err)
+	}
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 300))
+	resp.Body.Close()
+	log.Printf("%-22s %s %s -> %d in %s", r.c.Name, r.c.Method, r.c.Path, resp.StatusCode, time.Since(start).Round(time.Millisecond))
+	if resp.StatusCode != r.c.Status {
+		return fmt.Errorf("%s %s: status %d, want %d: %s", r.c.Method, r.c.Path, resp.StatusCode, r.c.Status, body)
+	}
+	return nil
+}
+
+// lockItem holds row 1 of items locked in a transaction of its own until
+// release is called: a request updating it waits for the lock.
+func lockItem(db *database) (func(), error) {
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, db.appDSN())
+	if err != nil {
+		return nil, err
+	}
+	tx, err := conn.Begin(ctx)
+	if err == nil {
+		_, err = tx.Exec(ctx, "SELECT qty FROM items WHERE id = 1 FOR UPDATE")
+	}
+	if err != nil {
+		conn.Close(ctx)
+		return nil, fmt.Errorf("lock items row 1: %w", err)
+	}
+	return func() { _ = tx.Rollback(ctx); conn.Close(ctx) }, nil
+}

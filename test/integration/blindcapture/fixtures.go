@@ -1,0 +1,181 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"go.opentelemetry.io/collector/pdata/ptrace"
+)
+
+// The format of testdata/realtraces, read by the root package's blind_test.go.
+type fixtureLabels struct {
+	Case  string                `json:"case"`
+	Trace string                `json:"trace_id"`
+	Spans map[string]spanLabels `json:"spans"` // span id → label; every 500 server span of the trace
+}
+
+type spanLabels struct {
+	Service           string `json:"service"`
+	Name              string `json:"name"`
+	Category          string `json:"category"`
+	Cause             string `json:"cause"`
+	RootCauseCategory string `json:"root_cause_category,omitempty"`
+	RootCauseService  string `json:"root_cause_service,omitempty"`
+}
+
+func serviceOf(rs ptrace.ResourceSpans) string {
+	v, _ := rs.Resource().Attributes().Get("service.name")
+	return v.AsString()
+}
+
+func isTarget(s ptrace.Span) bool {
+	v, ok := s.Attributes().Get("http.response.status_code")
+	if !ok {
+		v, ok = s.Attributes().Get("http.status_code")
+	}
+	return ok && s.Kind() == ptrace.SpanKindServer && v.AsString() == "500"
+}
+
+func eachSpan(reqs []ptrace.Traces, f func(rs ptrace.ResourceSpans, ss ptrace.ScopeSpans, s ptrace.Span)) {
+	for _, td := range reqs {
+		for i := 0; i < td.ResourceSpans().Len(); i++ {
+			rs := td.ResourceSpans().At(i)
+			for j := 0; j < rs.ScopeSpans().Len(); j++ {
+				ss := rs.ScopeSpans().At(j)
+				for k := 0; k < ss.Spans().Len(); k++ {
+					f(rs, ss, ss.Spans().At(k))
+				}
+			}
+		}
+	}
+}
+
+// entrySpans maps the parent span id of every server span to it.
+func entrySpans(reqs []ptrace.Traces) map[string]ptrace.Span {
+	out := map[string]ptrace.Span{}
+	eachSpan(reqs, func(_ ptrace.ResourceSpans, _ ptrace.ScopeSpans, s ptrace.Span) {
+		if s.Kind() == ptrace.SpanKindServer {
+			out[s.ParentSpanID().String()] = s
+		}
+	})
+	return out
+}
+
+// ofTrace keeps, of every request, the spans of one trace (under copies of
+// their resource and scope); requests without any are left out.
+func ofTrace(reqs []ptrace.Traces, trace string) []ptrace.Traces {
+	var out []ptrace.Traces
+	for _, td := range reqs {
+		part := ptrace.NewTraces()
+		eachSpan([]ptrace.Traces{td}, func(rs ptrace.ResourceSpans, ss ptrace.ScopeSpans, s ptrace.Span) {
+			if s.TraceID().String() != trace {
+				return
+			}
+			r := part.ResourceSpans().AppendEmpty()
+			rs.Resource().CopyTo(r.Resource())
+			r.SetSchemaUrl(rs.SchemaUrl())
+			sc := r.ScopeSpans().AppendEmpty()
+			ss.Scope().CopyTo(sc.Scope())
+			sc.SetSchemaUrl(ss.SchemaUrl())
+			s.CopyTo(sc.Spans().AppendEmpty())
+		})
+		if part.SpanCount() > 0 {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+// label matches the case's labels to the 500 server spans of its trace: the
+// entry label to the span the driver's request reached, the others to the
+// remaining 500 server spans in order. Every 500 server span gets a label.
+func label(r request, spans []ptrace.Traces) (fixtureLabels, error) {
+	fx := fixtureLabels{Case: r.c.Name, Trace: r.trace, Spans: map[string]spanLabels{}}
+	type target struct {
+		span    ptrace.Span
+		service string
+	}
+	var entry *target
+	var others []target
+	eachSpan(spans, func(rs ptrace.ResourceSpans, _ ptrace.ScopeSpans, s ptrace.Span) {
+		if !isTarget(s) {
+			return
+		}
+		t := target{s, serviceOf(rs)}
+		if s.ParentSpanID().String() == r.parent {
+			entry = &t
+		} else {
+			others = append(others, t)
+		}
+	})
+	var entryService string
+	if entry != nil {
+		entryService = entry.service
+	}
+	for _, w := range r.c.Want {
+		var t target
+		switch {
+		case w.Entry && entry != nil:
+			t, entry = *entry, nil
+		case !w.Entry && len(others) > 0:
+			t, others = others[0], others[1:]
+		default:
+			return fx, fmt.Errorf("%s #%d: no 500 server span for %+v in trace %s", r.c.Name, r.n, w, r.trace)
+		}
+		l := spanLabels{Service: t.service, Name: t.span.Name(), Category: w.Category, Cause: w.Cause}
+		if w.RootCauseCategory != "" {
+			l.RootCauseCategory, l.RootCauseService = w.RootCauseCategory, entryService
+		}
+		fx.Spans[t.span.SpanID().String()] = l
+	}
+	if entry != nil || len(others) > 0 {
+		return fx, fmt.Errorf("%s #%d: trace %s has 500 server spans the case does not label", r.c.Name, r.n, r.trace)
+	}
+	return fx, nil
+}
+
+// writeFixtures replaces the fixtures in dir with one per sent request:
+// <case>[-n].json (one OTLP JSON request per line) and <case>[-n].expected.json.
+func writeFixtures(dir string, sent []request, reqs []ptrace.Traces) (int, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return 0, err
+	}
+	old, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	for _, p := range old {
+		if err := os.Remove(p); err != nil {
+			return 0, err
+		}
+	}
+	labelled := 0
+	var m ptrace.JSONMarshaler
+	for _, r := range sent {
+		spans := ofTrace(reqs, r.trace)
+		fx, err := label(r, spans)
+		if err != nil {
+			return 0, err
+		}
+		labelled += len(fx.Spans)
+		var lines []byte
+		for _, td := range spans {
+			b, err := m.MarshalTraces(td)
+			if err != nil {
+				return 0, err
+			}
+			lines = append(append(lines, b...), '\n')
+		}
+		name := r.c.Name
+		if r.n > 1 {
+			name = fmt.Sprintf("%s-%d", name, r.n)
+		}
+		eb, _ := json.MarshalIndent(fx, "", "  ")
+		if err := os.WriteFile(filepath.Join(dir, name+".json"), lines, 0o644); err != nil {
+			return 0, err
+		}
+		if err := os.WriteFile(filepath.Join(dir, name+".expected.json"), append(eb, '\n'), 0o644); err != nil {
+			return 0, err
+		}
+	}
+	return labelled, nil
+}

@@ -1,0 +1,113 @@
+// Command blindcapture captures the blind fixtures of one stack
+// (testdata/blind/<stack>/, scored by the root package's blind_test.go): it
+// starts a throw-away PostgreSQL (and Redis) on free loopback ports and an
+// OTLP/HTTP receiver, runs the stack's service under its own OpenTelemetry
+// instrumentation with the command given after "--", sends every case of
+// cases.go (each request with its own traceparent, so its trace is known),
+// and writes per case the spans the SDK exported as OTLP JSON lines and the
+// labels of its 500 server spans. test/blind/<stack>/run.sh calls it.
+//
+//	go run ./blindcapture -stack go-echo -service shop-echo -out DIR [-redis] [-repeat 2] -- CMD ARGS...
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	integration "github.com/errordiagnosis/errordiagnosisprocessor/test/integration"
+)
+
+func main() {
+	stack := flag.String("stack", "", "the stack's name (the fixtures' directory under testdata/blind)")
+	service := flag.String("service", "", "OTEL_SERVICE_NAME of the service")
+	out := flag.String("out", "", "where the fixtures go (its *.json files are replaced)")
+	withRedis := flag.Bool("redis", false, "also start Redis and send the cases that need it")
+	repeat := flag.Int("repeat", 2, "how many times each case is sent")
+	keep := flag.Bool("keep", false, "keep the temporary directory (database and service logs)")
+	flag.Parse()
+	if *stack == "" || *service == "" || *out == "" || flag.NArg() == 0 {
+		flag.Usage()
+		os.Exit(2)
+	}
+	if err := run(*stack, *service, *out, *withRedis, *repeat, *keep, flag.Args()); err != nil {
+		log.Fatalf("blindcapture %s: %v", *stack, err)
+	}
+}
+
+func run(stack, service, out string, withRedis bool, repeat int, keep bool, argv []string) error {
+	tmp, err := os.MkdirTemp("", "blind-"+stack+"-")
+	if err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil { // PostgreSQL runs as its own user
+		return err
+	}
+	if keep {
+		log.Printf("temporary directory: %s", tmp)
+	} else {
+		defer os.RemoveAll(tmp)
+	}
+	db, err := startDatabase(filepath.Join(tmp, "pg"))
+	if err != nil {
+		return err
+	}
+	defer db.pg.Stop()
+	env := append(os.Environ(), db.env()...)
+	if withRedis {
+		r, err := integration.NewRedis(filepath.Join(tmp, "redis"))
+		if err != nil {
+			return err
+		}
+		defer r.StopRedis()
+		env = append(env, fmt.Sprintf("REDIS_URL=redis://127.0.0.1:%d/0", r.RedisPort),
+			fmt.Sprintf("REDIS_URL_REFUSED=redis://127.0.0.1:%d/0", integration.MustFreePort()))
+	}
+	rec, err := startReceiver()
+	if err != nil {
+		return err
+	}
+	defer rec.close()
+
+	port := integration.MustFreePort()
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	env = append(env, fmt.Sprintf("PORT=%d", port), "DOWNSTREAM_URL="+base,
+		fmt.Sprintf("CLOSED_URL=http://127.0.0.1:%d", integration.MustFreePort()),
+		"PAGE_SIZE=twenty", // a setting that does not parse as an integer; PAYMENTS_URL stays unset
+		"OTEL_SERVICE_NAME="+service, "OTEL_EXPORTER_OTLP_ENDPOINT=http://"+rec.addr,
+		"OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf", "OTEL_TRACES_EXPORTER=otlp",
+		"OTEL_METRICS_EXPORTER=none", "OTEL_LOGS_EXPORTER=none", "OTEL_BSP_SCHEDULE_DELAY=200",
+		"OTEL_TRACES_SAMPLER=parentbased_always_on")
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = env
+	svc, err := integration.StartProc(service, cmd, filepath.Join(tmp, service+".log"))
+	if err != nil {
+		return err
+	}
+	defer svc.Stop(syscall.SIGKILL, 5*time.Second)
+	if err := integration.WaitHTTP(svc, base+"/health", 180*time.Second); err != nil {
+		return err
+	}
+
+	sent, err := drive(base, db, withRedis, repeat)
+	if err != nil {
+		return fmt.Errorf("%v\nservice log:\n%s", err, svc.Tail(6000))
+	}
+	if err := rec.awaitEntries(sent, 20*time.Second); err != nil {
+		return fmt.Errorf("%v\nservice log:\n%s", err, svc.Tail(6000))
+	}
+	time.Sleep(1500 * time.Millisecond) // the last batch of client spans
+	svc.Stop(syscall.SIGTERM, 10*time.Second)
+	time.Sleep(300 * time.Millisecond)
+	n, err := writeFixtures(out, sent, rec.traces())
+	if err != nil {
+		return err
+	}
+	log.Printf("%s: %d requests, %d fixtures with %d labelled 500 server spans in %s", stack, len(sent), len(sent), n, out)
+	return nil
+}
