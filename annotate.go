@@ -70,6 +70,7 @@ func (d *diagnoser) newAnnotator() annotator {
 // redacted.
 func (a *annotator) annotate(resource pcommon.Resource, span ptrace.Span, res *result) {
 	d := a.d
+	d.metrics.refine(resource, span, res)
 	attrs := span.Attributes()
 	// Most spans carry no diagnosis yet: one pass over the keys spares a
 	// look-up per attribute written.
@@ -104,7 +105,7 @@ func (a *annotator) annotate(resource pcommon.Resource, span ptrace.Span, res *r
 		attrs.PutDouble(d.names.confidence, res.Confidence)
 	}
 	if !keep(d.names.evidence) {
-		attrs.PutStr(d.names.evidence, t.evidence)
+		attrs.PutStr(d.names.evidence, d.metrics.evidence(res, t.evidence))
 	}
 	if !res.evidenceSpanID.IsEmpty() {
 		put(d.names.evidenceSpanID, d.capped(res.evidenceSpanID.String()))

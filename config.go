@@ -81,6 +81,10 @@ type Config struct {
 	// registry across restarts; nil keeps it in memory only.
 	Storage *component.ID `mapstructure:"storage"`
 
+	// Metrics configures the readings of a metrics pipeline of the same
+	// component ID (metricsconfig.go).
+	Metrics MetricsConfig `mapstructure:"metrics"`
+
 	// prevent unkeyed literal initialization
 	_ struct{}
 }
@@ -222,6 +226,7 @@ func (cfg *Config) Validate() error {
 	}
 	errs = append(errs, cfg.validateRules()...)
 	errs = append(errs, cfg.Registry.validate()...)
+	errs = append(errs, cfg.Metrics.validate()...)
 	return errors.Join(errs...)
 }
 

@@ -36,6 +36,9 @@ type result struct {
 	// stays nil): by value, so that a result allocates nothing of its own.
 	ev    diagnosis.Evidence
 	hasEv bool
+	// metricEvidence is the evidence text of a metric reading that decided
+	// (metrics.go); "" when the trace decided.
+	metricEvidence string
 }
 
 // deciding returns the deciding evidence, nil when none decided.

@@ -47,12 +47,14 @@ func NewFactory() processor.Factory {
 		createDefaultConfig,
 		processor.WithTraces(f.createTraces, metadata.TracesStability),
 		processor.WithLogs(f.createLogs, metadata.LogsStability),
+		processor.WithMetrics(f.createMetrics, metadata.MetricsStability),
 	)
 }
 
-// factory shares one diagnoser between the traces and the logs pipelines of
-// the same component ID, as memory_limiter shares its state: exception log
-// records must reach the evidence cache that the spans use.
+// factory shares one diagnoser between the traces, logs and metrics
+// pipelines of the same component ID, as memory_limiter shares its state:
+// exception log records must reach the evidence cache that the spans use,
+// metric readings the instance's readings the diagnoses consult.
 type factory struct {
 	diagnosers *sharedDiagnosers
 }
@@ -76,6 +78,7 @@ func createDefaultConfig() component.Config {
 			MaxVersionsPerService: defaultRegistryVersions,
 			FlushInterval:         defaultRegistryFlush,
 		},
+		Metrics: defaultMetricsConfig(),
 	}
 }
 
@@ -99,6 +102,17 @@ func (f *factory) createLogs(ctx context.Context, set processor.Settings, cfg co
 	}
 	return processorhelper.NewLogs(ctx, set, cfg, next, p.processLogs,
 		processorhelper.WithCapabilities(processorCapabilities),
+		processorhelper.WithStart(p.start),
+		processorhelper.WithShutdown(func(ctx context.Context) error { return f.diagnosers.release(ctx, set.ID, p, false) }))
+}
+
+func (f *factory) createMetrics(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Metrics) (processor.Metrics, error) {
+	p, err := f.diagnosers.acquire(set, cfg.(*Config), nil)
+	if err != nil {
+		return nil, err
+	}
+	return processorhelper.NewMetrics(ctx, set, cfg, next, p.metrics.process,
+		processorhelper.WithCapabilities(metricsCapabilities),
 		processorhelper.WithStart(p.start),
 		processorhelper.WithShutdown(func(ctx context.Context) error { return f.diagnosers.release(ctx, set.ID, p, false) }))
 }

@@ -71,6 +71,9 @@ type diagnoser struct {
 	store        *registryStore
 	registryDone chan struct{}
 
+	// metrics keeps the readings of a metrics pipeline (metrics.go).
+	metrics *metricEvidence
+
 	// next receives released held spans; set when the traces processor is created.
 	next consumer.Traces
 
@@ -134,6 +137,7 @@ func newDiagnoser(set processor.Settings, cfg *Config) (*diagnoser, error) {
 		maxHeldBytes: cfg.MaxHeldMiB << 20,
 	}
 	d.textMemo = memo.New(8, d.computeTexts).OwnKeys(ownKey)
+	d.metrics = newMetricEvidence(cfg.Metrics, red, func() time.Time { return d.now() })
 	d.registry = newRegistry(cfg.Registry, func() time.Time { return d.now() })
 	d.batchCaches.New = func() any {
 		c := tracecache.New(tracecache.Limits{})
@@ -153,7 +157,7 @@ func newDiagnoser(set processor.Settings, cfg *Config) (*diagnoser, error) {
 		d.cache.OnForget(d.forgetHeld)
 		d.held = holdqueue.New(holdqueue.Backoff{Step: max(cfg.WaitDuration/10, minTick), Max: maxRetryBackoff})
 	}
-	if err := d.registerGauges(tb); err != nil {
+	if err := errors.Join(d.registerGauges(tb), d.metrics.registerGauges(tb)); err != nil {
 		return nil, err
 	}
 	return d, nil

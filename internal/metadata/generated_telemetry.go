@@ -33,6 +33,9 @@ type TelemetryBuilder struct {
 	ProcessorErrordiagnosisEvidenceCacheTraces     metric.Int64ObservableGauge
 	ProcessorErrordiagnosisHeldSpansSent           metric.Int64Counter
 	ProcessorErrordiagnosisLateEvidence            metric.Int64Counter
+	ProcessorErrordiagnosisMetricReadingsBytes     metric.Int64ObservableGauge
+	ProcessorErrordiagnosisMetricReadingsForgotten metric.Int64ObservableCounter
+	ProcessorErrordiagnosisMetricReadingsInstances metric.Int64ObservableGauge
 	ProcessorErrordiagnosisRegistryEntries         metric.Int64ObservableGauge
 	ProcessorErrordiagnosisRegistryEvictions       metric.Int64ObservableCounter
 	ProcessorErrordiagnosisRegistryStorageFailures metric.Int64Counter
@@ -74,6 +77,51 @@ func (builder *TelemetryBuilder) RegisterProcessorErrordiagnosisEvidenceCacheTra
 		cb(ctx, &observerInt64{inst: builder.ProcessorErrordiagnosisEvidenceCacheTraces, obs: o})
 		return nil
 	}, builder.ProcessorErrordiagnosisEvidenceCacheTraces)
+	if err != nil {
+		return err
+	}
+	builder.mu.Lock()
+	defer builder.mu.Unlock()
+	builder.registrations = append(builder.registrations, reg)
+	return nil
+}
+
+// RegisterProcessorErrordiagnosisMetricReadingsBytesCallback sets callback for observable ProcessorErrordiagnosisMetricReadingsBytes metric.
+func (builder *TelemetryBuilder) RegisterProcessorErrordiagnosisMetricReadingsBytesCallback(cb metric.Int64Callback) error {
+	reg, err := builder.meter.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		cb(ctx, &observerInt64{inst: builder.ProcessorErrordiagnosisMetricReadingsBytes, obs: o})
+		return nil
+	}, builder.ProcessorErrordiagnosisMetricReadingsBytes)
+	if err != nil {
+		return err
+	}
+	builder.mu.Lock()
+	defer builder.mu.Unlock()
+	builder.registrations = append(builder.registrations, reg)
+	return nil
+}
+
+// RegisterProcessorErrordiagnosisMetricReadingsForgottenCallback sets callback for observable ProcessorErrordiagnosisMetricReadingsForgotten metric.
+func (builder *TelemetryBuilder) RegisterProcessorErrordiagnosisMetricReadingsForgottenCallback(cb metric.Int64Callback) error {
+	reg, err := builder.meter.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		cb(ctx, &observerInt64{inst: builder.ProcessorErrordiagnosisMetricReadingsForgotten, obs: o})
+		return nil
+	}, builder.ProcessorErrordiagnosisMetricReadingsForgotten)
+	if err != nil {
+		return err
+	}
+	builder.mu.Lock()
+	defer builder.mu.Unlock()
+	builder.registrations = append(builder.registrations, reg)
+	return nil
+}
+
+// RegisterProcessorErrordiagnosisMetricReadingsInstancesCallback sets callback for observable ProcessorErrordiagnosisMetricReadingsInstances metric.
+func (builder *TelemetryBuilder) RegisterProcessorErrordiagnosisMetricReadingsInstancesCallback(cb metric.Int64Callback) error {
+	reg, err := builder.meter.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		cb(ctx, &observerInt64{inst: builder.ProcessorErrordiagnosisMetricReadingsInstances, obs: o})
+		return nil
+	}, builder.ProcessorErrordiagnosisMetricReadingsInstances)
 	if err != nil {
 		return err
 	}
@@ -199,6 +247,24 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		"otelcol_processor_errordiagnosis_late_evidence",
 		metric.WithDescription("Number of evidence summaries that arrived after the target span of their trace was already diagnosed and released; counted, not applied. [Alpha]"),
 		metric.WithUnit("{span}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ProcessorErrordiagnosisMetricReadingsBytes, err = builder.meter.Int64ObservableGauge(
+		"otelcol_processor_errordiagnosis_metric_readings_bytes",
+		metric.WithDescription("Memory accounted for by the metric readings kept per instance (connection pools, runtime memory, filesystems), bounded by metrics.max_readings_mib. [Alpha]"),
+		metric.WithUnit("By"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ProcessorErrordiagnosisMetricReadingsForgotten, err = builder.meter.Int64ObservableCounter(
+		"otelcol_processor_errordiagnosis_metric_readings_forgotten",
+		metric.WithDescription("Number of instances whose metric readings were forgotten, by reason (max_readings_mib, the least recently updated first while over the budget; expired, not updated for twice metrics.window). [Alpha]"),
+		metric.WithUnit("{instance}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ProcessorErrordiagnosisMetricReadingsInstances, err = builder.meter.Int64ObservableGauge(
+		"otelcol_processor_errordiagnosis_metric_readings_instances",
+		metric.WithDescription("Number of instances (resource identities) whose metric readings are kept. [Alpha]"),
+		metric.WithUnit("{instance}"),
 	)
 	errs = errors.Join(errs, err)
 	builder.ProcessorErrordiagnosisRegistryEntries, err = builder.meter.Int64ObservableGauge(

@@ -1,0 +1,355 @@
+package errordiagnosisprocessor
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/pmetric"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/collector/processor/processortest"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/metadata"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/testtraces"
+)
+
+// spanStart is when the 500 of the metric tests starts.
+var spanStart = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+
+// instanceResource is the resource of an instance as an SDK sets it, on
+// the spans and the metrics alike.
+func instanceResource(res pcommon.Resource, service, instance string) {
+	testtraces.SetResource(res, service, "java")
+	res.Attributes().PutStr("service.instance.id", instance)
+}
+
+// gauge is one data point of a metric, as an SDK exports it.
+type gauge struct {
+	name  string
+	sum   bool // an up-down counter or counter (cumulative); else a gauge
+	value float64
+	attrs map[string]any
+	at    time.Time
+}
+
+// metricsOf builds the metrics of one instance.
+func metricsOf(service, instance string, points ...gauge) pmetric.Metrics {
+	md := pmetric.NewMetrics()
+	rm := md.ResourceMetrics().AppendEmpty()
+	instanceResource(rm.Resource(), service, instance)
+	sm := rm.ScopeMetrics().AppendEmpty()
+	sm.Scope().SetName("io.opentelemetry.hikaricp-3.0")
+	for _, p := range points {
+		m := sm.Metrics().AppendEmpty()
+		m.SetName(p.name)
+		var dp pmetric.NumberDataPoint
+		if p.sum {
+			s := m.SetEmptySum()
+			s.SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+			dp = s.DataPoints().AppendEmpty()
+		} else {
+			dp = m.SetEmptyGauge().DataPoints().AppendEmpty()
+		}
+		dp.SetDoubleValue(p.value)
+		if p.value == float64(int64(p.value)) {
+			dp.SetIntValue(int64(p.value))
+		}
+		dp.SetTimestamp(pcommon.NewTimestampFromTime(p.at))
+		_ = dp.Attributes().FromRaw(p.attrs)
+	}
+	return md
+}
+
+// poolReadings are a HikariCP pool's readings of used and max in the
+// current (gen 0) or the older (gen 1) names, at before the span.
+func poolReadings(gen int, used, maxConns float64, before time.Duration) []gauge {
+	at := spanStart.Add(-before)
+	if gen == 1 {
+		return []gauge{
+			{"db.client.connections.usage", true, used, map[string]any{"state": "used", "pool.name": "HikariPool-1"}, at},
+			{"db.client.connections.usage", true, maxConns - used, map[string]any{"state": "idle", "pool.name": "HikariPool-1"}, at},
+			{"db.client.connections.max", true, maxConns, map[string]any{"pool.name": "HikariPool-1"}, at},
+		}
+	}
+	return []gauge{
+		{"db.client.connection.count", true, used, map[string]any{"db.client.connection.state": "used", "db.client.connection.pool.name": "HikariPool-1"}, at},
+		{"db.client.connection.count", true, maxConns - used, map[string]any{"db.client.connection.state": "idle", "db.client.connection.pool.name": "HikariPool-1"}, at},
+		{"db.client.connection.max", true, maxConns, map[string]any{"db.client.connection.pool.name": "HikariPool-1"}, at},
+	}
+}
+
+// heapReadings are G1's heap pools: eden and survivor report no limit,
+// the old generation holds -Xmx.
+func heapReadings(usedMiB, limitMiB float64, before time.Duration) []gauge {
+	at := spanStart.Add(-before)
+	heap := func(pool string) map[string]any {
+		return map[string]any{"jvm.memory.type": "heap", "jvm.memory.pool.name": pool}
+	}
+	return []gauge{
+		{"jvm.memory.used", true, 0.1 * usedMiB * (1 << 20), heap("G1 Eden Space"), at},
+		{"jvm.memory.used", true, 0.9 * usedMiB * (1 << 20), heap("G1 Old Gen"), at},
+		{"jvm.memory.used", true, 0, heap("G1 Survivor Space"), at},
+		{"jvm.memory.limit", true, limitMiB * (1 << 20), heap("G1 Old Gen"), at},
+		{"jvm.memory.used", true, 90 << 20, map[string]any{"jvm.memory.type": "non_heap", "jvm.memory.pool.name": "Metaspace"}, at},
+	}
+}
+
+// timeoutTrace is a 500 whose only evidence is a query that ran out of
+// its deadline, as a Go service with otelsql records a pool that handed out
+// no connection before the request's deadline.
+func timeoutTrace(service, instance string) ptrace.Traces {
+	td := testtraces.Build(testtraces.Server(service, "go", "POST", "/orders", 500,
+		testtraces.DB("postgresql", "INSERT", "orders", "INSERT INTO orders VALUES ($1)").Failed("context deadline exceeded")),
+		testtraces.Options{Start: spanStart})
+	setInstance(td, instance)
+	return td
+}
+
+// bareTrace is a 500 that recorded nothing but its status.
+func bareTrace(service, instance string) ptrace.Traces {
+	td := testtraces.Build(testtraces.Server(service, "java", "GET", "/report", 500), testtraces.Options{Start: spanStart})
+	setInstance(td, instance)
+	return td
+}
+
+func setInstance(td ptrace.Traces, instance string) {
+	for i := 0; i < td.ResourceSpans().Len(); i++ {
+		td.ResourceSpans().At(i).Resource().Attributes().PutStr("service.instance.id", instance)
+	}
+}
+
+// diagnoseWithMetrics runs the traces and the metrics processors of one
+// component ID, created by one factory in process: the metrics first, then
+// the trace; it returns the attributes of the trace's 500 server span.
+func diagnoseWithMetrics(t *testing.T, cfg *Config, md []pmetric.Metrics, td ptrace.Traces) pcommon.Map {
+	t.Helper()
+	f := NewFactory()
+	set := processortest.NewNopSettings(metadata.Type)
+	spans, metrics := new(consumertest.TracesSink), new(consumertest.MetricsSink)
+	tp, err := f.CreateTraces(context.Background(), set, cfg, spans)
+	require.NoError(t, err)
+	mp, err := f.CreateMetrics(context.Background(), set, cfg, metrics)
+	require.NoError(t, err)
+	host := componenttest.NewNopHost()
+	require.NoError(t, tp.Start(context.Background(), host))
+	require.NoError(t, mp.Start(context.Background(), host))
+	for _, m := range md {
+		points := m.DataPointCount()
+		require.NoError(t, mp.ConsumeMetrics(context.Background(), m))
+		require.Equal(t, points, metrics.AllMetrics()[len(metrics.AllMetrics())-1].DataPointCount(), "metrics pass through")
+	}
+	require.NoError(t, tp.ConsumeTraces(context.Background(), td))
+	require.NoError(t, mp.Shutdown(context.Background()))
+	require.NoError(t, tp.Shutdown(context.Background())) // releases a held span
+	var out pcommon.Map
+	found := false
+	for _, got := range spans.AllTraces() {
+		testtraces.ForEachSpan(got, func(_, _, _ int, _ ptrace.ResourceSpans, span ptrace.Span) {
+			if span.Kind() == ptrace.SpanKindServer {
+				out, found = span.Attributes(), true
+			}
+		})
+	}
+	require.True(t, found, "the 500 server span was delivered")
+	return out
+}
+
+func attrStr(m pcommon.Map, k string) string {
+	v, _ := m.Get(k)
+	return v.AsString()
+}
+
+// TestMetricsAsEvidence is issue 26's "done when", from outside: a
+// saturated pool in either naming generation turns a 500 whose only
+// evidence is a timeout into pool_exhausted with the metric named; a pool
+// at 20 %, another instance's saturated pool, or a reading older than the
+// window leaves the diagnosis as it was; a JVM heap at 99 % of its limit
+// explains a 500 with no evidence.
+func TestMetricsAsEvidence(t *testing.T) {
+	const svc, inst = "orders", "orders-7f9c-1"
+	perBatch := defaultConfig()
+	perBatch.WaitDuration = 0
+	held := defaultConfig() // the 500 with nothing waits, is released at shutdown
+	base := map[string]string{}
+	for name, td := range map[string]ptrace.Traces{"timeout": timeoutTrace(svc, inst), "bare": bareTrace(svc, inst)} {
+		attrs := diagnoseWithMetrics(t, perBatch, nil, td)
+		base[name] = attrStr(attrs, "diagnosis.category") + "/" + attrStr(attrs, "diagnosis.cause")
+	}
+	require.Equal(t, "database_timeout/query_canceled", base["timeout"], "without metrics")
+	require.Equal(t, "unknown/no_evidence", base["bare"], "without metrics")
+
+	tests := []struct {
+		name         string
+		cfg          *Config
+		metrics      []pmetric.Metrics
+		trace        ptrace.Traces
+		want         string // category/cause
+		wantEvidence string // "" when the trace's evidence stays
+		wantRule     string
+	}{
+		{
+			name:         "saturated pool, current names",
+			metrics:      []pmetric.Metrics{metricsOf(svc, inst, poolReadings(0, 10, 10, 4*time.Second)...)},
+			trace:        timeoutTrace(svc, inst),
+			want:         "database_connection/pool_exhausted",
+			wantEvidence: "db.client.connection.count used 10 of max 10, pool HikariPool-1, 4 s before the span",
+			wantRule:     "metrics.pool_used_at_max",
+		},
+		{
+			name:         "saturated pool, older names",
+			metrics:      []pmetric.Metrics{metricsOf(svc, inst, poolReadings(1, 10, 10, 30*time.Second)...)},
+			trace:        timeoutTrace(svc, inst),
+			want:         "database_connection/pool_exhausted",
+			wantEvidence: "db.client.connections.usage used 10 of max 10, pool HikariPool-1, 30 s before the span",
+			wantRule:     "metrics.pool_used_at_max",
+		},
+		{
+			name: "pending requests while timeouts increase",
+			metrics: []pmetric.Metrics{
+				metricsOf(svc, inst, gauge{"db.client.connection.timeouts", true, 3, map[string]any{"db.client.connection.pool.name": "HikariPool-1"}, spanStart.Add(-70 * time.Second)}),
+				metricsOf(svc, inst,
+					gauge{"db.client.connection.timeouts", true, 9, map[string]any{"db.client.connection.pool.name": "HikariPool-1"}, spanStart.Add(-10 * time.Second)},
+					gauge{"db.client.connection.pending_requests", true, 4, map[string]any{"db.client.connection.pool.name": "HikariPool-1"}, spanStart.Add(-10 * time.Second)}),
+			},
+			trace:        timeoutTrace(svc, inst),
+			want:         "database_connection/pool_exhausted",
+			wantEvidence: "db.client.connection.pending_requests 4 with db.client.connection.timeouts up by 6, pool HikariPool-1, 10 s before the span",
+			wantRule:     "metrics.pool_pending_timeouts",
+		},
+		{
+			name:    "pool at 20 %",
+			metrics: []pmetric.Metrics{metricsOf(svc, inst, poolReadings(0, 2, 10, 4*time.Second)...)},
+			trace:   timeoutTrace(svc, inst),
+			want:    base["timeout"],
+		},
+		{
+			name:    "saturated pool of another instance",
+			metrics: []pmetric.Metrics{metricsOf(svc, "orders-7f9c-2", poolReadings(0, 10, 10, 4*time.Second)...)},
+			trace:   timeoutTrace(svc, inst),
+			want:    base["timeout"],
+		},
+		{
+			name:    "saturated pool read before the window",
+			metrics: []pmetric.Metrics{metricsOf(svc, inst, poolReadings(0, 10, 10, 3*time.Minute)...)},
+			trace:   timeoutTrace(svc, inst),
+			want:    base["timeout"],
+		},
+		{
+			name:    "saturated pool read after the span",
+			metrics: []pmetric.Metrics{metricsOf(svc, inst, poolReadings(0, 10, 10, -time.Minute)...)},
+			trace:   timeoutTrace(svc, inst),
+			want:    base["timeout"],
+		},
+		{
+			name:         "JVM heap at 99 %, a 500 with no evidence",
+			metrics:      []pmetric.Metrics{metricsOf(svc, inst, heapReadings(1013.76, 1024, 12*time.Second)...)},
+			trace:        bareTrace(svc, inst),
+			want:         "resource_exhaustion/out_of_memory",
+			wantEvidence: "jvm.memory.used heap 1013.8 MiB of limit 1024.0 MiB (99.0 %), 12 s before the span",
+			wantRule:     "metrics.jvm_heap_at_limit",
+		},
+		{
+			name:         "JVM heap at 99 %, a held 500 released at shutdown",
+			cfg:          held,
+			metrics:      []pmetric.Metrics{metricsOf(svc, inst, heapReadings(1013.76, 1024, 12*time.Second)...)},
+			trace:        bareTrace(svc, inst),
+			want:         "resource_exhaustion/out_of_memory",
+			wantEvidence: "jvm.memory.used heap 1013.8 MiB of limit 1024.0 MiB (99.0 %), 12 s before the span",
+			wantRule:     "metrics.jvm_heap_at_limit",
+		},
+		{
+			name:    "JVM heap at 90 %",
+			metrics: []pmetric.Metrics{metricsOf(svc, inst, heapReadings(921.6, 1024, 12*time.Second)...)},
+			trace:   bareTrace(svc, inst),
+			want:    base["bare"],
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := tt.cfg
+			if cfg == nil {
+				cfg = perBatch
+			}
+			attrs := diagnoseWithMetrics(t, cfg, tt.metrics, tt.trace)
+			assert.Equal(t, tt.want, attrStr(attrs, "diagnosis.category")+"/"+attrStr(attrs, "diagnosis.cause"))
+			if tt.wantEvidence == "" {
+				assert.NotContains(t, attrStr(attrs, "diagnosis.rule"), "metrics.")
+				return
+			}
+			assert.Equal(t, tt.wantEvidence, attrStr(attrs, "diagnosis.evidence"))
+			assert.Equal(t, tt.wantRule, attrStr(attrs, "diagnosis.rule"))
+			assert.Equal(t, svc, attrStr(attrs, "diagnosis.evidence.service"))
+			conf, _ := attrs.Get("diagnosis.confidence")
+			assert.Less(t, conf.Double(), 0.85, "below a direct exception's")
+			_, hasSpan := attrs.Get("diagnosis.evidence.span_id")
+			assert.False(t, hasSpan, "no span holds the evidence")
+		})
+	}
+}
+
+// TestMetricsNeverOverrideDirectEvidence: a saturated pool does not change
+// a 500 explained by an exception, a structured code or a failed call.
+func TestMetricsNeverOverrideDirectEvidence(t *testing.T) {
+	const svc, inst = "orders", "orders-7f9c-1"
+	cfg := defaultConfig()
+	cfg.WaitDuration = 0
+	traces := map[string]*testtraces.Span{
+		"application_exception/null_reference": testtraces.Server(svc, "java", "GET", "/a", 500).
+			Failed("", testtraces.Exception{Type: "java.lang.NullPointerException", Message: "Cannot invoke \"String.length()\" because \"s\" is null"}),
+		"database_timeout/statement_timeout": testtraces.Server(svc, "go", "GET", "/b", 500,
+			testtraces.DB("postgresql", "SELECT", "orders", "SELECT 1").Failed("canceling statement due to statement timeout").With("db.response.status_code", "57014")),
+		"dependency_failure/upstream_timeout": testtraces.Server(svc, "go", "GET", "/c", 500,
+			testtraces.HTTPClient("payments", "POST", "/pay", 0).Failed("context deadline exceeded")),
+	}
+	for want, root := range traces {
+		t.Run(want, func(t *testing.T) {
+			td := testtraces.Build(root, testtraces.Options{Start: spanStart})
+			setInstance(td, inst)
+			md := metricsOf(svc, inst, append(poolReadings(0, 10, 10, 4*time.Second), heapReadings(1020, 1024, 4*time.Second)...)...)
+			attrs := diagnoseWithMetrics(t, cfg, []pmetric.Metrics{md}, td)
+			assert.Equal(t, want, attrStr(attrs, "diagnosis.category")+"/"+attrStr(attrs, "diagnosis.cause"))
+		})
+	}
+}
+
+// TestMetricsHostFilesystem: the hostmetrics receiver's filesystem
+// readings name only the host; they count for the spans of the services on
+// that host.
+func TestMetricsHostFilesystem(t *testing.T) {
+	const svc, inst = "orders", "orders-7f9c-1"
+	cfg := defaultConfig()
+	cfg.WaitDuration = 0
+	td := bareTrace(svc, inst)
+	host := attrStr(td.ResourceSpans().At(0).Resource().Attributes(), "host.name")
+	md := pmetric.NewMetrics()
+	rm := md.ResourceMetrics().AppendEmpty()
+	rm.Resource().Attributes().PutStr("host.name", host)
+	m := rm.ScopeMetrics().AppendEmpty().Metrics().AppendEmpty()
+	m.SetName("system.filesystem.usage")
+	m.SetUnit("By")
+	s := m.SetEmptySum()
+	s.SetAggregationTemporality(pmetric.AggregationTemporalityCumulative)
+	for state, v := range map[string]int64{"used": 99 << 20, "free": 1 << 20, "reserved": 5 << 20} {
+		dp := s.DataPoints().AppendEmpty()
+		dp.SetIntValue(v)
+		dp.SetTimestamp(pcommon.NewTimestampFromTime(spanStart.Add(-20 * time.Second)))
+		dp.Attributes().PutStr("device", "/dev/loop3")
+		dp.Attributes().PutStr("mountpoint", "/var/lib/orders")
+		dp.Attributes().PutStr("type", "ext4")
+		dp.Attributes().PutStr("mode", "rw")
+		dp.Attributes().PutStr("state", state)
+	}
+	attrs := diagnoseWithMetrics(t, cfg, []pmetric.Metrics{md}, td)
+	assert.Equal(t, "resource_exhaustion/disk_full", attrStr(attrs, "diagnosis.category")+"/"+attrStr(attrs, "diagnosis.cause"))
+	assert.Equal(t, "system.filesystem.usage used 99.0 MiB of 100.0 MiB (99.0 %) of /var/lib/orders, 20 s before the span", attrStr(attrs, "diagnosis.evidence"))
+
+	other := bareTrace(svc, inst)
+	other.ResourceSpans().At(0).Resource().Attributes().PutStr("host.name", "another-host")
+	attrs = diagnoseWithMetrics(t, cfg, []pmetric.Metrics{md}, other)
+	assert.Equal(t, "unknown/no_evidence", attrStr(attrs, "diagnosis.category")+"/"+attrStr(attrs, "diagnosis.cause"), "another host's disk")
+}
