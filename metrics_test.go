@@ -353,3 +353,51 @@ func TestMetricsHostFilesystem(t *testing.T) {
 	attrs = diagnoseWithMetrics(t, cfg, []pmetric.Metrics{md}, other)
 	assert.Equal(t, "unknown/no_evidence", attrStr(attrs, "diagnosis.category")+"/"+attrStr(attrs, "diagnosis.cause"), "another host's disk")
 }
+
+// unreadMetrics is a batch of metrics outside the table: HTTP server
+// durations, CPU time and goroutines of n instances.
+func unreadMetrics(n int) pmetric.Metrics {
+	md := pmetric.NewMetrics()
+	for i := 0; i < n; i++ {
+		rm := md.ResourceMetrics().AppendEmpty()
+		instanceResource(rm.Resource(), "checkout", "checkout-"+string(rune('a'+i%26)))
+		ms := rm.ScopeMetrics().AppendEmpty().Metrics()
+		h := ms.AppendEmpty()
+		h.SetName("http.server.request.duration")
+		hdp := h.SetEmptyHistogram().DataPoints().AppendEmpty()
+		hdp.SetCount(10)
+		hdp.Attributes().PutStr("http.route", "/cart")
+		for _, name := range []string{"jvm.cpu.time", "go.goroutine.count", "db.client.connection.idle.max"} {
+			m := ms.AppendEmpty()
+			m.SetName(name)
+			dp := m.SetEmptySum().DataPoints().AppendEmpty()
+			dp.SetIntValue(7)
+			dp.SetTimestamp(pcommon.NewTimestampFromTime(spanStart))
+		}
+	}
+	return md
+}
+
+// TestMetricsPassUnchanged: metrics leave as they came, and the data
+// points outside the table cost no allocation; nor do readings of
+// instances already kept.
+func TestMetricsPassUnchanged(t *testing.T) {
+	d, err := newDiagnoser(processortest.NewNopSettings(metadata.Type), defaultConfig())
+	require.NoError(t, err)
+	unread := unreadMetrics(50)
+	want := pmetric.NewMetrics()
+	unread.CopyTo(want)
+	got, err := d.metrics.process(context.Background(), unread)
+	require.NoError(t, err)
+	assert.Equal(t, want, got, "unchanged")
+	assert.Zero(t, d.metrics.store.Instances(), "nothing of the table read")
+	assert.Zero(t, testing.AllocsPerRun(100, func() { _, _ = d.metrics.process(context.Background(), unread) }),
+		"allocations per batch of %d data points outside the table", unread.DataPointCount())
+
+	read := metricsOf("orders", "orders-1", append(poolReadings(0, 3, 10, 0), heapReadings(500, 1024, 0)...)...)
+	_, err = d.metrics.process(context.Background(), read)
+	require.NoError(t, err)
+	assert.EqualValues(t, 1, d.metrics.store.Instances())
+	assert.Zero(t, testing.AllocsPerRun(100, func() { _, _ = d.metrics.process(context.Background(), read) }),
+		"allocations per batch of readings of a kept instance")
+}
