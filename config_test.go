@@ -60,6 +60,7 @@ func TestLoadConfig(t *testing.T) {
 		}},
 		Registry: RegistryConfig{MaxEntries: 500, MaxAge: 168 * time.Hour, MaxServices: 50, MaxVersionsPerService: 4, FlushInterval: 30 * time.Second},
 		Storage:  &storageID,
+		Metrics:  defaultMetricsConfig(),
 	}
 	assert.Equal(t, want, cfg)
 

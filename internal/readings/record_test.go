@@ -66,7 +66,9 @@ func sum(metric string, v float64, attrs map[string]any, at time.Time) pt {
 	return pt{metric: metric, kind: pmetric.MetricTypeSum, v: v, attrs: attrs, at: at}
 }
 
-func poolAttrs(name string) map[string]any { return map[string]any{"db.client.connection.pool.name": name} }
+func poolAttrs(name string) map[string]any {
+	return map[string]any{"db.client.connection.pool.name": name}
+}
 
 func used(name string) map[string]any {
 	return map[string]any{"db.client.connection.pool.name": name, "db.client.connection.state": "used"}
