@@ -8,7 +8,6 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.uber.org/zap"
 
-	"github.com/errordiagnosis/errordiagnosisprocessor/internal/holdqueue"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/memo"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/registry"
 )
@@ -174,12 +173,13 @@ func (d *diagnoser) annotateFinal(ctx context.Context, td ptrace.Traces, final [
 	}
 }
 
-// annotateReleased decodes released spans and annotates them for delivery.
-func (d *diagnoser) annotateReleased(ctx context.Context, rel []released) delivery {
+// annotateReleased decodes released spans and annotates them for delivery,
+// grouped by origin.
+func (d *diagnoser) annotateReleased(ctx context.Context, rel []released) deliveries {
+	var out deliveries
 	if len(rel) == 0 {
-		return delivery{}
+		return out
 	}
-	out := delivery{td: ptrace.NewTraces(), held: make([]*holdqueue.Held, 0, len(rel))}
 	a := d.newAnnotator()
 	for _, r := range rel {
 		one, err := decodeHeld(r.held.Data)
@@ -190,8 +190,7 @@ func (d *diagnoser) annotateReleased(ctx context.Context, rel []released) delive
 		}
 		rs := one.ResourceSpans().At(0)
 		a.annotateCounted(ctx, rs.Resource(), rs.ScopeSpans().At(0).Spans().At(0), &r.res, r.reason)
-		one.ResourceSpans().MoveAndAppendTo(out.td.ResourceSpans())
-		out.held = append(out.held, r.held)
+		out.add(r.held, one)
 	}
 	return out
 }

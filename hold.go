@@ -1,11 +1,13 @@
 package errordiagnosisprocessor // import "github.com/errordiagnosis/errordiagnosisprocessor"
 
 import (
+	"context"
 	"time"
 
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/holdqueue"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/origin"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/tracecache"
 )
 
@@ -64,7 +66,9 @@ func settle(t *tracecache.Trace, n *tracecache.Node, res result) {
 // that budget, before its trace could gather more evidence than its batch
 // had: the waiting targets are then diagnosed in their batch and counted as
 // released early for that budget, without the cost of holding them.
-func (d *diagnoser) holdLocked(td ptrace.Traces, dec *decisions, now time.Time) []released {
+//
+// The held spans keep org, the client information of the batch's request.
+func (d *diagnoser) holdLocked(td ptrace.Traces, dec *decisions, now time.Time, org *origin.Origin) []released {
 	tick := d.releaseTick()
 	age, why, pressed := d.cache.Horizon(now, tick)
 	short := pressed && age < tick
@@ -87,6 +91,7 @@ func (d *diagnoser) holdLocked(td ptrace.Traces, dec *decisions, now time.Time) 
 			Data:     data,
 			Status:   v.mark.status,
 			Deadline: now.Add(d.cfg.WaitDuration),
+			Origin:   org,
 		})
 		dec.taken = append(dec.taken, v.mark.spanPos)
 	}
@@ -110,6 +115,17 @@ func (d *diagnoser) holdLocked(td ptrace.Traces, dec *decisions, now time.Time) 
 	dec.early = early
 	d.cache.Expired(now)
 	return d.releaseForgottenLocked(rel)
+}
+
+// origin is the client information of the batch's request when it has a
+// target, which may be held; read before the lock.
+func (s *batchScan) origin(ctx context.Context) *origin.Origin {
+	for i := range s.marks {
+		if s.marks[i].target {
+			return origin.FromContext(ctx)
+		}
+	}
+	return nil
 }
 
 // releaseLocked diagnoses spans taken out of the queue and settles them.

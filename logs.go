@@ -65,7 +65,7 @@ func (d *diagnoser) processLogs(ctx context.Context, ld plog.Logs) (plog.Logs, e
 	d.updateGaugesLocked()
 	d.mu.Unlock()
 	d.countLate(ctx, late)
-	d.deliver(ctx, d.annotateReleased(ctx, rel))
+	d.deliver(d.annotateReleased(ctx, rel))
 	return ld, nil
 }
 

@@ -211,7 +211,7 @@ func (d *diagnoser) releaseDue(ctx context.Context) {
 	rel = d.releaseForgottenLocked(rel)
 	d.updateGaugesLocked()
 	d.mu.Unlock()
-	d.deliver(ctx, d.annotateReleased(ctx, rel))
+	d.deliver(d.annotateReleased(ctx, rel))
 }
 
 // shutdown stops the release loop, then diagnoses and releases every held
@@ -246,8 +246,8 @@ func (d *diagnoser) shutdown(ctx context.Context) error {
 		d.updateGaugesLocked()
 		d.mu.Unlock()
 		out := d.annotateReleased(context.Background(), rel)
-		if derr := d.deliverAtShutdown(ctx, out); derr != nil {
-			err = fmt.Errorf("errordiagnosis: could not deliver %d held spans at shutdown: %w", len(out.held), derr)
+		if failed, derr := d.deliverAtShutdown(ctx, out); derr != nil {
+			err = fmt.Errorf("errordiagnosis: could not deliver %d held spans at shutdown: %w", failed, derr)
 		}
 		// The gauges stay registered so that they report the drained state (0).
 	})
@@ -309,6 +309,7 @@ func (d *diagnoser) diagnoseBatch(ctx context.Context, td ptrace.Traces, scan *b
 // spans, under the lock from recording to release; annotation and delivery
 // after it.
 func (d *diagnoser) processShared(ctx context.Context, td ptrace.Traces, scan *batchScan) (ptrace.Traces, error) {
+	org := scan.origin(ctx)
 	d.mu.Lock()
 	if d.closed.Load() {
 		// Shut down since processTraces looked: the held spans were drained
@@ -328,7 +329,7 @@ func (d *diagnoser) processShared(ctx context.Context, td ptrace.Traces, scan *b
 	dec := decisionsPool.Get().(*decisions)
 	defer func() { dec.reset(); decisionsPool.Put(dec) }()
 	d.decide(dec, td, rec)
-	rel := d.holdLocked(td, dec, now)
+	rel := d.holdLocked(td, dec, now, org)
 	dec.ready = rel // its buffer, grown, for the next batch
 	d.updateGaugesLocked()
 	d.mu.Unlock()
@@ -337,7 +338,7 @@ func (d *diagnoser) processShared(ctx context.Context, td ptrace.Traces, scan *b
 	d.annotateFinal(ctx, td, dec.final)
 	out := d.annotateReleased(ctx, rel)
 	removeSpans(td, dec.taken)
-	d.deliver(ctx, out)
+	d.deliver(out)
 	if len(dec.taken) > 0 && td.SpanCount() == 0 {
 		return td, processorhelper.ErrSkipProcessingData
 	}

@@ -8,34 +8,78 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/holdqueue"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/origin"
 )
 
 // Release, after the lock: released spans go to the next consumer on their
-// own, held again with a backoff when it fails with a retryable error.
+// own, one call per origin (the client information of the request that
+// brought them), held again with a backoff when it fails with a retryable
+// error.
 
-// delivery is released spans decoded and annotated: td holds one
-// ResourceSpans per held span, in the order of held.
+// delivery is released spans of one origin, decoded and annotated: td
+// holds one ResourceSpans per held span, in the order of held.
 type delivery struct {
-	td   ptrace.Traces
-	held []*holdqueue.Held
+	origin *origin.Origin
+	td     ptrace.Traces
+	held   []*holdqueue.Held
 }
 
-// deliver sends released spans to the next consumer. On a retryable error
-// every one of them is held again and retried with a backoff; a permanent
-// error means the next consumer rejects them for good, as it would any batch.
-func (d *diagnoser) deliver(ctx context.Context, out delivery) {
-	if len(out.held) == 0 || d.next == nil {
+// deliveries groups released spans by origin, groups in the order of
+// their first span, spans in release order within their group: the held
+// spans of a trace that came from one request keep their order. Spans of
+// different requests were never ordered: the requests were concurrent.
+type deliveries struct {
+	groups []delivery
+	// byKey indexes groups by origin key; the last group is tried first,
+	// since the spans of one request are released together.
+	byKey map[string]int
+}
+
+// add appends a decoded held span, one moved into the delivery of its
+// origin.
+func (out *deliveries) add(h *holdqueue.Held, one ptrace.Traces) {
+	i := len(out.groups) - 1
+	if i < 0 || !origin.Same(out.groups[i].origin, h.Origin) {
+		if out.byKey == nil {
+			out.byKey = map[string]int{}
+		}
+		var ok bool
+		if i, ok = out.byKey[h.Origin.Key()]; !ok {
+			i = len(out.groups)
+			out.byKey[h.Origin.Key()] = i
+			out.groups = append(out.groups, delivery{origin: h.Origin, td: ptrace.NewTraces()})
+		}
+	}
+	g := &out.groups[i]
+	one.ResourceSpans().MoveAndAppendTo(g.td.ResourceSpans())
+	g.held = append(g.held, h)
+}
+
+// deliver sends released spans to the next consumer, each origin's in a
+// context of its own that carries its client information and no request's
+// deadline. On a retryable error the spans of that call are held again
+// and retried with a backoff; a permanent error means the next consumer
+// rejects them for good, as it would any batch.
+func (d *diagnoser) deliver(out deliveries) {
+	if d.next == nil {
 		return
 	}
-	err := d.next.ConsumeTraces(ctx, out.td)
+	for _, g := range out.groups {
+		d.deliverOne(g)
+	}
+}
+
+func (d *diagnoser) deliverOne(g delivery) {
+	ctx := context.Background()
+	err := d.next.ConsumeTraces(g.origin.Context(ctx), g.td)
 	if err == nil {
-		d.countSent(ctx, len(out.held), outcomeAccepted)
+		d.countSent(ctx, len(g.held), outcomeAccepted)
 		return
 	}
-	spans := zap.Int("spans", len(out.held))
+	spans := zap.Int("spans", len(g.held))
 	if consumererror.IsPermanent(err) || d.closed.Load() {
 		d.logger.Error("next consumer rejected released spans", spans, zap.Error(err))
-		d.countSent(ctx, len(out.held), outcomeRejected)
+		d.countSent(ctx, len(g.held), outcomeRejected)
 		return
 	}
 	d.logger.Warn("next consumer failed on released spans; they stay held and are retried", spans, zap.Error(err))
@@ -44,28 +88,36 @@ func (d *diagnoser) deliver(ctx context.Context, out delivery) {
 	if d.closed.Load() {
 		// Drained at shutdown meanwhile: nothing would release them again.
 		d.logger.Error("next consumer failed on released spans during shutdown", spans, zap.Error(err))
-		d.countSent(ctx, len(out.held), outcomeRejected)
+		d.countSent(ctx, len(g.held), outcomeRejected)
 		return
 	}
-	d.countSent(ctx, len(out.held), outcomeRetried)
+	d.countSent(ctx, len(g.held), outcomeRetried)
 	now := d.now()
-	for _, h := range out.held {
+	for _, h := range g.held {
 		d.held.Requeue(h, now)
 	}
 	d.updateGaugesLocked()
 }
 
-// deliverAtShutdown sends the spans drained at shutdown: nothing would
-// retry them, so a failure is returned.
-func (d *diagnoser) deliverAtShutdown(ctx context.Context, out delivery) error {
-	if len(out.held) == 0 || d.next == nil {
-		return nil
+// deliverAtShutdown sends the spans drained at shutdown, each origin's
+// with its client information under the shutdown's deadline: nothing
+// would retry them, so the spans that failed and the first error are
+// returned.
+func (d *diagnoser) deliverAtShutdown(ctx context.Context, out deliveries) (failed int, first error) {
+	if d.next == nil {
+		return 0, nil
 	}
-	if err := d.next.ConsumeTraces(ctx, out.td); err != nil {
-		d.logger.Error("could not deliver the held spans at shutdown", zap.Int("spans", len(out.held)), zap.Error(err))
-		d.countSent(context.Background(), len(out.held), outcomeRejected)
-		return err
+	for _, g := range out.groups {
+		if err := d.next.ConsumeTraces(g.origin.Context(ctx), g.td); err != nil {
+			d.logger.Error("could not deliver the held spans at shutdown", zap.Int("spans", len(g.held)), zap.Error(err))
+			d.countSent(context.Background(), len(g.held), outcomeRejected)
+			failed += len(g.held)
+			if first == nil {
+				first = err
+			}
+			continue
+		}
+		d.countSent(context.Background(), len(g.held), outcomeAccepted)
 	}
-	d.countSent(context.Background(), len(out.held), outcomeAccepted)
-	return nil
+	return failed, first
 }

@@ -396,8 +396,9 @@ func TestFaultShutdownWithCancelledContext(t *testing.T) {
 }
 
 // TestFaultCancelledContext: ConsumeTraces with a cancelled context. The
-// next consumer refuses it; the error propagates; held spans that another
-// batch's cancelled context failed to release are retried later.
+// next consumer refuses it and the error propagates; the held span it
+// releases leaves in a context of its own, which the cancellation does
+// not reach.
 func TestFaultCancelledContext(t *testing.T) {
 	sink := newFaultSink(0, false)
 	sink.ctxAware = true
@@ -407,7 +408,7 @@ func TestFaultCancelledContext(t *testing.T) {
 	require.NoError(t, p.ConsumeTraces(context.Background(), held))
 
 	// A late DB span with evidence makes the held target conclusive; it
-	// comes with a cancelled context: its own delivery and the release fail.
+	// comes with a cancelled context: its own delivery fails.
 	sc := scenario(t, "go_pgx_statement_timeout")
 	whole := testtraces.Build(sc.Root, testtraces.Options{Seed: 77})
 	parts := splitSpans(whole)

@@ -11,6 +11,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/origin"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/tracecache"
 )
 
@@ -23,6 +24,9 @@ type Held struct {
 	Data     []byte
 	Status   int
 	Deadline time.Time
+	// Origin is the client information of the request that brought the
+	// span, shared by the spans of that request; nil when it had none.
+	Origin *origin.Origin
 	// Attempts counts failed deliveries to the next consumer.
 	Attempts int
 
