@@ -17,6 +17,7 @@ type Span struct {
 	StatusCode                int // 2 error
 	StatusMessage             string
 	Attrs                     map[string]string
+	Resource                  map[string]string // the resource's attributes
 	Events                    []Event
 }
 
@@ -119,6 +120,26 @@ type exportRequest struct {
 	} `json:"resourceSpans"`
 }
 
+// spans are the spans of the request, each with its resource's attributes.
+func (req exportRequest) spans() []*Span {
+	var out []*Span
+	for _, rs := range req.ResourceSpans {
+		res := attrMap(rs.Resource.Attributes)
+		for _, ss := range rs.ScopeSpans {
+			for _, sp := range ss.Spans {
+				s := &Span{TraceID: strings.ToLower(sp.TraceID), SpanID: sp.SpanID, ParentID: sp.ParentSpanID,
+					Service: res["service.name"], Name: sp.Name, Kind: sp.Kind, StatusCode: sp.Status.Code,
+					StatusMessage: sp.Status.Message, Attrs: attrMap(sp.Attributes), Resource: res}
+				for _, e := range sp.Events {
+					s.Events = append(s.Events, Event{Name: e.Name, Attrs: attrMap(e.Attributes)})
+				}
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
 // ReadSpans parses the file exporter's JSON lines output, grouped by trace ID.
 func ReadSpans(path string) (map[string][]*Span, int, error) {
 	f, err := os.Open(path)
@@ -140,20 +161,9 @@ func ReadSpans(path string) (map[string][]*Span, int, error) {
 			// the last line may be partially written
 			continue
 		}
-		for _, rs := range req.ResourceSpans {
-			svc := attrMap(rs.Resource.Attributes)["service.name"]
-			for _, ss := range rs.ScopeSpans {
-				for _, sp := range ss.Spans {
-					s := &Span{TraceID: strings.ToLower(sp.TraceID), SpanID: sp.SpanID, ParentID: sp.ParentSpanID,
-						Service: svc, Name: sp.Name, Kind: sp.Kind, StatusCode: sp.Status.Code,
-						StatusMessage: sp.Status.Message, Attrs: attrMap(sp.Attributes)}
-					for _, e := range sp.Events {
-						s.Events = append(s.Events, Event{Name: e.Name, Attrs: attrMap(e.Attributes)})
-					}
-					out[s.TraceID] = append(out[s.TraceID], s)
-					n++
-				}
-			}
+		for _, s := range req.spans() {
+			out[s.TraceID] = append(out[s.TraceID], s)
+			n++
 		}
 	}
 	if err := sc.Err(); err != nil {
