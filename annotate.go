@@ -17,6 +17,7 @@ type attributeNames struct {
 	category, cause, likelihood, confidence, evidence, evidenceSpanID, evidenceService,
 	fix, fixEffort, runbookURL, fingerprint, rule, rootCauseCategory, rootCauseService,
 	firstSeen, firstSeenVersion, regression, occurrences string
+	groupState, relapse, resolvedInVersion, firstSeenRevision string
 }
 
 func newAttributeNames(prefix string) attributeNames {
@@ -39,6 +40,10 @@ func newAttributeNames(prefix string) attributeNames {
 		firstSeenVersion:  prefix + "first_seen.version",
 		regression:        prefix + "regression",
 		occurrences:       prefix + "occurrences",
+		groupState:        prefix + "group.state",
+		relapse:           prefix + "relapse",
+		resolvedInVersion: prefix + "resolved_in.version",
+		firstSeenRevision: prefix + "first_seen.revision",
 	}
 }
 
@@ -50,13 +55,14 @@ type annotator struct {
 	front memo.Front[annotationKey, annotationTexts]
 	// long are the texts of the last key too long for the memo.
 	long annotationTexts
-	// resource is the last target's, of service svc in version.
-	resource pcommon.Resource
-	svc      registry.Service
-	version  string
-	seen     registry.Recorder
-	// firstSeen and firstVersion are the last ones written.
-	firstSeen, firstVersion capped
+	// resource is the last target's, of service svc in version at
+	// revision.
+	resource          pcommon.Resource
+	svc               registry.Service
+	version, revision string
+	seen              registry.Recorder
+	// The group's texts last written.
+	firstSeen, firstVersion, firstRevision, resolvedIn capped
 }
 
 func (d *diagnoser) newAnnotator() annotator {
@@ -82,7 +88,7 @@ func (a *annotator) annotate(resource pcommon.Resource, span ptrace.Span, res *r
 			}
 		}
 	}
-	attrs.EnsureCapacity(attrs.Len() + 20) // one growth for all the attributes below
+	attrs.EnsureCapacity(attrs.Len() + 24) // one growth for all the attributes below
 	keep := func(k string) bool {
 		if !existing {
 			return false
@@ -116,15 +122,23 @@ func (a *annotator) annotate(resource pcommon.Resource, span ptrace.Span, res *r
 		put(d.names.runbookURL, t.runbookURL)
 	}
 	put(d.names.fingerprint, t.fingerprint)
-	seen := a.sighting(resource, t.fingerprint.raw)
+	seen := a.sighting(resource, t)
 	put(d.names.firstSeen, a.cappedAgain(&a.firstSeen, seen.FirstSeen))
 	put(d.names.firstSeenVersion, a.cappedAgain(&a.firstVersion, seen.FirstVersion))
+	put(d.names.firstSeenRevision, a.cappedAgain(&a.firstRevision, seen.FirstRevision))
 	if !keep(d.names.regression) {
 		attrs.PutBool(d.names.regression, seen.Regression)
 	}
 	if !keep(d.names.occurrences) {
 		attrs.PutInt(d.names.occurrences, seen.Count)
 	}
+	if !keep(d.names.groupState) {
+		attrs.PutStr(d.names.groupState, string(seen.State))
+	}
+	if !keep(d.names.relapse) {
+		attrs.PutBool(d.names.relapse, seen.Relapse)
+	}
+	put(d.names.resolvedInVersion, a.cappedAgain(&a.resolvedIn, seen.ResolvedIn))
 	put(d.names.rule, t.rule)
 	if res.rootCause != "" {
 		put(d.names.rootCauseCategory, t.rootCauseCategory)

@@ -88,7 +88,7 @@ func BenchmarkAnnotateLookups(b *testing.B) {
 				for i := range targets {
 					t := &targets[i]
 					tx := a.texts(t.span, &t.res)
-					seen := a.sighting(t.resource, tx.fingerprint.raw)
+					seen := a.sighting(t.resource, tx)
 					_, _, _ = d.capped(t.res.evidenceSpanID.String()), a.cappedAgain(&a.firstSeen, seen.FirstSeen), a.cappedAgain(&a.firstVersion, seen.FirstVersion)
 				}
 			}

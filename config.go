@@ -105,6 +105,10 @@ type RegistryConfig struct {
 	// FlushInterval is how often a changed registry is written to Storage,
 	// and groups not seen for MaxAge are forgotten.
 	FlushInterval time.Duration `mapstructure:"flush_interval"`
+	// ResolveAfterRequests is the number of requests (server spans) a
+	// version newer than every version a group was seen in serves without
+	// the group before the group is resolved in that version.
+	ResolveAfterRequests int64 `mapstructure:"resolve_after_requests"`
 
 	// prevent unkeyed literal initialization
 	_ struct{}
@@ -230,6 +234,10 @@ func (cfg *Config) Validate() error {
 	return errors.Join(errs...)
 }
 
+// maxResolveAfterRequests keeps a version's request count, which may
+// overshoot the threshold by one batch, far from overflowing.
+const maxResolveAfterRequests = 1 << 40
+
 func (r RegistryConfig) validate() []error {
 	var errs []error
 	if r.MaxEntries <= 0 {
@@ -246,6 +254,9 @@ func (r RegistryConfig) validate() []error {
 	}
 	if r.FlushInterval < time.Second {
 		errs = append(errs, fmt.Errorf("registry.flush_interval: %v is too short; use 1s or more, e.g. 10s", r.FlushInterval))
+	}
+	if r.ResolveAfterRequests < 1 || r.ResolveAfterRequests > maxResolveAfterRequests {
+		errs = append(errs, fmt.Errorf("registry.resolve_after_requests: %d is out of range; use a number of requests between 1 and %d, e.g. 1000", r.ResolveAfterRequests, int64(maxResolveAfterRequests)))
 	}
 	return errs
 }

@@ -37,6 +37,11 @@ const (
 	defaultRegistryServices = 1000
 	defaultRegistryVersions = 16
 	defaultRegistryFlush    = 10 * time.Second
+	// A version resolves a group after 1,000 requests without it: a group
+	// that failed 1 request in 200 would have shown in 1,000 with a
+	// probability of 1-(1-1/200)^1000 = 99.3 %. A rarer one may be resolved
+	// too early; its relapse then gets a record, not silence.
+	defaultResolveAfterRequests = 1000
 )
 
 // NewFactory returns the factory of the errordiagnosis processor.
@@ -77,6 +82,7 @@ func createDefaultConfig() component.Config {
 			MaxServices:           defaultRegistryServices,
 			MaxVersionsPerService: defaultRegistryVersions,
 			FlushInterval:         defaultRegistryFlush,
+			ResolveAfterRequests:  defaultResolveAfterRequests,
 		},
 		Metrics: defaultMetricsConfig(),
 	}

@@ -138,7 +138,7 @@ func newDiagnoser(set processor.Settings, cfg *Config) (*diagnoser, error) {
 	}
 	d.textMemo = memo.New(8, d.computeTexts).OwnKeys(ownKey)
 	d.metrics = newMetricEvidence(cfg.Metrics, red, func() time.Time { return d.now() })
-	d.registry = newRegistry(cfg.Registry, func() time.Time { return d.now() })
+	d.registry = newRegistry(cfg.Registry, func() time.Time { return d.now() }, set.ID)
 	d.batchCaches.New = func() any {
 		c := tracecache.New(tracecache.Limits{})
 		c.SetBatchOnly()

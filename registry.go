@@ -14,27 +14,31 @@ import (
 )
 
 // The fingerprint registry's part of a batch: every resource teaches the
-// registry its service's version (before the scan, on the hot path: a read
-// under a shared lock when the version is known); every diagnosed span is
-// counted in its error group, whose first sighting is written on it
-// (annotate.go). Storage: storage.go.
+// registry its service's version and the requests (server spans) it served
+// (before the scan, on the hot path: a read under a shared lock and an
+// atomic add when the version is known); every diagnosed span is counted in
+// its error group, whose first sighting and lifecycle state are written on
+// it (annotate.go). The groups the requests resolve go to the feed of this
+// processor's ID, which the incident connector reads. Storage: storage.go.
 
 const (
 	attrServiceName    = "service.name"
 	attrServiceVersion = "service.version"
 	attrEnvironment    = "deployment.environment.name"
+	attrRevision       = "vcs.ref.head.revision"
 	// maxIdentityField caps the service name, environment and version
 	// remembered, as the evidence caps the service names it keeps.
 	maxIdentityField = 256
 )
 
-func newRegistry(cfg RegistryConfig, now func() time.Time) *registry.Registry {
+func newRegistry(cfg RegistryConfig, now func() time.Time, id component.ID) *registry.Registry {
 	return registry.New(registry.Limits{
 		MaxEntries:            cfg.MaxEntries,
 		MaxAge:                cfg.MaxAge,
 		MaxServices:           cfg.MaxServices,
 		MaxVersionsPerService: cfg.MaxVersionsPerService,
-	}, now)
+		ResolveAfter:          cfg.ResolveAfterRequests,
+	}, now).PublishTo(registry.FeedOf(id.String()))
 }
 
 // resourceIdentity reads the service, its environment and its version from
@@ -57,14 +61,35 @@ func stringAttr(attrs pcommon.Map, key string) string {
 }
 
 // observeVersions teaches the registry the version of every resource of
-// the batch, healthy or not: a group is a regression when its version
-// appeared after another one of the service, whether or not that one failed.
+// the batch, healthy or not, and the requests it served: a group is a
+// regression when its version appeared after another one of the service,
+// whether or not that one failed, and resolved when a newer version served
+// enough requests without it.
 func (d *diagnoser) observeVersions(td ptrace.Traces) {
 	rss := td.ResourceSpans()
 	for i := 0; i < rss.Len(); i++ {
-		svc, version := resourceIdentity(rss.At(i).Resource())
-		d.registry.ObserveVersion(svc, version)
+		rs := rss.At(i)
+		svc, version := resourceIdentity(rs.Resource())
+		if version == "" {
+			continue // nothing to learn or count
+		}
+		d.registry.Observe(svc, version, serverSpans(rs))
 	}
+}
+
+// serverSpans counts the spans of kind SERVER of rs: the requests it served.
+func serverSpans(rs ptrace.ResourceSpans) int {
+	n := 0
+	sss := rs.ScopeSpans()
+	for j := 0; j < sss.Len(); j++ {
+		spans := sss.At(j).Spans()
+		for k := 0; k < spans.Len(); k++ {
+			if spans.At(k).Kind() == ptrace.SpanKindServer {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // startRegistry loads the registry from its storage, when configured, and
@@ -113,12 +138,16 @@ func (d *diagnoser) stopRegistry(ctx context.Context) error {
 	return nil
 }
 
-// sighting counts a diagnosed span of resource in its error group.
-func (a *annotator) sighting(resource pcommon.Resource, fp string) registry.Sighting {
+// sighting counts a diagnosed span of resource, of texts t, in its error
+// group.
+func (a *annotator) sighting(resource pcommon.Resource, t *annotationTexts) registry.Sighting {
 	if resource != a.resource {
 		// The targets of a resource come one after another.
 		a.resource = resource
 		a.svc, a.version = resourceIdentity(resource)
+		a.revision = stringAttr(resource.Attributes(), attrRevision)
 	}
-	return a.seen.Record(registry.Key{Service: a.svc, Fingerprint: fp}, a.version)
+	return a.seen.Record(registry.Key{Service: a.svc, Fingerprint: t.fingerprint.raw}, registry.Occurrence{
+		Version: a.version, Revision: a.revision, Category: t.category.raw, Cause: t.cause.raw,
+	})
 }

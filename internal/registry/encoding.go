@@ -7,19 +7,26 @@ import (
 	"time"
 )
 
-// The stored form of a State, format 1:
+// The stored form of a State, format 2:
 //
-//	magic "edreg" | format byte 1 | string scheme
+//	magic "edreg" | format byte 2 | string scheme | uvarint serial
 //	uvarint services | per service: string name, string environment,
-//	    uvarint versions | per version: string name, byte after-others (0/1)
+//	    uvarint versions | per version: string name, byte after-others (0/1),
+//	    uvarint seq, uvarint mark, uvarint requests, uvarint checked
 //	uvarint groups | per group: string name, string environment, string fingerprint,
-//	    string first version, varint first seen and varint last seen (Unix ns),
-//	    uvarint count (≥ 1), byte regression (0/1)
+//	    string first version, string first revision, string category, string cause,
+//	    varint first seen and varint last seen (Unix ns), uvarint count (≥ 1),
+//	    byte regression (0/1), uvarint born, uvarint newest, uvarint resolved seq,
+//	    string resolved in, byte relapsed (0/1)
 //
-// A string is a uvarint length and its bytes. Nothing may follow.
+// Format 1, still read, has no serial, no seq, mark, requests or checked
+// per version, and per group neither first revision, category and cause
+// nor the fields after regression (see upgradeV1). A string is a uvarint
+// length and its bytes. Nothing may follow.
 const (
 	magic      = "edreg"
 	formatV1   = 1
+	formatV2   = 2
 	maxStrLen  = 4096
 	minService = 3 // bytes of the smallest service, group and version: bound the counts
 	minGroup   = 8
@@ -29,12 +36,13 @@ const (
 // ErrFormat is wrapped by the errors of Decode.
 var ErrFormat = errors.New("not a fingerprint registry of a known format")
 
-// Encode returns the stored form of st.
+// Encode returns the stored form of st, in format 2.
 func Encode(st State) []byte {
-	b := make([]byte, 0, 64+len(st.Services)*48+len(st.Groups)*96)
+	b := make([]byte, 0, 64+len(st.Services)*64+len(st.Groups)*128)
 	b = append(b, magic...)
-	b = append(b, formatV1)
+	b = append(b, formatV2)
 	b = appendString(b, st.Scheme)
+	b = binary.AppendUvarint(b, st.Serial)
 	b = binary.AppendUvarint(b, uint64(len(st.Services)))
 	for _, s := range st.Services {
 		b = appendString(b, s.Name)
@@ -43,18 +51,27 @@ func Encode(st State) []byte {
 		for _, v := range s.Versions {
 			b = appendString(b, v.Name)
 			b = appendBool(b, v.AfterOthers)
+			b = binary.AppendUvarint(b, v.Seq)
+			b = binary.AppendUvarint(b, v.Mark)
+			b = binary.AppendUvarint(b, uint64(v.Requests))
+			b = binary.AppendUvarint(b, uint64(v.Checked))
 		}
 	}
 	b = binary.AppendUvarint(b, uint64(len(st.Groups)))
 	for _, g := range st.Groups {
-		b = appendString(b, g.Name)
-		b = appendString(b, g.Environment)
-		b = appendString(b, g.Fingerprint)
-		b = appendString(b, g.FirstVersion)
+		for _, s := range [...]string{g.Name, g.Environment, g.Fingerprint, g.FirstVersion, g.FirstRevision, g.Category, g.Cause} {
+			b = appendString(b, s)
+		}
 		b = binary.AppendVarint(b, g.FirstSeen.UnixNano())
 		b = binary.AppendVarint(b, g.LastSeen.UnixNano())
 		b = binary.AppendUvarint(b, uint64(g.Count))
 		b = appendBool(b, g.Regression)
+		l := g.Lifecycle
+		b = binary.AppendUvarint(b, l.Born)
+		b = binary.AppendUvarint(b, l.Newest)
+		b = binary.AppendUvarint(b, l.ResolvedSeq)
+		b = appendString(b, l.ResolvedIn)
+		b = appendBool(b, l.Relapsed)
 	}
 	return b
 }
@@ -71,20 +88,25 @@ func appendBool(b []byte, v bool) []byte {
 	return append(b, 0)
 }
 
-// Decode reads the stored form of a State. Any other input is an error
-// wrapping ErrFormat; it never panics, and allocates no more than the input
-// can describe.
+// Decode reads the stored form of a State, of format 2 or 1. Any other
+// input is an error wrapping ErrFormat; it never panics, and allocates no
+// more than the input can describe.
 func Decode(data []byte) (State, error) {
 	d := decoder{b: data}
 	if len(data) < len(magic)+1 || string(data[:len(magic)]) != magic {
 		return State{}, fmt.Errorf("%w: no header", ErrFormat)
 	}
 	d.b = d.b[len(magic):]
-	if f := d.byte(); f != formatV1 {
-		return State{}, fmt.Errorf("%w: format %d, this version reads format %d", ErrFormat, f, formatV1)
+	format := d.byte()
+	if format != formatV1 && format != formatV2 {
+		return State{}, fmt.Errorf("%w: format %d, this version reads formats %d and %d", ErrFormat, format, formatV1, formatV2)
 	}
+	v2 := format == formatV2
 	var st State
 	st.Scheme = d.string()
+	if v2 {
+		st.Serial = d.uvarint()
+	}
 	n := d.count(minService)
 	st.Services = make([]ServiceVersions, 0, n)
 	for range n {
@@ -93,7 +115,11 @@ func Decode(data []byte) (State, error) {
 		nv := d.count(minVersion)
 		s.Versions = make([]Version, 0, nv)
 		for range nv {
-			s.Versions = append(s.Versions, Version{Name: d.string(), AfterOthers: d.bool()})
+			v := Version{Name: d.string(), AfterOthers: d.bool()}
+			if v2 {
+				v.Seq, v.Mark, v.Requests, v.Checked = d.uvarint(), d.uvarint(), d.int64(), d.int64()
+			}
+			s.Versions = append(s.Versions, v)
 		}
 		st.Services = append(st.Services, s)
 	}
@@ -102,6 +128,9 @@ func Decode(data []byte) (State, error) {
 	for range n {
 		var g Group
 		g.Name, g.Environment, g.Fingerprint, g.FirstVersion = d.string(), d.string(), d.string(), d.string()
+		if v2 {
+			g.FirstRevision, g.Category, g.Cause = d.string(), d.string(), d.string()
+		}
 		g.FirstSeen = time.Unix(0, d.varint()).UTC()
 		g.LastSeen = time.Unix(0, d.varint()).UTC()
 		c := d.uvarint()
@@ -110,6 +139,10 @@ func Decode(data []byte) (State, error) {
 		}
 		g.Count = int64(c)
 		g.Regression = d.bool()
+		if v2 {
+			g.Born, g.Newest, g.ResolvedSeq = d.uvarint(), d.uvarint(), d.uvarint()
+			g.ResolvedIn, g.Relapsed = d.string(), d.bool()
+		}
 		st.Groups = append(st.Groups, g)
 	}
 	if d.err == nil && len(d.b) > 0 {
@@ -118,7 +151,36 @@ func Decode(data []byte) (State, error) {
 	if d.err != nil {
 		return State{}, d.err
 	}
+	if !v2 {
+		upgradeV1(&st)
+	}
 	return st, nil
+}
+
+// upgradeV1 gives a state of format 1, which knew no lifecycle, the
+// serials format 2 has. Versions get serials in stored order. Every group
+// is taken as seen in the newest version of its service and born after
+// every version's last look: only a version that appears after the upgrade
+// resolves it, as a group first seen then would be, and no group relapses
+// for a resolution format 1 could not have recorded.
+func upgradeV1(st *State) {
+	var serial uint64
+	newest := make(map[Service]uint64, len(st.Services))
+	for i := range st.Services {
+		s := &st.Services[i]
+		for j := range s.Versions {
+			serial++
+			s.Versions[j].Seq, s.Versions[j].Mark = serial, serial
+		}
+		if len(s.Versions) > 0 {
+			newest[s.Service] = serial
+		}
+	}
+	for i := range st.Groups {
+		serial++
+		st.Groups[i].Born, st.Groups[i].Newest = serial, newest[st.Groups[i].Service]
+	}
+	st.Serial = serial
 }
 
 // decoder reads the stored form; after the first error every read returns
@@ -168,6 +230,16 @@ func (d *decoder) uvarint() uint64 {
 	}
 	d.b = d.b[n:]
 	return v
+}
+
+// int64 is a uvarint of at most 1<<62: a count.
+func (d *decoder) int64() int64 {
+	v := d.uvarint()
+	if v > 1<<62 {
+		d.fail("count %d", v)
+		return 0
+	}
+	return int64(v)
 }
 
 func (d *decoder) varint() int64 {

@@ -80,7 +80,7 @@ func TestRecorderCountsAsRecord(t *testing.T) {
 			wantSightings, wantState := run(tt.limits, tt.steps, func(r *Registry) func(Key, string) Sighting { return r.Record })
 			gotSightings, gotState := run(tt.limits, tt.steps, func(r *Registry) func(Key, string) Sighting {
 				rec := r.Recorder()
-				return rec.Record
+				return func(k Key, v string) Sighting { return rec.Record(k, Occurrence{Version: v}) }
 			})
 			assert.Equal(t, wantSightings, gotSightings)
 			assert.Equal(t, wantState, gotState)

@@ -1,8 +1,10 @@
 // Package registry remembers error groups per service: for each (service,
 // environment, fingerprint), when and in which service.version it was first
-// seen, when it was last seen and how often. It also learns each service's
-// versions in the order they appear, which decides whether a new group is a
-// regression. Bounded by entries, by age (least recently seen forgotten
+// seen, when it was last seen and how often, and where it is in its
+// lifecycle (lifecycle.go). It also learns each service's versions in the
+// order they appear, which decides whether a new group is a regression, and
+// counts the requests each version served, which decides when a group is
+// resolved. Bounded by entries, by age (least recently seen forgotten
 // first), by services and by versions per service. Safe for concurrent use.
 package registry // import "github.com/errordiagnosis/errordiagnosisprocessor/internal/registry"
 
@@ -27,6 +29,10 @@ type Limits struct {
 	// MaxVersionsPerService is the number of versions remembered per
 	// service; beyond it the one that appeared first is forgotten.
 	MaxVersionsPerService int
+	// ResolveAfter is the number of requests a version newer than every
+	// version a group was seen in serves without it before the group is
+	// resolved in that version; 0 never resolves.
+	ResolveAfter int64
 }
 
 // Service identifies a service: service.name and, when present,
@@ -53,19 +59,45 @@ type Sighting struct {
 	Regression bool
 	// Count is how many spans of the group were counted, this one included.
 	Count int64
+	// FirstRevision is the vcs.ref.head.revision of the first sighting.
+	FirstRevision string
+	// State is what this span is in the group's lifecycle.
+	State GroupState
+	// ResolvedIn is the version the group was last resolved in ("" when
+	// never): still resolved when Relapse is false, reopened by a relapse
+	// when it is true.
+	ResolvedIn string
+	// Relapse: the group was seen again in ResolvedIn or a later version
+	// after it was resolved there, and not resolved since.
+	Relapse bool
+}
+
+// Occurrence is what a counted span says of its group besides its key:
+// its resource's version and revision, and the diagnosis.
+type Occurrence struct {
+	// Version is the service.version of the resource ("" when absent).
+	Version string
+	// Revision is its vcs.ref.head.revision ("" when absent).
+	Revision string
+	// Category and Cause are the diagnosis, remembered for the records of
+	// a resolved group.
+	Category, Cause string
 }
 
 // FirstSeenFormat is the layout of Sighting.FirstSeen.
 const FirstSeenFormat = time.RFC3339
 
 type entry struct {
-	key          Key
-	firstSeen    time.Time
-	firstText    string
-	firstVersion string
-	lastSeen     time.Time
-	count        int64
-	regression   bool
+	key             Key
+	firstSeen       time.Time
+	firstText       string
+	firstVersion    string
+	firstRevision   string
+	category, cause string
+	lastSeen        time.Time
+	count           int64
+	regression      bool
+	lifecycle
 	// prev is more recently seen, next less recently; the list is circular
 	// around Registry.lru.
 	prev, next *entry
@@ -76,10 +108,21 @@ type entry struct {
 type version struct {
 	name        string
 	afterOthers bool
+	// seq is the registry's serial when the version appeared: versions of a
+	// service compare by it, and so do their groups (lifecycle.go).
+	seq uint64
+	// requests counts the server spans the version served; at nextCheck the
+	// groups it may resolve are looked at (lifecycle.go).
+	requests, nextCheck atomic.Int64
+	// mark and checked, under Registry.mu: the serial and requests at the
+	// last look; groups born at or before mark had checked requests of this
+	// version behind them then.
+	mark    uint64
+	checked int64
 }
 
 type service struct {
-	versions []version // in order of appearance
+	versions []*version // in order of appearance
 	// learned orders services by when their newest version appeared.
 	learned uint64
 }
@@ -97,49 +140,78 @@ type Registry struct {
 	// under vmu: a Recorder's last version holds while it is unchanged.
 	versionsChanged atomic.Uint64
 
-	// mu guards entries and the lru list.
+	// mu guards entries, the lru list and texts.
 	mu      sync.Mutex
 	entries map[Key]*entry
 	lru     entry // sentinel: lru.next is the most recently seen
+	// texts are the categories and causes of the groups, kept once: a
+	// few dozen from the rule tables and the user rules.
+	texts map[string]string
 
 	// changed counts the changes, for Changed.
 	changed atomic.Uint64
 
 	evictedEntries, evictedAge atomic.Int64
 	size                       atomic.Int64
+
+	// serial orders the versions' appearances and the groups' births.
+	serial atomic.Uint64
+	// feed receives the resolutions; nil drops them.
+	feed *Feed
 }
 
-// New returns an empty registry reading the time from now.
+// New returns an empty registry reading the time from now. The groups it
+// resolves go nowhere until PublishTo names a feed.
 func New(limits Limits, now func() time.Time) *Registry {
 	r := &Registry{
 		limits:   limits,
 		now:      now,
 		services: map[Service]*service{},
 		entries:  map[Key]*entry{},
+		texts:    map[string]string{},
 	}
 	r.lru.next, r.lru.prev = &r.lru, &r.lru
 	return r
 }
 
-// ObserveVersion learns that svc runs version v. Called once per resource
-// of every batch: when both are known it only reads, under a shared lock,
-// and allocates nothing.
-func (r *Registry) ObserveVersion(svc Service, v string) {
+// PublishTo makes r publish the groups it resolves on feed, and returns r.
+// Called before r is used.
+func (r *Registry) PublishTo(feed *Feed) *Registry {
+	r.feed = feed
+	return r
+}
+
+// ObserveVersion learns that svc runs version v.
+func (r *Registry) ObserveVersion(svc Service, v string) { r.Observe(svc, v, 0) }
+
+// Observe learns that svc runs version v, which served requests requests.
+// Called once per resource of every batch: when both are known it reads
+// under a shared lock, adds to an atomic count and allocates nothing; a
+// count reaching the version's next check looks for the groups it
+// resolves.
+func (r *Registry) Observe(svc Service, v string, requests int) {
 	if v == "" || svc.Name == "" {
 		return
 	}
 	r.vmu.RLock()
-	s := r.services[svc]
-	known := s != nil && s.index(v) >= 0
+	var ver *version
+	if s := r.services[svc]; s != nil {
+		if i := s.index(v); i >= 0 {
+			ver = s.versions[i]
+		}
+	}
 	r.vmu.RUnlock()
-	if !known {
-		r.learn(svc, v)
+	if ver == nil {
+		ver, _ = r.learn(svc, v)
+	}
+	if requests > 0 {
+		r.countRequests(svc, ver, int64(requests))
 	}
 }
 
 // versionOf returns v as remembered for svc, learning it when unknown, and
 // the count of versionsChanged it holds for.
-func (r *Registry) versionOf(svc Service, v string) (version, uint64) {
+func (r *Registry) versionOf(svc Service, v string) (*version, uint64) {
 	r.vmu.RLock()
 	if s := r.services[svc]; s != nil {
 		if i := s.index(v); i >= 0 {
@@ -165,7 +237,7 @@ func (s *service) index(v string) int {
 
 // learn adds v to the versions of svc and returns it, with the count of
 // versionsChanged it holds for.
-func (r *Registry) learn(svc Service, v string) (version, uint64) {
+func (r *Registry) learn(svc Service, v string) (*version, uint64) {
 	r.vmu.Lock()
 	defer r.vmu.Unlock()
 	s := r.services[svc]
@@ -181,7 +253,7 @@ func (r *Registry) learn(svc Service, v string) (version, uint64) {
 		s = &service{}
 		r.services[Service{strings.Clone(svc.Name), strings.Clone(svc.Environment)}] = s
 	}
-	nv := version{name: strings.Clone(v), afterOthers: len(s.versions) > 0}
+	nv := r.newVersion(strings.Clone(v), len(s.versions) > 0, r.serial.Add(1))
 	if len(s.versions) >= max(r.limits.MaxVersionsPerService, 1) {
 		s.versions = append(s.versions[:0], s.versions[1:]...)
 	}
@@ -208,7 +280,7 @@ func (r *Registry) forgetOldestServiceLocked() {
 // (service.version, "" when absent), and returns what is known of the group.
 func (r *Registry) Record(key Key, v string) Sighting {
 	rec := r.Recorder()
-	return rec.Record(key, v)
+	return rec.Record(key, Occurrence{Version: v})
 }
 
 // Recorder counts spans in the registry for one goroutine, one after
@@ -221,7 +293,7 @@ type Recorder struct {
 	// svc and v were found to be ver while versionsChanged was changed.
 	svc     Service
 	v       string
-	ver     version
+	ver     *version
 	changed uint64
 	// key was found to be e; e is forgotten once unlinked.
 	key Key
@@ -231,12 +303,13 @@ type Recorder struct {
 // Recorder returns a recorder of r.
 func (r *Registry) Recorder() Recorder { return Recorder{r: r} }
 
-// Record is Registry.Record.
-func (rc *Recorder) Record(key Key, v string) Sighting {
+// Record counts one span of the group key, of occurrence o, and returns
+// what is known of the group.
+func (rc *Recorder) Record(key Key, o Occurrence) Sighting {
 	r := rc.r
 	now := r.now()
-	var ver version
-	if v != "" && key.Name != "" {
+	var ver *version
+	if v := o.Version; v != "" && key.Name != "" {
 		// Usually learnt from the resource already.
 		if rc.v == "" || v != rc.v || key.Service != rc.svc || r.versionsChanged.Load() != rc.changed {
 			rc.ver, rc.changed = r.versionOf(key.Service, v)
@@ -252,27 +325,64 @@ func (rc *Recorder) Record(key Key, v string) Sighting {
 	if e == nil || e.prev == nil || key != rc.key {
 		e = r.entries[key]
 	}
+	state := GroupNew
 	if e == nil {
 		if len(r.entries) >= max(r.limits.MaxEntries, 1) {
 			r.removeLocked(r.lru.prev)
 			r.evictedEntries.Add(1)
 		}
-		e = &entry{
-			key:          Key{Service{strings.Clone(key.Name), strings.Clone(key.Environment)}, strings.Clone(key.Fingerprint)},
-			firstSeen:    now,
-			firstText:    now.UTC().Format(FirstSeenFormat),
-			firstVersion: ver.name,
-			regression:   ver.afterOthers,
-		}
+		e = r.newEntry(key, o, ver, now)
 		r.insertLocked(e)
-	} else if r.lru.next != e {
-		r.unlinkLocked(e)
-		r.linkFrontLocked(e)
+		if e.regression {
+			state = GroupRegression
+		}
+	} else {
+		state = e.sighted(ver)
+		if r.lru.next != e {
+			r.unlinkLocked(e)
+			r.linkFrontLocked(e)
+		}
 	}
 	rc.key, rc.e = key, e
 	e.lastSeen = now
 	e.count++
-	return Sighting{FirstSeen: e.firstText, FirstVersion: e.firstVersion, Regression: e.regression, Count: e.count}
+	return Sighting{
+		FirstSeen: e.firstText, FirstVersion: e.firstVersion, Regression: e.regression, Count: e.count,
+		FirstRevision: e.firstRevision, State: state, ResolvedIn: e.resolvedIn, Relapse: e.relapsed,
+	}
+}
+
+// newEntry is the group key first seen now, in ver (nil when unknown).
+// Keys and texts outlive the batch they were read from: copied.
+func (r *Registry) newEntry(key Key, o Occurrence, ver *version, now time.Time) *entry {
+	e := &entry{
+		key:           Key{Service{strings.Clone(key.Name), strings.Clone(key.Environment)}, strings.Clone(key.Fingerprint)},
+		firstSeen:     now,
+		firstText:     now.UTC().Format(FirstSeenFormat),
+		firstRevision: strings.Clone(o.Revision),
+		category:      r.intern(o.Category),
+		cause:         r.intern(o.Cause),
+	}
+	e.born = r.serial.Add(1)
+	if ver != nil {
+		e.firstVersion, e.regression, e.newest = ver.name, ver.afterOthers, ver.seq
+	}
+	return e
+}
+
+// maxTexts bounds Registry.texts; beyond it, texts are copied per group.
+const maxTexts = 1024
+
+// intern returns s, kept once when the texts have room, copied otherwise.
+func (r *Registry) intern(s string) string {
+	if k, ok := r.texts[s]; ok {
+		return k
+	}
+	k := strings.Clone(s)
+	if len(r.texts) < maxTexts {
+		r.texts[k] = k
+	}
+	return k
 }
 
 // Expire forgets the groups not seen for MaxAge.

@@ -11,6 +11,9 @@ type State struct {
 	// Scheme is the fingerprint scheme of the groups' fingerprints: groups
 	// of another scheme would never match again.
 	Scheme string
+	// Serial is the registry's serial, which orders the versions'
+	// appearances and the groups' births.
+	Serial uint64
 	// Services in the order their newest version appeared, oldest first.
 	Services []ServiceVersions
 	// Groups, most recently seen first.
@@ -28,6 +31,11 @@ type Version struct {
 	Name string
 	// AfterOthers: another version of the service had been seen when it appeared.
 	AfterOthers bool
+	// Seq is the serial when it appeared; Requests the requests it served;
+	// Mark and Checked the serial and requests at its last look for the
+	// groups it resolves (lifecycle.go).
+	Seq, Mark         uint64
+	Requests, Checked int64
 }
 
 // Group is what is remembered of an error group.
@@ -35,14 +43,35 @@ type Group struct {
 	Key
 	FirstSeen, LastSeen time.Time
 	FirstVersion        string
+	FirstRevision       string
+	Category, Cause     string
 	Count               int64
 	Regression          bool
+	Lifecycle
+}
+
+// Lifecycle is where a group is in its lifecycle (lifecycle.go): versions
+// are named by their Seq.
+type Lifecycle struct {
+	Born, Newest, ResolvedSeq uint64
+	ResolvedIn                string
+	Relapsed                  bool
+}
+
+func (l lifecycle) stored() Lifecycle {
+	return Lifecycle{Born: l.born, Newest: l.newest, ResolvedSeq: l.resolvedSeq, ResolvedIn: l.resolvedIn, Relapsed: l.relapsed}
+}
+
+func (l Lifecycle) restored() lifecycle {
+	return lifecycle{born: l.Born, newest: l.Newest, resolvedSeq: l.ResolvedSeq, resolvedIn: l.ResolvedIn, relapsed: l.Relapsed}
 }
 
 // Snapshot returns the state of the registry, to store it.
 func (r *Registry) Snapshot(scheme string) State {
 	st := State{Scheme: scheme}
 	r.vmu.RLock()
+	r.mu.Lock() // the versions' marks
+	st.Serial = r.serial.Load()
 	type ordered struct {
 		sv      ServiceVersions
 		learned uint64
@@ -51,10 +80,12 @@ func (r *Registry) Snapshot(scheme string) State {
 	for k, s := range r.services {
 		vs := make([]Version, len(s.versions))
 		for i, v := range s.versions {
-			vs[i] = Version{Name: v.name, AfterOthers: v.afterOthers}
+			vs[i] = Version{Name: v.name, AfterOthers: v.afterOthers, Seq: v.seq, Mark: v.mark,
+				Requests: v.requests.Load(), Checked: v.checked}
 		}
 		svcs = append(svcs, ordered{ServiceVersions{k, vs}, s.learned})
 	}
+	r.mu.Unlock()
 	r.vmu.RUnlock()
 	slices.SortFunc(svcs, func(a, b ordered) int { return cmp.Compare(a.learned, b.learned) })
 	st.Services = make([]ServiceVersions, len(svcs))
@@ -67,7 +98,8 @@ func (r *Registry) Snapshot(scheme string) State {
 	for e := r.lru.next; e != &r.lru; e = e.next {
 		st.Groups = append(st.Groups, Group{
 			Key: e.key, FirstSeen: e.firstSeen, LastSeen: e.lastSeen,
-			FirstVersion: e.firstVersion, Count: e.count, Regression: e.regression,
+			FirstVersion: e.firstVersion, FirstRevision: e.firstRevision, Category: e.category, Cause: e.cause,
+			Count: e.count, Regression: e.regression, Lifecycle: e.stored(),
 		})
 	}
 	r.mu.Unlock()
@@ -79,6 +111,11 @@ func (r *Registry) Snapshot(scheme string) State {
 // least recently seen go first when there are too many.
 func (r *Registry) Restore(st State) {
 	r.vmu.Lock()
+	r.mu.Lock()
+	if r.serial.Load() < st.Serial {
+		r.serial.Store(st.Serial)
+	}
+	r.mu.Unlock()
 	for _, sv := range st.Services {
 		if sv.Name == "" || len(sv.Versions) == 0 || r.services[sv.Service] != nil {
 			continue
@@ -90,9 +127,16 @@ func (r *Registry) Restore(st State) {
 		if n := max(r.limits.MaxVersionsPerService, 1); len(vs) > n {
 			vs = vs[len(vs)-n:]
 		}
-		s := &service{versions: make([]version, len(vs))}
+		s := &service{versions: make([]*version, len(vs))}
 		for i, v := range vs {
-			s.versions[i] = version{name: v.Name, afterOthers: v.AfterOthers}
+			nv := r.newVersion(v.Name, v.AfterOthers, v.Seq)
+			nv.mark, nv.checked = v.Mark, v.Checked
+			nv.requests.Store(v.Requests)
+			if r.limits.ResolveAfter > 0 {
+				// The next look is ResolveAfter requests after the last.
+				nv.nextCheck.Store(v.Checked + r.limits.ResolveAfter)
+			}
+			s.versions[i] = nv
 		}
 		r.learned++
 		s.learned = r.learned
@@ -115,7 +159,8 @@ func (r *Registry) Restore(st State) {
 		}
 		r.insertLocked(&entry{
 			key: g.Key, firstSeen: g.FirstSeen, firstText: g.FirstSeen.UTC().Format(FirstSeenFormat),
-			firstVersion: g.FirstVersion, lastSeen: g.LastSeen, count: g.Count, regression: g.Regression,
+			firstVersion: g.FirstVersion, firstRevision: g.FirstRevision, category: r.intern(g.Category), cause: r.intern(g.Cause),
+			lastSeen: g.LastSeen, count: g.Count, regression: g.Regression, lifecycle: g.restored(),
 		})
 	}
 	r.changed.Add(1)

@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"os"
 	"testing"
 	"time"
 
@@ -40,7 +41,7 @@ func TestRestoreAfterRestart(t *testing.T) {
 	assert.Equal(t, []string{"A", "C", "B"}, fingerprints(after.Snapshot("v2")), "least recently seen order kept")
 
 	a := after.Record(key("cart", "production", "A"), "1.1")
-	assert.Equal(t, Sighting{FirstSeen: "2026-12-02T06:10:00Z", FirstVersion: "1.0", Count: 3}, a)
+	assert.Equal(t, Sighting{FirstSeen: "2026-12-02T06:10:00Z", FirstVersion: "1.0", Count: 3, State: GroupOngoing}, a)
 	d := after.Record(key("cart", "production", "D"), "1.1")
 	assert.True(t, d.Regression, "1.1 came after 1.0 before the restart")
 	assert.Equal(t, "1.1", d.FirstVersion)
@@ -84,6 +85,40 @@ func TestEncodeDecodeRoundTrip(t *testing.T) {
 	assert.Empty(t, empty.Groups)
 }
 
+// TestDecodeFormat1: the stored form of the previous release
+// (testdata/format1.bin, written by populated's registry with format 1's
+// Encode) is still read: groups, counts and versions kept, and only a
+// version that appears after the upgrade resolves its groups.
+func TestDecodeFormat1(t *testing.T) {
+	data, err := os.ReadFile("testdata/format1.bin")
+	require.NoError(t, err)
+	require.Equal(t, byte(formatV1), data[len(magic)])
+	st, err := Decode(data)
+	require.NoError(t, err)
+	assert.Equal(t, "v4", st.Scheme)
+	assert.Equal(t, []string{"A", "C", "B"}, fingerprints(st))
+	require.Len(t, st.Services, 1)
+	assert.Equal(t, []Version{{Name: "1.0", Seq: 1, Mark: 1}, {Name: "1.1", AfterOthers: true, Seq: 2, Mark: 2}}, st.Services[0].Versions)
+	a := st.Groups[0]
+	assert.Equal(t, Group{Key: key("cart", "production", "A"), FirstSeen: t0, LastSeen: t0.Add(2 * time.Minute),
+		FirstVersion: "1.0", Count: 2, Lifecycle: Lifecycle{Born: 3, Newest: 2}}, a)
+
+	clock := &fakeClock{t: t0.Add(time.Hour)}
+	feed := &Feed{readers: map[*Reader]struct{}{}}
+	rd := feed.Subscribe()
+	r := New(Limits{MaxEntries: 10, MaxAge: 24 * time.Hour, MaxServices: 10, MaxVersionsPerService: 4, ResolveAfter: 10}, clock.now).PublishTo(feed)
+	r.Restore(st)
+	svc := Service{"cart", "production"}
+	r.Observe(svc, "1.1", 50)
+	evs, _ := rd.Read()
+	assert.Empty(t, evs, "A may have been seen in 1.1: not resolved by it")
+	assert.Equal(t, GroupOngoing, r.Record(key("cart", "production", "A"), "1.1").State)
+	r.Observe(svc, "1.2", 10)
+	evs, _ = rd.Read()
+	assert.Equal(t, []string{"A", "B"}, fps(evs), "1.2 appeared after the upgrade")
+	assert.Equal(t, "1.2", evs[0].ResolvedIn)
+}
+
 // TestDecodeRefuses: what is not the stored form is an error, never a
 // partial state.
 func TestDecodeRefuses(t *testing.T) {
@@ -92,7 +127,7 @@ func TestDecodeRefuses(t *testing.T) {
 	tests := map[string][]byte{
 		"empty":         nil,
 		"other data":    []byte(`{"groups":[]}`),
-		"newer format":  append([]byte(magic), 2),
+		"newer format":  append([]byte(magic), 3),
 		"truncated":     good[:len(good)-3],
 		"trailing data": append(append([]byte{}, good...), 0),
 		"huge count":    append(append([]byte(magic), formatV1, 0), 0xff, 0xff, 0xff, 0xff, 0x0f),
@@ -108,7 +143,7 @@ func TestDecodeRefuses(t *testing.T) {
 }
 
 // FuzzDecode: Decode never panics on any input, and what it accepts
-// encodes back to the same bytes.
+// encodes back to the same bytes (format 2) or the same state (format 1).
 func FuzzDecode(f *testing.F) {
 	r, clock := newTest(roomy)
 	f.Add(Encode(State{}))
@@ -122,13 +157,22 @@ func FuzzDecode(f *testing.F) {
 	f.Add(good)
 	f.Add(good[:len(good)/2])
 	f.Add([]byte(magic))
+	if v1, err := os.ReadFile("testdata/format1.bin"); err == nil {
+		f.Add(v1)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		st, err := Decode(data)
 		if err != nil {
 			require.ErrorIs(t, err, ErrFormat)
 			return
 		}
-		assert.Equal(t, data, Encode(st))
+		if data[len(magic)] == formatV1 {
+			again, err := Decode(Encode(st)) // read as format 1, written as format 2
+			require.NoError(t, err)
+			assert.Equal(t, st, again)
+		} else {
+			assert.Equal(t, data, Encode(st))
+		}
 		New(roomy, clock.now).Restore(st) // and restoring it is safe
 	})
 }
