@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"time"
 
+	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/confmap"
 )
 
@@ -19,12 +20,18 @@ type Config struct {
 	// RateLimit bounds the records per error group.
 	RateLimit RateLimitConfig `mapstructure:"rate_limit"`
 
+	// Processor is the component ID of the errordiagnosis processor whose
+	// resolved groups get a record: no span carries a resolution, the
+	// processor hands them over in the collector's process.
+	Processor component.ID `mapstructure:"processor"`
+
 	_ struct{}
 }
 
-// RateLimitConfig allows at most one record per error group (service,
-// environment, fingerprint) per Interval: a fingerprint registry that forgot
-// a group and learned it again does not repeat its record.
+// RateLimitConfig allows at most one record of each kind per error group
+// (service, environment, fingerprint) per Interval: a fingerprint registry
+// that forgot a group and learned it again does not repeat its record, nor
+// does a group that flaps between resolved and relapsed.
 type RateLimitConfig struct {
 	// Interval is the least time between two records of one group.
 	Interval time.Duration `mapstructure:"interval"`
@@ -36,6 +43,9 @@ type RateLimitConfig struct {
 }
 
 var _ confmap.Validator = (*Config)(nil)
+
+// processorType is the errordiagnosis processor's type.
+var processorType = component.MustNewType("errordiagnosis")
 
 // The processor's own rule for attribute_prefix.
 var prefixPattern = regexp.MustCompile(`^[A-Za-z0-9_.\-]+$`)
@@ -56,6 +66,9 @@ func (cfg *Config) Validate() error {
 	}
 	if cfg.RateLimit.MaxGroups <= 0 || cfg.RateLimit.MaxGroups > maxMaxGroups {
 		errs = append(errs, fmt.Errorf("rate_limit.max_groups: %d is out of range; use a value between 1 and %d, e.g. 10000", cfg.RateLimit.MaxGroups, maxMaxGroups))
+	}
+	if cfg.Processor.Type() != processorType {
+		errs = append(errs, fmt.Errorf("processor: %q must name an errordiagnosis processor of the same collector, e.g. errordiagnosis or errordiagnosis/tier2", cfg.Processor.String()))
 	}
 	return errors.Join(errs...)
 }

@@ -29,11 +29,14 @@ func TestLoadConfig(t *testing.T) {
 	cfg, err := loadConfig(t, "")
 	require.NoError(t, err)
 	assert.Equal(t, createDefaultConfig(), cfg, "the empty config is the default config")
-	assert.Equal(t, &Config{AttributePrefix: "diagnosis.", RateLimit: RateLimitConfig{Interval: time.Hour, MaxGroups: 10_000}}, cfg)
+	processor := component.MustNewType("errordiagnosis")
+	assert.Equal(t, &Config{AttributePrefix: "diagnosis.", RateLimit: RateLimitConfig{Interval: time.Hour, MaxGroups: 10_000},
+		Processor: component.NewID(processor)}, cfg)
 
 	cfg, err = loadConfig(t, "custom")
 	require.NoError(t, err)
-	assert.Equal(t, &Config{AttributePrefix: "triage.", RateLimit: RateLimitConfig{Interval: 10 * time.Minute, MaxGroups: 500}}, cfg)
+	assert.Equal(t, &Config{AttributePrefix: "triage.", RateLimit: RateLimitConfig{Interval: 10 * time.Minute, MaxGroups: 500},
+		Processor: component.NewIDWithName(processor, "tier2")}, cfg)
 }
 
 // TestInvalidConfig: every invalid value fails Validate with a message that
@@ -48,6 +51,7 @@ func TestInvalidConfig(t *testing.T) {
 		{"negative_interval", []string{"rate_limit.interval: -1m0s must be positive"}},
 		{"zero_groups", []string{"rate_limit.max_groups: 0 is out of range", "between 1 and 1000000"}},
 		{"huge_groups", []string{"rate_limit.max_groups: 100000000 is out of range"}},
+		{"other_processor", []string{`processor: "batch" must name an errordiagnosis processor`, "e.g. errordiagnosis or errordiagnosis/tier2"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package incidentconnector // import "github.com/errordiagnosis/errordiagnosispro
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -18,10 +19,11 @@ import (
 	"github.com/errordiagnosis/errordiagnosisprocessor/connector/incidentconnector/internal/incident"
 	"github.com/errordiagnosis/errordiagnosisprocessor/connector/incidentconnector/internal/metadata"
 	"github.com/errordiagnosis/errordiagnosisprocessor/connector/incidentconnector/internal/ratelimit"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/registry"
 )
 
-// incidentConnector emits one log record per first sighting of an error group
-// and never changes the spans it reads.
+// incidentConnector emits one log record per first sighting, relapse and
+// resolution of an error group and never changes the spans it reads.
 type incidentConnector struct {
 	next      consumer.Logs
 	logger    *zap.Logger
@@ -30,18 +32,26 @@ type incidentConnector struct {
 	now       func() time.Time
 	telemetry *metadata.TelemetryBuilder
 	version   string
+	// feed is the processor's; resolved reads it from Start to Shutdown.
+	feed     *registry.Feed
+	resolved *registry.Reader
 
 	noRegistryOnce sync.Once
 }
 
 var (
-	emittedOpts = map[incident.Kind]metric.AddOption{
-		incident.KindNew:        metric.WithAttributeSet(attribute.NewSet(attribute.String("kind", string(incident.KindNew)))),
-		incident.KindRegression: metric.WithAttributeSet(attribute.NewSet(attribute.String("kind", string(incident.KindRegression)))),
-	}
+	kinds       = [...]incident.Kind{incident.KindNew, incident.KindRegression, incident.KindRelapse, incident.KindResolved}
+	emittedOpts = func() map[incident.Kind]metric.AddOption {
+		m := make(map[incident.Kind]metric.AddOption, len(kinds))
+		for _, k := range kinds {
+			m[k] = metric.WithAttributeSet(attribute.NewSet(attribute.String("kind", string(k))))
+		}
+		return m
+	}()
 	rateLimitedOpt = metric.WithAttributeSet(attribute.NewSet(attribute.String("reason", "rate_limited")))
 	malformedOpt   = metric.WithAttributeSet(attribute.NewSet(attribute.String("reason", "malformed")))
 	refusedOpt     = metric.WithAttributeSet(attribute.NewSet(attribute.String("reason", "refused")))
+	lostOpt        = metric.WithAttributeSet(attribute.NewSet(attribute.String("reason", "lost")))
 )
 
 func newConnector(set connector.Settings, cfg *Config, next consumer.Logs, now func() time.Time) (*incidentConnector, error) {
@@ -57,6 +67,7 @@ func newConnector(set connector.Settings, cfg *Config, next consumer.Logs, now f
 		now:       now,
 		telemetry: tb,
 		version:   set.BuildInfo.Version,
+		feed:      registry.FeedOf(cfg.Processor.String()),
 	}
 	if err := tb.RegisterConnectorIncidentTrackedGroupsCallback(func(_ context.Context, o metric.Int64Observer) error {
 		o.Observe(int64(c.limiter.Len()))
@@ -72,26 +83,61 @@ func (*incidentConnector) Capabilities() consumer.Capabilities {
 	return consumer.Capabilities{MutatesData: false}
 }
 
-func (*incidentConnector) Start(context.Context, component.Host) error { return nil }
+// Start reads the groups the processor resolves from now on.
+func (c *incidentConnector) Start(context.Context, component.Host) error {
+	c.resolved = c.feed.Subscribe()
+	return nil
+}
 
 func (c *incidentConnector) Shutdown(context.Context) error {
+	if c.resolved != nil {
+		c.resolved.Close()
+		c.resolved = nil
+	}
 	c.telemetry.Shutdown()
 	return nil
 }
 
-// ConsumeTraces reads the diagnosed spans and sends their incident records,
-// if any, to the logs pipelines. An error of the logs pipeline is returned,
-// as other connectors do; the records of that call are not sent again (their
-// groups are no longer first sightings).
+// ConsumeTraces reads the diagnosed spans and the groups the processor
+// resolved since the last call, and sends their incident records, if any,
+// to the logs pipelines. An error of the logs pipeline is logged and
+// counted, not returned (see below).
 func (c *incidentConnector) ConsumeTraces(ctx context.Context, td ptrace.Traces) error {
 	now := c.now()
 	var (
 		logs    plog.Logs
-		emitted [2]int64 // new, regression
+		emitted [len(kinds)]int64
 	)
+	count := func(kind incident.Kind) {
+		emitted[slices.Index(kinds[:], kind)]++
+	}
+	newResource := func() plog.ResourceLogs {
+		if logs == (plog.Logs{}) {
+			logs = plog.NewLogs()
+		}
+		rl := logs.ResourceLogs().AppendEmpty()
+		return rl
+	}
+	records := func(rl plog.ResourceLogs) plog.LogRecordSlice {
+		sl := rl.ScopeLogs().AppendEmpty()
+		sl.Scope().SetName(metadata.ScopeName)
+		sl.Scope().SetVersion(c.version)
+		return sl.LogRecords()
+	}
+	observed := pcommon.NewTimestampFromTime(now)
+	for _, ev := range c.readResolved(ctx) {
+		if !c.limiter.Allow(groupKeyOf(ev.Name, ev.Environment, ev.Fingerprint, incident.KindResolved), now) {
+			c.telemetry.ConnectorIncidentRecordsSuppressed.Add(ctx, 1, rateLimitedOpt)
+			continue
+		}
+		rl := newResource()
+		incident.ResolvedIdentity(ev, rl.Resource().Attributes())
+		incident.FillResolved(records(rl).AppendEmpty(), ev, c.names, observed)
+		count(incident.KindResolved)
+	}
 	for _, rs := range td.ResourceSpans().All() {
 		resource := rs.Resource().Attributes()
-		var records plog.LogRecordSlice
+		var recs plog.LogRecordSlice
 		for _, ss := range rs.ScopeSpans().All() {
 			for _, span := range ss.Spans().All() {
 				outcome, kind, fp := incident.Read(span.Attributes(), c.names)
@@ -110,56 +156,67 @@ func (c *incidentConnector) ConsumeTraces(ctx context.Context, td ptrace.Traces)
 				default:
 					continue
 				}
-				if !c.limiter.Allow(groupKey(resource, fp), now) {
+				if !c.limiter.Allow(groupKey(resource, fp, kind), now) {
 					c.telemetry.ConnectorIncidentRecordsSuppressed.Add(ctx, 1, rateLimitedOpt)
 					continue
 				}
-				if records == (plog.LogRecordSlice{}) {
-					if logs == (plog.Logs{}) {
-						logs = plog.NewLogs()
-					}
-					rl := logs.ResourceLogs().AppendEmpty()
+				if recs == (plog.LogRecordSlice{}) {
+					rl := newResource()
 					incident.CopyIdentity(resource, rl.Resource().Attributes())
-					sl := rl.ScopeLogs().AppendEmpty()
-					sl.Scope().SetName(metadata.ScopeName)
-					sl.Scope().SetVersion(c.version)
-					records = sl.LogRecords()
+					recs = records(rl)
 				}
-				incident.Fill(records.AppendEmpty(), span, resource, kind, c.names, pcommon.NewTimestampFromTime(now))
-				if kind == incident.KindRegression {
-					emitted[1]++
-				} else {
-					emitted[0]++
-				}
+				incident.Fill(recs.AppendEmpty(), span, resource, kind, c.names, observed)
+				count(kind)
 			}
 		}
 	}
 	if logs == (plog.Logs{}) {
 		return nil
 	}
+	var total int64
+	for _, n := range emitted {
+		total += n
+	}
 	// The records are derived from spans the traces pipeline's other
 	// consumers have already taken: an error here would make the sender
 	// retry the whole batch (duplicates in the traces backend) and the
 	// processor count its released spans as refused. Logged and counted.
 	if err := c.next.ConsumeLogs(ctx, logs); err != nil {
-		c.telemetry.ConnectorIncidentRecordsSuppressed.Add(ctx, emitted[0]+emitted[1], refusedOpt)
+		c.telemetry.ConnectorIncidentRecordsSuppressed.Add(ctx, total, refusedOpt)
 		c.logger.Warn("The logs pipeline refused incident records; they are not sent again (their groups are no longer first sightings). Give the logs exporter a sending_queue.",
-			zap.Int64("records", emitted[0]+emitted[1]), zap.Error(err))
+			zap.Int64("records", total), zap.Error(err))
 		return nil
 	}
-	if emitted[0] > 0 {
-		c.telemetry.ConnectorIncidentRecordsEmitted.Add(ctx, emitted[0], emittedOpts[incident.KindNew])
-	}
-	if emitted[1] > 0 {
-		c.telemetry.ConnectorIncidentRecordsEmitted.Add(ctx, emitted[1], emittedOpts[incident.KindRegression])
+	for i, n := range emitted {
+		if n > 0 {
+			c.telemetry.ConnectorIncidentRecordsEmitted.Add(ctx, n, emittedOpts[kinds[i]])
+		}
 	}
 	return nil
 }
 
-// groupKey identifies an error group as the processor's registry does:
-// service and environment of the resource, and the fingerprint.
-func groupKey(resource pcommon.Map, fp string) string {
-	return attrStr(resource, "service.name") + "\x00" + attrStr(resource, "deployment.environment.name") + "\x00" + fp
+// readResolved returns the groups the processor resolved since the last
+// call; those lost to the feed's bound are counted.
+func (c *incidentConnector) readResolved(ctx context.Context) []registry.Event {
+	if c.resolved == nil {
+		return nil // not started
+	}
+	events, lost := c.resolved.Read()
+	if lost > 0 {
+		c.telemetry.ConnectorIncidentRecordsSuppressed.Add(ctx, int64(lost), lostOpt)
+	}
+	return events
+}
+
+// groupKey identifies a record of kind of an error group as the
+// processor's registry identifies the group: service and environment of the
+// resource, and the fingerprint.
+func groupKey(resource pcommon.Map, fp string, kind incident.Kind) string {
+	return groupKeyOf(attrStr(resource, "service.name"), attrStr(resource, "deployment.environment.name"), fp, kind)
+}
+
+func groupKeyOf(service, environment, fp string, kind incident.Kind) string {
+	return service + "\x00" + environment + "\x00" + fp + "\x00" + string(kind)
 }
 
 func attrStr(m pcommon.Map, k string) string {

@@ -3,6 +3,7 @@ package incidentconnector
 import (
 	"context"
 	"flag"
+	"fmt"
 	"maps"
 	"path/filepath"
 	"slices"
@@ -14,6 +15,7 @@ import (
 	"github.com/open-telemetry/opentelemetry-collector-contrib/pkg/pdatatest/ptracetest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/connector"
 	"go.opentelemetry.io/collector/connector/connectortest"
@@ -31,6 +33,7 @@ import (
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/connector/incidentconnector/internal/metadata"
 	"github.com/errordiagnosis/errordiagnosisprocessor/connector/incidentconnector/internal/metadatatest"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/registry"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
@@ -119,6 +122,19 @@ func diagnosed(fp string, occurrences int, regression bool, version string) map[
 	}
 }
 
+// lifecycle returns the attributes of a diagnosed span of group fp in state
+// state, resolved in resolvedIn ("" when never).
+func lifecycle(fp string, occurrences int, state string, relapse bool, resolvedIn string) map[string]any {
+	attrs := diagnosed(fp, occurrences, false, "1.0")
+	attrs["diagnosis.group.state"] = state
+	attrs["diagnosis.relapse"] = relapse
+	attrs["diagnosis.first_seen.revision"] = "4f9a2c1e"
+	if resolvedIn != "" {
+		attrs["diagnosis.resolved_in.version"] = resolvedIn
+	}
+	return attrs
+}
+
 func appException(fp string, occurrences int) map[string]any {
 	return map[string]any{
 		"http.request.method":   "GET",
@@ -189,6 +205,15 @@ func TestRecords(t *testing.T) {
 				{name: "POST /orders", id: 9, attrs: diagnosed("a1a1a1a1a1a1a1a1", 2, false, "1.0")},
 				{name: "POST /orders", id: 10, attrs: diagnosed("b2b2b2b2b2b2b2b2", 3, true, "1.1")},
 			}}},
+		},
+		{
+			name: "relapse",
+			resources: []resourceSpec{{checkout11, []spanSpec{
+				{name: "POST /orders", id: 14, attrs: lifecycle("a1a1a1a1a1a1a1a1", 40, "relapse", true, "1.1")},
+				{name: "POST /orders", id: 15, attrs: lifecycle("a1a1a1a1a1a1a1a1", 41, "ongoing", true, "1.1")}, // after the relapse
+				{name: "POST /orders", id: 16, attrs: lifecycle("e5e5e5e5e5e5e5e5", 9, "ongoing", false, "1.1")},  // an older version still running
+			}}},
+			golden: "relapse.yaml",
 		},
 		{
 			name:      "no_fingerprint",
@@ -493,4 +518,118 @@ func TestFactoryCapabilities(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, c.Capabilities().MutatesData)
 	require.NoError(t, c.Shutdown(context.Background()))
+}
+
+// TestRelapseAndStates: group.state decides over occurrences when present:
+// a relapse is an ERROR record, ongoing spans none, an unknown state is
+// malformed.
+func TestRelapseAndStates(t *testing.T) {
+	tests := []struct {
+		state    any
+		want     string // the record's kind, "" for none
+		severity plog.SeverityNumber
+	}{
+		{"new", "new", plog.SeverityNumberWarn},
+		{"regression", "new", plog.SeverityNumberWarn}, // regression=false on the span: the bool says which
+		{"relapse", "relapse", plog.SeverityNumberError},
+		{"ongoing", "", 0},
+		{"resolved", "", 0}, // no span is ever resolved
+		{int64(1), "", 0},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.state), func(t *testing.T) {
+			c, sink := newTestConnector(t, defaultConfig(), &fakeClock{t: t0}, connectortest.NewNopSettings(metadata.Type))
+			attrs := diagnosed("a1a1a1a1a1a1a1a1", 1, false, "1.0")
+			attrs["diagnosis.group.state"] = tt.state
+			require.NoError(t, c.ConsumeTraces(context.Background(), buildTraces(t, resourceSpec{checkout11, []spanSpec{{name: "POST /orders", id: 1, attrs: attrs}}})))
+			if tt.want == "" {
+				assert.Empty(t, sink.AllLogs())
+				return
+			}
+			require.Len(t, sink.AllLogs(), 1)
+			lr := sink.AllLogs()[0].ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0)
+			kind, _ := lr.Attributes().Get("diagnosis.incident.kind")
+			assert.Equal(t, tt.want, kind.Str())
+			assert.Equal(t, tt.severity, lr.SeverityNumber())
+		})
+	}
+}
+
+// TestResolvedRecords: the groups the processor named by processor
+// resolved become INFO records with the next batch of spans, once, rate
+// limited per group apart from its other kinds; a connector of another
+// processor gets none.
+func TestResolvedRecords(t *testing.T) {
+	cfg := defaultConfig()
+	cfg.Processor = component.MustNewIDWithName("errordiagnosis", "resolvedrecords")
+	clock := &fakeClock{t: t0.Add(time.Hour)}
+	c, sink := newTestConnector(t, cfg, clock, connectortest.NewNopSettings(metadata.Type))
+	other, otherSink := newTestConnector(t, defaultConfig(), clock, connectortest.NewNopSettings(metadata.Type))
+	resolved := registry.Event{
+		Key:        registry.Key{Service: registry.Service{Name: "checkout", Environment: "production"}, Fingerprint: "a1a1a1a1a1a1a1a1"},
+		ResolvedIn: "1.1", Requests: 1000, At: t0.Add(30 * time.Minute),
+		FirstSeen: t0, FirstVersion: "1.0", FirstRevision: "4f9a2c1e", Category: "database_timeout", Cause: "lock_timeout", Count: 12,
+	}
+	feed := registry.FeedOf(cfg.Processor.String())
+	feed.Publish([]registry.Event{resolved})
+	healthy := func() ptrace.Traces {
+		return buildTraces(t, resourceSpec{checkout11, []spanSpec{{name: "GET /healthz", id: 1, attrs: map[string]any{"http.response.status_code": 200}}}})
+	}
+	require.NoError(t, c.ConsumeTraces(context.Background(), healthy()))
+	require.NoError(t, other.ConsumeTraces(context.Background(), healthy()))
+	assert.Empty(t, otherSink.AllLogs(), "another processor's resolutions")
+	require.Len(t, sink.AllLogs(), 1)
+	got := sink.AllLogs()[0]
+	path := filepath.Join("testdata", "golden", "resolved.yaml")
+	if *update {
+		require.NoError(t, golden.WriteLogsToFile(path, got))
+	}
+	want, err := golden.ReadLogs(path)
+	require.NoError(t, err)
+	require.NoError(t, plogtest.CompareLogs(want, got))
+	lr := got.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0)
+	assert.Equal(t, plog.SeverityNumberInfo, lr.SeverityNumber())
+	assert.True(t, lr.TraceID().IsEmpty(), "no span shows a resolution")
+	assert.Equal(t, "resolved in checkout 1.1 (production): database_timeout/lock_timeout not seen in 1000 requests (first seen in 1.0)", lr.Body().Str())
+
+	require.NoError(t, c.ConsumeTraces(context.Background(), healthy()))
+	assert.Len(t, sink.AllLogs(), 1, "read once")
+
+	// The same group new, then resolved again within the interval: the
+	// new record goes, the second resolution is rate limited.
+	require.NoError(t, c.ConsumeTraces(context.Background(), buildTraces(t, resourceSpec{checkout10, []spanSpec{
+		{name: "POST /orders", id: 2, attrs: diagnosed("a1a1a1a1a1a1a1a1", 1, false, "1.0")},
+	}})))
+	feed.Publish([]registry.Event{resolved})
+	require.NoError(t, c.ConsumeTraces(context.Background(), healthy()))
+	require.Len(t, sink.AllLogs(), 2)
+	assert.Equal(t, "new", kindOf(sink.AllLogs()[1]))
+}
+
+// TestResolvedLost: resolutions beyond what the feed keeps for a connector
+// that did not read are counted lost.
+func TestResolvedLost(t *testing.T) {
+	tel := componenttest.NewTelemetry()
+	t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
+	set := connectortest.NewNopSettings(metadata.Type)
+	set.TelemetrySettings = tel.NewTelemetrySettings()
+	cfg := defaultConfig()
+	cfg.Processor = component.MustNewIDWithName("errordiagnosis", "resolvedlost")
+	c, sink := newTestConnector(t, cfg, &fakeClock{t: t0}, set)
+	events := make([]registry.Event, registry.MaxPendingEvents+3)
+	for i := range events {
+		events[i] = registry.Event{Key: registry.Key{Service: registry.Service{Name: "checkout"}, Fingerprint: fmt.Sprintf("%016x", i)}, ResolvedIn: "1.1", Requests: 1000}
+	}
+	registry.FeedOf(cfg.Processor.String()).Publish(events)
+	require.NoError(t, c.ConsumeTraces(context.Background(), ptrace.NewTraces()))
+	require.Len(t, sink.AllLogs(), 1)
+	assert.Equal(t, registry.MaxPendingEvents, sink.AllLogs()[0].LogRecordCount())
+	metadatatest.AssertEqualConnectorIncidentRecordsSuppressed(t, tel, []metricdata.DataPoint[int64]{
+		{Value: 3, Attributes: attribute.NewSet(attribute.String("reason", "lost"))},
+	}, metricdatatest.IgnoreTimestamp())
+}
+
+func kindOf(logs plog.Logs) string {
+	kind, _ := logs.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0).Attributes().Get("diagnosis.incident.kind")
+	return kind.Str()
 }

@@ -33,6 +33,7 @@ func createDefaultConfig() component.Config {
 	return &Config{
 		AttributePrefix: defaultPrefix,
 		RateLimit:       RateLimitConfig{Interval: defaultInterval, MaxGroups: defaultMaxGroups},
+		Processor:       component.NewID(processorType),
 	}
 }
 

@@ -1,5 +1,6 @@
-// Package incident decides whether a diagnosed span is its error group's first
-// sighting and turns it into an incident log record. It only reads the span.
+// Package incident decides whether a diagnosed span is an event of its error
+// group's lifecycle (first sighting, relapse) and turns it, or a group the
+// processor resolved, into an incident log record. It only reads the span.
 package incident // import "github.com/errordiagnosis/errordiagnosisprocessor/connector/incidentconnector/internal/incident"
 
 import (
@@ -15,6 +16,12 @@ const (
 	// KindRegression is a new error group that first appeared in a version of
 	// its service newer than one already seen: it came with a deploy.
 	KindRegression Kind = "regression"
+	// KindRelapse is a resolved group seen again in the version that
+	// resolved it or a later one: the fix did not hold.
+	KindRelapse Kind = "relapse"
+	// KindResolved is a group a newer version served enough requests
+	// without; no span carries it.
+	KindResolved Kind = "resolved"
 )
 
 // Outcome is what Read found on a span.
@@ -26,11 +33,12 @@ const (
 	// NoRegistry: diagnosed, but without an occurrences attribute (the
 	// processor's fingerprint registry did not annotate it).
 	NoRegistry
-	// Repeat: a group already seen before this span.
+	// Repeat: a group already seen before this span, and no relapse.
 	Repeat
 	// Malformed: a deciding attribute has the wrong type.
 	Malformed
-	// FirstSighting: the span is its group's first sighting; a record is due.
+	// FirstSighting: the span is its group's first sighting, or its
+	// relapse; a record is due.
 	FirstSighting
 )
 
@@ -40,6 +48,9 @@ type Names struct {
 	Fingerprint string
 	Occurrences string
 	Regression  string
+	GroupState  string
+	// Written on the records of resolved groups, with the processor's.
+	ResolvedIn, ResolvedRequests, FirstSeen, FirstSeenVersion, FirstSeenRevision string
 	// Written on the record only.
 	IncidentKind string
 	SpanName     string
@@ -50,23 +61,32 @@ type Names struct {
 // NewNames returns the names under prefix (e.g. "diagnosis.").
 func NewNames(prefix string) Names {
 	return Names{
-		Prefix:       prefix,
-		Fingerprint:  prefix + "fingerprint",
-		Occurrences:  prefix + "occurrences",
-		Regression:   prefix + "regression",
-		IncidentKind: prefix + "incident.kind",
-		SpanName:     prefix + "span.name",
-		Category:     prefix + "category",
-		Cause:        prefix + "cause",
-		Evidence:     prefix + "evidence",
+		Prefix:      prefix,
+		Fingerprint: prefix + "fingerprint",
+		Occurrences: prefix + "occurrences",
+		Regression:  prefix + "regression",
+		GroupState:  prefix + "group.state",
+		ResolvedIn:  prefix + "resolved_in.version",
+		// The requests the resolving version had served.
+		ResolvedRequests:  prefix + "resolved.requests",
+		FirstSeen:         prefix + "first_seen",
+		FirstSeenVersion:  prefix + "first_seen.version",
+		FirstSeenRevision: prefix + "first_seen.revision",
+		IncidentKind:      prefix + "incident.kind",
+		SpanName:          prefix + "span.name",
+		Category:          prefix + "category",
+		Cause:             prefix + "cause",
+		Evidence:          prefix + "evidence",
 	}
 }
 
 // Read reports whether the span with these attributes is the first sighting
-// of its error group and, if so, the kind of incident and the fingerprint.
-// The deciding attributes must have the types the processor writes
-// (fingerprint a non-empty string, occurrences an int, regression a bool);
-// anything else is Malformed, never guessed at.
+// or the relapse of its error group and, if so, the kind of incident and the
+// fingerprint. The deciding attributes must have the types the processor
+// writes (fingerprint a non-empty string, occurrences an int, regression a
+// bool, group.state one of its states); anything else is Malformed, never
+// guessed at. Without group.state (an older processor), occurrences and
+// regression decide.
 func Read(attrs pcommon.Map, n Names) (Outcome, Kind, string) {
 	fpv, ok := attrs.Get(n.Fingerprint)
 	if !ok {
@@ -89,6 +109,20 @@ func Read(attrs pcommon.Map, n Names) (Outcome, Kind, string) {
 		}
 		if reg.Bool() {
 			kind = KindRegression
+		}
+	}
+	if st, ok := attrs.Get(n.GroupState); ok {
+		if st.Type() != pcommon.ValueTypeStr {
+			return Malformed, "", ""
+		}
+		switch st.Str() {
+		case "new", "regression":
+		case "relapse":
+			return FirstSighting, KindRelapse, fpv.Str()
+		case "ongoing":
+			return Repeat, "", ""
+		default:
+			return Malformed, "", ""
 		}
 	}
 	if occ.Int() != 1 {

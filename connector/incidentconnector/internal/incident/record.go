@@ -1,12 +1,16 @@
 package incident
 
 import (
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/registry"
 )
 
 // EventName is the record's event name (the log record's EventName field, as
@@ -42,13 +46,7 @@ func Fill(lr plog.LogRecord, span ptrace.Span, resource pcommon.Map, kind Kind, 
 	lr.SetTraceID(span.TraceID())
 	lr.SetSpanID(span.SpanID())
 	lr.SetFlags(plog.LogRecordFlags(span.Flags() & 0xff)) // the W3C trace flags (sampled)
-	if kind == KindRegression {
-		lr.SetSeverityNumber(plog.SeverityNumberError)
-		lr.SetSeverityText("ERROR")
-	} else {
-		lr.SetSeverityNumber(plog.SeverityNumberWarn)
-		lr.SetSeverityText("WARN")
-	}
+	setSeverity(lr, kind)
 
 	attrs := lr.Attributes()
 	span.Attributes().Range(func(k string, v pcommon.Value) bool {
@@ -67,13 +65,94 @@ func Fill(lr plog.LogRecord, span ptrace.Span, resource pcommon.Map, kind Kind, 
 	lr.Body().SetStr(body(span, resource, kind, n))
 }
 
+// setSeverity: a new group deserves a look (WARN); a regression or a
+// relapse is tied to a deploy and has a remedy (ERROR); a resolution is
+// good news (INFO).
+func setSeverity(lr plog.LogRecord, kind Kind) {
+	switch kind {
+	case KindRegression, KindRelapse:
+		lr.SetSeverityNumber(plog.SeverityNumberError)
+		lr.SetSeverityText("ERROR")
+	case KindResolved:
+		lr.SetSeverityNumber(plog.SeverityNumberInfo)
+		lr.SetSeverityText("INFO")
+	default:
+		lr.SetSeverityNumber(plog.SeverityNumberWarn)
+		lr.SetSeverityText("WARN")
+	}
+}
+
+// FillResolved writes the record of a group resolved in ev.ResolvedIn into
+// lr, observed at observed. It has no trace: no span shows a resolution.
+func FillResolved(lr plog.LogRecord, ev registry.Event, n Names, observed pcommon.Timestamp) {
+	lr.SetEventName(EventName)
+	lr.SetTimestamp(pcommon.NewTimestampFromTime(ev.At))
+	lr.SetObservedTimestamp(observed)
+	setSeverity(lr, KindResolved)
+	attrs := lr.Attributes()
+	attrs.PutStr(n.Fingerprint, ev.Fingerprint)
+	putNonEmpty(attrs, n.Category, ev.Category)
+	putNonEmpty(attrs, n.Cause, ev.Cause)
+	attrs.PutStr(n.FirstSeen, ev.FirstSeen.UTC().Format(time.RFC3339))
+	putNonEmpty(attrs, n.FirstSeenVersion, ev.FirstVersion)
+	putNonEmpty(attrs, n.FirstSeenRevision, ev.FirstRevision)
+	attrs.PutInt(n.Occurrences, ev.Count)
+	attrs.PutStr(n.ResolvedIn, ev.ResolvedIn)
+	attrs.PutInt(n.ResolvedRequests, ev.Requests)
+	attrs.PutStr(n.IncidentKind, string(KindResolved))
+
+	var b strings.Builder
+	b.WriteString("resolved in ")
+	b.WriteString(ev.Name)
+	b.WriteString(" " + ev.ResolvedIn)
+	if ev.Environment != "" {
+		b.WriteString(" (" + ev.Environment + ")")
+	}
+	b.WriteString(": ")
+	b.WriteString(firstNonEmpty(ev.Category, "unknown"))
+	if ev.Cause != "" {
+		b.WriteString("/" + ev.Cause)
+	}
+	b.WriteString(" not seen in " + strconv.FormatInt(ev.Requests, 10) + " requests")
+	if ev.FirstVersion != "" {
+		b.WriteString(" (first seen in " + ev.FirstVersion + ")")
+	}
+	lr.Body().SetStr(capString(b.String(), maxBodyLength))
+}
+
+// ResolvedIdentity writes the identity of the service that resolved ev on
+// a record's resource.
+func ResolvedIdentity(ev registry.Event, to pcommon.Map) {
+	to.PutStr("service.name", ev.Name)
+	to.PutStr("service.version", ev.ResolvedIn)
+	if ev.Environment != "" {
+		to.PutStr("deployment.environment.name", ev.Environment)
+	}
+}
+
+func putNonEmpty(m pcommon.Map, k, v string) {
+	if v != "" {
+		m.PutStr(k, v)
+	}
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
 // body is one readable line: what, where, and the evidence, e.g.
 // "regression in checkout 1.1 (production): database_timeout/lock_timeout at POST /orders: lock wait timeout ...".
 func body(span ptrace.Span, resource pcommon.Map, kind Kind, n Names) string {
 	var b strings.Builder
-	if kind == KindRegression {
+	switch kind {
+	case KindRegression:
 		b.WriteString("regression in ")
-	} else {
+	case KindRelapse:
+		b.WriteString("relapse in ")
+	default:
 		b.WriteString("new error group in ")
 	}
 	b.WriteString(strOr(resource, "service.name", "unknown service"))
@@ -90,6 +169,11 @@ func body(span ptrace.Span, resource pcommon.Map, kind Kind, n Names) string {
 	}
 	if name := span.Name(); name != "" {
 		b.WriteString(" at " + name)
+	}
+	if kind == KindRelapse {
+		if in := strOr(span.Attributes(), n.ResolvedIn, ""); in != "" {
+			b.WriteString(" (resolved in " + in + ")")
+		}
 	}
 	if ev := strOr(span.Attributes(), n.Evidence, ""); ev != "" {
 		b.WriteString(": " + ev)
