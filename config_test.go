@@ -58,9 +58,10 @@ func TestLoadConfig(t *testing.T) {
 			Fix:       "Check the payment provider's status page.",
 			FixEffort: "easy",
 		}},
-		Registry: RegistryConfig{MaxEntries: 500, MaxAge: 168 * time.Hour, MaxServices: 50, MaxVersionsPerService: 4, FlushInterval: 30 * time.Second},
-		Storage:  &storageID,
-		Metrics:  defaultMetricsConfig(),
+		Registry: RegistryConfig{MaxEntries: 500, MaxAge: 168 * time.Hour, MaxServices: 50, MaxVersionsPerService: 4, FlushInterval: 30 * time.Second,
+			ResolveAfterRequests: 5000},
+		Storage: &storageID,
+		Metrics: defaultMetricsConfig(),
 	}
 	assert.Equal(t, want, cfg)
 
@@ -100,6 +101,8 @@ func TestInvalidConfig(t *testing.T) {
 		{"registry_zero_services", []string{"registry.max_services: 0 must be positive"}},
 		{"registry_one_version", []string{"registry.max_versions_per_service: 1 must be at least 2"}},
 		{"registry_short_flush", []string{"registry.flush_interval: 100ms is too short", "1s or more"}},
+		{"registry_zero_resolve", []string{"registry.resolve_after_requests: 0 is out of range", "between 1 and", "e.g. 1000"}},
+		{"registry_huge_resolve", []string{"registry.resolve_after_requests: 2000000000000 is out of range"}},
 		{"missing_rule_fields", []string{"rules[0].name: must be set", "rules[0].condition: must be an OTTL condition", `rules[0].fix_effort: "trivial" must be easy, medium or hard`}},
 	}
 	for _, tt := range tests {

@@ -211,7 +211,7 @@ func TestRecords(t *testing.T) {
 			resources: []resourceSpec{{checkout11, []spanSpec{
 				{name: "POST /orders", id: 14, attrs: lifecycle("a1a1a1a1a1a1a1a1", 40, "relapse", true, "1.1")},
 				{name: "POST /orders", id: 15, attrs: lifecycle("a1a1a1a1a1a1a1a1", 41, "ongoing", true, "1.1")}, // after the relapse
-				{name: "POST /orders", id: 16, attrs: lifecycle("e5e5e5e5e5e5e5e5", 9, "ongoing", false, "1.1")},  // an older version still running
+				{name: "POST /orders", id: 16, attrs: lifecycle("e5e5e5e5e5e5e5e5", 9, "ongoing", false, "1.1")}, // an older version still running
 			}}},
 			golden: "relapse.yaml",
 		},
