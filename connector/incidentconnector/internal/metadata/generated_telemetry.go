@@ -95,7 +95,7 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	errs = errors.Join(errs, err)
 	builder.ConnectorIncidentRecordsSuppressed, err = builder.meter.Int64Counter(
 		"otelcol_connector_incident_records_suppressed",
-		metric.WithDescription("Number of first sightings of an error group that produced no delivered incident record, by reason (rate_limited, a record for the same group was emitted less than interval ago; malformed, a diagnosis attribute of the wrong type; refused, the logs pipeline returned an error). [Alpha]"),
+		metric.WithDescription("Number of events of an error group's lifecycle (first sighting, relapse, resolution) that produced no delivered incident record, by reason (rate_limited, a record of the same kind for the same group was emitted less than interval ago; malformed, a diagnosis attribute of the wrong type; refused, the logs pipeline returned an error; lost, more resolutions were waiting for the connector than the processor keeps). [Alpha]"),
 		metric.WithUnit("{record}"),
 	)
 	errs = errors.Join(errs, err)

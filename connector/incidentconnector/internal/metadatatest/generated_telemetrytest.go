@@ -40,7 +40,7 @@ func AssertEqualConnectorIncidentRecordsEmitted(t *testing.T, tt *componenttest.
 func AssertEqualConnectorIncidentRecordsSuppressed(t *testing.T, tt *componenttest.Telemetry, dps []metricdata.DataPoint[int64], opts ...metricdatatest.Option) {
 	want := metricdata.Metrics{
 		Name:        "otelcol_connector_incident_records_suppressed",
-		Description: "Number of first sightings of an error group that produced no delivered incident record, by reason (rate_limited, a record for the same group was emitted less than interval ago; malformed, a diagnosis attribute of the wrong type; refused, the logs pipeline returned an error). [Alpha]",
+		Description: "Number of events of an error group's lifecycle (first sighting, relapse, resolution) that produced no delivered incident record, by reason (rate_limited, a record of the same kind for the same group was emitted less than interval ago; malformed, a diagnosis attribute of the wrong type; refused, the logs pipeline returned an error; lost, more resolutions were waiting for the connector than the processor keeps). [Alpha]",
 		Unit:        "{record}",
 		Data: metricdata.Sum[int64]{
 			Temporality: metricdata.CumulativeTemporality,
