@@ -19,7 +19,8 @@ import (
 // scenario in turn, forwards then backwards, as a new processor does each
 // (the golden files): the cache of a batch reuses the traces of the batches
 // before it (tracecache.SetBatchOnly), and nothing of them may show. Only
-// the occurrences differ, counted by the registry across batches.
+// the occurrences and the group states differ, kept by the registry across
+// batches.
 func TestPerBatchCacheReuse(t *testing.T) {
 	sink := &consumertest.TracesSink{}
 	p := newClockedProcessor(t, perBatchConfig(), sink, goldenClock)
@@ -41,5 +42,8 @@ func TestPerBatchCacheReuse(t *testing.T) {
 }
 
 func withoutOccurrences(td ptrace.Traces) {
-	forEachSpan(td, func(_ ptrace.ResourceSpans, s ptrace.Span) { s.Attributes().Remove("diagnosis.occurrences") })
+	forEachSpan(td, func(_ ptrace.ResourceSpans, s ptrace.Span) {
+		s.Attributes().Remove("diagnosis.occurrences")
+		s.Attributes().Remove("diagnosis.group.state")
+	})
 }
