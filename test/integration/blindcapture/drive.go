@@ -30,7 +30,9 @@ func randomHex(n int) string {
 // drive sends every case repeat times, a round of all cases after another,
 // and checks each HTTP status.
 func drive(base string, db *database, withRedis bool, repeat int) ([]request, error) {
-	client := &http.Client{Timeout: 30 * time.Second}
+	// A new connection per request: servers such as uvicorn close theirs
+	// after an unhandled exception, and a request on it would not arrive.
+	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
 	var sent []request
 	for n := 1; n <= repeat; n++ {
 		for _, c := range cases {

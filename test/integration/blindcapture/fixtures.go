@@ -122,7 +122,7 @@ func label(r request, spans []ptrace.Traces) (fixtureLabels, error) {
 		case !w.Entry && len(others) > 0:
 			t, others = others[0], others[1:]
 		default:
-			return fx, fmt.Errorf("%s #%d: no 500 server span for %+v in trace %s", r.c.Name, r.n, w, r.trace)
+			return fx, fmt.Errorf("%s #%d: no 500 server span for %+v in trace %s:\n%s", r.c.Name, r.n, w, r.trace, describe(spans))
 		}
 		l := spanLabels{Service: t.service, Name: t.span.Name(), Category: w.Category, Cause: w.Cause}
 		if w.RootCauseCategory != "" {
@@ -178,4 +178,14 @@ func writeFixtures(dir string, sent []request, reqs []ptrace.Traces) (int, error
 		}
 	}
 	return labelled, nil
+}
+
+// describe lists the spans of a trace (kind, name, attributes), for a case
+// whose trace does not hold the 500 server spans it should.
+func describe(spans []ptrace.Traces) string {
+	var out string
+	eachSpan(spans, func(rs ptrace.ResourceSpans, _ ptrace.ScopeSpans, s ptrace.Span) {
+		out += fmt.Sprintf("\t%s %s %q status=%s %v\n", serviceOf(rs), s.Kind(), s.Name(), s.Status().Code(), s.Attributes().AsRaw())
+	})
+	return out
 }

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Captures testdata/blind/python-starlette: Starlette + uvicorn, SQLAlchemy 2.0
+# async engine on asyncpg, httpx, starlette.config, under opentelemetry-instrument
+# (distro 0.66b1), against a throw-away PostgreSQL. The virtualenv is built from
+# requirements.lock (every package pinned, --no-deps) into $CACHE.
+source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
+HERE="$BLIND/python-starlette"
+venv="$CACHE/blind-pyvenv-$(key "$HERE/requirements.lock")"
+if [[ ! -f "$venv/.complete" ]]; then
+	rm -rf "$venv"
+	python3 -m venv "$venv" || { debs python3-venv && rm -rf "$venv" && python3 -m venv "$venv"; }
+	"$venv/bin/pip" install -q --no-deps -r "$HERE/requirements.lock"
+	"$venv/bin/pip" check
+	touch "$venv/.complete"
+fi
+cd "$HERE"
+export OTEL_PYTHON_DISABLED_INSTRUMENTATIONS=starlette # the app wraps itself in the ASGI middleware (shop.py)
+# shellcheck disable=SC2016 # $PORT is the driver's, expanded by the inner shell
+capture python-starlette shop-starlette -- bash -c 'exec "$0/bin/opentelemetry-instrument" "$0/bin/uvicorn" \
+	--app-dir "$1" --host 127.0.0.1 --port "$PORT" --no-access-log shop:app' "$venv" "$HERE"
