@@ -1,0 +1,176 @@
+package stackframe
+
+import (
+	"strings"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/memo"
+)
+
+// Kind is what a library does, and so what failed when a failure came from
+// it (docs/design.md §2.4, "Origin over words").
+type Kind string
+
+const (
+	KindDriver   Kind = "database_driver"
+	KindPool     Kind = "connection_pool"
+	KindHTTP     Kind = "http_client"
+	KindRPC      Kind = "rpc_client"
+	KindCache    Kind = "cache_client"
+	KindConfig   Kind = "configuration"
+	KindTemplate Kind = "template_engine"
+	KindFile     Kind = "file_system"
+)
+
+// Library is one row of the origin table: a library of one language, what
+// it is, and for database libraries the database family it speaks to.
+type Library struct {
+	Lang, Name string
+	Kind       Kind
+	// System is the database family of a driver, pool or cache client
+	// (postgresql, mysql, mssql, oracle, mongodb, redis); "" when it serves
+	// several.
+	System string
+	// frames are what a frame of the library looks like: a prefix of the
+	// qualified name (Java, .NET, Go, PHP) or a fragment of the file path
+	// (Python, Node.js, Ruby).
+	frames []string
+	// types are prefixes of the exception types of the library's
+	// namespace ("psycopg_pool.", "PG::"), read when no frame says more.
+	types []string
+	// code: fragments of the source line Python prints under an
+	// application frame that show the library being called there
+	// (os.environ[...] raises no frame of its own).
+	code []string
+	// Cite is where the row was taken from: a file of the library's own
+	// source, or a message it emits.
+	Cite string
+}
+
+// contains reports whether the row's frames are matched as path
+// fragments (the languages whose frames name a file) rather than prefixes.
+func (l *Library) pathLanguage() bool {
+	switch l.Lang {
+	case "python", "node", "ruby":
+		return true
+	}
+	return false
+}
+
+func (l *Library) matchesFrame(where string) bool {
+	for _, f := range l.frames {
+		if l.pathLanguage() && strings.Contains(where, f) || !l.pathLanguage() && strings.HasPrefix(where, f) {
+			return true
+		}
+	}
+	return false
+}
+
+func (l *Library) matchesCode(source string) bool {
+	for _, c := range l.code {
+		if strings.Contains(source, c) {
+			return true
+		}
+	}
+	return false
+}
+
+func (l *Library) matchesType(t string) bool {
+	for _, p := range l.types {
+		if strings.HasPrefix(t, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// frameLanguage maps the language rows of the stack parser to the
+// languages of the origin table (PHP is printed two ways).
+func frameLanguage(lang string) string {
+	if lang == "php_native" {
+		return "php"
+	}
+	return lang
+}
+
+// Origin names the library a failure came from: walking the frames of its
+// stack trace from where the innermost exception was raised outwards, the
+// first frame of a library of the origin table; the walk stops at the
+// first frame of the application's own code (whose Python source line may
+// still show a library called there, os.environ). Without such a frame,
+// the namespace of the exception type. "" when neither says.
+func Origin(stacktrace, exceptionType string) string {
+	if len(stacktrace) > maxMemoKey {
+		return origin1(originKey{stacktrace, exceptionType})
+	}
+	return origins.Get(originKey{stacktrace, exceptionType})
+}
+
+type originKey struct{ stacktrace, exceptionType string }
+
+var origins = memo.New(8, origin1).OwnKeys(func(k originKey) originKey {
+	return originKey{strings.Clone(k.stacktrace), strings.Clone(k.exceptionType)}
+})
+
+func origin1(k originKey) string {
+	if l := originOf(k.stacktrace, k.exceptionType); l != nil {
+		return l.Name
+	}
+	return ""
+}
+
+func originOf(stacktrace, exceptionType string) *Library {
+	var found *Library
+	walk(stacktrace, func(lang *language, w walked) bool {
+		ln := frameLanguage(lang.name)
+		where := w.where
+		if lang.name == "php_native" {
+			where = strings.ReplaceAll(where, `\`, ".")
+		}
+		for i := range libraries {
+			if l := &libraries[i]; l.Lang == ln && l.matchesFrame(where) {
+				found = l
+				return false
+			}
+		}
+		if !inApp(lang.name, w.frame, nil) {
+			return true
+		}
+		for i := range libraries {
+			if l := &libraries[i]; l.Lang == ln && w.source != "" && l.matchesCode(w.source) {
+				found = l
+				break
+			}
+		}
+		return false
+	})
+	if found != nil {
+		return found
+	}
+	t := strings.TrimLeft(exceptionType, "*")
+	if t == "" {
+		return nil
+	}
+	for i := range libraries {
+		if libraries[i].matchesType(t) {
+			return &libraries[i]
+		}
+	}
+	return nil
+}
+
+// LibraryNamed returns the row of the origin table named name (as Origin
+// returns it), nil when none.
+func LibraryNamed(name string) *Library {
+	if name == "" {
+		return nil
+	}
+	return libraryIndex[name]
+}
+
+var libraryIndex = map[string]*Library{}
+
+func init() {
+	for i := range libraries {
+		libraryIndex[libraries[i].Name] = &libraries[i]
+	}
+}

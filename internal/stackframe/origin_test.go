@@ -1,0 +1,247 @@
+package stackframe
+
+import (
+	"strings"
+	"testing"
+)
+
+// One-frame traces of a library raising, in each language's print form,
+// above an application frame: the frame names come from the library's own
+// source (libraries.go cites the file).
+func javaAt(class string) string {
+	return "java.lang.RuntimeException: failed\n\tat " + class + "(Lib.java:10)\n" + javaApp
+}
+
+func pyAt(path string) string {
+	return "Traceback (most recent call last):\n" + pyApp +
+		"  File \"/usr/local/lib/python3.12/site-packages" + path + "\", line 10, in call\n    raise Failure()\nValueError: failed\n"
+}
+
+func goAt(fn string) string {
+	return "panic: failed\n\ngoroutine 7 [running]:\n" + fn + "(0xc000123456)\n\t/go/pkg/mod/lib/lib.go:10 +0x1d\n" + goApp
+}
+
+func nodeAt(path string) string {
+	return "Error: failed\n    at Lib.call (" + path + ":10:5)\n" + nodeApp
+}
+
+func dotnetAt(q string) string {
+	return "System.Exception: failed\n   at " + q + "()\n" + dotnetApp
+}
+
+func rubyAt(path string) string {
+	return "/usr/local/bundle" + path + ":10:in 'Lib#call': failed (RuntimeError)\n" + rubyApp
+}
+
+func phpAt(q string) string { return "Exception: failed\n\tat " + q + "(Lib.php:10)\n" + phpApp }
+
+var originTests = []struct {
+	want, trace, typ string
+}{
+	{"java.hikaricp", javaAt("com.zaxxer.hikari.pool.HikariPool.createTimeoutException"), ""},
+	{"java.dbcp2", javaAt("org.apache.commons.dbcp2.PoolingDataSource.getConnection"), ""},
+	{"java.commons_pool2", javaAt("org.apache.commons.pool2.impl.GenericObjectPool.borrowObject"), ""},
+	{"java.c3p0", javaAt("com.mchange.v2.resourcepool.BasicResourcePool.awaitAvailable"), ""},
+	{"java.tomcat_jdbc", javaAt("org.apache.tomcat.jdbc.pool.ConnectionPool.borrowConnection"), ""},
+	{"java.agroal", javaAt("io.agroal.pool.ConnectionPool.handlerFromSharedCache"), ""},
+	{"java.vibur", javaAt("org.vibur.dbcp.pool.PoolOperations.getProxyConnection"), ""},
+	{"java.oracle_ucp", javaAt("oracle.ucp.jdbc.PoolDataSourceImpl.getConnection"), ""},
+	{"java.reactor_netty", javaAt("reactor.netty.resources.PooledConnectionProvider$DisposableAcquire.run"), ""},
+	{"java.r2dbc_pool", javaAt("reactor.pool.AbstractPool$Borrower.run"), ""},
+	{"java.pgjdbc", javaAt("org.postgresql.core.v3.ConnectionFactoryImpl.openConnectionImpl"), ""},
+	{"java.r2dbc_postgresql", javaAt("io.r2dbc.postgresql.PostgresqlConnectionFactory.create"), ""},
+	{"java.vertx_pgclient", javaAt("io.vertx.pgclient.impl.PgSocketConnection.init"), ""},
+	{"java.mysql_connector", javaAt("com.mysql.cj.exceptions.ExceptionFactory.createException"), ""},
+	{"java.mariadb", javaAt("org.mariadb.jdbc.client.impl.ConnectionHelper.connectSocket"), ""},
+	{"java.mssql_jdbc", javaAt("com.microsoft.sqlserver.jdbc.SQLServerConnection.connectHelper"), ""},
+	{"java.oracle_jdbc", javaAt("oracle.net.ns.NSProtocol.connect"), ""},
+	{"java.mongodb", javaAt("com.mongodb.internal.connection.SocketStream.open"), ""},
+	{"java.lettuce", javaAt("io.lettuce.core.RedisClient.connect"), ""},
+	{"java.jedis", javaAt("redis.clients.jedis.util.Pool.getResource"), ""},
+	{"java.apache_httpclient", javaAt("org.apache.hc.client5.http.impl.classic.InternalHttpClient.doExecute"), ""},
+	{"java.okhttp", javaAt("okhttp3.internal.connection.RealCall.execute"), ""},
+	{"java.jdk_httpclient", javaAt("jdk.internal.net.http.HttpClientImpl.send"), ""},
+	{"java.spring_web_client", javaAt("org.springframework.web.client.RestTemplate.doExecute"), ""},
+	{"java.feign", javaAt("feign.SynchronousMethodHandler.executeAndDecode"), ""},
+	{"java.grpc", javaAt("io.grpc.stub.ClientCalls.toStatusRuntimeException"), ""},
+	{"java.spring_env", javaAt("org.springframework.core.env.AbstractPropertyResolver.convertValueIfNecessary"), ""},
+	{"java.smallrye_config", javaAt("io.smallrye.config.SmallRyeConfig.getValue"), ""},
+	{"java.typesafe_config", javaAt("com.typesafe.config.impl.SimpleConfig.findKeyOrNull"), ""},
+	{"java.micronaut_config", javaAt("io.micronaut.context.env.DefaultEnvironment.getProperty"), ""},
+	{"java.thymeleaf", javaAt("org.thymeleaf.templateparser.markup.AbstractMarkupTemplateParser.parse"), ""},
+	{"java.freemarker", javaAt("freemarker.template.Configuration.getTemplate"), ""},
+	{"java.nio_file", javaAt("sun.nio.fs.UnixException.translateToIOException"), ""},
+
+	{"python.psycopg_pool", pyAt("/psycopg_pool/pool.py"), ""},
+	{"python.sqlalchemy_pool", pyAt("/sqlalchemy/pool/impl.py"), ""},
+	{"python.asyncpg_pool", pyAt("/asyncpg/pool.py"), ""},
+	{"python.asyncpg", pyAt("/asyncpg/connect_utils.py"), ""},
+	{"python.psycopg", pyAt("/psycopg/connection.py"), ""},
+	{"python.psycopg2", pyAt("/psycopg2/__init__.py"), ""},
+	{"python.pymysql", pyAt("/pymysql/connections.py"), ""},
+	{"python.mysqlclient", pyAt("/MySQLdb/connections.py"), ""},
+	{"python.aiomysql", pyAt("/aiomysql/connection.py"), ""},
+	{"python.mysql_connector", pyAt("/mysql/connector/connection.py"), ""},
+	{"python.pymongo", pyAt("/pymongo/synchronous/topology.py"), ""},
+	{"python.redis", pyAt("/redis/connection.py"), ""},
+	{"python.sqlalchemy_engine", pyAt("/sqlalchemy/engine/base.py"), ""},
+	{"python.requests", pyAt("/requests/adapters.py"), ""},
+	{"python.urllib3", pyAt("/urllib3/connectionpool.py"), ""},
+	{"python.httpx", pyAt("/httpcore/_sync/connection.py"), ""},
+	{"python.aiohttp", pyAt("/aiohttp/connector.py"), ""},
+	{"python.grpc", pyAt("/grpc/_channel.py"), ""},
+	{"python.os_environ", "Traceback (most recent call last):\n" + pyApp + "  File \"<frozen os>\", line 714, in __getitem__\nKeyError: 'PORT'\n", ""},
+	{"python.pydantic_settings", pyAt("/pydantic_settings/main.py"), ""},
+	{"python.decouple", pyAt("/decouple.py"), ""},
+	{"python.environs", pyAt("/environs/__init__.py"), ""},
+	{"python.django_conf", pyAt("/django/conf/__init__.py"), ""},
+	{"python.jinja2", pyAt("/jinja2/loaders.py"), ""},
+	{"python.django_template", pyAt("/django/template/loader.py"), ""},
+
+	{"go.pgxpool", goAt("github.com/jackc/pgx/v5/pgxpool.(*Pool).Acquire"), ""},
+	{"go.pgx", goAt("github.com/jackc/pgx/v5/pgconn.connectOne"), ""},
+	{"go.lib_pq", goAt("github.com/lib/pq.(*conn).query"), ""},
+	{"go.mysql", goAt("github.com/go-sql-driver/mysql.(*mysqlConn).readPacket"), ""},
+	{"go.database_sql", goAt("database/sql.(*DB).conn"), ""},
+	{"go.go_redis", goAt("github.com/redis/go-redis/v9/internal/pool.(*ConnPool).waitTurn"), ""},
+	{"go.mongo", goAt("go.mongodb.org/mongo-driver/x/mongo/driver/topology.(*Topology).SelectServer"), ""},
+	{"go.net_http_client", goAt("net/http.(*Client).do"), ""},
+	{"go.grpc", goAt("google.golang.org/grpc.(*ClientConn).Invoke"), ""},
+	{"go.envconfig", goAt("github.com/kelseyhightower/envconfig.Process"), ""},
+	{"go.template", goAt("html/template.(*Template).Execute"), ""},
+	{"go.os_file", goAt("os.ReadFile"), ""},
+
+	{"node.pg_pool", nodeAt("/app/node_modules/pg-pool/index.js"), ""},
+	{"node.pg", nodeAt("/app/node_modules/pg/lib/client.js"), ""},
+	{"node.mysql2_pool", nodeAt("/app/node_modules/mysql2/lib/pool.js"), ""},
+	{"node.mysql2", nodeAt("/app/node_modules/mysql2/lib/connection.js"), ""},
+	{"node.tarn", nodeAt("/app/node_modules/tarn/dist/Pool.js"), ""},
+	{"node.knex", nodeAt("/app/node_modules/knex/lib/client.js"), ""},
+	{"node.orm", nodeAt("/app/node_modules/sequelize/lib/dialects/abstract/connection-manager.js"), ""},
+	{"node.ioredis", nodeAt("/app/node_modules/ioredis/built/Redis.js"), ""},
+	{"node.redis", nodeAt("/app/node_modules/@redis/client/dist/lib/client/socket.js"), ""},
+	{"node.mongodb", nodeAt("/app/node_modules/mongodb/lib/sdam/topology.js"), ""},
+	{"node.undici", nodeAt("node:internal/deps/undici/undici"), ""},
+	{"node.axios", nodeAt("/app/node_modules/axios/lib/adapters/http.js"), ""},
+	{"node.grpc", nodeAt("/app/node_modules/@grpc/grpc-js/build/src/call.js"), ""},
+	{"node.config", nodeAt("/app/node_modules/config/lib/config.js"), ""},
+	{"node.template", nodeAt("/app/node_modules/ejs/lib/ejs.js"), ""},
+	{"node.fs", nodeAt("node:fs"), ""},
+
+	{"dotnet.npgsql_pool", dotnetAt("Npgsql.PoolingDataSource.Get"), ""},
+	{"dotnet.npgsql", dotnetAt("Npgsql.Internal.NpgsqlConnector.Open"), ""},
+	{"dotnet.sqlclient_pool", dotnetAt("Microsoft.Data.ProviderBase.DbConnectionFactory.TryGetConnection"), ""},
+	{"dotnet.sqlclient", dotnetAt("Microsoft.Data.SqlClient.SqlConnection.Open"), ""},
+	{"dotnet.mysqlconnector_pool", dotnetAt("MySqlConnector.Core.ConnectionPool.GetSessionAsync"), ""},
+	{"dotnet.mysql", dotnetAt("MySqlConnector.MySqlConnection.OpenAsync"), ""},
+	{"dotnet.stackexchange_redis", dotnetAt("StackExchange.Redis.ConnectionMultiplexer.ExecuteSyncImpl"), ""},
+	{"dotnet.mongodb", dotnetAt("MongoDB.Driver.Core.Clusters.Cluster.SelectServer"), ""},
+	{"dotnet.efcore", dotnetAt("Microsoft.EntityFrameworkCore.Storage.RelationalConnection.Open"), ""},
+	{"dotnet.httpclient", dotnetAt("System.Net.Http.HttpConnectionPool.ConnectToTcpHostAsync"), ""},
+	{"dotnet.grpc", dotnetAt("Grpc.Net.Client.Internal.GrpcCall`2.GetResponseHeadersCoreAsync"), ""},
+	{"dotnet.configuration", dotnetAt("Microsoft.Extensions.Configuration.ConfigurationBinder.BindInstance"), ""},
+	{"dotnet.file_io", dotnetAt("Microsoft.Win32.SafeHandles.SafeFileHandle.Open"), ""},
+
+	{"ruby.activerecord_pool", rubyAt("/gems/activerecord-7.1.3/lib/active_record/connection_adapters/abstract/connection_pool/queue.rb"), ""},
+	{"ruby.connection_pool", rubyAt("/gems/connection_pool-2.4.1/lib/connection_pool/timed_stack.rb"), ""},
+	{"ruby.pg", rubyAt("/gems/pg-1.5.6/lib/pg/connection.rb"), ""},
+	{"ruby.mysql2", rubyAt("/gems/mysql2-0.5.6/lib/mysql2/client.rb"), ""},
+	{"ruby.redis", rubyAt("/gems/redis-client-0.22.2/lib/redis_client.rb"), ""},
+	{"ruby.http_client", rubyAt("/gems/faraday-2.9.0/lib/faraday/adapter/net_http.rb"), ""},
+
+	{"php.pdo", phpAt("Doctrine.DBAL.Driver.PDO.Connection.query"), ""},
+	{"php.predis", phpAt("Predis.Connection.StreamConnection.createResource"), ""},
+	{"php.guzzle", phpAt("GuzzleHttp.Handler.CurlFactory.createRejection"), ""},
+
+	// The exception type's namespace, when no frame says.
+	{"python.psycopg_pool", "", "psycopg_pool.PoolTimeout"},
+	{"ruby.pg", "", "PG::ConnectionBad"},
+	{"php.predis", "", `Predis\Connection\ConnectionException`},
+}
+
+func TestOriginRows(t *testing.T) {
+	for _, tc := range originTests {
+		if got := Origin(tc.trace, tc.typ); got != tc.want {
+			t.Errorf("%s: got %q\n%s", tc.want, got, tc.trace)
+		}
+	}
+}
+
+func TestEveryLibraryHasATest(t *testing.T) {
+	covered := map[string]bool{}
+	for _, tc := range originTests {
+		covered[tc.want] = true
+	}
+	langs := map[string]int{}
+	for _, l := range libraries {
+		langs[l.Lang]++
+		if !covered[l.Name] {
+			t.Errorf("library %s has no test row", l.Name)
+		}
+		if l.Cite == "" || len(l.frames) == 0 {
+			t.Errorf("library %s: no source cited or no frames", l.Name)
+		}
+		if LibraryNamed(l.Name) == nil || !strings.HasPrefix(l.Name, l.Lang+".") {
+			t.Errorf("library %s: not indexed or not named after its language", l.Name)
+		}
+	}
+	for _, lang := range []string{"java", "python", "go", "node", "dotnet"} {
+		if langs[lang] < 6 {
+			t.Errorf("%s: %d libraries", lang, langs[lang])
+		}
+	}
+	if len(libraries) < 60 {
+		t.Errorf("%d libraries, want at least 60", len(libraries))
+	}
+}
+
+// The walk follows the failure: the innermost cause's raising frame first,
+// and it stops at the application's own code.
+func TestOriginWalk(t *testing.T) {
+	cases := []struct{ name, trace, want string }{
+		{"java innermost cause decides",
+			"org.springframework.jdbc.CannotGetJdbcConnectionException: Failed to obtain JDBC Connection\n" +
+				"\tat org.springframework.jdbc.datasource.DataSourceUtils.getConnection(DataSourceUtils.java:84)\n" + javaApp +
+				"Caused by: java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available, request timed out after 30000ms.\n" +
+				"\tat com.zaxxer.hikari.pool.HikariPool.createTimeoutException(HikariPool.java:686)\n\t... 42 more\n" +
+				"Caused by: org.postgresql.util.PSQLException: Connection to 127.0.0.1:40123 refused.\n" +
+				"\tat org.postgresql.core.v3.ConnectionFactoryImpl.openConnectionImpl(ConnectionFactoryImpl.java:342)\n\t... 12 more\n",
+			"java.pgjdbc"},
+		{"java runtime frames skipped, spring env found below",
+			"java.lang.NumberFormatException: For input string: \"abc\"\n" +
+				"\tat java.base/java.lang.NumberFormatException.forInputString(NumberFormatException.java:67)\n" +
+				"\tat java.base/java.lang.Integer.parseInt(Integer.java:662)\n" +
+				"\tat org.springframework.util.NumberUtils.parseNumber(NumberUtils.java:212)\n" +
+				"\tat org.springframework.core.env.AbstractPropertyResolver.convertValueIfNecessary(AbstractPropertyResolver.java:280)\n" + javaApp,
+			"java.spring_env"},
+		{"java app frame first: no origin",
+			"java.lang.NumberFormatException: For input string: \"abc\"\n" +
+				"\tat java.base/java.lang.Integer.parseInt(Integer.java:662)\n" + javaApp +
+				"\tat com.zaxxer.hikari.pool.HikariPool.getConnection(HikariPool.java:100)\n",
+			""},
+		{"python raising frame is printed last",
+			"Traceback (most recent call last):\n" + pyApp +
+				"  File \"/usr/local/lib/python3.12/site-packages/asyncpg/pool.py\", line 1024, in acquire\n    return await compat.wait_for(_acquire_impl(), timeout=timeout)\n" +
+				"  File \"/usr/lib/python3.12/asyncio/tasks.py\", line 520, in wait_for\n    raise exceptions.TimeoutError() from exc\nTimeoutError\n",
+			"python.asyncpg_pool"},
+		{"python source line of the app frame",
+			"Traceback (most recent call last):\n  File \"/srv/app/shop/settings.py\", line 9, in pool_size\n    return int(os.environ[\"POOL_SIZE\"])\nValueError: invalid literal for int() with base 10: 'abc'\n",
+			"python.os_environ"},
+		{"python app frame without a lookup",
+			"Traceback (most recent call last):\n  File \"/srv/app/shop/cart.py\", line 9, in qty\n    return int(form[\"qty\"])\nValueError: invalid literal for int() with base 10: 'abc'\n",
+			""},
+		{"no frames, no namespace", "boom", ""},
+	}
+	for _, c := range cases {
+		if got := Origin(c.trace, ""); got != c.want {
+			t.Errorf("%s: got %q, want %q", c.name, got, c.want)
+		}
+	}
+}
+
+func BenchmarkOrigin(b *testing.B) {
+	tr := javaAt("com.zaxxer.hikari.pool.HikariPool.createTimeoutException")
+	for b.Loop() {
+		origin1(originKey{tr, ""})
+	}
+}
