@@ -76,6 +76,7 @@ type matchKey struct {
 	statusError                                 bool
 	httpStatusCode                              int
 	exceptionType, exceptionMessage, stacktrace string
+	origin                                      string
 	dbSystem, dbStatusCode, dbQueryText         string
 	rpcSystem, rpcStatus                        string
 	errorType, statusMessage, spanName          string
@@ -91,7 +92,7 @@ type matchResult struct {
 var memoized = memo.New(12, func(k matchKey) matchResult {
 	ev := diagnosis.Evidence{
 		Kind: k.kind, StatusError: k.statusError, HTTPStatusCode: k.httpStatusCode,
-		ExceptionType: k.exceptionType, ExceptionMessage: k.exceptionMessage, Stacktrace: k.stacktrace,
+		ExceptionType: k.exceptionType, ExceptionMessage: k.exceptionMessage, Stacktrace: k.stacktrace, Origin: k.origin,
 		DBSystem: k.dbSystem, DBStatusCode: k.dbStatusCode, DBQueryText: k.dbQueryText, RPCSystem: k.rpcSystem, RPCStatusCode: k.rpcStatus,
 		ErrorType: k.errorType, StatusMessage: k.statusMessage, SpanName: k.spanName,
 	}
@@ -115,7 +116,7 @@ func MatchEvidence(ev *diagnosis.Evidence) (m diagnosis.Match, ok bool) {
 	}
 	r := memoized.Get(matchKey{
 		kind: ev.Kind, statusError: ev.StatusError, httpStatusCode: ev.HTTPStatusCode,
-		exceptionType: ev.ExceptionType, exceptionMessage: ev.ExceptionMessage, stacktrace: ev.Stacktrace,
+		exceptionType: ev.ExceptionType, exceptionMessage: ev.ExceptionMessage, stacktrace: ev.Stacktrace, origin: ev.Origin,
 		dbSystem: ev.DBSystem, dbStatusCode: ev.DBStatusCode, dbQueryText: ev.DBQueryText, rpcSystem: ev.RPCSystem, rpcStatus: ev.RPCStatusCode,
 		errorType: ev.ErrorType, statusMessage: ev.StatusMessage, spanName: ev.SpanName,
 	})
@@ -127,6 +128,7 @@ func matchUncached(ev *diagnosis.Evidence) (m diagnosis.Match, ok bool) {
 	prepare(ev, p)
 	m, ok = match(p)
 	if ok {
+		m = originOverride(p, m)
 		m = securityOverride(p, m)
 	}
 	p.ev = nil

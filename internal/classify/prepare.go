@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/stackframe"
 )
 
 // level is one exception of a chain: its type and message, original and lower case.
@@ -18,6 +19,8 @@ type level struct {
 type prepared struct {
 	ev  *diagnosis.Evidence
 	ctx ctxMask
+	// origin is the library the exception came from (nil: unknown).
+	origin *stackframe.Library
 	// system is the database family (postgresql, mysql, mssql, oracle,
 	// mongodb, redis) from db.system or inferred from the text; "" if unknown.
 	system string
@@ -86,7 +89,12 @@ func prepare(ev *diagnosis.Evidence, p *prepared) {
 	default:
 		p.ctx = ctxPlain
 	}
+	p.origin = stackframe.LibraryNamed(ev.Origin)
+	p.ctx = originContext(p.origin, ev, p.ctx)
 	p.system = dbFamily(ev.DBSystem)
+	if p.system == "" && p.ctx == ctxDB && p.origin != nil {
+		p.system = p.origin.System
+	}
 	if p.system == "" && p.ctx == ctxDB {
 		p.system = inferSystem(p.all)
 	}

@@ -32,6 +32,9 @@ func allRules() []string {
 	for _, r := range securityRows {
 		add(r.rule)
 	}
+	for _, r := range originRows {
+		add(r.rule)
+	}
 	for _, r := range []string{ruleGenericException, ruleGenericDB, ruleGenericClient, ruleGenericStatus} {
 		add(r)
 	}

@@ -100,6 +100,10 @@ type Evidence struct {
 	// ("module.function", no line numbers), read before it is cut; "" when
 	// none (package stackframe).
 	Frame string
+	// Origin names the library the exception came from, a row of the
+	// origin table (stackframe.Origin: "python.asyncpg_pool"), read from
+	// the whole stack trace and the type's namespace; "" when unknown.
+	Origin string
 
 	// DBSystem is db.system.name or db.system, lower case (postgresql, mysql,
 	// mariadb, mssql, oracle, mongodb, redis, ...).

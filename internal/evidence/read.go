@@ -210,6 +210,7 @@ func ReadLogRecord(service string, lr plog.LogRecord) (diagnosis.Evidence, bool)
 }
 
 func readException(attrs pcommon.Map, item *diagnosis.Evidence, names Names) {
+	var st string
 	attrs.Range(func(k string, v pcommon.Value) bool {
 		switch k {
 		case attrExceptionType:
@@ -217,12 +218,16 @@ func readException(attrs pcommon.Map, item *diagnosis.Evidence, names Names) {
 		case attrExceptionMessage:
 			item.ExceptionMessage = clip(str(v), maxMessage)
 		case attrExceptionStacktrace:
-			st := str(v)
+			st = str(v)
 			item.Stacktrace = compactStacktrace(st)
 			item.Frame = names.of(stackframe.Top(st))
 		}
 		return true
 	})
+	if st != "" || item.ExceptionType != "" {
+		// Read from the whole stack trace, before it was cut.
+		item.Origin = names.of(stackframe.Origin(st, item.ExceptionType))
+	}
 }
 
 // compactStacktrace keeps the head of a stack trace plus the lines that name

@@ -1,0 +1,171 @@
+package classify
+
+import (
+	"regexp"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/stackframe"
+)
+
+// Origin over words (docs/design.md §2.4): which library raised a failure
+// says what failed when its words do not. A database driver, pool or cache
+// client reads the words in database context, an HTTP or RPC client as a
+// call to another service (originContext); and a match whose words are
+// generic (a bare TimeoutError, ValueError, KeyError, NullPointerException,
+// an unrecognised exception) is decided by the origin (originRows).
+
+// originContext is the context the words of an exception are read in, given
+// the library it came from. A database or outgoing-call span keeps its own.
+func originContext(lib *stackframe.Library, ev *diagnosis.Evidence, ctx ctxMask) ctxMask {
+	if lib == nil || ev.Kind != diagnosis.KindSpan || ev.DBSystem != "" {
+		return ctx
+	}
+	switch lib.Kind {
+	case stackframe.KindDriver, stackframe.KindPool, stackframe.KindCache:
+		return ctxDB
+	case stackframe.KindHTTP, stackframe.KindRPC:
+		return ctxClient
+	}
+	return ctx
+}
+
+// wordClass groups the outcomes of generic words by what they say.
+type wordClass uint8
+
+const (
+	wordsSpecific   wordClass = iota
+	wordsTimeout              // a timeout or deadline, nothing more
+	wordsConversion           // a value that does not convert or is of the wrong type
+	wordsMissing              // a key, attribute or value that is not there
+	wordsGeneric              // an exception no row recognises
+)
+
+// genericRules are the rows whose words say only how something failed,
+// not what: the origin decides what. Every other rule is specific and
+// stays.
+var genericRules = map[string]wordClass{
+	"lang.TimeoutError":                       wordsTimeout,
+	"java.SocketTimeoutException":             wordsTimeout,
+	"go.context.DeadlineExceeded":             wordsTimeout,
+	"dotnet.TaskCanceledException":            wordsTimeout,
+	"db.StatementTimeout":                     wordsTimeout, // SQLTimeoutException: a driver's statement, or a pool's borrow
+	"msg.timeout.http":                        wordsTimeout,
+	"msg.context_deadline":                    wordsTimeout,
+	"msg.timeout.statement.generic":           wordsTimeout,
+	"lang.InvalidArgument":                    wordsConversion,
+	"lang.TypeError":                          wordsConversion,
+	"java.ClassCastException":                 wordsConversion,
+	"lang.KeyError":                           wordsMissing,
+	"java.NoSuchElementException":             wordsMissing,
+	"dotnet.KeyNotFoundException":             wordsMissing,
+	"java.NullPointerException":               wordsMissing,
+	"dotnet.NullReferenceException":           wordsMissing,
+	"python.AttributeError":                   wordsMissing,
+	"python.AttributeError.NoneType":          wordsMissing,
+	"python.TypeError.NoneType":               wordsMissing,
+	"msg.key":                                 wordsMissing,
+	"lang.IllegalState":                       wordsGeneric,
+	"jdbc.SQLNonTransientConnectionException": wordsGeneric,
+	ruleGenericException:                      wordsGeneric,
+	ruleGenericDB:                             wordsGeneric,
+	ruleGenericClient:                         wordsGeneric,
+}
+
+// originRow decides generic words of one class from a library of one kind.
+type originRow struct {
+	rule    string
+	kind    stackframe.Kind
+	classes []wordClass
+	// when: the row applies only when the message says so (lower case).
+	when []string
+	out  outcome
+}
+
+// missingWords are what a message says of something that is not there.
+var missingWords = []string{"not 'nonetype'", "not found", "missing", "required", "not set", "no such", "does not exist", "not defined", "undefined", "could not find", "no configuration setting", "could not be found", "enoent"}
+
+// originRows: the first row of the library's kind whose class and words
+// hold decides. A pool that times out or says nothing recognisable ran out
+// of connections to lend (a refused or reset connection keeps its specific
+// rule); a configuration source that fails to convert a value holds an
+// invalid one, one that lacks a key a missing one.
+var originRows = []originRow{
+	{rule: "origin.pool.timeout", kind: stackframe.KindPool, classes: []wordClass{wordsTimeout, wordsMissing, wordsGeneric}, out: connPool},
+	{rule: "origin.config.missing", kind: stackframe.KindConfig, classes: []wordClass{wordsMissing}, out: confMissing},
+	{rule: "origin.config.missing", kind: stackframe.KindConfig, classes: []wordClass{wordsGeneric, wordsConversion}, when: missingWords, out: confMissing},
+	{rule: "origin.config.invalid", kind: stackframe.KindConfig, classes: []wordClass{wordsConversion, wordsGeneric}, out: confInvalid},
+	{rule: "origin.template.missing", kind: stackframe.KindTemplate, classes: []wordClass{wordsMissing, wordsGeneric}, when: missingWords, out: confMissing},
+	{rule: "origin.file.missing", kind: stackframe.KindFile, classes: []wordClass{wordsMissing, wordsGeneric}, when: []string{"no such file", "enoent", "not found", "could not find", "does not exist"}, out: confMissing},
+}
+
+// originOverride decides a match of generic words by the library the
+// failure came from, or by a configuration source its message names.
+func originOverride(p *prepared, m diagnosis.Match) diagnosis.Match {
+	class, generic := genericRules[m.Rule]
+	if !generic || m.Strength == diagnosis.StrengthUser {
+		return m
+	}
+	kind := stackframe.Kind("")
+	if p.origin != nil {
+		kind = p.origin.Kind
+	} else if configMessage(p) {
+		// The parse error of a configured value, whatever words come with it.
+		kind, class = stackframe.KindConfig, wordsConversion
+	}
+	if kind == "" {
+		return m
+	}
+	msg := messageText(p)
+	for i := range originRows {
+		r := &originRows[i]
+		if r.kind != kind || !hasClass(r.classes, class) || (len(r.when) > 0 && !containsAny(msg, r.when)) {
+			continue
+		}
+		return mk(r.out, r.rule, max(m.Strength, diagnosis.StrengthPattern))
+	}
+	return m
+}
+
+func hasClass(cs []wordClass, c wordClass) bool {
+	for _, x := range cs {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+// Go reports a failed conversion without a stack trace: strconv's and
+// time's parse errors, wrapped by the code that read the value. When the
+// wrapping names an environment variable (PORT, POOL_SIZE) or says env,
+// config or setting, the value came from the configuration.
+var (
+	reGoParse     = regexp.MustCompile(`strconv\.\w+: parsing |time: invalid duration |invalid (?:boolean|port|duration|integer|number)`)
+	reConfigNamed = regexp.MustCompile(`\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|(?i:\b(?:env|environment|config|configuration|setting|settings|variable)\b)`)
+	// An upper-case word alone names a variable too (PORT, TIMEOUT), unless
+	// it is one of the acronyms code names its inputs by.
+	reUpperWord = regexp.MustCompile(`\b[A-Z]{3,}\b`)
+	acronyms    = map[string]bool{"HTTP": true, "HTTPS": true, "JSON": true, "XML": true, "URL": true, "URI": true, "GET": true, "POST": true, "PUT": true,
+		"PATCH": true, "DELETE": true, "SQL": true, "API": true, "UUID": true, "CSV": true, "YAML": true, "EOF": true, "TCP": true, "UDP": true, "GRPC": true}
+)
+
+// configMessage reports whether a message reads as a conversion of a value
+// taken from the configuration: the text before the parse error names it.
+func configMessage(p *prepared) bool {
+	for _, s := range [...]string{p.ev.ExceptionMessage, p.ev.StatusMessage} {
+		loc := reGoParse.FindStringIndex(s)
+		if loc == nil || loc[0] == 0 {
+			continue
+		}
+		head := s[:loc[0]]
+		if reConfigNamed.MatchString(head) {
+			return true
+		}
+		for _, w := range reUpperWord.FindAllString(head, 4) {
+			if !acronyms[w] {
+				return true
+			}
+		}
+	}
+	return false
+}

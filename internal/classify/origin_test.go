@@ -1,0 +1,90 @@
+package classify
+
+import (
+	"testing"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/stackframe"
+)
+
+// fromStack is an exception event as the evidence reader makes it: its
+// origin read from the whole stack trace and the type.
+func fromStack(typ, msg, stack string) diagnosis.Evidence {
+	e := exs(typ, msg, stack)
+	e.Origin = stackframe.Origin(stack, typ)
+	return e
+}
+
+// Generic words decided by the library the failure came from.
+var originCases = register([]tc{
+	// A pool's borrow timeout is the pool running out of connections, not a statement timeout.
+	{"origin.pool.timeout", "database_connection/pool_exhausted", fromStack("TimeoutError", "",
+		"Traceback (most recent call last):\n  File \"/srv/app/shop/api.py\", line 40, in cart\n    async with pool.acquire(timeout=2) as conn:\n"+
+			"  File \"/usr/local/lib/python3.12/site-packages/asyncpg/pool.py\", line 1024, in _acquire\n    return await compat.wait_for(_acquire_impl(), timeout=timeout)\n"+
+			"  File \"/usr/lib/python3.12/asyncio/tasks.py\", line 520, in wait_for\n    raise exceptions.TimeoutError() from exc\nTimeoutError\n")},
+	{"origin.pool.timeout", "database_connection/pool_exhausted", fromStack("TimeoutError", "operation timed out",
+		"TimeoutError: operation timed out\n    at Timeout._onTimeout (/app/node_modules/tarn/dist/PendingOperation.js:17:27)\n    at listOnTimeout (node:internal/timers:581:17)")},
+	{"origin.pool.timeout", "database_connection/pool_exhausted", fromStack("com.mchange.v2.resourcepool.TimeoutException", "", "")},
+	{"origin.pool.timeout", "database_connection/pool_exhausted", fromStack("java.sql.SQLTimeoutException", "Couldn't obtain connection within 5000ms",
+		"java.sql.SQLTimeoutException: Couldn't obtain connection within 5000ms\n\tat org.vibur.dbcp.pool.PoolOperations.getProxyConnection(PoolOperations.java:120)\n\tat com.acme.shop.CartService.total(CartService.java:42)")},
+	// A configuration source whose value does not convert: invalid; one that lacks it: missing.
+	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("ValueError", "invalid literal for int() with base 10: 'abc'",
+		"Traceback (most recent call last):\n  File \"/srv/app/shop/settings.py\", line 9, in pool_size\n    return int(os.environ[\"POOL_SIZE\"])\nValueError: invalid literal for int() with base 10: 'abc'\n")},
+	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("java.lang.NumberFormatException", `For input string: "abc"`,
+		"java.lang.NumberFormatException: For input string: \"abc\"\n\tat java.base/java.lang.NumberFormatException.forInputString(NumberFormatException.java:67)\n"+
+			"\tat java.base/java.lang.Integer.parseInt(Integer.java:662)\n\tat org.springframework.util.NumberUtils.parseNumber(NumberUtils.java:212)\n"+
+			"\tat org.springframework.core.env.AbstractPropertyResolver.convertValueIfNecessary(AbstractPropertyResolver.java:280)\n\tat com.acme.shop.CartService.total(CartService.java:42)")},
+	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("System.FormatException", "abc is not a valid value for Int32.",
+		"System.FormatException: abc is not a valid value for Int32.\n   at System.ComponentModel.BaseNumberConverter.ConvertFrom(ITypeDescriptorContext context, CultureInfo culture, Object value)\n"+
+			"   at Microsoft.Extensions.Configuration.ConfigurationBinder.TryConvertValue(Type type, String value, String path, Object& result, Exception& error)\n"+
+			"   at Shop.Orders.OrderService.Place(Int32 id) in /src/Shop/Orders/OrderService.cs:line 31")},
+	// Go: no stack; the wrapping names the variable.
+	{"origin.config.invalid", "configuration_error/invalid_config", goErr(`parse POOL_SIZE: strconv.Atoi: parsing "abc": invalid syntax`)},
+	{"origin.config.invalid", "configuration_error/invalid_config", goErr(`invalid PORT: strconv.Atoi: parsing "80a": invalid syntax`)},
+	{"origin.config.invalid", "configuration_error/invalid_config", goErr(`config: request timeout: time: invalid duration "5x"`)},
+	{"origin.config.missing", "configuration_error/missing_config", fromStack("TypeError", "int() argument must be a string, a bytes-like object or a real number, not 'NoneType'",
+		"Traceback (most recent call last):\n  File \"/srv/app/shop/settings.py\", line 9, in pool_size\n    return int(os.getenv(\"POOL_SIZE\"))\nTypeError: int() argument must be a string, a bytes-like object or a real number, not 'NoneType'\n")},
+	{"origin.config.missing", "configuration_error/missing_config", fromStack("Error", "required setting payments.url not found",
+		"Error: required setting payments.url not found\n    at Config.get (/app/node_modules/convict/src/main.js:610:13)\n"+nodeAppLine)},
+	// handlebars runtime.js invokePartial.
+	{"origin.template.missing", "configuration_error/missing_config", fromStack("Error", "The partial header could not be found",
+		"Error: The partial header could not be found\n    at Object.invokePartial (/app/node_modules/handlebars/dist/cjs/handlebars/runtime.js:332:11)\n"+nodeAppLine)},
+	{"origin.file.missing", "configuration_error/missing_config", fromStack("Error", "ENOENT: no such file or directory, open '/app/data/prices.csv'",
+		"Error: ENOENT: no such file or directory, open '/app/data/prices.csv'\n    at Object.openSync (node:fs:573:18)\n    at Object.readFileSync (node:fs:452:35)\n"+nodeAppLine)},
+})
+
+const nodeAppLine = "    at OrderService.place (/srv/app/src/orders.js:31:9)\n"
+
+func TestOrigin(t *testing.T) { runCases(t, originCases) }
+
+// The same words, with and without the library they came from.
+func TestOriginContext(t *testing.T) {
+	cases := []struct {
+		name, typ, msg, stack string
+		want, without         string
+	}{
+		{"a driver's refusal on a free port", "java.net.ConnectException", "Connection refused: /127.0.0.1:40123",
+			"java.net.ConnectException: Connection refused: /127.0.0.1:40123\n\tat io.vertx.pgclient.impl.PgSocketConnection.sendStartupMessage(PgSocketConnection.java:95)\n\tat com.acme.shop.CartService.total(CartService.java:42)",
+			"database_connection/connection_refused", "dependency_failure/upstream_unreachable"},
+		{"an HTTP client's unrecognised exception", "java.io.InterruptedIOException", "canceled",
+			"java.io.InterruptedIOException: canceled\n\tat okhttp3.internal.connection.RealCall.timeoutExit(RealCall.kt:398)\n\tat com.acme.shop.CartService.total(CartService.java:42)",
+			"dependency_failure/upstream_unreachable", "application_exception/unhandled_exception"},
+		{"a ValueError of the application's own code", "ValueError", "invalid literal for int() with base 10: 'abc'",
+			"Traceback (most recent call last):\n  File \"/srv/app/shop/cart.py\", line 9, in qty\n    return int(form[\"qty\"])\nValueError: invalid literal for int() with base 10: 'abc'\n",
+			"application_exception/invalid_argument", "application_exception/invalid_argument"},
+		{"a strconv error of a request parameter", "*strconv.NumError", `strconv.Atoi: parsing "abc": invalid syntax`, "",
+			"application_exception/unhandled_exception", "application_exception/unhandled_exception"},
+	}
+	for _, c := range cases {
+		ev := fromStack(c.typ, c.msg, c.stack)
+		m, _ := MatchEvidence(&ev)
+		bare := exs(c.typ, c.msg, c.stack)
+		mb, _ := MatchEvidence(&bare)
+		if got := string(m.Category) + "/" + m.Cause; got != c.want {
+			t.Errorf("%s: got %s (%s), want %s", c.name, got, m.Rule, c.want)
+		}
+		if got := string(mb.Category) + "/" + mb.Cause; got != c.without {
+			t.Errorf("%s without its origin: got %s (%s), want %s", c.name, got, mb.Rule, c.without)
+		}
+	}
+}
