@@ -15,6 +15,22 @@ var patRows = []patRow{
 	pat("msg.pool.redis", connPool, "redis: connection pool timeout", "could not get a resource from the pool"),
 	pat("msg.pool.java", connPool, "timeout waiting for idle object", "cannot get a connection, pool error", "timed out while checking out a connection from connection pool", "wait queue timeout"),
 	dbPat("msg.pool.go", connPool, "connection pool exhausted", "pool exhausted", "failed to acquire connection"),
+	// c3p0 BasicResourcePool.awaitAvailable, and C3P0PooledConnectionPool.checkoutPooledConnection's wrapper.
+	pat("msg.pool.c3p0", connPool, "a client timed out while waiting to acquire a resource", "an attempt by a client to checkout a connection has timed out"),
+	// Tomcat JDBC ConnectionPool.borrowConnection (PoolExhaustedException).
+	pat("msg.pool.tomcat_jdbc", connPool, "pool empty. unable to fetch a connection"),
+	// Agroal ConnectionPool.handlerFromSharedCache.
+	pat("msg.pool.agroal", connPool, "acquisition timeout while waiting for new connection"),
+	// Vibur PoolOperations.getProxyConnection.
+	pat("msg.pool.vibur", connPool, "couldn't obtain sql connection from pool"),
+	// Oracle UCP: UCP-29.
+	pat("msg.pool.ucp", connPool, "ucp-29: failed to get a connection", "all connections in the universal connection pool are in use"),
+	// reactor-pool PoolAcquireTimeoutException (r2dbc-pool); reactor-netty's HTTP pool says the same, read as a call.
+	dbPat("msg.pool.reactor", connPool, "pool#acquire(duration) has been pending for more than the configured timeout"),
+	// psycopg_pool ConnectionPool.getconn (PoolTimeout), TooManyRequests.
+	pat("msg.pool.psycopg", connPool, "couldn't get a connection after", "the pool has reached max_waiting"),
+	// node-mysql2 lib/pool.js getConnection.
+	dbPat("msg.pool.mysql2", connPool, "no connections available.", "queue limit reached."),
 	pat("msg.too_many_clients.postgresql", connTooMany, "sorry, too many clients already", "remaining connection slots are reserved", "too many connections for role", "too many connections for database"),
 	pat("msg.too_many_connections.mysql", connTooMany, "too many connections", "max_user_connections", "max number of clients reached"),
 	pat("msg.auth.postgresql", connAuth, "password authentication failed for user", "no pg_hba.conf entry for", "sasl authentication failed", "ident authentication failed", "peer authentication failed", "server requested a password but no password was provided"),
@@ -132,6 +148,14 @@ var patRows = []patRow{
 	pat("msg.template_file", confMissing, "no such file or directory", "enoent", "cannot find the file", "could not find file", "filenotfound", "nosuchfile", "file not found", "could not find a part of the path", "does not exist").
 		regex(templateFile).notIn(ctxClient),
 	pat("msg.template_missing", confMissing, "failed to lookup view", "template not found", "templatedoesnotexist", "pattern matches no files", "no such template"),
+	// A setting the configuration source lacks: lightbend/config ConfigException.Missing, node-config
+	// lib/config.js get(), SmallRye Config SRCFG00014, MicroProfile Config.
+	pat("msg.config_missing", confMissing, "no configuration setting found for key", "is not defined", "srcfg00014", "could not be found in any config source").
+		regex(`no configuration setting found for key|configuration property "[^"]*" is not defined|srcfg00014|is required but it could not be found in any config source`),
+	// A value the configuration source cannot bind: .NET ConfigurationBinder, Spring Boot's Binder,
+	// kelseyhightower/envconfig ParseError, caarlos0/env ParseError, lightbend/config ConfigException.WrongType.
+	pat("msg.config_invalid", confInvalid, "failed to convert configuration value at", "failed to bind properties under", "envconfig.process: assigning", "env: parse error on field", "rather than").
+		regex(`failed to convert configuration value at|failed to bind properties under|envconfig\.process: assigning|env: parse error on field|has type [a-z]+ rather than [a-z]+`),
 	pat("msg.invalid_config", confInvalid, "invalid configuration", "configuration error", "invalid config", "misconfigured", "improperlyconfigured", "yaml: unmarshal errors",
 		"format of the initialization string does not conform", "invalid connection string", "forgotten import", "no suitable driver found", "cannot load driver class",
 		"failed to configure a datasource", "invalid dsn", "keyword not supported:", "configuration is invalid", "invalid value for setting", "unknown driver"),

@@ -15,6 +15,14 @@ func goDB(system, msg string) diagnosis.Evidence {
 }
 
 var patternCases = register([]tc{
+	// configuration_error: settings a configuration source lacks or cannot bind
+	{"msg.config_missing", "configuration_error/missing_config", ex("com.typesafe.config.ConfigException$Missing", `application.conf @ file:/app/conf/application.conf: 3: No configuration setting found for key 'payment'`)},
+	{"msg.config_missing", "configuration_error/missing_config", ex("Error", `Configuration property "payments.url" is not defined`)},
+	{"msg.config_invalid", "configuration_error/invalid_config", ex("System.InvalidOperationException", `Failed to convert configuration value at 'Pool:Size' to type 'System.Int32'.`)},
+	{"msg.config_invalid", "configuration_error/invalid_config", ex("org.springframework.boot.context.properties.bind.BindException", `Failed to bind properties under 'app.pool-size' to int`)},
+	{"msg.config_invalid", "configuration_error/invalid_config", goErr(`envconfig.Process: assigning APP_POOL_SIZE to PoolSize: converting 'abc' to type int. details: strconv.ParseInt: parsing "abc": invalid syntax`)},
+	{"msg.config_invalid", "configuration_error/invalid_config", goErr(`env: parse error on field "Port" of type "int": strconv.ParseInt: parsing "abc": invalid syntax`)},
+	{"msg.config_invalid", "configuration_error/invalid_config", ex("com.typesafe.config.ConfigException$WrongType", `application.conf @ file:/app/conf/application.conf: 4: pool.size has type STRING rather than NUMBER`)},
 	// database_connection: pools, limits, authentication
 	{"msg.pool.hikari", "database_connection/pool_exhausted", ex("org.springframework.jdbc.CannotGetJdbcConnectionException", `Failed to obtain JDBC Connection; nested exception is java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available, request timed out after 30004ms.`)},
 	{"msg.pool.sqlalchemy", "database_connection/pool_exhausted", ex("sqlalchemy.exc.OperationalError", `QueuePool limit of size 5 overflow 10 reached, connection timed out, timeout 30.00`)},
@@ -25,6 +33,14 @@ var patternCases = register([]tc{
 	{"msg.pool.redis", "database_connection/pool_exhausted", goErr(`get cart: redis: connection pool timeout`)},
 	{"msg.pool.java", "database_connection/pool_exhausted", ex("org.apache.commons.dbcp.SQLNestedException", `Cannot get a connection, pool error Timeout waiting for idle object`)},
 	{"msg.pool.go", "database_connection/pool_exhausted", goDB("postgresql", `failed to acquire connection: context deadline exceeded`)},
+	{"msg.pool.c3p0", "database_connection/pool_exhausted", ex("java.sql.SQLException", `An attempt by a client to checkout a Connection has timed out.`)},
+	{"msg.pool.tomcat_jdbc", "database_connection/pool_exhausted", ex("org.springframework.jdbc.CannotGetJdbcConnectionException", `Failed to obtain JDBC Connection; nested exception is org.apache.tomcat.jdbc.pool.PoolExhaustedException: [http-nio-8080-exec-5] Timeout: Pool empty. Unable to fetch a connection in 30 seconds, none available[size:100; busy:100; idle:0; lastwait:30000].`)},
+	{"msg.pool.agroal", "database_connection/pool_exhausted", ex("java.sql.SQLException", `Acquisition timeout while waiting for new connection`)},
+	{"msg.pool.vibur", "database_connection/pool_exhausted", ex("java.sql.SQLException", `Couldn't obtain SQL connection from pool vibur within 5000ms.`)},
+	{"msg.pool.ucp", "database_connection/pool_exhausted", ex("java.sql.SQLException", `UCP-29: Failed to get a connection`)},
+	{"msg.pool.reactor", "database_connection/pool_exhausted", dbx("postgresql", "org.springframework.dao.DataAccessResourceFailureException", `Failed to obtain R2DBC Connection; nested exception is reactor.pool.PoolAcquireTimeoutException: Pool#acquire(Duration) has been pending for more than the configured timeout of 1000ms`)},
+	{"msg.pool.psycopg", "database_connection/pool_exhausted", ex("django.db.utils.OperationalError", `couldn't get a connection after 5.00 sec`)},
+	{"msg.pool.mysql2", "database_connection/pool_exhausted", exs("Error", `No connections available.`, "Error: No connections available.\n    at Pool.getConnection (/app/node_modules/mysql2/lib/pool.js:46:19)")},
 	{"msg.too_many_clients.postgresql", "database_connection/too_many_connections", ex("psycopg2.OperationalError", `connection to server at "db" (10.0.0.5), port 5432 failed: FATAL:  remaining connection slots are reserved for non-replication superuser connections`)},
 	{"msg.too_many_connections.mysql", "database_connection/too_many_connections", ex("com.mysql.cj.jdbc.exceptions.MySQLNonTransientConnectionException", `Data source rejected establishment of connection,  message from server: "Too many connections"`)},
 	{"msg.auth.postgresql", "database_connection/authentication_failed", ex("org.postgresql.util.PSQLException", `FATAL: password authentication failed for user "app"`)},

@@ -17,6 +17,8 @@ var typeRows = []typeRow{
 	typ("dotnet.NullReferenceException", appNull, "NullReferenceException"),
 	typ("dotnet.ArgumentNullException", appNull, "ArgumentNullException"),
 	typ("python.AttributeError.NoneType", appNull, "AttributeError").whenAny("'nonetype' object has no attribute"),
+	// django/conf/__init__.py LazySettings.__getattr__: a setting the settings module does not define.
+	typ("django.settings.missing", confMissing, "AttributeError").whenAny("'settings' object has no attribute", "'lazysettings' object has no attribute"),
 	typ("python.AttributeError", appType, "AttributeError"),
 	typ("python.TypeError.NoneType", appNull, "TypeError").whenAny("'nonetype' object"),
 	typ("js.TypeError.undefined", appNull, "TypeError").whenAny("cannot read properties of undefined", "cannot read properties of null",
@@ -38,6 +40,10 @@ var typeRows = []typeRow{
 	typ("dotnet.IndexOutOfRangeException", appIndex, "IndexOutOfRangeException", "ArgumentOutOfRangeException"),
 	typ("lang.KeyError.environ", confMissing, "KeyError").checked(envKeyError),
 	typ("lang.KeyError", appKey, "KeyError"),
+	// commons-pool2 GenericObjectPool.borrowObject (DBCP2, Jedis): the pool's borrow timeout.
+	typ("java.NoSuchElementException.pool", connPool, "NoSuchElementException").whenAny("timeout waiting for idle object", "pool exhausted"),
+	// SmallRye Config SRCFG00014, MicroProfile Config getValue: a property that is not set.
+	typ("java.NoSuchElementException.config", confMissing, "NoSuchElementException").whenAny("srcfg00014", "could not be found in any config source"),
 	typ("java.NoSuchElementException", appKey, "NoSuchElementException"),
 	typ("dotnet.KeyNotFoundException", appKey, "KeyNotFoundException"),
 	typ("lang.AssertionError", appAssert, "AssertionError", "AssertionFailedError", "Test::Unit::AssertionFailedError"),
@@ -114,6 +120,10 @@ var typeRows = []typeRow{
 	// MaxConnectionsError("Too many connections"), BlockingConnectionPool
 	// ConnectionError("No connection available.") — the client's pool, not
 	// the server's maxclients.
+	// psycopg_pool/errors.py: PoolTimeout, TooManyRequests.
+	typ("python.psycopg_pool.PoolTimeout", connPool, "psycopg_pool.PoolTimeout", "psycopg_pool.TooManyRequests"),
+	// reactor-pool PoolAcquireTimeoutException, r2dbc-pool's borrow timeout.
+	typ("r2dbc.PoolAcquireTimeoutException", connPool, "reactor.pool.PoolAcquireTimeoutException").notIn(ctxClient),
 	typ("python.redis.MaxConnectionsError", connPool, "redis.exceptions.MaxConnectionsError", "MaxConnectionsError"),
 	typ("python.redis.ConnectionError.pool", connPool, "redis.exceptions.ConnectionError").whenAny("too many connections", "no connection available"),
 	// redis-py strips the reply's first word: LOADING → BusyLoadingError.

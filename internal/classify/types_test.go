@@ -7,6 +7,9 @@ import (
 )
 
 var typeCases = register([]tc{
+	// pools
+	{"python.psycopg_pool.PoolTimeout", "database_connection/pool_exhausted", ex("psycopg_pool.PoolTimeout", `couldn't get a connection after 30.00 sec`)},
+	{"r2dbc.PoolAcquireTimeoutException", "database_connection/pool_exhausted", ex("reactor.pool.PoolAcquireTimeoutException", `Pool#acquire(Duration) has been pending for more than the configured timeout of 1000ms`)},
 	// application_exception
 	{"java.NullPointerException.getenv", "configuration_error/missing_config", ex("java.lang.NullPointerException", `Cannot invoke "String.length()" because the return value of "java.lang.System.getenv(String)" is null`)},
 	{"java.NullPointerException.getenv", "configuration_error/missing_config", ex("java.lang.NullPointerException", `Cannot invoke "String.trim()" because the return value of "java.lang.System.getProperty(String)" is null`)},
@@ -14,6 +17,7 @@ var typeCases = register([]tc{
 	{"dotnet.NullReferenceException", "application_exception/null_reference", ex("System.NullReferenceException", `Object reference not set to an instance of an object.`)},
 	{"dotnet.ArgumentNullException", "application_exception/null_reference", ex("System.ArgumentNullException", `Value cannot be null. (Parameter 'source')`)},
 	{"python.AttributeError.NoneType", "application_exception/null_reference", ex("AttributeError", `'NoneType' object has no attribute 'id'`)},
+	{"django.settings.missing", "configuration_error/missing_config", ex("AttributeError", `'Settings' object has no attribute 'PAYMENT_URL'`)},
 	{"python.AttributeError", "application_exception/type_error", ex("AttributeError", `'dict' object has no attribute 'items_count'`)},
 	{"python.TypeError.NoneType", "application_exception/null_reference", ex("TypeError", `'NoneType' object is not subscriptable`)},
 	{"js.TypeError.undefined", "application_exception/null_reference", ex("TypeError", `Cannot read properties of undefined (reading 'price')`)},
@@ -34,6 +38,8 @@ var typeCases = register([]tc{
 	{"dotnet.IndexOutOfRangeException", "application_exception/index_out_of_range", ex("System.ArgumentOutOfRangeException", `Index was out of range. Must be non-negative and less than the size of the collection. (Parameter 'index')`)},
 	{"lang.KeyError.environ", "configuration_error/missing_config", exs("KeyError", `'DATABASE_URL'`, "Traceback (most recent call last):\n  File \"/app/settings.py\", line 12, in <module>\n    DB = os.environ[\"DATABASE_URL\"]\n  File \"/usr/lib/python3.12/os.py\", line 714, in __getitem__\n    raise KeyError(key) from None\nKeyError: 'DATABASE_URL'")},
 	{"lang.KeyError", "application_exception/key_error", ex("KeyError", `'sku'`)},
+	{"java.NoSuchElementException.pool", "database_connection/pool_exhausted", ex("java.util.NoSuchElementException", `Timeout waiting for idle object, borrowMaxWaitDuration=PT30S`)},
+	{"java.NoSuchElementException.config", "configuration_error/missing_config", ex("java.util.NoSuchElementException", `SRCFG00014: The config property payment.url is required but it could not be found in any config source`)},
 	{"java.NoSuchElementException", "application_exception/key_error", ex("java.util.NoSuchElementException", `No value present`)},
 	{"dotnet.KeyNotFoundException", "application_exception/key_error", ex("System.Collections.Generic.KeyNotFoundException", `The given key 'eur' was not present in the dictionary.`)},
 	{"lang.AssertionError", "application_exception/assertion_failed", ex("AssertionError", `expected positive quantity`)},
