@@ -505,9 +505,37 @@ func ClassifyMatched(items []diagnosis.Evidence, pre []diagnosis.Match) diagnosi
 	if best.idx < 0 {
 		return diagnosis.Result{Match: diagnosis.Match{Category: diagnosis.Unknown, Cause: diagnosis.CauseNoEvidence}}
 	}
+	if m, ok := databaseEndpoint(items, best); ok {
+		best.m = m
+	}
 	r := diagnosis.Result{Match: best.m, Confidence: Confidence(best.m), Evidence: &items[best.idx]}
 	r.Conclusive = !IsGeneric(best.m) && best.m.Strength >= diagnosis.StrengthPattern && best.m.Category != diagnosis.DependencyFailure
 	return r
+}
+
+// databaseEndpoint reads a raw connection attempt that decided as a call
+// to another service again as a database's, when a database span of the
+// trace talked to the same endpoint (address and port): many drivers trace
+// only their queries or their own connect, and the socket's refusal is
+// then the deepest evidence. The port number is not the evidence; the
+// database span of the same endpoint is.
+func databaseEndpoint(items []diagnosis.Evidence, best candidate) (diagnosis.Match, bool) {
+	c := &items[best.idx]
+	if c.Kind != diagnosis.KindConnect || c.Endpoint == "" || best.m.Category != diagnosis.DependencyFailure || best.m.Strength == diagnosis.StrengthUser {
+		return diagnosis.Match{}, false
+	}
+	for i := range items {
+		db := &items[i]
+		if db.Kind != diagnosis.KindDB || db.Endpoint != c.Endpoint {
+			continue
+		}
+		ev := *c
+		ev.Kind, ev.DBSystem = diagnosis.KindDB, db.DBSystem
+		if m, ok := MatchEvidence(&ev); ok && !IsGeneric(m) {
+			return m, true
+		}
+	}
+	return diagnosis.Match{}, false
 }
 
 // better: deeper first, then stronger, then richer; ties keep the earlier

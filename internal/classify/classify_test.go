@@ -579,3 +579,32 @@ func TestClassifySupersededByDriverWrapper(t *testing.T) {
 		t.Errorf("django: got %s/%s", r.Category, r.Cause)
 	}
 }
+
+// A refused raw connect beside a database span of the same endpoint is the
+// database's refusal; of another endpoint, or alone, a call's.
+func TestClassifyConnectBesideDatabase(t *testing.T) {
+	const refused = "connect ECONNREFUSED 127.0.0.1:40123"
+	connect := diagnosis.Evidence{Kind: diagnosis.KindConnect, Depth: 3, StatusError: true, StatusMessage: refused,
+		Endpoint: "127.0.0.1:40123", Dependency: "127.0.0.1:40123", Peer: "127.0.0.1"}
+	db := func(endpoint string) diagnosis.Evidence {
+		return diagnosis.Evidence{Kind: diagnosis.KindDB, Depth: 2, DBSystem: "postgresql", StatusError: true, StatusMessage: refused, Endpoint: endpoint}
+	}
+	cases := []struct {
+		name  string
+		items []diagnosis.Evidence
+		want  string
+	}{
+		{"beside pg.connect of the same endpoint", []diagnosis.Evidence{db("127.0.0.1:40123"), connect}, "database_connection/connection_refused"},
+		{"beside a database of another port", []diagnosis.Evidence{db("127.0.0.1:40124"), connect}, "dependency_failure/upstream_unreachable"},
+		{"alone", []diagnosis.Evidence{connect}, "dependency_failure/upstream_unreachable"},
+	}
+	for _, c := range cases {
+		r := Classify(c.items)
+		if got := string(r.Category) + "/" + r.Cause; got != c.want {
+			t.Errorf("%s: got %s (%s), want %s", c.name, got, r.Rule, c.want)
+		}
+		if r.Evidence == nil || r.Evidence.Kind != diagnosis.KindConnect {
+			t.Errorf("%s: decided by %+v, want the connect span", c.name, r.Evidence)
+		}
+	}
+}

@@ -76,6 +76,11 @@ const (
 	KindDB
 	// KindClient: an outgoing HTTP or RPC client span.
 	KindClient
+	// KindConnect: a raw connection attempt (a TCP or socket connect span,
+	// network.transport with an address and port) that names no database,
+	// HTTP or RPC protocol: what it connected to is told by the spans of
+	// the same endpoint.
+	KindConnect
 )
 
 // Evidence is a small summary of one error-ish span (or exception event or
@@ -121,6 +126,10 @@ type Evidence struct {
 	RPCStatusCode string
 	// Peer names the called service or host (peer.service, server.address).
 	Peer string
+	// Endpoint is the address and port a database, outgoing call or connect
+	// span talked to ("127.0.0.1:40123", the port always kept), "" when it
+	// names none.
+	Endpoint string
 	// Dependency names what a database or outgoing call talked to, for the
 	// fingerprint: db system, namespace, peer service or address with a
 	// stable port, rpc service and method; "" for other spans.

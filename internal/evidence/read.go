@@ -40,6 +40,10 @@ const (
 	attrNetPeerPort         = "net.peer.port"
 	attrRPCService          = "rpc.service"
 	attrRPCMethod           = "rpc.method"
+	attrNetworkTransport    = "network.transport"
+	attrNetTransport        = "net.transport"
+	attrNetworkPeerAddress  = "network.peer.address"
+	attrNetworkPeerPort     = "network.peer.port"
 )
 
 // Size bounds of the strings kept in an Evidence, in bytes: summaries live in
@@ -154,19 +158,36 @@ func ReadSpan(service string, span ptrace.Span, dst []diagnosis.Evidence, names 
 			if httpStatus == 0 {
 				httpStatus = statusValue(v)
 			}
+		case attrNetworkTransport, attrNetTransport:
+			dep.transport = true
+		case attrHTTPMethod, attrHTTPMethodOld:
+			dep.protocol = true
+		case attrNetworkPeerAddress:
+			dep.peerAddress = str(v)
+		case attrNetworkPeerPort:
+			dep.peerPort = str(v)
 		}
 		return true
 	})
 	switch {
 	case base.DBSystem != "":
 		base.Kind = diagnosis.KindDB
+	case dep.connect(base.RPCSystem, span.Kind()):
+		base.Kind = diagnosis.KindConnect
 	case span.Kind() == ptrace.SpanKindClient || span.Kind() == ptrace.SpanKindProducer:
 		base.Kind = diagnosis.KindClient
 		base.HTTPStatusCode = httpStatus
 	default:
 		base.Kind = diagnosis.KindSpan
 	}
-	if base.Kind != diagnosis.KindSpan {
+	switch base.Kind {
+	case diagnosis.KindConnect:
+		// Seen only as a raw connection, a dependency is its address with
+		// its port: several on one host are several dependencies.
+		base.Endpoint = names.of(dep.endpoint())
+		base.Dependency = base.Endpoint
+	case diagnosis.KindDB, diagnosis.KindClient:
+		base.Endpoint = names.of(dep.endpoint())
 		base.Dependency = dep.key(base.DBSystem, names)
 	}
 
@@ -349,6 +370,31 @@ func isStatusOnly(errorType string) bool {
 // need it.
 type dependency struct {
 	namespace, address, port, peerService, rpcService, rpcMethod string
+	peerAddress, peerPort                                        string
+	// transport: network.transport (or net.transport) is set; protocol:
+	// an HTTP method is.
+	transport, protocol bool
+}
+
+// connect reports whether the span is a raw connection attempt: a
+// transport and an endpoint, no protocol (instrumentation-net's
+// tcp.connect, .NET's "socket connect").
+func (d dependency) connect(rpcSystem string, kind ptrace.SpanKind) bool {
+	return d.transport && !d.protocol && rpcSystem == "" && kind != ptrace.SpanKindServer && kind != ptrace.SpanKindConsumer &&
+		d.endpoint() != ""
+}
+
+// endpoint is address:port, from server.address/port or the peer's
+// network address, "" without both.
+func (d dependency) endpoint() string {
+	addr, port := d.address, d.port
+	if addr == "" || port == "" {
+		addr, port = d.peerAddress, d.peerPort
+	}
+	if addr == "" || port == "" {
+		return ""
+	}
+	return strings.ToLower(textutil.CutAtRune(addr, 64)) + ":" + textutil.CutAtRune(port, 8)
 }
 
 // ephemeralPort is the start of Linux's default ephemeral range

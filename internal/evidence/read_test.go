@@ -246,6 +246,64 @@ func TestDependencyKey(t *testing.T) {
 	}
 }
 
+// A raw connect span (instrumentation-net's tcp.connect, .NET's socket
+// connect) is a connection attempt of its own kind: its dependency is the
+// endpoint with its port, ephemeral or not, and so is every call's endpoint.
+func TestConnectSpan(t *testing.T) {
+	tests := []struct {
+		name             string
+		kind             ptrace.SpanKind
+		attrs            map[string]any
+		want             diagnosis.Kind
+		endpoint, depKey string
+	}{
+		{"node tcp.connect", ptrace.SpanKindInternal,
+			map[string]any{"network.transport": "tcp", "server.address": "127.0.0.1", "server.port": int64(40123)},
+			diagnosis.KindConnect, "127.0.0.1:40123", "127.0.0.1:40123"},
+		{"dotnet socket connect", ptrace.SpanKindInternal,
+			map[string]any{"network.transport": "tcp", "network.peer.address": "10.0.0.5", "network.peer.port": int64(5432)},
+			diagnosis.KindConnect, "10.0.0.5:5432", "10.0.0.5:5432"},
+		{"an HTTP call is not a raw connect", ptrace.SpanKindClient,
+			map[string]any{"network.transport": "tcp", "http.request.method": "GET", "server.address": "127.0.0.1", "server.port": int64(40123)},
+			diagnosis.KindClient, "127.0.0.1:40123", "127.0.0.1"},
+		{"a database span keeps its key", ptrace.SpanKindClient,
+			map[string]any{"network.transport": "tcp", "db.system.name": "postgresql", "server.address": "127.0.0.1", "server.port": int64(40123)},
+			diagnosis.KindDB, "127.0.0.1:40123", "postgresql 127.0.0.1"},
+		{"a transport without an endpoint", ptrace.SpanKindInternal,
+			map[string]any{"network.transport": "tcp"},
+			diagnosis.KindSpan, "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newSpan(tc.kind, tc.attrs)
+			s.Status().SetCode(ptrace.StatusCodeError)
+			s.Status().SetMessage("connect ECONNREFUSED 127.0.0.1:40123")
+			item := ReadSpan("svc", s, nil, Interned)[0]
+			assert.Equal(t, tc.want, item.Kind)
+			assert.Equal(t, tc.endpoint, item.Endpoint)
+			assert.Equal(t, tc.depKey, item.Dependency)
+		})
+	}
+}
+
+// The origin of an exception is read from its whole stack trace (the
+// library's frame may sit below what is kept) or, without one, its type.
+func TestOriginRead(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("Traceback (most recent call last):\n")
+	for range 60 {
+		b.WriteString("  File \"/srv/app/shop/api.py\", line 40, in cart\n    return handler()\n")
+	}
+	b.WriteString("  File \"/usr/local/lib/python3.12/site-packages/psycopg_pool/pool.py\", line 202, in getconn\n    raise PoolTimeout()\n")
+	b.WriteString("psycopg_pool.PoolTimeout: couldn't get a connection after 30.00 sec\n")
+	s := newSpan(ptrace.SpanKindServer, nil)
+	addException(s, "PoolTimeout", "couldn't get a connection after 30.00 sec", b.String())
+	addException(s, "psycopg_pool.PoolTimeout", "couldn't get a connection after 30.00 sec", "")
+	items := ReadSpan("svc", s, nil, Interned)
+	assert.Equal(t, "python.psycopg_pool", items[0].Origin)
+	assert.Equal(t, "python.psycopg_pool", items[1].Origin)
+}
+
 func TestFrameReadFromWholeStacktrace(t *testing.T) {
 	// The in-app frame sits below the part of the trace that is kept.
 	var b strings.Builder

@@ -499,7 +499,7 @@ func (c *Cache) AddEvidence(t *Trace, n *Node, items []diagnosis.Evidence) bool 
 func textSize(e *diagnosis.Evidence) int {
 	return len(e.Service) + len(e.SpanName) + len(e.ExceptionType) + len(e.ExceptionMessage) +
 		len(e.Stacktrace) + len(e.Frame) + len(e.Origin) + len(e.DBSystem) + len(e.DBStatusCode) + len(e.DBQueryText) +
-		len(e.RPCSystem) + len(e.RPCStatusCode) + len(e.Peer) + len(e.Dependency) + len(e.ErrorType) +
+		len(e.RPCSystem) + len(e.RPCStatusCode) + len(e.Peer) + len(e.Endpoint) + len(e.Dependency) + len(e.ErrorType) +
 		len(e.StatusMessage)
 }
 
