@@ -40,6 +40,31 @@ func (t *Trace) retried(n *Node) bool {
 	return found
 }
 
+// badConn is database/sql's driver.ErrBadConn: database/sql takes another
+// connection and tries again on its own (sql.go, retry on
+// driver.ErrBadConn), up to returning it to the caller, which then reports
+// it.
+const badConn = "driver: bad connection"
+
+// connectionRetried reports whether n failed with driver.ErrBadConn in a
+// call that names no operation (otelsql's sql.conn.reset_session, begin_tx
+// or ping on a pooled connection the server closed) and a later sibling
+// call succeeded: database/sql dropped the connection and went on with a
+// fresh one.
+func (t *Trace) connectionRetried(n *Node, ev *diagnosis.Evidence) bool {
+	if !n.Failed || n.Op != 0 || n.End == 0 || n.Kind != ptrace.SpanKindClient ||
+		strings.TrimSpace(firstNonEmpty(ev.ExceptionMessage, ev.StatusMessage)) != badConn {
+		return false
+	}
+	found := false
+	t.ForEachNode(func(o *Node) bool {
+		found = o != n && o.Known && !o.Failed && o.Kind == ptrace.SpanKindClient && o.Parent == n.Parent && o.End != 0 &&
+			int32(o.Start-n.End) >= 0
+		return !found
+	})
+	return found
+}
+
 // propagated reports whether the failure of item i reached the request: an
 // item nearer the target (the server span or its handler) recorded the same
 // exception type or a message that carries this one's. Then the retry did
@@ -107,6 +132,8 @@ func (t *Trace) withoutRecovered(items []Attributed) []Attributed {
 				last, lastRetried = n, t.retried(n)
 			}
 			recovered = lastRetried && !propagated(items, i)
+		} else if t.connectionRetried(n, &items[i].Evidence) {
+			recovered = !propagated(items, i)
 		}
 		if recovered || superseded(items, i) {
 			if drop == nil {

@@ -152,3 +152,51 @@ func failedCallTrace(service string) (c *Cache, tr *Trace, server, call *Node) {
 	tr.SetService(call, service)
 	return c, tr, server, call
 }
+
+// database/sql's own retry of driver.ErrBadConn when the failed call names no
+// operation (otelsql's sql.conn.reset_session on a pooled connection the
+// server closed): database/sql takes a fresh connection and the query on it
+// succeeds. The reset's failure is recovered from unless it reached the
+// request.
+func TestAttributeLeavesOutBadConnectionRetries(t *testing.T) {
+	reset := diagnosis.Evidence{Kind: diagnosis.KindDB, ExceptionType: "*errors.errorString", ExceptionMessage: "driver: bad connection"}
+	other := diagnosis.Evidence{Kind: diagnosis.KindDB, ExceptionType: "*pgconn.PgError", ExceptionMessage: "ERROR: canceling statement due to statement timeout (SQLSTATE 57014)"}
+	query := Node{ID: sid(3), Parent: sid(1), Kind: ptrace.SpanKindClient, Op: 8, Start: 210, End: 300}
+	tests := []struct {
+		name   string
+		failed diagnosis.Evidence
+		next   *Node
+		server []diagnosis.Evidence
+		want   []string // messages attributed
+	}{
+		{"reset failed, the query on a fresh connection succeeded: recovered", reset, &query, nil, nil},
+		{"the same, but the handler reported the bad connection: propagated", reset, &query,
+			[]diagnosis.Evidence{{ExceptionType: "*fmt.wrapError", ExceptionMessage: "load cart: driver: bad connection"}},
+			[]string{"driver: bad connection", "load cart: driver: bad connection"}},
+		{"the next call failed too: still a cause", reset, &Node{ID: sid(3), Parent: sid(1), Kind: ptrace.SpanKindClient, Op: 8, Start: 210, End: 300, Failed: true},
+			nil, []string{"driver: bad connection"}},
+		{"nothing after it: still a cause", reset, nil, nil, []string{"driver: bad connection"}},
+		{"another error of a call without an operation: still a cause", other, &query, nil, []string{other.ExceptionMessage}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, tr, server, call := failedCallTrace("shop")
+			call.Op = 0 // sql.conn.reset_session names no statement
+			require.True(t, c.AddEvidence(tr, call, []diagnosis.Evidence{tc.failed}))
+			if tc.next != nil {
+				n := c.AddNode(tr, tc.next.ID)
+				*n = *tc.next
+				n.Known = true
+				tr.SetService(n, "shop")
+			}
+			if tc.server != nil {
+				require.True(t, c.AddEvidence(tr, server, tc.server))
+			}
+			var got []string
+			for _, a := range tr.Attribute(server, nil) {
+				got = append(got, a.Evidence.ExceptionMessage)
+			}
+			assert.ElementsMatch(t, tc.want, got)
+		})
+	}
+}
