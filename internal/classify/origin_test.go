@@ -38,6 +38,13 @@ var originCases = register([]tc{
 		"System.FormatException: abc is not a valid value for Int32.\n   at System.ComponentModel.BaseNumberConverter.ConvertFrom(ITypeDescriptorContext context, CultureInfo culture, Object value)\n"+
 			"   at Microsoft.Extensions.Configuration.ConfigurationBinder.TryConvertValue(Type type, String value, String path, Object& result, Exception& error)\n"+
 			"   at Shop.Orders.OrderService.Place(Int32 id) in /src/Shop/Orders/OrderService.cs:line 31")},
+	// pydantic-settings: BaseSettings.__init__ validating the environment.
+	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("pydantic_core._pydantic_core.ValidationError",
+		"1 validation error for Settings\npool_size\n  Input should be a valid integer, unable to parse string as an integer [type=int_parsing, input_value='abc', input_type=str]",
+		pydanticSettings("pool_size\n  Input should be a valid integer, unable to parse string as an integer [type=int_parsing, input_value='abc', input_type=str]"))},
+	{"origin.config.missing", "configuration_error/missing_config", fromStack("pydantic_core._pydantic_core.ValidationError",
+		"1 validation error for Settings\ndatabase_url\n  Field required [type=missing, input_value={}, input_type=dict]",
+		pydanticSettings("database_url\n  Field required [type=missing, input_value={}, input_type=dict]"))},
 	// Go: no stack; the wrapping names the variable.
 	{"origin.config.invalid", "configuration_error/invalid_config", goErr(`parse POOL_SIZE: strconv.Atoi: parsing "abc": invalid syntax`)},
 	{"origin.config.invalid", "configuration_error/invalid_config", goErr(`invalid PORT: strconv.Atoi: parsing "80a": invalid syntax`)},
@@ -52,6 +59,13 @@ var originCases = register([]tc{
 	{"origin.file.missing", "configuration_error/missing_config", fromStack("Error", "ENOENT: no such file or directory, open '/app/data/prices.csv'",
 		"Error: ENOENT: no such file or directory, open '/app/data/prices.csv'\n    at Object.openSync (node:fs:573:18)\n    at Object.readFileSync (node:fs:452:35)\n"+nodeAppLine)},
 })
+
+func pydanticSettings(detail string) string {
+	return "Traceback (most recent call last):\n  File \"/srv/app/shop/deps.py\", line 12, in get_settings\n    return Settings()\n" +
+		"  File \"/usr/local/lib/python3.12/site-packages/pydantic_settings/main.py\", line 171, in __init__\n    super().__init__(\n" +
+		"  File \"/usr/local/lib/python3.12/site-packages/pydantic/main.py\", line 212, in __init__\n    validated_self = self.__pydantic_validator__.validate_python(data, self_instance=self)\n" +
+		"pydantic_core._pydantic_core.ValidationError: 1 validation error for Settings\n" + detail + "\n"
+}
 
 const nodeAppLine = "    at OrderService.place (/srv/app/src/orders.js:31:9)\n"
 

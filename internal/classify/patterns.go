@@ -8,7 +8,8 @@ var patRows = []patRow{
 	// ---- database_connection: pool, limits, authentication, database ----
 	dbPat("msg.pool.hikari", connPool, "connection is not available, request timed out"),
 	pat("msg.pool.sqlalchemy", connPool, "queuepool limit of size"),
-	pat("msg.pool.dotnet", connPool, "max pool size was reached", "the connection pool has been exhausted"),
+	// SqlClient, Npgsql; MySqlConnector's ConnectionPool: "Connect Timeout expired. All pooled connections are in use."
+	pat("msg.pool.dotnet", connPool, "max pool size was reached", "the connection pool has been exhausted", "all pooled connections are in use"),
 	pat("msg.pool.activerecord", connPool, "could not obtain a connection from the pool", "all pooled connections were in use"),
 	pat("msg.pool.node", connPool, "timeout exceeded when trying to connect", "knex: timeout acquiring a connection", "the pool is probably full"),
 	pat("msg.pool.prisma", connPool, "timed out fetching a new connection from the connection pool"),
@@ -150,8 +151,11 @@ var patRows = []patRow{
 	pat("msg.template_missing", confMissing, "failed to lookup view", "template not found", "templatedoesnotexist", "pattern matches no files", "no such template"),
 	// A setting the configuration source lacks: lightbend/config ConfigException.Missing, node-config
 	// lib/config.js get(), SmallRye Config SRCFG00014, MicroProfile Config.
-	pat("msg.config_missing", confMissing, "no configuration setting found for key", "is not defined", "srcfg00014", "could not be found in any config source").
-		regex(`no configuration setting found for key|configuration property "[^"]*" is not defined|srcfg00014|is required but it could not be found in any config source`),
+	// ADO.NET's DbConnection.Open (SqlClient, Npgsql) on an empty connection string; Django's get_secret idiom
+	// ("Set the {} environment variable", ImproperlyConfigured).
+	pat("msg.config_missing", confMissing, "no configuration setting found for key", "is not defined", "srcfg00014", "could not be found in any config source",
+		"connectionstring property has not been initialized", "environment variable").
+		regex(`no configuration setting found for key|configuration property "[^"]*" is not defined|srcfg00014|is required but it could not be found in any config source|connectionstring property has not been initialized|set the \w+ environment variable`),
 	// A value the configuration source cannot bind: .NET ConfigurationBinder, Spring Boot's Binder,
 	// kelseyhightower/envconfig ParseError, caarlos0/env ParseError, lightbend/config ConfigException.WrongType.
 	pat("msg.config_invalid", confInvalid, "failed to convert configuration value at", "failed to bind properties under", "envconfig.process: assigning", "env: parse error on field", "rather than").

@@ -18,6 +18,9 @@ var patternCases = register([]tc{
 	// configuration_error: settings a configuration source lacks or cannot bind
 	{"msg.config_missing", "configuration_error/missing_config", ex("com.typesafe.config.ConfigException$Missing", `application.conf @ file:/app/conf/application.conf: 3: No configuration setting found for key 'payment'`)},
 	{"msg.config_missing", "configuration_error/missing_config", ex("Error", `Configuration property "payments.url" is not defined`)},
+	{"msg.config_missing", "configuration_error/missing_config", ex("System.InvalidOperationException", `The ConnectionString property has not been initialized.`)},
+	{"msg.config_missing", "configuration_error/missing_config", ex("django.core.exceptions.ImproperlyConfigured", `Set the SECRET_KEY environment variable`)},
+	{"msg.pool.dotnet", "database_connection/pool_exhausted", ex("MySqlConnector.MySqlException", `Connect Timeout expired. All pooled connections are in use.`)},
 	{"msg.config_invalid", "configuration_error/invalid_config", ex("System.InvalidOperationException", `Failed to convert configuration value at 'Pool:Size' to type 'System.Int32'.`)},
 	{"msg.config_invalid", "configuration_error/invalid_config", ex("org.springframework.boot.context.properties.bind.BindException", `Failed to bind properties under 'app.pool-size' to int`)},
 	{"msg.config_invalid", "configuration_error/invalid_config", goErr(`envconfig.Process: assigning APP_POOL_SIZE to PoolSize: converting 'abc' to type int. details: strconv.ParseInt: parsing "abc": invalid syntax`)},

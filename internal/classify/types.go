@@ -33,6 +33,8 @@ var typeRows = []typeRow{
 	typ("java.ClassCastException", appType, "ClassCastException"),
 	typ("dotnet.InvalidCastException", appType, "InvalidCastException"),
 	typ("go.runtime.boundsError", appIndex, "runtime.boundsError"),
+	// Node's ERR_SOCKET_BAD_PORT (lib/internal/errors.js): a port that is NaN or out of range, as Number(process.env.PORT) gives.
+	typ("js.RangeError.bad_port", confInvalid, "RangeError").whenAny("err_socket_bad_port", "port should be >= 0 and < 65536"),
 	typ("js.RangeError.stack", appStack, "RangeError").whenAny("maximum call stack size exceeded"),
 	typ("js.RangeError", appIndex, "RangeError"),
 	typ("lang.IndexError", appIndex, "IndexError"),

@@ -31,6 +31,7 @@ var typeCases = register([]tc{
 	{"java.ClassCastException", "application_exception/type_error", ex("java.lang.ClassCastException", `class java.lang.String cannot be cast to class java.lang.Integer`)},
 	{"dotnet.InvalidCastException", "application_exception/type_error", ex("System.InvalidCastException", `Unable to cast object of type 'System.String' to type 'System.Int32'.`)},
 	{"go.runtime.boundsError", "application_exception/index_out_of_range", ex("runtime.boundsError", `runtime error: index out of range [5] with length 3`)},
+	{"js.RangeError.bad_port", "configuration_error/invalid_config", ex("RangeError", `options.port should be >= 0 and < 65536. Received type number (NaN).`)},
 	{"js.RangeError.stack", "application_exception/stack_overflow", ex("RangeError", `Maximum call stack size exceeded`)},
 	{"js.RangeError", "application_exception/index_out_of_range", ex("RangeError", `Invalid array length`)},
 	{"lang.IndexError", "application_exception/index_out_of_range", ex("IndexError", `list index out of range`)},
