@@ -10,7 +10,7 @@ package registry // import "github.com/errordiagnosis/errordiagnosisprocessor/in
 //
 // Requests are counted per version with one atomic add per resource; at
 // every ResolveAfter requests of a version, one goroutine looks at the
-// groups of its service, under the groups' lock. A group born since that
+// groups of its service (a list per service), under the groups' lock. A group born since that
 // version's previous look waits for the next one: it is resolved after
 // between ResolveAfter and twice ResolveAfter requests.
 
@@ -100,8 +100,8 @@ func (r *Registry) resolve(svc Service, ver *version, requests int64) {
 	}
 	mark := ver.mark
 	ver.mark, ver.checked = r.serial.Load(), requests
-	for e := r.lru.next; e != &r.lru; e = e.next {
-		if e.key.Service != svc || !e.resolvable(ver, mark) {
+	for e := r.groups[svc]; e != nil; e = e.peerNext {
+		if !e.resolvable(ver, mark) {
 			continue
 		}
 		e.resolvedSeq, e.resolvedIn, e.relapsed = ver.seq, ver.name, false

@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -140,20 +141,43 @@ func TestResolveNever(t *testing.T) {
 	assert.Equal(t, GroupOngoing, r.Record(key("cart", "", "A"), "1.1").State)
 }
 
-// BenchmarkResolveLook: one look of a version for the groups it resolves,
-// in a full registry of 10,000 groups of 1,000 services: what every
-// ResolveAfter requests of a version cost.
+// BenchmarkResolveLook: a look of a version for the groups it resolves, in
+// a full registry of 10,000 groups of 1,000 services (10 each), none of
+// them resolvable: what every ResolveAfter requests of a version cost
+// (ResolveAfter 1 here: every Observe looks).
 func BenchmarkResolveLook(b *testing.B) {
 	r := New(Limits{MaxEntries: 10_000, MaxAge: time.Hour, MaxServices: 1000, MaxVersionsPerService: 4, ResolveAfter: 1}, time.Now)
 	for i := range 10_000 {
-		svc := Service{Name: "svc-" + string(rune('a'+i%26)) + string(rune('a'+i/26%26)) + string(rune('a'+i/676))}
-		r.Record(Key{svc, string(rune(i))}, "1.0")
+		svc := Service{Name: fmt.Sprintf("checkout-svc-%04d", i%1000)}
+		r.Observe(svc, "1.0", 0)
+		r.Record(Key{svc, fmt.Sprintf("%016x", i)}, "1.0")
 	}
-	svc := Service{Name: "svc-aaa"}
-	r.Observe(svc, "1.1", 0)
+	svc := Service{Name: "checkout-svc-0000"}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
-		r.Observe(svc, "1.1", 1)
+		r.Observe(svc, "1.0", 1) // the groups' own version: none resolvable
 	}
+}
+
+// TestGroupsOfAService: the per-service lists hold exactly the groups
+// remembered, through evictions and expiry.
+func TestGroupsOfAService(t *testing.T) {
+	r, clock := newTest(Limits{MaxEntries: 3, MaxAge: time.Hour, MaxServices: 10, MaxVersionsPerService: 4})
+	for _, k := range []Key{key("a", "", "1"), key("b", "", "1"), key("a", "", "2"), key("a", "", "3")} { // a/1 evicted
+		r.Record(k, "1.0")
+	}
+	listed := func() map[string][]string {
+		out := map[string][]string{}
+		for svc, e := range r.groups {
+			for ; e != nil; e = e.peerNext {
+				out[svc.Name] = append(out[svc.Name], e.key.Fingerprint)
+			}
+		}
+		return out
+	}
+	assert.Equal(t, map[string][]string{"a": {"3", "2"}, "b": {"1"}}, listed())
+	clock.advance(2 * time.Hour)
+	r.Record(key("c", "", "1"), "1.0")
+	assert.Equal(t, map[string][]string{"c": {"1"}}, listed(), "the others expired")
 }

@@ -101,6 +101,9 @@ type entry struct {
 	// prev is more recently seen, next less recently; the list is circular
 	// around Registry.lru.
 	prev, next *entry
+	// peerPrev and peerNext link the groups of one service, from
+	// Registry.groups: a version's look reads its service's only.
+	peerPrev, peerNext *entry
 }
 
 // version is one version of a service; afterOthers: another version of the
@@ -147,6 +150,8 @@ type Registry struct {
 	// texts are the categories and causes of the groups, kept once: a
 	// few dozen from the rule tables and the user rules.
 	texts map[string]string
+	// groups are the first of each service's groups.
+	groups map[Service]*entry
 
 	// changed counts the changes, for Changed.
 	changed atomic.Uint64
@@ -169,6 +174,7 @@ func New(limits Limits, now func() time.Time) *Registry {
 		services: map[Service]*service{},
 		entries:  map[Key]*entry{},
 		texts:    map[string]string{},
+		groups:   map[Service]*entry{},
 	}
 	r.lru.next, r.lru.prev = &r.lru, &r.lru
 	return r
@@ -407,12 +413,28 @@ func (r *Registry) expireLocked(now time.Time) {
 func (r *Registry) insertLocked(e *entry) {
 	r.entries[e.key] = e
 	r.linkFrontLocked(e)
+	if first := r.groups[e.key.Service]; first != nil {
+		e.peerNext, first.peerPrev = first, e
+	}
+	r.groups[e.key.Service] = e
 	r.size.Store(int64(len(r.entries)))
 }
 
 func (r *Registry) removeLocked(e *entry) {
 	r.unlinkLocked(e)
 	delete(r.entries, e.key)
+	switch {
+	case e.peerPrev != nil:
+		e.peerPrev.peerNext = e.peerNext
+	case e.peerNext != nil:
+		r.groups[e.key.Service] = e.peerNext
+	default:
+		delete(r.groups, e.key.Service) // its last group
+	}
+	if e.peerNext != nil {
+		e.peerNext.peerPrev = e.peerPrev
+	}
+	e.peerPrev, e.peerNext = nil, nil
 	r.size.Store(int64(len(r.entries)))
 }
 
