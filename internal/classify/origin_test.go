@@ -27,6 +27,9 @@ var originCases = register([]tc{
 	{"origin.pool.timeout", "database_connection/pool_exhausted", fromStack("com.mchange.v2.resourcepool.TimeoutException", "", "")},
 	{"origin.pool.timeout", "database_connection/pool_exhausted", fromStack("java.sql.SQLTimeoutException", "Couldn't obtain connection within 5000ms",
 		"java.sql.SQLTimeoutException: Couldn't obtain connection within 5000ms\n\tat org.vibur.dbcp.pool.PoolOperations.getProxyConnection(PoolOperations.java:120)\n\tat com.acme.shop.CartService.total(CartService.java:42)")},
+	// otelpgx's pool.acquire span: pgxpool waited for a connection until the request's deadline.
+	{"origin.pool.timeout", "database_connection/pool_exhausted", diagnosis.Evidence{Kind: diagnosis.KindDB, Depth: 1, DBSystem: "postgresql", SpanName: "pool.acquire",
+		ExceptionType: "*context.deadlineExceededError", ExceptionMessage: "context deadline exceeded", StatusError: true, Origin: stackframe.SpanOrigin("pool.acquire")}},
 	// A configuration source whose value does not convert: invalid; one that lacks it: missing.
 	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("ValueError", "invalid literal for int() with base 10: 'abc'",
 		"Traceback (most recent call last):\n  File \"/srv/app/shop/settings.py\", line 9, in pool_size\n    return int(os.environ[\"POOL_SIZE\"])\nValueError: invalid literal for int() with base 10: 'abc'\n")},

@@ -44,6 +44,12 @@ const (
 	attrNetTransport        = "net.transport"
 	attrNetworkPeerAddress  = "network.peer.address"
 	attrNetworkPeerPort     = "network.peer.port"
+	// The error of a handler, as otelecho (contrib
+	// instrumentation/github.com/labstack/echo/otelecho: "echo.error",
+	// err.Error()) and otelgin ("gin.errors", c.Errors.String()) record it
+	// on the server span instead of an exception event.
+	attrEchoError = "echo.error"
+	attrGinErrors = "gin.errors"
 )
 
 // Size bounds of the strings kept in an Evidence, in bytes: summaries live in
@@ -106,6 +112,7 @@ func ReadSpan(service string, span ptrace.Span, dst []diagnosis.Evidence, names 
 	}
 	var httpStatus int
 	var dep dependency
+	var handlerError string
 	span.Attributes().Range(func(k string, v pcommon.Value) bool {
 		switch k {
 		case attrDBNamespace:
@@ -166,9 +173,21 @@ func ReadSpan(service string, span ptrace.Span, dst []diagnosis.Evidence, names 
 			dep.peerAddress = str(v)
 		case attrNetworkPeerPort:
 			dep.peerPort = str(v)
+		case attrEchoError, attrGinErrors:
+			handlerError = str(v)
 		}
 		return true
 	})
+	if base.StatusMessage == "" && handlerError != "" {
+		base.StatusMessage = clip(handlerError, maxMessage)
+	}
+	if base.StatusMessage == "" && httpStatus >= 500 && span.Kind() != ptrace.SpanKindClient && span.Kind() != ptrace.SpanKindProducer {
+		// An Error status that comes with the 5xx it answered and nothing
+		// else only restates the response (the ASGI middleware's
+		// "http send" span of http.response.start): no evidence.
+		base.StatusError = false
+	}
+	base.Origin = names.of(stackframe.SpanOrigin(span.Name()))
 	switch {
 	case base.DBSystem != "":
 		base.Kind = diagnosis.KindDB
@@ -247,7 +266,9 @@ func readException(attrs pcommon.Map, item *diagnosis.Evidence, names Names) {
 	})
 	if st != "" || item.ExceptionType != "" {
 		// Read from the whole stack trace, before it was cut.
-		item.Origin = names.of(stackframe.Origin(st, item.ExceptionType))
+		if o := stackframe.Origin(st, item.ExceptionType); o != "" {
+			item.Origin = names.of(o)
+		}
 	}
 }
 

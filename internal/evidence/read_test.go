@@ -286,6 +286,51 @@ func TestConnectSpan(t *testing.T) {
 	}
 }
 
+// What instrumentations leave instead of an exception event: otelecho's
+// echo.error and otelgin's gin.errors on the server span are its error
+// message; an internal span's Error status that only comes with the 5xx
+// it answered (the ASGI middleware's "http send") is none; otelpgx's
+// pool.acquire span is pgxpool's own operation.
+func TestWhatInstrumentationsLeave(t *testing.T) {
+	tests := []struct {
+		name        string
+		kind        ptrace.SpanKind
+		spanName    string
+		attrs       map[string]any
+		status      string
+		wantMessage string
+		wantError   bool
+		wantOrigin  string
+	}{
+		{"otelecho", ptrace.SpanKindServer, "GET /config", map[string]any{"http.response.status_code": int64(500),
+			"echo.error": `env: required environment variable "PAYMENTS_URL" is not set`}, "",
+			`env: required environment variable "PAYMENTS_URL" is not set`, true, ""},
+		{"otelgin", ptrace.SpanKindServer, "GET /config", map[string]any{"http.status_code": int64(500),
+			"gin.errors": "Error #01: parse POOL_SIZE: strconv.Atoi: parsing \"x\": invalid syntax\n"}, "",
+			"Error #01: parse POOL_SIZE: strconv.Atoi: parsing \"x\": invalid syntax\n", true, ""},
+		{"a status description is kept over the attribute", ptrace.SpanKindServer, "GET /x", map[string]any{"echo.error": "handler"}, "own",
+			"own", true, ""},
+		{"asgi http send restates the response", ptrace.SpanKindInternal, "GET /null http send", map[string]any{"asgi.event.type": "http.response.start", "http.status_code": "500"}, "",
+			"", false, ""},
+		{"an internal span with a description keeps it", ptrace.SpanKindInternal, "render", map[string]any{"http.status_code": int64(500)}, "template missing",
+			"template missing", true, ""},
+		{"otelpgx pool.acquire", ptrace.SpanKindClient, "pool.acquire", map[string]any{"db.system": "postgresql"}, "context deadline exceeded",
+			"context deadline exceeded", true, "go.pgxpool"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newSpan(tc.kind, tc.attrs)
+			s.SetName(tc.spanName)
+			s.Status().SetCode(ptrace.StatusCodeError)
+			s.Status().SetMessage(tc.status)
+			item := ReadSpan("svc", s, nil, Interned)[0]
+			assert.Equal(t, tc.wantMessage, item.StatusMessage)
+			assert.Equal(t, tc.wantError, item.StatusError)
+			assert.Equal(t, tc.wantOrigin, item.Origin)
+		})
+	}
+}
+
 // The origin of an exception is read from its whole stack trace (the
 // library's frame may sit below what is kept) or, without one, its type.
 func TestOriginRead(t *testing.T) {

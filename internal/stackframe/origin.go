@@ -41,6 +41,9 @@ type Library struct {
 	// application frame that show the library being called there
 	// (os.environ[...] raises no frame of its own).
 	code []string
+	// spans: names of the spans an instrumentation of the library makes
+	// for one of its own operations (otelpgx's "pool.acquire").
+	spans []string
 	// Cite is where the row was taken from: a file of the library's own
 	// source, or a message it emits.
 	Cite string
@@ -156,6 +159,22 @@ func originOf(stacktrace, exceptionType string) *Library {
 		}
 	}
 	return nil
+}
+
+// SpanOrigin names the library whose own operation a span of that name
+// is, "" when none.
+func SpanOrigin(spanName string) string {
+	if spanName == "" {
+		return ""
+	}
+	for i := range libraries {
+		for _, n := range libraries[i].spans {
+			if n == spanName {
+				return libraries[i].Name
+			}
+		}
+	}
+	return ""
 }
 
 // LibraryNamed returns the row of the origin table named name (as Origin

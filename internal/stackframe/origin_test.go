@@ -167,6 +167,17 @@ func TestOriginRows(t *testing.T) {
 	}
 }
 
+func TestSpanOrigin(t *testing.T) {
+	assert := func(name, want string) {
+		if got := SpanOrigin(name); got != want {
+			t.Errorf("SpanOrigin(%q) = %q, want %q", name, got, want)
+		}
+	}
+	assert("pool.acquire", "go.pgxpool")
+	assert("query SELECT 1", "")
+	assert("", "")
+}
+
 func TestEveryLibraryHasATest(t *testing.T) {
 	covered := map[string]bool{}
 	for _, tc := range originTests {
