@@ -134,7 +134,7 @@ var libraries = []Library{
 	// ---- Go (frames: package-qualified functions of a panic; types: package name) ----
 	{Lang: "go", Name: "go.pgxpool", Kind: KindPool, System: "postgresql", frames: []string{"github.com/jackc/pgx/v5/pgxpool", "github.com/jackc/pgx/v4/pgxpool", "github.com/jackc/puddle"}, types: []string{"pgxpool.", "puddle."},
 		spans: []string{"pool.acquire"},
-		Cite: "jackc/pgx pgxpool/pool.go (Acquire), pgxpool/tracer.go (AcquireTracer); jackc/puddle pool.go; exaring/otelpgx tracer.go (TraceAcquireStart: span \"pool.acquire\")"},
+		Cite:  "jackc/pgx pgxpool/pool.go (Acquire), pgxpool/tracer.go (AcquireTracer); jackc/puddle pool.go; exaring/otelpgx tracer.go (TraceAcquireStart: span \"pool.acquire\")"},
 	{Lang: "go", Name: "go.pgx", Kind: KindDriver, System: "postgresql", frames: []string{"github.com/jackc/pgx", "github.com/jackc/pgconn"}, types: []string{"pgconn.", "pgx."},
 		Cite: "jackc/pgx pgconn/pgconn.go (connectOne: \"failed to connect to\")"},
 	{Lang: "go", Name: "go.lib_pq", Kind: KindDriver, System: "postgresql", frames: []string{"github.com/lib/pq"}, types: []string{"pq."},
