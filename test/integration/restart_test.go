@@ -21,6 +21,7 @@ import (
 
 	"go.etcd.io/bbolt"
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -225,12 +226,32 @@ type restartPhase struct {
 // spans) and the collector (SIGTERM), and reads what the collector wrote.
 func runRestartPhase(ctx context.Context, t *testing.T, bin, dir, storage string, n int, version string, paths []string) *restartPhase {
 	t.Helper()
+	return runPhase(ctx, t, phaseSpec{bin: bin, dir: dir, storage: storage, n: n, version: version, paths: paths})
+}
+
+// phaseSpec is one collector run: the service's version and revision, its
+// requests (healthyPath answers 200, the others fail) and the processor's
+// registry settings (YAML under registry:, "" for the defaults).
+type phaseSpec struct {
+	bin, dir, storage string
+	n                 int
+	version, revision string
+	paths             []string
+	registry          string
+}
+
+// healthyPath is the service's route that answers 200.
+const healthyPath = "/ok"
+
+func runPhase(ctx context.Context, t *testing.T, spec phaseSpec) *restartPhase {
+	t.Helper()
+	bin, dir, storage, n, version, paths := spec.bin, spec.dir, spec.storage, spec.n, spec.version, spec.paths
 	start := time.Now()
 	tracesFile := filepath.Join(dir, fmt.Sprintf("traces-%d.json", n))
 	recordsFile := filepath.Join(dir, fmt.Sprintf("incidents-%d.json", n))
 	httpPort, healthPort := MustFreePort(), MustFreePort()
 	name := fmt.Sprintf("collector-%d", n)
-	proc, err := startWithConfig(ctx, name, bin, dir, restartConfig(httpPort, healthPort, storage, tracesFile, recordsFile),
+	proc, err := startWithConfig(ctx, name, bin, dir, restartConfig(httpPort, healthPort, storage, tracesFile, recordsFile, spec.registry),
 		fmt.Sprintf("http://127.0.0.1:%d/", healthPort), fmt.Sprintf("127.0.0.1:%d", httpPort))
 	if proc != nil {
 		t.Cleanup(func() { proc.Stop(syscall.SIGKILL, 5*time.Second) })
@@ -240,15 +261,19 @@ func runRestartPhase(ctx context.Context, t *testing.T, bin, dir, storage string
 	}
 
 	exported := &atomic.Int64{}
-	svc, err := startRestartService(ctx, fmt.Sprintf("127.0.0.1:%d", httpPort), version, exported)
+	svc, err := startRestartService(ctx, fmt.Sprintf("127.0.0.1:%d", httpPort), version, spec.revision, exported)
 	must(t, err)
 	client := &http.Client{Timeout: 10 * time.Second}
 	for _, p := range paths {
 		resp, err := client.Get(svc.url + p)
 		must(t, err)
 		resp.Body.Close()
-		if resp.StatusCode != http.StatusInternalServerError {
-			t.Fatalf("phase %d: GET %s answered %d, want 500", n, p, resp.StatusCode)
+		want := http.StatusInternalServerError
+		if p == healthyPath {
+			want = http.StatusOK
+		}
+		if resp.StatusCode != want {
+			t.Fatalf("phase %d: GET %s answered %d, want %d", n, p, resp.StatusCode, want)
 		}
 	}
 	svc.close(ctx)
@@ -281,6 +306,12 @@ func runRestartPhase(ctx context.Context, t *testing.T, bin, dir, storage string
 	}
 	for _, spans := range traces {
 		for _, s := range spans {
+			if s.Name == "GET "+healthyPath {
+				if s.Attrs["diagnosis.fingerprint"] != "" {
+					t.Errorf("phase %d: healthy span %s diagnosed: %v", n, s.SpanID, s.Attrs)
+				}
+				continue
+			}
 			if s.Attrs["diagnosis.fingerprint"] == "" {
 				t.Errorf("phase %d: span %s %s not diagnosed: %v", n, s.Name, s.SpanID, s.Attrs)
 				continue
@@ -294,7 +325,10 @@ func runRestartPhase(ctx context.Context, t *testing.T, bin, dir, storage string
 	return ph
 }
 
-func restartConfig(httpPort, healthPort int, storage, tracesFile, recordsFile string) string {
+func restartConfig(httpPort, healthPort int, storage, tracesFile, recordsFile, registry string) string {
+	if registry != "" {
+		registry = "\n    registry:\n      " + strings.ReplaceAll(strings.TrimSpace(registry), "\n", "\n      ")
+	}
 	return fmt.Sprintf(`receivers:
   otlp:
     protocols:
@@ -303,7 +337,7 @@ func restartConfig(httpPort, healthPort int, storage, tracesFile, recordsFile st
 processors:
   errordiagnosis:
     wait_duration: 1s
-    storage: file_storage
+    storage: file_storage%s
   batch:
     timeout: 100ms
 connectors:
@@ -338,11 +372,11 @@ service:
     logs/incidents:
       receivers: [incident]
       exporters: [file/incidents]
-`, httpPort, tracesFile, recordsFile, healthPort, storage)
+`, httpPort, registry, tracesFile, recordsFile, healthPort, storage)
 }
 
 // restartService is the service under test: /a and /b fail with two different
-// panics (two error groups).
+// panics (two error groups), /ok answers 200.
 type restartService struct {
 	url   string
 	tp    *sdktrace.TracerProvider
@@ -360,13 +394,17 @@ func entryAmount(e *restartEntry) int { return e.Amount }
 // pageOf indexes past the end of the pages (error B: index out of range).
 func pageOf(pages []string, i int) string { return pages[i] }
 
-func startRestartService(ctx context.Context, collector, version string, exported *atomic.Int64) (*restartService, error) {
+func startRestartService(ctx context.Context, collector, version, revision string, exported *atomic.Int64) (*restartService, error) {
 	exp, err := otlptracehttp.New(ctx, otlptracehttp.WithEndpoint(collector), otlptracehttp.WithInsecure())
 	if err != nil {
 		return nil, err
 	}
-	res := resource.NewWithAttributes(semconv.SchemaURL, semconv.ServiceName("restart-ledger"), semconv.ServiceVersion(version),
-		semconv.DeploymentEnvironmentName("restart-test"), semconv.TelemetrySDKLanguageGo, semconv.TelemetrySDKName("opentelemetry"))
+	attrs := []attribute.KeyValue{semconv.ServiceName("restart-ledger"), semconv.ServiceVersion(version),
+		semconv.DeploymentEnvironmentName("restart-test"), semconv.TelemetrySDKLanguageGo, semconv.TelemetrySDKName("opentelemetry")}
+	if revision != "" {
+		attrs = append(attrs, attribute.String("vcs.ref.head.revision", revision))
+	}
+	res := resource.NewWithAttributes(semconv.SchemaURL, attrs...)
 	tp := sdktrace.NewTracerProvider(sdktrace.WithResource(res),
 		sdktrace.WithBatcher(countingSpanExporter{exp, exported}, sdktrace.WithBatchTimeout(100*time.Millisecond)))
 	mux := http.NewServeMux()
@@ -376,6 +414,7 @@ func startRestartService(ctx context.Context, collector, version string, exporte
 	mux.HandleFunc("GET /b", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, pageOf([]string{"p1", "p2"}, 2+len(r.URL.Query().Get("page"))))
 	})
+	mux.HandleFunc("GET "+healthyPath, func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, "ok") })
 	h := otelhttp.NewHandler(Recover(mux), "restart-ledger", otelhttp.WithTracerProvider(tp), otelhttp.WithPropagators(propagator),
 		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return r.Method + " " + r.URL.Path }))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
