@@ -3,7 +3,6 @@ package integration
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -11,6 +10,9 @@ import (
 	"testing"
 	"time"
 )
+
+// lifecycleThreshold is TestLifecycle's registry.resolve_after_requests.
+const lifecycleThreshold = 20
 
 // TestLifecycle runs the real collector (bin/otelcol-errordiagnosis) with
 // file_storage and the incident connector, as TestRestart does, through a
@@ -30,31 +32,16 @@ import (
 //
 // Every span the SDK exported is written out (checked by runPhase).
 func TestLifecycle(t *testing.T) {
-	bin := envOr("EDX_COLLECTOR_BIN", "../../bin/otelcol-errordiagnosis")
-	if _, err := os.Stat(bin); err != nil || driveOnly() {
-		msg := fmt.Sprintf("collector %q missing (%v): run make build or test/integration/run.sh", bin, err)
-		if os.Getenv("EDX_REQUIRE") == "1" && !driveOnly() {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	const threshold = 20
+	bin, dir := collectorAndDir(t, "edx-lifecycle-")
 	t0 := time.Now()
-	dir, err := os.MkdirTemp("", "edx-lifecycle-")
-	must(t, err)
-	if os.Getenv("EDX_KEEP") == "" {
-		t.Cleanup(func() { os.RemoveAll(dir) })
-	} else {
-		t.Logf("keeping %s", dir)
-	}
 	storage := filepath.Join(dir, "storage")
 	ctx := context.Background()
 	phase := func(n int, version string, paths ...string) *restartPhase {
 		t.Helper()
 		return runPhase(ctx, t, phaseSpec{bin: bin, dir: dir, storage: storage, n: n, version: version,
-			revision: "rev-" + version, paths: paths, registry: fmt.Sprintf("resolve_after_requests: %d", threshold)})
+			revision: "rev-" + version, paths: paths, registry: fmt.Sprintf("resolve_after_requests: %d", lifecycleThreshold)})
 	}
-	healthy := slices.Repeat([]string{healthyPath}, threshold)
+	healthy := slices.Repeat([]string{healthyPath}, lifecycleThreshold)
 
 	// ---- 1. 1.0 fails with A
 	p1 := phase(1, "1.0", "/a", "/a")
@@ -175,7 +162,7 @@ func (ph *restartPhase) wantLifecycleRecords(t *testing.T, want ...lifecycleReco
 		}
 		if w.kind == "resolved" {
 			n, err := strconv.Atoi(r.attrs["diagnosis.resolved.requests"])
-			if err != nil || n < 20 {
+			if err != nil || n < lifecycleThreshold {
 				t.Errorf("phase %d: resolved record %d: resolved.requests %q, want the threshold or more", ph.n, i, r.attrs["diagnosis.resolved.requests"])
 			}
 		}

@@ -50,22 +50,8 @@ import (
 // In every phase the spans the SDK exported equal the spans the collector
 // wrote out.
 func TestRestart(t *testing.T) {
-	bin := envOr("EDX_COLLECTOR_BIN", "../../bin/otelcol-errordiagnosis")
-	if _, err := os.Stat(bin); err != nil || driveOnly() {
-		msg := fmt.Sprintf("collector %q missing (%v): run make build or test/integration/run.sh", bin, err)
-		if os.Getenv("EDX_REQUIRE") == "1" && !driveOnly() {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
+	bin, dir := collectorAndDir(t, "edx-restart-")
 	t0 := time.Now()
-	dir, err := os.MkdirTemp("", "edx-restart-")
-	must(t, err)
-	if os.Getenv("EDX_KEEP") == "" {
-		t.Cleanup(func() { os.RemoveAll(dir) })
-	} else {
-		t.Logf("keeping %s", dir)
-	}
 	storage := filepath.Join(dir, "storage")
 	ctx := context.Background()
 
@@ -171,6 +157,29 @@ func TestRestart(t *testing.T) {
 		spans += p.spans
 	}
 	t.Logf("restart test: 6 collector runs, %d spans in = out, %.1fs", spans, time.Since(t0).Seconds())
+}
+
+// collectorAndDir returns the collector binary, skipping the test without
+// one (failing it with EDX_REQUIRE=1), and a directory for its runs, removed
+// after the test unless EDX_KEEP is set.
+func collectorAndDir(t *testing.T, prefix string) (bin, dir string) {
+	t.Helper()
+	bin = envOr("EDX_COLLECTOR_BIN", "../../bin/otelcol-errordiagnosis")
+	if _, err := os.Stat(bin); err != nil || driveOnly() {
+		msg := fmt.Sprintf("collector %q missing (%v): run make build or test/integration/run.sh", bin, err)
+		if os.Getenv("EDX_REQUIRE") == "1" && !driveOnly() {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	dir, err := os.MkdirTemp("", prefix)
+	must(t, err)
+	if os.Getenv("EDX_KEEP") == "" {
+		t.Cleanup(func() { os.RemoveAll(dir) })
+	} else {
+		t.Logf("keeping %s", dir)
+	}
+	return bin, dir
 }
 
 // wantStorageWarning: the collector's log has a warning about the registry's
