@@ -157,6 +157,8 @@ var originTests = []struct {
 	{"python.psycopg_pool", "", "psycopg_pool.PoolTimeout"},
 	{"ruby.pg", "", "PG::ConnectionBad"},
 	{"php.predis", "", `Predis\Connection\ConnectionException`},
+	{"node.config", nodeAt("/app/node_modules/env-var/lib/variable.js"), ""},
+	{"node.config", "", "EnvVarError"},
 }
 
 func TestOriginRows(t *testing.T) {
