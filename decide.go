@@ -143,8 +143,10 @@ func rootCause(t *tracecache.Trace, decider *tracecache.Attributed, res *result,
 	}
 	downs := t.Downstream(decider.Node.ID, nil)
 	if len(downs) == 0 {
-		// Nothing answered: no downstream span will come for an unreachable peer.
-		return res.Cause == "upstream_unreachable"
+		// Nothing answered: no downstream span will come for an unreachable
+		// peer. A raw connect's database spans may still come, and say what
+		// it connected to (classify.databaseEndpoint).
+		return res.Cause == "upstream_unreachable" && decider.Evidence.Kind != diagnosis.KindConnect
 	}
 	ds := downs[0]
 	for _, n := range downs { // prefer the attempt that failed

@@ -102,3 +102,31 @@ func TestRawConnectFingerprintKeepsThePort(t *testing.T) {
 	assert.NotEqual(t, fps[0], fps[1], "two ports, two dependencies")
 	assert.Equal(t, fps[0], fps[2], "one dependency refused twice")
 }
+
+// The spans of one request arriving one per batch, the socket's tcp.connect
+// first, then the 500, then the database spans: the refusal alone would be
+// a call's, so the 500 waits for the database spans of its endpoint.
+func TestRawConnectWaitsForTheDatabaseSpans(t *testing.T) {
+	td := connectTrace(t, 1, 40123, true)
+	spans := td.ResourceSpans().At(0).ScopeSpans().At(0).Spans()
+	sink := &consumertest.TracesSink{}
+	p := newTestProcessor(t, defaultConfig(), sink)
+	for _, i := range []int{3, 0, 2, 1} { // tcp.connect, GET /cart, pg.connect, pg-pool.connect
+		one := ptrace.NewTraces()
+		td.ResourceSpans().At(0).Resource().CopyTo(one.ResourceSpans().AppendEmpty().Resource())
+		spans.At(i).CopyTo(one.ResourceSpans().At(0).ScopeSpans().AppendEmpty().Spans().AppendEmpty())
+		require.NoError(t, p.ConsumeTraces(context.Background(), one))
+	}
+	require.NoError(t, p.Shutdown(context.Background()))
+	n := 0
+	for _, out := range sink.AllTraces() {
+		eachScopeSpan(out, func(_ ptrace.ScopeSpans, s ptrace.Span) {
+			if cat, ok := s.Attributes().Get("diagnosis.category"); ok {
+				n++
+				cause, _ := s.Attributes().Get("diagnosis.cause")
+				assert.Equal(t, "database_connection/connection_refused", cat.Str()+"/"+cause.Str())
+			}
+		})
+	}
+	assert.Equal(t, 1, n)
+}
