@@ -29,11 +29,15 @@ key() { { go version; node --version 2> /dev/null || true; python3 --version 2> 
 
 # capture STACK SERVICE [blindcapture flags] -- CMD...: runs the service
 # under the driver of test/integration/blindcapture, which writes
-# testdata/blind/STACK/.
+# testdata/blind/STACK/ (or $EDX_BLIND_OUT). With $EDX_BLIND_COLLECTOR (a
+# collector binary with errordiagnosis, as make integration passes it) the
+# service exports through that collector, and what it diagnoses is checked.
 capture() {
 	local stack=$1 service=$2
 	shift 2
 	debs postgresql redis-server
+	local col=()
+	[[ -z "${EDX_BLIND_COLLECTOR:-}" ]] || col=(-collector "$EDX_BLIND_COLLECTOR")
 	(cd "$ROOT/test/integration" && go run ./blindcapture -stack "$stack" -service "$service" \
-		-out "$ROOT/testdata/blind/$stack" -repeat "${EDX_BLIND_REPEAT:-2}" "$@")
+		-out "${EDX_BLIND_OUT:-$ROOT/testdata/blind/$stack}" -repeat "${EDX_BLIND_REPEAT:-2}" "${col[@]}" "$@")
 }

@@ -108,5 +108,11 @@ app.get('/cache/refused', async () => {
   process.exit(1);
 });
 
-process.on('SIGTERM', () => app.close());
+// Close what keeps the event loop alive, so that the process ends once the
+// SDK (its own SIGTERM handler) has flushed.
+process.on('SIGTERM', async () => {
+  await app.close();
+  redis.destroy();
+  await Promise.all([pool, refusedPool, badAuthPool, singlePool].map((p) => p.end()));
+});
 void fastifyOtel;

@@ -30,17 +30,18 @@ func main() {
 	withRedis := flag.Bool("redis", false, "also start Redis and send the cases that need it")
 	repeat := flag.Int("repeat", 2, "how many times each case is sent")
 	keep := flag.Bool("keep", false, "keep the temporary directory (database and service logs)")
+	collectorBin := flag.String("collector", "", "a collector with errordiagnosis: the service exports to it, and what it diagnoses is checked (spans in = out, every 500 server span diagnosed, nothing else changed) and scored")
 	flag.Parse()
 	if *stack == "" || *service == "" || *out == "" || flag.NArg() == 0 {
 		flag.Usage()
 		os.Exit(2)
 	}
-	if err := run(*stack, *service, *out, *withRedis, *repeat, *keep, flag.Args()); err != nil {
+	if err := run(*stack, *service, *out, *collectorBin, *withRedis, *repeat, *keep, flag.Args()); err != nil {
 		log.Fatalf("blindcapture %s: %v", *stack, err)
 	}
 }
 
-func run(stack, service, out string, withRedis bool, repeat int, keep bool, argv []string) error {
+func run(stack, service, out, collectorBin string, withRedis bool, repeat int, keep bool, argv []string) error {
 	tmp, err := os.MkdirTemp("", "blind-"+stack+"-")
 	if err != nil {
 		return err
@@ -73,13 +74,23 @@ func run(stack, service, out string, withRedis bool, repeat int, keep bool, argv
 		return err
 	}
 	defer rec.close()
+	endpoint := rec.addr
+	var col *collector
+	if collectorBin != "" {
+		if col, err = startCollector(collectorBin, tmp, rec.addr); err != nil {
+			col.stop()
+			return err
+		}
+		defer col.stop()
+		endpoint = col.endpoint
+	}
 
 	port := integration.MustFreePort()
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	env = append(env, fmt.Sprintf("PORT=%d", port), "DOWNSTREAM_URL="+base,
 		fmt.Sprintf("CLOSED_URL=http://127.0.0.1:%d", integration.MustFreePort()),
 		"PAGE_SIZE=twenty", // a setting that does not parse as an integer; PAYMENTS_URL stays unset
-		"OTEL_SERVICE_NAME="+service, "OTEL_EXPORTER_OTLP_ENDPOINT=http://"+rec.addr,
+		"OTEL_SERVICE_NAME="+service, "OTEL_EXPORTER_OTLP_ENDPOINT=http://"+endpoint,
 		"OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf", "OTEL_TRACES_EXPORTER=otlp",
 		"OTEL_METRICS_EXPORTER=none", "OTEL_LOGS_EXPORTER=none", "OTEL_BSP_SCHEDULE_DELAY=200",
 		"OTEL_TRACES_SAMPLER=parentbased_always_on")
@@ -107,6 +118,18 @@ func run(stack, service, out string, withRedis bool, repeat int, keep bool, argv
 	n, err := writeFixtures(out, sent, rec.traces())
 	if err != nil {
 		return err
+	}
+	if col != nil {
+		col.stop()
+		diagnosed, err := col.diagnosed()
+		if err != nil {
+			return err
+		}
+		report, err := checkDiagnosed(sent, rec.traces(), diagnosed)
+		if err != nil {
+			return err
+		}
+		log.Printf("%s through %s: %s", stack, collectorBin, report)
 	}
 	log.Printf("%s: %d requests, %d fixtures with %d labelled 500 server spans in %s", stack, len(sent), len(sent), n, out)
 	return nil
