@@ -59,7 +59,6 @@ func startLifecycleBed(t *testing.T, dir string, threshold int64) *lifecycleBed 
 	ccfg.Processor = lifecycleID
 	b.conn, err = cf.CreateTracesToLogs(ctx, connectortest.NewNopSettings(cf.Type()), ccfg, b.records)
 	require.NoError(t, err)
-	require.NoError(t, b.conn.Start(ctx, componenttest.NewNopHost()))
 
 	f := NewFactory()
 	cfg := f.CreateDefaultConfig().(*Config)
@@ -75,6 +74,9 @@ func startLifecycleBed(t *testing.T, dir string, threshold int64) *lifecycleBed 
 	set.ID = lifecycleID
 	b.proc, err = f.CreateTraces(ctx, set, cfg, next)
 	require.NoError(t, err)
+	// As the collector does: every component created, then started from
+	// the end of the pipeline.
+	require.NoError(t, b.conn.Start(ctx, componenttest.NewNopHost()))
 	require.NoError(t, b.proc.Start(ctx, hostWithStorage(ext)))
 	return b
 }

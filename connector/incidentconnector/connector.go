@@ -32,9 +32,11 @@ type incidentConnector struct {
 	now       func() time.Time
 	telemetry *metadata.TelemetryBuilder
 	version   string
-	// feed is the processor's; resolved reads it from Start to Shutdown.
-	feed     *registry.Feed
-	resolved *registry.Reader
+	// feed is the processor's, whose ID is processor; resolved reads it
+	// from Start to Shutdown.
+	feed      *registry.Feed
+	processor string
+	resolved  *registry.Reader
 
 	noRegistryOnce sync.Once
 }
@@ -68,6 +70,7 @@ func newConnector(set connector.Settings, cfg *Config, next consumer.Logs, now f
 		telemetry: tb,
 		version:   set.BuildInfo.Version,
 		feed:      registry.FeedOf(cfg.Processor.String()),
+		processor: cfg.Processor.String(),
 	}
 	if err := tb.RegisterConnectorIncidentTrackedGroupsCallback(func(_ context.Context, o metric.Int64Observer) error {
 		o.Observe(int64(c.limiter.Len()))
@@ -85,6 +88,10 @@ func (*incidentConnector) Capabilities() consumer.Capabilities {
 
 // Start reads the groups the processor resolves from now on.
 func (c *incidentConnector) Start(context.Context, component.Host) error {
+	if !c.feed.HasPublisher() {
+		c.logger.Warn("No errordiagnosis processor of this collector has the component ID of the connector's processor setting: no records of resolved error groups. Set processor to the processor's ID, e.g. errordiagnosis/tier2.",
+			zap.String("processor", c.processor))
+	}
 	c.resolved = c.feed.Subscribe()
 	return nil
 }

@@ -486,9 +486,35 @@ func TestNoRegistry(t *testing.T) {
 		require.NoError(t, c.ConsumeTraces(context.Background(), td))
 	}
 	assert.Zero(t, sink.LogRecordCount())
-	require.Equal(t, 1, logs.Len())
-	assert.Contains(t, logs.All()[0].Message, "diagnosed spans carry no diagnosis.occurrences")
-	assert.Contains(t, logs.All()[0].Message, "attribute_prefix")
+	warned := logs.FilterMessageSnippet("diagnosed spans carry no diagnosis.occurrences")
+	require.Equal(t, 1, warned.Len())
+	assert.Contains(t, warned.All()[0].Message, "attribute_prefix")
+}
+
+// TestNoProcessor: a connector whose processor setting names no processor
+// of the collector says so at start, naming the setting; one that names a
+// processor does not.
+func TestNoProcessor(t *testing.T) {
+	for _, published := range []bool{false, true} {
+		t.Run(fmt.Sprint("published=", published), func(t *testing.T) {
+			core, logs := observer.New(zap.WarnLevel)
+			set := connectortest.NewNopSettings(metadata.Type)
+			set.Logger = zap.New(core)
+			cfg := defaultConfig()
+			cfg.Processor = component.MustNewIDWithName("errordiagnosis", fmt.Sprint("noprocessor", published))
+			if published {
+				registry.New(registry.Limits{MaxEntries: 1}, time.Now).PublishTo(registry.FeedOf(cfg.Processor.String()))
+			}
+			newTestConnector(t, cfg, &fakeClock{t: t0}, set)
+			warned := logs.FilterMessageSnippet("Set processor to the processor's ID")
+			if published {
+				assert.Zero(t, warned.Len())
+				return
+			}
+			require.Equal(t, 1, warned.Len())
+			assert.Equal(t, cfg.Processor.String(), warned.All()[0].ContextMap()["processor"])
+		})
+	}
 }
 
 // TestLogsPipelineError: an error of the logs pipeline is not returned to

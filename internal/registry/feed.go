@@ -2,6 +2,7 @@ package registry // import "github.com/errordiagnosis/errordiagnosisprocessor/in
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -31,6 +32,9 @@ const MaxPendingEvents = 10_000
 // readers of that ID, in order. Without a reader events are dropped: no one
 // would read them. Safe for concurrent use.
 type Feed struct {
+	// publishers counts the registries that ever published here.
+	publishers atomic.Int32
+
 	mu sync.Mutex
 	// events[i] has sequence number first+i.
 	events  []Event
@@ -83,6 +87,11 @@ func (f *Feed) Publish(events []Event) {
 		f.first += uint64(over)
 	}
 }
+
+// HasPublisher reports whether a registry publishes on f: the collector
+// creates every component before it starts any, so a reader that finds
+// none at its start names no processor of the collector.
+func (f *Feed) HasPublisher() bool { return f.publishers.Load() > 0 }
 
 // Subscribe returns a reader of the events published from now on.
 func (f *Feed) Subscribe() *Reader {

@@ -3,6 +3,7 @@ package registry
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 )
@@ -65,8 +66,15 @@ func TestFeedBounded(t *testing.T) {
 	assert.Equal(t, "5", got[0].Fingerprint)
 }
 
-// TestFeedOf: one feed per processor ID.
+// TestFeedOf: one feed per processor ID, which knows whether a registry
+// publishes on it.
 func TestFeedOf(t *testing.T) {
 	assert.Same(t, FeedOf("errordiagnosis/feedof"), FeedOf("errordiagnosis/feedof"))
 	assert.NotSame(t, FeedOf("errordiagnosis/feedof"), FeedOf("errordiagnosis/other"))
+	assert.False(t, FeedOf("errordiagnosis/feedof").HasPublisher())
+	New(roomy, t0Clock).PublishTo(FeedOf("errordiagnosis/feedof"))
+	assert.True(t, FeedOf("errordiagnosis/feedof").HasPublisher())
+	assert.False(t, FeedOf("errordiagnosis/other").HasPublisher())
 }
+
+func t0Clock() time.Time { return t0 }

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -131,6 +132,47 @@ func TestResolvedEvent(t *testing.T) {
 	r.Observe(svc, "1.1", 5000)
 	events, _ = rd.Read()
 	assert.Empty(t, events, "resolved once")
+}
+
+// TestLifecycleConcurrent: requests counted, spans recorded, resolutions
+// published and the state snapshotted from several goroutines (run with
+// -race): every group is resolved once, by the version that served the
+// requests, and every request is counted.
+func TestLifecycleConcurrent(t *testing.T) {
+	feed := &Feed{readers: map[*Reader]struct{}{}}
+	rd := feed.Subscribe()
+	r := New(Limits{MaxEntries: 1000, MaxAge: time.Hour, MaxServices: 10, MaxVersionsPerService: 4, ResolveAfter: 50}, time.Now).PublishTo(feed)
+	svc := Service{Name: "cart"}
+	for i := range 20 {
+		r.Record(Key{svc, fmt.Sprint(i)}, "1.0")
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			rec := r.Recorder()
+			for i := range 500 {
+				r.Observe(svc, "1.1", 1)
+				rec.Record(Key{svc, fmt.Sprint(i % 20)}, Occurrence{Version: "1.0"}) // an older version: no relapse
+				if i%100 == g {
+					_ = Encode(r.Snapshot("v4"))
+				}
+			}
+		})
+	}
+	wg.Wait()
+	events, lost := rd.Read()
+	assert.Zero(t, lost)
+	assert.Len(t, events, 20, "each group resolved once")
+	for _, e := range events {
+		assert.Equal(t, "1.1", e.ResolvedIn)
+		assert.GreaterOrEqual(t, e.Requests, int64(50))
+	}
+	st := r.Snapshot("v4")
+	for _, v := range st.Services[0].Versions {
+		if v.Name == "1.1" {
+			assert.Equal(t, int64(4*500), v.Requests)
+		}
+	}
 }
 
 // TestResolveNever: ResolveAfter 0 resolves nothing.

@@ -184,6 +184,7 @@ func New(limits Limits, now func() time.Time) *Registry {
 // Called before r is used.
 func (r *Registry) PublishTo(feed *Feed) *Registry {
 	r.feed = feed
+	feed.publishers.Add(1)
 	return r
 }
 
