@@ -208,6 +208,17 @@ func TestObserveVersionAllocatesNothing(t *testing.T) {
 	}))
 }
 
+// TestObserveRequestsAllocatesNothing: counting the requests of a known
+// version allocates nothing, nor does a look that resolves nothing.
+func TestObserveRequestsAllocatesNothing(t *testing.T) {
+	limits := roomy
+	limits.ResolveAfter = 1 // a look at every call
+	r, _ := newTest(limits)
+	svc := Service{"cart", "production"}
+	r.Record(Key{svc, "A"}, "1.1") // seen in 1.1: not resolvable by it
+	assert.Zero(t, testing.AllocsPerRun(1000, func() { r.Observe(svc, "1.1", 3) }))
+}
+
 // TestKeysAreCopied: the registry keeps no string of the caller's buffers.
 func TestKeysAreCopied(t *testing.T) {
 	r, _ := newTest(roomy)
