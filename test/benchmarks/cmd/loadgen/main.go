@@ -2,6 +2,7 @@
 //
 //	loadgen freeport                 print a free loopback TCP port
 //	loadgen run -target URL -sink-port P -pid PID [-duration 30s] ...
+//	loadgen metrics -target URL -sink-port P -pid PID [-duration 30s] ...  (see metrics.go)
 //	loadgen soak -target URL -sink-port P -pid PID -metrics URL [-duration 10m] ...  (see soak.go)
 //
 // run pre-encodes OTLP/HTTP protobuf export requests of realistic traces
@@ -40,7 +41,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: loadgen freeport | run [flags] | soak [flags]")
+		fmt.Fprintln(os.Stderr, "usage: loadgen freeport | run [flags] | metrics [flags] | soak [flags]")
 		os.Exit(2)
 	}
 	switch os.Args[1] {
@@ -57,13 +58,18 @@ func main() {
 			fmt.Fprintln(os.Stderr, "loadgen:", err)
 			os.Exit(1)
 		}
+	case "metrics":
+		if err := runMetrics(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "loadgen metrics:", err)
+			os.Exit(1)
+		}
 	case "soak":
 		if err := soak(os.Args[2:]); err != nil {
 			fmt.Fprintln(os.Stderr, "loadgen soak:", err)
 			os.Exit(1)
 		}
 	default:
-		fmt.Fprintln(os.Stderr, "usage: loadgen freeport | run [flags] | soak [flags]")
+		fmt.Fprintln(os.Stderr, "usage: loadgen freeport | run [flags] | metrics [flags] | soak [flags]")
 		os.Exit(2)
 	}
 }
