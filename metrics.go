@@ -108,8 +108,16 @@ func refinable(res *result) bool {
 	if ev == nil || ev.Kind == diagnosis.KindClient || !timeoutCauses[res.Cause] {
 		return false
 	}
-	return res.Strength <= diagnosis.StrengthPattern || res.Rule == "lang.TimeoutError"
+	return res.Strength <= diagnosis.StrengthPattern || genericTimeoutRules[res.Rule]
 }
+
+// genericTimeoutRules are the rows of a language's own timeout types
+// (TimeoutError, Go's context.DeadlineExceeded, .NET's TaskCanceledException):
+// they say a deadline passed, not what it was spent waiting for. Go's
+// database/sql records nothing else when a request's deadline passes while
+// it waits for a connection of an exhausted pool (test/integration
+// TestMetricsBed).
+var genericTimeoutRules = map[string]bool{"lang.TimeoutError": true, "go.context.DeadlineExceeded": true, "dotnet.TaskCanceledException": true}
 
 // registerGauges reports the readings kept, in instances and bytes, and the
 // instances forgotten.

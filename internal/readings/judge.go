@@ -99,11 +99,11 @@ func (in *instance) poolSaturation(from, to, start int64) (Finding, bool) {
 		// Pending requests while timeouts increase: a pool whose maximum
 		// is not reported, or that was just below it when read.
 		pd, ok := p.pending.in(from, to)
-		tl := p.timeouts.last
-		if ok && pd.v > 0 && p.timeouts.prev.t != 0 && tl.t >= from && tl.t <= to && tl.v > p.timeouts.prev.v {
+		_, up, rose := p.timeouts.rise(from, to)
+		if ok && pd.v > 0 && rose && up > 0 {
 			return Finding{Cause: PoolExhausted, Rule: RulePoolTimeouts, Subject: "pool " + p.name,
 				Text: poolPendingName[p.gen] + " " + num(pd.v) + " with " + poolTimeoutsName[p.gen] + " up by " +
-					num(tl.v-p.timeouts.prev.v) + poolText(p.name) + when(pd.t, start)}, true
+					num(up) + poolText(p.name) + when(pd.t, start)}, true
 		}
 	}
 	return Finding{}, false
@@ -176,12 +176,16 @@ func poolText(name string) string {
 }
 
 // when says when a reading at t was taken relative to a span starting at
-// start: "4 s before the span", "2 s into the span".
+// start: "4 s before the span", "2 s into the span", "less than 1 s
+// before the span".
 func when(t, start int64) string {
 	d := time.Duration(start - t)
 	rel := " before the span"
 	if d < 0 {
 		d, rel = -d, " into the span"
+	}
+	if d < time.Second {
+		return ", less than 1 s" + rel
 	}
 	return ", " + strconv.FormatInt(int64(d.Round(time.Second)/time.Second), 10) + " s" + rel
 }

@@ -1,6 +1,7 @@
 package readings
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -118,20 +119,20 @@ func TestRecord(t *testing.T) {
 	require.NotNil(t, in)
 	ts := at.UnixNano()
 	require.Len(t, in.pools, 2)
-	assert.Equal(t, pool{name: "p1", used: track{last: point{7, ts}}, max: track{last: point{10, ts}}}, in.pools[0])
+	assert.Equal(t, pool{name: "p1", used: of(point{7, ts}), max: of(point{10, ts})}, in.pools[0])
 	p2 := in.pools[1]
 	assert.Equal(t, uint8(1), p2.gen, "older names")
-	assert.Equal(t, point{4, ts}, p2.used.last)
-	assert.Equal(t, point{2, ts}, p2.pending.last)
-	assert.Equal(t, track{last: point{5, at.Add(time.Second).UnixNano()}, prev: point{3, ts}}, p2.timeouts, "deltas add up")
+	assert.Equal(t, point{4, ts}, p2.used.last())
+	assert.Equal(t, point{2, ts}, p2.pending.last())
+	assert.Equal(t, of(point{5, at.Add(time.Second).UnixNano()}, point{3, ts}), p2.timeouts, "deltas add up")
 	require.Len(t, in.heap, 1, "non-heap pools are not kept")
-	assert.Equal(t, memPool{name: "G1 Old Gen", used: track{last: point{100, ts}}, limit: track{last: point{200, ts}}}, in.heap[0])
-	assert.Equal(t, [2]track{{last: point{11, ts}}, {last: point{22, ts}}}, in.goUsed)
-	assert.Equal(t, point{40, ts}, in.goLimit.last)
+	assert.Equal(t, memPool{name: "G1 Old Gen", used: of(point{100, ts}), limit: of(point{200, ts})}, in.heap[0])
+	assert.Equal(t, [2]track{of(point{11, ts}), of(point{22, ts})}, in.goUsed)
+	assert.Equal(t, point{40, ts}, in.goLimit.last())
 	require.Len(t, in.mounts, 3)
-	assert.Equal(t, point{0.5, ts}, in.mounts[0].util.last)
-	assert.Equal(t, point{0.99, ts}, in.mounts[1].util.last, "a percentage read as a fraction")
-	assert.Equal(t, mount{path: "/data", used: track{last: point{9, ts}}, free: track{last: point{1, ts}}, limit: track{last: point{12, ts}}}, in.mounts[2])
+	assert.Equal(t, point{0.5, ts}, in.mounts[0].util.last())
+	assert.Equal(t, point{0.99, ts}, in.mounts[1].util.last(), "a percentage read as a fraction")
+	assert.Equal(t, mount{path: "/data", used: of(point{9, ts}), free: of(point{1, ts}), limit: of(point{12, ts})}, in.mounts[2])
 }
 
 // TestRecordSkips: a resource that names no instance, points without a
@@ -143,5 +144,48 @@ func TestRecordSkips(t *testing.T) {
 
 	s.Record(batch(instanceAttrs, sum("go.memory.limit", 5, nil, t0), sum("go.memory.limit", 4, nil, t0.Add(-time.Second))), t0)
 	s.Record(batch(instanceAttrs, pt{metric: "go.memory.limit", kind: pmetric.MetricTypeSum, v: 3}), t0)
-	assert.Equal(t, track{last: point{5, t0.UnixNano()}}, kept(t, s, instanceAttrs).goLimit)
+	assert.Equal(t, of(point{5, t0.UnixNano()}), kept(t, s, instanceAttrs).goLimit)
+}
+
+// BenchmarkRecord: a request of 16 Java-agent-like instances, each with
+// the table's pool and heap readings among metrics outside the table,
+// recorded again and again with timestamps moving on.
+func BenchmarkRecord(b *testing.B) {
+	md := pmetric.NewMetrics()
+	for i := 0; i < 16; i++ {
+		one := batch(map[string]any{"service.name": "orders", "service.instance.id": fmt.Sprint("orders-", i), "host.name": "h", "telemetry.sdk.language": "java"},
+			sum("http.server.active_requests", 1, map[string]any{"http.route": "/a"}, t0),
+			sum("jvm.thread.count", 1, map[string]any{"jvm.thread.daemon": true}, t0),
+			sum("jvm.memory.committed", 1, heapAttrs("G1 Old Gen"), t0),
+			sum("jvm.memory.used", 1, heapAttrs("G1 Eden Space"), t0),
+			sum("jvm.memory.used", 1, heapAttrs("G1 Old Gen"), t0),
+			sum("jvm.memory.used", 1, map[string]any{"jvm.memory.type": "non_heap", "jvm.memory.pool.name": "Metaspace"}, t0),
+			sum("jvm.memory.limit", 1, heapAttrs("G1 Old Gen"), t0),
+			sum("db.client.connection.count", 3, used("HikariPool-1"), t0),
+			sum("db.client.connection.count", 3, map[string]any{"db.client.connection.pool.name": "HikariPool-1", "db.client.connection.state": "idle"}, t0),
+			sum("db.client.connection.max", 10, poolAttrs("HikariPool-1"), t0),
+			sum("db.client.connection.pending_requests", 0, poolAttrs("HikariPool-1"), t0),
+			sum("db.client.connection.timeouts", 0, poolAttrs("HikariPool-1"), t0),
+		)
+		one.ResourceMetrics().MoveAndAppendTo(md.ResourceMetrics())
+	}
+	var dps []pmetric.NumberDataPoint
+	rms := md.ResourceMetrics()
+	for i := 0; i < rms.Len(); i++ {
+		ms := rms.At(i).ScopeMetrics().At(0).Metrics()
+		for j := 0; j < ms.Len(); j++ {
+			dps = append(dps, ms.At(j).Sum().DataPoints().At(0))
+		}
+	}
+	s := New(1<<20, time.Hour)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		ts := pcommon.NewTimestampFromTime(t0.Add(time.Duration(i+1) * time.Millisecond))
+		for _, dp := range dps {
+			dp.SetTimestamp(ts)
+		}
+		s.Record(md, t0)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(dps)), "ns/point")
 }

@@ -22,48 +22,81 @@ type point struct {
 	t int64
 }
 
-// track is a series' latest two points; two, so that a reading taken just
-// after a span does not hide the one before it, and a counter's increase
-// can be seen.
+// trackPoints is how many points a track keeps: enough that the readings
+// exported while a 500 waits for late evidence (wait_duration) do not push
+// out the one taken before it, and that a counter's increase can be seen;
+// at the SDKs' default 60s export interval they cover more than the
+// default window.
+const trackPoints = 4
+
+// track is a series' latest points, the newest first.
 type track struct {
-	last, prev point
+	p [trackPoints]point
 }
+
+// of builds a track of points given newest first.
+func of(points ...point) track {
+	var tr track
+	copy(tr.p[:], points)
+	return tr
+}
+
+// last is the newest point (zero when none).
+func (tr *track) last() point { return tr.p[0] }
 
 // add records a point. A delta is added to the level the track holds (an
 // up-down counter or counter exported with delta temporality: its first
 // point seen is the change since the instrument started, so the level is
 // never over-stated). An older or repeated point is ignored.
 func (tr *track) add(v float64, t int64, delta bool) {
-	if t <= tr.last.t {
+	if t <= tr.p[0].t {
 		return
 	}
 	if delta {
-		v += tr.last.v
+		v += tr.p[0].v
 	}
-	tr.prev, tr.last = tr.last, point{v, t}
+	copy(tr.p[1:], tr.p[:trackPoints-1])
+	tr.p[0] = point{v, t}
 }
 
-// in returns the latest point within [from, to].
-func (tr *track) in(from, to int64) (point, bool) {
-	if p := tr.last; p.t != 0 && p.t >= from && p.t <= to {
-		return p, true
+// at returns the index of the newest point within [from, to], -1 if none.
+func (tr *track) at(from, to int64) int {
+	for i, p := range tr.p {
+		if p.t != 0 && p.t >= from && p.t <= to {
+			return i
+		}
 	}
-	if p := tr.prev; p.t != 0 && p.t >= from && p.t <= to {
-		return p, true
+	return -1
+}
+
+// in returns the newest point within [from, to].
+func (tr *track) in(from, to int64) (point, bool) {
+	if i := tr.at(from, to); i >= 0 {
+		return tr.p[i], true
 	}
 	return point{}, false
 }
 
-// latest returns the latest point at or before to, else the latest one: a
+// rise returns the newest point within [from, to] and how much it rose
+// from the point before it; ok is false without both.
+func (tr *track) rise(from, to int64) (p point, by float64, ok bool) {
+	i := tr.at(from, to)
+	if i < 0 || i+1 >= trackPoints || tr.p[i+1].t == 0 {
+		return point{}, 0, false
+	}
+	return tr.p[i], tr.p[i].v - tr.p[i+1].v, true
+}
+
+// latest returns the newest point at or before to, else the newest one: a
 // limit is configuration, read whenever it was reported.
 func (tr *track) latest(to int64) (point, bool) {
-	switch {
-	case tr.last.t != 0 && tr.last.t <= to:
-		return tr.last, true
-	case tr.prev.t != 0 && tr.prev.t <= to:
-		return tr.prev, true
-	case tr.last.t != 0:
-		return tr.last, true
+	for _, p := range tr.p {
+		if p.t != 0 && p.t <= to {
+			return p, true
+		}
+	}
+	if tr.p[0].t != 0 {
+		return tr.p[0], true
 	}
 	return point{}, false
 }

@@ -9,15 +9,15 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestTrack: the latest two points, a delta added to the level, older and
-// repeated points ignored; in and latest pick by time.
+// TestTrack: the latest points, newest first, a delta added to the level,
+// older and repeated points ignored; in, rise and latest pick by time.
 func TestTrack(t *testing.T) {
 	var tr track
 	tr.add(5, 10, false)
 	tr.add(7, 20, false)
 	tr.add(1, 15, false) // older
 	tr.add(9, 20, false) // repeated
-	assert.Equal(t, track{last: point{7, 20}, prev: point{5, 10}}, tr)
+	assert.Equal(t, of(point{7, 20}, point{5, 10}), tr)
 
 	tests := []struct {
 		from, to int64
@@ -35,15 +35,26 @@ func TestTrack(t *testing.T) {
 		assert.Equal(t, tt.ok, ok, "in [%d, %d]", tt.from, tt.to)
 		assert.Equal(t, tt.want, p, "in [%d, %d]", tt.from, tt.to)
 	}
-	p, _ := tr.latest(15)
+	p, by, ok := tr.rise(0, 30)
+	assert.Equal(t, []any{point{7, 20}, 2.0, true}, []any{p, by, ok})
+	_, _, ok = tr.rise(0, 19)
+	assert.False(t, ok, "nothing before the first point")
+	p, _ = tr.latest(15)
 	assert.Equal(t, point{5, 10}, p, "at or before")
 	p, _ = tr.latest(5)
 	assert.Equal(t, point{7, 20}, p, "else the latest")
 
+	for i := int64(3); i < 3+trackPoints; i++ {
+		tr.add(float64(i), i*10, false)
+	}
+	assert.Equal(t, point{float64(2 + trackPoints), (2 + trackPoints) * 10}, tr.last())
+	_, ok = tr.in(0, 20)
+	assert.False(t, ok, "the oldest points pushed out")
+
 	var d track
 	d.add(3, 10, true)
 	d.add(-1, 20, true)
-	assert.Equal(t, point{2, 20}, d.last, "a delta up-down counter's level")
+	assert.Equal(t, point{2, 20}, d.last(), "a delta up-down counter's level")
 }
 
 // TestStoreBudget: over its budget the store forgets the least recently
