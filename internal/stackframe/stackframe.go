@@ -114,54 +114,15 @@ func top1(stacktrace string) string {
 // top also returns the language row and reports the skip rows that fired
 // to hit (for the coverage test).
 func top(stacktrace string, hit func(string)) (string, string, bool) {
-	var lang *language
-	type section struct {
-		best    frame
-		hasBest bool
-		ignored bool
-	}
-	var sections []section
-	cur := section{}
-	line, rest := nextLine(stacktrace)
-	for lines := 0; (line != "" || rest != "") && lines < maxLines; lines++ {
-		var next string
-		next, rest = nextLine(rest)
-		if lang == nil {
-			for i := range languages {
-				if _, ok := languages[i].parse(line, next); ok {
-					lang = &languages[i]
-					if hit != nil {
-						hit(lang.name)
-					}
-					break
-				}
-			}
-		}
-		if lang != nil {
-			switch b := boundaryOf(lang, line); {
-			case b != noBoundary:
-				sections = append(sections, cur)
-				cur = section{ignored: b == ignoredSection}
-			case lang.reset != nil && lang.reset(line):
-				cur = section{ignored: cur.ignored}
-			default:
-				if f, ok := lang.parse(line, next); ok && !cur.ignored && !hasControl(f) && inApp(lang.name, f, hit) {
-					if !cur.hasBest || lang.bottomFirst {
-						cur.best, cur.hasBest = f, true
-					}
-				}
-			}
-		}
-		line = next
-	}
+	lang, sections := parse(stacktrace, hit)
 	if lang == nil {
 		return "", "", false
 	}
-	sections = append(sections, cur)
 	pick := -1
+	var best frame
 	for i := range sections {
-		if sections[i].hasBest {
-			pick = i
+		if f, ok := sectionTop(lang, sections[i].frames, hit); ok {
+			pick, best = i, f
 			if lang.deepestFirst {
 				break
 			}
@@ -170,13 +131,28 @@ func top(stacktrace string, hit func(string)) (string, string, bool) {
 	if pick < 0 {
 		return "", lang.name, true
 	}
-	f := sections[pick].best
-	s := f.function
-	if f.module != "" {
-		s = f.module + "." + f.function
+	s := best.function
+	if best.module != "" {
+		s = best.module + "." + best.function
 	}
 	// A copy: the frame is kept (memo, evidence cache), the trace is not.
 	return strings.Clone(cutAtRune(s, MaxFrameLen)), lang.name, true
+}
+
+// sectionTop is the top in-app frame of one exception's frames: the first
+// printed, or the last for languages that print the outermost call first.
+func sectionTop(lang *language, frames []walked, hit func(string)) (frame, bool) {
+	var best frame
+	found := false
+	for _, w := range frames {
+		if inApp(lang.name, w.frame, hit) {
+			if !lang.bottomFirst {
+				return w.frame, true
+			}
+			best, found = w.frame, true
+		}
+	}
+	return best, found
 }
 
 func inApp(lang string, f frame, hit func(string)) bool {

@@ -9,17 +9,18 @@ type walked struct {
 	source string
 }
 
-// walk calls f with the frames of a stack trace in the order the failure
-// travelled: from where the innermost exception of the chain was raised
-// outwards, then the frames of each enclosing exception. Frames of ignored
-// sections (Java's "Suppressed:") are left out; f returns false to stop.
-// The language is the first row that parses a line, as for Top.
-func walk(stacktrace string, f func(lang *language, w walked) bool) {
+// section is one exception of a chain as printed: its frames in print
+// order, and whether it is off the failing path (Java's "Suppressed:").
+type section struct {
+	frames  []walked
+	ignored bool
+}
+
+// parse splits a stack trace into the sections of its exception chain, in
+// print order; the language is the first row that parses a line (hit is
+// told its name). nil when no line is a frame of a known language.
+func parse(stacktrace string, hit func(string)) (*language, []section) {
 	var lang *language
-	type section struct {
-		frames  []walked
-		ignored bool
-	}
 	var sections []section
 	cur := section{}
 	line, rest := nextLine(stacktrace)
@@ -30,6 +31,9 @@ func walk(stacktrace string, f func(lang *language, w walked) bool) {
 			for i := range languages {
 				if _, ok := languages[i].parse(line, next); ok {
 					lang = &languages[i]
+					if hit != nil {
+						hit(lang.name)
+					}
 					break
 				}
 			}
@@ -54,9 +58,17 @@ func walk(stacktrace string, f func(lang *language, w walked) bool) {
 		line = next
 	}
 	if lang == nil {
-		return
+		return nil, nil
 	}
-	sections = append(sections, cur)
+	return lang, append(sections, cur)
+}
+
+// walk calls f with the frames of a stack trace in the order the failure
+// travelled: from where the innermost exception of the chain was raised
+// outwards, then the frames of each enclosing exception. Frames of ignored
+// sections are left out; f returns false to stop.
+func walk(stacktrace string, f func(lang *language, w walked) bool) {
+	lang, sections := parse(stacktrace, nil)
 	// The innermost exception first: printed first by Python and .NET, last
 	// by the others.
 	for k := range sections {

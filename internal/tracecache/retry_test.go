@@ -69,21 +69,7 @@ func TestAttributeLeavesOutRecoveredCalls(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			c, tr, server, call := failedCallTrace("shop")
-			require.True(t, c.AddEvidence(tr, call, []diagnosis.Evidence{badConn}))
-			if tc.retry != nil {
-				n := c.AddNode(tr, tc.retry.ID)
-				*n = *tc.retry
-				n.Known = true
-				tr.SetService(n, "shop")
-			}
-			if tc.server != nil {
-				require.True(t, c.AddEvidence(tr, server, tc.server))
-			}
-			var got []string
-			for _, a := range tr.Attribute(server, nil) {
-				got = append(got, a.Evidence.ExceptionType)
-			}
+			got := attributedAfter(t, badConn, 7, tc.retry, tc.server, func(e diagnosis.Evidence) string { return e.ExceptionType })
 			assert.ElementsMatch(t, tc.want, got)
 		})
 	}
@@ -180,23 +166,33 @@ func TestAttributeLeavesOutBadConnectionRetries(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			c, tr, server, call := failedCallTrace("shop")
-			call.Op = 0 // sql.conn.reset_session names no statement
-			require.True(t, c.AddEvidence(tr, call, []diagnosis.Evidence{tc.failed}))
-			if tc.next != nil {
-				n := c.AddNode(tr, tc.next.ID)
-				*n = *tc.next
-				n.Known = true
-				tr.SetService(n, "shop")
-			}
-			if tc.server != nil {
-				require.True(t, c.AddEvidence(tr, server, tc.server))
-			}
-			var got []string
-			for _, a := range tr.Attribute(server, nil) {
-				got = append(got, a.Evidence.ExceptionMessage)
-			}
+			// sql.conn.reset_session names no statement: operation 0.
+			got := attributedAfter(t, tc.failed, 0, tc.next, tc.server, func(e diagnosis.Evidence) string { return e.ExceptionMessage })
 			assert.ElementsMatch(t, tc.want, got)
 		})
 	}
+}
+
+// attributedAfter builds failedCallTrace with the call's operation op and
+// evidence failed, the sibling next (nil: none) and the server span's own
+// evidence, and returns field of each item Attribute leaves.
+func attributedAfter(t *testing.T, failed diagnosis.Evidence, op uint32, next *Node, server []diagnosis.Evidence, field func(diagnosis.Evidence) string) []string {
+	t.Helper()
+	c, tr, srv, call := failedCallTrace("shop")
+	call.Op = op
+	require.True(t, c.AddEvidence(tr, call, []diagnosis.Evidence{failed}))
+	if next != nil {
+		n := c.AddNode(tr, next.ID)
+		*n = *next
+		n.Known = true
+		tr.SetService(n, "shop")
+	}
+	if server != nil {
+		require.True(t, c.AddEvidence(tr, srv, server))
+	}
+	var got []string
+	for _, a := range tr.Attribute(srv, nil) {
+		got = append(got, field(a.Evidence))
+	}
+	return got
 }
