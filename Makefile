@@ -196,8 +196,8 @@ integration: $(COLLECTOR) ## end-to-end tests (test/integration/run.sh)
 	COLLECTOR=$(abspath $(COLLECTOR)) bash test/integration/run.sh
 
 .PHONY: restart-test
-restart-test: $(COLLECTOR) ## the real collector restarted on file_storage: first seen, regressions, incident records, a corrupt or deleted storage file (TestRestart; part of make integration)
-	cd test/integration && EDX_COLLECTOR_BIN=$(abspath $(COLLECTOR)) EDX_REQUIRE=1 $(GO) test -count=1 -v -run '^TestRestart$$' .
+restart-test: $(COLLECTOR) ## the real collector restarted on file_storage: first seen, regressions, incident records, a corrupt or deleted storage file, error groups resolved and relapsing across deploys (TestRestart, TestLifecycle; part of make integration)
+	cd test/integration && EDX_COLLECTOR_BIN=$(abspath $(COLLECTOR)) EDX_REQUIRE=1 $(GO) test -count=1 -v -run '^(TestRestart|TestLifecycle)$$' .
 
 .PHONY: fuzz
 fuzz: ## fuzz the parsers (scripts/fuzz.sh)
