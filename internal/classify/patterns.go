@@ -96,6 +96,12 @@ var patRows = []patRow{
 	pat("msg.orm.typeorm", qORM, "no metadata for", "was not found in", "entity metadata").regex(`no metadata for "[^"]*" was found|property "[^"]*" was not found in "|entity metadata for .* was not found`),
 	pat("msg.orm.efcore_model", qORM, "requires a primary key to be defined", "could not be translated", "the entity type").regex(`requires a primary key to be defined|the linq expression .* could not be translated|the entity type '[^']*' was not found`),
 	pat("msg.no_rows.go", qNoRows, "sql: no rows in result set", "no rows in result set"),
+	// go-redis: redis.Nil, the reply to a key that does not exist.
+	pat("msg.no_rows.redis", qNoRows, "redis: nil").regex(`(?:^|: )redis: nil$`),
+	// ioredis MaxRetriesPerRequestError; node-redis (packages/client/lib/errors.ts) ClientOfflineError,
+	// SocketClosedUnexpectedlyError: error classes without a name of their own (exception.type "Error").
+	pat("msg.redis.unreachable", connRefused, "reached the max retries per request limit"),
+	dbPat("msg.redis.offline", connRefused, "the client is offline"),
 
 	// ---- database_connection: reset / refused / timeout / dns / tls ----
 	// gRPC status names first: the code is more telling than the transport text.
@@ -106,7 +112,7 @@ var patRows = []patRow{
 		"mysql server has gone away", "lost connection to mysql server", "communications link failure", "an i/o error occurred while sending to the backend",
 		"this connection has been closed", "driver: bad connection", "sql: database is closed", "client has encountered a connection error",
 		"sql: connection is already closed"),
-	dbPat("msg.connection_lost.generic", connReset, "invalid connection", "unexpected eof", "busy buffer", "commands out of sync", "connection is closed", "conn closed", "connection already closed"),
+	dbPat("msg.connection_lost.generic", connReset, "socket closed unexpectedly", "invalid connection", "unexpected eof", "busy buffer", "commands out of sync", "connection is closed", "conn closed", "connection already closed"),
 	netPat("msg.connect_timeout", depUnreachable, connTimeout, "i/o timeout", "timeout expired", "connect timed out", "connection timed out", "etimedout", "server selection timed out",
 		"while waiting to connect", "login timeout expired", "did not properly respond after a period of time", "connection timeout", "context deadline exceeded", "timeout").
 		with("connect").regex(`dial tcp.*i/o timeout|connection timeout expired|connect timed out|connection timed out|connect etimedout|server selection timed out|while waiting to connect|login timeout expired|did not properly respond after a period of time|failed to connect to.*time|connection timeout`),
@@ -118,7 +124,7 @@ var patRows = []patRow{
 		"certificate has expired", "wrong version number", "sslhandshakeexception", "handshake_failure"),
 	netPat("msg.connection_refused", depUnreachable, connRefused, "connection refused", "econnrefused", "actively refused", "no connection could be made", "can't connect to mysql server",
 		"can't connect to local mysql server", "could not connect to server", "a network-related or instance-specific error occurred", "tns:no listener", "unable to connect to",
-		"failed to establish a new connection", "connection to server at", "refused. check that the hostname and port", "connect failed", "cannot connect to host", "error connecting to", "couldn't connect to server"),
+		"failed to establish a new connection", "connection to server at", "can't reach database server at", "refused. check that the hostname and port", "connect failed", "cannot connect to host", "error connecting to", "couldn't connect to server"),
 	netPat("msg.unreachable", depUnreachable, connRefused, "no route to host", "ehostunreach", "network is unreachable", "enetunreach", "host is down", "host unreachable"),
 	netPat("msg.connection_reset", depUnreachable, connReset, "connection reset", "econnreset", "socket hang up", "forcibly closed by the remote host", "connection aborted",
 		"remotedisconnected", "remote end closed connection", "server disconnected", "broken pipe", "epipe", "eof occurred in violation of protocol", "connection closed by peer",
