@@ -97,6 +97,8 @@ var patRows = []patRow{
 	pat("msg.orm.efcore_model", qORM, "requires a primary key to be defined", "could not be translated", "the entity type").regex(`requires a primary key to be defined|the linq expression .* could not be translated|the entity type '[^']*' was not found`),
 	pat("msg.no_rows.go", qNoRows, "sql: no rows in result set", "no rows in result set"),
 	// go-redis: redis.Nil, the reply to a key that does not exist.
+	// gorm errors.go: ErrRecordNotFound.
+	pat("msg.no_rows.gorm", qNoRows, "record not found").regex(`(?:^|: )record not found$`),
 	pat("msg.no_rows.redis", qNoRows, "redis: nil").regex(`(?:^|: )redis: nil$`),
 	// ioredis MaxRetriesPerRequestError; node-redis (packages/client/lib/errors.ts) ClientOfflineError,
 	// SocketClosedUnexpectedlyError: error classes without a name of their own (exception.type "Error").
@@ -104,6 +106,9 @@ var patRows = []patRow{
 	dbPat("msg.redis.offline", connRefused, "the client is offline"),
 
 	// ---- database_connection: reset / refused / timeout / dns / tls ----
+	// mongo-go-driver x/mongo/driver/topology ServerSelectionError: "server selection error: %v, current topology: %s".
+	pat("msg.mongo.server_selection", connRefused, "server selection error").with("connection refused"),
+	pat("msg.mongo.server_selection_timeout", connTimeout, "server selection error"),
 	// gRPC status names first: the code is more telling than the transport text.
 	netPat("msg.grpc.deadline", depTimeout, dbStatementTimeout, "code = deadlineexceeded", "statuscode.deadline_exceeded", "deadline_exceeded", "statuscode=\"deadlineexceeded\""),
 	netPat("msg.grpc.unavailable", depUnreachable, connUnavailable, "code = unavailable", "statuscode.unavailable", "unavailable: io exception", "statuscode=\"unavailable\"", "unavailable: network closed"),
@@ -164,6 +169,8 @@ var patRows = []patRow{
 		regex(`no configuration setting found for key|configuration property "[^"]*" is not defined|srcfg00014|is required but it could not be found in any config source|connectionstring property has not been initialized|set the \w+ environment variable`),
 	// A value the configuration source cannot bind: .NET ConfigurationBinder, Spring Boot's Binder,
 	// kelseyhightower/envconfig ParseError, caarlos0/env ParseError, lightbend/config ConfigException.WrongType.
+	// dotenv-safe MissingEnvVarsError.
+	pat("msg.config_missing.dotenv", confMissing, "are not present in the environment"),
 	pat("msg.config_invalid", confInvalid, "failed to convert configuration value at", "failed to bind properties under", "envconfig.process: assigning", "env: parse error on field", "rather than").
 		regex(`failed to convert configuration value at|failed to bind properties under|envconfig\.process: assigning|env: parse error on field|has type [a-z]+ rather than [a-z]+`),
 	pat("msg.invalid_config", confInvalid, "invalid configuration", "configuration error", "invalid config", "misconfigured", "improperlyconfigured", "yaml: unmarshal errors",

@@ -69,6 +69,8 @@ var typeRows = []typeRow{
 
 	// ---- configuration_error ----
 	typ("django.ImproperlyConfigured", confInvalid, "ImproperlyConfigured").weakRow(),
+	// Micronaut DefaultPropertyPlaceholderResolver: "Error resolving property value [${x}]. Property doesn't exist".
+	typ("micronaut.ConfigurationException.missing", confMissing, "ConfigurationException").whenAny("property doesn't exist"),
 	typ("dotnet.ConfigurationErrorsException", confInvalid, "ConfigurationErrorsException", "ConfigurationException", "OptionsValidationException", "InvalidConfigurationException"),
 	typ("spring.PlaceholderResolution", confMissing, "PlaceholderResolutionException"),
 	typ("symfony.EnvNotFoundException", confMissing, "EnvNotFoundException"),

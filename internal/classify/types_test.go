@@ -10,6 +10,7 @@ var typeCases = register([]tc{
 	{"ioredis.MaxRetriesPerRequestError", "database_connection/connection_refused", ex("MaxRetriesPerRequestError", `Reached the max retries per request limit (which is 20). Refer to "maxRetriesPerRequest" option for details.`)},
 	{"db.ConnectTimeout.refused", "database_connection/connection_refused", ex("MongooseServerSelectionError", `connect ECONNREFUSED 127.0.0.1:40123`)},
 	{"db.StatementTimeout", "database_timeout/statement_timeout", ex("StackExchange.Redis.RedisTimeoutException", `Timeout performing GET (5000ms), next: GET cart:1, inst: 0, qu: 0, qs: 1`)},
+	{"micronaut.ConfigurationException.missing", "configuration_error/missing_config", ex("io.micronaut.context.exceptions.ConfigurationException", `Error resolving property value [${payments.url}]. Property doesn't exist`)},
 	// pools
 	{"python.psycopg_pool.PoolTimeout", "database_connection/pool_exhausted", ex("psycopg_pool.PoolTimeout", `couldn't get a connection after 30.00 sec`)},
 	{"r2dbc.PoolAcquireTimeoutException", "database_connection/pool_exhausted", ex("reactor.pool.PoolAcquireTimeoutException", `Pool#acquire(Duration) has been pending for more than the configured timeout of 1000ms`)},
