@@ -82,7 +82,8 @@ type originRow struct {
 }
 
 // missingWords are what a message says of something that is not there.
-var missingWords = []string{"not 'nonetype'", "not found", "missing", "required", "not set", "no such", "does not exist", "not defined", "undefined", "could not find", "no configuration setting", "could not be found", "enoent"}
+// A Go parse error of "" read an unset variable (os.Getenv returns "").
+var missingWords = []string{"not 'nonetype'", `parsing ""`, "not found", "missing", "required", "not set", "no such", "does not exist", "not defined", "undefined", "could not find", "no configuration setting", "could not be found", "enoent"}
 
 // originRows: the first row of the library's kind whose class and words
 // hold decides. A pool that times out or says nothing recognisable ran out

@@ -51,6 +51,7 @@ var originCases = register([]tc{
 	// Go: no stack; the wrapping names the variable.
 	{"origin.config.invalid", "configuration_error/invalid_config", goErr(`parse POOL_SIZE: strconv.Atoi: parsing "abc": invalid syntax`)},
 	{"origin.config.invalid", "configuration_error/invalid_config", goErr(`invalid PORT: strconv.Atoi: parsing "80a": invalid syntax`)},
+	{"origin.config.missing", "configuration_error/missing_config", goErr(`parse POOL_SIZE: strconv.Atoi: parsing "": invalid syntax`)},
 	{"origin.config.invalid", "configuration_error/invalid_config", goErr(`config: request timeout: time: invalid duration "5x"`)},
 	{"origin.config.missing", "configuration_error/missing_config", fromStack("TypeError", "int() argument must be a string, a bytes-like object or a real number, not 'NoneType'",
 		"Traceback (most recent call last):\n  File \"/srv/app/shop/settings.py\", line 9, in pool_size\n    return int(os.getenv(\"POOL_SIZE\"))\nTypeError: int() argument must be a string, a bytes-like object or a real number, not 'NoneType'\n")},
