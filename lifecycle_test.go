@@ -177,11 +177,11 @@ func checkout(seed uint64, version, err string) ptrace.Traces {
 	return td
 }
 
-// healthy is a batch of n healthy requests of version.
-func healthy(seed uint64, version string, n int) ptrace.Traces {
+// healthy is a batch of n healthy requests of version 1.1.
+func healthy(seed uint64, n int) ptrace.Traces {
 	td := ptrace.NewTraces()
 	for i := range n {
-		checkout(seed+uint64(i), version, "").ResourceSpans().MoveAndAppendTo(td.ResourceSpans())
+		checkout(seed+uint64(i), "1.1", "").ResourceSpans().MoveAndAppendTo(td.ResourceSpans())
 	}
 	return td
 }
@@ -205,13 +205,13 @@ func TestErrorGroupLifecycle(t *testing.T) {
 	steps := []step{
 		{name: "A in 1.0: new", td: checkout(1, "1.0", "A"),
 			want: lifecycleSpan{State: "new", Revision: "rev-1.0"}, records: []string{"new"}},
-		{name: "1.1 serves half the threshold", td: healthy(100, "1.1", threshold/2)},
+		{name: "1.1 serves half the threshold", td: healthy(100, threshold/2)},
 		{name: "A again before the threshold: ongoing", td: checkout(2, "1.0", "A"),
 			want: lifecycleSpan{State: "ongoing", Revision: "rev-1.0"}},
-		{name: "restart before the threshold", restart: true, td: healthy(200, "1.1", threshold/2-1)},
-		{name: "the threshold's last request: A resolved in 1.1", td: healthy(300, "1.1", 1),
+		{name: "restart before the threshold", restart: true, td: healthy(200, threshold/2-1)},
+		{name: "the threshold's last request: A resolved in 1.1", td: healthy(300, 1),
 			records: []string{"resolved@1.1"}},
-		{name: "restart", restart: true, td: healthy(400, "1.1", 5)},
+		{name: "restart", restart: true, td: healthy(400, 5)},
 		{name: "A in 1.0, still running: not a relapse", td: checkout(3, "1.0", "A"),
 			want: lifecycleSpan{State: "ongoing", ResolvedIn: "1.1", Revision: "rev-1.0"}},
 		{name: "A in 1.1: relapse", td: checkout(4, "1.1", "A"),
@@ -219,7 +219,7 @@ func TestErrorGroupLifecycle(t *testing.T) {
 			records: []string{"relapse@1.1"}},
 		{name: "a new error in 1.1: regression", td: checkout(5, "1.1", "B"),
 			want: lifecycleSpan{State: "regression", Revision: "rev-1.1"}, records: []string{"regression"}},
-		{name: "restart", restart: true, td: healthy(500, "1.1", 1)},
+		{name: "restart", restart: true, td: healthy(500, 1)},
 		{name: "A in 1.1 after the restart: ongoing, relapsed", td: checkout(6, "1.1", "A"),
 			want: lifecycleSpan{State: "ongoing", Relapse: true, ResolvedIn: "1.1", Revision: "rev-1.0"}},
 		{name: "B in 1.1 after the restart: ongoing", td: checkout(7, "1.1", "B"),

@@ -22,6 +22,10 @@ import (
 // spanStart is when the 500 of the metric tests starts.
 var spanStart = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 
+// metricsService is the service of every instance in these tests, inst the
+// instance of the 500s.
+const metricsService, inst = "orders", "orders-7f9c-1"
+
 // instanceResource is the resource of an instance as an SDK sets it, on
 // the spans and the metrics alike.
 func instanceResource(res pcommon.Resource, service, instance string) {
@@ -38,11 +42,11 @@ type gauge struct {
 	at    time.Time
 }
 
-// metricsOf builds the metrics of one instance.
-func metricsOf(service, instance string, points ...gauge) pmetric.Metrics {
+// metricsOf builds the metrics of one instance of metricsService.
+func metricsOf(instance string, points ...gauge) pmetric.Metrics {
 	md := pmetric.NewMetrics()
 	rm := md.ResourceMetrics().AppendEmpty()
-	instanceResource(rm.Resource(), service, instance)
+	instanceResource(rm.Resource(), metricsService, instance)
 	sm := rm.ScopeMetrics().AppendEmpty()
 	sm.Scope().SetName("io.opentelemetry.hikaricp-3.0")
 	for _, p := range points {
@@ -84,9 +88,12 @@ func poolReadings(gen int, used, maxConns float64, before time.Duration) []gauge
 	}
 }
 
+// heapLimitMiB is -Xmx of the heap readings.
+const heapLimitMiB = 1024
+
 // heapReadings are G1's heap pools: eden and survivor report no limit,
 // the old generation holds -Xmx.
-func heapReadings(usedMiB, limitMiB float64, before time.Duration) []gauge {
+func heapReadings(usedMiB float64, before time.Duration) []gauge {
 	at := spanStart.Add(-before)
 	heap := func(pool string) map[string]any {
 		return map[string]any{"jvm.memory.type": "heap", "jvm.memory.pool.name": pool}
@@ -95,7 +102,7 @@ func heapReadings(usedMiB, limitMiB float64, before time.Duration) []gauge {
 		{"jvm.memory.used", true, 0.1 * usedMiB * (1 << 20), heap("G1 Eden Space"), at},
 		{"jvm.memory.used", true, 0.9 * usedMiB * (1 << 20), heap("G1 Old Gen"), at},
 		{"jvm.memory.used", true, 0, heap("G1 Survivor Space"), at},
-		{"jvm.memory.limit", true, limitMiB * (1 << 20), heap("G1 Old Gen"), at},
+		{"jvm.memory.limit", true, heapLimitMiB * (1 << 20), heap("G1 Old Gen"), at},
 		{"jvm.memory.used", true, 90 << 20, map[string]any{"jvm.memory.type": "non_heap", "jvm.memory.pool.name": "Metaspace"}, at},
 	}
 }
@@ -103,18 +110,18 @@ func heapReadings(usedMiB, limitMiB float64, before time.Duration) []gauge {
 // timeoutTrace is a 500 whose only evidence is a query that ran out of
 // its deadline, as a Go service with otelsql records a pool that handed out
 // no connection before the request's deadline.
-func timeoutTrace(service, instance string) ptrace.Traces {
-	td := testtraces.Build(testtraces.Server(service, "go", "POST", "/orders", 500,
+func timeoutTrace() ptrace.Traces {
+	td := testtraces.Build(testtraces.Server(metricsService, "go", "POST", "/orders", 500,
 		testtraces.DB("postgresql", "INSERT", "orders", "INSERT INTO orders VALUES ($1)").Failed("context deadline exceeded")),
 		testtraces.Options{Start: spanStart})
-	setInstance(td, instance)
+	setInstance(td, inst)
 	return td
 }
 
 // bareTrace is a 500 that recorded nothing but its status.
-func bareTrace(service, instance string) ptrace.Traces {
-	td := testtraces.Build(testtraces.Server(service, "java", "GET", "/report", 500), testtraces.Options{Start: spanStart})
-	setInstance(td, instance)
+func bareTrace() ptrace.Traces {
+	td := testtraces.Build(testtraces.Server(metricsService, "java", "GET", "/report", 500), testtraces.Options{Start: spanStart})
+	setInstance(td, inst)
 	return td
 }
 
@@ -172,12 +179,11 @@ func attrStr(m pcommon.Map, k string) string {
 // window leaves the diagnosis as it was; a JVM heap at 99 % of its limit
 // explains a 500 with no evidence.
 func TestMetricsAsEvidence(t *testing.T) {
-	const svc, inst = "orders", "orders-7f9c-1"
 	perBatch := defaultConfig()
 	perBatch.WaitDuration = 0
 	held := defaultConfig() // the 500 with nothing waits, is released at shutdown
 	base := map[string]string{}
-	for name, td := range map[string]ptrace.Traces{"timeout": timeoutTrace(svc, inst), "bare": bareTrace(svc, inst)} {
+	for name, td := range map[string]ptrace.Traces{"timeout": timeoutTrace(), "bare": bareTrace()} {
 		attrs := diagnoseWithMetrics(t, perBatch, nil, td)
 		base[name] = attrStr(attrs, "diagnosis.category") + "/" + attrStr(attrs, "diagnosis.cause")
 	}
@@ -195,16 +201,16 @@ func TestMetricsAsEvidence(t *testing.T) {
 	}{
 		{
 			name:         "saturated pool, current names",
-			metrics:      []pmetric.Metrics{metricsOf(svc, inst, poolReadings(0, 10, 10, 4*time.Second)...)},
-			trace:        timeoutTrace(svc, inst),
+			metrics:      []pmetric.Metrics{metricsOf(inst, poolReadings(0, 10, 10, 4*time.Second)...)},
+			trace:        timeoutTrace(),
 			want:         "database_connection/pool_exhausted",
 			wantEvidence: "db.client.connection.count used 10 of max 10, pool HikariPool-1, 4 s before the span",
 			wantRule:     "metrics.pool_used_at_max",
 		},
 		{
 			name:         "saturated pool, older names",
-			metrics:      []pmetric.Metrics{metricsOf(svc, inst, poolReadings(1, 10, 10, 30*time.Second)...)},
-			trace:        timeoutTrace(svc, inst),
+			metrics:      []pmetric.Metrics{metricsOf(inst, poolReadings(1, 10, 10, 30*time.Second)...)},
+			trace:        timeoutTrace(),
 			want:         "database_connection/pool_exhausted",
 			wantEvidence: "db.client.connections.usage used 10 of max 10, pool HikariPool-1, 30 s before the span",
 			wantRule:     "metrics.pool_used_at_max",
@@ -212,44 +218,44 @@ func TestMetricsAsEvidence(t *testing.T) {
 		{
 			name: "pending requests while timeouts increase",
 			metrics: []pmetric.Metrics{
-				metricsOf(svc, inst, gauge{"db.client.connection.timeouts", true, 3, map[string]any{"db.client.connection.pool.name": "HikariPool-1"}, spanStart.Add(-70 * time.Second)}),
-				metricsOf(svc, inst,
+				metricsOf(inst, gauge{"db.client.connection.timeouts", true, 3, map[string]any{"db.client.connection.pool.name": "HikariPool-1"}, spanStart.Add(-70 * time.Second)}),
+				metricsOf(inst,
 					gauge{"db.client.connection.timeouts", true, 9, map[string]any{"db.client.connection.pool.name": "HikariPool-1"}, spanStart.Add(-10 * time.Second)},
 					gauge{"db.client.connection.pending_requests", true, 4, map[string]any{"db.client.connection.pool.name": "HikariPool-1"}, spanStart.Add(-10 * time.Second)}),
 			},
-			trace:        timeoutTrace(svc, inst),
+			trace:        timeoutTrace(),
 			want:         "database_connection/pool_exhausted",
 			wantEvidence: "db.client.connection.pending_requests 4 with db.client.connection.timeouts up by 6, pool HikariPool-1, 10 s before the span",
 			wantRule:     "metrics.pool_pending_timeouts",
 		},
 		{
 			name:    "pool at 20 %",
-			metrics: []pmetric.Metrics{metricsOf(svc, inst, poolReadings(0, 2, 10, 4*time.Second)...)},
-			trace:   timeoutTrace(svc, inst),
+			metrics: []pmetric.Metrics{metricsOf(inst, poolReadings(0, 4, 20, 4*time.Second)...)},
+			trace:   timeoutTrace(),
 			want:    base["timeout"],
 		},
 		{
 			name:    "saturated pool of another instance",
-			metrics: []pmetric.Metrics{metricsOf(svc, "orders-7f9c-2", poolReadings(0, 10, 10, 4*time.Second)...)},
-			trace:   timeoutTrace(svc, inst),
+			metrics: []pmetric.Metrics{metricsOf("orders-7f9c-2", poolReadings(0, 10, 10, 4*time.Second)...)},
+			trace:   timeoutTrace(),
 			want:    base["timeout"],
 		},
 		{
 			name:    "saturated pool read before the window",
-			metrics: []pmetric.Metrics{metricsOf(svc, inst, poolReadings(0, 10, 10, 3*time.Minute)...)},
-			trace:   timeoutTrace(svc, inst),
+			metrics: []pmetric.Metrics{metricsOf(inst, poolReadings(0, 10, 10, 3*time.Minute)...)},
+			trace:   timeoutTrace(),
 			want:    base["timeout"],
 		},
 		{
 			name:    "saturated pool read after the span",
-			metrics: []pmetric.Metrics{metricsOf(svc, inst, poolReadings(0, 10, 10, -time.Minute)...)},
-			trace:   timeoutTrace(svc, inst),
+			metrics: []pmetric.Metrics{metricsOf(inst, poolReadings(0, 10, 10, -time.Minute)...)},
+			trace:   timeoutTrace(),
 			want:    base["timeout"],
 		},
 		{
 			name:         "JVM heap at 99 %, a 500 with no evidence",
-			metrics:      []pmetric.Metrics{metricsOf(svc, inst, heapReadings(1013.76, 1024, 12*time.Second)...)},
-			trace:        bareTrace(svc, inst),
+			metrics:      []pmetric.Metrics{metricsOf(inst, heapReadings(1013.76, 12*time.Second)...)},
+			trace:        bareTrace(),
 			want:         "resource_exhaustion/out_of_memory",
 			wantEvidence: "jvm.memory.used heap 1013.8 MiB of limit 1024.0 MiB (99.0 %), 12 s before the span",
 			wantRule:     "metrics.jvm_heap_at_limit",
@@ -257,16 +263,16 @@ func TestMetricsAsEvidence(t *testing.T) {
 		{
 			name:         "JVM heap at 99 %, a held 500 released at shutdown",
 			cfg:          held,
-			metrics:      []pmetric.Metrics{metricsOf(svc, inst, heapReadings(1013.76, 1024, 12*time.Second)...)},
-			trace:        bareTrace(svc, inst),
+			metrics:      []pmetric.Metrics{metricsOf(inst, heapReadings(1013.76, 12*time.Second)...)},
+			trace:        bareTrace(),
 			want:         "resource_exhaustion/out_of_memory",
 			wantEvidence: "jvm.memory.used heap 1013.8 MiB of limit 1024.0 MiB (99.0 %), 12 s before the span",
 			wantRule:     "metrics.jvm_heap_at_limit",
 		},
 		{
 			name:    "JVM heap at 90 %",
-			metrics: []pmetric.Metrics{metricsOf(svc, inst, heapReadings(921.6, 1024, 12*time.Second)...)},
-			trace:   bareTrace(svc, inst),
+			metrics: []pmetric.Metrics{metricsOf(inst, heapReadings(921.6, 12*time.Second)...)},
+			trace:   bareTrace(),
 			want:    base["bare"],
 		},
 	}
@@ -284,7 +290,7 @@ func TestMetricsAsEvidence(t *testing.T) {
 			}
 			assert.Equal(t, tt.wantEvidence, attrStr(attrs, "diagnosis.evidence"))
 			assert.Equal(t, tt.wantRule, attrStr(attrs, "diagnosis.rule"))
-			assert.Equal(t, svc, attrStr(attrs, "diagnosis.evidence.service"))
+			assert.Equal(t, metricsService, attrStr(attrs, "diagnosis.evidence.service"))
 			conf, _ := attrs.Get("diagnosis.confidence")
 			assert.Less(t, conf.Double(), 0.85, "below a direct exception's")
 			_, hasSpan := attrs.Get("diagnosis.evidence.span_id")
@@ -296,22 +302,21 @@ func TestMetricsAsEvidence(t *testing.T) {
 // TestMetricsNeverOverrideDirectEvidence: a saturated pool does not change
 // a 500 explained by an exception, a structured code or a failed call.
 func TestMetricsNeverOverrideDirectEvidence(t *testing.T) {
-	const svc, inst = "orders", "orders-7f9c-1"
 	cfg := defaultConfig()
 	cfg.WaitDuration = 0
 	traces := map[string]*testtraces.Span{
-		"application_exception/null_reference": testtraces.Server(svc, "java", "GET", "/a", 500).
+		"application_exception/null_reference": testtraces.Server(metricsService, "java", "GET", "/a", 500).
 			Failed("", testtraces.Exception{Type: "java.lang.NullPointerException", Message: "Cannot invoke \"String.length()\" because \"s\" is null"}),
-		"database_timeout/statement_timeout": testtraces.Server(svc, "go", "GET", "/b", 500,
+		"database_timeout/statement_timeout": testtraces.Server(metricsService, "go", "GET", "/b", 500,
 			testtraces.DB("postgresql", "SELECT", "orders", "SELECT 1").Failed("canceling statement due to statement timeout").With("db.response.status_code", "57014")),
-		"dependency_failure/upstream_timeout": testtraces.Server(svc, "go", "GET", "/c", 500,
+		"dependency_failure/upstream_timeout": testtraces.Server(metricsService, "go", "GET", "/c", 500,
 			testtraces.HTTPClient("payments", "POST", "/pay", 0).Failed("context deadline exceeded")),
 	}
 	for want, root := range traces {
 		t.Run(want, func(t *testing.T) {
 			td := testtraces.Build(root, testtraces.Options{Start: spanStart})
 			setInstance(td, inst)
-			md := metricsOf(svc, inst, append(poolReadings(0, 10, 10, 4*time.Second), heapReadings(1020, 1024, 4*time.Second)...)...)
+			md := metricsOf(inst, append(poolReadings(0, 10, 10, 4*time.Second), heapReadings(1020, 4*time.Second)...)...)
 			attrs := diagnoseWithMetrics(t, cfg, []pmetric.Metrics{md}, td)
 			assert.Equal(t, want, attrStr(attrs, "diagnosis.category")+"/"+attrStr(attrs, "diagnosis.cause"))
 		})
@@ -322,10 +327,9 @@ func TestMetricsNeverOverrideDirectEvidence(t *testing.T) {
 // readings name only the host; they count for the spans of the services on
 // that host.
 func TestMetricsHostFilesystem(t *testing.T) {
-	const svc, inst = "orders", "orders-7f9c-1"
 	cfg := defaultConfig()
 	cfg.WaitDuration = 0
-	td := bareTrace(svc, inst)
+	td := bareTrace()
 	host := attrStr(td.ResourceSpans().At(0).Resource().Attributes(), "host.name")
 	md := pmetric.NewMetrics()
 	rm := md.ResourceMetrics().AppendEmpty()
@@ -349,7 +353,7 @@ func TestMetricsHostFilesystem(t *testing.T) {
 	assert.Equal(t, "resource_exhaustion/disk_full", attrStr(attrs, "diagnosis.category")+"/"+attrStr(attrs, "diagnosis.cause"))
 	assert.Equal(t, "system.filesystem.usage used 99.0 MiB of 100.0 MiB (99.0 %) of /var/lib/orders, 20 s before the span", attrStr(attrs, "diagnosis.evidence"))
 
-	other := bareTrace(svc, inst)
+	other := bareTrace()
 	other.ResourceSpans().At(0).Resource().Attributes().PutStr("host.name", "another-host")
 	attrs = diagnoseWithMetrics(t, cfg, []pmetric.Metrics{md}, other)
 	assert.Equal(t, "unknown/no_evidence", attrStr(attrs, "diagnosis.category")+"/"+attrStr(attrs, "diagnosis.cause"), "another host's disk")
@@ -395,7 +399,7 @@ func TestMetricsPassUnchanged(t *testing.T) {
 	assert.Zero(t, testing.AllocsPerRun(100, func() { _, _ = d.metrics.process(context.Background(), unread) }),
 		"allocations per batch of %d data points outside the table", unread.DataPointCount())
 
-	read := metricsOf("orders", "orders-1", append(poolReadings(0, 3, 10, 0), heapReadings(500, 1024, 0)...)...)
+	read := metricsOf("orders-1", append(poolReadings(0, 3, 10, 0), heapReadings(500, 0)...)...)
 	_, err = d.metrics.process(context.Background(), read)
 	require.NoError(t, err)
 	assert.EqualValues(t, 1, d.metrics.store.Instances())

@@ -42,7 +42,7 @@ func TestFromContextWithoutClientInfo(t *testing.T) {
 	assert.Nil(t, FromContext(context.Background()))
 	assert.Nil(t, FromContext(ctxWith(client.Info{})))
 	var o *Origin
-	assert.Equal(t, "", o.Key())
+	assert.Empty(t, o.Key())
 	ctx := context.Background()
 	assert.Equal(t, ctx, o.Context(ctx), "no origin: the parent as it is")
 }

@@ -82,7 +82,6 @@ func lookup(name string) entry {
 // Metric names as written in evidence, by generation.
 var (
 	poolCountName    = [2]string{"db.client.connection.count", "db.client.connections.usage"}
-	poolMaxName      = [2]string{"db.client.connection.max", "db.client.connections.max"}
 	poolPendingName  = [2]string{"db.client.connection.pending_requests", "db.client.connections.pending_requests"}
 	poolTimeoutsName = [2]string{"db.client.connection.timeouts", "db.client.connections.timeouts"}
 	jvmUsedName      = [2]string{"jvm.memory.used", "process.runtime.jvm.memory.usage"}

@@ -69,7 +69,8 @@ func TestFeedBounded(t *testing.T) {
 // TestFeedOf: one feed per processor ID, which knows whether a registry
 // publishes on it.
 func TestFeedOf(t *testing.T) {
-	assert.Same(t, FeedOf("errordiagnosis/feedof"), FeedOf("errordiagnosis/feedof"))
+	first, again := FeedOf("errordiagnosis/feedof"), FeedOf("errordiagnosis/feedof")
+	assert.Same(t, first, again)
 	assert.NotSame(t, FeedOf("errordiagnosis/feedof"), FeedOf("errordiagnosis/other"))
 	assert.False(t, FeedOf("errordiagnosis/feedof").HasPublisher())
 	New(roomy, t0Clock).PublishTo(FeedOf("errordiagnosis/feedof"))
