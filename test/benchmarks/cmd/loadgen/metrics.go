@@ -137,7 +137,9 @@ func instanceMetrics(md pmetric.Metrics, service, instance string) {
 	histogram(web, "http.server.request.duration", routes...)
 
 	jvm := scope("io.opentelemetry.runtime-telemetry-java8")
-	mem := func(typ, pool string) map[string]any { return map[string]any{"jvm.memory.type": typ, "jvm.memory.pool.name": pool} }
+	mem := func(typ, pool string) map[string]any {
+		return map[string]any{"jvm.memory.type": typ, "jvm.memory.pool.name": pool}
+	}
 	heap := []map[string]any{mem("heap", "G1 Eden Space"), mem("heap", "G1 Old Gen"), mem("heap", "G1 Survivor Space")}
 	nonHeap := []map[string]any{mem("non_heap", "Metaspace"), mem("non_heap", "CodeHeap 'non-nmethods'"), mem("non_heap", "CodeHeap 'profiled nmethods'"), mem("non_heap", "Compressed Class Space")}
 	all := append(append([]map[string]any{}, heap...), nonHeap...)
