@@ -8,6 +8,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.uber.org/zap"
 
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/holdqueue"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/memo"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/registry"
 )
@@ -200,6 +201,7 @@ func (d *diagnoser) annotateReleased(ctx context.Context, rel []released) delive
 		if err != nil {
 			// Cannot happen: the bytes are this processor's own encoding.
 			d.logger.Error("could not decode a held span; it is lost", zap.Error(err))
+			d.heldStore.delivered(ctx, []*holdqueue.Held{r.held})
 			continue
 		}
 		rs := one.ResourceSpans().At(0)

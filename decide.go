@@ -214,6 +214,8 @@ type decisions struct {
 	// early and held are buffers: the spans holdLocked releases for a
 	// limit, the held spans of a trace that decide looks at again.
 	early, held []*holdqueue.Held
+	// stored are the spans this batch held, to write to storage.
+	stored []*holdqueue.Held
 }
 
 // decisionsPool keeps the buffers of decide and hold between batches.
@@ -226,6 +228,8 @@ func (dec *decisions) reset() {
 	clear(dec.ready)
 	clear(dec.early)
 	clear(dec.held)
+	clear(dec.stored)
+	dec.stored = dec.stored[:0]
 	dec.final, dec.waiting, dec.taken, dec.ready = dec.final[:0], dec.waiting[:0], dec.taken[:0], dec.ready[:0]
 	dec.early, dec.held = dec.early[:0], dec.held[:0]
 }

@@ -6,6 +6,7 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/heldstore"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/holdqueue"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/origin"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/tracecache"
@@ -68,10 +69,18 @@ func settle(t *tracecache.Trace, n *tracecache.Node, res result) {
 // released early for that budget, without the cost of holding them.
 //
 // The held spans keep org, the client information of the batch's request.
-func (d *diagnoser) holdLocked(td ptrace.Traces, dec *decisions, now time.Time, org *origin.Origin) []released {
+// With storage, each new one gets its slot and goes in dec.stored, to be
+// written after the lock; a span read back from storage (re) is held again
+// whatever its verdict, in its slot, until its own deadline.
+func (d *diagnoser) holdLocked(td ptrace.Traces, dec *decisions, now time.Time, org *origin.Origin, re *restoring) []released {
 	tick := d.releaseTick()
 	age, why, pressed := d.cache.Horizon(now, tick)
 	short := pressed && age < tick
+	if re != nil {
+		dec.waiting = append(dec.waiting, dec.final...)
+		dec.final = dec.final[:0]
+		short = false
+	}
 	for _, v := range dec.waiting {
 		var data []byte
 		ok := false
@@ -85,14 +94,21 @@ func (d *diagnoser) holdLocked(td ptrace.Traces, dec *decisions, now time.Time, 
 			dec.final = append(dec.final, v)
 			continue
 		}
-		d.held.Hold(&holdqueue.Held{
+		h := &holdqueue.Held{
 			Trace:    v.trace,
 			Node:     v.node,
 			Data:     data,
 			Status:   v.mark.status,
 			Deadline: now.Add(d.cfg.WaitDuration),
 			Origin:   org,
-		})
+		}
+		if re != nil {
+			h.Deadline, h.Stored = re.deadline, re.ref
+		} else if d.heldStore != nil {
+			d.heldStore.reserve(h)
+			dec.stored = append(dec.stored, h)
+		}
+		d.held.Hold(h)
 		dec.taken = append(dec.taken, v.mark.spanPos)
 	}
 	rel := dec.ready
@@ -115,6 +131,12 @@ func (d *diagnoser) holdLocked(td ptrace.Traces, dec *decisions, now time.Time, 
 	dec.early = early
 	d.cache.Expired(now)
 	return d.releaseForgottenLocked(rel)
+}
+
+// restoring is a span read back from storage: its deadline and slot.
+type restoring struct {
+	deadline time.Time
+	ref      heldstore.Ref
 }
 
 // origin is the client information of the batch's request when it has a

@@ -70,6 +70,9 @@ type diagnoser struct {
 	registry     *registry.Registry
 	store        *registryStore
 	registryDone chan struct{}
+	// heldStore keeps the held spans in the storage extension, when one
+	// is configured (heldstorage.go).
+	heldStore *heldStorage
 
 	// metrics keeps the readings of a metrics pipeline (metrics.go).
 	metrics *metricEvidence
@@ -174,44 +177,14 @@ func (d *diagnoser) start(ctx context.Context, host component.Host) error {
 			close(d.done)
 			return
 		}
+		if d.cfg.Storage != nil {
+			d.heldStore = openHeldStorage(ctx, host, *d.cfg.Storage, d.id, d.logger, d.telemetry)
+			d.heldStore.restore(ctx, d.process, d.next)
+			d.releaseDue(ctx) // those past their deadline, at once
+		}
 		go d.releaseLoop()
 	})
 	return err
-}
-
-// releaseTick is how often held spans are released: a tenth of
-// wait_duration, within [minTick, maxTick].
-func (d *diagnoser) releaseTick() time.Duration {
-	return min(max(d.cfg.WaitDuration/10, minTick), maxTick)
-}
-
-// releaseLoop releases held spans whose wait is over and forgets expired
-// traces, on every release tick.
-func (d *diagnoser) releaseLoop() {
-	defer close(d.done)
-	ticker := time.NewTicker(d.releaseTick())
-	defer ticker.Stop()
-	for {
-		select {
-		case <-d.stop:
-			return
-		case <-ticker.C:
-			d.releaseDue(context.Background())
-		}
-	}
-}
-
-// releaseDue releases the held spans whose deadline has passed; the
-// release loop calls it on every tick.
-func (d *diagnoser) releaseDue(ctx context.Context) {
-	d.mu.Lock()
-	now := d.now()
-	rel := releaseLocked(nil, d.held.PopDue(now, nil), "")
-	d.cache.Expired(now)
-	rel = d.releaseForgottenLocked(rel)
-	d.updateGaugesLocked()
-	d.mu.Unlock()
-	d.deliver(d.annotateReleased(ctx, rel))
 }
 
 // shutdown stops the release loop, then diagnoses and releases every held
@@ -249,12 +222,18 @@ func (d *diagnoser) shutdown(ctx context.Context) error {
 		if failed, derr := d.deliverAtShutdown(ctx, out); derr != nil {
 			err = fmt.Errorf("errordiagnosis: could not deliver %d held spans at shutdown: %w", failed, derr)
 		}
+		d.heldStore.close(ctx)
 		// The gauges stay registered so that they report the drained state (0).
 	})
 	return err
 }
 
 func (d *diagnoser) processTraces(ctx context.Context, td ptrace.Traces) (ptrace.Traces, error) {
+	return d.process(ctx, td, nil)
+}
+
+// process is processTraces, or holds again a span read back from storage (re).
+func (d *diagnoser) process(ctx context.Context, td ptrace.Traces, re *restoring) (ptrace.Traces, error) {
 	scan := d.scan.Swap(nil)
 	if scan == nil {
 		scan = &batchScan{marks: make([]batchMark, 0, 64), runs: make([]batchRun, 0, 256)}
@@ -274,7 +253,7 @@ func (d *diagnoser) processTraces(ctx context.Context, td ptrace.Traces) (ptrace
 		return td, nil
 	}
 	scan.prepare(ctx, td, d.rules, evidence.Interned)
-	return d.processShared(ctx, td, scan)
+	return d.processShared(ctx, td, scan, re)
 }
 
 // diagnoseBatch is the per-batch mode (wait_duration 0, or after shutdown):
@@ -308,7 +287,7 @@ func (d *diagnoser) diagnoseBatch(ctx context.Context, td ptrace.Traces, scan *b
 // processShared is the cross-batch mode: the shared cache and the held
 // spans, under the lock from recording to release; annotation and delivery
 // after it.
-func (d *diagnoser) processShared(ctx context.Context, td ptrace.Traces, scan *batchScan) (ptrace.Traces, error) {
+func (d *diagnoser) processShared(ctx context.Context, td ptrace.Traces, scan *batchScan, re *restoring) (ptrace.Traces, error) {
 	org := scan.origin(ctx)
 	d.mu.Lock()
 	if d.closed.Load() {
@@ -329,11 +308,13 @@ func (d *diagnoser) processShared(ctx context.Context, td ptrace.Traces, scan *b
 	dec := decisionsPool.Get().(*decisions)
 	defer func() { dec.reset(); decisionsPool.Put(dec) }()
 	d.decide(dec, td, rec)
-	rel := d.holdLocked(td, dec, now, org)
+	rel := d.holdLocked(td, dec, now, org, re)
 	dec.ready = rel // its buffer, grown, for the next batch
 	d.updateGaugesLocked()
 	d.mu.Unlock()
 
+	// Stored before the batch is acknowledged: a crash after loses none.
+	d.heldStore.write(context.WithoutCancel(ctx), dec.stored)
 	d.countLate(ctx, late)
 	d.annotateFinal(ctx, td, dec.final)
 	out := d.annotateReleased(ctx, rel)

@@ -2,6 +2,7 @@ package errordiagnosisprocessor // import "github.com/errordiagnosis/errordiagno
 
 import (
 	"context"
+	"time"
 
 	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/pdata/ptrace"
@@ -15,6 +16,41 @@ import (
 // own, one call per origin (the client information of the request that
 // brought them), held again with a backoff when it fails with a retryable
 // error.
+
+// releaseTick is how often held spans are released: a tenth of
+// wait_duration, within [minTick, maxTick].
+func (d *diagnoser) releaseTick() time.Duration {
+	return min(max(d.cfg.WaitDuration/10, minTick), maxTick)
+}
+
+// releaseLoop releases held spans whose wait is over and forgets expired
+// traces, on every release tick.
+func (d *diagnoser) releaseLoop() {
+	defer close(d.done)
+	ticker := time.NewTicker(d.releaseTick())
+	defer ticker.Stop()
+	for {
+		select {
+		case <-d.stop:
+			return
+		case <-ticker.C:
+			d.releaseDue(context.Background())
+		}
+	}
+}
+
+// releaseDue releases the held spans whose deadline has passed; the
+// release loop calls it on every tick.
+func (d *diagnoser) releaseDue(ctx context.Context) {
+	d.mu.Lock()
+	now := d.now()
+	rel := releaseLocked(nil, d.held.PopDue(now, nil), "")
+	d.cache.Expired(now)
+	rel = d.releaseForgottenLocked(rel)
+	d.updateGaugesLocked()
+	d.mu.Unlock()
+	d.deliver(d.annotateReleased(ctx, rel))
+}
 
 // delivery is released spans of one origin, decoded and annotated: td
 // holds one ResourceSpans per held span, in the order of held.
@@ -69,14 +105,25 @@ func (d *diagnoser) deliver(out deliveries) {
 	}
 }
 
+// deliverOne delivers the spans of one origin. Stored ones are marked while
+// their delivery is under way, removed once it ended (accepted or
+// rejected for good), unmarked when they are held again or, failing at
+// shutdown, left for the next start.
 func (d *diagnoser) deliverOne(g delivery) {
 	ctx := context.Background()
+	d.heldStore.delivering(ctx, g.held)
 	err := d.next.ConsumeTraces(g.origin.Context(ctx), g.td)
 	if err == nil {
+		d.heldStore.delivered(ctx, g.held)
 		d.countSent(ctx, len(g.held), outcomeAccepted)
 		return
 	}
 	spans := zap.Int("spans", len(g.held))
+	if consumererror.IsPermanent(err) {
+		d.heldStore.delivered(ctx, g.held)
+	} else {
+		d.heldStore.undelivered(ctx, g.held)
+	}
 	if consumererror.IsPermanent(err) || d.closed.Load() {
 		d.logger.Error("next consumer rejected released spans", spans, zap.Error(err))
 		d.countSent(ctx, len(g.held), outcomeRejected)
@@ -108,7 +155,9 @@ func (d *diagnoser) deliverAtShutdown(ctx context.Context, out deliveries) (fail
 		return 0, nil
 	}
 	for _, g := range out.groups {
+		d.heldStore.delivering(ctx, g.held)
 		if err := d.next.ConsumeTraces(g.origin.Context(ctx), g.td); err != nil {
+			d.heldStore.undelivered(ctx, g.held)
 			d.logger.Error("could not deliver the held spans at shutdown", zap.Int("spans", len(g.held)), zap.Error(err))
 			d.countSent(context.Background(), len(g.held), outcomeRejected)
 			failed += len(g.held)
@@ -117,6 +166,7 @@ func (d *diagnoser) deliverAtShutdown(ctx context.Context, out deliveries) (fail
 			}
 			continue
 		}
+		d.heldStore.delivered(ctx, g.held)
 		d.countSent(context.Background(), len(g.held), outcomeAccepted)
 	}
 	return failed, first

@@ -94,8 +94,30 @@ func (c memClient) Delete(_ context.Context, key string) error {
 	return nil
 }
 
-func (memClient) Batch(context.Context, ...*storage.Operation) error {
-	return errors.New("not used")
+// Batch applies the operations or, when one would fail, none of them.
+func (c memClient) Batch(_ context.Context, ops ...*storage.Operation) error {
+	c.m.mu.Lock()
+	defer c.m.mu.Unlock()
+	for _, op := range ops {
+		if op.Type == storage.Get && c.m.getErr != nil {
+			return c.m.getErr
+		}
+		if op.Type != storage.Get && c.m.setErr != nil {
+			return c.m.setErr
+		}
+	}
+	for _, op := range ops {
+		switch op.Type {
+		case storage.Get:
+			op.Value = c.m.data[op.Key]
+		case storage.Set:
+			c.m.sets++
+			c.m.data[op.Key] = append([]byte(nil), op.Value...)
+		case storage.Delete:
+			delete(c.m.data, op.Key)
+		}
+	}
+	return nil
 }
 
 func (c memClient) Close(context.Context) error {

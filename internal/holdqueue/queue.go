@@ -11,6 +11,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/heldstore"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/origin"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/tracecache"
 )
@@ -29,6 +30,8 @@ type Held struct {
 	Origin *origin.Origin
 	// Attempts counts failed deliveries to the next consumer.
 	Attempts int
+	// Stored is its slot in the held-span store; 0 when not stored.
+	Stored heldstore.Ref
 
 	seq        uint64 // order of the first hold: ties between deadlines, order within a trace
 	index      int    // in the heap; -1 when not held

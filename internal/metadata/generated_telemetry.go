@@ -32,6 +32,10 @@ type TelemetryBuilder struct {
 	ProcessorErrordiagnosisEvidenceCacheForgotten  metric.Int64Counter
 	ProcessorErrordiagnosisEvidenceCacheTraces     metric.Int64ObservableGauge
 	ProcessorErrordiagnosisHeldSpansSent           metric.Int64Counter
+	ProcessorErrordiagnosisHeldStoreDuplicates     metric.Int64Counter
+	ProcessorErrordiagnosisHeldStoreFailures       metric.Int64Counter
+	ProcessorErrordiagnosisHeldStoreRestored       metric.Int64Counter
+	ProcessorErrordiagnosisHeldStoreUndecodable    metric.Int64Counter
 	ProcessorErrordiagnosisLateEvidence            metric.Int64Counter
 	ProcessorErrordiagnosisMetricReadingsBytes     metric.Int64ObservableGauge
 	ProcessorErrordiagnosisMetricReadingsForgotten metric.Int64ObservableCounter
@@ -241,6 +245,30 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		"otelcol_processor_errordiagnosis_held_spans_sent",
 		metric.WithDescription("Number of held target spans sent to the next consumer once diagnosed, by outcome. They leave through the processor's own call to the next consumer, which processorhelper's outgoing items do not count. [Alpha]"),
 		metric.WithUnit("{span}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ProcessorErrordiagnosisHeldStoreDuplicates, err = builder.meter.Int64Counter(
+		"otelcol_processor_errordiagnosis_held_store_duplicates",
+		metric.WithDescription("Number of held spans read back from storage at start whose delivery had begun before the restart; delivered again, each may arrive twice (at most the spans of the releases under way at the crash). [Alpha]"),
+		metric.WithUnit("{span}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ProcessorErrordiagnosisHeldStoreFailures, err = builder.meter.Int64Counter(
+		"otelcol_processor_errordiagnosis_held_store_failures",
+		metric.WithDescription("Number of times the storage of held spans failed, by operation; the spans are held in memory all the same, and the fault is logged once until storage works again. [Alpha]"),
+		metric.WithUnit("{failure}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ProcessorErrordiagnosisHeldStoreRestored, err = builder.meter.Int64Counter(
+		"otelcol_processor_errordiagnosis_held_store_restored",
+		metric.WithDescription("Number of held spans read back from storage at start, held again until their deadline or diagnosed and delivered at once when it has passed. [Alpha]"),
+		metric.WithUnit("{span}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ProcessorErrordiagnosisHeldStoreUndecodable, err = builder.meter.Int64Counter(
+		"otelcol_processor_errordiagnosis_held_store_undecodable",
+		metric.WithDescription("Number of stored held-span entries that did not decode at start (a truncated or corrupt store); skipped and removed. [Alpha]"),
+		metric.WithUnit("{entry}"),
 	)
 	errs = errors.Join(errs, err)
 	builder.ProcessorErrordiagnosisLateEvidence, err = builder.meter.Int64Counter(

@@ -58,6 +58,10 @@ func TestSetupTelemetry(t *testing.T) {
 	}))
 	tb.ProcessorErrordiagnosisEvidenceCacheForgotten.Add(context.Background(), 1)
 	tb.ProcessorErrordiagnosisHeldSpansSent.Add(context.Background(), 1)
+	tb.ProcessorErrordiagnosisHeldStoreDuplicates.Add(context.Background(), 1)
+	tb.ProcessorErrordiagnosisHeldStoreFailures.Add(context.Background(), 1)
+	tb.ProcessorErrordiagnosisHeldStoreRestored.Add(context.Background(), 1)
+	tb.ProcessorErrordiagnosisHeldStoreUndecodable.Add(context.Background(), 1)
 	tb.ProcessorErrordiagnosisLateEvidence.Add(context.Background(), 1)
 	tb.ProcessorErrordiagnosisRegistryStorageFailures.Add(context.Background(), 1)
 	tb.ProcessorErrordiagnosisSpansDiagnosed.Add(context.Background(), 1)
@@ -72,6 +76,18 @@ func TestSetupTelemetry(t *testing.T) {
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualProcessorErrordiagnosisHeldSpansSent(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualProcessorErrordiagnosisHeldStoreDuplicates(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualProcessorErrordiagnosisHeldStoreFailures(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualProcessorErrordiagnosisHeldStoreRestored(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualProcessorErrordiagnosisHeldStoreUndecodable(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualProcessorErrordiagnosisLateEvidence(t, testTel,
