@@ -199,7 +199,7 @@ func TestHeldStorageFaults(t *testing.T) {
 		a.send(t, "a", 3)
 		a.crash()
 		st.set(func(m *memStorage) {
-			m.data["held/1"] = m.data["held/1"][:7]                      // truncated
+			m.data["held/1"] = m.data["held/1"][:7]                          // truncated
 			m.data["held/2"] = []byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12} // a header, then no span
 		})
 		b := startHeldBed(t, st, minuteWait(), heldClock)
