@@ -116,12 +116,12 @@ func (s *heldStorage) discard(ctx context.Context, r heldstore.Ref) {
 	s.done(ctx, storeRemove, 1, s.store.Remove(ctx, []heldstore.Ref{r}))
 }
 
-// load reads the stored spans back, counting them and the undecodable
-// entries, and the possible duplicates among them.
-func (s *heldStorage) load(ctx context.Context) []heldstore.Restored {
+// load reads the stored spans back, counting them and the possible
+// duplicates among them; undecodable is the number of entries that did
+// not decode, to count with those restore finds.
+func (s *heldStorage) load(ctx context.Context) (spans []heldstore.Restored, undecodable int) {
 	loaded, err := s.store.Load(ctx)
 	s.done(ctx, storeRead, len(loaded.Spans), err)
-	s.undecodable(ctx, loaded.Undecodable)
 	dup := 0
 	for _, r := range loaded.Spans {
 		if r.Interrupted {
@@ -136,7 +136,7 @@ func (s *heldStorage) load(ctx context.Context) []heldstore.Restored {
 	if dup > 0 {
 		s.telemetry.ProcessorErrordiagnosisHeldStoreDuplicates.Add(ctx, int64(dup))
 	}
-	return loaded.Spans
+	return loaded.Spans, loaded.Undecodable
 }
 
 func (s *heldStorage) undecodable(ctx context.Context, n int) {
@@ -196,11 +196,12 @@ func (s *heldStorage) restore(ctx context.Context, hold func(context.Context, pt
 	if s == nil {
 		return
 	}
-	for _, r := range s.load(ctx) {
+	restored, bad := s.load(ctx)
+	for _, r := range restored {
 		org, oerr := origin.Unmarshal(r.Origin)
 		td, derr := decodeHeld(r.Data)
 		if oerr != nil || derr != nil || td.SpanCount() != 1 {
-			s.undecodable(ctx, 1)
+			bad++
 			s.discard(ctx, r.Ref)
 			continue
 		}
@@ -215,4 +216,5 @@ func (s *heldStorage) restore(ctx context.Context, hold func(context.Context, pt
 		}
 		s.discard(ctx, r.Ref)
 	}
+	s.undecodable(ctx, bad)
 }
