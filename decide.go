@@ -214,8 +214,10 @@ type decisions struct {
 	// early and held are buffers: the spans holdLocked releases for a
 	// limit, the held spans of a trace that decide looks at again.
 	early, held []*holdqueue.Held
-	// stored are the spans this batch held, to write to storage.
-	stored []*holdqueue.Held
+	// stored are the spans this batch held, to write to storage;
+	// evidenced, those of them that had evidence (heldstorage.go).
+	stored    []*holdqueue.Held
+	evidenced []heldTarget
 }
 
 // decisionsPool keeps the buffers of decide and hold between batches.
@@ -229,7 +231,7 @@ func (dec *decisions) reset() {
 	clear(dec.early)
 	clear(dec.held)
 	clear(dec.stored)
-	dec.stored = dec.stored[:0]
+	dec.stored, dec.evidenced = dec.stored[:0], dec.evidenced[:0]
 	dec.final, dec.waiting, dec.taken, dec.ready = dec.final[:0], dec.waiting[:0], dec.taken[:0], dec.ready[:0]
 	dec.early, dec.held = dec.early[:0], dec.held[:0]
 }

@@ -9,6 +9,7 @@ import (
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/extension/xextension/storage"
+	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.uber.org/zap"
 
@@ -74,8 +75,9 @@ func (s *heldStorage) reserve(h *holdqueue.Held) {
 	}
 }
 
-// write stores the spans a batch held, in one storage batch.
-func (s *heldStorage) write(ctx context.Context, held []*holdqueue.Held) {
+// write stores the spans a batch held, with the evidence their batch
+// brought (by index of held, nil when none), in one storage batch.
+func (s *heldStorage) write(ctx context.Context, held []*holdqueue.Held, evidence [][]byte) {
 	if s == nil || len(held) == 0 {
 		return
 	}
@@ -84,6 +86,9 @@ func (s *heldStorage) write(ctx context.Context, held []*holdqueue.Held) {
 	for i, h := range held {
 		refs[i] = h.Stored
 		spans[i] = heldstore.Span{Deadline: h.Deadline, Status: h.Status, Origin: h.Origin.Marshal(), Data: h.Data}
+		if evidence != nil {
+			spans[i].Evidence = evidence[i]
+		}
 	}
 	s.done(ctx, storeWrite, len(held), s.store.Write(ctx, refs, spans))
 }
@@ -205,8 +210,19 @@ func (s *heldStorage) restore(ctx context.Context, hold func(context.Context, pt
 			s.discard(ctx, r.Ref)
 			continue
 		}
+		sp := td.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0)
+		self := spanIDs{sp.TraceID(), sp.SpanID()}
+		if r.Evidence != nil {
+			// Undecodable evidence is only less to go on.
+			if ev, err := decodeHeld(r.Evidence); err == nil {
+				ev.ResourceSpans().MoveAndAppendTo(td.ResourceSpans())
+			}
+		}
 		octx := org.Context(context.Background())
 		out, err := hold(octx, td, &restoring{deadline: r.Deadline, ref: r.Ref})
+		// The evidence was delivered before the restart: only the span
+		// itself goes out, when it is not held again.
+		keepOnly(out, self)
 		if err != nil || out.SpanCount() == 0 || next == nil {
 			continue // held again
 		}
@@ -217,4 +233,98 @@ func (s *heldStorage) restore(ctx context.Context, hold func(context.Context, pt
 		s.discard(ctx, r.Ref)
 	}
 	s.undecodable(ctx, bad)
+}
+
+// heldTarget is a held span with evidence in its batch: its index in
+// decisions.stored and its ids.
+type heldTarget struct {
+	stored int
+	spanIDs
+}
+
+// spanIDs identifies a span.
+type spanIDs struct {
+	trace pcommon.TraceID
+	span  pcommon.SpanID
+}
+
+// Bounds of the evidence stored with a held span: the spans that carry
+// evidence and those linking them to it, as many as a trace usually has.
+const (
+	maxEvidenceSpans = 64
+	maxEvidenceChain = 32
+)
+
+// heldEvidence encodes, for each held target of the batch with evidence,
+// the marked spans of its trace in the batch (those that may hold
+// evidence) and the spans between them and the target, so that the
+// target is diagnosed after a restart as before it. By index of the n
+// stored spans; nil when no target had evidence.
+func heldEvidence(td ptrace.Traces, scan *batchScan, targets []heldTarget, n int) [][]byte {
+	if len(targets) == 0 {
+		return nil
+	}
+	traces := make(map[pcommon.TraceID]map[pcommon.SpanID]spanPos, len(targets))
+	for _, t := range targets {
+		traces[t.trace] = map[pcommon.SpanID]spanPos{}
+	}
+	rss := td.ResourceSpans()
+	for i := range rss.Len() {
+		sss := rss.At(i).ScopeSpans()
+		for j := range sss.Len() {
+			spans := sss.At(j).Spans()
+			for k := range spans.Len() {
+				sp := spans.At(k)
+				if byID, ok := traces[sp.TraceID()]; ok {
+					byID[sp.SpanID()] = spanPos{i, j, k}
+				}
+			}
+		}
+	}
+	out := make([][]byte, n)
+	for _, t := range targets {
+		byID := traces[t.trace]
+		picked := map[spanPos]bool{}
+		for m := range scan.marks {
+			mk := &scan.marks[m]
+			if mk.target || !mk.errorish || len(picked) >= maxEvidenceSpans {
+				continue
+			}
+			p := mk.spanPos
+			for range maxEvidenceChain {
+				sp := spanAt(td, p)
+				if sp.TraceID() != t.trace || picked[p] || sp.SpanID() == t.span {
+					break
+				}
+				picked[p] = true
+				next, ok := byID[sp.ParentSpanID()]
+				if !ok {
+					break
+				}
+				p = next
+			}
+		}
+		if len(picked) == 0 {
+			continue
+		}
+		ev := ptrace.NewTraces()
+		for p := range picked {
+			copySpan(td, p).ResourceSpans().MoveAndAppendTo(ev.ResourceSpans())
+		}
+		if data, err := heldMarshaler.MarshalTraces(ev); err == nil {
+			out[t.stored] = data
+		}
+	}
+	return out
+}
+
+// keepOnly removes every span of td but one.
+func keepOnly(td ptrace.Traces, keep spanIDs) {
+	td.ResourceSpans().RemoveIf(func(rs ptrace.ResourceSpans) bool {
+		rs.ScopeSpans().RemoveIf(func(ss ptrace.ScopeSpans) bool {
+			ss.Spans().RemoveIf(func(sp ptrace.Span) bool { return spanIDs{sp.TraceID(), sp.SpanID()} != keep })
+			return ss.Spans().Len() == 0
+		})
+		return rs.ScopeSpans().Len() == 0
+	})
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/holdqueue"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/metadata"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/metadatatest"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/testtraces"
 )
 
 // Held spans in a storage extension: a diagnoser "crashes" (its release
@@ -231,4 +232,26 @@ func TestRestoredWithinTheBudget(t *testing.T) {
 		n += len(c.spanIDs)
 	}
 	assert.Equal(t, 5, n)
+}
+
+// TestRestoredWithTheEvidenceOfItsBatch: a 500 held with evidence its batch
+// brought (not final: deeper evidence could still come) is diagnosed after
+// a restart as it would have been without one; the evidence spans, which
+// passed through before the crash, are not sent again.
+func TestRestoredWithTheEvidenceOfItsBatch(t *testing.T) {
+	sc := scenario(t, "dotnet_too_many_open_files")
+	st := newMemStorage()
+	a := startHeldBed(t, st, minuteWait(), heldClock)
+	td := testtraces.Build(sc.Root, testtraces.Options{Seed: 5})
+	out, err := a.d.processTraces(tenantCtx(t, "a"), td)
+	require.NoError(t, err)
+	require.Equal(t, 1, out.SpanCount(), "the evidence span passes, the 500 is held")
+	a.crash()
+
+	b := startHeldBed(t, st, minuteWait(), heldClock.Add(5*time.Minute))
+	require.NoError(t, b.d.shutdown(context.Background()))
+	require.Len(t, b.sink.calls, 1)
+	assert.Equal(t, "a", b.sink.calls[0].tenant)
+	assert.Equal(t, []string{"reports"}, b.sink.calls[0].services, "the 500 alone")
+	assert.Equal(t, []string{"resource_exhaustion/too_many_open_files"}, b.sink.calls[0].diagnoses)
 }

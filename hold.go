@@ -83,10 +83,13 @@ func (d *diagnoser) holdLocked(td ptrace.Traces, dec *decisions, now time.Time, 
 	}
 	for _, v := range dec.waiting {
 		var data []byte
+		var ids heldTarget
 		ok := false
 		if short {
 			v.early = forgetReason[why].released
 		} else {
+			sp := spanAt(td, v.mark.spanPos)
+			ids = heldTarget{stored: len(dec.stored), spanIDs: spanIDs{sp.TraceID(), sp.SpanID()}}
 			data, ok = holdData(td, v.mark.spanPos)
 		}
 		if !ok {
@@ -106,6 +109,9 @@ func (d *diagnoser) holdLocked(td ptrace.Traces, dec *decisions, now time.Time, 
 			h.Deadline, h.Stored = re.deadline, re.ref
 		} else if d.heldStore != nil {
 			d.heldStore.reserve(h)
+			if v.res.hasEv {
+				dec.evidenced = append(dec.evidenced, ids)
+			}
 			dec.stored = append(dec.stored, h)
 		}
 		d.held.Hold(h)

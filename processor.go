@@ -314,7 +314,7 @@ func (d *diagnoser) processShared(ctx context.Context, td ptrace.Traces, scan *b
 	d.mu.Unlock()
 
 	// Stored before the batch is acknowledged: a crash after loses none.
-	d.heldStore.write(context.WithoutCancel(ctx), dec.stored)
+	d.heldStore.write(context.WithoutCancel(ctx), dec.stored, heldEvidence(td, scan, dec.evidenced, len(dec.stored)))
 	d.countLate(ctx, late)
 	d.annotateFinal(ctx, td, dec.final)
 	out := d.annotateReleased(ctx, rel)

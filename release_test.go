@@ -125,6 +125,8 @@ type originCall struct {
 	deadline bool
 	services []string
 	spanIDs  []string
+	// diagnoses are category/cause of the diagnosed spans.
+	diagnoses []string
 }
 
 // originSink records the client metadata of every call; it fails the next
@@ -150,6 +152,10 @@ func (s *originSink) ConsumeTraces(ctx context.Context, td ptrace.Traces) error 
 		svc, _ := rs.Resource().Attributes().Get("service.name")
 		c.services = append(c.services, svc.Str())
 		c.spanIDs = append(c.spanIDs, sp.SpanID().String())
+		if cat, ok := sp.Attributes().Get("diagnosis.category"); ok {
+			cause, _ := sp.Attributes().Get("diagnosis.cause")
+			c.diagnoses = append(c.diagnoses, cat.Str()+"/"+cause.Str())
+		}
 	})
 	s.calls = append(s.calls, c)
 	return nil

@@ -34,6 +34,10 @@ type Span struct {
 	Origin []byte
 	// Data is the span with its resource and scope, OTLP-encoded.
 	Data []byte
+	// Evidence is other spans of its trace that its batch brought,
+	// OTLP-encoded: read again at start, so that the span is diagnosed
+	// with them; nil when none.
+	Evidence []byte
 }
 
 // Restored is a span read back at start.
@@ -317,14 +321,16 @@ func (s *Store) Close(ctx context.Context) error { return s.client.Close(ctx) }
 var ErrMalformed = errors.New("heldstore: malformed entry")
 
 // Encode encodes a span: version, deadline (unix nanoseconds), status,
-// origin and data.
+// origin, evidence and data.
 func Encode(sp Span) []byte {
-	b := make([]byte, 0, 1+8+binary.MaxVarintLen64*2+len(sp.Origin)+len(sp.Data))
+	b := make([]byte, 0, 1+8+binary.MaxVarintLen64*3+len(sp.Origin)+len(sp.Evidence)+len(sp.Data))
 	b = append(b, encodingVersion)
 	b = binary.BigEndian.AppendUint64(b, uint64(sp.Deadline.UnixNano()))
 	b = binary.AppendUvarint(b, uint64(sp.Status))
 	b = binary.AppendUvarint(b, uint64(len(sp.Origin)))
 	b = append(b, sp.Origin...)
+	b = binary.AppendUvarint(b, uint64(len(sp.Evidence)))
+	b = append(b, sp.Evidence...)
 	return append(b, sp.Data...)
 }
 
@@ -343,15 +349,28 @@ func Decode(b []byte) (Span, error) {
 	}
 	sp.Status = int(status)
 	b = b[w:]
-	n, w := binary.Uvarint(b)
-	if w <= 0 || n > uint64(len(b)-w) {
+	var ok bool
+	if sp.Origin, b, ok = field(b); !ok {
 		return sp, fmt.Errorf("%w: origin", ErrMalformed)
 	}
-	b = b[w:]
-	sp.Origin = append([]byte(nil), b[:n]...)
-	sp.Data = append([]byte(nil), b[n:]...)
+	if sp.Evidence, b, ok = field(b); !ok {
+		return sp, fmt.Errorf("%w: evidence", ErrMalformed)
+	}
+	if len(sp.Evidence) == 0 {
+		sp.Evidence = nil
+	}
+	sp.Data = append([]byte(nil), b...)
 	if len(sp.Data) == 0 {
 		return sp, fmt.Errorf("%w: no span", ErrMalformed)
 	}
 	return sp, nil
+}
+
+// field reads a length-prefixed field, copied, and the bytes after it.
+func field(b []byte) (f, rest []byte, ok bool) {
+	n, w := binary.Uvarint(b)
+	if w <= 0 || n > uint64(len(b)-w) {
+		return nil, b, false
+	}
+	return append([]byte{}, b[w:w+int(n)]...), b[w+int(n):], true
 }

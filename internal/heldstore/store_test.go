@@ -80,7 +80,11 @@ func (c *memClient) keys() int {
 }
 
 func span(i int) Span {
-	return Span{Deadline: time.Unix(1_800_000_000+int64(i), 5).UTC(), Status: 500, Origin: []byte{1, 0, byte(i)}, Data: []byte{10, byte(i), 1, 2, 3}}
+	sp := Span{Deadline: time.Unix(1_800_000_000+int64(i), 5).UTC(), Status: 500, Origin: []byte{1, 0, byte(i)}, Data: []byte{10, byte(i), 1, 2, 3}}
+	if i%2 == 1 {
+		sp.Evidence = []byte{10, 9, byte(i)}
+	}
+	return sp
 }
 
 // hold reserves and writes n spans, as one consumed batch.
