@@ -1,9 +1,12 @@
 package errordiagnosisprocessor // import "github.com/errordiagnosis/errordiagnosisprocessor"
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sync/atomic"
 
 	"go.opentelemetry.io/collector/component"
@@ -256,17 +259,22 @@ const (
 )
 
 // heldEvidence encodes, for each held target of the batch with evidence,
-// the marked spans of its trace in the batch (those that may hold
-// evidence) and the spans between them and the target, so that the
-// target is diagnosed after a restart as before it. By index of the n
-// stored spans; nil when no target had evidence.
+// the spans of its trace in the batch that the diagnosis reads: the marked
+// ones (that may hold evidence), their siblings (a retry that succeeded
+// takes a failure's claim away) and the spans between them and the
+// target. A target restored after a crash is then diagnosed as before it.
+// By index of the n stored spans; nil when no target had evidence.
 func heldEvidence(td ptrace.Traces, scan *batchScan, targets []heldTarget, n int) [][]byte {
 	if len(targets) == 0 {
 		return nil
 	}
-	traces := make(map[pcommon.TraceID]map[pcommon.SpanID]spanPos, len(targets))
+	type trace struct {
+		byID     map[pcommon.SpanID]spanPos
+		children map[pcommon.SpanID][]spanPos
+	}
+	traces := make(map[pcommon.TraceID]*trace, len(targets))
 	for _, t := range targets {
-		traces[t.trace] = map[pcommon.SpanID]spanPos{}
+		traces[t.trace] = &trace{byID: map[pcommon.SpanID]spanPos{}, children: map[pcommon.SpanID][]spanPos{}}
 	}
 	rss := td.ResourceSpans()
 	for i := range rss.Len() {
@@ -275,30 +283,38 @@ func heldEvidence(td ptrace.Traces, scan *batchScan, targets []heldTarget, n int
 			spans := sss.At(j).Spans()
 			for k := range spans.Len() {
 				sp := spans.At(k)
-				if byID, ok := traces[sp.TraceID()]; ok {
-					byID[sp.SpanID()] = spanPos{i, j, k}
+				if tr, ok := traces[sp.TraceID()]; ok {
+					p := spanPos{i, j, k}
+					tr.byID[sp.SpanID()] = p
+					tr.children[sp.ParentSpanID()] = append(tr.children[sp.ParentSpanID()], p)
 				}
 			}
 		}
 	}
 	out := make([][]byte, n)
 	for _, t := range targets {
-		byID := traces[t.trace]
+		tr := traces[t.trace]
 		picked := map[spanPos]bool{}
+		pick := func(p spanPos) bool {
+			sp := spanAt(td, p)
+			if sp.TraceID() != t.trace || sp.SpanID() == t.span || picked[p] || len(picked) >= maxEvidenceSpans {
+				return false
+			}
+			picked[p] = true
+			return true
+		}
 		for m := range scan.marks {
 			mk := &scan.marks[m]
-			if mk.target || !mk.errorish || len(picked) >= maxEvidenceSpans {
+			if mk.target || !mk.errorish || spanAt(td, mk.spanPos).TraceID() != t.trace {
 				continue
+			}
+			for _, sib := range tr.children[spanAt(td, mk.spanPos).ParentSpanID()] {
+				pick(sib)
 			}
 			p := mk.spanPos
 			for range maxEvidenceChain {
-				sp := spanAt(td, p)
-				if sp.TraceID() != t.trace || picked[p] || sp.SpanID() == t.span {
-					break
-				}
-				picked[p] = true
-				next, ok := byID[sp.ParentSpanID()]
-				if !ok {
+				next, ok := tr.byID[spanAt(td, p).ParentSpanID()]
+				if !ok || !pick(next) {
 					break
 				}
 				p = next
@@ -307,8 +323,12 @@ func heldEvidence(td ptrace.Traces, scan *batchScan, targets []heldTarget, n int
 		if len(picked) == 0 {
 			continue
 		}
+		// In batch order, as they arrived.
+		order := slices.SortedFunc(maps.Keys(picked), func(a, b spanPos) int {
+			return cmp.Or(cmp.Compare(a.rs, b.rs), cmp.Compare(a.ss, b.ss), cmp.Compare(a.span, b.span))
+		})
 		ev := ptrace.NewTraces()
-		for p := range picked {
+		for _, p := range order {
 			copySpan(td, p).ResourceSpans().MoveAndAppendTo(ev.ResourceSpans())
 		}
 		if data, err := heldMarshaler.MarshalTraces(ev); err == nil {

@@ -3,6 +3,7 @@ package errordiagnosisprocessor
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/processor/processortest"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
@@ -234,24 +236,49 @@ func TestRestoredWithinTheBudget(t *testing.T) {
 	assert.Equal(t, 5, n)
 }
 
-// TestRestoredWithTheEvidenceOfItsBatch: a 500 held with evidence its batch
-// brought (not final: deeper evidence could still come) is diagnosed after
-// a restart as it would have been without one; the evidence spans, which
-// passed through before the crash, are not sent again.
-func TestRestoredWithTheEvidenceOfItsBatch(t *testing.T) {
-	sc := scenario(t, "dotnet_too_many_open_files")
-	st := newMemStorage()
-	a := startHeldBed(t, st, minuteWait(), heldClock)
-	td := testtraces.Build(sc.Root, testtraces.Options{Seed: 5})
-	out, err := a.d.processTraces(tenantCtx(t, "a"), td)
-	require.NoError(t, err)
-	require.Equal(t, 1, out.SpanCount(), "the evidence span passes, the 500 is held")
-	a.crash()
-
-	b := startHeldBed(t, st, minuteWait(), heldClock.Add(5*time.Minute))
-	require.NoError(t, b.d.shutdown(context.Background()))
-	require.Len(t, b.sink.calls, 1)
-	assert.Equal(t, "a", b.sink.calls[0].tenant)
-	assert.Equal(t, []string{"reports"}, b.sink.calls[0].services, "the 500 alone")
-	assert.Equal(t, []string{"resource_exhaustion/too_many_open_files"}, b.sink.calls[0].diagnoses)
+// TestRestoredDiagnosedAsWithoutACrash: every scenario, its services'
+// batches sent as the demo sends them, diagnosed alike with and without a
+// crash while its 500s are held: a span held with evidence its batch
+// brought (not final: deeper evidence could still come) is stored with it;
+// the evidence spans, which passed through before the crash, are not sent
+// again.
+func TestRestoredDiagnosedAsWithoutACrash(t *testing.T) {
+	for i, sc := range testtraces.Scenarios() {
+		t.Run(sc.Name, func(t *testing.T) {
+			run := func(crash bool) (diagnoses []string, spans int) {
+				st := newMemStorage()
+				a := startHeldBed(t, st, minuteWait(), heldClock)
+				td := testtraces.Build(sc.Root, testtraces.Options{Seed: uint64(100 + i)})
+				for j := range td.ResourceSpans().Len() {
+					batch := ptrace.NewTraces()
+					td.ResourceSpans().At(j).CopyTo(batch.ResourceSpans().AppendEmpty())
+					out, err := a.d.processTraces(tenantCtx(t, "a"), batch)
+					if err == nil {
+						require.NoError(t, a.sink.ConsumeTraces(context.Background(), out))
+					}
+				}
+				last := a
+				if crash {
+					a.crash()
+					last = startHeldBed(t, st, minuteWait(), heldClock.Add(5*time.Minute))
+				}
+				require.NoError(t, last.d.shutdown(context.Background()))
+				for _, b := range []*heldBed{a, last} {
+					for _, c := range b.sink.calls {
+						diagnoses = append(diagnoses, c.diagnoses...)
+						spans += len(c.spanIDs)
+					}
+					if !crash {
+						break
+					}
+				}
+				slices.Sort(diagnoses)
+				return diagnoses, spans
+			}
+			want, n := run(false)
+			got, m := run(true)
+			assert.Equal(t, want, got)
+			assert.Equal(t, n, m, "spans in == spans out, none twice")
+		})
+	}
 }
