@@ -78,7 +78,8 @@ type Config struct {
 	Registry RegistryConfig `mapstructure:"registry"`
 
 	// Storage names a storage extension (e.g. file_storage) that keeps the
-	// registry across restarts; nil keeps it in memory only.
+	// registry across restarts and the held spans until they are delivered;
+	// nil keeps them in memory only.
 	Storage *component.ID `mapstructure:"storage"`
 
 	// Metrics configures the readings of a metrics pipeline of the same
