@@ -39,21 +39,7 @@ type crashBed struct {
 
 func newCrashBed(t *testing.T) *crashBed {
 	t.Helper()
-	bin := envOr("EDX_COLLECTOR_BIN", "../../bin/otelcol-errordiagnosis")
-	if _, err := os.Stat(bin); err != nil || driveOnly() {
-		msg := fmt.Sprintf("collector %q missing (%v): run make build or test/integration/run.sh", bin, err)
-		if os.Getenv("EDX_REQUIRE") == "1" && !driveOnly() {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	dir := t.TempDir()
-	if os.Getenv("EDX_KEEP") != "" {
-		var err error
-		dir, err = os.MkdirTemp("", "edx-crash-")
-		must(t, err)
-		t.Logf("keeping %s", dir)
-	}
+	bin, dir := collectorAndDir(t, "edx-crash-")
 	return &crashBed{t: t, bin: bin, dir: dir, storage: filepath.Join(dir, "storage")}
 }
 

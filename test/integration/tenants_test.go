@@ -42,15 +42,7 @@ import (
 //     requests: the processor holds the spans again and retries them;
 //   - shutdown: wait_duration 1m; SIGTERM drains them.
 func TestTenants(t *testing.T) {
-	bin := envOr("EDX_COLLECTOR_BIN", "../../bin/otelcol-errordiagnosis")
-	if _, err := os.Stat(bin); err != nil || driveOnly() {
-		msg := fmt.Sprintf("collector %q missing (%v): run make build or test/integration/run.sh", bin, err)
-		if os.Getenv("EDX_REQUIRE") == "1" && !driveOnly() {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	dir := t.TempDir()
+	bin, dir := collectorAndDir(t, "edx-tenants-")
 	ctx := context.Background()
 	backend := newFlakyBackend(2)
 	defer backend.Close()
