@@ -270,45 +270,33 @@ func (s *Store) forget(in *instance) {
 
 // poolOf returns the pool named name, added when new and room is left.
 func (s *Store) poolOf(in *instance, name string) *pool {
-	for i := range in.pools {
-		if in.pools[i].name == name {
-			return &in.pools[i]
-		}
-	}
-	if len(in.pools) >= maxPools {
-		return nil
-	}
-	in.pools = append(in.pools, pool{name: clone(name)})
-	s.resized(in)
-	return &in.pools[len(in.pools)-1]
+	return entryOf(s, in, &in.pools, name, maxPools, func(p *pool) *string { return &p.name })
 }
 
 func (s *Store) heapPoolOf(in *instance, name string) *memPool {
-	for i := range in.heap {
-		if in.heap[i].name == name {
-			return &in.heap[i]
-		}
-	}
-	if len(in.heap) >= maxHeapPool {
-		return nil
-	}
-	in.heap = append(in.heap, memPool{name: clone(name)})
-	s.resized(in)
-	return &in.heap[len(in.heap)-1]
+	return entryOf(s, in, &in.heap, name, maxHeapPool, func(p *memPool) *string { return &p.name })
 }
 
 func (s *Store) mountOf(in *instance, path string) *mount {
-	for i := range in.mounts {
-		if in.mounts[i].path == path {
-			return &in.mounts[i]
+	return entryOf(s, in, &in.mounts, path, maxMounts, func(m *mount) *string { return &m.path })
+}
+
+// entryOf returns the entry of list whose name is name, appended when new
+// and fewer than limit (nil beyond it).
+func entryOf[T any](s *Store, in *instance, list *[]T, name string, limit int, nameOf func(*T) *string) *T {
+	for i := range *list {
+		if *nameOf(&(*list)[i]) == name {
+			return &(*list)[i]
 		}
 	}
-	if len(in.mounts) >= maxMounts {
+	if len(*list) >= limit {
 		return nil
 	}
-	in.mounts = append(in.mounts, mount{path: clone(path)})
+	var e T
+	*nameOf(&e) = clone(name)
+	*list = append(*list, e)
 	s.resized(in)
-	return &in.mounts[len(in.mounts)-1]
+	return &(*list)[len(*list)-1]
 }
 
 // clone copies a name out of the batch it was read from, capped.

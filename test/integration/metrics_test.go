@@ -13,7 +13,8 @@ import (
 )
 
 // metricsCollectorConfig runs errordiagnosis in a traces and a metrics
-// pipeline of one component ID, with a window of a few export intervals.
+// pipeline of one component ID, with a window of a few export intervals;
+// raw pipelines keep what the service sent, for EDX_CAPTURE_METRICS.
 func metricsCollectorConfig(httpPort, healthPort int, dir string) string {
 	return fmt.Sprintf(`receivers:
   otlp:
@@ -34,6 +35,14 @@ exporters:
     path: %s
     format: json
     flush_interval: 100ms
+  file/raw-traces:
+    path: %s
+    format: json
+    flush_interval: 100ms
+  file/raw-metrics:
+    path: %s
+    format: json
+    flush_interval: 100ms
 extensions:
   health_check:
     endpoint: 127.0.0.1:%d
@@ -51,7 +60,14 @@ service:
       receivers: [otlp]
       processors: [errordiagnosis]
       exporters: [file/metrics]
-`, httpPort, filepath.Join(dir, "traces.json"), filepath.Join(dir, "metrics.json"), healthPort)
+    traces/raw:
+      receivers: [otlp]
+      exporters: [file/raw-traces]
+    metrics/raw:
+      receivers: [otlp]
+      exporters: [file/raw-metrics]
+`, httpPort, filepath.Join(dir, "traces.json"), filepath.Join(dir, "metrics.json"),
+		filepath.Join(dir, "raw-traces.json"), filepath.Join(dir, "raw-metrics.json"), healthPort)
 }
 
 // TestMetricsBed (issue 26): a real pool of one exhausted under a request
@@ -171,5 +187,23 @@ func TestMetricsBed(t *testing.T) {
 	must(t, err)
 	if !strings.Contains(string(b), `"db.client.connection.count"`) {
 		t.Errorf("the pool's metrics did not reach the metrics exporter")
+	}
+	captureMetricsBed(t, dir)
+}
+
+// captureMetricsBed copies what the service sent (the raw pipelines'
+// output: OTLP JSON, one request per line) into $EDX_CAPTURE_METRICS (such
+// as ../../testdata/realmetrics/go), the fixture of the root package's
+// TestRealMetrics. Nothing happens without it.
+func captureMetricsBed(t *testing.T, dir string) {
+	out := os.Getenv("EDX_CAPTURE_METRICS")
+	if out == "" {
+		return
+	}
+	must(t, os.MkdirAll(out, 0o755))
+	for _, f := range [...]struct{ from, to string }{{"raw-traces.json", "pool_exhausted.traces.json"}, {"raw-metrics.json", "pool_exhausted.metrics.json"}} {
+		b, err := os.ReadFile(filepath.Join(dir, f.from))
+		must(t, err)
+		must(t, os.WriteFile(filepath.Join(out, f.to), b, 0o644))
 	}
 }
