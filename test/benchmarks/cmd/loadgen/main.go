@@ -92,19 +92,25 @@ func encode(td ptrace.Traces) (*request, error) {
 		return nil, err
 	}
 	r := &request{body: body, spans: td.SpanCount()}
-	pat := []byte{0x0a, 0x10, 0x5e, 0xed}
-	for off := 0; ; {
-		i := bytes.Index(body[off:], pat)
-		if i < 0 {
-			break
-		}
-		r.idOffs = append(r.idOffs, off+i+2)
-		off += i + 4
-	}
+	r.idOffs = offsets(body, []byte{0x0a, 0x10, 0x5e, 0xed}, 2)
 	if len(r.idOffs) != r.spans {
 		return nil, fmt.Errorf("found %d trace ids for %d spans", len(r.idOffs), r.spans)
 	}
 	return r, nil
+}
+
+// offsets returns where each occurrence of pat in body starts, plus skip
+// (the length of the tag before the value to patch).
+func offsets(body, pat []byte, skip int) []int {
+	var out []int
+	for off := 0; ; {
+		i := bytes.Index(body[off:], pat)
+		if i < 0 {
+			return out
+		}
+		out = append(out, off+i+skip)
+		off += i + len(pat)
+	}
 }
 
 // regenerate gives the request's trace ids a new generation (bytes 2..4,
@@ -231,70 +237,22 @@ func run(args []string) error {
 	}
 	fmt.Fprintf(os.Stderr, "loadgen: %d requests of %d spans, shape %s: %s\n", len(reqs), *spans, *shape, stats)
 
-	client := &http.Client{
-		Timeout:   30 * time.Second,
-		Transport: &http.Transport{MaxIdleConnsPerHost: *senders, MaxConnsPerHost: *senders, DisableCompression: true},
-	}
-	send := func(ctx context.Context, r *request) (bool, error) {
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, *target, bytes.NewReader(r.body))
-		if err != nil {
-			return false, err
-		}
-		req.Header.Set("Content-Type", "application/x-protobuf")
-		resp, err := client.Do(req)
-		if err != nil {
-			return false, err
-		}
-		_, _ = io.Copy(io.Discard, resp.Body)
-		_ = resp.Body.Close()
-		return resp.StatusCode == http.StatusOK, nil
-	}
-
-	// Wait until the collector answers (it may still be starting).
-	probe := &request{body: nil}
-	ready := false
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if ok, err := send(context.Background(), probe); err == nil && ok {
-			ready = true
-			break
-		}
-	}
-	if !ready {
-		return errors.New("the collector did not answer within 30s")
+	client := newClient(*senders)
+	if err := waitReady(client, *target); err != nil {
+		return err
 	}
 
 	before, err := readProc(*pid)
 	if err != nil {
 		return err
 	}
-	var sent, rejected, failed atomic.Int64
-	// Requests are never cut: a sender starts no new request after the
-	// deadline, and every request it started is counted.
 	start := time.Now()
-	deadline := start.Add(*duration)
-	var wg sync.WaitGroup
-	for s := 0; s < *senders; s++ {
-		wg.Add(1)
-		go func(s int) {
-			defer wg.Done()
-			// Each sender owns the requests s, s+senders, ...: it patches them in place.
-			for i := s; time.Now().Before(deadline); i += *senders {
-				r := reqs[i%len(reqs)]
-				r.replays++
-				r.regenerate(r.replays)
-				ok, err := send(context.Background(), r)
-				switch {
-				case err != nil:
-					failed.Add(int64(r.spans))
-				case ok:
-					sent.Add(int64(r.spans))
-				default:
-					rejected.Add(int64(r.spans))
-				}
-			}
-		}(s)
-	}
-	wg.Wait()
+	sent, rejected, failed := replay(*senders, *duration, len(reqs), func(i int) ([]byte, int64) {
+		r := reqs[i]
+		r.replays++
+		r.regenerate(r.replays)
+		return r.body, int64(r.spans)
+	}, func(body []byte) (bool, error) { return post(client, *target, body) })
 	elapsed := time.Since(start)
 	sendEnd, err := readProc(*pid)
 	if err != nil {
@@ -302,7 +260,7 @@ func run(args []string) error {
 	}
 	// Drain: held spans come out after wait_duration.
 	drainStart := time.Now()
-	for received.Load() < sent.Load() && time.Since(drainStart) < *drain {
+	for received.Load() < sent && time.Since(drainStart) < *drain {
 		time.Sleep(20 * time.Millisecond)
 	}
 	after, err := readProc(*pid)
@@ -311,14 +269,71 @@ func run(args []string) error {
 	}
 	cpuSend := sendEnd.cpu - before.cpu
 	cpuAll := after.cpu - before.cpu
-	in, out := sent.Load(), received.Load()
+	in, out := sent, received.Load()
 	fmt.Printf("%s: sent_spans=%d received_spans=%d in_eq_out=%t rejected_spans=%d failed_spans=%d seconds=%.1f spans_per_s=%.0f collector_cpu_s=%.2f collector_cpu_s_with_drain=%.2f cpu_us_per_span=%.2f peak_rss_mb=%.1f sink_errors=%d drain_s=%.1f\n",
-		*label, in, out, in == out, rejected.Load(), failed.Load(), elapsed.Seconds(), float64(in)/elapsed.Seconds(),
+		*label, in, out, in == out, rejected, failed, elapsed.Seconds(), float64(in)/elapsed.Seconds(),
 		cpuSend.Seconds(), cpuAll.Seconds(), float64(cpuAll.Microseconds())/float64(max(in, 1)), float64(after.hwmKB)/1024, sinkErrs.Load(), time.Since(drainStart).Seconds())
 	if in != out {
 		return fmt.Errorf("spans in %d != spans out %d", in, out)
 	}
 	return nil
+}
+
+// newClient is the senders' HTTP client: one connection per sender, no
+// compression.
+func newClient(senders int) *http.Client {
+	return &http.Client{
+		Timeout:   30 * time.Second,
+		Transport: &http.Transport{MaxIdleConnsPerHost: senders, MaxConnsPerHost: senders, DisableCompression: true},
+	}
+}
+
+// post sends an OTLP/HTTP protobuf export request; ok is a 200.
+func post(c *http.Client, url string, body []byte) (bool, error) {
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return false, err
+	}
+	req.Header.Set("Content-Type", "application/x-protobuf")
+	resp, err := c.Do(req)
+	if err != nil {
+		return false, err
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	_ = resp.Body.Close()
+	return resp.StatusCode == http.StatusOK, nil
+}
+
+// replay sends n pre-encoded requests in turn with senders concurrent
+// senders for duration; prepare(i) readies request i for its next replay
+// and returns its body and item count. Sender s owns the requests s,
+// s+senders, ...: it patches them in place. Requests are never cut: a
+// sender starts no new request after the deadline, and every request it
+// started is counted, as accepted (sent), refused or failed.
+func replay(senders int, duration time.Duration, n int, prepare func(i int) ([]byte, int64), send func([]byte) (bool, error)) (sent, rejected, failed int64) {
+	var s, r, f atomic.Int64
+	deadline := time.Now().Add(duration)
+	var wg sync.WaitGroup
+	for k := 0; k < senders; k++ {
+		wg.Add(1)
+		go func(k int) {
+			defer wg.Done()
+			for i := k; time.Now().Before(deadline); i += senders {
+				body, items := prepare(i % n)
+				ok, err := send(body)
+				switch {
+				case err != nil:
+					f.Add(items)
+				case ok:
+					s.Add(items)
+				default:
+					r.Add(items)
+				}
+			}
+		}(k)
+	}
+	wg.Wait()
+	return s.Load(), r.Load(), f.Load()
 }
 
 // sink is the counting OTLP/HTTP traces receiver the collector exports to.

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/binary"
 	"errors"
 	"flag"
@@ -11,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -50,15 +47,7 @@ func encodeMetrics(md pmetric.Metrics) (*metricsRequest, error) {
 	}
 	r := &metricsRequest{body: body, points: md.DataPointCount()}
 	// time_unix_nano is field 3 of every data point type, fixed64.
-	pat := binary.LittleEndian.AppendUint64([]byte{0x19}, metricsStart)
-	for off := 0; ; {
-		i := bytes.Index(body[off:], pat)
-		if i < 0 {
-			break
-		}
-		r.tsOffs = append(r.tsOffs, off+i+1)
-		off += i + len(pat)
-	}
+	r.tsOffs = offsets(body, binary.LittleEndian.AppendUint64([]byte{0x19}, metricsStart), 1)
 	if len(r.tsOffs) != r.points {
 		return nil, fmt.Errorf("found %d timestamps for %d data points", len(r.tsOffs), r.points)
 	}
@@ -229,67 +218,23 @@ func runMetrics(args []string) error {
 	}
 	fmt.Fprintf(os.Stderr, "loadgen metrics: %d requests of %d instances, %d data points each\n", len(reqs), *instances, reqs[0].points)
 
-	client := &http.Client{
-		Timeout:   30 * time.Second,
-		Transport: &http.Transport{MaxIdleConnsPerHost: *senders, MaxConnsPerHost: *senders, DisableCompression: true},
-	}
-	send := func(body []byte) (bool, error) {
-		req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, *target, bytes.NewReader(body))
-		if err != nil {
-			return false, err
-		}
-		req.Header.Set("Content-Type", "application/x-protobuf")
-		resp, err := client.Do(req)
-		if err != nil {
-			return false, err
-		}
-		_, _ = io.Copy(io.Discard, resp.Body)
-		_ = resp.Body.Close()
-		return resp.StatusCode == http.StatusOK, nil
-	}
-	ready := false
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if ok, err := send(nil); err == nil && ok {
-			ready = true
-			break
-		}
-	}
-	if !ready {
-		return errors.New("the collector did not answer within 30s")
+	client := newClient(*senders)
+	if err := waitReady(client, *target); err != nil {
+		return err
 	}
 
 	before, err := readProc(*pid)
 	if err != nil {
 		return err
 	}
-	var sent, rejected, failed atomic.Int64
 	start := time.Now()
-	deadline := start.Add(*duration)
-	var wg sync.WaitGroup
-	for s := 0; s < *senders; s++ {
-		wg.Add(1)
-		go func(s int) {
-			defer wg.Done()
-			// Each sender owns the requests s, s+senders, ...: it patches them in place.
-			for i := s; time.Now().Before(deadline); i += *senders {
-				r := reqs[i%len(reqs)]
-				r.advance()
-				ok, err := send(r.body)
-				switch {
-				case err != nil:
-					failed.Add(int64(r.points))
-				case ok:
-					sent.Add(int64(r.points))
-				default:
-					rejected.Add(int64(r.points))
-				}
-			}
-		}(s)
-	}
-	wg.Wait()
+	sent, rejected, failed := replay(*senders, *duration, len(reqs), func(i int) ([]byte, int64) {
+		reqs[i].advance()
+		return reqs[i].body, int64(reqs[i].points)
+	}, func(body []byte) (bool, error) { return post(client, *target, body) })
 	elapsed := time.Since(start)
 	drainStart := time.Now()
-	for received.Load() < sent.Load() && time.Since(drainStart) < *drain {
+	for received.Load() < sent && time.Since(drainStart) < *drain {
 		time.Sleep(20 * time.Millisecond)
 	}
 	after, err := readProc(*pid)
@@ -297,9 +242,9 @@ func runMetrics(args []string) error {
 		return err
 	}
 	cpu := after.cpu - before.cpu
-	in, out := sent.Load(), received.Load()
+	in, out := sent, received.Load()
 	fmt.Printf("%s: sent_points=%d received_points=%d in_eq_out=%t rejected_points=%d failed_points=%d seconds=%.1f points_per_s=%.0f collector_cpu_s=%.2f cpu_us_per_point=%.3f peak_rss_mb=%.1f sink_errors=%d\n",
-		*label, in, out, in == out, rejected.Load(), failed.Load(), elapsed.Seconds(), float64(in)/elapsed.Seconds(),
+		*label, in, out, in == out, rejected, failed, elapsed.Seconds(), float64(in)/elapsed.Seconds(),
 		cpu.Seconds(), float64(cpu.Microseconds())/float64(max(in, 1)), float64(after.hwmKB)/1024, sinkErrs.Load())
 	if in != out {
 		return fmt.Errorf("data points in %d != data points out %d", in, out)
