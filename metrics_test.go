@@ -1,7 +1,10 @@
 package errordiagnosisprocessor
 
 import (
+	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -136,6 +139,18 @@ func setInstance(td ptrace.Traces, instance string) {
 // the trace; it returns the attributes of the trace's 500 server span.
 func diagnoseWithMetrics(t *testing.T, cfg *Config, md []pmetric.Metrics, td ptrace.Traces) pcommon.Map {
 	t.Helper()
+	got := diagnosed500s(t, cfg, md, td)
+	require.Len(t, got, 1, "the 500 server span was delivered")
+	for _, attrs := range got {
+		return attrs
+	}
+	return pcommon.Map{}
+}
+
+// diagnosed500s is diagnoseWithMetrics for a trace of several 500 server
+// spans: their attributes by span name.
+func diagnosed500s(t *testing.T, cfg *Config, md []pmetric.Metrics, td ptrace.Traces) map[string]pcommon.Map {
+	t.Helper()
 	f := NewFactory()
 	set := processortest.NewNopSettings(metadata.Type)
 	spans, metrics := new(consumertest.TracesSink), new(consumertest.MetricsSink)
@@ -154,16 +169,14 @@ func diagnoseWithMetrics(t *testing.T, cfg *Config, md []pmetric.Metrics, td ptr
 	require.NoError(t, tp.ConsumeTraces(context.Background(), td))
 	require.NoError(t, mp.Shutdown(context.Background()))
 	require.NoError(t, tp.Shutdown(context.Background())) // releases a held span
-	var out pcommon.Map
-	found := false
+	out := map[string]pcommon.Map{}
 	for _, got := range spans.AllTraces() {
 		testtraces.ForEachSpan(got, func(_, _, _ int, _ ptrace.ResourceSpans, span ptrace.Span) {
-			if span.Kind() == ptrace.SpanKindServer {
-				out, found = span.Attributes(), true
+			if v, ok := span.Attributes().Get("http.response.status_code"); span.Kind() == ptrace.SpanKindServer && ok && v.Int() == 500 {
+				out[span.Name()] = span.Attributes()
 			}
 		})
 	}
-	require.True(t, found, "the 500 server span was delivered")
 	return out
 }
 
@@ -427,5 +440,122 @@ func TestRefinable(t *testing.T) {
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, refinable(&tt.res), tt.name)
+	}
+}
+
+// readMetricExports reads OTLP JSON as the file exporter writes it, one
+// export request per line.
+func readMetricExports(t *testing.T, path string) []pmetric.Metrics {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var out []pmetric.Metrics
+	var u pmetric.JSONUnmarshaler
+	for _, line := range bytes.Split(b, []byte("\n")) {
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		md, err := u.UnmarshalMetrics(line)
+		require.NoError(t, err, path)
+		out = append(out, md)
+	}
+	return out
+}
+
+// exportsBefore are the exports whose data points were all taken before
+// at, with their timestamps moved back by shift.
+func exportsBefore(exports []pmetric.Metrics, at pcommon.Timestamp, shift time.Duration) []pmetric.Metrics {
+	var out []pmetric.Metrics
+	for _, md := range exports {
+		c := pmetric.NewMetrics()
+		md.CopyTo(c)
+		late := false
+		forEachNumberPoint(c, func(dp pmetric.NumberDataPoint) {
+			late = late || dp.Timestamp() > at
+			dp.SetTimestamp(dp.Timestamp() - pcommon.Timestamp(shift))
+		})
+		if !late {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func forEachNumberPoint(md pmetric.Metrics, f func(pmetric.NumberDataPoint)) {
+	rms := md.ResourceMetrics()
+	for i := 0; i < rms.Len(); i++ {
+		sms := rms.At(i).ScopeMetrics()
+		for j := 0; j < sms.Len(); j++ {
+			ms := sms.At(j).Metrics()
+			for k := 0; k < ms.Len(); k++ {
+				var dps pmetric.NumberDataPointSlice
+				switch m := ms.At(k); m.Type() {
+				case pmetric.MetricTypeSum:
+					dps = m.Sum().DataPoints()
+				case pmetric.MetricTypeGauge:
+					dps = m.Gauge().DataPoints()
+				default:
+					continue
+				}
+				for l := 0; l < dps.Len(); l++ {
+					f(dps.At(l))
+				}
+			}
+		}
+	}
+}
+
+// TestRealMetrics replays the capture of test/integration's metrics bed
+// (testdata/realmetrics/go, written with EDX_CAPTURE_METRICS): the OTel Go
+// SDK's metric exports of a real database/sql pool of one held, then the
+// traces of a request that timed out waiting for it and of a query slower
+// than its deadline, through the factory's traces and metrics processors
+// with the default configuration (window 2m). The bed exports every 5 s; at
+// the SDKs' default 60 s interval the latest reading before a 500 may be
+// up to a minute old: the exports taken before the 500 (no later one, as
+// at that interval) are replayed moved 59 s back, still within the window,
+// and 121 s back, outside it.
+func TestRealMetrics(t *testing.T) {
+	dir := filepath.Join("testdata", "realmetrics", "go")
+	td := readOTLPJSONLines(t, filepath.Join(dir, "pool_exhausted.traces.json"))
+	exports := readMetricExports(t, filepath.Join(dir, "pool_exhausted.metrics.json"))
+	var start pcommon.Timestamp
+	testtraces.ForEachSpan(td, func(_, _, _ int, _ ptrace.ResourceSpans, span ptrace.Span) {
+		if v, _ := span.Attributes().Get("http.response.status_code"); span.Name() == "GET /pool/stock" && v.Int() == 500 {
+			start = span.StartTimestamp()
+		}
+	})
+	require.NotZero(t, start, "the capture holds the 500 of the held pool")
+
+	tests := []struct {
+		name    string
+		shift   time.Duration
+		pool    string // the diagnosis of GET /pool/stock
+		readAgo string
+	}{
+		{"as captured", 0, "database_connection/pool_exhausted", "less than 1 s before the span"},
+		{"59 s old, as at a 60 s interval", 59 * time.Second, "database_connection/pool_exhausted", "59 s before the span"},
+		{"121 s old, outside the window", 121 * time.Second, "dependency_failure/upstream_timeout", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := ptrace.NewTraces()
+			td.CopyTo(c)
+			md := exports
+			if tt.shift != 0 {
+				md = exportsBefore(exports, start, tt.shift)
+			}
+			got := diagnosed500s(t, defaultConfig(), md, c)
+			pool, slow := got["GET /pool/stock"], got["GET /slow/stock"]
+			assert.Equal(t, tt.pool, attrStr(pool, "diagnosis.category")+"/"+attrStr(pool, "diagnosis.cause"))
+			if tt.readAgo != "" {
+				assert.Equal(t, "db.client.connection.count used 1 of max 1, pool stockroom-one, "+tt.readAgo, attrStr(pool, "diagnosis.evidence"))
+			}
+			if tt.shift == 0 {
+				// The pool's next reading, used 0 of 1, was taken before it.
+				assert.Equal(t, "database_timeout/query_canceled", attrStr(slow, "diagnosis.category")+"/"+attrStr(slow, "diagnosis.cause"),
+					"a query slower than its deadline, on the pool with room")
+			}
+		})
 	}
 }
