@@ -17,6 +17,7 @@ import (
 // spans (withDB), and under them the socket's tcp.connect to the port,
 // each failed with the socket's error.
 func connectTrace(t *testing.T, id byte, port int64, withDB bool) ptrace.Traces {
+	t.Helper()
 	start := time.Date(2026, 12, 6, 21, 0, 0, 0, time.UTC)
 	td := ptrace.NewTraces()
 	rs := td.ResourceSpans().AppendEmpty()

@@ -33,11 +33,10 @@ func originContext(lib *stackframe.Library, ev *diagnosis.Evidence, ctx ctxMask)
 type wordClass uint8
 
 const (
-	wordsSpecific   wordClass = iota
-	wordsTimeout              // a timeout or deadline, nothing more
-	wordsConversion           // a value that does not convert or is of the wrong type
-	wordsMissing              // a key, attribute or value that is not there
-	wordsGeneric              // an exception no row recognises
+	wordsTimeout    wordClass = iota + 1 // a timeout or deadline, nothing more
+	wordsConversion                      // a value that does not convert or is of the wrong type
+	wordsMissing                         // a key, attribute or value that is not there
+	wordsGeneric                         // an exception no row recognises
 )
 
 // genericRules are the rows whose words say only how something failed,

@@ -49,7 +49,7 @@ type Library struct {
 	Cite string
 }
 
-// contains reports whether the row's frames are matched as path
+// pathLanguage reports whether the row's frames are matched as path
 // fragments (the languages whose frames name a file) rather than prefixes.
 func (l *Library) pathLanguage() bool {
 	switch l.Lang {
