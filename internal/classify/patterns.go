@@ -28,6 +28,8 @@ var patRows = []patRow{
 	pat("msg.pool.ucp", connPool, "ucp-29: failed to get a connection", "all connections in the universal connection pool are in use"),
 	// reactor-pool PoolAcquireTimeoutException (r2dbc-pool); reactor-netty's HTTP pool says the same, read as a call.
 	dbPat("msg.pool.reactor", connPool, "pool#acquire(duration) has been pending for more than the configured timeout"),
+	// r2dbc-pool ConnectionPool: R2dbcTimeoutException "Connection acquisition timed out after %dms".
+	pat("msg.pool.r2dbc", connPool, "connection acquisition timed out after"),
 	// psycopg_pool ConnectionPool.getconn (PoolTimeout), TooManyRequests.
 	pat("msg.pool.psycopg", connPool, "couldn't get a connection after", "the pool has reached max_waiting"),
 	// node-mysql2 lib/pool.js getConnection.

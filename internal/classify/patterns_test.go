@@ -51,6 +51,7 @@ var patternCases = register([]tc{
 	{"msg.pool.vibur", "database_connection/pool_exhausted", ex("java.sql.SQLException", `Couldn't obtain SQL connection from pool vibur within 5000ms.`)},
 	{"msg.pool.ucp", "database_connection/pool_exhausted", ex("java.sql.SQLException", `UCP-29: Failed to get a connection`)},
 	{"msg.pool.reactor", "database_connection/pool_exhausted", dbx("postgresql", "org.springframework.dao.DataAccessResourceFailureException", `Failed to obtain R2DBC Connection; nested exception is reactor.pool.PoolAcquireTimeoutException: Pool#acquire(Duration) has been pending for more than the configured timeout of 1000ms`)},
+	{"msg.pool.r2dbc", "database_connection/pool_exhausted", ex("io.r2dbc.spi.R2dbcTimeoutException", `Connection acquisition timed out after 5000ms`)},
 	{"msg.pool.psycopg", "database_connection/pool_exhausted", ex("django.db.utils.OperationalError", `couldn't get a connection after 5.00 sec`)},
 	{"msg.pool.mysql2", "database_connection/pool_exhausted", exs("Error", `No connections available.`, "Error: No connections available.\n    at Pool.getConnection (/app/node_modules/mysql2/lib/pool.js:46:19)")},
 	{"msg.too_many_clients.postgresql", "database_connection/too_many_connections", ex("psycopg2.OperationalError", `connection to server at "db" (10.0.0.5), port 5432 failed: FATAL:  remaining connection slots are reserved for non-replication superuser connections`)},

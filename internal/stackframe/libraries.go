@@ -29,6 +29,8 @@ var libraries = []Library{
 		Cite: "reactor/reactor-netty reactor-netty-core/src/main/java/reactor/netty/resources/PooledConnectionProvider.java"},
 	{Lang: "java", Name: "java.r2dbc_pool", Kind: KindPool, frames: []string{"io.r2dbc.pool.", "reactor.pool."}, types: []string{"io.r2dbc.pool.", "reactor.pool."},
 		Cite: "r2dbc/r2dbc-pool src/main/java/io/r2dbc/pool/ConnectionPool.java; reactor/reactor-pool src/main/java/reactor/pool/PoolAcquireTimeoutException.java"},
+	{Lang: "java", Name: "java.r2dbc_spi", Kind: KindDriver, frames: []string{"io.r2dbc.spi."}, types: []string{"io.r2dbc.spi."},
+		Cite: "r2dbc/r2dbc-spi r2dbc-spi/src/main/java/io/r2dbc/spi/R2dbcException.java (the drivers' exception hierarchy)"},
 	{Lang: "java", Name: "java.pgjdbc", Kind: KindDriver, System: "postgresql", frames: []string{"org.postgresql."}, types: []string{"org.postgresql."},
 		Cite: "pgjdbc/pgjdbc pgjdbc/src/main/java/org/postgresql/core/v3/ConnectionFactoryImpl.java"},
 	{Lang: "java", Name: "java.r2dbc_postgresql", Kind: KindDriver, System: "postgresql", frames: []string{"io.r2dbc.postgresql."}, types: []string{"io.r2dbc.postgresql."},
