@@ -53,14 +53,14 @@ func captureRealTraces(t *testing.T, results []*Result, outFile string) {
 			b, _ := json.Marshal(req)
 			lines = append(lines, string(b))
 		}
-		exp := expectedFixture{Case: r.Case.Name, Trace: r.TraceID, Spans: map[string]expectedSpan{}}
+		exp := FixtureLabels{Case: r.Case.Name, Trace: r.TraceID, Spans: map[string]SpanLabels{}}
 		spans, _, _ := ReadSpans(outFile)
 		matched := map[string]bool{}
 		for _, w := range r.Want {
 			for _, s := range spans[r.TraceID] {
 				if isTarget(s) && s.Service == w.Service && !matched[s.SpanID] {
 					matched[s.SpanID] = true
-					exp.Spans[s.SpanID] = expectedSpan{Service: w.Service, Name: s.Name, Category: w.Category, Cause: w.Cause,
+					exp.Spans[s.SpanID] = SpanLabels{Service: w.Service, Name: s.Name, Category: w.Category, Cause: w.Cause,
 						RootCauseCategory: w.RootCategory, RootCauseService: w.RootService}
 					break
 				}
@@ -74,21 +74,6 @@ func captureRealTraces(t *testing.T, results []*Result, outFile string) {
 			t.Error(err)
 		}
 	}
-}
-
-type expectedFixture struct {
-	Case  string                  `json:"case"`
-	Trace string                  `json:"trace_id"`
-	Spans map[string]expectedSpan `json:"spans"` // span id → expectation; every 500 server span of the trace
-}
-
-type expectedSpan struct {
-	Service           string `json:"service"`
-	Name              string `json:"name"`
-	Category          string `json:"category"`
-	Cause             string `json:"cause"`
-	RootCauseCategory string `json:"root_cause_category,omitempty"`
-	RootCauseService  string `json:"root_cause_service,omitempty"`
 }
 
 // rawTraces splits the file exporter's output by trace: per trace, one

@@ -6,24 +6,9 @@ import (
 	"os"
 	"path/filepath"
 
+	integration "github.com/errordiagnosis/errordiagnosisprocessor/test/integration"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 )
-
-// The format of testdata/realtraces, read by the root package's blind_test.go.
-type fixtureLabels struct {
-	Case  string                `json:"case"`
-	Trace string                `json:"trace_id"`
-	Spans map[string]spanLabels `json:"spans"` // span id → label; every 500 server span of the trace
-}
-
-type spanLabels struct {
-	Service           string `json:"service"`
-	Name              string `json:"name"`
-	Category          string `json:"category"`
-	Cause             string `json:"cause"`
-	RootCauseCategory string `json:"root_cause_category,omitempty"`
-	RootCauseService  string `json:"root_cause_service,omitempty"`
-}
 
 func serviceOf(rs ptrace.ResourceSpans) string {
 	v, _ := rs.Resource().Attributes().Get("service.name")
@@ -91,8 +76,8 @@ func ofTrace(reqs []ptrace.Traces, trace string) []ptrace.Traces {
 // label matches the case's labels to the 500 server spans of its trace: the
 // entry label to the span the driver's request reached, the others to the
 // remaining 500 server spans in order. Every 500 server span gets a label.
-func label(r request, spans []ptrace.Traces) (fixtureLabels, error) {
-	fx := fixtureLabels{Case: r.c.Name, Trace: r.trace, Spans: map[string]spanLabels{}}
+func label(r request, spans []ptrace.Traces) (integration.FixtureLabels, error) {
+	fx := integration.FixtureLabels{Case: r.c.Name, Trace: r.trace, Spans: map[string]integration.SpanLabels{}}
 	type target struct {
 		span    ptrace.Span
 		service string
@@ -124,7 +109,7 @@ func label(r request, spans []ptrace.Traces) (fixtureLabels, error) {
 		default:
 			return fx, fmt.Errorf("%s #%d: no 500 server span for %+v in trace %s:\n%s", r.c.Name, r.n, w, r.trace, describe(spans))
 		}
-		l := spanLabels{Service: t.service, Name: t.span.Name(), Category: w.Category, Cause: w.Cause}
+		l := integration.SpanLabels{Service: t.service, Name: t.span.Name(), Category: w.Category, Cause: w.Cause}
 		if w.RootCauseCategory != "" {
 			l.RootCauseCategory, l.RootCauseService = w.RootCauseCategory, entryService
 		}
