@@ -92,6 +92,9 @@ func TestContext(t *testing.T) {
 		{"redis code", dbc("redis", "WRONGTYPE", ""), "database_query/data_exception"},
 		{"config file named database", ex("Errno::ENOENT", "No such file or directory @ rb_sysopen - /app/config/database.yml"), "configuration_error/missing_config"},
 		{"secret file of a database client", goErr("pgx: load client cert: open /var/run/secrets/db/client.key: no such file or directory"), "configuration_error/missing_secret"},
+		{"libpq's refusal on any port, status only", st(`connection to server at "127.0.0.1", port 40123 failed: Connection refused`), "database_connection/connection_refused"},
+		{"asyncio's refusal, status only", st(`[Errno 111] Connect call failed ('10.0.0.9', 8080)`), "dependency_failure/upstream_unreachable"},
+		{"anyio's refusal under httpx", st(`All connection attempts failed`), "dependency_failure/upstream_unreachable"},
 		{"postgres socket missing", goDB("postgresql", "failed to connect to `host=/var/run/postgresql user=app database=shop`: dial error (dial unix /var/run/postgresql/.s.PGSQL.5432: connect: no such file or directory)"), "database_connection/connection_refused"},
 	}
 	for _, c := range cases {

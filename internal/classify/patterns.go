@@ -131,7 +131,13 @@ var patRows = []patRow{
 		"certificate has expired", "wrong version number", "sslhandshakeexception", "handshake_failure"),
 	netPat("msg.connection_refused", depUnreachable, connRefused, "connection refused", "econnrefused", "actively refused", "no connection could be made", "can't connect to mysql server",
 		"can't connect to local mysql server", "could not connect to server", "a network-related or instance-specific error occurred", "tns:no listener", "unable to connect to",
-		"failed to establish a new connection", "connection to server at", "can't reach database server at", "refused. check that the hostname and port", "connect failed", "cannot connect to host", "error connecting to", "couldn't connect to server"),
+		"failed to establish a new connection", "connection to server at", "can't reach database server at",
+		// CPython asyncio (selector_events.py sock_connect): OSError "Connect call failed ('host', port)"; anyio's
+		// connect_tcp (under httpcore/httpx): OSError "All connection attempts failed".
+		"connect call failed", "all connection attempts failed", "refused. check that the hostname and port", "connect failed", "cannot connect to host", "error connecting to", "couldn't connect to server"),
+	// Npgsql NpgsqlConnector.Open: "Failed to connect to {endpoint}" (older: "Exception while connecting"), its
+	// socket error inside.
+	dbPat("msg.connect_failed.database", connRefused, "failed to connect to", "exception while connecting"),
 	netPat("msg.unreachable", depUnreachable, connRefused, "no route to host", "ehostunreach", "network is unreachable", "enetunreach", "host is down", "host unreachable"),
 	netPat("msg.connection_reset", depUnreachable, connReset, "connection reset", "econnreset", "socket hang up", "forcibly closed by the remote host", "connection aborted",
 		"remotedisconnected", "remote end closed connection", "server disconnected", "broken pipe", "epipe", "eof occurred in violation of protocol", "connection closed by peer",

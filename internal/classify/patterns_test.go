@@ -36,6 +36,7 @@ var patternCases = register([]tc{
 	{"msg.pool.redis", "database_connection/pool_exhausted", goErr(`get cart: redis: connection pool timeout`)},
 	{"msg.pool.java", "database_connection/pool_exhausted", ex("org.apache.commons.dbcp.SQLNestedException", `Cannot get a connection, pool error Timeout waiting for idle object`)},
 	{"msg.pool.go", "database_connection/pool_exhausted", goDB("postgresql", `failed to acquire connection: context deadline exceeded`)},
+	{"msg.connect_failed.database", "database_connection/connection_refused", dbx("postgresql", "Npgsql.NpgsqlException", `Failed to connect to 127.0.0.1:40123`)},
 	{"msg.no_rows.gorm", "database_query/no_rows", goDB("postgresql", `load order: record not found`)},
 	{"msg.mongo.server_selection", "database_connection/connection_refused", goErr(`find cart: server selection error: context deadline exceeded, current topology: { Type: Unknown, Servers: [{ Addr: 127.0.0.1:40123, Type: Unknown, Last error: dial tcp 127.0.0.1:40123: connect: connection refused }, ] }`)},
 	{"msg.mongo.server_selection_timeout", "database_connection/connect_timeout", goErr(`server selection error: context deadline exceeded, current topology: { Type: Unknown, Servers: [{ Addr: db:27017, Type: Unknown }, ] }`)},
