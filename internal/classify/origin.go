@@ -81,8 +81,8 @@ type originRow struct {
 }
 
 // missingWords are what a message says of something that is not there.
-// A Go parse error of "" read an unset variable (os.Getenv returns "").
-var missingWords = []string{"not 'nonetype'", `parsing ""`, "not found", "missing", "required", "not set", "no such", "does not exist", "not defined", "undefined", "could not find", "no configuration setting", "could not be found", "enoent"}
+// A Go or Rust parse error of "" read an unset variable (os.Getenv returns "").
+var missingWords = []string{"not 'nonetype'", `parsing ""`, "cannot parse integer from empty string", "not found", "missing", "required", "not set", "no such", "does not exist", "not defined", "undefined", "could not find", "no configuration setting", "could not be found", "enoent"}
 
 // originRows: the first row of the library's kind whose class and words
 // hold decides. A pool that times out or says nothing recognisable ran out
@@ -135,12 +135,14 @@ func hasClass(cs []wordClass, c wordClass) bool {
 	return false
 }
 
-// Go reports a failed conversion without a stack trace: strconv's and
-// time's parse errors, wrapped by the code that read the value. When the
-// wrapping names an environment variable (PORT, POOL_SIZE) or says env,
-// config or setting, the value came from the configuration.
+// Go and Rust report a failed conversion without a stack trace: strconv's
+// and time's parse errors, Rust's core::num and core::str parse errors,
+// wrapped by the code that read the value. When the wrapping names an
+// environment variable (PORT, POOL_SIZE) or says env, config or setting,
+// the value came from the configuration.
 var (
-	reGoParse     = regexp.MustCompile(`strconv\.\w+: parsing |time: invalid duration |invalid (?:boolean|port|duration|integer|number)`)
+	reParseError = regexp.MustCompile(`strconv\.\w+: parsing |time: invalid duration |invalid (?:boolean|port|duration|integer|number)|` +
+		"invalid digit found in string|cannot parse integer from empty string|number too (?:large|small) to fit in target type|invalid float literal|provided string was not `true` or `false`")
 	reConfigNamed = regexp.MustCompile(`\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|(?i:\b(?:env|environment|config|configuration|setting|settings|variable)\b)`)
 	// An upper-case word alone names a variable too (PORT, TIMEOUT), unless
 	// it is one of the acronyms code names its inputs by.
@@ -153,7 +155,7 @@ var (
 // taken from the configuration: the text before the parse error names it.
 func configMessage(p *prepared) bool {
 	for _, s := range [...]string{p.ev.ExceptionMessage, p.ev.StatusMessage} {
-		loc := reGoParse.FindStringIndex(s)
+		loc := reParseError.FindStringIndex(s)
 		if loc == nil || loc[0] == 0 {
 			continue
 		}

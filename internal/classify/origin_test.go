@@ -52,6 +52,9 @@ var originCases = register([]tc{
 	{"origin.config.invalid", "configuration_error/invalid_config", goErr(`parse POOL_SIZE: strconv.Atoi: parsing "abc": invalid syntax`)},
 	{"origin.config.invalid", "configuration_error/invalid_config", goErr(`invalid PORT: strconv.Atoi: parsing "80a": invalid syntax`)},
 	{"origin.config.missing", "configuration_error/missing_config", goErr(`parse POOL_SIZE: strconv.Atoi: parsing "": invalid syntax`)},
+	// Rust: core::num's ParseIntError, wrapped with the variable's name.
+	{"origin.config.invalid", "configuration_error/invalid_config", ex("", `setting PAGE_SIZE: invalid digit found in string`)},
+	{"origin.config.missing", "configuration_error/missing_config", ex("", `setting PAGE_SIZE: cannot parse integer from empty string`)},
 	{"origin.config.invalid", "configuration_error/invalid_config", goErr(`config: request timeout: time: invalid duration "5x"`)},
 	{"origin.config.missing", "configuration_error/missing_config", fromStack("TypeError", "int() argument must be a string, a bytes-like object or a real number, not 'NoneType'",
 		"Traceback (most recent call last):\n  File \"/srv/app/shop/settings.py\", line 9, in pool_size\n    return int(os.getenv(\"POOL_SIZE\"))\nTypeError: int() argument must be a string, a bytes-like object or a real number, not 'NoneType'\n")},

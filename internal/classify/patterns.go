@@ -28,6 +28,8 @@ var patRows = []patRow{
 	pat("msg.pool.ucp", connPool, "ucp-29: failed to get a connection", "all connections in the universal connection pool are in use"),
 	// reactor-pool PoolAcquireTimeoutException (r2dbc-pool); reactor-netty's HTTP pool says the same, read as a call.
 	dbPat("msg.pool.reactor", connPool, "pool#acquire(duration) has been pending for more than the configured timeout"),
+	// sqlx (sqlx-core error.rs): Error::PoolTimedOut.
+	pat("msg.pool.sqlx", connPool, "pool timed out while waiting for an open connection"),
 	// r2dbc-pool ConnectionPool: R2dbcTimeoutException "Connection acquisition timed out after %dms".
 	pat("msg.pool.r2dbc", connPool, "connection acquisition timed out after"),
 	// psycopg_pool ConnectionPool.getconn (PoolTimeout), TooManyRequests.
@@ -194,6 +196,8 @@ var patRows = []patRow{
 	pat("msg.null.python", appNull, "'nonetype' object"),
 	pat("msg.null.ruby", appNull, "for nil:nilclass", "for nil").regex(`undefined method .{1,80} for nil\b`),
 	pat("msg.null.php", appNull, "on null", "of non-object").regex(`(?:call to a member function .{1,80}|attempt to (?:read|assign) property .{1,80}|trying to access array offset on value of type null|trying to get property .{0,80}) (?:on null|of non-object)|on value of type null`),
+	// Rust core option.rs: Option::unwrap on None (a panic, often caught by tower-http's CatchPanicLayer).
+	pat("msg.null.rust", appNull, "called `option::unwrap()` on a `none` value"),
 	pat("msg.null.dotnet", appNull, "object reference not set to an instance of an object", "value cannot be null"),
 	pat("msg.null.java", appNull, "nullpointerexception", "because the return value of", "is null").regex(`nullpointerexception|cannot invoke "[^"]*" because .{1,120} is null|because the return value of .{1,120} is null`),
 	pat("msg.type.go", appType, "interface conversion:"),

@@ -253,6 +253,8 @@ var dbHints = []string{
 	"hibernate", "jdbc", "cx_oracle", "oracledb", "oracle.", "ora-0", "ora-1", "ora-2", "ora-3",
 	"mongo", "redis", "lettuce", "jedis", "knex", "prisma", "typeorm", "entityframework", "pg::",
 	"sqlite", "database", "pg-pool", "node_modules/pg/", "mysql2", "mongoose", "ioredis", "sql: ", "hikari", "cassandra", "datastax", "mssql", "tedious",
+	// sqlx's Error::Database and Error::Io (sqlx-core error.rs).
+	"error returned from database", "error communicating with database",
 	// libpq's connection failure (psycopg, the pg gem, PDO pgsql): "connection to server at \"h\" (ip), port N failed".
 	"connection to server at \"",
 	":5432", ":3306", ":1433", ":1521", ":27017", ":6379", ":6432", ":26257", ":9042", ":5433",

@@ -214,11 +214,19 @@ func ReadSpan(service string, span ptrace.Span, dst []diagnosis.Evidence, names 
 	events := span.Events()
 	for i := 0; i < events.Len() && n < maxEventsPerRec; i++ {
 		ev := events.At(i)
+		errorLog := false
 		if ev.Name() != eventException {
-			continue
+			if errorLog = tracingError(ev.Attributes()); !errorLog {
+				continue
+			}
 		}
 		item := base
 		readException(ev.Attributes(), &item, names)
+		if errorLog && item.ExceptionMessage == "" {
+			// An error event with no error field: its name is its message
+			// (tower-http's CatchPanicLayer: "Service panicked: ...").
+			item.ExceptionMessage = clip(ev.Name(), maxMessage)
+		}
 		dst = append(dst, item)
 		n++
 	}
@@ -251,6 +259,8 @@ func ReadLogRecord(service string, lr plog.LogRecord) (diagnosis.Evidence, bool)
 
 func readException(attrs pcommon.Map, item *diagnosis.Evidence, names Names) {
 	var st string
+	var chain pcommon.Slice
+	hasChain := false
 	attrs.Range(func(k string, v pcommon.Value) bool {
 		switch k {
 		case attrExceptionType:
@@ -258,18 +268,60 @@ func readException(attrs pcommon.Map, item *diagnosis.Evidence, names Names) {
 		case attrExceptionMessage:
 			item.ExceptionMessage = clip(str(v), maxMessage)
 		case attrExceptionStacktrace:
+			if v.Type() == pcommon.ValueTypeSlice {
+				chain, hasChain = v.Slice(), true
+				return true
+			}
 			st = str(v)
 			item.Stacktrace = compactStacktrace(st)
 			item.Frame = names.of(stackframe.Top(st))
 		}
 		return true
 	})
+	if hasChain {
+		item.ExceptionMessage = withSourceChain(item.ExceptionMessage, chain)
+	}
 	if st != "" || item.ExceptionType != "" {
 		// Read from the whole stack trace, before it was cut.
 		if o := stackframe.Origin(st, item.ExceptionType); o != "" {
 			item.Origin = names.of(o)
 		}
 	}
+}
+
+// tracing-opentelemetry (tokio-rs/tracing-opentelemetry src/layer.rs) turns
+// a Rust tracing event into a span event named after its message, with the
+// event's level, and an error field into exception.message and, as an array
+// of the error's source chain, exception.stacktrace: an error event is
+// evidence like an exception event.
+func tracingError(attrs pcommon.Map) bool {
+	if _, ok := attrs.Get(attrExceptionMessage); ok {
+		return true
+	}
+	v, ok := attrs.Get(attrLevel)
+	return ok && v.Type() == pcommon.ValueTypeStr && v.Str() == "ERROR"
+}
+
+// attrLevel is the level tracing-opentelemetry puts on an event.
+const attrLevel = "level"
+
+// withSourceChain appends the causes of an error's source chain to its
+// message, outermost first, as anyhow's "{:#}" prints them ("a: b: c"),
+// leaving out those the message already carries.
+func withSourceChain(msg string, chain pcommon.Slice) string {
+	var b strings.Builder
+	b.WriteString(msg)
+	for i := 0; i < chain.Len() && b.Len() < maxMessage; i++ {
+		cause := str(chain.At(i))
+		if cause == "" || strings.Contains(msg, cause) {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString(": ")
+		}
+		b.WriteString(cause)
+	}
+	return clip(b.String(), maxMessage)
 }
 
 // compactStacktrace keeps the head of a stack trace plus the lines that name

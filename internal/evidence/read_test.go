@@ -331,6 +331,29 @@ func TestWhatInstrumentationsLeave(t *testing.T) {
 	}
 }
 
+// tracing-opentelemetry's events: an error field becomes exception.message
+// and its source chain an array in exception.stacktrace; an ERROR event
+// without one is its name.
+func TestTracingErrorEvents(t *testing.T) {
+	s := newSpan(ptrace.SpanKindServer, map[string]any{"http.response.status_code": int64(500)})
+	s.Status().SetCode(ptrace.StatusCodeError)
+	ev := s.Events().AppendEmpty()
+	ev.SetName("request failed")
+	require.NoError(t, ev.Attributes().FromRaw(map[string]any{"level": "ERROR", "exception.message": "error sending request for url (http://127.0.0.1:42377/payments)",
+		"exception.stacktrace": []any{"client error (Connect)", "tcp connect error", "Connection refused (os error 111)"}}))
+	ev = s.Events().AppendEmpty()
+	ev.SetName("Service panicked: called `Option::unwrap()` on a `None` value")
+	require.NoError(t, ev.Attributes().FromRaw(map[string]any{"level": "ERROR", "target": "tower_http::catch_panic"}))
+	ev = s.Events().AppendEmpty()
+	ev.SetName("cache miss")
+	require.NoError(t, ev.Attributes().FromRaw(map[string]any{"level": "INFO"}))
+	items := ReadSpan("svc", s, nil, Interned)
+	require.Len(t, items, 2)
+	assert.Equal(t, "error sending request for url (http://127.0.0.1:42377/payments): client error (Connect): tcp connect error: Connection refused (os error 111)", items[0].ExceptionMessage)
+	assert.Empty(t, items[0].Stacktrace)
+	assert.Equal(t, "Service panicked: called `Option::unwrap()` on a `None` value", items[1].ExceptionMessage)
+}
+
 // The origin of an exception is read from its whole stack trace (the
 // library's frame may sit below what is kept) or, without one, its type.
 func TestOriginRead(t *testing.T) {
