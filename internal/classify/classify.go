@@ -157,6 +157,13 @@ func match(p *prepared) (diagnosis.Match, bool) {
 			return mk(r.out, r.rule, diagnosis.StrengthCode), true
 		}
 	}
+	// opentelemetry-js records err.code as exception.type when the error has
+	// one: node-postgres puts the SQLSTATE there, mysql2 its ER_ name.
+	if p.db() && isCodeType(ev.ExceptionType) {
+		if r, ok := routeCode(p, ev.ExceptionType); ok {
+			return mk(r.out, r.rule, diagnosis.StrengthCode), true
+		}
+	}
 	if ev.RPCStatusCode != "" {
 		if rule, out, ok := matchGRPC(ev.RPCStatusCode); ok {
 			if p.db() {
@@ -282,6 +289,23 @@ func match(p *prepared) (diagnosis.Match, bool) {
 		return generic(ruleGenericStatus)
 	}
 	return diagnosis.Match{}, false
+}
+
+// isCodeType reports whether an exception type is a database code: a
+// SQLSTATE (five characters, a digit first), a MySQL ER_ name, an ORA- code.
+func isCodeType(t string) bool {
+	switch {
+	case len(t) == 5 && t[0] >= '0' && t[0] <= '9':
+		for i := 1; i < 5; i++ {
+			if c := t[i]; (c < '0' || c > '9') && (c < 'A' || c > 'Z') {
+				return false
+			}
+		}
+		return true
+	case strings.HasPrefix(t, "ER_"), strings.HasPrefix(t, "ORA-"):
+		return true
+	}
+	return false
 }
 
 func atoi3(s string) int { return int(s[0]-'0')*100 + int(s[1]-'0')*10 + int(s[2]-'0') }
