@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -557,5 +558,37 @@ func TestRealMetrics(t *testing.T) {
 					"a query slower than its deadline, on the pool with room")
 			}
 		})
+	}
+}
+
+// TestMetricsPipelineLifecycle: the metrics pipeline shares the traces
+// pipeline's instance, and passes metrics through before, between and after
+// the shutdowns, in either order.
+func TestMetricsPipelineLifecycle(t *testing.T) {
+	for _, tracesFirst := range []bool{true, false} {
+		f := NewFactory()
+		set := processortest.NewNopSettings(metadata.Type)
+		cfg := defaultConfig()
+		sink := new(consumertest.MetricsSink)
+		tp, err := f.CreateTraces(context.Background(), set, cfg, consumertest.NewNop())
+		require.NoError(t, err)
+		mp, err := f.CreateMetrics(context.Background(), set, cfg, sink)
+		require.NoError(t, err)
+		host := componenttest.NewNopHost()
+		require.NoError(t, tp.Start(context.Background(), host))
+		require.NoError(t, mp.Start(context.Background(), host))
+		md := metricsOf(inst, poolReadings(0, 10, 10, 0)...)
+		require.NoError(t, mp.ConsumeMetrics(context.Background(), md))
+		first, second := component.Component(tp), component.Component(mp)
+		if !tracesFirst {
+			first, second = mp, tp
+		}
+		require.NoError(t, first.Shutdown(context.Background()))
+		if tracesFirst {
+			require.NoError(t, mp.ConsumeMetrics(context.Background(), md), "after the traces pipeline stopped")
+		}
+		require.NoError(t, second.Shutdown(context.Background()))
+		assert.Equal(t, md.DataPointCount()*len(sink.AllMetrics()), sink.DataPointCount(), "tracesFirst=%v", tracesFirst)
+		assert.Len(t, sink.AllMetrics(), map[bool]int{true: 2, false: 1}[tracesFirst])
 	}
 }
