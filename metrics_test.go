@@ -12,10 +12,12 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componenttest"
+	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/pmetric"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/collector/processor"
 	"go.opentelemetry.io/collector/processor/processortest"
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
@@ -135,6 +137,23 @@ func setInstance(td ptrace.Traces, instance string) {
 	}
 }
 
+// startPipelines creates and starts the traces and the metrics processors
+// of one component ID with one factory, in process, as the collector does
+// for two pipelines.
+func startPipelines(t *testing.T, cfg *Config, spans consumer.Traces, metrics consumer.Metrics) (processor.Traces, processor.Metrics) {
+	t.Helper()
+	f := NewFactory()
+	set := processortest.NewNopSettings(metadata.Type)
+	tp, err := f.CreateTraces(context.Background(), set, cfg, spans)
+	require.NoError(t, err)
+	mp, err := f.CreateMetrics(context.Background(), set, cfg, metrics)
+	require.NoError(t, err)
+	host := componenttest.NewNopHost()
+	require.NoError(t, tp.Start(context.Background(), host))
+	require.NoError(t, mp.Start(context.Background(), host))
+	return tp, mp
+}
+
 // diagnoseWithMetrics runs the traces and the metrics processors of one
 // component ID, created by one factory in process: the metrics first, then
 // the trace; it returns the attributes of the trace's 500 server span.
@@ -152,16 +171,8 @@ func diagnoseWithMetrics(t *testing.T, cfg *Config, md []pmetric.Metrics, td ptr
 // spans: their attributes by span name.
 func diagnosed500s(t *testing.T, cfg *Config, md []pmetric.Metrics, td ptrace.Traces) map[string]pcommon.Map {
 	t.Helper()
-	f := NewFactory()
-	set := processortest.NewNopSettings(metadata.Type)
 	spans, metrics := new(consumertest.TracesSink), new(consumertest.MetricsSink)
-	tp, err := f.CreateTraces(context.Background(), set, cfg, spans)
-	require.NoError(t, err)
-	mp, err := f.CreateMetrics(context.Background(), set, cfg, metrics)
-	require.NoError(t, err)
-	host := componenttest.NewNopHost()
-	require.NoError(t, tp.Start(context.Background(), host))
-	require.NoError(t, mp.Start(context.Background(), host))
+	tp, mp := startPipelines(t, cfg, spans, metrics)
 	for _, m := range md {
 		points := m.DataPointCount()
 		require.NoError(t, mp.ConsumeMetrics(context.Background(), m))
@@ -566,17 +577,8 @@ func TestRealMetrics(t *testing.T) {
 // the shutdowns, in either order.
 func TestMetricsPipelineLifecycle(t *testing.T) {
 	for _, tracesFirst := range []bool{true, false} {
-		f := NewFactory()
-		set := processortest.NewNopSettings(metadata.Type)
-		cfg := defaultConfig()
 		sink := new(consumertest.MetricsSink)
-		tp, err := f.CreateTraces(context.Background(), set, cfg, consumertest.NewNop())
-		require.NoError(t, err)
-		mp, err := f.CreateMetrics(context.Background(), set, cfg, sink)
-		require.NoError(t, err)
-		host := componenttest.NewNopHost()
-		require.NoError(t, tp.Start(context.Background(), host))
-		require.NoError(t, mp.Start(context.Background(), host))
+		tp, mp := startPipelines(t, defaultConfig(), consumertest.NewNop(), sink)
 		md := metricsOf(inst, poolReadings(0, 10, 10, 0)...)
 		require.NoError(t, mp.ConsumeMetrics(context.Background(), md))
 		first, second := component.Component(tp), component.Component(mp)
