@@ -15,8 +15,8 @@ import (
 
 // The fingerprint registry's part of a batch: every resource teaches the
 // registry its service's version and the requests (server spans) it served
-// (before the scan, on the hot path: a read under a shared lock and an
-// atomic add when the version is known); every diagnosed span is counted in
+// (before the scan, on the hot path: a read under a shared lock when the
+// version is known, and one atomic add per version of the batch); every diagnosed span is counted in
 // its error group, whose first sighting and lifecycle state are written on
 // it (annotate.go). The groups the requests resolve go to the feed of this
 // processor's ID, which the incident connector reads. Storage: storage.go.
@@ -66,6 +66,7 @@ func stringAttr(attrs pcommon.Map, key string) string {
 // whether or not that one failed, and resolved when a newer version served
 // enough requests without it.
 func (d *diagnoser) observeVersions(td ptrace.Traces) {
+	tally := d.registry.Tally()
 	rss := td.ResourceSpans()
 	for i := 0; i < rss.Len(); i++ {
 		rs := rss.At(i)
@@ -73,8 +74,9 @@ func (d *diagnoser) observeVersions(td ptrace.Traces) {
 		if version == "" {
 			continue // nothing to learn or count
 		}
-		d.registry.Observe(svc, version, serverSpans(rs))
+		tally.Observe(svc, version, serverSpans(rs))
 	}
+	tally.Flush()
 }
 
 // serverSpans counts the spans of kind SERVER of rs: the requests it served.

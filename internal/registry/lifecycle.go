@@ -8,7 +8,8 @@ package registry // import "github.com/errordiagnosis/errordiagnosisprocessor/in
 // running somewhere: a canary rolled back, a region not yet deployed), it
 // stays resolved. Versions compare by order of appearance, as regressions do.
 //
-// Requests are counted per version with one atomic add per resource; at
+// Requests are counted per version with one atomic add per version and
+// batch (Tally); at
 // every ResolveAfter requests of a version, one goroutine looks at the
 // groups of its service (a list per service), under the groups' lock. A group born since that
 // version's previous look waits for the next one: it is resolved after
@@ -68,15 +69,15 @@ func (l *lifecycle) resolvable(ver *version, mark uint64) bool {
 	return l.resolvedSeq == 0 && l.newest != 0 && l.newest < ver.seq && l.born <= mark
 }
 
-func (r *Registry) newVersion(name string, afterOthers bool, seq uint64) *version {
-	v := &version{name: name, afterOthers: afterOthers, seq: seq, mark: seq}
+func (r *Registry) newVersion(svc Service, name string, afterOthers bool, seq uint64) *version {
+	v := &version{svc: svc, name: name, afterOthers: afterOthers, seq: seq, mark: seq}
 	v.nextCheck.Store(r.limits.ResolveAfter)
 	return v
 }
 
-// countRequests adds n requests served by ver of svc and, when the count
-// reaches the version's next check, resolves what it may.
-func (r *Registry) countRequests(svc Service, ver *version, n int64) {
+// countRequests adds n requests served by ver and, when the count reaches
+// the version's next check, resolves what it may.
+func (r *Registry) countRequests(ver *version, n int64) {
 	c := ver.requests.Add(n)
 	if r.limits.ResolveAfter <= 0 {
 		return
@@ -85,12 +86,12 @@ func (r *Registry) countRequests(svc Service, ver *version, n int64) {
 	if c < next || !ver.nextCheck.CompareAndSwap(next, c+r.limits.ResolveAfter) {
 		return
 	}
-	r.resolve(svc, ver, c)
+	r.resolve(ver, c)
 }
 
-// resolve resolves in ver the groups of svc it may resolve now that it
-// served requests requests, and publishes them.
-func (r *Registry) resolve(svc Service, ver *version, requests int64) {
+// resolve resolves in ver the groups of its service it may resolve now that
+// it served requests requests, and publishes them.
+func (r *Registry) resolve(ver *version, requests int64) {
 	now := r.now()
 	var events []Event
 	r.mu.Lock()
@@ -100,7 +101,7 @@ func (r *Registry) resolve(svc Service, ver *version, requests int64) {
 	}
 	mark := ver.mark
 	ver.mark, ver.checked = r.serial.Load(), requests
-	for e := r.groups[svc]; e != nil; e = e.peerNext {
+	for e := r.groups[ver.svc]; e != nil; e = e.peerNext {
 		if !e.resolvable(ver, mark) {
 			continue
 		}

@@ -106,9 +106,10 @@ type entry struct {
 	peerPrev, peerNext *entry
 }
 
-// version is one version of a service; afterOthers: another version of the
-// service had been seen when it appeared.
+// version is one version name of the service svc; afterOthers: another
+// version of the service had been seen when it appeared.
 type version struct {
+	svc         Service
 	name        string
 	afterOthers bool
 	// seq is the registry's serial when the version appeared: versions of a
@@ -191,15 +192,18 @@ func (r *Registry) PublishTo(feed *Feed) *Registry {
 // ObserveVersion learns that svc runs version v.
 func (r *Registry) ObserveVersion(svc Service, v string) { r.Observe(svc, v, 0) }
 
-// Observe learns that svc runs version v, which served requests requests.
-// Called once per resource of every batch: when both are known it reads
-// under a shared lock, adds to an atomic count and allocates nothing; a
-// count reaching the version's next check looks for the groups it
-// resolves.
+// Observe learns that svc runs version v, which served requests requests;
+// a count reaching the version's next check looks for the groups it
+// resolves. A batch's resources go through a Tally instead.
 func (r *Registry) Observe(svc Service, v string, requests int) {
-	if v == "" || svc.Name == "" {
-		return
-	}
+	t := r.Tally()
+	t.Observe(svc, v, requests)
+	t.Flush()
+}
+
+// lookup returns v as remembered for svc, learning it when unknown. When
+// both are known it reads under a shared lock and allocates nothing.
+func (r *Registry) lookup(svc Service, v string) *version {
 	r.vmu.RLock()
 	var ver *version
 	if s := r.services[svc]; s != nil {
@@ -211,9 +215,7 @@ func (r *Registry) Observe(svc Service, v string, requests int) {
 	if ver == nil {
 		ver, _ = r.learn(svc, v)
 	}
-	if requests > 0 {
-		r.countRequests(svc, ver, int64(requests))
-	}
+	return ver
 }
 
 // versionOf returns v as remembered for svc, learning it when unknown, and
@@ -260,7 +262,7 @@ func (r *Registry) learn(svc Service, v string) (*version, uint64) {
 		s = &service{}
 		r.services[Service{strings.Clone(svc.Name), strings.Clone(svc.Environment)}] = s
 	}
-	nv := r.newVersion(strings.Clone(v), len(s.versions) > 0, r.serial.Add(1))
+	nv := r.newVersion(Service{strings.Clone(svc.Name), strings.Clone(svc.Environment)}, strings.Clone(v), len(s.versions) > 0, r.serial.Add(1))
 	if len(s.versions) >= max(r.limits.MaxVersionsPerService, 1) {
 		s.versions = append(s.versions[:0], s.versions[1:]...)
 	}

@@ -129,7 +129,7 @@ func (r *Registry) Restore(st State) {
 		}
 		s := &service{versions: make([]*version, len(vs))}
 		for i, v := range vs {
-			nv := r.newVersion(v.Name, v.AfterOthers, v.Seq)
+			nv := r.newVersion(sv.Service, v.Name, v.AfterOthers, v.Seq)
 			nv.mark, nv.checked = v.Mark, v.Checked
 			nv.requests.Store(v.Requests)
 			if r.limits.ResolveAfter > 0 {
