@@ -26,8 +26,8 @@ type diagnosedTarget struct {
 // order the per-batch mode annotates them.
 func diagnosedTargets(d *diagnoser, td ptrace.Traces) []diagnosedTarget {
 	scan := &batchScan{}
-	d.observeVersions(td)
 	scan.scan(td, d.targets)
+	d.observeVersions(td, scan.servers)
 	scan.prepare(context.Background(), td, d.rules, evidence.Borrowed)
 	c := tracecache.New(tracecache.Limits{})
 	c.SetBatchOnly()

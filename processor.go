@@ -239,8 +239,8 @@ func (d *diagnoser) process(ctx context.Context, td ptrace.Traces, re *restoring
 		scan = &batchScan{marks: make([]batchMark, 0, 64), runs: make([]batchRun, 0, 256)}
 	}
 	defer func() { scan.reset(); d.scan.Store(scan) }()
-	d.observeVersions(td)
 	scan.scan(td, d.targets)
+	d.observeVersions(td, scan.servers)
 	// d.cache is read under mu only (shutdown replaces it); the config says
 	// whether there is one.
 	shared := d.cfg.WaitDuration > 0 && !d.closed.Load()

@@ -15,8 +15,9 @@ import (
 
 // The fingerprint registry's part of a batch: every resource teaches the
 // registry its service's version and the requests (server spans) it served
-// (before the scan, on the hot path: a read under a shared lock when the
-// version is known, and one atomic add per version of the batch); every diagnosed span is counted in
+// (after the scan, which counts the server spans, and before anything is
+// diagnosed: a read under a shared lock when the version is known, and one
+// atomic add per version of the batch); every diagnosed span is counted in
 // its error group, whose first sighting and lifecycle state are written on
 // it (annotate.go). The groups the requests resolve go to the feed of this
 // processor's ID, which the incident connector reads. Storage: storage.go.
@@ -61,37 +62,26 @@ func stringAttr(attrs pcommon.Map, key string) string {
 }
 
 // observeVersions teaches the registry the version of every resource of
-// the batch, healthy or not, and the requests it served: a group is a
-// regression when its version appeared after another one of the service,
-// whether or not that one failed, and resolved when a newer version served
-// enough requests without it.
-func (d *diagnoser) observeVersions(td ptrace.Traces) {
+// the batch, healthy or not, and the requests it served (servers[i]: the
+// SERVER spans of ResourceSpans i, counted by the scan's pass over the
+// spans): a group is a regression when its version appeared after another
+// one of the service, whether or not that one failed, and resolved when a
+// newer version served enough requests without it.
+func (d *diagnoser) observeVersions(td ptrace.Traces, servers []int) {
 	tally := d.registry.Tally()
 	rss := td.ResourceSpans()
 	for i := 0; i < rss.Len(); i++ {
-		rs := rss.At(i)
-		svc, version := resourceIdentity(rs.Resource())
+		svc, version := resourceIdentity(rss.At(i).Resource())
 		if version == "" {
 			continue // nothing to learn or count
 		}
-		tally.Observe(svc, version, serverSpans(rs))
+		n := 0
+		if i < len(servers) {
+			n = servers[i]
+		}
+		tally.Observe(svc, version, n)
 	}
 	tally.Flush()
-}
-
-// serverSpans counts the spans of kind SERVER of rs: the requests it served.
-func serverSpans(rs ptrace.ResourceSpans) int {
-	n := 0
-	sss := rs.ScopeSpans()
-	for j := 0; j < sss.Len(); j++ {
-		spans := sss.At(j).Spans()
-		for k := 0; k < spans.Len(); k++ {
-			if spans.At(k).Kind() == ptrace.SpanKindServer {
-				n++
-			}
-		}
-	}
-	return n
 }
 
 // startRegistry loads the registry from its storage, when configured, and

@@ -173,15 +173,40 @@ func TestRegistryAttributesOverwrite(t *testing.T) {
 	}
 }
 
+// serversOf is the scan's count of the server spans of each ResourceSpans
+// of td.
+func serversOf(d *diagnoser, td ptrace.Traces) []int {
+	var s batchScan
+	s.scan(td, d.targets)
+	return s.servers
+}
+
 // TestObserveVersionsAllocatesNothing: learning the versions of a batch
-// whose versions are known allocates nothing.
+// whose versions are known, and counting its requests, allocates nothing.
 func TestObserveVersionsAllocatesNothing(t *testing.T) {
 	d, err := newDiagnoser(processortest.NewNopSettings(metadata.Type), perBatchConfig())
 	require.NoError(t, err)
 	td := versioned(1, "1.0", "/x", 200)
 	versioned(2, "1.1", "/x", 200).ResourceSpans().MoveAndAppendTo(td.ResourceSpans())
-	d.observeVersions(td)
-	assert.Zero(t, testing.AllocsPerRun(1000, func() { d.observeVersions(td) }))
+	servers := serversOf(d, td)
+	require.Equal(t, []int{1, 1}, servers)
+	d.observeVersions(td, servers)
+	assert.Zero(t, testing.AllocsPerRun(1000, func() { d.observeVersions(td, servers) }))
+}
+
+// TestScanCountsServerSpans: the scan counts the SERVER spans of each
+// ResourceSpans, and only those: the requests of the registry.
+func TestScanCountsServerSpans(t *testing.T) {
+	d, err := newDiagnoser(processortest.NewNopSettings(metadata.Type), perBatchConfig())
+	require.NoError(t, err)
+	td := versioned(1, "1.0", "/x", 200)
+	rs := td.ResourceSpans().AppendEmpty()
+	spans := rs.ScopeSpans().AppendEmpty().Spans()
+	for _, k := range []ptrace.SpanKind{ptrace.SpanKindServer, ptrace.SpanKindClient, ptrace.SpanKindServer, ptrace.SpanKindInternal} {
+		spans.AppendEmpty().SetKind(k)
+	}
+	td.ResourceSpans().AppendEmpty() // no spans
+	assert.Equal(t, []int{1, 2, 0}, serversOf(d, td))
 }
 
 // BenchmarkObserveVersions: the registry's cost on the hot path, per
@@ -190,9 +215,10 @@ func BenchmarkObserveVersions(b *testing.B) {
 	d, err := newDiagnoser(processortest.NewNopSettings(metadata.Type), perBatchConfig())
 	require.NoError(b, err)
 	td := versioned(1, "1.0", "/x", 200)
-	d.observeVersions(td)
+	servers := serversOf(d, td)
+	d.observeVersions(td, servers)
 	b.ReportAllocs()
 	for range b.N {
-		d.observeVersions(td)
+		d.observeVersions(td, servers)
 	}
 }

@@ -52,6 +52,9 @@ type batchScan struct {
 	marks []batchMark
 	runs  []batchRun
 	items []diagnosis.Evidence
+	// servers counts the SERVER spans of each ResourceSpans: the requests
+	// the fingerprint registry counts per version (registry.go).
+	servers []int
 }
 
 // evidenceOf returns the evidence prepare read of a mark.
@@ -62,7 +65,7 @@ func (s *batchScan) evidenceOf(m *batchMark) []diagnosis.Evidence {
 // reset empties the scan, keeping its memory but no evidence text.
 func (s *batchScan) reset() {
 	clear(s.items)
-	s.marks, s.runs, s.items = s.marks[:0], s.runs[:0], s.items[:0]
+	s.marks, s.runs, s.items, s.servers = s.marks[:0], s.runs[:0], s.items[:0], s.servers[:0]
 }
 
 // scan is the hot path for healthy traffic: no allocation, one attribute
@@ -71,11 +74,15 @@ func (s *batchScan) scan(td ptrace.Traces, targets *evidence.TargetSpec) {
 	rss := td.ResourceSpans()
 	for i := 0; i < rss.Len(); i++ {
 		sss := rss.At(i).ScopeSpans()
+		servers := 0
 		for j := 0; j < sss.Len(); j++ {
 			spans := sss.At(j).Spans()
 			run := batchRun{rs: int32(i), ss: int32(j)}
 			for k := 0; k < spans.Len(); k++ {
 				span := spans.At(k)
+				if span.Kind() == ptrace.SpanKindServer {
+					servers++
+				}
 				status, target := targets.Status(span)
 				if errorish := evidence.IsErrorish(span); target || errorish {
 					s.marks = append(s.marks, batchMark{spanPos: spanPos{i, j, k}, status: status, target: target, errorish: errorish})
@@ -93,6 +100,7 @@ func (s *batchScan) scan(td ptrace.Traces, targets *evidence.TargetSpec) {
 				s.runs = append(s.runs, run)
 			}
 		}
+		s.servers = append(s.servers, servers)
 	}
 }
 
