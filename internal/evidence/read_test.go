@@ -354,24 +354,6 @@ func TestTracingErrorEvents(t *testing.T) {
 	assert.Equal(t, "Service panicked: called `Option::unwrap()` on a `None` value", items[1].ExceptionMessage)
 }
 
-// The origin of an exception is read from its whole stack trace (the
-// library's frame may sit below what is kept) or, without one, its type.
-func TestOriginRead(t *testing.T) {
-	var b strings.Builder
-	b.WriteString("Traceback (most recent call last):\n")
-	for range 60 {
-		b.WriteString("  File \"/srv/app/shop/api.py\", line 40, in cart\n    return handler()\n")
-	}
-	b.WriteString("  File \"/usr/local/lib/python3.12/site-packages/psycopg_pool/pool.py\", line 202, in getconn\n    raise PoolTimeout()\n")
-	b.WriteString("psycopg_pool.PoolTimeout: couldn't get a connection after 30.00 sec\n")
-	s := newSpan(ptrace.SpanKindServer, nil)
-	addException(s, "PoolTimeout", "couldn't get a connection after 30.00 sec", b.String())
-	addException(s, "psycopg_pool.PoolTimeout", "couldn't get a connection after 30.00 sec", "")
-	items := ReadSpan("svc", s, nil, Interned)
-	assert.Equal(t, "python.psycopg_pool", items[0].Origin)
-	assert.Equal(t, "python.psycopg_pool", items[1].Origin)
-}
-
 func TestFrameReadFromWholeStacktrace(t *testing.T) {
 	// The in-app frame sits below the part of the trace that is kept.
 	var b strings.Builder
@@ -385,6 +367,22 @@ func TestFrameReadFromWholeStacktrace(t *testing.T) {
 	item := ReadSpan("svc", s, nil, Interned)[0]
 	assert.Equal(t, "com.acme.shop.CartController.total", item.Frame)
 	assert.NotContains(t, item.Stacktrace, "CartController")
+
+	// The origin too (the library's frame below what is kept), or without a
+	// stack trace the type's namespace.
+	b.Reset()
+	b.WriteString("Traceback (most recent call last):\n")
+	for range 60 {
+		b.WriteString("  File \"/srv/app/shop/api.py\", line 40, in cart\n    return handler()\n")
+	}
+	b.WriteString("  File \"/usr/local/lib/python3.12/site-packages/psycopg_pool/pool.py\", line 202, in getconn\n    raise PoolTimeout()\n")
+	s = newSpan(ptrace.SpanKindServer, nil)
+	addException(s, "PoolTimeout", "couldn't get a connection after 30.00 sec", b.String())
+	addException(s, "psycopg_pool.PoolTimeout", "couldn't get a connection after 30.00 sec", "")
+	items := ReadSpan("svc", s, nil, Interned)
+	assert.Equal(t, "python.psycopg_pool", items[0].Origin)
+	assert.NotContains(t, items[0].Stacktrace, "psycopg_pool")
+	assert.Equal(t, "python.psycopg_pool", items[1].Origin)
 
 	lr := plog.NewLogRecord()
 	lr.Attributes().PutStr("exception.type", "TypeError")
