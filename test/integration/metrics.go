@@ -28,11 +28,13 @@ import (
 // maximum. Spans and metrics share one resource, with an instance id.
 type Stockroom struct {
 	URL string
-	// Pool is the pool of one; Main has room (8 connections).
-	Pool, Main *sql.DB
-	TP         *sdktrace.TracerProvider
-	MP         *sdkmetric.MeterProvider
-	srv        *http.Server
+	// Pool is the pool of one; Legacy another, reported in the older
+	// names (db.client.connections.*, as the Java agent and SQLAlchemy
+	// still do by default); Main has room (8 connections).
+	Pool, Legacy, Main *sql.DB
+	TP                 *sdktrace.TracerProvider
+	MP                 *sdkmetric.MeterProvider
+	srv                *http.Server
 }
 
 // stockroomExportInterval is the SDK's metric export interval in the bed,
@@ -63,11 +65,18 @@ func StartStockroom(ctx context.Context, collector, dsn, instance string) (*Stoc
 		return nil, err
 	}
 	s.Pool.SetMaxOpenConns(1)
+	if s.Legacy, err = otelsql.Open("pgx", dsn, opts...); err != nil {
+		return nil, err
+	}
+	s.Legacy.SetMaxOpenConns(1)
 	if s.Main, err = otelsql.Open("pgx", dsn, opts...); err != nil {
 		return nil, err
 	}
 	s.Main.SetMaxOpenConns(8)
-	if err := registerPoolMetrics(s.MP.Meter("stockroom/pool"), map[string]*sql.DB{"stockroom-one": s.Pool, "stockroom-main": s.Main}); err != nil {
+	if err := registerPoolMetrics(s.MP.Meter("stockroom/pool"), currentPoolNames, map[string]*sql.DB{"stockroom-one": s.Pool, "stockroom-main": s.Main}); err != nil {
+		return nil, err
+	}
+	if err := registerPoolMetrics(s.MP.Meter("stockroom/legacy-pool"), olderPoolNames, map[string]*sql.DB{"stockroom-legacy": s.Legacy}); err != nil {
 		return nil, err
 	}
 
@@ -78,6 +87,16 @@ func StartStockroom(ctx context.Context, collector, dsn, instance string) (*Stoc
 		defer cancel()
 		var n int
 		if err := s.Pool.QueryRowContext(ctx, "SELECT count(*) FROM stock").Scan(&n); err != nil {
+			Fail(w, r, err)
+			return
+		}
+		writeJSON(w, map[string]int{"stock": n})
+	})
+	mux.HandleFunc("GET /legacy/stock", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 300*time.Millisecond)
+		defer cancel()
+		var n int
+		if err := s.Legacy.QueryRowContext(ctx, "SELECT count(*) FROM stock").Scan(&n); err != nil {
 			Fail(w, r, err)
 			return
 		}
@@ -105,15 +124,24 @@ func StartStockroom(ctx context.Context, collector, dsn, instance string) (*Stoc
 	return s, nil
 }
 
+// poolNames are the metric and attribute names of one generation of the
+// pool conventions (model/db/metrics.yaml, model/db/deprecated/).
+type poolNames struct{ count, max, state, pool string }
+
+var (
+	currentPoolNames = poolNames{"db.client.connection.count", "db.client.connection.max", "db.client.connection.state", "db.client.connection.pool.name"}
+	olderPoolNames   = poolNames{"db.client.connections.usage", "db.client.connections.max", "state", "pool.name"}
+)
+
 // registerPoolMetrics reports database/sql pools as the semantic
-// conventions' db.client.connection.* metrics (model/db/metrics.yaml): the
-// count by state and the maximum. database/sql tells neither the requests
-// waiting now nor the timeouts (WaitCount counts every wait), so there is
-// no pending_requests or timeouts.
-func registerPoolMetrics(m metric.Meter, pools map[string]*sql.DB) error {
-	count, err1 := m.Int64ObservableUpDownCounter("db.client.connection.count", metric.WithUnit("{connection}"),
+// conventions' pool metrics of one generation: the count by state and the
+// maximum. database/sql tells neither the requests waiting now nor the
+// timeouts (WaitCount counts every wait), so there is no pending_requests
+// or timeouts.
+func registerPoolMetrics(m metric.Meter, names poolNames, pools map[string]*sql.DB) error {
+	count, err1 := m.Int64ObservableUpDownCounter(names.count, metric.WithUnit("{connection}"),
 		metric.WithDescription("The number of connections that are currently in state described by the `state` attribute."))
-	maxConns, err2 := m.Int64ObservableUpDownCounter("db.client.connection.max", metric.WithUnit("{connection}"),
+	maxConns, err2 := m.Int64ObservableUpDownCounter(names.max, metric.WithUnit("{connection}"),
 		metric.WithDescription("The maximum number of open connections allowed."))
 	if err := errors.Join(err1, err2); err != nil {
 		return err
@@ -121,9 +149,9 @@ func registerPoolMetrics(m metric.Meter, pools map[string]*sql.DB) error {
 	_, err := m.RegisterCallback(func(_ context.Context, o metric.Observer) error {
 		for name, db := range pools {
 			st := db.Stats()
-			pool := attribute.String("db.client.connection.pool.name", name)
-			o.ObserveInt64(count, int64(st.InUse), metric.WithAttributes(pool, attribute.String("db.client.connection.state", "used")))
-			o.ObserveInt64(count, int64(st.Idle), metric.WithAttributes(pool, attribute.String("db.client.connection.state", "idle")))
+			pool := attribute.String(names.pool, name)
+			o.ObserveInt64(count, int64(st.InUse), metric.WithAttributes(pool, attribute.String(names.state, "used")))
+			o.ObserveInt64(count, int64(st.Idle), metric.WithAttributes(pool, attribute.String(names.state, "idle")))
 			o.ObserveInt64(maxConns, int64(st.MaxOpenConnections), metric.WithAttributes(pool))
 		}
 		return nil
@@ -138,6 +166,7 @@ func (s *Stockroom) Close(ctx context.Context) {
 	}
 	_ = s.srv.Close()
 	_ = s.Pool.Close()
+	_ = s.Legacy.Close()
 	_ = s.Main.Close()
 	_ = s.TP.Shutdown(ctx)
 	_ = s.MP.Shutdown(ctx)

@@ -73,8 +73,9 @@ service:
 // TestMetricsBed (issue 26): a real pool of one exhausted under a request
 // deadline, whose trace shows only `context deadline exceeded`, is
 // diagnosed pool_exhausted from the pool's readings that the OTel SDK
-// exported to the real collector; a query slower than the deadline on a
-// pool with room keeps the trace's diagnosis.
+// exported to the real collector, in the current names and in the older
+// ones; a query slower than the deadline on a pool with room keeps the
+// trace's diagnosis.
 func TestMetricsBed(t *testing.T) {
 	bin := envOr("EDX_COLLECTOR_BIN", "../../bin/otelcol-errordiagnosis")
 	if _, err := os.Stat(bin); err != nil || driveOnly() {
@@ -117,9 +118,11 @@ func TestMetricsBed(t *testing.T) {
 		resp.Body.Close()
 		return resp.StatusCode
 	}
-	// Both pools open a connection first, as under earlier traffic.
-	if code := get("/pool/stock"); code != http.StatusOK {
-		t.Fatalf("GET /pool/stock: %d before the pool is held", code)
+	// The pools open a connection first, as under earlier traffic.
+	for _, path := range []string{"/pool/stock", "/legacy/stock"} {
+		if code := get(path); code != http.StatusOK {
+			t.Fatalf("GET %s: %d before the pool is held", path, code)
+		}
 	}
 
 	// The pool of one held (as a slow request would), its reading exported.
@@ -130,7 +133,15 @@ func TestMetricsBed(t *testing.T) {
 		t.Errorf("GET /pool/stock with the pool held: %d, want 500", code)
 	}
 	must(t, conn.Close())
-	must(t, s.MP.ForceFlush(ctx)) // the pool free again: used 0 of 1
+	// The same with the pool reported in the older names.
+	legacy, err := s.Legacy.Conn(ctx)
+	must(t, err)
+	must(t, s.MP.ForceFlush(ctx))
+	if code := get("/legacy/stock"); code != http.StatusInternalServerError {
+		t.Errorf("GET /legacy/stock with the pool held: %d, want 500", code)
+	}
+	must(t, legacy.Close())
+	must(t, s.MP.ForceFlush(ctx)) // the pools free again: used 0 of 1
 	if code := get("/slow/stock"); code != http.StatusInternalServerError {
 		t.Errorf("GET /slow/stock: %d, want 500", code)
 	}
@@ -140,6 +151,8 @@ func TestMetricsBed(t *testing.T) {
 	want := map[string]struct{ diagnosis, evidence, rule string }{
 		"GET /pool/stock": {"database_connection/pool_exhausted",
 			"db.client.connection.count used 1 of max 1, pool stockroom-one, ", "metrics.pool_used_at_max"},
+		"GET /legacy/stock": {"database_connection/pool_exhausted",
+			"db.client.connections.usage used 1 of max 1, pool stockroom-legacy, ", "metrics.pool_used_at_max"},
 		"GET /slow/stock": {"database_timeout/query_canceled", "", ""},
 	}
 	var got map[string]*Span
