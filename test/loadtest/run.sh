@@ -35,6 +35,12 @@
 #
 #   SIGNAL=metrics ROUNDS=3 DURATION=20s bash test/loadtest/run.sh
 #
+# STORAGE=1 measures what keeping the held spans in storage costs (issue
+# 28): both runs of a round have errordiagnosis, "with" adds
+# `storage: file_storage` (a directory of its own per round); target >= 0.9:
+#
+#   STORAGE=1 PCT=10 ROUNDS=3 DURATION=10s bash test/loadtest/run.sh
+#
 # PROFILE=DIR writes a CPU profile of the collector of every run, taken by
 # the pprof extension over the load's DURATION, to DIR/<mode>-<round>.pprof
 # (read with `go tool pprof -top bin/otelcol-errordiagnosis DIR/with-1.pprof`).
@@ -50,8 +56,9 @@ SPANS="${SPANS:-1000}"
 PROCESSOR="${PROCESSOR:-{\}}"
 PROFILE="${PROFILE:-}"
 SIGNAL="${SIGNAL:-traces}"
+STORAGE="${STORAGE:-}"
 case "$SIGNAL" in
-traces) unit=spans TARGET="${TARGET:-0.95}" ;;
+traces) unit=spans TARGET="${TARGET:-$([ -n "$STORAGE" ] && echo 0.9 || echo 0.95)}" ;;
 metrics) unit=points TARGET="${TARGET:-0.97}" ;;
 *) echo "loadtest: SIGNAL=$SIGNAL: use traces or metrics"; exit 2 ;;
 esac
@@ -76,9 +83,22 @@ trap cleanup EXIT
 echo "loadtest: building the generator"
 (cd "$root/test/benchmarks" && "$GO" build -o "$work/loadgen" ./cmd/loadgen)
 
-config() { # $1 = processors list, $2 = receiver port, $3 = sink port, $4 = pprof port or ""
+config() { # $1 = processors list, $2 = receiver port, $3 = sink port, $4 = pprof port or "", $5 = storage directory or ""
+	local exts="" proc="$PROCESSOR"
+	if [ -n "$4" ] || [ -n "$5" ]; then
+		echo "extensions:"
+	fi
 	if [ -n "$4" ]; then
-		printf 'extensions:\n  pprof:\n    endpoint: 127.0.0.1:%s\n' "$4"
+		printf '  pprof:\n    endpoint: 127.0.0.1:%s\n' "$4"
+		exts="pprof"
+	fi
+	if [ -n "$5" ]; then
+		printf '  file_storage:\n    directory: %s\n    create_directory: true\n' "$5"
+		exts="${exts:+$exts, }file_storage"
+		# storage: file_storage, added to the flow mapping of PROCESSOR.
+		proc="${PROCESSOR%\}}"
+		proc="${proc%"${proc##*[![:space:]]}"}"
+		if [ "$proc" = "{" ]; then proc="{storage: file_storage}"; else proc="$proc, storage: file_storage}"; fi
 	fi
 	cat <<EOF
 receivers:
@@ -87,7 +107,7 @@ receivers:
       http:
         endpoint: 127.0.0.1:$2
 processors:
-  errordiagnosis: $PROCESSOR
+  errordiagnosis: $proc
 exporters:
   otlp_http:
     endpoint: http://127.0.0.1:$3
@@ -97,7 +117,7 @@ exporters:
     retry_on_failure:
       enabled: false
 service:
-  extensions: [${4:+pprof}]
+  extensions: [$exts]
   telemetry:
     logs:
       level: warn
@@ -116,8 +136,12 @@ results="$work/results.txt"
 echo "loadtest: machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for round in $(seq 1 "$ROUNDS"); do
 	for mode in without with; do
-		procs=""
+		procs="" store=""
 		[ "$mode" = with ] && procs="errordiagnosis"
+		if [ -n "$STORAGE" ]; then
+			procs="errordiagnosis"
+			[ "$mode" = with ] && store="$work/storage-$round"
+		fi
 		rport="$("$work/loadgen" freeport)"
 		sport="$("$work/loadgen" freeport)"
 		while [ "$sport" = "$rport" ]; do sport="$("$work/loadgen" freeport)"; done
@@ -126,7 +150,7 @@ for round in $(seq 1 "$ROUNDS"); do
 			pport="$("$work/loadgen" freeport)"
 			while [ "$pport" = "$rport" ] || [ "$pport" = "$sport" ]; do pport="$("$work/loadgen" freeport)"; done
 		fi
-		config "$procs" "$rport" "$sport" "$pport" >"$work/$mode.yaml"
+		config "$procs" "$rport" "$sport" "$pport" "$store" >"$work/$mode.yaml"
 		"$COLLECTOR" --config "$work/$mode.yaml" >"$work/$mode.log" 2>&1 &
 		colpid=$!
 		if [ -n "$PROFILE" ]; then
@@ -137,7 +161,7 @@ for round in $(seq 1 "$ROUNDS"); do
 			 curl -sf -o "$PROFILE/$mode-$round.pprof" "http://127.0.0.1:$pport/debug/pprof/profile?seconds=$secs") &
 			profpid=$!
 		fi
-		echo "loadtest: round $round, $mode errordiagnosis: collector pid $colpid on 127.0.0.1:$rport, sink 127.0.0.1:$sport, $DURATION"
+		echo "loadtest: round $round, $mode ${STORAGE:+storage for }errordiagnosis: collector pid $colpid on 127.0.0.1:$rport, sink 127.0.0.1:$sport, $DURATION"
 		if [ "$SIGNAL" = metrics ]; then
 			load=(metrics -target "http://127.0.0.1:$rport/v1/metrics")
 		else
@@ -163,6 +187,7 @@ echo
 # runs a few seconds apart, which a shared machine's drifting speed affects
 # less than the means over all rounds do. The target is judged on the median
 # of the per-round ratios.
+[ -n "$STORAGE" ] && echo "STORAGE=1: without = errordiagnosis, with = errordiagnosis with storage: file_storage"
 awk -v unit="$unit" -v target="$TARGET" '
 	{ mode = $1; sub(":", "", mode); r = ++n[mode]
 	  for (i = 2; i <= NF; i++) { split($i, kv, "="); v[mode, kv[1]] += kv[2]; x[mode, r, kv[1]] = kv[2] } }
