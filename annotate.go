@@ -8,45 +8,11 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.uber.org/zap"
 
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/contract"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/holdqueue"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/memo"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/registry"
 )
-
-// attributeNames are the prefixed attribute names, computed once.
-type attributeNames struct {
-	category, cause, likelihood, confidence, evidence, evidenceSpanID, evidenceService,
-	fix, fixEffort, runbookURL, fingerprint, rule, rootCauseCategory, rootCauseService,
-	firstSeen, firstSeenVersion, regression, occurrences string
-	groupState, relapse, resolvedInVersion, firstSeenRevision string
-}
-
-func newAttributeNames(prefix string) attributeNames {
-	return attributeNames{
-		category:          prefix + "category",
-		cause:             prefix + "cause",
-		likelihood:        prefix + "likelihood",
-		confidence:        prefix + "confidence",
-		evidence:          prefix + "evidence",
-		evidenceSpanID:    prefix + "evidence.span_id",
-		evidenceService:   prefix + "evidence.service",
-		fix:               prefix + "fix",
-		fixEffort:         prefix + "fix.effort",
-		runbookURL:        prefix + "runbook.url",
-		fingerprint:       prefix + "fingerprint",
-		rule:              prefix + "rule",
-		rootCauseCategory: prefix + "root_cause.category",
-		rootCauseService:  prefix + "root_cause.service",
-		firstSeen:         prefix + "first_seen",
-		firstSeenVersion:  prefix + "first_seen.version",
-		regression:        prefix + "regression",
-		occurrences:       prefix + "occurrences",
-		groupState:        prefix + "group.state",
-		relapse:           prefix + "relapse",
-		resolvedInVersion: prefix + "resolved_in.version",
-		firstSeenRevision: prefix + "first_seen.revision",
-	}
-}
 
 // annotator writes the diagnoses of a run of targets, one after another on
 // one goroutine: consecutive targets of one outage share their texts, their
@@ -59,7 +25,7 @@ type annotator struct {
 	// resource is the last target's, of service svc in version at
 	// revision.
 	resource          pcommon.Resource
-	svc               registry.Service
+	svc               contract.Service
 	version, revision string
 	seen              registry.Recorder
 	// The group's texts last written.
@@ -104,46 +70,46 @@ func (a *annotator) annotate(resource pcommon.Resource, span ptrace.Span, res *r
 	}
 	t := a.texts(span, res)
 
-	put(d.names.category, t.category)
-	put(d.names.cause, t.cause)
-	put(d.names.likelihood, t.likelihood)
-	if !keep(d.names.confidence) {
-		attrs.PutDouble(d.names.confidence, res.Confidence)
+	put(d.names.Category, t.category)
+	put(d.names.Cause, t.cause)
+	put(d.names.Likelihood, t.likelihood)
+	if !keep(d.names.Confidence) {
+		attrs.PutDouble(d.names.Confidence, res.Confidence)
 	}
-	if !keep(d.names.evidence) {
-		attrs.PutStr(d.names.evidence, d.metrics.evidence(res, t.evidence))
+	if !keep(d.names.Evidence) {
+		attrs.PutStr(d.names.Evidence, d.metrics.evidence(res, t.evidence))
 	}
 	if !res.evidenceSpanID.IsEmpty() {
-		put(d.names.evidenceSpanID, d.capped(res.evidenceSpanID.String()))
+		put(d.names.EvidenceSpanID, d.capped(res.evidenceSpanID.String()))
 	}
-	put(d.names.evidenceService, t.evidenceService)
-	put(d.names.fix, t.fix)
-	put(d.names.fixEffort, t.fixEffort)
+	put(d.names.EvidenceService, t.evidenceService)
+	put(d.names.Fix, t.fix)
+	put(d.names.FixEffort, t.fixEffort)
 	if d.cfg.RunbookURLTemplate != "" {
-		put(d.names.runbookURL, t.runbookURL)
+		put(d.names.RunbookURL, t.runbookURL)
 	}
-	put(d.names.fingerprint, t.fingerprint)
+	put(d.names.Fingerprint, t.fingerprint)
 	seen := a.sighting(resource, t)
-	put(d.names.firstSeen, a.cappedAgain(&a.firstSeen, seen.FirstSeen))
-	put(d.names.firstSeenVersion, a.cappedAgain(&a.firstVersion, seen.FirstVersion))
-	put(d.names.firstSeenRevision, a.cappedAgain(&a.firstRevision, seen.FirstRevision))
-	if !keep(d.names.regression) {
-		attrs.PutBool(d.names.regression, seen.Regression)
+	put(d.names.FirstSeen, a.cappedAgain(&a.firstSeen, seen.FirstSeen))
+	put(d.names.FirstSeenVersion, a.cappedAgain(&a.firstVersion, seen.FirstVersion))
+	put(d.names.FirstSeenRevision, a.cappedAgain(&a.firstRevision, seen.FirstRevision))
+	if !keep(d.names.Regression) {
+		attrs.PutBool(d.names.Regression, seen.Regression)
 	}
-	if !keep(d.names.occurrences) {
-		attrs.PutInt(d.names.occurrences, seen.Count)
+	if !keep(d.names.Occurrences) {
+		attrs.PutInt(d.names.Occurrences, seen.Count)
 	}
-	if !keep(d.names.groupState) {
-		attrs.PutStr(d.names.groupState, string(seen.State))
+	if !keep(d.names.GroupState) {
+		attrs.PutStr(d.names.GroupState, string(seen.State))
 	}
-	if !keep(d.names.relapse) {
-		attrs.PutBool(d.names.relapse, seen.Relapse)
+	if !keep(d.names.Relapse) {
+		attrs.PutBool(d.names.Relapse, seen.Relapse)
 	}
-	put(d.names.resolvedInVersion, a.cappedAgain(&a.resolvedIn, seen.ResolvedIn))
-	put(d.names.rule, t.rule)
+	put(d.names.ResolvedInVersion, a.cappedAgain(&a.resolvedIn, seen.ResolvedIn))
+	put(d.names.Rule, t.rule)
 	if res.rootCause != "" {
-		put(d.names.rootCauseCategory, t.rootCauseCategory)
-		put(d.names.rootCauseService, t.rootCauseService)
+		put(d.names.RootCauseCategory, t.rootCauseCategory)
+		put(d.names.RootCauseService, t.rootCauseService)
 	}
 }
 

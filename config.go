@@ -10,6 +10,7 @@ import (
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/confmap"
 
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/contract"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/redact"
 )
@@ -150,11 +151,11 @@ type RuleConfig struct {
 var _ confmap.Validator = (*Config)(nil)
 
 var (
-	spanKindNames = map[string]bool{"server": true, "client": true, "internal": true, "producer": true, "consumer": true, "unspecified": true}
-	prefixPattern = regexp.MustCompile(`^[A-Za-z0-9_.\-]+$`)
-	causePattern  = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
-	placeholderRe = regexp.MustCompile(`\{[^{}]*\}`)
-	placeholders  = map[string]bool{"{category}": true, "{cause}": true, "{service}": true, "{fingerprint}": true}
+	spanKindNames   = map[string]bool{"server": true, "client": true, "internal": true, "producer": true, "consumer": true, "unspecified": true}
+	ruleNamePattern = regexp.MustCompile(`^[A-Za-z0-9_.\-]+$`)
+	causePattern    = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+	placeholderRe   = regexp.MustCompile(`\{[^{}]*\}`)
+	placeholders    = map[string]bool{"{category}": true, "{cause}": true, "{service}": true, "{fingerprint}": true}
 )
 
 const (
@@ -208,7 +209,7 @@ func (cfg *Config) Validate() error {
 	if cfg.MaxEvidenceMiB <= 0 || cfg.MaxEvidenceMiB > maxBudgetMiB {
 		errs = append(errs, fmt.Errorf("max_evidence_mib: %d is out of range; use a size in MiB between 1 and %d (default %d)", cfg.MaxEvidenceMiB, maxBudgetMiB, defaultMaxEvidenceMiB))
 	}
-	if !prefixPattern.MatchString(cfg.AttributePrefix) {
+	if !contract.ValidPrefix(cfg.AttributePrefix) {
 		errs = append(errs, fmt.Errorf("attribute_prefix: %q must be a non-empty attribute name prefix of letters, digits, '_', '-' and '.', e.g. \"diagnosis.\"", cfg.AttributePrefix))
 	}
 	for _, p := range placeholderRe.FindAllString(cfg.RunbookURLTemplate, -1) {
@@ -282,7 +283,7 @@ func (cfg *Config) validateRules() []error {
 			errs = append(errs, fmt.Errorf("%s.name: must be set; the rule is reported as diagnosis.rule = \"user.<name>\"", field))
 		case names[r.Name]:
 			errs = append(errs, fmt.Errorf("%s.name: %q is used by another rule; rule names must be unique", field, r.Name))
-		case !causePattern.MatchString(r.Name) && !prefixPattern.MatchString(r.Name):
+		case !ruleNamePattern.MatchString(r.Name):
 			errs = append(errs, fmt.Errorf("%s.name: %q must contain only letters, digits, '_', '-' and '.'", field, r.Name))
 		}
 		names[r.Name] = true

@@ -9,6 +9,7 @@ import (
 	"go.opentelemetry.io/collector/processor"
 	"go.opentelemetry.io/collector/processor/processorhelper"
 
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/contract"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/metadata"
 )
 
@@ -28,8 +29,6 @@ const (
 	// memory; the counts bind first in calm traffic.
 	defaultMaxHeldMiB     = 8
 	defaultMaxEvidenceMiB = 16
-	defaultPrefix         = "diagnosis."
-	defaultMaxLength      = 256
 	// The registry's defaults (README "Registry"): a group unseen for 30
 	// days is new again; 10,000 groups are a few MB.
 	defaultRegistryEntries  = 10_000
@@ -74,8 +73,8 @@ func createDefaultConfig() component.Config {
 		MaxHeldSpans:    defaultMaxHeld,
 		MaxHeldMiB:      defaultMaxHeldMiB,
 		MaxEvidenceMiB:  defaultMaxEvidenceMiB,
-		AttributePrefix: defaultPrefix,
-		Redaction:       RedactionConfig{MaxLength: defaultMaxLength},
+		AttributePrefix: contract.DefaultPrefix,
+		Redaction:       RedactionConfig{MaxLength: contract.DefaultMaxLength},
 		Registry: RegistryConfig{
 			MaxEntries:            defaultRegistryEntries,
 			MaxAge:                defaultRegistryMaxAge,

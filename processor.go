@@ -15,6 +15,7 @@ import (
 	"go.opentelemetry.io/collector/processor/processorhelper"
 	"go.uber.org/zap"
 
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/contract"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/evidence"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/holdqueue"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/memo"
@@ -57,7 +58,7 @@ type diagnoser struct {
 	targets  *evidence.TargetSpec
 	redactor *redact.Redactor
 	rules    *userRules
-	names    attributeNames
+	names    contract.Names
 	// textMemo holds the texts of the latest diagnoses (texts.go).
 	textMemo  *memo.Memo[annotationKey, annotationTexts]
 	telemetry *metadata.TelemetryBuilder
@@ -131,7 +132,7 @@ func newDiagnoser(set processor.Settings, cfg *Config) (*diagnoser, error) {
 		targets:   evidence.NewTargetSpec(cfg.StatusCodes, cfg.SpanKinds),
 		redactor:  red,
 		rules:     rules,
-		names:     newAttributeNames(cfg.AttributePrefix),
+		names:     contract.NewNames(cfg.AttributePrefix),
 		telemetry: tb,
 		now:       time.Now,
 		stop:      make(chan struct{}),

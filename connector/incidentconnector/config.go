@@ -3,11 +3,12 @@ package incidentconnector // import "github.com/errordiagnosis/errordiagnosispro
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"time"
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/confmap"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/contract"
 )
 
 // Config of the incident connector.
@@ -47,9 +48,6 @@ var _ confmap.Validator = (*Config)(nil)
 // processorType is the errordiagnosis processor's type.
 var processorType = component.MustNewType("errordiagnosis")
 
-// The processor's own rule for attribute_prefix.
-var prefixPattern = regexp.MustCompile(`^[A-Za-z0-9_.\-]+$`)
-
 // maxMaxGroups keeps the limiter's memory bounded whatever the config says
 // (about 140 bytes per group with the keys of
 // BenchmarkMemoryPerGroup, see README.md).
@@ -58,7 +56,7 @@ const maxMaxGroups = 1_000_000
 // Validate checks the configuration; every error names the field and the fix.
 func (cfg *Config) Validate() error {
 	var errs []error
-	if !prefixPattern.MatchString(cfg.AttributePrefix) {
+	if !contract.ValidPrefix(cfg.AttributePrefix) {
 		errs = append(errs, fmt.Errorf("attribute_prefix: %q must be the errordiagnosis processor's attribute_prefix, a non-empty prefix of letters, digits, '_', '-' and '.', e.g. \"diagnosis.\"", cfg.AttributePrefix))
 	}
 	if cfg.RateLimit.Interval <= 0 {

@@ -19,6 +19,7 @@ import (
 	"github.com/errordiagnosis/errordiagnosisprocessor/connector/incidentconnector/internal/incident"
 	"github.com/errordiagnosis/errordiagnosisprocessor/connector/incidentconnector/internal/metadata"
 	"github.com/errordiagnosis/errordiagnosisprocessor/connector/incidentconnector/internal/ratelimit"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/contract"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/registry"
 )
 
@@ -27,7 +28,7 @@ import (
 type incidentConnector struct {
 	next      consumer.Logs
 	logger    *zap.Logger
-	names     incident.Names
+	names     contract.Names
 	limiter   *ratelimit.Limiter
 	now       func() time.Time
 	telemetry *metadata.TelemetryBuilder
@@ -64,7 +65,7 @@ func newConnector(set connector.Settings, cfg *Config, next consumer.Logs, now f
 	c := &incidentConnector{
 		next:      next,
 		logger:    set.Logger,
-		names:     incident.NewNames(cfg.AttributePrefix),
+		names:     contract.NewNames(cfg.AttributePrefix),
 		limiter:   ratelimit.New(cfg.RateLimit.Interval, cfg.RateLimit.MaxGroups),
 		now:       now,
 		telemetry: tb,
@@ -108,7 +109,7 @@ func (c *incidentConnector) Shutdown(context.Context) error {
 // ConsumeTraces reads the diagnosed spans and the groups the processor
 // resolved since the last call, and sends their incident records, if any,
 // to the logs pipelines. An error of the logs pipeline is logged and
-// counted, not returned (see below).
+// counted, never returned (see below).
 func (c *incidentConnector) ConsumeTraces(ctx context.Context, td ptrace.Traces) error {
 	now := c.now()
 	var (
@@ -133,7 +134,7 @@ func (c *incidentConnector) ConsumeTraces(ctx context.Context, td ptrace.Traces)
 	}
 	observed := pcommon.NewTimestampFromTime(now)
 	for _, ev := range c.readResolved(ctx) {
-		if !c.limiter.Allow(groupKeyOf(ev.Name, ev.Environment, ev.Fingerprint, incident.KindResolved), now) {
+		if !c.limiter.Allow(limiterKey(ev.Key, incident.KindResolved), now) {
 			c.telemetry.ConnectorIncidentRecordsSuppressed.Add(ctx, 1, rateLimitedOpt)
 			continue
 		}
@@ -163,7 +164,7 @@ func (c *incidentConnector) ConsumeTraces(ctx context.Context, td ptrace.Traces)
 				default:
 					continue
 				}
-				if !c.limiter.Allow(groupKey(resource, fp, kind), now) {
+				if !c.limiter.Allow(limiterKey(contract.GroupID{Service: contract.ServiceOf(resource), Fingerprint: fp}, kind), now) {
 					c.telemetry.ConnectorIncidentRecordsSuppressed.Add(ctx, 1, rateLimitedOpt)
 					continue
 				}
@@ -215,20 +216,8 @@ func (c *incidentConnector) readResolved(ctx context.Context) []registry.Event {
 	return events
 }
 
-// groupKey identifies a record of kind of an error group as the
-// processor's registry identifies the group: service and environment of the
-// resource, and the fingerprint.
-func groupKey(resource pcommon.Map, fp string, kind incident.Kind) string {
-	return groupKeyOf(attrStr(resource, "service.name"), attrStr(resource, "deployment.environment.name"), fp, kind)
-}
-
-func groupKeyOf(service, environment, fp string, kind incident.Kind) string {
-	return service + "\x00" + environment + "\x00" + fp + "\x00" + string(kind)
-}
-
-func attrStr(m pcommon.Map, k string) string {
-	if v, ok := m.Get(k); ok {
-		return v.AsString()
-	}
-	return ""
+// limiterKey is the rate limiter's key of the records of kind of error
+// group g.
+func limiterKey(g contract.GroupID, kind incident.Kind) string {
+	return g.Name + "\x00" + g.Environment + "\x00" + g.Fingerprint + "\x00" + string(kind)
 }

@@ -9,10 +9,10 @@ import (
 	"go.opentelemetry.io/collector/consumer"
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/connector/incidentconnector/internal/metadata"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/contract"
 )
 
 const (
-	defaultPrefix = "diagnosis."
 	// defaultInterval: within an hour a relearned group repeats nothing; a
 	// group that comes back after the registry forgot it for longer is worth
 	// a record again.
@@ -31,7 +31,7 @@ func NewFactory() connector.Factory {
 
 func createDefaultConfig() component.Config {
 	return &Config{
-		AttributePrefix: defaultPrefix,
+		AttributePrefix: contract.DefaultPrefix,
 		RateLimit:       RateLimitConfig{Interval: defaultInterval, MaxGroups: defaultMaxGroups},
 		Processor:       component.NewID(processorType),
 	}

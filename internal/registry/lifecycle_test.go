@@ -86,12 +86,12 @@ func TestLifecycle(t *testing.T) {
 			rec := r.Recorder()
 			for i, s := range tt.steps {
 				clock.advance(time.Second)
-				svc := Service{"cart", s.env}
+				svc := Service{Name: "cart", Environment: s.env}
 				if s.fp == "" {
 					r.Observe(svc, s.version, s.requests)
 					continue
 				}
-				got := rec.Record(Key{svc, s.fp}, Occurrence{Version: s.version})
+				got := rec.Record(Key{Service: svc, Fingerprint: s.fp}, Occurrence{Version: s.version})
 				assert.Equal(t, s.want, got.State, "step %d", i)
 				assert.Equal(t, s.relapse, got.Relapse, "step %d", i)
 				assert.Equal(t, s.resolved, got.ResolvedIn, "step %d", i)
@@ -114,10 +114,10 @@ func TestResolvedEvent(t *testing.T) {
 	rd := feed.Subscribe()
 	clock := &fakeClock{t: t0}
 	r := New(Limits{MaxEntries: 10, MaxAge: time.Hour, MaxServices: 10, MaxVersionsPerService: 4, ResolveAfter: 1000}, clock.now).PublishTo(feed)
-	svc := Service{"cart", "production"}
+	svc := Service{Name: "cart", Environment: "production"}
 	rec := r.Recorder()
-	rec.Record(Key{svc, "A"}, Occurrence{Version: "1.0", Revision: "4f9a2c1", Category: "database_timeout", Cause: "lock_timeout"})
-	rec.Record(Key{svc, "A"}, Occurrence{Version: "1.0"})
+	rec.Record(Key{Service: svc, Fingerprint: "A"}, Occurrence{Version: "1.0", Revision: "4f9a2c1", Category: "database_timeout", Cause: "lock_timeout"})
+	rec.Record(Key{Service: svc, Fingerprint: "A"}, Occurrence{Version: "1.0"})
 	clock.advance(time.Minute)
 	r.Observe(svc, "1.1", 999)
 	events, _ := rd.Read()
@@ -126,7 +126,7 @@ func TestResolvedEvent(t *testing.T) {
 	events, _ = rd.Read()
 	require.Len(t, events, 1)
 	assert.Equal(t, Event{
-		Key: Key{svc, "A"}, ResolvedIn: "1.1", Requests: 1001, At: t0.Add(time.Minute),
+		Key: Key{Service: svc, Fingerprint: "A"}, ResolvedIn: "1.1", Requests: 1001, At: t0.Add(time.Minute),
 		FirstSeen: t0, FirstVersion: "1.0", FirstRevision: "4f9a2c1", Category: "database_timeout", Cause: "lock_timeout", Count: 2,
 	}, events[0])
 	r.Observe(svc, "1.1", 5000)
@@ -144,7 +144,7 @@ func TestLifecycleConcurrent(t *testing.T) {
 	r := New(Limits{MaxEntries: 1000, MaxAge: time.Hour, MaxServices: 10, MaxVersionsPerService: 4, ResolveAfter: 50}, time.Now).PublishTo(feed)
 	svc := Service{Name: "cart"}
 	for i := range 20 {
-		r.Record(Key{svc, fmt.Sprint(i)}, "1.0")
+		r.Record(Key{Service: svc, Fingerprint: fmt.Sprint(i)}, "1.0")
 	}
 	var wg sync.WaitGroup
 	for g := range 4 {
@@ -152,7 +152,7 @@ func TestLifecycleConcurrent(t *testing.T) {
 			rec := r.Recorder()
 			for i := range 500 {
 				r.Observe(svc, "1.1", 1)
-				rec.Record(Key{svc, fmt.Sprint(i % 20)}, Occurrence{Version: "1.0"}) // an older version: no relapse
+				rec.Record(Key{Service: svc, Fingerprint: fmt.Sprint(i % 20)}, Occurrence{Version: "1.0"}) // an older version: no relapse
 				if i%100 == g {
 					_ = Encode(r.Snapshot("v4"))
 				}
@@ -192,7 +192,7 @@ func BenchmarkResolveLook(b *testing.B) {
 	for i := range 10_000 {
 		svc := Service{Name: fmt.Sprintf("checkout-svc-%04d", i%1000)}
 		r.Observe(svc, "1.0", 0)
-		r.Record(Key{svc, fmt.Sprintf("%016x", i)}, "1.0")
+		r.Record(Key{Service: svc, Fingerprint: fmt.Sprintf("%016x", i)}, "1.0")
 	}
 	svc := Service{Name: "checkout-svc-0000"}
 	b.ReportAllocs()

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/contract"
 )
 
 // Limits bound the registry.
@@ -35,17 +37,12 @@ type Limits struct {
 	ResolveAfter int64
 }
 
-// Service identifies a service: service.name and, when present,
-// deployment.environment.name.
-type Service struct {
-	Name, Environment string
-}
+// Service identifies a service, as the attribute contract does.
+type Service = contract.Service
 
-// Key identifies an error group.
-type Key struct {
-	Service
-	Fingerprint string
-}
+// Key identifies an error group, as the attribute contract does: the
+// incident connector identifies the groups of its records by the same.
+type Key = contract.GroupID
 
 // Sighting is what the registry knows of a group once a span of it was
 // counted.
@@ -260,9 +257,9 @@ func (r *Registry) learn(svc Service, v string) (*version, uint64) {
 		}
 		// Keys outlive the batch they were read from: copied.
 		s = &service{}
-		r.services[Service{strings.Clone(svc.Name), strings.Clone(svc.Environment)}] = s
+		r.services[Service{Name: strings.Clone(svc.Name), Environment: strings.Clone(svc.Environment)}] = s
 	}
-	nv := r.newVersion(Service{strings.Clone(svc.Name), strings.Clone(svc.Environment)}, strings.Clone(v), len(s.versions) > 0, r.serial.Add(1))
+	nv := r.newVersion(Service{Name: strings.Clone(svc.Name), Environment: strings.Clone(svc.Environment)}, strings.Clone(v), len(s.versions) > 0, r.serial.Add(1))
 	if len(s.versions) >= max(r.limits.MaxVersionsPerService, 1) {
 		s.versions = append(s.versions[:0], s.versions[1:]...)
 	}
@@ -365,7 +362,7 @@ func (rc *Recorder) Record(key Key, o Occurrence) Sighting {
 // Keys and texts outlive the batch they were read from: copied.
 func (r *Registry) newEntry(key Key, o Occurrence, ver *version, now time.Time) *entry {
 	e := &entry{
-		key:           Key{Service{strings.Clone(key.Name), strings.Clone(key.Environment)}, strings.Clone(key.Fingerprint)},
+		key:           Key{Service: Service{Name: strings.Clone(key.Name), Environment: strings.Clone(key.Environment)}, Fingerprint: strings.Clone(key.Fingerprint)},
 		firstSeen:     now,
 		firstText:     now.UTC().Format(FirstSeenFormat),
 		firstRevision: strings.Clone(o.Revision),

@@ -27,7 +27,9 @@ func newTest(limits Limits) (*Registry, *fakeClock) {
 
 var roomy = Limits{MaxEntries: 100, MaxAge: 24 * time.Hour, MaxServices: 10, MaxVersionsPerService: 4}
 
-func key(svc, env, fp string) Key { return Key{Service{svc, env}, fp} }
+func key(svc, env, fp string) Key {
+	return Key{Service: Service{Name: svc, Environment: env}, Fingerprint: fp}
+}
 
 // step is one resource seen (observe) or one diagnosed span counted.
 type step struct {
@@ -107,9 +109,9 @@ func TestRegressionRule(t *testing.T) {
 // versions and groups.
 func TestEnvironmentsAreApart(t *testing.T) {
 	r, _ := newTest(roomy)
-	r.ObserveVersion(Service{"cart", "staging"}, "1.0")
-	r.ObserveVersion(Service{"cart", "staging"}, "1.1")
-	r.ObserveVersion(Service{"cart", "production"}, "1.1")
+	r.ObserveVersion(Service{Name: "cart", Environment: "staging"}, "1.0")
+	r.ObserveVersion(Service{Name: "cart", Environment: "staging"}, "1.1")
+	r.ObserveVersion(Service{Name: "cart", Environment: "production"}, "1.1")
 	assert.True(t, r.Record(key("cart", "staging", "A"), "1.1").Regression)
 	got := r.Record(key("cart", "production", "A"), "1.1")
 	assert.False(t, got.Regression, "1.1 is production's first version")
@@ -199,7 +201,7 @@ func TestMaxServices(t *testing.T) {
 // versions allocates nothing.
 func TestObserveVersionAllocatesNothing(t *testing.T) {
 	r, _ := newTest(roomy)
-	svc := Service{"cart", "production"}
+	svc := Service{Name: "cart", Environment: "production"}
 	r.ObserveVersion(svc, "1.0")
 	r.ObserveVersion(svc, "1.1")
 	assert.Zero(t, testing.AllocsPerRun(1000, func() {
@@ -214,8 +216,8 @@ func TestObserveRequestsAllocatesNothing(t *testing.T) {
 	limits := roomy
 	limits.ResolveAfter = 1 // a look at every call
 	r, _ := newTest(limits)
-	svc := Service{"cart", "production"}
-	r.Record(Key{svc, "A"}, "1.1") // seen in 1.1: not resolvable by it
+	svc := Service{Name: "cart", Environment: "production"}
+	r.Record(Key{Service: svc, Fingerprint: "A"}, "1.1") // seen in 1.1: not resolvable by it
 	assert.Zero(t, testing.AllocsPerRun(1000, func() { r.Observe(svc, "1.1", 3) }))
 }
 
@@ -279,11 +281,11 @@ func TestFootprint(t *testing.T) {
 	before := live()
 	r, _ := newTest(Limits{MaxEntries: n, MaxAge: time.Hour, MaxServices: 1000, MaxVersionsPerService: 16})
 	for i := range n {
-		svc := Service{fmt.Sprintf("checkout-svc-%04d", i%1000), "production"}
+		svc := Service{Name: fmt.Sprintf("checkout-svc-%04d", i%1000), Environment: "production"}
 		v := fmt.Sprintf("1.%d.%d", i%16, i%7)
 		r.Observe(svc, v, 10)
 		rec := r.Recorder()
-		rec.Record(Key{svc, fmt.Sprintf("%016x", i)}, Occurrence{
+		rec.Record(Key{Service: svc, Fingerprint: fmt.Sprintf("%016x", i)}, Occurrence{
 			Version: v, Revision: fmt.Sprintf("%040x", i), Category: "database_timeout", Cause: "lock_timeout",
 		})
 	}

@@ -13,10 +13,10 @@ import (
 func populated(t *testing.T) (*Registry, *fakeClock) {
 	t.Helper()
 	r, clock := newTest(roomy)
-	r.ObserveVersion(Service{"cart", "production"}, "1.0")
+	r.ObserveVersion(Service{Name: "cart", Environment: "production"}, "1.0")
 	r.Record(key("cart", "production", "A"), "1.0")
 	clock.advance(time.Minute)
-	r.ObserveVersion(Service{"cart", "production"}, "1.1")
+	r.ObserveVersion(Service{Name: "cart", Environment: "production"}, "1.1")
 	r.Record(key("cart", "production", "B"), "1.1")
 	clock.advance(time.Minute)
 	r.Record(key("billing", "", "C"), "")
@@ -108,7 +108,7 @@ func TestDecodeFormat1(t *testing.T) {
 	rd := feed.Subscribe()
 	r := New(Limits{MaxEntries: 10, MaxAge: 24 * time.Hour, MaxServices: 10, MaxVersionsPerService: 4, ResolveAfter: 10}, clock.now).PublishTo(feed)
 	r.Restore(st)
-	svc := Service{"cart", "production"}
+	svc := Service{Name: "cart", Environment: "production"}
 	r.Observe(svc, "1.1", 50)
 	evs, _ := rd.Read()
 	assert.Empty(t, evs, "A may have been seen in 1.1: not resolved by it")
@@ -147,10 +147,10 @@ func TestDecodeRefuses(t *testing.T) {
 func FuzzDecode(f *testing.F) {
 	r, clock := newTest(roomy)
 	f.Add(Encode(State{}))
-	r.ObserveVersion(Service{"cart", "production"}, "1.0")
+	r.ObserveVersion(Service{Name: "cart", Environment: "production"}, "1.0")
 	r.Record(key("cart", "production", "9bbfde0e5bba29d2"), "1.0")
 	clock.advance(time.Hour)
-	r.ObserveVersion(Service{"cart", "production"}, "1.1")
+	r.ObserveVersion(Service{Name: "cart", Environment: "production"}, "1.1")
 	r.Record(key("cart", "production", "0123456789abcdef"), "1.1")
 	r.Record(key("billing", "", "fedcba9876543210"), "")
 	good := Encode(r.Snapshot("v2"))

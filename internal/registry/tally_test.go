@@ -52,7 +52,7 @@ func TestTally(t *testing.T) {
 // allocates nothing.
 func TestTallyAllocatesNothing(t *testing.T) {
 	r, _ := newTest(roomy)
-	a, b := Service{"cart", "production"}, Service{"billing", "production"}
+	a, b := Service{Name: "cart", Environment: "production"}, Service{Name: "billing", Environment: "production"}
 	r.Observe(a, "1.0", 0)
 	r.Observe(b, "2.0", 0)
 	assert.Zero(t, testing.AllocsPerRun(1000, func() {

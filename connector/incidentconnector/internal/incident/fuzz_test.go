@@ -7,6 +7,8 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/contract"
 )
 
 // putAny puts a value of the type selected by typ under k.
@@ -35,7 +37,7 @@ func FuzzReadFill(f *testing.F) {
 	f.Add(byte(1), byte(2), byte(3), byte(1), "a1a1a1a1a1a1a1a1", int64(1), true)
 	f.Add(byte(2), byte(1), byte(1), byte(2), "1", int64(0), false)
 	f.Add(byte(1), byte(2), byte(0), byte(5), "\xff\xfe", int64(-1), false)
-	n := NewNames("diagnosis.")
+	n := contract.NewNames("diagnosis.")
 	f.Fuzz(func(t *testing.T, fpT, occT, regT, otherT byte, s string, num int64, b bool) {
 		span := ptrace.NewSpan()
 		span.SetName(s)

@@ -5,6 +5,9 @@ package incident // import "github.com/errordiagnosis/errordiagnosisprocessor/co
 
 import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/contract"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/registry"
 )
 
 // Kind is the kind of incident a record reports.
@@ -42,44 +45,6 @@ const (
 	FirstSighting
 )
 
-// Names are the prefixed attribute names the processor writes and Read uses.
-type Names struct {
-	Prefix      string
-	Fingerprint string
-	Occurrences string
-	Regression  string
-	GroupState  string
-	// Written on the records of resolved groups, with the processor's.
-	ResolvedIn, ResolvedRequests, FirstSeen, FirstSeenVersion, FirstSeenRevision string
-	// Written on the record only.
-	IncidentKind string
-	SpanName     string
-	// Read for the body.
-	Category, Cause, Evidence string
-}
-
-// NewNames returns the names under prefix (e.g. "diagnosis.").
-func NewNames(prefix string) Names {
-	return Names{
-		Prefix:      prefix,
-		Fingerprint: prefix + "fingerprint",
-		Occurrences: prefix + "occurrences",
-		Regression:  prefix + "regression",
-		GroupState:  prefix + "group.state",
-		ResolvedIn:  prefix + "resolved_in.version",
-		// The requests the resolving version had served.
-		ResolvedRequests:  prefix + "resolved.requests",
-		FirstSeen:         prefix + "first_seen",
-		FirstSeenVersion:  prefix + "first_seen.version",
-		FirstSeenRevision: prefix + "first_seen.revision",
-		IncidentKind:      prefix + "incident.kind",
-		SpanName:          prefix + "span.name",
-		Category:          prefix + "category",
-		Cause:             prefix + "cause",
-		Evidence:          prefix + "evidence",
-	}
-}
-
 // Read reports whether the span with these attributes is the first sighting
 // or the relapse of its error group and, if so, the kind of incident and the
 // fingerprint. The deciding attributes must have the types the processor
@@ -87,7 +52,7 @@ func NewNames(prefix string) Names {
 // bool, group.state one of its states); anything else is Malformed, never
 // guessed at. Without group.state (an older processor), occurrences and
 // regression decide.
-func Read(attrs pcommon.Map, n Names) (Outcome, Kind, string) {
+func Read(attrs pcommon.Map, n contract.Names) (Outcome, Kind, string) {
 	fpv, ok := attrs.Get(n.Fingerprint)
 	if !ok {
 		return NotDiagnosed, "", ""
@@ -115,11 +80,11 @@ func Read(attrs pcommon.Map, n Names) (Outcome, Kind, string) {
 		if st.Type() != pcommon.ValueTypeStr {
 			return Malformed, "", ""
 		}
-		switch st.Str() {
-		case "new", "regression":
-		case "relapse":
+		switch registry.GroupState(st.Str()) {
+		case registry.GroupNew, registry.GroupRegression:
+		case registry.GroupRelapse:
 			return FirstSighting, KindRelapse, fpv.Str()
-		case "ongoing":
+		case registry.GroupOngoing:
 			return Repeat, "", ""
 		default:
 			return Malformed, "", ""

@@ -10,10 +10,12 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/contract"
 )
 
 func TestRead(t *testing.T) {
-	n := NewNames("diagnosis.")
+	n := contract.NewNames("diagnosis.")
 	tests := []struct {
 		name    string
 		attrs   map[string]any
@@ -46,7 +48,7 @@ func TestRead(t *testing.T) {
 }
 
 func TestBody(t *testing.T) {
-	n := NewNames("diagnosis.")
+	n := contract.NewNames("diagnosis.")
 	tests := []struct {
 		name     string
 		resource map[string]any
@@ -93,7 +95,7 @@ func TestBodyCapped(t *testing.T) {
 	span.SetName("POST /orders")
 	span.Attributes().PutStr("diagnosis.evidence", strings.Repeat("é", 1000))
 	lr := plog.NewLogRecord()
-	Fill(lr, span, pcommon.NewMap(), KindNew, NewNames("diagnosis."), 0)
+	Fill(lr, span, pcommon.NewMap(), KindNew, contract.NewNames("diagnosis."), 0)
 	body := lr.Body().Str()
 	assert.LessOrEqual(t, len(body), maxBodyLength)
 	assert.True(t, utf8.ValidString(body))

@@ -10,6 +10,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/contract"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/registry"
 )
 
@@ -22,7 +23,7 @@ const EventName = "errordiagnosis.incident"
 const maxBodyLength = 512
 
 // The resource attributes that identify the service of a record.
-var identityKeys = []string{"service.name", "service.version", "deployment.environment.name"}
+var identityKeys = []string{contract.ServiceNameKey, contract.ServiceVersionKey, contract.EnvironmentKey}
 
 // Span attributes copied as they are (semantic conventions for HTTP servers),
 // so that records can be grouped by route like the spans.
@@ -39,7 +40,7 @@ func CopyIdentity(from, to pcommon.Map) {
 
 // Fill writes the incident record of span (whose resource attributes are
 // resource) into lr, observed at observed. The span is only read.
-func Fill(lr plog.LogRecord, span ptrace.Span, resource pcommon.Map, kind Kind, n Names, observed pcommon.Timestamp) {
+func Fill(lr plog.LogRecord, span ptrace.Span, resource pcommon.Map, kind Kind, n contract.Names, observed pcommon.Timestamp) {
 	lr.SetEventName(EventName)
 	lr.SetTimestamp(span.EndTimestamp())
 	lr.SetObservedTimestamp(observed)
@@ -84,7 +85,7 @@ func setSeverity(lr plog.LogRecord, kind Kind) {
 
 // FillResolved writes the record of a group resolved in ev.ResolvedIn into
 // lr, observed at observed. It has no trace: no span shows a resolution.
-func FillResolved(lr plog.LogRecord, ev registry.Event, n Names, observed pcommon.Timestamp) {
+func FillResolved(lr plog.LogRecord, ev registry.Event, n contract.Names, observed pcommon.Timestamp) {
 	lr.SetEventName(EventName)
 	lr.SetTimestamp(pcommon.NewTimestampFromTime(ev.At))
 	lr.SetObservedTimestamp(observed)
@@ -97,7 +98,7 @@ func FillResolved(lr plog.LogRecord, ev registry.Event, n Names, observed pcommo
 	putNonEmpty(attrs, n.FirstSeenVersion, ev.FirstVersion)
 	putNonEmpty(attrs, n.FirstSeenRevision, ev.FirstRevision)
 	attrs.PutInt(n.Occurrences, ev.Count)
-	attrs.PutStr(n.ResolvedIn, ev.ResolvedIn)
+	attrs.PutStr(n.ResolvedInVersion, ev.ResolvedIn)
 	attrs.PutInt(n.ResolvedRequests, ev.Requests)
 	attrs.PutStr(n.IncidentKind, string(KindResolved))
 
@@ -123,10 +124,10 @@ func FillResolved(lr plog.LogRecord, ev registry.Event, n Names, observed pcommo
 // ResolvedIdentity writes the identity of the service that resolved ev on
 // a record's resource.
 func ResolvedIdentity(ev registry.Event, to pcommon.Map) {
-	to.PutStr("service.name", ev.Name)
-	to.PutStr("service.version", ev.ResolvedIn)
+	to.PutStr(contract.ServiceNameKey, ev.Name)
+	to.PutStr(contract.ServiceVersionKey, ev.ResolvedIn)
 	if ev.Environment != "" {
-		to.PutStr("deployment.environment.name", ev.Environment)
+		to.PutStr(contract.EnvironmentKey, ev.Environment)
 	}
 }
 
@@ -145,7 +146,7 @@ func firstNonEmpty(a, b string) string {
 
 // body is one readable line: what, where, and the evidence, e.g.
 // "regression in checkout 1.1 (production): database_timeout/lock_timeout at POST /orders: lock wait timeout ...".
-func body(span ptrace.Span, resource pcommon.Map, kind Kind, n Names) string {
+func body(span ptrace.Span, resource pcommon.Map, kind Kind, n contract.Names) string {
 	var b strings.Builder
 	switch kind {
 	case KindRegression:
@@ -155,11 +156,11 @@ func body(span ptrace.Span, resource pcommon.Map, kind Kind, n Names) string {
 	default:
 		b.WriteString("new error group in ")
 	}
-	b.WriteString(strOr(resource, "service.name", "unknown service"))
-	if v := strOr(resource, "service.version", ""); v != "" {
+	b.WriteString(strOr(resource, contract.ServiceNameKey, "unknown service"))
+	if v := strOr(resource, contract.ServiceVersionKey, ""); v != "" {
 		b.WriteString(" " + v)
 	}
-	if env := strOr(resource, "deployment.environment.name", ""); env != "" {
+	if env := strOr(resource, contract.EnvironmentKey, ""); env != "" {
 		b.WriteString(" (" + env + ")")
 	}
 	b.WriteString(": ")
@@ -171,7 +172,7 @@ func body(span ptrace.Span, resource pcommon.Map, kind Kind, n Names) string {
 		b.WriteString(" at " + name)
 	}
 	if kind == KindRelapse {
-		if in := strOr(span.Attributes(), n.ResolvedIn, ""); in != "" {
+		if in := strOr(span.Attributes(), n.ResolvedInVersion, ""); in != "" {
 			b.WriteString(" (resolved in " + in + ")")
 		}
 	}
