@@ -7,6 +7,7 @@ import (
 	"maps"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -33,6 +34,7 @@ import (
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/connector/incidentconnector/internal/metadata"
 	"github.com/errordiagnosis/errordiagnosisprocessor/connector/incidentconnector/internal/metadatatest"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/contract"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/registry"
 )
 
@@ -401,6 +403,39 @@ func TestRateLimit(t *testing.T) {
 			metadatatest.AssertEqualConnectorIncidentTrackedGroups(t, tel, []metricdata.DataPoint[int64]{
 				{Value: int64(min(tt.maxGroups, distinctGroups(tt.steps)))},
 			}, metricdatatest.IgnoreTimestamp())
+		})
+	}
+}
+
+// TestRateLimitGroupIdentity: the connector tells groups apart as the
+// processor's registry does (contract.GroupID), so that a group the registry
+// counts once is limited once.
+func TestRateLimitGroupIdentity(t *testing.T) {
+	long := strings.Repeat("s", contract.MaxIdentityField)
+	tests := []struct {
+		name          string
+		first, second map[string]any
+		twoGroups     bool
+	}{
+		{"versions and hosts are one group", checkout10, checkout11, false},
+		{"environments are two", checkout10, map[string]any{"service.name": "checkout"}, true},
+		{"services are two", checkout10, payments, true},
+		{"an environment that is not a string is none", map[string]any{"service.name": "checkout", "deployment.environment.name": 1},
+			map[string]any{"service.name": "checkout"}, false},
+		{"names equal up to the cap are one", map[string]any{"service.name": long + "-a"}, map[string]any{"service.name": long + "-b"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, sink := newTestConnector(t, defaultConfig(), &fakeClock{t: t0}, connectortest.NewNopSettings(metadata.Type))
+			for i, r := range []map[string]any{tt.first, tt.second} {
+				td := buildTraces(t, resourceSpec{r, []spanSpec{{name: "POST /orders", id: byte(i + 1), attrs: diagnosed("a1a1a1a1a1a1a1a1", 1, false, "1.0")}}})
+				require.NoError(t, c.ConsumeTraces(context.Background(), td))
+			}
+			want := 1
+			if tt.twoGroups {
+				want = 2
+			}
+			assert.Equal(t, want, sink.LogRecordCount())
 		})
 	}
 }
