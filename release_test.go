@@ -366,3 +366,33 @@ func TestHeldSpansOfOneOriginKeepTheirOrder(t *testing.T) {
 	assert.Equal(t, want, calls[0].spanIDs)
 	assertOwnTenant(t, calls)
 }
+
+// TestLargeClientMetadataCountsInTheBudget: the client information a held
+// span keeps counts in max_held_mib, so large headers (include_metadata
+// keeps them all) cannot grow the memory past it.
+func TestLargeClientMetadataCountsInTheBudget(t *testing.T) {
+	cfg := defaultConfig()
+	cfg.WaitDuration = time.Minute
+	cfg.EvidenceTTL = 2 * time.Minute
+	cfg.MaxHeldMiB = 1
+	b := newTenantBed(t, cfg)
+	cookie := string(make([]byte, 256<<10))
+	for i := range 8 {
+		ctx := client.NewContext(context.Background(), client.Info{Metadata: client.NewMetadata(map[string][]string{"x-tenant": {"a"}, "cookie": {cookie}})})
+		require.NoError(t, b.p.ConsumeTraces(ctx, tenant500("a", uint64(i+1))))
+		b.d.mu.Lock()
+		held := b.d.held.Bytes()
+		b.d.mu.Unlock()
+		require.LessOrEqual(t, held, 1<<20, "after %d spans", i+1)
+	}
+	early := len(b.sink.heldCalls())
+	assert.GreaterOrEqual(t, early, 6, "released early for max_held_mib: 512 KiB of client information each")
+	require.NoError(t, b.p.Shutdown(context.Background()))
+	calls := b.sink.heldCalls()
+	n := 0
+	for _, c := range calls {
+		n += len(c.spanIDs)
+	}
+	assert.Equal(t, 8, n)
+	assertOwnTenant(t, calls)
+}

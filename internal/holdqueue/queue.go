@@ -48,8 +48,9 @@ type Held struct {
 const heldOverhead = int(unsafe.Sizeof(Held{})) + 16 + 64
 
 // Size is the memory a held span accounts for: the capacity of its Data
-// (the OTLP encoding with its resource and scope) and heldOverhead.
-func Size(h *Held) int { return cap(h.Data) + heldOverhead }
+// (the OTLP encoding with its resource and scope), its origin and
+// heldOverhead.
+func Size(h *Held) int { return cap(h.Data) + h.Origin.Size() + heldOverhead }
 
 // Backoff is the wait before a retry: Step per failed attempt, at most Max.
 type Backoff struct {

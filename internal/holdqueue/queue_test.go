@@ -1,13 +1,16 @@
 package holdqueue
 
 import (
+	"context"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/client"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/origin"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/tracecache"
 )
 
@@ -171,4 +174,12 @@ func TestBytes(t *testing.T) {
 	f.q.TakeAll(nil)
 	assert.Zero(t, f.q.Bytes())
 	_ = c
+	big := origin.FromContext(client.NewContext(context.Background(), client.Info{
+		Metadata: client.NewMetadata(map[string][]string{"cookie": {string(make([]byte, 4096))}}),
+	}))
+	d := f.hold("d", 1, 4)
+	f.q.Remove(d)
+	d.Origin = big
+	f.q.Hold(d)
+	assert.Equal(t, heldOverhead+big.Size(), f.q.Bytes(), "the client information of its request counts too")
 }

@@ -77,6 +77,18 @@ func (o *Origin) Key() string {
 	return o.key
 }
 
+// Size is about the memory an origin holds: its encoding, and the client
+// information it was read from, of about the same size, with the map's
+// overhead. A held span accounts for it in full, although the spans of
+// one request share it: large headers kept by include_metadata count
+// against max_held_mib.
+func (o *Origin) Size() int {
+	if o == nil {
+		return 0
+	}
+	return 2*len(o.key) + 64
+}
+
 // Same reports whether two origins carry equal client information.
 func Same(a, b *Origin) bool { return a == b || a.Key() == b.Key() }
 

@@ -135,3 +135,12 @@ func TestUnmarshalMalformed(t *testing.T) {
 	_, err = Unmarshal(huge)
 	assert.ErrorIs(t, err, ErrMalformed, "a count beyond the limit allocates nothing")
 }
+
+func TestSize(t *testing.T) {
+	var none *Origin
+	assert.Zero(t, none.Size())
+	small := FromContext(ctxWith(tenant("a")))
+	big := FromContext(ctxWith(client.Info{Metadata: client.NewMetadata(map[string][]string{"cookie": {string(make([]byte, 1<<20))}})}))
+	assert.Greater(t, big.Size(), 2<<20, "a 1 MiB header counts twice: its encoding and its value")
+	assert.Less(t, small.Size(), 256)
+}
