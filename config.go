@@ -218,7 +218,7 @@ func (cfg *Config) Validate() error {
 		}
 	}
 	if cfg.Redaction.MaxLength < minRedactionLength || cfg.Redaction.MaxLength > maxRedactionLength {
-		errs = append(errs, fmt.Errorf("redaction.max_length: %d is out of range; use a value between %d and %d (default 256)", cfg.Redaction.MaxLength, minRedactionLength, maxRedactionLength))
+		errs = append(errs, fmt.Errorf("redaction.max_length: %d is out of range; use a value between %d and %d (default %d)", cfg.Redaction.MaxLength, minRedactionLength, maxRedactionLength, contract.DefaultMaxLength))
 	}
 	syntaxOK := true
 	for i, p := range cfg.Redaction.ExtraPatterns {

@@ -38,14 +38,15 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/contract"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/memo"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/textutil"
 )
 
 const (
-	// DefaultMaxLength is used when maxLength <= 0 (docs/design.md §4: evidence is at
-	// most 256 characters).
-	DefaultMaxLength = 256
+	// DefaultMaxLength is used when maxLength <= 0: the attribute contract's
+	// default cap.
+	DefaultMaxLength = contract.DefaultMaxLength
 	// Mask replaces every secret.
 	Mask = "***"
 	// Ellipsis ends a result that was cut.
