@@ -32,8 +32,9 @@ var patRows = []patRow{
 	pat("msg.pool.sqlx", connPool, "pool timed out while waiting for an open connection"),
 	// r2dbc-pool ConnectionPool: R2dbcTimeoutException "Connection acquisition timed out after %dms".
 	pat("msg.pool.r2dbc", connPool, "connection acquisition timed out after"),
-	// psycopg_pool ConnectionPool.getconn (PoolTimeout), TooManyRequests.
-	pat("msg.pool.psycopg", connPool, "couldn't get a connection after", "the pool has reached max_waiting"),
+	// psycopg_pool/psycopg_pool/pool.py getconn: PoolTimeout "couldn't get a connection after %.2f sec";
+	// _get_ready_connection with max_waiting: TooManyRequests "the pool 'p' has already N requests waiting".
+	pat("msg.pool.psycopg", connPool, "couldn't get a connection after", "requests waiting").regex(`couldn't get a connection after|has already \d+ requests waiting`),
 	// node-mysql2 lib/pool.js getConnection.
 	dbPat("msg.pool.mysql2", connPool, "no connections available.", "queue limit reached."),
 	pat("msg.too_many_clients.postgresql", connTooMany, "sorry, too many clients already", "remaining connection slots are reserved", "too many connections for role", "too many connections for database"),

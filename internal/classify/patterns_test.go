@@ -57,6 +57,7 @@ var patternCases = register([]tc{
 	{"msg.connection_refused", "database_connection/connection_refused", ex("", `load cart: error communicating with database: Connection refused (os error 111)`)},
 	{"msg.pool.r2dbc", "database_connection/pool_exhausted", ex("io.r2dbc.spi.R2dbcTimeoutException", `Connection acquisition timed out after 5000ms`)},
 	{"msg.pool.psycopg", "database_connection/pool_exhausted", ex("django.db.utils.OperationalError", `couldn't get a connection after 5.00 sec`)},
+	{"msg.pool.psycopg", "database_connection/pool_exhausted", ex("django.db.utils.OperationalError", `the pool 'pool-1' has already 10 requests waiting`)},
 	{"msg.pool.mysql2", "database_connection/pool_exhausted", exs("Error", `No connections available.`, "Error: No connections available.\n    at Pool.getConnection (/app/node_modules/mysql2/lib/pool.js:46:19)")},
 	{"msg.too_many_clients.postgresql", "database_connection/too_many_connections", ex("psycopg2.OperationalError", `connection to server at "db" (10.0.0.5), port 5432 failed: FATAL:  remaining connection slots are reserved for non-replication superuser connections`)},
 	{"msg.too_many_connections.mysql", "database_connection/too_many_connections", ex("com.mysql.cj.jdbc.exceptions.MySQLNonTransientConnectionException", `Data source rejected establishment of connection,  message from server: "Too many connections"`)},
