@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	integration "github.com/errordiagnosis/errordiagnosisprocessor/test/integration"
+	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 )
 
@@ -73,6 +74,40 @@ func ofTrace(reqs []ptrace.Traces, trace string) []ptrace.Traces {
 	return out
 }
 
+// logsOfTrace keeps, of every log request, the records of one trace (under
+// copies of their resource and scope, a record each, as ofTrace keeps spans);
+// requests without any are left out. Records without a trace id cannot be
+// told apart between cases, and the processor reads only those with one.
+func logsOfTrace(reqs []plog.Logs, trace string) []plog.Logs {
+	var out []plog.Logs
+	for _, ld := range reqs {
+		part := plog.NewLogs()
+		for i := 0; i < ld.ResourceLogs().Len(); i++ {
+			rl := ld.ResourceLogs().At(i)
+			for j := 0; j < rl.ScopeLogs().Len(); j++ {
+				sl := rl.ScopeLogs().At(j)
+				for k := 0; k < sl.LogRecords().Len(); k++ {
+					lr := sl.LogRecords().At(k)
+					if lr.TraceID().String() != trace {
+						continue
+					}
+					r := part.ResourceLogs().AppendEmpty()
+					rl.Resource().CopyTo(r.Resource())
+					r.SetSchemaUrl(rl.SchemaUrl())
+					sc := r.ScopeLogs().AppendEmpty()
+					sl.Scope().CopyTo(sc.Scope())
+					sc.SetSchemaUrl(sl.SchemaUrl())
+					lr.CopyTo(sc.LogRecords().AppendEmpty())
+				}
+			}
+		}
+		if part.LogRecordCount() > 0 {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
 // label matches the case's labels to the 500 server spans of its trace: the
 // entry label to the span the driver's request reached, the others to the
 // remaining 500 server spans in order. Every 500 server span gets a label.
@@ -122,33 +157,45 @@ func label(r request, spans []ptrace.Traces) (integration.FixtureLabels, error) 
 }
 
 // writeFixtures replaces the fixtures in dir with one per sent request:
-// <case>[-n].json (one OTLP JSON request per line) and <case>[-n].expected.json.
-func writeFixtures(dir string, sent []request, reqs []ptrace.Traces) (int, error) {
+// <case>[-n].json (one OTLP JSON request per line), <case>[-n].expected.json
+// and, when the service exported log records of that trace,
+// <case>[-n].logs.json (one OTLP JSON logs request per line, as the file
+// exporter writes them). It returns the labelled spans and the fixtures
+// with logs.
+func writeFixtures(dir string, sent []request, reqs []ptrace.Traces, logReqs []plog.Logs) (labelled, withLogs int, err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	old, _ := filepath.Glob(filepath.Join(dir, "*.json"))
 	for _, p := range old {
 		if err := os.Remove(p); err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 	}
-	labelled := 0
 	var m ptrace.JSONMarshaler
+	var lm plog.JSONMarshaler
 	for _, r := range sent {
 		spans := ofTrace(reqs, r.trace)
 		fx, err := label(r, spans)
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		labelled += len(fx.Spans)
 		var lines []byte
 		for _, td := range spans {
 			b, err := m.MarshalTraces(td)
 			if err != nil {
-				return 0, err
+				return 0, 0, err
 			}
 			lines = append(append(lines, b...), '\n')
+		}
+		var logLines []byte
+		for _, ld := range logsOfTrace(logReqs, r.trace) {
+			b, err := lm.MarshalLogs(ld)
+			if err != nil {
+				return 0, 0, err
+			}
+			logLines = append(append(logLines, b...), '\n')
 		}
 		name := r.c.Name
 		if r.n > 1 {
@@ -156,13 +203,19 @@ func writeFixtures(dir string, sent []request, reqs []ptrace.Traces) (int, error
 		}
 		eb, _ := json.MarshalIndent(fx, "", "  ")
 		if err := os.WriteFile(filepath.Join(dir, name+".json"), lines, 0o644); err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		if err := os.WriteFile(filepath.Join(dir, name+".expected.json"), append(eb, '\n'), 0o644); err != nil {
-			return 0, err
+			return 0, 0, err
+		}
+		if len(logLines) > 0 {
+			withLogs++
+			if err := os.WriteFile(filepath.Join(dir, name+".logs.json"), logLines, 0o644); err != nil {
+				return 0, 0, err
+			}
 		}
 	}
-	return labelled, nil
+	return labelled, withLogs, nil
 }
 
 // describe lists the spans of a trace (kind, name, attributes), for a case

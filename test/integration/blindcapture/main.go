@@ -4,8 +4,9 @@
 // OTLP/HTTP receiver, runs the stack's service under its own OpenTelemetry
 // instrumentation with the command given after "--", sends every case of
 // cases.go (each request with its own traceparent, so its trace is known),
-// and writes per case the spans the SDK exported as OTLP JSON lines and the
-// labels of its 500 server spans. test/blind/<stack>/run.sh calls it.
+// and writes per case the spans the SDK exported as OTLP JSON lines, the
+// labels of its 500 server spans and, when the service exported any, the log
+// records of its trace. test/blind/<stack>/run.sh calls it.
 //
 //	go run ./blindcapture -stack go-echo -service shop-echo -out DIR [-redis] [-repeat 2] -- CMD ARGS...
 package main
@@ -85,6 +86,13 @@ func run(stack, service, out, collectorBin string, withRedis bool, repeat int, k
 		endpoint = col.endpoint
 	}
 
+	// Logs go straight to the receiver, kept per case next to the traces;
+	// the real collector's pipelines take traces only, so through it the
+	// service exports no logs (the real-collector check is as before).
+	logsExporter := "otlp"
+	if col != nil {
+		logsExporter = "none"
+	}
 	port := integration.MustFreePort()
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	env = append(env, fmt.Sprintf("PORT=%d", port), "DOWNSTREAM_URL="+base,
@@ -92,8 +100,8 @@ func run(stack, service, out, collectorBin string, withRedis bool, repeat int, k
 		"PAGE_SIZE=twenty", // a setting that does not parse as an integer; PAYMENTS_URL stays unset
 		"OTEL_SERVICE_NAME="+service, "OTEL_EXPORTER_OTLP_ENDPOINT=http://"+endpoint,
 		"OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf", "OTEL_TRACES_EXPORTER=otlp",
-		"OTEL_METRICS_EXPORTER=none", "OTEL_LOGS_EXPORTER=none", "OTEL_BSP_SCHEDULE_DELAY=200",
-		"OTEL_TRACES_SAMPLER=parentbased_always_on")
+		"OTEL_METRICS_EXPORTER=none", "OTEL_LOGS_EXPORTER="+logsExporter, "OTEL_BSP_SCHEDULE_DELAY=200",
+		"OTEL_BLRP_SCHEDULE_DELAY=200", "OTEL_TRACES_SAMPLER=parentbased_always_on")
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = env
 	svc, err := integration.StartProc(service, cmd, filepath.Join(tmp, service+".log"))
@@ -115,7 +123,7 @@ func run(stack, service, out, collectorBin string, withRedis bool, repeat int, k
 	time.Sleep(1500 * time.Millisecond) // the last batch of client spans
 	svc.Stop(syscall.SIGTERM, 10*time.Second)
 	time.Sleep(300 * time.Millisecond)
-	n, err := writeFixtures(out, sent, rec.traces())
+	n, withLogs, err := writeFixtures(out, sent, rec.traces(), rec.logRequests())
 	if err != nil {
 		return err
 	}
@@ -131,6 +139,6 @@ func run(stack, service, out, collectorBin string, withRedis bool, repeat int, k
 		}
 		log.Printf("%s through %s: %s", stack, collectorBin, report)
 	}
-	log.Printf("%s: %d requests, %d fixtures with %d labelled 500 server spans in %s", stack, len(sent), len(sent), n, out)
+	log.Printf("%s: %d requests, %d fixtures with %d labelled 500 server spans (%d with log records) in %s", stack, len(sent), len(sent), n, withLogs, out)
 	return nil
 }

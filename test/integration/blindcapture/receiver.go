@@ -8,17 +8,20 @@ import (
 	"sync"
 	"time"
 
+	"go.opentelemetry.io/collector/pdata/plog"
+	"go.opentelemetry.io/collector/pdata/plog/plogotlp"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/pdata/ptrace/ptraceotlp"
 )
 
-// receiver is an OTLP/HTTP endpoint that keeps every trace export request
-// as it came (protobuf or JSON) and answers logs and metrics with success.
+// receiver is an OTLP/HTTP endpoint that keeps every trace and log export
+// request as it came (protobuf or JSON) and answers metrics with success.
 type receiver struct {
 	addr string
 	srv  *http.Server
 	mu   sync.Mutex
 	reqs []ptrace.Traces
+	logs []plog.Logs
 }
 
 func startReceiver() (*receiver, error) {
@@ -29,7 +32,7 @@ func startReceiver() (*receiver, error) {
 	r := &receiver{addr: l.Addr().String()}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/v1/traces", r.handleTraces)
-	mux.HandleFunc("/v1/logs", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
+	mux.HandleFunc("/v1/logs", r.handleLogs)
 	mux.HandleFunc("/v1/metrics", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
 	r.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = r.srv.Serve(l) }()
@@ -58,6 +61,37 @@ func (r *receiver) handleTraces(w http.ResponseWriter, req *http.Request) {
 	resp, _ := ptraceotlp.NewExportResponse().MarshalProto()
 	w.Header().Set("Content-Type", "application/x-protobuf")
 	_, _ = w.Write(resp)
+}
+
+func (r *receiver) handleLogs(w http.ResponseWriter, req *http.Request) {
+	body, err := io.ReadAll(req.Body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	er := plogotlp.NewExportRequest()
+	if req.Header.Get("Content-Type") == "application/json" {
+		err = er.UnmarshalJSON(body)
+	} else {
+		err = er.UnmarshalProto(body)
+	}
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	r.mu.Lock()
+	r.logs = append(r.logs, er.Logs())
+	r.mu.Unlock()
+	resp, _ := plogotlp.NewExportResponse().MarshalProto()
+	w.Header().Set("Content-Type", "application/x-protobuf")
+	_, _ = w.Write(resp)
+}
+
+// logRequests is every log export request received so far.
+func (r *receiver) logRequests() []plog.Logs {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]plog.Logs(nil), r.logs...)
 }
 
 // traces is every request received so far.
