@@ -1,6 +1,8 @@
 package errordiagnosisprocessor
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,9 +12,14 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/collector/processor/processortest"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/metadata"
 )
 
 // TestBlind replays the traces of testdata/blind/<stack>/ (stacks the test
@@ -24,9 +31,20 @@ import (
 // (category and cause) and the coverage of the 500 server spans, and the
 // spans outside them that changed.
 //
+// A fixture's <case>.logs.json (the log records the service exported in its
+// trace) goes through the logs processor of the same component ID, made by
+// the same factory with the same config, as a user's logs pipeline next to
+// the traces pipeline: in the whole replay all its records come before the
+// trace; in the reverse-single-span replay each record comes, one per batch,
+// right after the batch of the span it names (the SDK emits a record while
+// its span is open, so after that span is the later of the orders an export
+// can give; records of spans not in the fixture come last).
+// EDX_BLIND_LOGS=0 replays the traces only, for comparison.
+//
 // The score is a measurement, not a pass mark: the test fails only on a
-// malformed fixture, a lost or added span, or a changed span that is no
-// target. EDX_BLIND_MISSES=1 also logs each miss (`make blind` sets it).
+// malformed fixture, a lost or added span or log record, or a changed span
+// that is no target. EDX_BLIND_MISSES=1 also logs each miss (`make blind`
+// sets it).
 func TestBlind(t *testing.T) {
 	stacks, err := filepath.Glob(filepath.Join("testdata", "blind", "*"))
 	require.NoError(t, err)
@@ -35,8 +53,20 @@ func TestBlind(t *testing.T) {
 	}
 	total := map[string]*blindScore{}
 	var report []string
+	withLogs, records, all := 0, 0, 0
+	useLogs := os.Getenv("EDX_BLIND_LOGS") != "0"
 	for _, dir := range stacks {
 		fixtures := blindFixtures(t, dir)
+		for i := range fixtures {
+			all++
+			if fixtures[i].hasLogs {
+				withLogs++
+				records += fixtures[i].logs.LogRecordCount()
+			}
+			if !useLogs {
+				fixtures[i].hasLogs = false
+			}
+		}
 		for _, mode := range blindModes {
 			sc := &blindScore{}
 			for _, fx := range fixtures {
@@ -59,15 +89,22 @@ func TestBlind(t *testing.T) {
 	for _, mode := range blindModes {
 		report = append(report, total[mode.name].row("all", mode.name))
 	}
-	t.Logf("blind score (testdata/blind, default config)\n| stack | replay | traces | macro-F1 | accuracy | coverage | nothing else marked |\n|---|---|---|---|---|---|---|\n%s",
-		strings.Join(report, "\n"))
+	replayed := "replayed"
+	if !useLogs {
+		replayed = "not replayed (EDX_BLIND_LOGS=0)"
+	}
+	t.Logf("blind score (testdata/blind, default config)\n| stack | replay | traces | macro-F1 | accuracy | coverage | nothing else marked |\n|---|---|---|---|---|---|---|\n%s\nfixtures with logs: %d of %d (%d log records), %s",
+		strings.Join(report, "\n"), withLogs, all, records, replayed)
 }
 
-// blindFixture is one captured trace and its labels.
+// blindFixture is one captured trace, the log records of that trace if the
+// service exported any, and its labels.
 type blindFixture struct {
-	name   string
-	traces ptrace.Traces
-	labels realFixture
+	name    string
+	traces  ptrace.Traces
+	logs    plog.Logs
+	hasLogs bool
+	labels  realFixture
 }
 
 func blindFixtures(t *testing.T, dir string) []blindFixture {
@@ -76,10 +113,13 @@ func blindFixtures(t *testing.T, dir string) []blindFixture {
 	require.NoError(t, err)
 	var out []blindFixture
 	for _, p := range paths {
-		if strings.HasSuffix(p, ".expected.json") {
+		if strings.HasSuffix(p, ".expected.json") || strings.HasSuffix(p, ".logs.json") {
 			continue
 		}
-		fx := blindFixture{name: strings.TrimSuffix(p, ".json"), traces: readOTLPJSONLines(t, p)}
+		fx := blindFixture{name: strings.TrimSuffix(p, ".json"), traces: readOTLPJSONLines(t, p), logs: plog.NewLogs()}
+		if _, err := os.Stat(fx.name + ".logs.json"); err == nil {
+			fx.logs, fx.hasLogs = readOTLPLogLines(t, fx.name+".logs.json"), true
+		}
 		eb, err := os.ReadFile(fx.name + ".expected.json")
 		require.NoError(t, err, "every fixture has its .expected.json")
 		require.NoError(t, json.Unmarshal(eb, &fx.labels), fx.name)
@@ -93,13 +133,103 @@ func blindFixtures(t *testing.T, dir string) []blindFixture {
 	return out
 }
 
+// readOTLPLogLines reads a file of OTLP JSON logs requests, one per line (the
+// file exporter's format), into one plog.Logs.
+func readOTLPLogLines(t *testing.T, path string) plog.Logs {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	ld := plog.NewLogs()
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	var u plog.JSONUnmarshaler
+	for sc.Scan() {
+		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+			continue
+		}
+		part, err := u.UnmarshalLogs(sc.Bytes())
+		require.NoError(t, err, path)
+		part.ResourceLogs().MoveAndAppendTo(ld.ResourceLogs())
+	}
+	require.NoError(t, sc.Err())
+	require.Positive(t, ld.LogRecordCount(), "%s holds no log record", path)
+	return ld
+}
+
+// blindBatch is one call of the traces or the logs processor.
+type blindBatch struct {
+	isLogs bool
+	traces ptrace.Traces
+	logs   plog.Logs
+}
+
 // blindModes are the two ways a fixture reaches the processor.
 var blindModes = []struct {
 	name string
-	feed func(ptrace.Traces) []ptrace.Traces
+	feed func(ptrace.Traces, plog.Logs) []blindBatch
 }{
-	{"whole", func(td ptrace.Traces) []ptrace.Traces { return []ptrace.Traces{td} }},
-	{"reverse-single-span", reverseSingleSpans},
+	{"whole", wholeBatches},
+	{"reverse-single-span", reverseSingleSpanBatches},
+}
+
+// wholeBatches: all the log records, then the whole trace.
+func wholeBatches(td ptrace.Traces, ld plog.Logs) []blindBatch {
+	var out []blindBatch
+	if ld.LogRecordCount() > 0 {
+		out = append(out, blindBatch{isLogs: true, logs: ld})
+	}
+	return append(out, blindBatch{traces: td})
+}
+
+// reverseSingleSpanBatches: one span per batch, the last first, each log
+// record in a batch of its own right after the batch of the span it names;
+// records of no span of td come last.
+func reverseSingleSpanBatches(td ptrace.Traces, ld plog.Logs) []blindBatch {
+	bySpan := map[pcommon.SpanID][]plog.Logs{}
+	for _, one := range singleRecords(ld) {
+		id := one.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0).SpanID()
+		bySpan[id] = append(bySpan[id], one)
+	}
+	var out []blindBatch
+	for _, b := range reverseSingleSpans(td) {
+		out = append(out, blindBatch{traces: b})
+		id := b.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).SpanID()
+		for _, one := range bySpan[id] {
+			out = append(out, blindBatch{isLogs: true, logs: one})
+		}
+		delete(bySpan, id)
+	}
+	// In the order of the file, not of the map.
+	for _, one := range singleRecords(ld) {
+		if _, left := bySpan[one.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0).SpanID()]; left {
+			out = append(out, blindBatch{isLogs: true, logs: one})
+		}
+	}
+	return out
+}
+
+// singleRecords splits ld into one plog.Logs per record, each under a copy
+// of its resource and scope, in order.
+func singleRecords(ld plog.Logs) []plog.Logs {
+	var out []plog.Logs
+	for i := 0; i < ld.ResourceLogs().Len(); i++ {
+		rl := ld.ResourceLogs().At(i)
+		for j := 0; j < rl.ScopeLogs().Len(); j++ {
+			sl := rl.ScopeLogs().At(j)
+			for k := 0; k < sl.LogRecords().Len(); k++ {
+				b := plog.NewLogs()
+				r := b.ResourceLogs().AppendEmpty()
+				rl.Resource().CopyTo(r.Resource())
+				r.SetSchemaUrl(rl.SchemaUrl())
+				s := r.ScopeLogs().AppendEmpty()
+				sl.Scope().CopyTo(s.Scope())
+				s.SetSchemaUrl(sl.SchemaUrl())
+				sl.LogRecords().At(k).CopyTo(s.LogRecords().AppendEmpty())
+				out = append(out, b)
+			}
+		}
+	}
+	return out
 }
 
 // reverseSingleSpans splits td into one batch per span, each under a copy of
@@ -139,23 +269,53 @@ type blindOutcome struct {
 }
 
 // replayBlind feeds the batches of fx to a processor of the default
-// configuration and compares what comes out with the labels. A malformed
-// fixture, a span lost or added, or a changed non-target span fails t.
-func replayBlind(t *testing.T, fx blindFixture, feed func(ptrace.Traces) []ptrace.Traces) blindOutcome {
+// configuration (its traces and, when fx has logs, its logs processor of the
+// same component ID) and compares what comes out with the labels. A
+// malformed fixture, a span or log record lost or added, or a changed
+// non-target span fails t.
+func replayBlind(t *testing.T, fx blindFixture, feed func(ptrace.Traces, plog.Logs) []blindBatch) blindOutcome {
 	t.Helper()
 	before := map[pcommon.SpanID]ptrace.Span{}
 	keep := ptrace.NewTraces()
 	fx.traces.CopyTo(keep)
 	forEachSpan(keep, func(_ ptrace.ResourceSpans, s ptrace.Span) { before[s.SpanID()] = s })
 
-	sink := &consumertest.TracesSink{}
-	p := newTestProcessor(t, defaultConfig(), sink)
+	ctx := context.Background()
+	sink, logSink := &consumertest.TracesSink{}, &consumertest.LogsSink{}
+	// One factory, one settings (component ID) and one config: the logs
+	// processor shares the traces processor's diagnoser, as in a collector.
+	f, set, cfg := NewFactory(), processortest.NewNopSettings(metadata.Type), defaultConfig()
+	require.NoError(t, cfg.Validate())
+	p, err := f.CreateTraces(ctx, set, cfg, sink)
+	require.NoError(t, err)
+	require.NoError(t, p.Start(ctx, componenttest.NewNopHost()))
 	in := ptrace.NewTraces()
 	fx.traces.CopyTo(in)
-	for _, b := range feed(in) {
-		require.NoError(t, p.ConsumeTraces(context.Background(), b))
+	logsIn := plog.NewLogs()
+	if fx.hasLogs {
+		fx.logs.CopyTo(logsIn)
+		lp, err := f.CreateLogs(ctx, set, cfg, logSink)
+		require.NoError(t, err)
+		require.NoError(t, lp.Start(ctx, componenttest.NewNopHost()))
+		for _, b := range feed(in, logsIn) {
+			if b.isLogs {
+				require.NoError(t, lp.ConsumeLogs(ctx, b.logs))
+			} else {
+				require.NoError(t, p.ConsumeTraces(ctx, b.traces))
+			}
+		}
+		require.NoError(t, lp.Shutdown(ctx))
+		out := 0
+		for _, ld := range logSink.AllLogs() {
+			out += ld.LogRecordCount()
+		}
+		require.Equal(t, fx.logs.LogRecordCount(), out, "%s: log records in == log records out", fx.name)
+	} else {
+		for _, b := range feed(in, plog.NewLogs()) {
+			require.NoError(t, p.ConsumeTraces(ctx, b.traces))
+		}
 	}
-	require.NoError(t, p.Shutdown(context.Background()))
+	require.NoError(t, p.Shutdown(ctx))
 
 	var o blindOutcome
 	out, seen := 0, map[string]bool{}
@@ -271,4 +431,37 @@ func TestBlindScoreArithmetic(t *testing.T) {
 		names = append(names, svc.Str()+":"+b.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).Name())
 	}
 	require.Equal(t, []string{"b:b2", "b:b1", "a:a2", "a:a1"}, names)
+
+	// Records after the span they name, one per batch; a record of no span
+	// of the trace last, and the whole replay's records first.
+	spanID := func(n byte) pcommon.SpanID { return pcommon.SpanID{n} }
+	ss := td.ResourceSpans().At(0).ScopeSpans().At(0).Spans()
+	ss.At(0).SetSpanID(spanID(1)) // a1
+	ss.At(1).SetSpanID(spanID(2)) // a2
+	ld := plog.NewLogs()
+	lrs := ld.ResourceLogs().AppendEmpty().ScopeLogs().AppendEmpty().LogRecords()
+	for _, r := range []struct {
+		span byte
+		body string
+	}{{9, "orphan"}, {1, "of a1"}, {2, "of a2"}, {1, "of a1 again"}} {
+		lr := lrs.AppendEmpty()
+		lr.SetSpanID(spanID(r.span))
+		lr.Body().SetStr(r.body)
+	}
+	names = nil
+	for _, b := range reverseSingleSpanBatches(td, ld) {
+		if b.isLogs {
+			require.Equal(t, 1, b.logs.LogRecordCount())
+			names = append(names, b.logs.ResourceLogs().At(0).ScopeLogs().At(0).LogRecords().At(0).Body().Str())
+			continue
+		}
+		names = append(names, b.traces.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).Name())
+	}
+	require.Equal(t, []string{"b2", "b1", "a2", "of a2", "a1", "of a1", "of a1 again", "orphan"}, names)
+	whole := wholeBatches(td, ld)
+	require.Len(t, whole, 2)
+	require.True(t, whole[0].isLogs)
+	require.Equal(t, 4, whole[0].logs.LogRecordCount())
+	require.False(t, whole[1].isLogs)
+	require.Len(t, wholeBatches(td, plog.NewLogs()), 1, "no logs batch without records")
 }
