@@ -465,3 +465,28 @@ func TestBlindScoreArithmetic(t *testing.T) {
 	require.False(t, whole[1].isLogs)
 	require.Len(t, wholeBatches(td, plog.NewLogs()), 1, "no logs batch without records")
 }
+
+// TestBlindLogsReplayed: a real capture (java-webflux db_refused, copied to
+// testdata/blindlogs so a new capture does not move it) whose trace records
+// nothing but the 500, and whose one log record, Spring Boot's "500 Server
+// Error" with the R2DBC PostgresConnectionException, names the server span.
+// Through the traces processor alone there is no evidence; with the logs
+// processor of the same component ID, in either replay, the record is the
+// evidence and gives the label.
+func TestBlindLogsReplayed(t *testing.T) {
+	fixtures := blindFixtures(t, filepath.Join("testdata", "blindlogs"))
+	require.Len(t, fixtures, 1)
+	fx := fixtures[0]
+	require.True(t, fx.hasLogs)
+	require.Equal(t, 1, fx.logs.LogRecordCount())
+	for _, mode := range blindModes {
+		with := replayBlind(t, fx, mode.feed)
+		require.Equal(t, 1, with.exact, "%s with logs: %v", mode.name, with.misses)
+		alone := fx
+		alone.hasLogs = false
+		without := replayBlind(t, alone, mode.feed)
+		require.Equal(t, 0, without.exact, mode.name)
+		require.Len(t, without.misses, 1)
+		require.Contains(t, without.misses[0], "got unknown/no_evidence", mode.name)
+	}
+}

@@ -139,6 +139,12 @@ func run(stack, service, out, collectorBin string, withRedis bool, repeat int, k
 		}
 		log.Printf("%s through %s: %s", stack, collectorBin, report)
 	}
-	log.Printf("%s: %d requests, %d fixtures with %d labelled 500 server spans (%d with log records) in %s", stack, len(sent), len(sent), n, withLogs, out)
+	received := 0
+	for _, ld := range rec.logRequests() {
+		received += ld.LogRecordCount()
+	}
+	// Records outside the cases' traces (none, or not in a span) are left out.
+	log.Printf("%s: %d requests, %d fixtures with %d labelled 500 server spans (%d with log records; %d records received) in %s",
+		stack, len(sent), len(sent), n, withLogs, received, out)
 	return nil
 }
