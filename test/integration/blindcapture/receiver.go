@@ -40,49 +40,54 @@ func startReceiver() (*receiver, error) {
 }
 
 func (r *receiver) handleTraces(w http.ResponseWriter, req *http.Request) {
-	body, err := io.ReadAll(req.Body)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
 	er := ptraceotlp.NewExportRequest()
-	if req.Header.Get("Content-Type") == "application/json" {
-		err = er.UnmarshalJSON(body)
-	} else {
-		err = er.UnmarshalProto(body)
-	}
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
+	if !readExport(w, req, er) {
 		return
 	}
 	r.mu.Lock()
 	r.reqs = append(r.reqs, er.Traces())
 	r.mu.Unlock()
 	resp, _ := ptraceotlp.NewExportResponse().MarshalProto()
-	w.Header().Set("Content-Type", "application/x-protobuf")
-	_, _ = w.Write(resp)
+	writeResponse(w, resp)
 }
 
 func (r *receiver) handleLogs(w http.ResponseWriter, req *http.Request) {
-	body, err := io.ReadAll(req.Body)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
 	er := plogotlp.NewExportRequest()
-	if req.Header.Get("Content-Type") == "application/json" {
-		err = er.UnmarshalJSON(body)
-	} else {
-		err = er.UnmarshalProto(body)
-	}
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
+	if !readExport(w, req, er) {
 		return
 	}
 	r.mu.Lock()
 	r.logs = append(r.logs, er.Logs())
 	r.mu.Unlock()
 	resp, _ := plogotlp.NewExportResponse().MarshalProto()
+	writeResponse(w, resp)
+}
+
+// exportRequest is an OTLP export request of any signal.
+type exportRequest interface {
+	UnmarshalJSON([]byte) error
+	UnmarshalProto([]byte) error
+}
+
+// readExport decodes the request's body, JSON or protobuf as its content
+// type says, into er; on failure it answers 400 and reports false.
+func readExport(w http.ResponseWriter, req *http.Request, er exportRequest) bool {
+	body, err := io.ReadAll(req.Body)
+	if err == nil {
+		if req.Header.Get("Content-Type") == "application/json" {
+			err = er.UnmarshalJSON(body)
+		} else {
+			err = er.UnmarshalProto(body)
+		}
+	}
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return false
+	}
+	return true
+}
+
+func writeResponse(w http.ResponseWriter, resp []byte) {
 	w.Header().Set("Content-Type", "application/x-protobuf")
 	_, _ = w.Write(resp)
 }
