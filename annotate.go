@@ -72,7 +72,10 @@ func (a *annotator) annotate(resource pcommon.Resource, span ptrace.Span, res *r
 
 	put(d.names.Category, t.category)
 	put(d.names.Cause, t.cause)
-	put(d.names.Likelihood, t.likelihood)
+	texts := d.cfg.Attributes.CauseTexts
+	if texts {
+		put(d.names.Likelihood, t.likelihood)
+	}
 	if !keep(d.names.Confidence) {
 		attrs.PutDouble(d.names.Confidence, res.Confidence)
 	}
@@ -83,29 +86,34 @@ func (a *annotator) annotate(resource pcommon.Resource, span ptrace.Span, res *r
 		put(d.names.EvidenceSpanID, d.capped(res.evidenceSpanID.String()))
 	}
 	put(d.names.EvidenceService, t.evidenceService)
-	put(d.names.Fix, t.fix)
-	put(d.names.FixEffort, t.fixEffort)
+	if texts {
+		put(d.names.Fix, t.fix)
+		put(d.names.FixEffort, t.fixEffort)
+	}
 	if d.cfg.RunbookURLTemplate != "" {
 		put(d.names.RunbookURL, t.runbookURL)
 	}
 	put(d.names.Fingerprint, t.fingerprint)
-	seen := a.sighting(resource, t)
-	put(d.names.FirstSeen, a.cappedAgain(&a.firstSeen, seen.FirstSeen))
-	put(d.names.FirstSeenVersion, a.cappedAgain(&a.firstVersion, seen.FirstVersion))
-	put(d.names.FirstSeenRevision, a.cappedAgain(&a.firstRevision, seen.FirstRevision))
-	if !keep(d.names.Regression) {
-		attrs.PutBool(d.names.Regression, seen.Regression)
+	// Off, the registry is not consulted either: nothing would read it.
+	if d.cfg.Attributes.ErrorGroup {
+		seen := a.sighting(resource, t)
+		put(d.names.FirstSeen, a.cappedAgain(&a.firstSeen, seen.FirstSeen))
+		put(d.names.FirstSeenVersion, a.cappedAgain(&a.firstVersion, seen.FirstVersion))
+		put(d.names.FirstSeenRevision, a.cappedAgain(&a.firstRevision, seen.FirstRevision))
+		if !keep(d.names.Regression) {
+			attrs.PutBool(d.names.Regression, seen.Regression)
+		}
+		if !keep(d.names.Occurrences) {
+			attrs.PutInt(d.names.Occurrences, seen.Count)
+		}
+		if !keep(d.names.GroupState) {
+			attrs.PutStr(d.names.GroupState, string(seen.State))
+		}
+		if !keep(d.names.Relapse) {
+			attrs.PutBool(d.names.Relapse, seen.Relapse)
+		}
+		put(d.names.ResolvedInVersion, a.cappedAgain(&a.resolvedIn, seen.ResolvedIn))
 	}
-	if !keep(d.names.Occurrences) {
-		attrs.PutInt(d.names.Occurrences, seen.Count)
-	}
-	if !keep(d.names.GroupState) {
-		attrs.PutStr(d.names.GroupState, string(seen.State))
-	}
-	if !keep(d.names.Relapse) {
-		attrs.PutBool(d.names.Relapse, seen.Relapse)
-	}
-	put(d.names.ResolvedInVersion, a.cappedAgain(&a.resolvedIn, seen.ResolvedIn))
 	put(d.names.Rule, t.rule)
 	if res.rootCause != "" {
 		put(d.names.RootCauseCategory, t.rootCauseCategory)

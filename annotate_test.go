@@ -2,15 +2,20 @@ package errordiagnosisprocessor
 
 import (
 	"context"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"unsafe"
 
+	"github.com/open-telemetry/opentelemetry-collector-contrib/pkg/golden"
+	"github.com/open-telemetry/opentelemetry-collector-contrib/pkg/pdatatest/ptracetest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/contract"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
 )
 
@@ -66,4 +71,69 @@ func TestOwnKeyCopies(t *testing.T) {
 		base := uintptr(unsafe.Pointer(unsafe.StringData(request)))
 		assert.False(t, p >= base && p < base+uintptr(len(request)), "%q shares the request's memory", s)
 	}
+}
+
+// TestAttributeSwitches: each group of attributes switched off removes its
+// attributes, and only them, from the diagnosed span; the output is the
+// reviewed golden file (testdata/attributes/<name>.yaml, -update rewrites it).
+func TestAttributeSwitches(t *testing.T) {
+	const scenario = "java_spring_postgres_refused"
+	tests := []struct {
+		name  string
+		attrs contract.Attributes
+		off   []string
+	}{
+		{"no_cause_texts", contract.Attributes{ErrorGroup: true}, contract.CauseTextSuffixes},
+		{"no_error_group", contract.Attributes{CauseTexts: true}, contract.ErrorGroupSuffixes},
+		{"neither", contract.Attributes{}, slices.Concat(contract.CauseTextSuffixes, contract.ErrorGroupSuffixes)},
+	}
+	input, err := golden.ReadTraces(filepath.Join("testdata", "golden", scenario, "input.yaml"))
+	require.NoError(t, err)
+	run := func(attrs contract.Attributes) ptrace.Traces {
+		cfg := perBatchConfig()
+		cfg.Attributes = attrs
+		sink := &consumertest.TracesSink{}
+		p := newClockedProcessor(t, cfg, sink, goldenClock)
+		in := ptrace.NewTraces()
+		input.CopyTo(in)
+		require.NoError(t, p.ConsumeTraces(context.Background(), in))
+		require.NoError(t, p.Shutdown(context.Background()))
+		require.Len(t, sink.AllTraces(), 1)
+		return sink.AllTraces()[0]
+	}
+	all := writtenKeys(run(contract.AllAttributes()))
+	require.NotEmpty(t, all)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := run(tt.attrs)
+			var want []string
+			for _, k := range all {
+				if !slices.Contains(tt.off, strings.TrimPrefix(k, contract.DefaultPrefix)) {
+					want = append(want, k)
+				}
+			}
+			assert.Equal(t, want, writtenKeys(got))
+			path := filepath.Join("testdata", "attributes", tt.name+".yaml")
+			if *update {
+				require.NoError(t, golden.WriteTracesToFile(path, got))
+			}
+			expected, err := golden.ReadTraces(path)
+			require.NoError(t, err)
+			require.NoError(t, ptracetest.CompareTraces(expected, got))
+		})
+	}
+}
+
+// writtenKeys are the diagnosis attributes of the spans of td, sorted.
+func writtenKeys(td ptrace.Traces) []string {
+	var keys []string
+	forEachSpan(td, func(_ ptrace.ResourceSpans, span ptrace.Span) {
+		for k := range span.Attributes().All() {
+			if strings.HasPrefix(k, contract.DefaultPrefix) {
+				keys = append(keys, k)
+			}
+		}
+	})
+	slices.Sort(keys)
+	return keys
 }

@@ -67,6 +67,10 @@ type Config struct {
 	// placeholders {category}, {cause}, {service} and {fingerprint} filled in.
 	RunbookURLTemplate string `mapstructure:"runbook_url_template"`
 
+	// Attributes switches off groups of the attributes written, to make
+	// every diagnosed span smaller.
+	Attributes contract.Attributes `mapstructure:"attributes"`
+
 	// Redaction controls how evidence text is cleaned before it is written.
 	Redaction RedactionConfig `mapstructure:"redaction"`
 
@@ -297,6 +301,9 @@ func (cfg *Config) validateRules() []error {
 		}
 		if !causePattern.MatchString(r.Cause) {
 			errs = append(errs, fmt.Errorf("%s.cause: %q must be a snake_case cause name, e.g. \"payment_declined\"", field, r.Cause))
+		}
+		if !cfg.Attributes.CauseTexts && (r.Fix != "" || r.FixEffort != "") {
+			errs = append(errs, fmt.Errorf("%s.fix: a rule's fix and fix_effort are not written with attributes.cause_texts: false; remove them or set cause_texts: true", field))
 		}
 		switch r.FixEffort {
 		case "", diagnosis.EffortEasy, diagnosis.EffortMedium, diagnosis.EffortHard:

@@ -14,6 +14,7 @@ import (
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/processor/processortest"
 
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/contract"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/metadata"
 )
 
@@ -26,6 +27,18 @@ func loadConfig(t *testing.T, name string) (*Config, error) {
 	require.NoError(t, err)
 	require.NoError(t, sub.Unmarshal(cfg))
 	return cfg.(*Config), confmap.Validate(cfg)
+}
+
+// An attributes switch that is not a boolean fails at unmarshalling,
+// naming the field.
+func TestAttributesNotBool(t *testing.T) {
+	cm, err := confmaptest.LoadConf(filepath.Join("testdata", "config.yaml"))
+	require.NoError(t, err)
+	sub, err := cm.Sub(component.NewIDWithName(metadata.Type, "attributes_not_bool").String())
+	require.NoError(t, err)
+	err = sub.Unmarshal(createDefaultConfig())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "error_group")
 }
 
 func TestLoadConfig(t *testing.T) {
@@ -49,6 +62,7 @@ func TestLoadConfig(t *testing.T) {
 		AttributePrefix:    "triage.",
 		Overwrite:          true,
 		RunbookURLTemplate: "https://runbooks.example.com/{category}/{cause}?service={service}",
+		Attributes:         contract.AllAttributes(),
 		Redaction:          RedactionConfig{MaxLength: 128, ExtraPatterns: []string{"customer-[0-9]{6}"}},
 		Rules: []RuleConfig{{
 			Name:      "payment-declined",
@@ -68,6 +82,10 @@ func TestLoadConfig(t *testing.T) {
 	cfg, err = loadConfig(t, "per_batch")
 	require.NoError(t, err)
 	assert.Zero(t, cfg.WaitDuration)
+
+	cfg, err = loadConfig(t, "lean")
+	require.NoError(t, err)
+	assert.Equal(t, contract.Attributes{}, cfg.Attributes)
 }
 
 // TestInvalidConfig: every invalid value fails Validate with a message that
@@ -103,6 +121,7 @@ func TestInvalidConfig(t *testing.T) {
 		{"registry_short_flush", []string{"registry.flush_interval: 100ms is too short", "1s or more"}},
 		{"registry_zero_resolve", []string{"registry.resolve_after_requests: 0 is out of range", "between 1 and", "e.g. 1000"}},
 		{"registry_huge_resolve", []string{"registry.resolve_after_requests: 2000000000000 is out of range"}},
+		{"rule_fix_without_cause_texts", []string{"rules[0].fix: a rule's fix and fix_effort are not written with attributes.cause_texts: false", "set cause_texts: true"}},
 		{"missing_rule_fields", []string{"rules[0].name: must be set", "rules[0].condition: must be an OTTL condition", `rules[0].fix_effort: "trivial" must be easy, medium or hard`}},
 	}
 	for _, tt := range tests {

@@ -74,6 +74,7 @@ func createDefaultConfig() component.Config {
 		MaxHeldMiB:      defaultMaxHeldMiB,
 		MaxEvidenceMiB:  defaultMaxEvidenceMiB,
 		AttributePrefix: contract.DefaultPrefix,
+		Attributes:      contract.AllAttributes(),
 		Redaction:       RedactionConfig{MaxLength: contract.DefaultMaxLength},
 		Registry: RegistryConfig{
 			MaxEntries:            defaultRegistryEntries,

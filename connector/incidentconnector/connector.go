@@ -157,7 +157,7 @@ func (c *incidentConnector) ConsumeTraces(ctx context.Context, td ptrace.Traces)
 				case incident.NoRegistry:
 					c.noRegistryOnce.Do(func() {
 						c.logger.Warn("diagnosed spans carry no "+c.names.Occurrences+
-							": enable the errordiagnosis processor's fingerprint registry, or check that attribute_prefix is the processor's; no incident records until then",
+							": set the errordiagnosis processor's attributes.error_group to true (the default), or check that attribute_prefix is the processor's; no incident records until then",
 							zap.String("fingerprint", fp))
 					})
 					continue
