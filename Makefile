@@ -203,11 +203,28 @@ restart-test: $(COLLECTOR) ## the real collector restarted on file_storage: firs
 fuzz: ## fuzz the parsers (scripts/fuzz.sh)
 	@if [ -f scripts/fuzz.sh ]; then bash scripts/fuzz.sh; else echo "scripts/fuzz.sh not present: nothing to fuzz yet"; fi
 
+# The load test's own collector: errordiagnosis and the test-only writes-only
+# processor (test/loadtest/writesonly) in one binary, from its own manifest;
+# not part of make build, make test or CI.
+LOADTEST_MANIFEST  := test/loadtest/builder-config.yaml
+LOADTEST_NAME      := otelcol-loadtest
+LOADTEST_COLLECTOR := $(BIN_DIR)/$(LOADTEST_NAME)
+LOADTEST_SRCS      := $(shell find test/loadtest/writesonly -type f \( -name '*.go' ! -name '*_test.go' -o -name '*.json' -o -name 'go.*' \))
+
+$(LOADTEST_COLLECTOR): $(LOADTEST_MANIFEST) go.mod go.sum $(COMPONENT_SRCS) $(LOADTEST_SRCS) | $(OCB)
+	@mkdir -p $(BUILD_DIR)
+	$(OCB) --config $(LOADTEST_MANIFEST)
+	@mkdir -p $(BIN_DIR)
+	cp $(BUILD_DIR)/loadtest/$(LOADTEST_NAME) $@.tmp
+	mv -f $@.tmp $@
+	@echo "built $@"
+
+.PHONY: loadtest-collector
+loadtest-collector: $(LOADTEST_COLLECTOR) ## build bin/otelcol-loadtest, the load test's collector (no-op when up to date)
+
 .PHONY: loadtest
-loadtest: ## load test the collector (test/loadtest/run.sh)
-	@if [ -f test/loadtest/run.sh ]; then \
-		$(MAKE) --no-print-directory build && COLLECTOR=$(abspath $(COLLECTOR)) bash test/loadtest/run.sh; \
-	else echo "test/loadtest/run.sh not present"; fi
+loadtest: $(LOADTEST_COLLECTOR) ## load test: without, writes-only and with errordiagnosis per round (test/loadtest/run.sh)
+	COLLECTOR=$(abspath $(LOADTEST_COLLECTOR)) bash test/loadtest/run.sh
 
 .PHONY: soak
 soak: ## 10-minute soak of the collector: mixed load, RSS and gauges every second (test/soak/run.sh; DURATION, WARMUP)

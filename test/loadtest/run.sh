@@ -1,19 +1,30 @@
 #!/usr/bin/env bash
 # End-to-end load test of issue 5 (make loadtest; not part of make test).
 #
-# The custom collector (bin/otelcol-errordiagnosis, or $COLLECTOR) runs on
-# free loopback ports, once without and once with errordiagnosis (default
-# config: wait_duration 5s) in the traces pipeline:
-#   otlp receiver (HTTP) -> [errordiagnosis] -> otlphttp exporter -> counting sink
+# The load test's collector (bin/otelcol-loadtest, built by make loadtest
+# from test/loadtest/builder-config.yaml, or $COLLECTOR) runs on free
+# loopback ports three times a round: without a processor, with the
+# writes-only processor (test/loadtest/writesonly: the diagnosis attributes
+# errordiagnosis writes, written on the same 500 spans, nothing read — the
+# output's own floor) and with errordiagnosis (default config: wait_duration
+# 5s) in the traces pipeline:
+#   otlp receiver (HTTP) -> [writesonly | errordiagnosis] -> otlphttp exporter -> counting sink
 # fed by test/benchmarks/cmd/loadgen, which replays pre-encoded OTLP/HTTP
 # requests of realistic traces (1 % with an HTTP 500, 1,000 spans each, new
 # trace ids on every replay) as fast as the collector accepts them for
 # DURATION, then waits for the sink to receive every accepted span.
 # Reported per run: spans/s, collector CPU seconds (/proc/PID/stat), peak RSS
-# (VmHWM), spans in == spans out; then throughput with / without
-# (target >= 0.95).
+# (VmHWM), spans in == spans out; then the medians over the rounds of
+# with/without (target >= 0.95), writes-only/without and with/writes-only.
 #
 #   DURATION=20s ROUNDS=3 SENDERS=4 bash test/loadtest/run.sh
+#
+# MODES are the runs of a round, in order (default "without writesonly
+# with"; "without with" skips the floor). ATTRIBUTES, a YAML flow mapping,
+# is the `attributes` switches of both errordiagnosis and the writes-only
+# processor, e.g. the contract without its constant texts and error group:
+#
+#   PCT=100 ATTRIBUTES='{cause_texts: false, error_group: false}' bash test/loadtest/run.sh
 #
 # Outages (issue 11): PCT=10, 50 or 100 percent of the traces with a 500;
 # SHAPE=mixed (default: every failing scenario in turn, several causes,
@@ -54,6 +65,7 @@ PCT="${PCT:-1}"
 SHAPE="${SHAPE:-mixed}"
 SPANS="${SPANS:-1000}"
 PROCESSOR="${PROCESSOR:-{\}}"
+ATTRIBUTES="${ATTRIBUTES:-}"
 PROFILE="${PROFILE:-}"
 SIGNAL="${SIGNAL:-traces}"
 STORAGE="${STORAGE:-}"
@@ -62,11 +74,21 @@ traces) unit=spans TARGET="${TARGET:-$([ -n "$STORAGE" ] && echo 0.9 || echo 0.9
 metrics) unit=points TARGET="${TARGET:-0.97}" ;;
 *) echo "loadtest: SIGNAL=$SIGNAL: use traces or metrics"; exit 2 ;;
 esac
-COLLECTOR="${COLLECTOR:-$root/bin/otelcol-errordiagnosis}"
+# with/writes-only: the processor against the output's own floor.
+FLOOR_TARGET="${FLOOR_TARGET:-0.9}"
+if [ -n "$STORAGE" ] || [ "$SIGNAL" = metrics ]; then
+	MODES="${MODES:-without with}"
+else
+	MODES="${MODES:-without writesonly with}"
+fi
+for m in $MODES; do
+	case "$m" in without | writesonly | with) ;; *) echo "loadtest: MODES: $m: use without, writesonly and with"; exit 2 ;; esac
+done
+COLLECTOR="${COLLECTOR:-$root/bin/otelcol-loadtest}"
 
 if [ ! -x "$COLLECTOR" ]; then
-	echo "loadtest: $COLLECTOR missing: make build"
-	make -C "$root" --no-print-directory build
+	echo "loadtest: $COLLECTOR missing: make loadtest-collector"
+	make -C "$root" --no-print-directory loadtest-collector
 fi
 
 work="$(mktemp -d /tmp/edloadtest.XXXXXX)"
@@ -83,8 +105,19 @@ trap cleanup EXIT
 echo "loadtest: building the generator"
 (cd "$root/test/benchmarks" && "$GO" build -o "$work/loadgen" ./cmd/loadgen)
 
+# with_field MAPPING FIELD: FIELD ("key: value") added to a YAML flow mapping.
+with_field() {
+	local m="${1%\}}"
+	m="${m%"${m##*[![:space:]]}"}"
+	if [ "$m" = "{" ]; then echo "{$2}"; else echo "$m, $2}"; fi
+}
+
 config() { # $1 = processors list, $2 = receiver port, $3 = sink port, $4 = pprof port or "", $5 = storage directory or ""
-	local exts="" proc="$PROCESSOR"
+	local exts="" proc="$PROCESSOR" writes="{shape: $SHAPE}"
+	if [ -n "$ATTRIBUTES" ]; then
+		proc="$(with_field "$proc" "attributes: $ATTRIBUTES")"
+		writes="$(with_field "$writes" "attributes: $ATTRIBUTES")"
+	fi
 	if [ -n "$4" ] || [ -n "$5" ]; then
 		echo "extensions:"
 	fi
@@ -95,10 +128,7 @@ config() { # $1 = processors list, $2 = receiver port, $3 = sink port, $4 = ppro
 	if [ -n "$5" ]; then
 		printf '  file_storage:\n    directory: %s\n    create_directory: true\n' "$5"
 		exts="${exts:+$exts, }file_storage"
-		# storage: file_storage, added to the flow mapping of PROCESSOR.
-		proc="${PROCESSOR%\}}"
-		proc="${proc%"${proc##*[![:space:]]}"}"
-		if [ "$proc" = "{" ]; then proc="{storage: file_storage}"; else proc="$proc, storage: file_storage}"; fi
+		proc="$(with_field "$proc" "storage: file_storage")"
 	fi
 	cat <<EOF
 receivers:
@@ -108,6 +138,7 @@ receivers:
         endpoint: 127.0.0.1:$2
 processors:
   errordiagnosis: $proc
+  writesonly: $writes
 exporters:
   otlp_http:
     endpoint: http://127.0.0.1:$3
@@ -135,9 +166,10 @@ results="$work/results.txt"
 : >"$results"
 echo "loadtest: machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for round in $(seq 1 "$ROUNDS"); do
-	for mode in without with; do
+	for mode in $MODES; do
 		procs="" store=""
 		[ "$mode" = with ] && procs="errordiagnosis"
+		[ "$mode" = writesonly ] && procs="writesonly"
 		if [ -n "$STORAGE" ]; then
 			procs="errordiagnosis"
 			[ "$mode" = with ] && store="$work/storage-$round"
@@ -161,7 +193,7 @@ for round in $(seq 1 "$ROUNDS"); do
 			 curl -sf -o "$PROFILE/$mode-$round.pprof" "http://127.0.0.1:$pport/debug/pprof/profile?seconds=$secs") &
 			profpid=$!
 		fi
-		echo "loadtest: round $round, $mode ${STORAGE:+storage for }errordiagnosis: collector pid $colpid on 127.0.0.1:$rport, sink 127.0.0.1:$sport, $DURATION"
+		echo "loadtest: round $round, $mode${STORAGE:+ storage for errordiagnosis}: collector pid $colpid on 127.0.0.1:$rport, sink 127.0.0.1:$sport, $DURATION"
 		if [ "$SIGNAL" = metrics ]; then
 			load=(metrics -target "http://127.0.0.1:$rport/v1/metrics")
 		else
@@ -183,28 +215,55 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 echo
-# Rounds run without then with, back to back: each round's ratio compares two
-# runs a few seconds apart, which a shared machine's drifting speed affects
-# less than the means over all rounds do. The target is judged on the median
-# of the per-round ratios.
+# The modes of a round run back to back: each round's ratio compares runs a
+# few seconds apart, which a shared machine's drifting speed affects less
+# than the means over all rounds do. Targets are judged on the medians of
+# the per-round ratios.
 [ -n "$STORAGE" ] && echo "STORAGE=1: without = errordiagnosis, with = errordiagnosis with storage: file_storage"
-awk -v unit="$unit" -v target="$TARGET" '
+awk -v unit="$unit" -v target="$TARGET" -v floor_target="$FLOOR_TARGET" -v modes="$MODES" '
 	{ mode = $1; sub(":", "", mode); r = ++n[mode]
 	  for (i = 2; i <= NF; i++) { split($i, kv, "="); v[mode, kv[1]] += kv[2]; x[mode, r, kv[1]] = kv[2] } }
+	function median(a, k,   i, j, t) {
+		for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+		return (k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2)
+	}
+	# ratio prints the per-round ratios of mode a to mode b and their median.
+	function ratio(a, b, name, tgt,   r, q, med) {
+		if (!n[a] || !n[b]) return
+		for (r = 1; r <= rounds; r++) q[r] = x[a, r, unit "_per_s"] / x[b, r, unit "_per_s"]
+		printf "%s per round:", name
+		for (r = 1; r <= rounds; r++) printf " %.3f", q[r]
+		med = median(q, rounds)
+		printf "; median of %d rounds = %.3f", rounds, med
+		if (tgt != "") printf " (target >= %s) %s", tgt, (med >= tgt + 0 ? "met" : "MISSED")
+		printf "\n"
+	}
 	END {
-		rounds = (n["with"] < n["without"] ? n["with"] : n["without"])
+		split(modes, ms, " ")
+		rounds = 0
+		for (m in n) if (!rounds || n[m] < rounds) rounds = n[m]
 		for (r = 1; r <= rounds; r++) {
-			ratio[r] = x["with", r, unit "_per_s"] / x["without", r, unit "_per_s"]
-			printf "round %d: without %.0f %s/s, with %.0f %s/s: with/without = %.3f\n",
-				r, x["without", r, unit "_per_s"], unit, x["with", r, unit "_per_s"], unit, ratio[r]
+			printf "round %d:", r
+			for (i = 1; i in ms; i++) printf " %s %.0f %s/s", ms[i], x[ms[i], r, unit "_per_s"], unit
+			printf "\n"
 		}
-		for (i = 1; i <= rounds; i++) for (j = i + 1; j <= rounds; j++) if (ratio[j] < ratio[i]) { t = ratio[i]; ratio[i] = ratio[j]; ratio[j] = t }
-		med = (rounds % 2 ? ratio[(rounds + 1) / 2] : (ratio[rounds / 2] + ratio[rounds / 2 + 1]) / 2)
-		for (m in n) { rate[m] = v[m, unit "_per_s"] / n[m] }
 		per = (unit == "spans" ? "span" : "point")
-		printf "throughput (means): without %.0f %s/s, with %.0f %s/s\n", rate["without"], unit, rate["with"], unit
-		printf "with/without, median of %d rounds = %.3f (target >= %s) %s\n", rounds, med, target, (med >= target + 0 ? "met" : "MISSED")
-		printf "collector CPU per %s: without %.3f us, with %.3f us; peak RSS: without %.0f MB, with %.0f MB\n", per,
-			v["without", "cpu_us_per_" per] / n["without"], v["with", "cpu_us_per_" per] / n["with"],
-			v["without", "peak_rss_mb"] / n["without"], v["with", "peak_rss_mb"] / n["with"]
+		printf "throughput (means):"
+		for (i = 1; i in ms; i++) printf " %s %.0f %s/s", ms[i], v[ms[i], unit "_per_s"] / n[ms[i]], unit
+		printf "\n"
+		ratio("with", "without", "with/without", target)
+		ratio("writesonly", "without", "writes-only/without", "")
+		ratio("with", "writesonly", "with/writes-only", floor_target)
+		printf "collector CPU per %s:", per
+		for (i = 1; i in ms; i++) printf " %s %.3f us", ms[i], v[ms[i], "cpu_us_per_" per] / n[ms[i]]
+		printf "; peak RSS:"
+		for (i = 1; i in ms; i++) printf " %s %.0f MB", ms[i], v[ms[i], "peak_rss_mb"] / n[ms[i]]
+		printf "\n"
+		if (unit == "spans") {
+			# What the sink received, uncompressed: writes-only and with
+			# write the same output when these agree.
+			printf "exported bytes per span:"
+			for (i = 1; i in ms; i++) printf " %s %.1f", ms[i], v[ms[i], "out_bytes_per_span"] / n[ms[i]]
+			printf "\n"
+		}
 	}' "$results"

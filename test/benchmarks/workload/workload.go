@@ -203,6 +203,17 @@ func BatchesShaped(n, size int, pct float64, seed uint64, shape Shape) ([]ptrace
 	return out, st
 }
 
+// FailingCycle returns one trace of each failing scenario of shape, in the
+// order the batches take them: the 500 spans of one cycle are, in kind and
+// number, those of every stretch of a workload at 100 %.
+func FailingCycle(shape Shape, seed uint64) ptrace.Traces {
+	td := ptrace.NewTraces()
+	for i, sc := range failing(shape) {
+		testtraces.AppendTo(td, sc.Root, testtraces.Options{Seed: seed<<20 | uint64(i+1)})
+	}
+	return td
+}
+
 // SetGeneration rewrites the trace ids of a batch so that each generation of
 // copies has trace ids never seen before (bytes 2..4 of the id, which the
 // builder leaves zero). Span ids and parent links are unchanged.

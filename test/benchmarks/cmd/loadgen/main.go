@@ -222,7 +222,7 @@ func run(args []string) error {
 		return err
 	}
 	defer sink.close()
-	received, sinkErrs := &sink.spans, &sink.errs
+	received, sinkErrs, sinkBytes := &sink.spans, &sink.errs, &sink.bytes
 
 	// The requests.
 	if *shape != string(workload.Mixed) && *shape != string(workload.SharedCause) {
@@ -270,9 +270,10 @@ func run(args []string) error {
 	cpuSend := sendEnd.cpu - before.cpu
 	cpuAll := after.cpu - before.cpu
 	in, out := sent, received.Load()
-	fmt.Printf("%s: sent_spans=%d received_spans=%d in_eq_out=%t rejected_spans=%d failed_spans=%d seconds=%.1f spans_per_s=%.0f collector_cpu_s=%.2f collector_cpu_s_with_drain=%.2f cpu_us_per_span=%.2f peak_rss_mb=%.1f sink_errors=%d drain_s=%.1f\n",
+	fmt.Printf("%s: sent_spans=%d received_spans=%d in_eq_out=%t rejected_spans=%d failed_spans=%d seconds=%.1f spans_per_s=%.0f collector_cpu_s=%.2f collector_cpu_s_with_drain=%.2f cpu_us_per_span=%.2f peak_rss_mb=%.1f sink_errors=%d drain_s=%.1f out_bytes_per_span=%.1f\n",
 		*label, in, out, in == out, rejected, failed, elapsed.Seconds(), float64(in)/elapsed.Seconds(),
-		cpuSend.Seconds(), cpuAll.Seconds(), float64(cpuAll.Microseconds())/float64(max(in, 1)), float64(after.hwmKB)/1024, sinkErrs.Load(), time.Since(drainStart).Seconds())
+		cpuSend.Seconds(), cpuAll.Seconds(), float64(cpuAll.Microseconds())/float64(max(in, 1)), float64(after.hwmKB)/1024, sinkErrs.Load(), time.Since(drainStart).Seconds(),
+		float64(sinkBytes.Load())/float64(max(out, 1)))
 	if in != out {
 		return fmt.Errorf("spans in %d != spans out %d", in, out)
 	}
@@ -338,8 +339,9 @@ func replay(senders int, duration time.Duration, n int, prepare func(i int) ([]b
 
 // sink is the counting OTLP/HTTP traces receiver the collector exports to.
 type sink struct {
-	spans, errs atomic.Int64
-	srv         *http.Server
+	// bytes are the request bodies' (the exporter sends them uncompressed).
+	spans, errs, bytes atomic.Int64
+	srv                *http.Server
 }
 
 func startSink(port int) (*sink, error) {
@@ -359,6 +361,7 @@ func startSink(port int) (*sink, error) {
 			return
 		}
 		s.spans.Add(int64(n))
+		s.bytes.Add(int64(len(body)))
 		w.Header().Set("Content-Type", "application/x-protobuf")
 		w.WriteHeader(http.StatusOK)
 	})
