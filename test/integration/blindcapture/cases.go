@@ -27,7 +27,7 @@ type want struct {
 type blindCase struct {
 	Name, Method, Path string
 	Status             int
-	Needs              string // "redis": only for stacks run with -redis
+	Needs              string // "redis", "timeout": only for stacks run with -redis, -timeout
 	LockRow            bool   // the driver holds items row 1 locked while the request runs
 	Want               []want
 }
@@ -59,6 +59,9 @@ var cases = []blindCase{
 		{Entry: true, Category: dep, Cause: "upstream_5xx", RootCauseCategory: appEx},
 		{Category: appEx, Cause: "null_reference"},
 	}},
+	// The service calls its own /slow (2 s) with a client timeout of 500 ms;
+	// the callee answers 200 once the caller has gone.
+	{Name: "downstream_timeout", Method: "GET", Path: "/downstream/timeout", Status: 500, Needs: "timeout", Want: entry(dep, "upstream_timeout")},
 	// The service calls a port nothing listens on.
 	{Name: "downstream_refused", Method: "GET", Path: "/downstream/refused", Status: 500, Want: entry(dep, "upstream_unreachable")},
 	{Name: "bare_500", Method: "GET", Path: "/bare500", Status: 500, Want: entry(unknown, "no_evidence")},

@@ -28,15 +28,16 @@ func randomHex(n int) string {
 }
 
 // drive sends every case repeat times, a round of all cases after another,
-// and checks each HTTP status.
-func drive(base string, db *database, withRedis bool, repeat int) ([]request, error) {
+// and checks each HTTP status; a case that needs what the stack was not run
+// with (needs[c.Needs] false) is left out.
+func drive(base string, db *database, needs map[string]bool, repeat int) ([]request, error) {
 	// A new connection per request: servers such as uvicorn close theirs
 	// after an unhandled exception, and a request on it would not arrive.
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
 	var sent []request
 	for n := 1; n <= repeat; n++ {
 		for _, c := range cases {
-			if c.Needs == "redis" && !withRedis {
+			if c.Needs != "" && !needs[c.Needs] {
 				continue
 			}
 			r := request{c: c, n: n, trace: randomHex(16), parent: randomHex(8)}

@@ -8,7 +8,7 @@
 // labels of its 500 server spans and, when the service exported any, the log
 // records of its trace. test/blind/<stack>/run.sh calls it.
 //
-//	go run ./blindcapture -stack go-echo -service shop-echo -out DIR [-redis] [-repeat 2] -- CMD ARGS...
+//	go run ./blindcapture -stack go-echo -service shop-echo -out DIR [-redis] [-timeout] [-repeat 2] -- CMD ARGS...
 package main
 
 import (
@@ -29,6 +29,7 @@ func main() {
 	service := flag.String("service", "", "OTEL_SERVICE_NAME of the service")
 	out := flag.String("out", "", "where the fixtures go (its *.json files are replaced)")
 	withRedis := flag.Bool("redis", false, "also start Redis and send the cases that need it")
+	withTimeout := flag.Bool("timeout", false, "also send downstream_timeout (the service answers /slow and /downstream/timeout)")
 	repeat := flag.Int("repeat", 2, "how many times each case is sent")
 	keep := flag.Bool("keep", false, "keep the temporary directory (database and service logs)")
 	collectorBin := flag.String("collector", "", "a collector with errordiagnosis: the service exports to it, and what it diagnoses is checked (spans in = out, every 500 server span diagnosed, nothing else changed) and scored")
@@ -37,12 +38,13 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	if err := run(*stack, *service, *out, *collectorBin, *withRedis, *repeat, *keep, flag.Args()); err != nil {
+	needs := map[string]bool{"redis": *withRedis, "timeout": *withTimeout}
+	if err := run(*stack, *service, *out, *collectorBin, needs, *repeat, *keep, flag.Args()); err != nil {
 		log.Fatalf("blindcapture %s: %v", *stack, err)
 	}
 }
 
-func run(stack, service, out, collectorBin string, withRedis bool, repeat int, keep bool, argv []string) error {
+func run(stack, service, out, collectorBin string, needs map[string]bool, repeat int, keep bool, argv []string) error {
 	tmp, err := os.MkdirTemp("", "blind-"+stack+"-")
 	if err != nil {
 		return err
@@ -61,7 +63,7 @@ func run(stack, service, out, collectorBin string, withRedis bool, repeat int, k
 	}
 	defer db.pg.Stop()
 	env := append(os.Environ(), db.env()...)
-	if withRedis {
+	if needs["redis"] {
 		r, err := integration.NewRedis(filepath.Join(tmp, "redis"))
 		if err != nil {
 			return err
@@ -113,7 +115,7 @@ func run(stack, service, out, collectorBin string, withRedis bool, repeat int, k
 		return err
 	}
 
-	sent, err := drive(base, db, withRedis, repeat)
+	sent, err := drive(base, db, needs, repeat)
 	if err != nil {
 		return fmt.Errorf("%v\nservice log:\n%s", err, svc.Tail(6000))
 	}
