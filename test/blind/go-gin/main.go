@@ -85,11 +85,15 @@ func main() {
 	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp, sdktrace.WithBatchTimeout(200*time.Millisecond)))
 	otel.SetTracerProvider(tp)
 	otel.SetTextMapPropagator(propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{}))
-	lexp, err := otlploghttp.New(ctx)
-	if err != nil {
-		log.Fatal(err)
+	// The Go SDK reads no OTEL_LOGS_EXPORTER: honour "none" as the other SDKs do.
+	lp := sdklog.NewLoggerProvider()
+	if os.Getenv("OTEL_LOGS_EXPORTER") != "none" {
+		lexp, err := otlploghttp.New(ctx)
+		if err != nil {
+			log.Fatal(err)
+		}
+		lp = sdklog.NewLoggerProvider(sdklog.WithProcessor(sdklog.NewBatchProcessor(lexp, sdklog.WithExportInterval(200*time.Millisecond))))
 	}
-	lp := sdklog.NewLoggerProvider(sdklog.WithProcessor(sdklog.NewBatchProcessor(lexp, sdklog.WithExportInterval(200*time.Millisecond))))
 	global.SetLoggerProvider(lp)
 
 	s := &shop{
