@@ -10,9 +10,11 @@ import (
 	"strings"
 	"testing"
 
+	"go.opentelemetry.io/collector/confmap"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
+	errordiagnosis "github.com/errordiagnosis/errordiagnosisprocessor"
 	"github.com/errordiagnosis/errordiagnosisprocessor/test/benchmarks/workload"
 )
 
@@ -108,4 +110,64 @@ func must(t *testing.T, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// BenchmarkContractBytes reports what errordiagnosis's attributes add to a
+// diagnosed span in OTLP protobuf (B/diagnosed_span, exact, not timed),
+// whole and with each group of `attributes` switched off, on one cycle of
+// the mixed workload's failing traces seen a second time (README
+// "Configuration").
+func BenchmarkContractBytes(b *testing.B) {
+	for _, tt := range []struct {
+		name  string
+		attrs map[string]any
+	}{
+		{"all", map[string]any{}},
+		{"no_cause_texts", map[string]any{"cause_texts": false}},
+		{"no_error_group", map[string]any{"error_group": false}},
+		{"neither", map[string]any{"cause_texts": false, "error_group": false}},
+	} {
+		b.Run(tt.name, func(b *testing.B) {
+			var added, targets int
+			for range b.N {
+				added, targets = contractBytes(b, tt.attrs)
+			}
+			b.ReportMetric(float64(added)/float64(targets), "B/diagnosed_span")
+		})
+	}
+}
+
+// contractBytes runs a cycle of failing traces through errordiagnosis
+// twice (wait_duration 0, attributes attrs) and returns the bytes the
+// second pass added and the spans it diagnosed.
+func contractBytes(tb testing.TB, attrs map[string]any) (added, targets int) {
+	f := errordiagnosis.NewFactory()
+	cfg := f.CreateDefaultConfig()
+	if err := confmap.NewFromStringMap(map[string]any{"wait_duration": "0s", "attributes": attrs}).Unmarshal(cfg); err != nil {
+		tb.Fatal(err)
+	}
+	sink := &consumertest.TracesSink{}
+	p, err := f.CreateTraces(context.Background(), settings(f.Type()), cfg, sink)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	start, stop := chain(tb, p)
+	var m ptrace.ProtoMarshaler
+	var before int
+	for gen := range uint32(2) {
+		td := workload.FailingCycle(workload.Mixed, 3)
+		workload.SetGeneration(td, gen)
+		before = m.TracesSize(td)
+		if err := start.ConsumeTraces(context.Background(), td); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	stop()
+	out := sink.AllTraces()[1]
+	forEach(out, func(span ptrace.Span) {
+		if _, ok := span.Attributes().Get("diagnosis.category"); ok {
+			targets++
+		}
+	})
+	return m.TracesSize(out) - before, targets
 }
