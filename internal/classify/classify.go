@@ -467,8 +467,8 @@ func superseded(items []diagnosis.Evidence, i int) bool {
 
 // ClassifyMatched is Classify with pre-decided matches: pre[i], when its
 // Strength is non-zero, is used instead of MatchEvidence(&items[i]) (the
-// processor puts user-rule matches there, see UserMatch). pre may be shorter
-// than items or nil.
+// processor puts the matches of its user rules there, of StrengthUser).
+// pre may be shorter than items or nil.
 //
 // Decision (docs/design.md §2.4):
 //   - user-rule matches (StrengthUser) win over everything; among them the
