@@ -124,7 +124,9 @@ func ReadSpan(service string, span ptrace.Span, dst []diagnosis.Evidence, names 
 		case attrServerPort:
 			dep.port = str(v)
 		case attrNetPeerPort:
-			if dep.port == "" {
+			// On a server span (older conventions) this is the client's
+			// ephemeral port, not a dependency's.
+			if dep.port == "" && span.Kind() != ptrace.SpanKindServer {
 				dep.port = str(v)
 			}
 		case attrRPCService:
@@ -470,15 +472,12 @@ func (d dependency) endpoint() string {
 	return strings.ToLower(textutil.CutAtRune(addr, 64)) + ":" + textutil.CutAtRune(port, 8)
 }
 
-// ephemeralPort is the start of Linux's default ephemeral range
-// (net.ipv4.ip_local_port_range 32768-60999; IANA's dynamic range starts at
-// 49152): a port from there was picked at start-up, and changes with a
-// restart, so it does not name a dependency.
-const ephemeralPort = 32768
-
 // key is the dependency key of a database or client span: db system,
-// namespace, peer.service or server.address with a stable port, rpc service
-// and method, joined by spaces.
+// namespace, peer.service or server.address with its port, rpc service and
+// method, joined by spaces. A client span's port is the server's, whatever
+// its number: two databases on one host at high ports (a test bed's, a
+// second instance's) are two dependencies. peer.service is the name a user
+// gave the dependency, which spans instances and their ports.
 func (d dependency) key(dbSystem string, names Names) string {
 	var b strings.Builder
 	add := func(s string) {
@@ -496,8 +495,8 @@ func (d dependency) key(dbSystem string, names Names) string {
 		add(d.peerService)
 	} else if d.address != "" {
 		addr := d.address
-		if p, err := strconv.Atoi(d.port); err == nil && p > 0 && p < ephemeralPort {
-			addr += ":" + d.port
+		if d.port != "" {
+			addr += ":" + textutil.CutAtRune(d.port, 8)
 		}
 		add(addr)
 	}

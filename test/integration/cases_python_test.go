@@ -36,19 +36,21 @@ func init() {
 		[][2]string{{"py_three_hops_lock_timeout", "pyorders"}, {"java_python_go_four_hops", "pyorders"}},
 		[][2]string{{"java_downstream_go_500", javaCatalog}, {"java_three_hops_agent_starter_go", javaCatalog}, {"py_three_hops_java_go_lock_timeout", javaCatalog}},
 		// The same Java assertion, called directly and from pygateway.
-		[][2]string{{"java_assert", javaCatalog}, {"py_downstream_java_assert", javaCatalog}},
-		// A stopped database and a wrong port are one dependency: the bed's
-		// ports are ephemeral, which the dependency key leaves out (as for the
-		// Go bed's pg_wrong_port).
-		[][2]string{{"py_pg_stopped", "pyorders"}, {"py_pg_wrong_port", "pyorders"}},
-		[][2]string{{"py_mariadb_stopped", "pyorders"}, {"py_mariadb_wrong_port", "pyorders"}})
+		[][2]string{{"java_assert", javaCatalog}, {"py_downstream_java_assert", javaCatalog}})
 	DifferentFingerprint = append(DifferentFingerprint,
 		[2][2]string{{"py_flask_none_attribute", "pyorders"}, {"py_flask_none_attribute_greeting", "pyorders"}},
 		[2][2]string{{"py_key_error", "pyorders"}, {"py_key_error_refunds", "pyorders"}},
 		// connection_refused of pyorders from three dependencies.
 		[2][2]string{{"py_pg_stopped", "pyorders"}, {"py_mariadb_stopped", "pyorders"}},
 		[2][2]string{{"py_pg_stopped", "pyorders"}, {"py_redis_stopped", "pyorders"}},
-		[2][2]string{{"py_mariadb_stopped", "pyorders"}, {"py_redis_stopped", "pyorders"}})
+		[2][2]string{{"py_mariadb_stopped", "pyorders"}, {"py_redis_stopped", "pyorders"}},
+		// A wrong port is another address: the database stopped and a port
+		// nothing listens on are two dependencies, and the client spans carry
+		// both ports (net.peer.port), which are part of the dependency key
+		// however high. (The Go bed's pg_wrong_port shares its group with
+		// pg_database_stopped because its otelsql spans carry no port.)
+		[2][2]string{{"py_pg_stopped", "pyorders"}, {"py_pg_wrong_port", "pyorders"}},
+		[2][2]string{{"py_mariadb_stopped", "pyorders"}, {"py_mariadb_wrong_port", "pyorders"}})
 }
 
 // joinFingerprintGroup adds k to the SameFingerprint group holding member
