@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/consumer/consumertest"
@@ -116,21 +117,28 @@ func blindFixtures(t *testing.T, dir string) []blindFixture {
 		if strings.HasSuffix(p, ".expected.json") || strings.HasSuffix(p, ".logs.json") {
 			continue
 		}
-		fx := blindFixture{name: strings.TrimSuffix(p, ".json"), traces: readOTLPJSONLines(t, p), logs: plog.NewLogs()}
-		if _, err := os.Stat(fx.name + ".logs.json"); err == nil {
-			fx.logs, fx.hasLogs = readOTLPLogLines(t, fx.name+".logs.json"), true
-		}
-		eb, err := os.ReadFile(fx.name + ".expected.json")
-		require.NoError(t, err, "every fixture has its .expected.json")
-		require.NoError(t, json.Unmarshal(eb, &fx.labels), fx.name)
-		for id, l := range fx.labels.Spans {
-			require.NotEmpty(t, l.Category, "%s: span %s has no expected category", fx.name, id)
-			require.NotEmpty(t, l.Cause, "%s: span %s has no expected cause", fx.name, id)
-		}
-		out = append(out, fx)
+		out = append(out, blindFixtureAt(t, strings.TrimSuffix(p, ".json")))
 	}
 	require.NotEmpty(t, out, "%s holds no fixture", dir)
 	return out
+}
+
+// blindFixtureAt reads the fixture NAME.json with its NAME.expected.json and,
+// if there is one, NAME.logs.json.
+func blindFixtureAt(t *testing.T, name string) blindFixture {
+	t.Helper()
+	fx := blindFixture{name: name, traces: readOTLPJSONLines(t, name+".json"), logs: plog.NewLogs()}
+	if _, err := os.Stat(fx.name + ".logs.json"); err == nil {
+		fx.logs, fx.hasLogs = readOTLPLogLines(t, fx.name+".logs.json"), true
+	}
+	eb, err := os.ReadFile(fx.name + ".expected.json")
+	require.NoError(t, err, "every fixture has its .expected.json")
+	require.NoError(t, json.Unmarshal(eb, &fx.labels), fx.name)
+	for id, l := range fx.labels.Spans {
+		require.NotEmpty(t, l.Category, "%s: span %s has no expected category", fx.name, id)
+		require.NotEmpty(t, l.Cause, "%s: span %s has no expected cause", fx.name, id)
+	}
+	return fx
 }
 
 // readOTLPLogLines reads a file of OTLP JSON logs requests, one per line (the
@@ -266,6 +274,9 @@ type blindOutcome struct {
 	diagnosed int // targets with any diagnosis.category
 	others    int // spans that are no target, all unchanged (a change fails the test)
 	misses    []string
+	// fingerprints: diagnosis.fingerprint of each target, by its labelled
+	// service and span name.
+	fingerprints map[string]string
 }
 
 // replayBlind feeds the batches of fx to a processor of the default
@@ -340,6 +351,10 @@ func replayBlind(t *testing.T, fx blindFixture, feed func(ptrace.Traces, plog.Lo
 				}
 				return ""
 			}
+			if o.fingerprints == nil {
+				o.fingerprints = map[string]string{}
+			}
+			o.fingerprints[label.Service+" "+s.Name()] = get("fingerprint")
 			o.scored = append(o.scored, scoredSpan{label.Category, get("category")})
 			if get("category") != "" {
 				o.diagnosed++
@@ -489,4 +504,60 @@ func TestBlindLogsReplayed(t *testing.T) {
 		require.Len(t, without.misses, 1)
 		require.Contains(t, without.misses[0], "got unknown/no_evidence", mode.name)
 	}
+}
+
+// TestBlindFingerprints checks the fingerprint contract on real
+// captures. Two dependencies on one host at different ports are two groups:
+// the Python bed's database stopped (its own port) and a port nothing
+// listens on, both high ports on 127.0.0.1 in testdata/realtraces (asserted).
+// And every blind stack sends each case more than once (case, case-2, ...):
+// how many repeats give each 500 server span the fingerprint of the first is
+// logged, with the ones that differ, as TestBlind logs its score (a
+// measurement of traces the rules were not written from, not a pass mark).
+func TestBlindFingerprints(t *testing.T) {
+	whole := blindModes[0].feed
+	// The fingerprint of the one 500 server span of a realtraces fixture.
+	fingerprint := func(name string) string {
+		fps := replayBlind(t, blindFixtureAt(t, filepath.Join("testdata", "realtraces", "python", name)), whole).fingerprints
+		require.Len(t, fps, 1, name)
+		for _, fp := range fps {
+			require.NotEmpty(t, fp, name)
+			return fp
+		}
+		return ""
+	}
+	for _, db := range []string{"pg", "mariadb"} {
+		assert.NotEqual(t, fingerprint("py_"+db+"_stopped"), fingerprint("py_"+db+"_wrong_port"),
+			"%s stopped and a wrong port of it share a fingerprint", db)
+	}
+
+	stacks, err := filepath.Glob(filepath.Join("testdata", "blind", "*"))
+	require.NoError(t, err)
+	repeats, same := 0, 0
+	var differ []string
+	for _, dir := range stacks {
+		first := map[string]map[string]string{} // case -> labelled span -> fingerprint
+		for _, fx := range blindFixtures(t, dir) {
+			base := filepath.Base(fx.name)
+			if i := strings.LastIndex(base, "-"); i > 0 {
+				base = base[:i]
+			}
+			got := replayBlind(t, fx, whole).fingerprints
+			want, seen := first[base]
+			if !seen {
+				first[base] = got
+				continue
+			}
+			for span, fp := range got {
+				repeats++
+				if fp == want[span] {
+					same++
+				} else {
+					differ = append(differ, fmt.Sprintf("%s: %s %s, first %s", fx.name, span, fp, want[span]))
+				}
+			}
+		}
+	}
+	require.NotZero(t, repeats, "no case of testdata/blind was sent twice")
+	t.Logf("repeats with the first's fingerprint: %d of %d\n%s", same, repeats, strings.Join(differ, "\n"))
 }
