@@ -4,8 +4,10 @@ go 1.26.0
 
 require (
 	github.com/errordiagnosis/errordiagnosisprocessor v0.0.0
+	github.com/errordiagnosis/errordiagnosisprocessor/test/loadtest/writesonly v0.0.0
 	github.com/open-telemetry/opentelemetry-collector-contrib/processor/groupbytraceprocessor v0.161.0
 	github.com/open-telemetry/opentelemetry-collector-contrib/processor/transformprocessor v0.161.0
+	github.com/stretchr/testify v1.12.1
 	go.opentelemetry.io/collector/component v1.67.0
 	go.opentelemetry.io/collector/component/componenttest v0.161.0
 	go.opentelemetry.io/collector/confmap v1.67.0
@@ -54,7 +56,6 @@ require (
 	github.com/open-telemetry/opentelemetry-collector-contrib/pkg/batchpersignal v0.161.0 // indirect
 	github.com/open-telemetry/opentelemetry-collector-contrib/pkg/ottl v0.161.0 // indirect
 	github.com/open-telemetry/opentelemetry-collector-contrib/pkg/pdatautil v0.161.0 // indirect
-	github.com/stretchr/testify v1.12.1 // indirect
 	github.com/twmb/murmur3 v1.1.8 // indirect
 	github.com/ua-parser/uap-go v0.0.0-20251207011819-db9adb27a0b8 // indirect
 	github.com/zeebo/xxh3 v1.1.0 // indirect
@@ -91,3 +92,5 @@ require (
 )
 
 replace github.com/errordiagnosis/errordiagnosisprocessor => ../..
+
+replace github.com/errordiagnosis/errordiagnosisprocessor/test/loadtest/writesonly => ../loadtest/writesonly

@@ -17,7 +17,6 @@ import (
 	"go.opentelemetry.io/collector/confmap"
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/consumer/consumertest"
-	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/processor"
 	"go.opentelemetry.io/collector/processor/processorhelper"
@@ -25,6 +24,7 @@ import (
 
 	errordiagnosis "github.com/errordiagnosis/errordiagnosisprocessor"
 	"github.com/errordiagnosis/errordiagnosisprocessor/test/benchmarks/workload"
+	writesonlyprocessor "github.com/errordiagnosis/errordiagnosisprocessor/test/loadtest/writesonly"
 )
 
 // statusAttr is the attribute every processor under test reads.
@@ -69,63 +69,21 @@ func newFloor(tb testing.TB, next consumer.Traces) processor.Traces {
 	return p
 }
 
-// newWrites is the attribute contract alone: on every 500 server span it
-// writes what errordiagnosis writes on a diagnosed span (12 strings, a
-// double, a bool and an int, of typical lengths), and does nothing else. It
-// reads the status of server spans only, as errordiagnosis does, so it can
-// cost less than the floor where few spans fail. Its loop is written out
-// like the floor's, not shared through a callback, so that neither pays an
-// indirect call per span the other does not.
-// No design of the processor can cost less than this: it is the price of
-// the attributes themselves with pdata's API.
+// newWrites is the attribute contract alone: the load test's writes-only
+// processor (test/loadtest/writesonly), which writes on every 500 server
+// span the attributes errordiagnosis wrote on the mixed workload (captured,
+// with their types, sizes and order) and does nothing else. It reads the
+// status of server spans only, as errordiagnosis does, so it can cost less
+// than the floor where few spans fail. No design of the processor can cost
+// less than this: it is the price of the attributes themselves with pdata's
+// API.
 func newWrites(tb testing.TB, next consumer.Traces) processor.Traces {
-	p, err := processorhelper.NewTraces(context.Background(), settings(component.MustNewType("writes")), struct{}{}, next,
-		func(_ context.Context, td ptrace.Traces) (ptrace.Traces, error) {
-			rss := td.ResourceSpans()
-			for i := 0; i < rss.Len(); i++ {
-				sss := rss.At(i).ScopeSpans()
-				for j := 0; j < sss.Len(); j++ {
-					spans := sss.At(j).Spans()
-					for k := 0; k < spans.Len(); k++ {
-						span := spans.At(k)
-						if span.Kind() != ptrace.SpanKindServer {
-							continue
-						}
-						attrs := span.Attributes()
-						if v, ok := attrs.Get(statusAttr); !ok || v.Int() != 500 {
-							continue
-						}
-						writeContract(attrs)
-					}
-				}
-			}
-			return td, nil
-		}, processorhelper.WithCapabilities(consumer.Capabilities{MutatesData: true}))
+	f := writesonlyprocessor.NewFactory()
+	p, err := f.CreateTraces(context.Background(), settings(f.Type()), f.CreateDefaultConfig(), next)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	return p
-}
-
-// writeContract writes the diagnosis attributes with values of the lengths
-// errordiagnosis writes for a database that refuses connections.
-func writeContract(attrs pcommon.Map) {
-	attrs.EnsureCapacity(attrs.Len() + 20)
-	attrs.PutStr("diagnosis.category", "database_connection")
-	attrs.PutStr("diagnosis.cause", "connection_refused")
-	attrs.PutStr("diagnosis.likelihood", "high")
-	attrs.PutDouble("diagnosis.confidence", 0.9)
-	attrs.PutStr("diagnosis.evidence", `exception psycopg2.OperationalError: connection to server at "db" (10.0.0.5), port 5432 failed: Connection refused [postgresql] on span "SELECT orders" of orders`)
-	attrs.PutStr("diagnosis.evidence.span_id", "5fb397be34d26b51")
-	attrs.PutStr("diagnosis.evidence.service", "orders")
-	attrs.PutStr("diagnosis.fix", "Check that the database is up and reachable from the service, and that the connection settings point at it.")
-	attrs.PutStr("diagnosis.fix.effort", "medium")
-	attrs.PutStr("diagnosis.fingerprint", "3f2a9c41d07be855")
-	attrs.PutStr("diagnosis.first_seen", "2026-12-02T10:03:00Z")
-	attrs.PutStr("diagnosis.first_seen.version", "1.4.2")
-	attrs.PutBool("diagnosis.regression", false)
-	attrs.PutInt("diagnosis.occurrences", 1234)
-	attrs.PutStr("diagnosis.rule", "db.postgresql.connection_refused")
 }
 
 func newTransform(tb testing.TB, next consumer.Traces) processor.Traces {
