@@ -9,16 +9,41 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/contract"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/engine"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/holdqueue"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/memo"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/redact"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/registry"
 )
+
+// writer writes diagnoses on spans: what annotating needs, shared by the
+// runs of targets (annotator).
+type writer struct {
+	cfg      *Config
+	redactor *redact.Redactor
+	rules    *userRules
+	names    contract.Names
+	// textMemo holds the texts of the latest diagnoses (texts.go).
+	textMemo  *memo.Memo[annotationKey, annotationTexts]
+	metrics   *metricEvidence
+	registry  *registry.Registry
+	counters  counters
+	heldStore *heldStorage
+	logger    *zap.Logger
+}
+
+func newWriter(cfg *Config, red *redact.Redactor, rules *userRules, metrics *metricEvidence, reg *registry.Registry, c counters, hs *heldStorage, logger *zap.Logger) *writer {
+	w := &writer{cfg: cfg, redactor: red, rules: rules, names: contract.NewNames(cfg.AttributePrefix),
+		metrics: metrics, registry: reg, counters: c, heldStore: hs, logger: logger}
+	w.textMemo = memo.New(8, w.computeTexts).OwnKeys(ownKey)
+	return w
+}
 
 // annotator writes the diagnoses of a run of targets, one after another on
 // one goroutine: consecutive targets of one outage share their texts, their
 // group and its first sighting, found once.
 type annotator struct {
-	d     *diagnoser
+	w     *writer
 	front memo.Front[annotationKey, annotationTexts]
 	// long are the texts of the last key too long for the memo.
 	long annotationTexts
@@ -32,16 +57,16 @@ type annotator struct {
 	firstSeen, firstVersion, firstRevision, resolvedIn capped
 }
 
-func (d *diagnoser) newAnnotator() annotator {
-	return annotator{d: d, front: d.textMemo.Front(), seen: d.registry.Recorder()}
+func (w *writer) newAnnotator() annotator {
+	return annotator{w: w, front: w.textMemo.Front(), seen: w.registry.Recorder()}
 }
 
 // annotate writes the diagnosis on the target span, of resource resource,
 // and counts it in the fingerprint registry. Existing attributes are kept
 // unless overwrite is set; every string written is capped, free text is
 // redacted.
-func (a *annotator) annotate(resource pcommon.Resource, span ptrace.Span, res *result) {
-	d := a.d
+func (a *annotator) annotate(resource pcommon.Resource, span ptrace.Span, res *engine.Result) {
+	d := a.w
 	d.metrics.refine(resource, span, res)
 	attrs := span.Attributes()
 	// Most spans carry no diagnosis yet: one pass over the keys spares a
@@ -82,8 +107,8 @@ func (a *annotator) annotate(resource pcommon.Resource, span ptrace.Span, res *r
 	if !keep(d.names.Evidence) {
 		attrs.PutStr(d.names.Evidence, d.metrics.evidence(res, t.evidence))
 	}
-	if !res.evidenceSpanID.IsEmpty() {
-		put(d.names.EvidenceSpanID, d.capped(res.evidenceSpanID.String()))
+	if !res.EvidenceSpanID.IsEmpty() {
+		put(d.names.EvidenceSpanID, d.capped(res.EvidenceSpanID.String()))
 	}
 	put(d.names.EvidenceService, t.evidenceService)
 	if texts {
@@ -115,7 +140,7 @@ func (a *annotator) annotate(resource pcommon.Resource, span ptrace.Span, res *r
 		put(d.names.ResolvedInVersion, a.cappedAgain(&a.resolvedIn, seen.ResolvedIn))
 	}
 	put(d.names.Rule, t.rule)
-	if res.rootCause != "" {
+	if res.RootCause != "" {
 		put(d.names.RootCauseCategory, t.rootCauseCategory)
 		put(d.names.RootCauseService, t.rootCauseService)
 	}
@@ -128,59 +153,60 @@ type capped struct {
 	set    bool
 }
 
-func (d *diagnoser) capped(v string) capped {
+func (w *writer) capped(v string) capped {
 	if v == "" {
 		return capped{}
 	}
-	return capped{s: d.redactor.Cap(v), raw: v, set: true}
+	return capped{s: w.redactor.Cap(v), raw: v, set: true}
 }
 
 // cappedAgain is v capped, capped again only when v is not last's.
 func (a *annotator) cappedAgain(last *capped, v string) capped {
 	if v != last.raw {
-		*last = a.d.capped(v)
+		*last = a.w.capped(v)
 	}
 	return *last
 }
 
 // annotateCounted annotates a target and counts it diagnosed, and released
 // early when reason is set.
-func (a *annotator) annotateCounted(ctx context.Context, resource pcommon.Resource, span ptrace.Span, res *result, reason string) {
+func (a *annotator) annotateCounted(ctx context.Context, resource pcommon.Resource, span ptrace.Span, res *engine.Result, reason string) {
 	a.annotate(resource, span, res)
-	a.d.countDiagnosed(ctx, *res)
+	a.w.counters.diagnosed(ctx, res)
 	if reason != "" {
-		a.d.countEarly(ctx, reason)
+		a.w.counters.early(ctx, reason)
 	}
 }
 
 // annotateFinal annotates the final targets of a batch in place.
-func (d *diagnoser) annotateFinal(ctx context.Context, td ptrace.Traces, final []verdict) {
-	a := d.newAnnotator()
+func (w *writer) annotateFinal(ctx context.Context, td ptrace.Traces, final []engine.Verdict) {
+	a := w.newAnnotator()
 	for i := range final {
 		v := &final[i]
-		a.annotateCounted(ctx, resourceAt(td, v.mark.spanPos), spanAt(td, v.mark.spanPos), &v.res, v.early)
+		a.annotateCounted(ctx, engine.ResourceAt(td, v.Pos()), engine.SpanAt(td, v.Pos()), &v.Res, v.Early)
 	}
 }
 
 // annotateReleased decodes released spans and annotates them for delivery,
 // grouped by origin.
-func (d *diagnoser) annotateReleased(ctx context.Context, rel []released) deliveries {
+func (w *writer) annotateReleased(ctx context.Context, rel []engine.Released) deliveries {
 	var out deliveries
 	if len(rel) == 0 {
 		return out
 	}
-	a := d.newAnnotator()
-	for _, r := range rel {
-		one, err := decodeHeld(r.held.Data)
+	a := w.newAnnotator()
+	for i := range rel {
+		r := &rel[i]
+		one, err := engine.DecodeHeld(r.Held.Data)
 		if err != nil {
 			// Cannot happen: the bytes are this processor's own encoding.
-			d.logger.Error("could not decode a held span; it is lost", zap.Error(err))
-			d.heldStore.delivered(ctx, []*holdqueue.Held{r.held})
+			w.logger.Error("could not decode a held span; it is lost", zap.Error(err))
+			w.heldStore.delivered(ctx, []*holdqueue.Held{r.Held})
 			continue
 		}
 		rs := one.ResourceSpans().At(0)
-		a.annotateCounted(ctx, rs.Resource(), rs.ScopeSpans().At(0).Spans().At(0), &r.res, r.reason)
-		out.add(r.held, one)
+		a.annotateCounted(ctx, rs.Resource(), rs.ScopeSpans().At(0).Spans().At(0), &r.Res, r.Reason)
+		out.add(r.Held, one)
 	}
 	return out
 }

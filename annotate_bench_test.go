@@ -3,43 +3,37 @@ package errordiagnosisprocessor
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/engine"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/evidence"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/registry"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/testtraces"
-	"github.com/errordiagnosis/errordiagnosisprocessor/internal/tracecache"
 )
 
 type diagnosedTarget struct {
 	resource pcommon.Resource
 	span     ptrace.Span
-	res      result
+	res      engine.Result
 }
 
 // diagnosedTargets are the targets of td with their diagnoses, in the
 // order the per-batch mode annotates them.
 func diagnosedTargets(d *diagnoser, td ptrace.Traces) []diagnosedTarget {
-	scan := &batchScan{}
-	scan.scan(td, d.targets)
-	d.observeVersions(td, scan.servers)
-	scan.prepare(context.Background(), td, d.rules, evidence.Borrowed)
-	c := tracecache.New(tracecache.Limits{})
-	c.SetBatchOnly()
-	c.Reset(tracecache.Limits{MaxTraces: len(scan.marks), MaxNodesPerTrace: maxNodesPerTrace, MaxNodes: td.SpanCount(),
-		MaxEvidenceNodes: maxEvidencePerTrace, MaxEvidencePerNode: maxEvidencePerNode, TTL: time.Hour})
-	rec := record(c, td, scan, time.Time{})
-	var out []diagnosedTarget
-	for _, bt := range rec.targets {
-		out = append(out, diagnosedTarget{resourceAt(td, bt.mark.spanPos), spanAt(td, bt.mark.spanPos),
-			diagnose(bt.trace, bt.node, bt.mark.status, maxCallChain)})
+	e := engine.New(engine.Config{Targets: evidence.NewTargetSpec(d.cfg.StatusCodes, d.cfg.SpanKinds), Rules: d.writer.rules})
+	scan := e.Scan(td)
+	d.registry.observeVersions(td, scan.Servers())
+	out := e.Apply(context.Background(), td, scan, nil)
+	var targets []diagnosedTarget
+	for i := range out.Final {
+		v := &out.Final[i]
+		targets = append(targets, diagnosedTarget{engine.ResourceAt(td, v.Pos()), engine.SpanAt(td, v.Pos()), v.Res})
 	}
-	return out
+	return targets
 }
 
 // failingTraces is about 1,000 spans of failing traces, of the scenarios
@@ -74,22 +68,22 @@ func BenchmarkAnnotateLookups(b *testing.B) {
 				for i := range targets {
 					t := &targets[i]
 					k := annotationKeyOf(t.span, &t.res)
-					tx := d.textMemo.Get(k)
+					tx := d.writer.textMemo.Get(k)
 					svc, version := resourceIdentity(t.resource)
-					seen := d.registry.Record(registry.Key{Service: svc, Fingerprint: tx.fingerprint.raw}, version)
-					_, _, _ = d.capped(t.res.evidenceSpanID.String()), d.capped(seen.FirstSeen), d.capped(seen.FirstVersion)
+					seen := d.writer.registry.Record(registry.Key{Service: svc, Fingerprint: tx.fingerprint.raw}, version)
+					_, _, _ = d.writer.capped(t.res.EvidenceSpanID.String()), d.writer.capped(seen.FirstSeen), d.writer.capped(seen.FirstVersion)
 				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(targets)), "ns/target")
 		})
 		b.Run(shape.name+"/annotator", func(b *testing.B) {
 			for b.Loop() {
-				a := d.newAnnotator()
+				a := d.writer.newAnnotator()
 				for i := range targets {
 					t := &targets[i]
 					tx := a.texts(t.span, &t.res)
 					seen := a.sighting(t.resource, tx)
-					_, _, _ = d.capped(t.res.evidenceSpanID.String()), a.cappedAgain(&a.firstSeen, seen.FirstSeen), a.cappedAgain(&a.firstVersion, seen.FirstVersion)
+					_, _, _ = d.writer.capped(t.res.EvidenceSpanID.String()), a.cappedAgain(&a.firstSeen, seen.FirstSeen), a.cappedAgain(&a.firstVersion, seen.FirstVersion)
 				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(targets)), "ns/target")

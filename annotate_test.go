@@ -17,6 +17,7 @@ import (
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/contract"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/engine"
 )
 
 // TestAnnotationTextsMemoized: the memoized texts are the ones computed
@@ -30,27 +31,27 @@ func TestAnnotationTextsMemoized(t *testing.T) {
 	t.Cleanup(func() { require.NoError(t, d.shutdown(context.Background())) })
 
 	secret := "s3cret" // a credential in a service name taken from server.address
-	dbDown := result{service: "checkout", evidenceService: "postgres://app:" + secret + "@db:5432/shop", dependency: "postgresql db:5432", hasEv: true,
-		ev: diagnosis.Evidence{Kind: diagnosis.KindClient, Service: "checkout", SpanName: "SELECT shop", ExceptionType: "org.postgresql.util.PSQLException",
+	dbDown := engine.Result{Service: "checkout", EvidenceService: "postgres://app:" + secret + "@db:5432/shop", Dependency: "postgresql db:5432", HasItem: true,
+		Item: diagnosis.Evidence{Kind: diagnosis.KindClient, Service: "checkout", SpanName: "SELECT shop", ExceptionType: "org.postgresql.util.PSQLException",
 			ExceptionMessage: "Connection to db:5432 refused. password=hunter2", DBSystem: "postgresql", DBStatusCode: "08001", Peer: "db:5432", Frame: "com.shop.Repo.find"}}
 	dbDown.Category, dbDown.Cause, dbDown.Rule = diagnosis.Category("database"), "connection refused", "db.connection_refused"
-	noEvidence := result{service: "cart"}
+	noEvidence := engine.Result{Service: "cart"}
 	noEvidence.Category = diagnosis.Unknown
-	downstream := result{service: "frontend", evidenceService: "payments", rootCause: diagnosis.Category("timeout"), rootService: "payments", hasEv: true,
-		ev: diagnosis.Evidence{Kind: diagnosis.KindClient, Service: "frontend", SpanName: "POST", HTTPStatusCode: 503, StatusMessage: "upstream\nunavailable"}}
+	downstream := engine.Result{Service: "frontend", EvidenceService: "payments", RootCause: diagnosis.Category("timeout"), RootService: "payments", HasItem: true,
+		Item: diagnosis.Evidence{Kind: diagnosis.KindClient, Service: "frontend", SpanName: "POST", HTTPStatusCode: 503, StatusMessage: "upstream\nunavailable"}}
 	downstream.Category, downstream.Cause = diagnosis.Category("dependency"), "downstream failed"
 	long := dbDown
-	long.ev.ExceptionMessage = strings.Repeat("stack line at com.shop.Repo.find(Repo.java:42)\n", 200)
+	long.Item.ExceptionMessage = strings.Repeat("stack line at com.shop.Repo.find(Repo.java:42)\n", 200)
 
 	span := ptrace.NewSpan()
 	span.Attributes().PutStr("http.route", "/orders/{id}")
-	for name, res := range map[string]result{"db down": dbDown, "no evidence": noEvidence, "downstream": downstream, "long": long} {
+	for name, res := range map[string]engine.Result{"db down": dbDown, "no evidence": noEvidence, "downstream": downstream, "long": long} {
 		t.Run(name, func(t *testing.T) {
-			want := d.computeTexts(annotationKeyOf(span, &res))
-			a := d.newAnnotator()
+			want := d.writer.computeTexts(annotationKeyOf(span, &res))
+			a := d.writer.newAnnotator()
 			assert.Equal(t, want, *a.texts(span, &res), "miss")
 			assert.Equal(t, want, *a.texts(span, &res), "hit in the front")
-			next := d.newAnnotator()
+			next := d.writer.newAnnotator()
 			assert.Equal(t, want, *next.texts(span, &res), "hit in the memo")
 			assert.NotContains(t, want.evidence+want.evidenceService.s, "hunter2")
 			assert.NotContains(t, want.evidenceService.s, secret)

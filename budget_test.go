@@ -12,6 +12,7 @@ import (
 	"go.opentelemetry.io/collector/processor/processorhelper"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/engine"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/metadatatest"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/testtraces"
 )
@@ -55,7 +56,7 @@ func TestBytesAccounted(t *testing.T) {
 	cfg.WaitDuration = time.Hour
 	d, err := newDiagnoser(metadatatest.NewSettings(componenttest.NewTelemetry()), cfg)
 	require.NoError(t, err)
-	d.next = &countingSink{}
+	d.out.next = &countingSink{}
 	clock := time.Date(2026, 12, 2, 6, 0, 0, 0, time.UTC)
 	d.now = func() time.Time { return clock }
 	ctx := context.Background()
@@ -70,14 +71,10 @@ func TestBytesAccounted(t *testing.T) {
 	// Warm up: pools, interned names, memo tables.
 	send(1, 1000)
 	liveBefore := liveHeap()
-	d.mu.Lock()
-	evBefore, heldBefore, nHeldBefore, nTraceBefore := d.cache.Bytes(), d.held.Bytes(), d.held.Len(), d.cache.Len()
-	d.mu.Unlock()
+	evBefore, heldBefore, nHeldBefore, nTraceBefore := int(d.engine.Stats().EvidenceBytes), int(d.engine.Stats().HeldBytes), int(d.engine.Stats().Held), int(d.engine.Stats().Traces)
 	send(100_000, 4000)
 	liveAfter := liveHeap()
-	d.mu.Lock()
-	evAfter, heldAfter, nHeldAfter, nTraceAfter := d.cache.Bytes(), d.held.Bytes(), d.held.Len(), d.cache.Len()
-	d.mu.Unlock()
+	evAfter, heldAfter, nHeldAfter, nTraceAfter := int(d.engine.Stats().EvidenceBytes), int(d.engine.Stats().HeldBytes), int(d.engine.Stats().Held), int(d.engine.Stats().Traces)
 
 	live := float64(liveAfter) - float64(liveBefore)
 	accounted := float64(evAfter-evBefore) + float64(heldAfter-heldBefore)
@@ -108,9 +105,9 @@ func TestFloodUnderBudget(t *testing.T) {
 		heldMiB, evMiB   int
 		early, forgotten string // the reasons counted; "" none
 	}{
-		{"distinct traces, max_held_mib", false, 1, 8, reasonMaxHeldMiB, ""},
-		{"distinct traces, max_evidence_mib", false, 8, 1, reasonMaxEvidenceMiB, reasonMaxEvidenceMiB},
-		{"never-ending trace, max_held_mib", true, 1, 8, reasonMaxHeldMiB, ""},
+		{"distinct traces, max_held_mib", false, 1, 8, engine.ReasonMaxHeldMiB, ""},
+		{"distinct traces, max_evidence_mib", false, 8, 1, engine.ReasonMaxEvidenceMiB, engine.ReasonMaxEvidenceMiB},
+		{"never-ending trace, max_held_mib", true, 1, 8, engine.ReasonMaxHeldMiB, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -125,8 +122,8 @@ func TestFloodUnderBudget(t *testing.T) {
 			if tc.forgotten != "" {
 				assert.Positive(t, r.forgotten[tc.forgotten], "traces forgotten for %s are counted", tc.forgotten)
 			}
-			assert.Zero(t, r.early[reasonMaxHeldSpans], "the count limit bound")
-			assert.Zero(t, r.forgotten[reasonMaxTraces], "the count limit bound")
+			assert.Zero(t, r.early[engine.ReasonMaxHeldSpans], "the count limit bound")
+			assert.Zero(t, r.forgotten[engine.ReasonMaxTraces], "the count limit bound")
 		})
 	}
 }
@@ -149,8 +146,8 @@ func runBudgetFlood(t *testing.T, n int, never bool, heldMiB, evMiB int) budgetF
 	var r budgetFloodResult
 	template := floodTemplate()
 	f := driveFlood(t, cfg, n/floodBatch, func(b int) ptrace.Traces { return floodBatchOf(template, b, never) }, func(d *diagnoser, _ int) {
-		r.maxHeldBytes = max(r.maxHeldBytes, d.held.Bytes())
-		r.maxEvidenceBytes = max(r.maxEvidenceBytes, d.cache.Bytes())
+		r.maxHeldBytes = max(r.maxHeldBytes, int(d.engine.Stats().HeldBytes))
+		r.maxEvidenceBytes = max(r.maxEvidenceBytes, int(d.engine.Stats().EvidenceBytes))
 	})
 	r.floodResult = f.floodResult
 	r.early = sumByReason(t, f.tt, "otelcol_processor_errordiagnosis_spans_early_released")
@@ -192,7 +189,7 @@ func TestShortHorizonIsNotHeld(t *testing.T) {
 	d, err := newDiagnoser(metadatatest.NewSettings(tt), cfg)
 	require.NoError(t, err)
 	sink := &countingSink{}
-	d.next = sink
+	d.out.next = sink
 	clock := time.Date(2026, 12, 2, 6, 0, 0, 0, time.UTC)
 	d.now = func() time.Time { return clock }
 	ctx := context.Background()
@@ -210,21 +207,21 @@ func TestShortHorizonIsNotHeld(t *testing.T) {
 	for seed := range uint64(2) {
 		assert.Zero(t, process(seed).SpanCount(), "a bare 500 waits for evidence")
 	}
-	require.Equal(t, 2, d.held.Len())
+	require.Equal(t, 2, int(d.engine.Stats().Held))
 
 	// max_traces forgets trace 0, seen 0 s ago: trace 2 would be forgotten
 	// as soon, and its 500 is diagnosed now.
 	out := process(2)
 	assert.Equal(t, 1, out.SpanCount(), "not held under a horizon shorter than a tick")
 	assert.Len(t, diagnoses(out), 1)
-	assert.Equal(t, 1, d.held.Len(), "trace 0's held span released early, trace 2's never held")
-	assert.Equal(t, map[string]int64{reasonMaxTraces: 2}, sumByReason(t, tt, "otelcol_processor_errordiagnosis_spans_early_released"))
+	assert.Equal(t, 1, int(d.engine.Stats().Held), "trace 0's held span released early, trace 2's never held")
+	assert.Equal(t, map[string]int64{engine.ReasonMaxTraces: 2}, sumByReason(t, tt, "otelcol_processor_errordiagnosis_spans_early_released"))
 
 	// Two ticks later, max_traces forgets a trace seen 200 ms ago: the
 	// horizon is longer than a tick and the new 500 waits again.
 	clock = clock.Add(200 * time.Millisecond)
 	assert.Zero(t, process(3).SpanCount(), "held under a horizon longer than a tick")
-	assert.Equal(t, 1, d.held.Len())
+	assert.Equal(t, 1, int(d.engine.Stats().Held))
 
 	require.NoError(t, d.shutdown(ctx))
 	assert.Equal(t, 4, passed+int(sink.spans.Load()), "spans in == spans out")

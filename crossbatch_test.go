@@ -15,6 +15,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/processor/processortest"
 
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/engine"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/metadata"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/testtraces"
 )
@@ -49,7 +50,7 @@ func diagnosisBySpan(tds []ptrace.Traces) map[pcommon.SpanID]map[string]any {
 func splitSpans(td ptrace.Traces) []ptrace.Traces {
 	var out []ptrace.Traces
 	testtraces.ForEachSpan(td, func(i, j, k int, _ ptrace.ResourceSpans, _ ptrace.Span) {
-		out = append(out, copySpan(td, spanPos{rs: i, ss: j, span: k}))
+		out = append(out, engine.CopySpan(td, engine.At(i, j, k)))
 	})
 	return out
 }
@@ -149,7 +150,7 @@ func newTestDiagnoser(tb testing.TB, cfg *Config, sink *consumertest.TracesSink)
 	require.NoError(tb, cfg.Validate())
 	d, err := newDiagnoser(processortest.NewNopSettings(metadata.Type), cfg)
 	require.NoError(tb, err)
-	d.next = sink
+	d.out.next = sink
 	require.NoError(tb, d.start(context.Background(), componenttest.NewNopHost()))
 	return d
 }
@@ -185,10 +186,10 @@ func TestInconclusiveIsHeldThenReleased(t *testing.T) {
 	d := newTestDiagnoser(t, cfg, sink)
 	consume(t, d, sink, bare500(1))
 	assert.Equal(t, 0, sink.SpanCount(), "a 500 with no evidence waits")
-	assert.Equal(t, int64(1), d.heldGauge.Load())
+	assert.Equal(t, int64(1), d.engine.Stats().Held)
 	require.Eventually(t, func() bool { return sink.SpanCount() == 1 }, 5*time.Second, 5*time.Millisecond)
 	assert.Equal(t, map[string]string{"api": "unknown/no_evidence"}, diagnoses(sink.AllTraces()[len(sink.AllTraces())-1]))
-	assert.Equal(t, int64(0), d.heldGauge.Load())
+	assert.Equal(t, int64(0), d.engine.Stats().Held)
 	require.NoError(t, d.shutdown(context.Background()))
 }
 
@@ -230,20 +231,16 @@ func TestLimitsAndShutdown(t *testing.T) {
 			td = testtraces.Build(testtraces.Internal("job").Failed("boom", testtraces.Exception{Type: "java.lang.IllegalStateException"}), testtraces.Options{Seed: uint64(n + i)})
 		}
 		consume(t, d, sink, td)
-		d.mu.Lock()
-		assert.LessOrEqual(t, d.held.Len(), cfg.MaxHeldSpans)
-		assert.LessOrEqual(t, d.cache.Len(), cfg.MaxTraces)
-		assert.LessOrEqual(t, d.cache.NodeCount(), cfg.MaxTraces*nodesPerTrace)
-		d.mu.Unlock()
+		assert.LessOrEqual(t, int(d.engine.Stats().Held), cfg.MaxHeldSpans)
+		assert.LessOrEqual(t, int(d.engine.Stats().Traces), cfg.MaxTraces)
+		assert.LessOrEqual(t, int(d.engine.Stats().Nodes), cfg.MaxTraces*engine.NodesPerTrace)
 	}
 	require.NoError(t, d.shutdown(context.Background()))
 	assert.Equal(t, n, sink.SpanCount(), "spans in == spans out")
-	assert.Equal(t, int64(0), d.heldGauge.Load())
-	assert.Equal(t, int64(0), d.traceGauge.Load())
-	d.mu.Lock()
-	assert.Equal(t, 0, d.held.Len())
-	assert.Equal(t, 0, d.cache.Len())
-	d.mu.Unlock()
+	assert.Equal(t, int64(0), d.engine.Stats().Held)
+	assert.Equal(t, int64(0), d.engine.Stats().Traces)
+	assert.Equal(t, 0, int(d.engine.Stats().Held))
+	assert.Equal(t, 0, int(d.engine.Stats().Traces))
 	targets := 0
 	for _, td := range sink.AllTraces() {
 		targets += len(targetSpans(td))
@@ -256,7 +253,7 @@ func TestLimitsAndShutdown(t *testing.T) {
 }
 
 // TestConcurrentConsumeWhileReleasing runs ConsumeTraces from several
-// goroutines while the release loop fires; run with -race.
+// goroutines while the tick loop fires; run with -race.
 func TestConcurrentConsumeWhileReleasing(t *testing.T) {
 	sink := &consumertest.TracesSink{}
 	cfg := defaultConfig()

@@ -98,7 +98,7 @@ func (f *factory) createTraces(ctx context.Context, set processor.Settings, cfg 
 	return processorhelper.NewTraces(ctx, set, cfg, next, p.processTraces,
 		processorhelper.WithCapabilities(processorCapabilities),
 		processorhelper.WithStart(p.start),
-		processorhelper.WithShutdown(func(ctx context.Context) error { return f.diagnosers.release(ctx, set.ID, p, true) }))
+		processorhelper.WithShutdown(func(ctx context.Context) error { return f.diagnosers.drop(ctx, set.ID, p, true) }))
 }
 
 func (f *factory) createLogs(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Logs) (processor.Logs, error) {
@@ -109,7 +109,7 @@ func (f *factory) createLogs(ctx context.Context, set processor.Settings, cfg co
 	return processorhelper.NewLogs(ctx, set, cfg, next, p.processLogs,
 		processorhelper.WithCapabilities(processorCapabilities),
 		processorhelper.WithStart(p.start),
-		processorhelper.WithShutdown(func(ctx context.Context) error { return f.diagnosers.release(ctx, set.ID, p, false) }))
+		processorhelper.WithShutdown(func(ctx context.Context) error { return f.diagnosers.drop(ctx, set.ID, p, false) }))
 }
 
 func (f *factory) createMetrics(ctx context.Context, set processor.Settings, cfg component.Config, next consumer.Metrics) (processor.Metrics, error) {
@@ -120,5 +120,5 @@ func (f *factory) createMetrics(ctx context.Context, set processor.Settings, cfg
 	return processorhelper.NewMetrics(ctx, set, cfg, next, p.metrics.process,
 		processorhelper.WithCapabilities(metricsCapabilities),
 		processorhelper.WithStart(p.start),
-		processorhelper.WithShutdown(func(ctx context.Context) error { return f.diagnosers.release(ctx, set.ID, p, false) }))
+		processorhelper.WithShutdown(func(ctx context.Context) error { return f.diagnosers.drop(ctx, set.ID, p, false) }))
 }

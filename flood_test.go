@@ -19,6 +19,7 @@ import (
 	"go.opentelemetry.io/collector/processor/processorhelper"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/engine"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/metadatatest"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/testtraces"
 )
@@ -188,9 +189,9 @@ func runFlood(t *testing.T, n int, never bool) floodResult {
 	template := floodTemplate()
 	f := driveFlood(t, cfg, n/floodBatch, func(b int) ptrace.Traces { return floodBatchOf(template, b, never) }, func(d *diagnoser, b int) {
 		if b%500 == 0 {
-			require.LessOrEqual(t, d.held.Len(), floodMaxHeld)
-			require.LessOrEqual(t, d.cache.Len(), floodMaxTraces)
-			require.LessOrEqual(t, d.cache.NodeCount(), floodMaxTraces*nodesPerTrace)
+			require.LessOrEqual(t, int(d.engine.Stats().Held), floodMaxHeld)
+			require.LessOrEqual(t, int(d.engine.Stats().Traces), floodMaxTraces)
+			require.LessOrEqual(t, int(d.engine.Stats().Nodes), floodMaxTraces*engine.NodesPerTrace)
 		}
 	})
 	m, err := f.tt.GetMetric("otelcol_processor_errordiagnosis_spans_early_released")
@@ -219,7 +220,7 @@ func driveFlood(t *testing.T, cfg *Config, batches int, batch func(b int) ptrace
 	sink := &countingSink{}
 	d, err := newDiagnoser(metadatatest.NewSettings(tt), cfg)
 	require.NoError(t, err)
-	d.next = sink
+	d.out.next = sink
 	clock := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 	d.now = func() time.Time { return clock } // not started: the test ticks
 	ctx := context.Background()
@@ -236,17 +237,15 @@ func driveFlood(t *testing.T, cfg *Config, batches int, batch func(b int) ptrace
 			require.NoError(t, sink.ConsumeTraces(ctx, out))
 		}
 		clock = clock.Add(10 * time.Millisecond)
-		holds := d.held != nil // wait_duration 0 holds and remembers nothing
+		holds := d.engine.Holds() // wait_duration 0 holds and remembers nothing
 		if holds && b%10 == 9 {
 			d.releaseDue(ctx)
 		}
-		d.mu.Lock()
 		if holds {
-			res.maxHeld = max(res.maxHeld, d.held.Len())
-			res.maxTraceLen = max(res.maxTraceLen, d.cache.Len())
+			res.maxHeld = max(res.maxHeld, int(d.engine.Stats().Held))
+			res.maxTraceLen = max(res.maxTraceLen, int(d.engine.Stats().Traces))
 		}
 		observe(d, b)
-		d.mu.Unlock()
 		if b == batches/2 {
 			res.mid = heapInUse()
 		}

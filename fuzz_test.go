@@ -4,7 +4,6 @@ import (
 	"context"
 	"math/rand/v2"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -20,6 +19,8 @@ import (
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/classify"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/engine"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/evidence"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/metadata"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/redact/redacttest"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/testtraces"
@@ -39,16 +40,11 @@ type fuzzMode struct {
 	split bool // one batch per span, the release tick driven by a fake clock
 }
 
-var fuzzRules = sync.OnceValue(func() *userRules {
-	r, err := newRuleConditions([]RuleConfig{{
-		Name: "fuzz", Condition: `attributes["fuzz.rule"] == "hit"`,
-		Category: "security", Cause: "suspected_abuse", Fix: strings.Repeat("fix ", 40), FixEffort: "easy",
-	}}, processortest.NewNopSettings(metadata.Type).TelemetrySettings)
-	if err != nil {
-		panic(err)
-	}
-	return r
-})
+// fuzzRules is the user rule of every fuzzed processor.
+var fuzzRules = []RuleConfig{{
+	Name: "fuzz", Condition: `attributes["fuzz.rule"] == "hit"`,
+	Category: "security", Cause: "suspected_abuse", Fix: strings.Repeat("fix ", 40), FixEffort: "easy",
+}}
 
 var fuzzModes = []fuzzMode{
 	{name: "per-batch", cfg: func() *Config {
@@ -81,10 +77,17 @@ var fuzzModes = []fuzzMode{
 // goroutine: the caller drives releaseDue with a fake clock) feeding sink.
 func newFuzzDiagnoser(tb testing.TB, cfg *Config, sink consumer.Traces) (*diagnoser, *time.Time) {
 	tb.Helper()
+	withRules := *cfg
+	withRules.Rules = fuzzRules
+	return newRulesDiagnoser(tb, &withRules, sink)
+}
+
+// newRulesDiagnoser is newFuzzDiagnoser with the rules of cfg only.
+func newRulesDiagnoser(tb testing.TB, cfg *Config, sink consumer.Traces) (*diagnoser, *time.Time) {
+	tb.Helper()
 	d, err := newDiagnoser(processortest.NewNopSettings(metadata.Type), cfg)
 	require.NoError(tb, err)
-	d.rules = fuzzRules()
-	d.next = sink
+	d.out.next = sink
 	clock := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 	d.now = func() time.Time { return clock }
 	return d, &clock
@@ -116,14 +119,14 @@ func runTraces(tb testing.TB, td ptrace.Traces, mode fuzzMode) (*diagnoser, []pt
 		}
 	}
 	require.NoError(tb, d.shutdown(ctx))
-	require.Zero(tb, d.heldGauge.Load(), "%s: spans still held after shutdown", mode.name)
+	require.Zero(tb, d.engine.Stats().Held, "%s: spans still held after shutdown", mode.name)
 	return d, sink.AllTraces()
 }
 
 // spanKey serialises one span with its resource and scope; strip removes the
 // attributes under prefix first.
 func spanKey(td ptrace.Traces, i, j, k int, strip string) string {
-	one := copySpan(td, spanPos{rs: i, ss: j, span: k})
+	one := engine.CopySpan(td, engine.At(i, j, k))
 	if strip != "" {
 		one.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).Attributes().RemoveIf(func(key string, _ pcommon.Value) bool {
 			return strings.HasPrefix(key, strip)
@@ -152,11 +155,12 @@ func forEachSpanIndex(td ptrace.Traces, f func(i, j, k int, span ptrace.Span)) {
 func checkTracesOut(tb testing.TB, d *diagnoser, in ptrace.Traces, outs []ptrace.Traces, mode string, dedup bool) {
 	tb.Helper()
 	prefix := d.cfg.AttributePrefix
+	targets := evidence.NewTargetSpec(d.cfg.StatusCodes, d.cfg.SpanKinds)
 	exact := map[string]int{}    // non-target spans
 	stripped := map[string]int{} // target spans without the prefixed attributes
 	preexisting := map[string]bool{}
 	forEachSpanIndex(in, func(i, j, k int, span ptrace.Span) {
-		if _, target := d.targets.Status(span); target {
+		if _, target := targets.Status(span); target {
 			stripped[spanKey(in, i, j, k, prefix)]++
 		} else {
 			exact[spanKey(in, i, j, k, "")]++
@@ -173,7 +177,7 @@ func checkTracesOut(tb testing.TB, d *diagnoser, in ptrace.Traces, outs []ptrace
 	for _, out := range outs {
 		total += out.SpanCount()
 		forEachSpanIndex(out, func(i, j, k int, span ptrace.Span) {
-			_, target := d.targets.Status(span)
+			_, target := targets.Status(span)
 			if !target {
 				key := spanKey(out, i, j, k, "")
 				require.Positive(tb, exact[key], "%s: a non-target span %q was changed or duplicated", mode, span.Name())

@@ -12,6 +12,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.uber.org/zap"
 
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/engine"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/heldstore"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/holdqueue"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/metadata"
@@ -38,7 +39,7 @@ const (
 var storeFailureOpts = attributeOpts("operation", storeOpen, storeRead, storeWrite, storeRemove)
 
 // heldStorage is the processor's side of the store: Held in, faults logged
-// and counted. A nil *heldStorage stores nothing.
+// and counted. It stores nothing until open gives it a store.
 type heldStorage struct {
 	store     *heldstore.Store
 	logger    *zap.Logger
@@ -48,36 +49,29 @@ type heldStorage struct {
 	failing atomic.Bool
 }
 
-// openHeldStorage opens the held spans' client of the storage extension id;
-// nil, with the fault logged and counted, when the extension cannot give
-// one. A missing or wrong extension is the registry's configuration error,
-// reported by openStorage.
-func openHeldStorage(ctx context.Context, host component.Host, id, self component.ID, logger *zap.Logger, tb *metadata.TelemetryBuilder) *heldStorage {
+// open opens the held spans' client of the storage extension id; false,
+// with the fault logged and counted, when the extension cannot give one.
+// A missing or wrong extension is the registry's configuration error,
+// reported by its openStorage.
+func (s *heldStorage) open(ctx context.Context, host component.Host, id, self component.ID) bool {
 	se, ok := host.GetExtensions()[id].(storage.Extension)
 	if !ok {
-		return nil
+		return false
 	}
-	s := &heldStorage{logger: logger.With(zap.String("storage", id.String())), telemetry: tb}
+	s.logger = s.logger.With(zap.String("storage", id.String()))
 	client, err := se.GetClient(ctx, component.KindProcessor, self, heldStorageName)
 	if err != nil {
 		s.fault(ctx, storeOpen, 0, err)
-		return nil
+		return false
 	}
 	s.store = heldstore.New(client)
-	return s
-}
-
-// reserve gives a newly held span its slot, under the processor's lock.
-func (s *heldStorage) reserve(h *holdqueue.Held) {
-	if s != nil {
-		h.Stored = s.store.Reserve()
-	}
+	return true
 }
 
 // write stores the spans a batch held, with the evidence their batch
 // brought (by index of held, nil when none), in one storage batch.
 func (s *heldStorage) write(ctx context.Context, held []*holdqueue.Held, evidence [][]byte) {
-	if s == nil || len(held) == 0 {
+	if s.store == nil || len(held) == 0 {
 		return
 	}
 	refs := make([]heldstore.Ref, len(held))
@@ -94,7 +88,7 @@ func (s *heldStorage) write(ctx context.Context, held []*holdqueue.Held, evidenc
 
 // delivering marks spans whose delivery begins.
 func (s *heldStorage) delivering(ctx context.Context, held []*holdqueue.Held) {
-	if s != nil {
+	if s.store != nil {
 		s.done(ctx, storeWrite, len(held), s.store.MarkDelivering(ctx, slotsOf(held)))
 	}
 }
@@ -102,7 +96,7 @@ func (s *heldStorage) delivering(ctx context.Context, held []*holdqueue.Held) {
 // delivered removes spans whose delivery ended: accepted, or rejected for
 // good.
 func (s *heldStorage) delivered(ctx context.Context, held []*holdqueue.Held) {
-	if s != nil {
+	if s.store != nil {
 		s.done(ctx, storeRemove, len(held), s.store.Remove(ctx, slotsOf(held)))
 	}
 }
@@ -110,7 +104,7 @@ func (s *heldStorage) delivered(ctx context.Context, held []*holdqueue.Held) {
 // undelivered unmarks spans whose delivery failed: they stay stored, held
 // again or, at shutdown, for the next start.
 func (s *heldStorage) undelivered(ctx context.Context, held []*holdqueue.Held) {
-	if s != nil {
+	if s.store != nil {
 		s.done(ctx, storeRemove, len(held), s.store.Unmark(ctx, slotsOf(held)))
 	}
 }
@@ -151,7 +145,7 @@ func (s *heldStorage) undecodable(ctx context.Context, n int) {
 }
 
 func (s *heldStorage) close(ctx context.Context) {
-	if s == nil {
+	if s.store == nil {
 		return
 	}
 	if err := s.store.Close(ctx); err != nil {
@@ -196,32 +190,32 @@ func slotsOf(held []*holdqueue.Held) []heldstore.Ref {
 // path, which keeps each in its slot until its deadline). A span hold
 // gives back — no longer a target under the configuration of this start —
 // is delivered as it is. Entries that do not decode are removed.
-func (s *heldStorage) restore(ctx context.Context, hold func(context.Context, ptrace.Traces, *restoring) (ptrace.Traces, error), next consumer.Traces) {
-	if s == nil {
+func (s *heldStorage) restore(ctx context.Context, hold func(context.Context, ptrace.Traces, *engine.Restoring) (ptrace.Traces, error), next consumer.Traces) {
+	if s.store == nil {
 		return
 	}
 	restored, bad := s.load(ctx)
 	for _, r := range restored {
 		org, oerr := origin.Unmarshal(r.Origin)
-		td, derr := decodeHeld(r.Data)
+		td, derr := engine.DecodeHeld(r.Data)
 		if oerr != nil || derr != nil || td.SpanCount() != 1 {
 			bad++
 			s.discard(ctx, r.Ref)
 			continue
 		}
 		sp := td.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0)
-		self := spanIDs{sp.TraceID(), sp.SpanID()}
+		traceID, spanID := sp.TraceID(), sp.SpanID()
 		if r.Evidence != nil {
 			// Undecodable evidence is only less to go on.
-			if ev, err := decodeHeld(r.Evidence); err == nil {
+			if ev, err := engine.DecodeHeld(r.Evidence); err == nil {
 				ev.ResourceSpans().MoveAndAppendTo(td.ResourceSpans())
 			}
 		}
 		octx := org.Context(context.Background())
-		out, err := hold(octx, td, &restoring{deadline: r.Deadline, ref: r.Ref})
+		out, err := hold(octx, td, &engine.Restoring{Deadline: r.Deadline, Ref: r.Ref})
 		// The evidence was delivered before the restart: only the span
 		// itself goes out, when it is not held again.
-		keepOnly(out, self)
+		engine.KeepOnly(out, traceID, spanID)
 		if err != nil || out.SpanCount() == 0 || next == nil {
 			continue // held again
 		}

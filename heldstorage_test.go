@@ -20,7 +20,6 @@ import (
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
 
-	"github.com/errordiagnosis/errordiagnosisprocessor/internal/holdqueue"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/metadata"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/metadatatest"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/testtraces"
@@ -51,16 +50,16 @@ func startHeldBed(t *testing.T, st *memStorage, cfg *Config, clock time.Time) *h
 	d, err := newDiagnoser(set, cfg)
 	require.NoError(t, err)
 	b := &heldBed{d: d, sink: &originSink{}, logs: logs, tt: tt, clock: clock}
-	d.next = b.sink
+	d.out.next = b.sink
 	d.now = func() time.Time { return b.clock }
 	require.NoError(t, d.start(context.Background(), hostWithStorage(st)))
 	return b
 }
 
-// crash stops the release loop without draining anything.
+// crash stops the tick loop without draining anything.
 func (b *heldBed) crash() {
-	close(b.d.stop)
-	<-b.d.done
+	close(b.d.loops.stop)
+	<-b.d.loops.done
 }
 
 func (b *heldBed) send(t *testing.T, tenant string, seed uint64) {
@@ -101,7 +100,7 @@ func TestHeldSpansSurviveACrash(t *testing.T) {
 
 	b := startHeldBed(t, st, minuteWait(), heldClock.Add(10*time.Second))
 	assert.Empty(t, b.sink.heldCalls(), "held again until their deadline")
-	assert.Equal(t, int64(3), b.d.heldGauge.Load())
+	assert.Equal(t, int64(3), b.d.engine.Stats().Held)
 	metadatatest.AssertEqualProcessorErrordiagnosisHeldStoreRestored(t, b.tt, []metricdata.DataPoint[int64]{{Value: 3}}, metricdatatest.IgnoreTimestamp())
 	b.clock = heldClock.Add(61 * time.Second)
 	b.d.releaseDue(context.Background())
@@ -139,12 +138,9 @@ func TestCrashAfterDeliveryBeforeRemoval(t *testing.T) {
 	a := startHeldBed(t, st, minuteWait(), heldClock)
 	a.send(t, "a", 1)
 	a.send(t, "a", 2)
-	a.send(t, "b", 3) // still held at the crash: not a duplicate
-	a.d.mu.Lock()
-	h := a.d.held.PopOldest()
-	h2 := a.d.held.PopOldest()
-	a.d.mu.Unlock()
-	out := a.d.annotateReleased(context.Background(), releaseLocked(nil, []*holdqueue.Held{h, h2}, ""))
+	a.send(t, "b", 3)             // still held at the crash: not a duplicate
+	drained := a.d.engine.Drain() // the two oldest are delivered, the third stays stored
+	out := a.d.writer.annotateReleased(context.Background(), drained.Released[:2])
 	a.d.heldStore.delivering(context.Background(), out.groups[0].held)
 	require.NoError(t, a.sink.ConsumeTraces(out.groups[0].origin.Context(context.Background()), out.groups[0].td))
 	a.crash() // before the removal
@@ -191,7 +187,7 @@ func TestHeldStorageFaults(t *testing.T) {
 		require.NoError(t, err)
 		// The registry's client fails the same way: a logged fault, not a failed start.
 		require.NoError(t, d.start(context.Background(), hostWithStorage(st)))
-		assert.Nil(t, d.heldStore)
+		assert.Nil(t, d.heldStore.store)
 		require.NoError(t, d.shutdown(context.Background()))
 	})
 	t.Run("undecodable entries skipped, removed and counted", func(t *testing.T) {
@@ -207,7 +203,7 @@ func TestHeldStorageFaults(t *testing.T) {
 		})
 		b := startHeldBed(t, st, minuteWait(), heldClock)
 		metadatatest.AssertEqualProcessorErrordiagnosisHeldStoreUndecodable(t, b.tt, []metricdata.DataPoint[int64]{{Value: 2}}, metricdatatest.IgnoreTimestamp())
-		assert.Equal(t, int64(1), b.d.heldGauge.Load(), "the intact span is held again")
+		assert.Equal(t, int64(1), b.d.engine.Stats().Held, "the intact span is held again")
 		assert.Equal(t, 1, heldSpansIn(st), "the undecodable ones are removed")
 		require.NoError(t, b.d.shutdown(context.Background()))
 		assert.Len(t, b.sink.heldCalls(), 1)
@@ -226,7 +222,7 @@ func TestRestoredWithinTheBudget(t *testing.T) {
 	cfg := minuteWait()
 	cfg.MaxHeldSpans = 2
 	b := startHeldBed(t, st, cfg, heldClock)
-	assert.Equal(t, int64(2), b.d.heldGauge.Load())
+	assert.Equal(t, int64(2), b.d.engine.Stats().Held)
 	assert.Equal(t, 2, heldSpansIn(st), "the store holds no more than the budget")
 	require.NoError(t, b.d.shutdown(context.Background()))
 	n := 0

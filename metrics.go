@@ -13,6 +13,7 @@ import (
 	"go.opentelemetry.io/otel/metric"
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/engine"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/metadata"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/readings"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/redact"
@@ -55,7 +56,7 @@ func (m *metricEvidence) process(_ context.Context, md pmetric.Metrics) (pmetric
 // refine replaces a diagnosis whose own evidence is a timeout or nothing by
 // the cause a saturated reading of the span's instance names, read within
 // the window before the span.
-func (m *metricEvidence) refine(resource pcommon.Resource, span ptrace.Span, res *result) {
+func (m *metricEvidence) refine(resource pcommon.Resource, span ptrace.Span, res *engine.Result) {
 	if m.store.Instances() == 0 || !refinable(res) {
 		return
 	}
@@ -70,23 +71,23 @@ func (m *metricEvidence) refine(resource pcommon.Resource, span ptrace.Span, res
 	case readings.DiskFull:
 		cause = "disk_full"
 	}
-	*res = result{
+	*res = engine.Result{
 		Result:          diagnosis.Result{Match: diagnosis.Match{Category: cat, Cause: cause, Rule: f.Rule, Strength: diagnosis.StrengthPattern}, Confidence: metricConfidence, Conclusive: true},
-		service:         res.service,
-		evidenceService: res.service,
-		dependency:      f.Subject,
-		final:           true,
-		metricEvidence:  f.Text,
+		Service:         res.Service,
+		EvidenceService: res.Service,
+		Dependency:      f.Subject,
+		Final:           true,
+		MetricEvidence:  f.Text,
 	}
 }
 
 // evidence is the evidence text to write: the reading's when a reading
 // decided, else the trace's.
-func (m *metricEvidence) evidence(res *result, fromTrace string) string {
-	if res.metricEvidence == "" {
+func (m *metricEvidence) evidence(res *engine.Result, fromTrace string) string {
+	if res.MetricEvidence == "" {
 		return fromTrace
 	}
-	return m.redactor.Redact(res.metricEvidence)
+	return m.redactor.Redact(res.MetricEvidence)
 }
 
 // timeoutCauses are the causes of a bare timeout: what a pool that handed
@@ -97,14 +98,14 @@ var timeoutCauses = map[string]bool{"upstream_timeout": true, "statement_timeout
 // rule, no structured code, no exception more specific than a language's
 // generic timeout, and no failed outgoing call (its timeout names the
 // downstream, not this instance).
-func refinable(res *result) bool {
+func refinable(res *engine.Result) bool {
 	if res.UserRule != diagnosis.NoUserRule || res.Strength >= diagnosis.StrengthCode {
 		return false
 	}
 	if res.Category == diagnosis.Unknown {
 		return true
 	}
-	ev := res.deciding()
+	ev := res.Deciding()
 	if ev == nil || ev.Kind == diagnosis.KindClient || !timeoutCauses[res.Cause] {
 		return false
 	}

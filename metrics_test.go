@@ -21,6 +21,7 @@ import (
 	"go.opentelemetry.io/collector/processor/processortest"
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/engine"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/metadata"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/testtraces"
 )
@@ -437,18 +438,18 @@ func TestRefinable(t *testing.T) {
 	ev := func(kind diagnosis.Kind) diagnosis.Evidence { return diagnosis.Evidence{Kind: kind} }
 	tests := []struct {
 		name string
-		res  result
+		res  engine.Result
 		want bool
 	}{
-		{"no evidence", result{Result: diagnosis.Result{Match: diagnosis.Match{Category: diagnosis.Unknown, Cause: "no_evidence"}}}, true},
-		{"Go's DeadlineExceeded on the target", result{Result: diagnosis.Result{Match: diagnosis.Match{Category: diagnosis.DependencyFailure, Cause: "upstream_timeout", Rule: "go.context.DeadlineExceeded", Strength: diagnosis.StrengthType}}, ev: ev(diagnosis.KindSpan), hasEv: true}, true},
-		{"a deadline message on a database span", result{Result: diagnosis.Result{Match: diagnosis.Match{Category: diagnosis.DatabaseTimeout, Cause: "query_canceled", Rule: "msg.context_deadline", Strength: diagnosis.StrengthPattern}}, ev: ev(diagnosis.KindDB), hasEv: true}, true},
-		{"a JDBC statement timeout type", result{Result: diagnosis.Result{Match: diagnosis.Match{Category: diagnosis.DatabaseTimeout, Cause: "statement_timeout", Rule: "db.StatementTimeout", Strength: diagnosis.StrengthType}}, ev: ev(diagnosis.KindDB), hasEv: true}, false},
-		{"a SQLSTATE", result{Result: diagnosis.Result{Match: diagnosis.Match{Category: diagnosis.DatabaseTimeout, Cause: "statement_timeout", Rule: "postgresql.sqlstate.57014", Strength: diagnosis.StrengthCode}}, ev: ev(diagnosis.KindDB), hasEv: true}, false},
-		{"a call's timeout", result{Result: diagnosis.Result{Match: diagnosis.Match{Category: diagnosis.DependencyFailure, Cause: "upstream_timeout", Rule: "msg.timeout.http", Strength: diagnosis.StrengthPattern}}, ev: ev(diagnosis.KindClient), hasEv: true}, false},
-		{"an exception", result{Result: diagnosis.Result{Match: diagnosis.Match{Category: diagnosis.ApplicationException, Cause: "null_reference", Rule: "java.NullPointerException", Strength: diagnosis.StrengthType}}, ev: ev(diagnosis.KindSpan), hasEv: true}, false},
-		{"a user rule", result{Result: diagnosis.Result{Match: diagnosis.Match{Category: diagnosis.Unknown, Cause: "no_evidence", Strength: diagnosis.StrengthUser, UserRule: 1}}}, false},
-		{"the target's own 504", result{Result: diagnosis.Result{Match: diagnosis.Match{Category: diagnosis.DependencyFailure, Cause: "upstream_timeout", Rule: "gateway.504", Strength: diagnosis.StrengthStatus}}}, false},
+		{"no evidence", engine.Result{Result: diagnosis.Result{Match: diagnosis.Match{Category: diagnosis.Unknown, Cause: "no_evidence"}}}, true},
+		{"Go's DeadlineExceeded on the target", engine.Result{Result: diagnosis.Result{Match: diagnosis.Match{Category: diagnosis.DependencyFailure, Cause: "upstream_timeout", Rule: "go.context.DeadlineExceeded", Strength: diagnosis.StrengthType}}, Item: ev(diagnosis.KindSpan), HasItem: true}, true},
+		{"a deadline message on a database span", engine.Result{Result: diagnosis.Result{Match: diagnosis.Match{Category: diagnosis.DatabaseTimeout, Cause: "query_canceled", Rule: "msg.context_deadline", Strength: diagnosis.StrengthPattern}}, Item: ev(diagnosis.KindDB), HasItem: true}, true},
+		{"a JDBC statement timeout type", engine.Result{Result: diagnosis.Result{Match: diagnosis.Match{Category: diagnosis.DatabaseTimeout, Cause: "statement_timeout", Rule: "db.StatementTimeout", Strength: diagnosis.StrengthType}}, Item: ev(diagnosis.KindDB), HasItem: true}, false},
+		{"a SQLSTATE", engine.Result{Result: diagnosis.Result{Match: diagnosis.Match{Category: diagnosis.DatabaseTimeout, Cause: "statement_timeout", Rule: "postgresql.sqlstate.57014", Strength: diagnosis.StrengthCode}}, Item: ev(diagnosis.KindDB), HasItem: true}, false},
+		{"a call's timeout", engine.Result{Result: diagnosis.Result{Match: diagnosis.Match{Category: diagnosis.DependencyFailure, Cause: "upstream_timeout", Rule: "msg.timeout.http", Strength: diagnosis.StrengthPattern}}, Item: ev(diagnosis.KindClient), HasItem: true}, false},
+		{"an exception", engine.Result{Result: diagnosis.Result{Match: diagnosis.Match{Category: diagnosis.ApplicationException, Cause: "null_reference", Rule: "java.NullPointerException", Strength: diagnosis.StrengthType}}, Item: ev(diagnosis.KindSpan), HasItem: true}, false},
+		{"a user rule", engine.Result{Result: diagnosis.Result{Match: diagnosis.Match{Category: diagnosis.Unknown, Cause: "no_evidence", Strength: diagnosis.StrengthUser, UserRule: 1}}}, false},
+		{"the target's own 504", engine.Result{Result: diagnosis.Result{Match: diagnosis.Match{Category: diagnosis.DependencyFailure, Cause: "upstream_timeout", Rule: "gateway.504", Strength: diagnosis.StrengthStatus}}}, false},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, refinable(&tt.res), tt.name)

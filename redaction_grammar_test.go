@@ -51,8 +51,7 @@ func runSecretTrace(t *testing.T, text string, seed uint64) ptrace.Traces {
 	cfg := defaultConfig()
 	cfg.Redaction.MaxLength = 4096
 	sink := &consumertest.TracesSink{}
-	d, _ := newFuzzDiagnoser(t, cfg, sink)
-	d.rules = nil
+	d, _ := newRulesDiagnoser(t, cfg, sink)
 	consume(t, d, sink, secretTrace(text, seed))
 	require.NoError(t, d.shutdown(context.Background()))
 	out := ptrace.NewTraces()

@@ -5,9 +5,9 @@ import (
 	"time"
 
 	"go.opentelemetry.io/collector/component"
-
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.uber.org/zap"
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/contract"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/registry"
@@ -22,14 +22,30 @@ import (
 // it (annotate.go). The groups the requests resolve go to the feed of this
 // processor's ID, which the incident connector reads. Storage: storage.go.
 
-func newRegistry(cfg RegistryConfig, now func() time.Time, id component.ID) *registry.Registry {
-	return registry.New(registry.Limits{
-		MaxEntries:            cfg.MaxEntries,
-		MaxAge:                cfg.MaxAge,
-		MaxServices:           cfg.MaxServices,
-		MaxVersionsPerService: cfg.MaxVersionsPerService,
-		ResolveAfter:          cfg.ResolveAfterRequests,
+// registryKeeper keeps the registry: its loop, its storage (storage.go).
+type registryKeeper struct {
+	reg      *registry.Registry
+	cfg      RegistryConfig
+	storage  *component.ID
+	id       component.ID
+	logger   *zap.Logger
+	counters counters
+	// store is the registry's storage client (storage.go). The loop stops
+	// on stop and closes done.
+	store *registryStore
+	done  chan struct{}
+}
+
+func newRegistryKeeper(cfg *Config, id component.ID, now func() time.Time, logger *zap.Logger, c counters) *registryKeeper {
+	rc := cfg.Registry
+	reg := registry.New(registry.Limits{
+		MaxEntries:            rc.MaxEntries,
+		MaxAge:                rc.MaxAge,
+		MaxServices:           rc.MaxServices,
+		MaxVersionsPerService: rc.MaxVersionsPerService,
+		ResolveAfter:          rc.ResolveAfterRequests,
 	}, now).PublishTo(registry.FeedOf(id.String()))
+	return &registryKeeper{reg: reg, cfg: rc, storage: cfg.Storage, id: id, logger: logger, counters: c}
 }
 
 // resourceIdentity reads the service, its environment and its version from
@@ -46,8 +62,8 @@ func resourceIdentity(res pcommon.Resource) (svc contract.Service, version strin
 // spans): a group is a regression when its version appeared after another
 // one of the service, whether or not that one failed, and resolved when a
 // newer version served enough requests without it.
-func (d *diagnoser) observeVersions(td ptrace.Traces, servers []int) {
-	tally := d.registry.Tally()
+func (k *registryKeeper) observeVersions(td ptrace.Traces, servers []int) {
+	tally := k.reg.Tally()
 	rss := td.ResourceSpans()
 	for i := 0; i < rss.Len(); i++ {
 		svc, version := resourceIdentity(rss.At(i).Resource())
@@ -63,49 +79,49 @@ func (d *diagnoser) observeVersions(td ptrace.Traces, servers []int) {
 	tally.Flush()
 }
 
-// startRegistry loads the registry from its storage, when configured, and
-// starts its loop.
-func (d *diagnoser) startRegistry(ctx context.Context, host component.Host) error {
-	if err := d.openStorage(ctx, host); err != nil {
+// start loads the registry from its storage, when configured, and starts
+// its loop, which stop ends.
+func (k *registryKeeper) start(ctx context.Context, host component.Host, stop <-chan struct{}) error {
+	if err := k.openStorage(ctx, host); err != nil {
 		return err
 	}
-	d.registryDone = make(chan struct{})
-	go d.registryLoop() //nolint:gosec // Start's context ends with Start; the loop lives until shutdown
+	k.done = make(chan struct{})
+	go k.loop(stop) //nolint:gosec // Start's context ends with Start; the loop lives until shutdown
 	return nil
 }
 
-// registryLoop, every flush_interval, forgets the groups older than max_age
-// and writes the registry to its storage when it changed.
-func (d *diagnoser) registryLoop() {
-	defer close(d.registryDone)
-	ticker := time.NewTicker(d.cfg.Registry.FlushInterval)
+// loop, every flush_interval, forgets the groups older than max_age and
+// writes the registry to its storage when it changed.
+func (k *registryKeeper) loop(stop <-chan struct{}) {
+	defer close(k.done)
+	ticker := time.NewTicker(k.cfg.FlushInterval)
 	defer ticker.Stop()
 	for {
 		select {
-		case <-d.stop:
+		case <-stop:
 			return
 		case <-ticker.C:
-			d.registry.Expire()
-			ctx, cancel := context.WithTimeout(context.Background(), d.cfg.Registry.FlushInterval)
-			d.flushRegistry(ctx)
+			k.reg.Expire()
+			ctx, cancel := context.WithTimeout(context.Background(), k.cfg.FlushInterval)
+			k.flush(ctx)
 			cancel()
 		}
 	}
 }
 
-// stopRegistry waits for the registry's loop, which d.stop ends, then
-// writes the registry a last time. Storage errors are logged, not returned.
-func (d *diagnoser) stopRegistry(ctx context.Context) error {
-	if d.registryDone == nil {
+// stop waits for the registry's loop, which start's stop ends, then writes
+// the registry a last time. Storage errors are logged, not returned.
+func (k *registryKeeper) stop(ctx context.Context) error {
+	if k.done == nil {
 		return nil // never started
 	}
 	select {
-	case <-d.registryDone:
+	case <-k.done:
 	case <-ctx.Done():
 		// The loop may still be writing: the store is its own until it ends.
 		return ctx.Err()
 	}
-	d.closeStorage(ctx)
+	k.closeStorage(ctx)
 	return nil
 }
 

@@ -69,8 +69,8 @@ func TestRegistryFlood(t *testing.T) {
 	require.NoError(t, cfg.Validate())
 	f := driveFlood(t, cfg, n/(registryFloodRS*registryFloodPerRS), registryFloodBatch, func(d *diagnoser, b int) {
 		if b%100 == 0 {
-			require.LessOrEqual(t, d.registry.Len(), registryFloodEntries)
-			st := d.registry.Snapshot("v2")
+			require.LessOrEqual(t, d.registry.reg.Len(), registryFloodEntries)
+			st := d.registry.reg.Snapshot("v2")
 			require.LessOrEqual(t, len(st.Services), registryFloodServices)
 			for _, s := range st.Services {
 				require.LessOrEqual(t, len(s.Versions), registryFloodVersions)
@@ -83,11 +83,11 @@ func TestRegistryFlood(t *testing.T) {
 	groups := int64(n / 2) // every 500 span a group of its own
 	perSpan := slope(spans, live)
 	t.Logf("registry flood: spans in %d, out %d, diagnosed %d; groups remembered %d of %d; heap in use %.1f MB at start, %.1f MB half way, %.1f MB at the end; live heap slope %.2f bytes per span over %d samples",
-		in, sink.spans.Load(), sink.diagnose.Load(), d.registry.Len(), groups, mb(start), mb(mid), mb(end), perSpan, len(live))
+		in, sink.spans.Load(), sink.diagnose.Load(), d.registry.reg.Len(), groups, mb(start), mb(mid), mb(end), perSpan, len(live))
 	assert.Equal(t, in, sink.spans.Load(), "spans in == spans out")
 	assert.Equal(t, groups, sink.diagnose.Load(), "every 500 span diagnosed")
-	assert.Equal(t, registryFloodEntries, d.registry.Len())
-	byEntries, _ := d.registry.Evictions()
+	assert.Equal(t, registryFloodEntries, d.registry.reg.Len())
+	byEntries, _ := d.registry.reg.Evictions()
 	assert.Equal(t, groups-registryFloodEntries, byEntries, "every group beyond max_entries evicted, and counted")
 	assert.Less(t, int64(end)-int64(mid), int64(floodGrowth), "heap in use grows with the flood")
 	assert.Less(t, perSpan, floodSlope, "the live heap grows with the number of spans (bytes per span, least-squares slope)")

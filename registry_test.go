@@ -2,6 +2,7 @@ package errordiagnosisprocessor
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -79,7 +80,7 @@ func newClockedDiagnoser(t *testing.T, cfg *Config, sink *consumertest.TracesSin
 	require.NoError(t, cfg.Validate())
 	d, err := newDiagnoser(processortest.NewNopSettings(metadata.Type), cfg)
 	require.NoError(t, err)
-	d.next = sink
+	d.out.next = sink
 	d.now = func() time.Time { return *clock }
 	return d
 }
@@ -176,9 +177,9 @@ func TestRegistryAttributesOverwrite(t *testing.T) {
 // serversOf is the scan's count of the server spans of each ResourceSpans
 // of td.
 func serversOf(d *diagnoser, td ptrace.Traces) []int {
-	var s batchScan
-	s.scan(td, d.targets)
-	return s.servers
+	s := d.engine.Scan(td)
+	defer d.engine.Recycle(s, nil)
+	return slices.Clone(s.Servers())
 }
 
 // TestObserveVersionsAllocatesNothing: learning the versions of a batch
@@ -190,8 +191,8 @@ func TestObserveVersionsAllocatesNothing(t *testing.T) {
 	versioned(2, "1.1", "/x", 200).ResourceSpans().MoveAndAppendTo(td.ResourceSpans())
 	servers := serversOf(d, td)
 	require.Equal(t, []int{1, 1}, servers)
-	d.observeVersions(td, servers)
-	assert.Zero(t, testing.AllocsPerRun(1000, func() { d.observeVersions(td, servers) }))
+	d.registry.observeVersions(td, servers)
+	assert.Zero(t, testing.AllocsPerRun(1000, func() { d.registry.observeVersions(td, servers) }))
 }
 
 // TestScanCountsServerSpans: the scan counts the SERVER spans of each
@@ -216,9 +217,9 @@ func BenchmarkObserveVersions(b *testing.B) {
 	require.NoError(b, err)
 	td := versioned(1, "1.0", "/x", 200)
 	servers := serversOf(d, td)
-	d.observeVersions(td, servers)
+	d.registry.observeVersions(td, servers)
 	b.ReportAllocs()
 	for range b.N {
-		d.observeVersions(td, servers)
+		d.registry.observeVersions(td, servers)
 	}
 }

@@ -196,7 +196,7 @@ func TestFaultHeldSpansRetried(t *testing.T) {
 		require.Error(t, err, "held: nothing left in the batch")
 		require.Zero(t, out.SpanCount())
 	}
-	require.Equal(t, int64(20), d.heldGauge.Load())
+	require.Equal(t, int64(20), d.engine.Stats().Held)
 	sink.setFailNext(4, false)
 	for range 40 {
 		*clock = clock.Add(cfg.WaitDuration)
@@ -320,7 +320,7 @@ func TestFaultLogsAfterShutdown(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, before, after)
 	}
-	assert.Zero(t, d.heldGauge.Load())
+	assert.Zero(t, d.engine.Stats().Held)
 	assert.Zero(t, sink.SpanCount())
 }
 
@@ -375,13 +375,13 @@ func TestFaultShutdownUnderLoad(t *testing.T) {
 }
 
 // TestFaultShutdownWithCancelledContext: Shutdown called with a context that
-// is already cancelled still releases every held span (the release loop has
+// is already cancelled still releases every held span (the tick loop has
 // stopped: nothing else would).
 func TestFaultShutdownWithCancelledContext(t *testing.T) {
 	for i := range 30 {
 		sink := newFaultSink(0, false)
 		d := newTestDiagnoser(t, defaultConfig(), &consumertest.TracesSink{})
-		d.next = sink
+		d.out.next = sink
 		for j := range 5 {
 			_, err := d.processTraces(context.Background(), bare500(uint64(10*i+j)))
 			require.Error(t, err)
@@ -391,7 +391,7 @@ func TestFaultShutdownWithCancelledContext(t *testing.T) {
 		_ = d.shutdown(ctx)
 		distinct, _ := sink.counts()
 		require.Equal(t, 5, distinct, "iteration %d: held spans lost at shutdown", i)
-		require.Zero(t, d.heldGauge.Load())
+		require.Zero(t, d.engine.Stats().Held)
 	}
 }
 
@@ -460,10 +460,8 @@ func TestFaultClockJumps(t *testing.T) {
 		if i%7 == 0 {
 			d.releaseDue(ctx)
 		}
-		d.mu.Lock()
-		require.LessOrEqual(t, d.held.Len(), cfg.MaxHeldSpans)
-		require.LessOrEqual(t, d.cache.Len(), cfg.MaxTraces)
-		d.mu.Unlock()
+		require.LessOrEqual(t, int(d.engine.Stats().Held), cfg.MaxHeldSpans)
+		require.LessOrEqual(t, int(d.engine.Stats().Traces), cfg.MaxTraces)
 	}
 	require.NoError(t, d.shutdown(ctx))
 	distinct, dup := sink.counts()
@@ -548,8 +546,7 @@ func TestRedactionEndToEnd(t *testing.T) {
 					cfg.Redaction.ExtraPatterns = []string{`\b(?:\d{1,3}\.){3}\d{1,3}\b`, `CUST-\d{6}`}
 					cfg.RunbookURLTemplate = "https://runbooks.example.com/{service}/{category}/{cause}?fp={fingerprint}"
 					sink := &consumertest.TracesSink{}
-					d, _ := newFuzzDiagnoser(t, cfg, sink)
-					d.rules = nil
+					d, _ := newRulesDiagnoser(t, cfg, sink)
 					td := secretTrace(tc.text, uint64(i))
 					batches := []ptrace.Traces{td}
 					if split {

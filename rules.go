@@ -17,7 +17,7 @@ import (
 type userRule struct {
 	cfg       RuleConfig
 	condition *ottl.Condition[*ottlspan.TransformContext]
-	// match is what the rule decides (matchOf).
+	// match is what the rule decides (MatchOf).
 	match diagnosis.Match
 }
 
@@ -55,10 +55,10 @@ func newRuleConditions(cfgs []RuleConfig, set component.TelemetrySettings) (*use
 	return ur, nil
 }
 
-// match returns the first rule whose condition is true for the span,
+// Match returns the first rule whose condition is true for the span,
 // NoUserRule when none is. An evaluation error counts as no match: a rule
 // must never stop a span from passing.
-func (ur *userRules) match(ctx context.Context, rs ptrace.ResourceSpans, ss ptrace.ScopeSpans, span ptrace.Span) diagnosis.UserRule {
+func (ur *userRules) Match(ctx context.Context, rs ptrace.ResourceSpans, ss ptrace.ScopeSpans, span ptrace.Span) diagnosis.UserRule {
 	if ur == nil || len(ur.rules) == 0 {
 		return diagnosis.NoUserRule
 	}
@@ -86,11 +86,11 @@ func (ur *userRules) config(r diagnosis.UserRule) *RuleConfig {
 	return &ur.rules[r-1].cfg
 }
 
-// matchOf is the Match a rule decides: it beats every built-in row
+// MatchOf is the Match a rule decides: it beats every built-in row
 // (StrengthUser), is written as diagnosis.rule "user.<name>" and carries
 // the rule, whose fix the annotation reads; ok is false when this set has
 // no such rule.
-func (ur *userRules) matchOf(r diagnosis.UserRule) (m diagnosis.Match, ok bool) {
+func (ur *userRules) MatchOf(r diagnosis.UserRule) (m diagnosis.Match, ok bool) {
 	if ur == nil || r == diagnosis.NoUserRule || int(r) > len(ur.rules) {
 		return diagnosis.Match{}, false
 	}

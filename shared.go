@@ -38,10 +38,10 @@ func (s *sharedDiagnosers) acquire(set processor.Settings, cfg *Config, next con
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	sd, ok := s.byID[set.ID]
-	if ok && sd.d.cfg == cfg && (next == nil || sd.d.next == nil) {
+	if ok && sd.d.cfg == cfg && (next == nil || sd.d.out.next == nil) {
 		sd.refs++
 		if next != nil {
-			sd.d.next = next
+			sd.d.out.next = next
 		}
 		return sd.d, nil
 	}
@@ -50,19 +50,19 @@ func (s *sharedDiagnosers) acquire(set processor.Settings, cfg *Config, next con
 	if err != nil {
 		return nil, err
 	}
-	d.next = next
+	d.out.next = next
 	if !ok || sd.d.cfg != cfg {
 		s.byID[set.ID] = &sharedDiagnoser{d: d, refs: 1}
 	}
 	return d, nil
 }
 
-// release drops one user of d. The last user's release shuts d down; so does
+// drop drops one user of d. The last user's drop shuts d down; so does
 // the traces pipeline's, whatever users remain: the collector shuts a
 // pipeline's components down in order, so the traces pipeline's next
 // consumer stops right after it, and the held spans must reach it first. A
 // logs pipeline still running then passes its records through unchanged.
-func (s *sharedDiagnosers) release(ctx context.Context, id component.ID, d *diagnoser, traces bool) error {
+func (s *sharedDiagnosers) drop(ctx context.Context, id component.ID, d *diagnoser, traces bool) error {
 	s.mu.Lock()
 	sd, ok := s.byID[id]
 	last := true

@@ -45,11 +45,11 @@ type registryStore struct {
 
 // openStorage opens the storage extension of the configuration and loads
 // the registry from it.
-func (d *diagnoser) openStorage(ctx context.Context, host component.Host) error {
-	if d.cfg.Storage == nil {
+func (k *registryKeeper) openStorage(ctx context.Context, host component.Host) error {
+	if k.storage == nil {
 		return nil
 	}
-	id := *d.cfg.Storage
+	id := *k.storage
 	ext, ok := host.GetExtensions()[id]
 	if !ok {
 		return fmt.Errorf("storage: no extension %q is configured; add it under extensions and service.extensions (e.g. file_storage), or remove storage", id)
@@ -58,25 +58,25 @@ func (d *diagnoser) openStorage(ctx context.Context, host component.Host) error 
 	if !ok {
 		return fmt.Errorf("storage: extension %q is not a storage extension; name one such as file_storage, or remove storage", id)
 	}
-	log := d.logger.With(zap.String("storage", id.String()))
-	client, err := se.GetClient(ctx, component.KindProcessor, d.id, "")
+	log := k.logger.With(zap.String("storage", id.String()))
+	client, err := se.GetClient(ctx, component.KindProcessor, k.id, "")
 	if err != nil {
 		log.Warn("The fingerprint registry could not open its storage: it is kept in memory only and starts empty after a restart.", zap.Error(err))
-		d.countStorageFailure(ctx, operationLoad)
+		k.counters.storageFailure(ctx, operationLoad)
 		return nil
 	}
-	d.store = &registryStore{id: id, client: client}
-	d.loadRegistry(ctx, log)
+	k.store = &registryStore{id: id, client: client}
+	k.load(ctx, log)
 	return nil
 }
 
-func (d *diagnoser) loadRegistry(ctx context.Context, log *zap.Logger) {
-	s := d.store
+func (k *registryKeeper) load(ctx context.Context, log *zap.Logger) {
+	s := k.store
 	data, err := s.client.Get(ctx, registryStorageKey)
 	switch {
 	case err != nil:
 		log.Warn("The fingerprint registry could not be read from storage: it starts empty, and the next flush replaces what is stored.", zap.Error(err))
-		d.countStorageFailure(ctx, operationLoad)
+		k.counters.storageFailure(ctx, operationLoad)
 		s.rewrite = true
 	case data == nil:
 		log.Info("No fingerprint registry in storage yet: it starts empty.")
@@ -84,7 +84,7 @@ func (d *diagnoser) loadRegistry(ctx context.Context, log *zap.Logger) {
 		st, err := registry.Decode(data)
 		if err != nil {
 			log.Warn("The fingerprint registry in storage is unreadable: it starts empty, and the next flush replaces it.", zap.Int("bytes", len(data)), zap.Error(err))
-			d.countStorageFailure(ctx, operationLoad)
+			k.counters.storageFailure(ctx, operationLoad)
 			s.rewrite = true
 			break
 		}
@@ -93,55 +93,51 @@ func (d *diagnoser) loadRegistry(ctx context.Context, log *zap.Logger) {
 				zap.String("stored_scheme", st.Scheme), zap.String("scheme", fingerprint.Scheme), zap.Int("groups", len(st.Groups)))
 			st.Groups = nil
 		}
-		d.registry.Restore(st)
-		log.Info("Fingerprint registry loaded from storage.", zap.Int("groups", d.registry.Len()), zap.Int("services", len(st.Services)))
+		k.reg.Restore(st)
+		log.Info("Fingerprint registry loaded from storage.", zap.Int("groups", k.reg.Len()), zap.Int("services", len(st.Services)))
 	}
-	s.written = d.registry.Changed()
+	s.written = k.reg.Changed()
 }
 
-// flushRegistry writes the registry to storage when it changed since it was
-// last written.
-func (d *diagnoser) flushRegistry(ctx context.Context) {
-	s := d.store
+// flush writes the registry to storage when it changed since it was last
+// written.
+func (k *registryKeeper) flush(ctx context.Context) {
+	s := k.store
 	if s == nil {
 		return
 	}
-	changed := d.registry.Changed()
+	changed := k.reg.Changed()
 	if changed == s.written && !s.rewrite {
 		return
 	}
-	data := registry.Encode(d.registry.Snapshot(fingerprint.Scheme))
+	data := registry.Encode(k.reg.Snapshot(fingerprint.Scheme))
 	if err := s.client.Set(ctx, registryStorageKey, data); err != nil {
-		d.countStorageFailure(ctx, operationFlush)
+		k.counters.storageFailure(ctx, operationFlush)
 		if !s.failing {
 			msg := "The fingerprint registry could not be written to storage: it carries on in memory, and is written again every flush_interval."
 			if errors.Is(err, storage.ErrStorageFull) {
 				msg = "The fingerprint registry could not be written: the storage is full. It carries on in memory, and is written again every flush_interval."
 			}
-			d.logger.Error(msg, zap.String("storage", s.id.String()), zap.Int("bytes", len(data)), zap.Error(err))
+			k.logger.Error(msg, zap.String("storage", s.id.String()), zap.Int("bytes", len(data)), zap.Error(err))
 		}
 		s.failing = true
 		return
 	}
 	if s.failing {
-		d.logger.Info("The fingerprint registry is written to storage again.", zap.String("storage", s.id.String()))
+		k.logger.Info("The fingerprint registry is written to storage again.", zap.String("storage", s.id.String()))
 	}
 	s.written, s.rewrite, s.failing = changed, false, false
 }
 
 // closeStorage writes the registry a last time and closes the client.
-func (d *diagnoser) closeStorage(ctx context.Context) {
-	s := d.store
+func (k *registryKeeper) closeStorage(ctx context.Context) {
+	s := k.store
 	if s == nil {
 		return
 	}
-	d.flushRegistry(ctx)
+	k.flush(ctx)
 	if err := s.client.Close(ctx); err != nil {
-		d.logger.Warn("The fingerprint registry's storage client did not close cleanly.", zap.String("storage", s.id.String()), zap.Error(err))
+		k.logger.Warn("The fingerprint registry's storage client did not close cleanly.", zap.String("storage", s.id.String()), zap.Error(err))
 	}
-	d.store = nil
-}
-
-func (d *diagnoser) countStorageFailure(ctx context.Context, operation string) {
-	d.telemetry.ProcessorErrordiagnosisRegistryStorageFailures.Add(ctx, 1, storageFailureOpts[operation])
+	k.store = nil
 }

@@ -181,7 +181,7 @@ func startStored(t *testing.T, ext component.Component, clock *time.Time, flush 
 	d, err := newDiagnoser(set, cfg)
 	require.NoError(t, err)
 	sink := &consumertest.TracesSink{}
-	d.next = sink
+	d.out.next = sink
 	d.now = func() time.Time { return *clock }
 	require.NoError(t, d.start(context.Background(), hostWithStorage(ext)))
 	return storedDiagnoser{d, sink, logs, tt}
@@ -312,7 +312,7 @@ func TestStorageFaults(t *testing.T) {
 				got := firstSeenOf(t, s.send(t, versioned(uint64(i), "1.0", "/a", 500)), "diagnosis.")
 				assert.Equal(t, int64(i+1), got.Occurrences, "counted in memory")
 			}
-			s.d.flushRegistry(context.Background()) // a background flush
+			s.d.registry.flush(context.Background()) // a background flush
 			require.NoError(t, s.d.shutdown(context.Background()))
 
 			var logged []string
@@ -348,10 +348,10 @@ func TestStorageRecovers(t *testing.T) {
 	clock := time.Date(2026, 12, 2, 6, 10, 0, 0, time.UTC)
 	s := startStored(t, st, &clock, 0)
 	s.send(t, versioned(1, "1.0", "/a", 500))
-	s.d.flushRegistry(context.Background())
-	s.d.flushRegistry(context.Background())
+	s.d.registry.flush(context.Background())
+	s.d.registry.flush(context.Background())
 	st.set(func(m *memStorage) { m.setErr = nil })
-	s.d.flushRegistry(context.Background())
+	s.d.registry.flush(context.Background())
 	require.NoError(t, s.d.shutdown(context.Background()))
 	assert.Contains(t, messages(s.logs, zapcore.InfoLevel), "The fingerprint registry is written to storage again.")
 	assert.Len(t, messages(s.logs, zapcore.ErrorLevel), 1)
@@ -372,7 +372,7 @@ func TestStoredSchemeMismatch(t *testing.T) {
 	st.data[registryStorageKey] = registry.Encode(old.Snapshot("v1"))
 
 	s := startStored(t, st, &clock, 0)
-	assert.Zero(t, s.d.registry.Len())
+	assert.Zero(t, s.d.registry.reg.Len())
 	got := firstSeenOf(t, s.send(t, versioned(1, "1.1", "/a", 500)), "diagnosis.")
 	assert.True(t, got.Regression, "1.1 appeared after the stored 1.0")
 	require.NoError(t, s.d.shutdown(context.Background()))

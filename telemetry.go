@@ -5,13 +5,14 @@ import (
 	"errors"
 	"maps"
 	"slices"
-	"sync/atomic"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/engine"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/metadata"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/registry"
 )
 
 // The processor's own telemetry (documentation.md).
@@ -36,9 +37,9 @@ func attributeOpts[V ~string](key string, values ...V) map[V]metric.AddOption {
 
 var (
 	// earlyReleasedOpts are the attribute options of spans_early_released.
-	earlyReleasedOpts = attributeOpts("reason", reasonMaxHeldSpans, reasonMaxHeldMiB, reasonMaxTraces, reasonMaxEvidenceMiB, reasonShutdown)
+	earlyReleasedOpts = attributeOpts("reason", engine.ReasonMaxHeldSpans, engine.ReasonMaxHeldMiB, engine.ReasonMaxTraces, engine.ReasonMaxEvidenceMiB, engine.ReasonShutdown)
 	// forgottenOpts are the attribute options of evidence_cache_forgotten.
-	forgottenOpts = attributeOpts("reason", reasonEvidenceTTL, reasonMaxTraces, reasonMaxEvidenceMiB)
+	forgottenOpts = attributeOpts("reason", engine.ReasonEvidenceTTL, engine.ReasonMaxTraces, engine.ReasonMaxEvidenceMiB)
 	// heldSentOpts are the attribute options of held_spans_sent.
 	heldSentOpts = attributeOpts("outcome", outcomeAccepted, outcomeRetried, outcomeRejected)
 	// diagnosedOpts are the attribute options of spans_diagnosed.
@@ -50,27 +51,32 @@ var (
 	evictedByAge     = metric.WithAttributeSet(attribute.NewSet(attribute.String("limit", "max_age")))
 )
 
+// counters are the processor's counters.
+type counters struct {
+	tb *metadata.TelemetryBuilder
+}
+
 // registerGauges reports the held spans and the remembered traces, in
-// number and in bytes, as last stored by updateGaugesLocked, and the
+// number and in bytes, as the engine's last call left them, and the
 // registry's groups and evictions.
-func (d *diagnoser) registerGauges(tb *metadata.TelemetryBuilder) error {
-	gauge := func(v *atomic.Int64) metric.Int64Callback {
+func (c counters) registerGauges(e *engine.Engine, reg *registry.Registry) error {
+	gauge := func(v func(engine.Stats) int64) metric.Int64Callback {
 		return func(_ context.Context, o metric.Int64Observer) error {
-			o.Observe(v.Load())
+			o.Observe(v(e.Stats()))
 			return nil
 		}
 	}
 	return errors.Join(
-		tb.RegisterProcessorErrordiagnosisSpansHeldCallback(gauge(&d.heldGauge)),
-		tb.RegisterProcessorErrordiagnosisSpansHeldBytesCallback(gauge(&d.heldBytesGauge)),
-		tb.RegisterProcessorErrordiagnosisEvidenceCacheTracesCallback(gauge(&d.traceGauge)),
-		tb.RegisterProcessorErrordiagnosisEvidenceCacheBytesCallback(gauge(&d.evidenceBytesGauge)),
-		tb.RegisterProcessorErrordiagnosisRegistryEntriesCallback(func(_ context.Context, o metric.Int64Observer) error {
-			o.Observe(int64(d.registry.Len()))
+		c.tb.RegisterProcessorErrordiagnosisSpansHeldCallback(gauge(func(s engine.Stats) int64 { return s.Held })),
+		c.tb.RegisterProcessorErrordiagnosisSpansHeldBytesCallback(gauge(func(s engine.Stats) int64 { return s.HeldBytes })),
+		c.tb.RegisterProcessorErrordiagnosisEvidenceCacheTracesCallback(gauge(func(s engine.Stats) int64 { return s.Traces })),
+		c.tb.RegisterProcessorErrordiagnosisEvidenceCacheBytesCallback(gauge(func(s engine.Stats) int64 { return s.EvidenceBytes })),
+		c.tb.RegisterProcessorErrordiagnosisRegistryEntriesCallback(func(_ context.Context, o metric.Int64Observer) error {
+			o.Observe(int64(reg.Len()))
 			return nil
 		}),
-		tb.RegisterProcessorErrordiagnosisRegistryEvictionsCallback(func(_ context.Context, o metric.Int64Observer) error {
-			byEntries, byAge := d.registry.Evictions()
+		c.tb.RegisterProcessorErrordiagnosisRegistryEvictionsCallback(func(_ context.Context, o metric.Int64Observer) error {
+			byEntries, byAge := reg.Evictions()
 			o.Observe(byEntries, evictedByEntries)
 			o.Observe(byAge, evictedByAge)
 			return nil
@@ -78,42 +84,41 @@ func (d *diagnoser) registerGauges(tb *metadata.TelemetryBuilder) error {
 	)
 }
 
-// updateGaugesLocked stores what the gauges report and counts the traces
-// forgotten since the last call.
-func (d *diagnoser) updateGaugesLocked() {
-	d.heldGauge.Store(int64(d.held.Len()))
-	d.heldBytesGauge.Store(int64(d.held.Bytes()))
-	d.traceGauge.Store(int64(d.cache.Len()))
-	d.evidenceBytesGauge.Store(int64(d.cache.Bytes()))
-	for why, n := range d.forgets {
-		if n > 0 {
-			d.telemetry.ProcessorErrordiagnosisEvidenceCacheForgotten.Add(context.Background(), n, forgottenOpts[forgetReason[why].forgotten])
-			d.forgets[why] = 0
+// forgotten counts the traces the engine forgot, by reason.
+func (c counters) forgotten(n [engine.ForgetReasons]int64) {
+	for why, k := range n {
+		if k > 0 {
+			c.tb.ProcessorErrordiagnosisEvidenceCacheForgotten.Add(context.Background(), k, forgottenOpts[engine.ForgottenReason(why)])
 		}
 	}
 }
 
-func (d *diagnoser) countDiagnosed(ctx context.Context, res result) {
+func (c counters) diagnosed(ctx context.Context, res *engine.Result) {
 	opt, ok := diagnosedOpts[res.Category]
 	if !ok {
 		opt = metric.WithAttributes(attribute.String("category", string(res.Category)))
 	}
-	d.telemetry.ProcessorErrordiagnosisSpansDiagnosed.Add(ctx, 1, opt)
+	c.tb.ProcessorErrordiagnosisSpansDiagnosed.Add(ctx, 1, opt)
 }
 
-func (d *diagnoser) countEarly(ctx context.Context, reason string) {
-	d.telemetry.ProcessorErrordiagnosisSpansEarlyReleased.Add(ctx, 1, earlyReleasedOpts[reason])
+func (c counters) early(ctx context.Context, reason string) {
+	c.tb.ProcessorErrordiagnosisSpansEarlyReleased.Add(ctx, 1, earlyReleasedOpts[reason])
 }
 
-// countSent counts n held spans sent to the next consumer with an outcome.
-func (d *diagnoser) countSent(ctx context.Context, n int, outcome string) {
-	d.telemetry.ProcessorErrordiagnosisHeldSpansSent.Add(ctx, int64(n), heldSentOpts[outcome])
+// sent counts n held spans sent to the next consumer with an outcome.
+func (c counters) sent(ctx context.Context, n int, outcome string) {
+	c.tb.ProcessorErrordiagnosisHeldSpansSent.Add(ctx, int64(n), heldSentOpts[outcome])
 }
 
-// countLate counts evidence that arrived for traces whose targets were all
+// late counts evidence that arrived for traces whose targets were all
 // diagnosed and released already.
-func (d *diagnoser) countLate(ctx context.Context, n int) {
+func (c counters) late(ctx context.Context, n int) {
 	if n > 0 {
-		d.telemetry.ProcessorErrordiagnosisLateEvidence.Add(ctx, int64(n))
+		c.tb.ProcessorErrordiagnosisLateEvidence.Add(ctx, int64(n))
 	}
+}
+
+// storageFailure counts a failure of the registry's storage.
+func (c counters) storageFailure(ctx context.Context, operation string) {
+	c.tb.ProcessorErrordiagnosisRegistryStorageFailures.Add(ctx, 1, storageFailureOpts[operation])
 }

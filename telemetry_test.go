@@ -16,6 +16,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata/metricdatatest"
 
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/engine"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/metadatatest"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/testtraces"
 )
@@ -74,7 +75,7 @@ func TestTelemetryHeldSpansSent(t *testing.T) {
 	sink := newFaultSink(0, false)
 	d, err := newDiagnoser(metadatatest.NewSettings(tt), cfg)
 	require.NoError(t, err)
-	d.next = sink
+	d.out.next = sink
 	clock := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 	d.now = func() time.Time { return clock }
 	ctx := context.Background()
@@ -86,12 +87,12 @@ func TestTelemetryHeldSpansSent(t *testing.T) {
 	sink.setFailNext(1, false)
 	clock = clock.Add(cfg.WaitDuration)
 	d.releaseDue(ctx) // 3 due, the delivery fails: held again
-	clock = clock.Add(maxRetryBackoff)
+	clock = clock.Add(engine.MaxRetryBackoff)
 	d.releaseDue(ctx) // delivered
 	_, err = d.processTraces(ctx, bare500(10))
 	require.ErrorIs(t, err, processorhelper.ErrSkipProcessingData)
 	sink.setFailNext(1, true)
-	clock = clock.Add(maxRetryBackoff)
+	clock = clock.Add(engine.MaxRetryBackoff)
 	d.releaseDue(ctx) // rejected for good
 	require.NoError(t, d.shutdown(ctx))
 

@@ -8,6 +8,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/engine"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/evidence"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/fingerprint"
 )
@@ -41,11 +42,11 @@ type annotationKey struct {
 // small in bytes; a diagnosis of longer texts is computed each time.
 const maxMemoKeyBytes = 4 << 10
 
-func annotationKeyOf(span ptrace.Span, res *result) annotationKey {
-	k := annotationKey{Match: res.Match, service: res.service, evidenceService: res.evidenceService,
-		rootService: res.rootService, dependency: res.dependency, route: evidence.Route(span),
-		rootCause: res.rootCause, hasEv: res.hasEv}
-	if ev := res.deciding(); ev != nil {
+func annotationKeyOf(span ptrace.Span, res *engine.Result) annotationKey {
+	k := annotationKey{Match: res.Match, service: res.Service, evidenceService: res.EvidenceService,
+		rootService: res.RootService, dependency: res.Dependency, route: evidence.Route(span),
+		rootCause: res.RootCause, hasEv: res.HasItem}
+	if ev := res.Deciding(); ev != nil {
 		k.kind, k.httpStatusCode = ev.Kind, ev.HTTPStatusCode
 		k.serviceOfEv, k.spanName, k.excType, k.excMessage = ev.Service, ev.SpanName, ev.ExceptionType, ev.ExceptionMessage
 		k.statusMessage, k.errorType, k.rpcSystem, k.rpcStatusCode = ev.StatusMessage, ev.ErrorType, ev.RPCSystem, ev.RPCStatusCode
@@ -84,12 +85,12 @@ func ownKey(k annotationKey) annotationKey {
 }
 
 // result is the part of a result the key holds.
-func (k annotationKey) result() result {
-	res := result{service: k.service, evidenceService: k.evidenceService, rootCause: k.rootCause,
-		rootService: k.rootService, dependency: k.dependency, hasEv: k.hasEv}
+func (k annotationKey) result() engine.Result {
+	res := engine.Result{Service: k.service, EvidenceService: k.evidenceService, RootCause: k.rootCause,
+		RootService: k.rootService, Dependency: k.dependency, HasItem: k.hasEv}
 	res.Match = k.Match
 	if k.hasEv {
-		res.ev = diagnosis.Evidence{Kind: k.kind, HTTPStatusCode: k.httpStatusCode, Service: k.serviceOfEv,
+		res.Item = diagnosis.Evidence{Kind: k.kind, HTTPStatusCode: k.httpStatusCode, Service: k.serviceOfEv,
 			SpanName: k.spanName, ExceptionType: k.excType, ExceptionMessage: k.excMessage,
 			StatusMessage: k.statusMessage, ErrorType: k.errorType, RPCSystem: k.rpcSystem,
 			RPCStatusCode: k.rpcStatusCode, DBSystem: k.dbSystem, DBStatusCode: k.dbStatusCode, Peer: k.peer, Frame: k.frame}
@@ -99,16 +100,17 @@ func (k annotationKey) result() result {
 
 // texts returns the span-independent texts of the diagnosis res of span,
 // the annotator's until its next call.
-func (a *annotator) texts(span ptrace.Span, res *result) *annotationTexts {
+func (a *annotator) texts(span ptrace.Span, res *engine.Result) *annotationTexts {
 	k := annotationKeyOf(span, res)
 	if keyBytes(&k) > maxMemoKeyBytes {
-		a.long = a.d.computeTexts(k)
+		a.long = a.w.computeTexts(k)
 		return &a.long
 	}
 	return a.front.Get(&k)
 }
 
-func (d *diagnoser) computeTexts(k annotationKey) annotationTexts {
+func (w *writer) computeTexts(k annotationKey) annotationTexts {
+	d := w
 	res := k.result()
 	info := diagnosis.Categories[res.Category]
 	fix, effort := info.Fix, info.Effort
@@ -120,43 +122,43 @@ func (d *diagnoser) computeTexts(k annotationKey) annotationTexts {
 			effort = r.FixEffort
 		}
 	}
-	fp := fingerprint.Fingerprint(fingerprintFields(res, k.route))
+	fp := fingerprint.Fingerprint(fingerprintFields(&res, k.route))
 	t := annotationTexts{
 		category:   d.capped(string(res.Category)),
 		cause:      d.capped(res.Cause),
 		likelihood: d.capped(info.Likelihood),
-		evidence:   d.redactor.Redact(describe(res)),
+		evidence:   d.redactor.Redact(describe(&res)),
 		// Service names come from peer.service or server.address too,
 		// which may hold a URL with credentials: redacted like free text.
-		evidenceService: d.capped(d.redactor.Redact(res.evidenceService)),
+		evidenceService: d.capped(d.redactor.Redact(res.EvidenceService)),
 		fix:             d.capped(fix),
 		fixEffort:       d.capped(effort),
 		fingerprint:     d.capped(fp),
 		rule:            d.capped(res.Rule),
 	}
 	if d.cfg.RunbookURLTemplate != "" {
-		t.runbookURL = d.capped(expandRunbook(d.cfg.RunbookURLTemplate, res, fp))
+		t.runbookURL = d.capped(expandRunbook(d.cfg.RunbookURLTemplate, &res, fp))
 	}
-	if res.rootCause != "" {
-		t.rootCauseCategory = d.capped(string(res.rootCause))
-		t.rootCauseService = d.capped(d.redactor.Redact(res.rootService))
+	if res.RootCause != "" {
+		t.rootCauseCategory = d.capped(string(res.RootCause))
+		t.rootCauseService = d.capped(d.redactor.Redact(res.RootService))
 	}
 	return t
 }
 
 // fingerprintFields are the parts of the diagnosis the fingerprint is made of.
-func fingerprintFields(res result, route string) fingerprint.Fields {
-	f := fingerprint.Fields{Service: res.service, Category: res.Category, Cause: res.Cause,
-		Dependency: res.dependency, NoEvidence: !res.hasEv, Route: route}
-	if ev := res.deciding(); ev != nil {
+func fingerprintFields(res *engine.Result, route string) fingerprint.Fields {
+	f := fingerprint.Fields{Service: res.Service, Category: res.Category, Cause: res.Cause,
+		Dependency: res.Dependency, NoEvidence: !res.HasItem, Route: route}
+	if ev := res.Deciding(); ev != nil {
 		f.ExceptionType, f.Message, f.Frame = ev.ExceptionType, firstNonEmpty(ev.ExceptionMessage, ev.StatusMessage), ev.Frame
 	}
 	return f
 }
 
 // describe renders the deciding evidence as one line: what was seen, where.
-func describe(res result) string {
-	ev := res.deciding()
+func describe(res *engine.Result) string {
+	ev := res.Deciding()
 	if ev == nil {
 		if res.Category != diagnosis.Unknown {
 			return "HTTP status of the span itself"
@@ -228,11 +230,11 @@ func describe(res result) string {
 	return b.String()
 }
 
-func expandRunbook(tmpl string, res result, fp string) string {
+func expandRunbook(tmpl string, res *engine.Result, fp string) string {
 	return strings.NewReplacer(
 		"{category}", url.PathEscape(string(res.Category)),
 		"{cause}", url.PathEscape(res.Cause),
-		"{service}", url.PathEscape(res.service),
+		"{service}", url.PathEscape(res.Service),
 		"{fingerprint}", fp,
 	).Replace(tmpl)
 }

@@ -3,7 +3,7 @@
 // evidence makes its diagnosis final, or early, earliest deadline first,
 // when there are too many. A span whose delivery failed is held again with a
 // backoff and keeps its place by deadline among the others. Not safe for
-// concurrent use: the processor serialises access.
+// concurrent use: the engine (internal/engine) serialises access.
 package holdqueue // import "github.com/errordiagnosis/errordiagnosisprocessor/internal/holdqueue"
 
 import (

@@ -2,8 +2,8 @@
 // evidence that arrives in other batches: parent links of the spans that
 // matter, evidence summaries of error-ish spans and the diagnoses already
 // released. Never whole spans. Bounded by count of traces, nodes per trace,
-// nodes in all and by a TTL. Not safe for concurrent use: the processor
-// serialises access.
+// nodes in all and by a TTL. Not safe for concurrent use: the engine
+// (internal/engine) serialises access.
 package tracecache // import "github.com/errordiagnosis/errordiagnosisprocessor/internal/tracecache"
 
 import (
@@ -152,8 +152,9 @@ type Cache struct {
 	limits Limits
 	traces map[pcommon.TraceID]*Trace
 	lru    lruList
-	// forget is called with each trace forgotten by Remember or Expired.
-	forget func(*Trace, ForgetReason)
+	// forgotten are the traces Remember and Expired forgot since the last
+	// TakeForgotten, for the caller to release what it keeps for them.
+	forgotten []Forgot
 	// batch numbers the batches (BeginBatch), for FirstTouch.
 	batch uint64
 	nodes int
@@ -203,6 +204,8 @@ func (c *Cache) Reset(limits Limits) {
 	c.nodes = 0
 	c.bytes = 0
 	c.pressure = pressure{}
+	clear(c.forgotten)
+	c.forgotten = c.forgotten[:0]
 	c.maxFilterSize = filterSize(4 * limits.MaxTraces)
 	c.resizeFilter(minFilter)
 }
@@ -275,10 +278,21 @@ func (c *Cache) NodeCount() int { return c.nodes }
 // upper bound, checked against runtime.MemStats by TestBytesAccounted.
 func (c *Cache) Bytes() int { return c.bytes }
 
-// OnForget sets the function called with each trace that Remember or
-// Expired forgets, and why, so that what the caller keeps for it (held
-// spans) can be released.
-func (c *Cache) OnForget(f func(*Trace, ForgetReason)) { c.forget = f }
+// Forgot is a trace Remember or Expired forgot, and why.
+type Forgot struct {
+	Trace *Trace
+	Why   ForgetReason
+}
+
+// TakeForgotten appends the traces forgotten since the last call to dst,
+// in the order they were forgotten, so that what the caller keeps for them
+// (held spans) can be released; the cache keeps them until then.
+func (c *Cache) TakeForgotten(dst []Forgot) []Forgot {
+	dst = append(dst, c.forgotten...)
+	clear(c.forgotten)
+	c.forgotten = c.forgotten[:0]
+	return dst
+}
 
 // BeginBatch starts a batch: FirstTouch reports each trace once per batch.
 func (c *Cache) BeginBatch() { c.batch++ }
@@ -303,7 +317,7 @@ func (c *Cache) Get(id pcommon.TraceID) *Trace {
 
 // Remember returns the trace, seen now, and starts remembering it when it
 // is new. A new trace beyond MaxTraces forgets the least recently seen trace
-// first (see OnForget).
+// first (see TakeForgotten).
 func (c *Cache) Remember(id pcommon.TraceID, now time.Time) *Trace {
 	if t := c.Get(id); t != nil {
 		c.touch(t, now)
@@ -619,19 +633,17 @@ func (c *Cache) Remove(t *Trace) {
 	}
 }
 
-// forgetTrace removes a trace and tells OnForget's function.
+// forgetTrace removes a trace and keeps it for TakeForgotten.
 func (c *Cache) forgetTrace(t *Trace, why ForgetReason, now time.Time) {
 	if why != ForgetTTL {
 		c.pressure = pressure{at: now, age: now.Sub(t.lastSeen), why: why}
 	}
 	c.Remove(t)
-	if c.forget != nil {
-		c.forget(t, why)
-	}
+	c.forgotten = append(c.forgotten, Forgot{Trace: t, Why: why})
 }
 
 // Expired forgets the traces not seen for TTL, and the least recently seen
-// traces while the node or the byte budget is exceeded (see OnForget).
+// traces while the node or the byte budget is exceeded (see TakeForgotten).
 func (c *Cache) Expired(now time.Time) {
 	for t := c.lru.back; t != nil; {
 		prev := t.prev
@@ -655,7 +667,7 @@ func (c *Cache) Expired(now time.Time) {
 // forgot a trace within the last `within`, age is how long after that trace
 // was last seen, why is the budget, and ok is true. A trace seen now is
 // then likely forgotten about age from now unless more of it arrives, and
-// with it anything kept for it (see OnForget).
+// with it anything kept for it (see TakeForgotten).
 func (c *Cache) Horizon(now time.Time, within time.Duration) (age time.Duration, why ForgetReason, ok bool) {
 	p := c.pressure
 	if p.at.IsZero() || now.Sub(p.at) > within {

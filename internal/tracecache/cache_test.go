@@ -23,11 +23,32 @@ func limits() Limits {
 	return Limits{MaxTraces: 3, MaxNodesPerTrace: 4, MaxNodes: 10, MaxEvidenceNodes: 2, MaxEvidencePerNode: 16, TTL: time.Minute}
 }
 
-// forgotten collects the traces a cache forgets.
-func forgotten(c *Cache) *[]*Trace {
-	var ev []*Trace
-	c.OnForget(func(t *Trace, _ ForgetReason) { ev = append(ev, t) })
-	return &ev
+// forgetLog collects the traces a cache forgot, as TakeForgotten gives them.
+type forgetLog struct {
+	c   *Cache
+	all []Forgot
+}
+
+func forgotten(c *Cache) *forgetLog { return &forgetLog{c: c} }
+
+// traces are the traces forgotten so far, in order.
+func (l *forgetLog) traces() []*Trace {
+	l.all = l.c.TakeForgotten(l.all)
+	var out []*Trace
+	for _, f := range l.all {
+		out = append(out, f.Trace)
+	}
+	return out
+}
+
+// reasons are why, in the same order.
+func (l *forgetLog) reasons() []ForgetReason {
+	l.all = l.c.TakeForgotten(l.all)
+	var out []ForgetReason
+	for _, f := range l.all {
+		out = append(out, f.Why)
+	}
+	return out
 }
 
 func TestRememberForgetsLeastRecentlySeen(t *testing.T) {
@@ -36,11 +57,11 @@ func TestRememberForgetsLeastRecentlySeen(t *testing.T) {
 	for i := byte(1); i <= 3; i++ {
 		c.Remember(tid(i), t0)
 	}
-	require.Empty(t, *ev)
+	require.Empty(t, ev.traces())
 	c.Remember(tid(1), t0.Add(time.Second)) // touch 1: 2 is now the oldest
 	c.Remember(tid(4), t0.Add(2*time.Second))
-	require.Len(t, *ev, 1)
-	assert.Equal(t, tid(2), (*ev)[0].ID)
+	require.Len(t, ev.traces(), 1)
+	assert.Equal(t, tid(2), ev.traces()[0].ID)
 	assert.Nil(t, c.Get(tid(2)))
 	assert.NotNil(t, c.Get(tid(1)))
 	assert.Equal(t, 3, c.Len())
@@ -69,13 +90,13 @@ func TestExpired(t *testing.T) {
 	a := c.Remember(tid(1), t0)
 	b := c.Remember(tid(2), t0.Add(30*time.Second))
 	c.Expired(t0.Add(61 * time.Second))
-	require.Equal(t, []*Trace{a}, *ev, "forgotten after the TTL")
+	require.Equal(t, []*Trace{a}, ev.traces(), "forgotten after the TTL")
 	assert.Nil(t, c.Get(tid(1)))
 	assert.Equal(t, b, c.Get(tid(2)))
 	c.Expired(t0.Add(89 * time.Second))
-	assert.Len(t, *ev, 1)
+	assert.Len(t, ev.traces(), 1)
 	c.Expired(t0.Add(91 * time.Second))
-	assert.Equal(t, []*Trace{a, b}, *ev)
+	assert.Equal(t, []*Trace{a, b}, ev.traces())
 	assert.Equal(t, 0, c.Len())
 }
 
@@ -358,18 +379,17 @@ func TestByteBudget(t *testing.T) {
 
 	lim.MaxBytes = 3*one + one/2
 	c = New(lim)
-	var why []ForgetReason
-	var gone []*Trace
-	c.OnForget(func(tr *Trace, r ForgetReason) { gone, why = append(gone, tr), append(why, r) })
+	log := forgotten(c)
 	var traces []*Trace
 	for i := byte(1); i <= 5; i++ {
 		traces = append(traces, fill(c, i, t0.Add(time.Duration(i)*time.Second)))
 	}
 	c.Expired(t0.Add(6 * time.Second))
-	assert.Equal(t, []*Trace{traces[0], traces[1]}, gone, "the least recently seen first")
-	assert.Equal(t, []ForgetReason{ForgetMaxBytes, ForgetMaxBytes}, why)
+	assert.Equal(t, []*Trace{traces[0], traces[1]}, log.traces(), "the least recently seen first")
+	assert.Equal(t, []ForgetReason{ForgetMaxBytes, ForgetMaxBytes}, log.reasons())
 	assert.Equal(t, 3*one, c.Bytes())
 	c.Expired(t0.Add(2 * time.Minute))
+	why := log.reasons()
 	assert.Equal(t, ForgetTTL, why[len(why)-1])
 	assert.Zero(t, c.Bytes())
 }

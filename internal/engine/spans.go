@@ -1,4 +1,4 @@
-package errordiagnosisprocessor // import "github.com/errordiagnosis/errordiagnosisprocessor"
+package engine // import "github.com/errordiagnosis/errordiagnosisprocessor/internal/engine"
 
 import (
 	"bytes"
@@ -10,27 +10,31 @@ import (
 // Span surgery: one span with its resource and scope out of a batch and
 // back, and the held spans taken out of a batch.
 
-// spanAt returns the span at a place of a batch.
-func spanAt(td ptrace.Traces, p spanPos) ptrace.Span {
+// At is the place of span k of scope span j of resource span i.
+func At(i, j, k int) SpanPos { return SpanPos{i, j, k} }
+
+// SpanAt returns the span at a place of a batch.
+func SpanAt(td ptrace.Traces, p SpanPos) ptrace.Span {
 	return td.ResourceSpans().At(p.rs).ScopeSpans().At(p.ss).Spans().At(p.span)
 }
 
-func resourceAt(td ptrace.Traces, p spanPos) pcommon.Resource {
+// ResourceAt returns the resource of the span at a place of a batch.
+func ResourceAt(td ptrace.Traces, p SpanPos) pcommon.Resource {
 	return td.ResourceSpans().At(p.rs).Resource()
 }
 
-// copySpan copies one span with its resource and scope into a new Traces.
-func copySpan(td ptrace.Traces, p spanPos) ptrace.Traces {
+// CopySpan copies one span with its resource and scope into a new Traces.
+func CopySpan(td ptrace.Traces, p SpanPos) ptrace.Traces {
 	return extractSpan(td, p, ptrace.Span.CopyTo)
 }
 
 // moveSpan moves one span into a new Traces with a copy of its resource and
 // scope, leaving an empty span in its place.
-func moveSpan(td ptrace.Traces, p spanPos) ptrace.Traces {
+func moveSpan(td ptrace.Traces, p SpanPos) ptrace.Traces {
 	return extractSpan(td, p, ptrace.Span.MoveTo)
 }
 
-func extractSpan(td ptrace.Traces, p spanPos, transfer func(src, dst ptrace.Span)) ptrace.Traces {
+func extractSpan(td ptrace.Traces, p SpanPos, transfer func(src, dst ptrace.Span)) ptrace.Traces {
 	src := td.ResourceSpans().At(p.rs)
 	out := ptrace.NewTraces()
 	rs := out.ResourceSpans().AppendEmpty()
@@ -53,13 +57,13 @@ var (
 )
 
 // holdData moves a target out of the batch and encodes it with its
-// resource and scope; removeSpans then drops the emptied place. On an
+// resource and scope; RemoveSpans then drops the emptied place. On an
 // encoding error (not expected) the span is put back and ok is false.
-func holdData(td ptrace.Traces, p spanPos) (data []byte, ok bool) {
+func holdData(td ptrace.Traces, p SpanPos) (data []byte, ok bool) {
 	one := moveSpan(td, p)
 	data, err := heldMarshaler.MarshalTraces(one)
 	if err != nil {
-		one.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).MoveTo(spanAt(td, p))
+		one.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).MoveTo(SpanAt(td, p))
 		return nil, false
 	}
 	return data, true
@@ -67,19 +71,19 @@ func holdData(td ptrace.Traces, p spanPos) (data []byte, ok bool) {
 
 // sameSpan reports whether a span of the batch is byte-identical, with its
 // resource and scope, to a held span: an upstream sent it again.
-func sameSpan(td ptrace.Traces, p spanPos, held []byte) bool {
-	a, err := heldMarshaler.MarshalTraces(copySpan(td, p))
+func sameSpan(td ptrace.Traces, p SpanPos, held []byte) bool {
+	a, err := heldMarshaler.MarshalTraces(CopySpan(td, p))
 	return err == nil && bytes.Equal(a, held)
 }
 
-// decodeHeld decodes a held span: one ResourceSpans with one span.
-func decodeHeld(data []byte) (ptrace.Traces, error) {
+// DecodeHeld decodes a held span: one ResourceSpans with one span.
+func DecodeHeld(data []byte) (ptrace.Traces, error) {
 	return heldUnmarshaler.UnmarshalTraces(data)
 }
 
-// removeSpans removes spans from the batch, keeping the order of the
+// RemoveSpans removes spans from the batch, keeping the order of the
 // others, and drops scopes and resources left empty.
-func removeSpans(td ptrace.Traces, remove []spanPos) {
+func RemoveSpans(td ptrace.Traces, remove []SpanPos) {
 	if len(remove) == 0 {
 		return
 	}

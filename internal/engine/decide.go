@@ -1,4 +1,4 @@
-package errordiagnosisprocessor // import "github.com/errordiagnosis/errordiagnosisprocessor"
+package engine // import "github.com/errordiagnosis/errordiagnosisprocessor/internal/engine"
 
 import (
 	"sync"
@@ -8,7 +8,6 @@ import (
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/classify"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
-	"github.com/errordiagnosis/errordiagnosisprocessor/internal/holdqueue"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/tracecache"
 )
 
@@ -16,35 +15,37 @@ import (
 // what is remembered of its trace, final or left to wait; the spans held by
 // earlier batches whose trace this batch touched, diagnosed again.
 
-// result is the diagnosis of one target, ready to be written.
-type result struct {
+// Result is the diagnosis of one target, ready to be written.
+type Result struct {
 	diagnosis.Result
-	// service is the target's own service.name.
-	service string
-	// evidenceSpanID and evidenceService locate the deciding evidence; for a
+	// Service is the target's own service.name.
+	Service string
+	// EvidenceSpanID and EvidenceService locate the deciding evidence; for a
 	// dependency failure, the service is the downstream one.
-	evidenceSpanID  pcommon.SpanID
-	evidenceService string
-	rootCause       diagnosis.Category
-	rootService     string
-	// dependency names the failing database or downstream for the
+	EvidenceSpanID  pcommon.SpanID
+	EvidenceService string
+	// RootCause and RootService: for a dependency failure, the deepest
+	// known cause down the chain of calls.
+	RootCause   diagnosis.Category
+	RootService string
+	// Dependency names the failing database or downstream for the
 	// fingerprint: the deciding span's key, or the downstream service.
-	dependency string
-	// final: more evidence arriving later would not change the result.
-	final bool
-	// ev is a copy of the deciding evidence when hasEv (Result.Evidence
+	Dependency string
+	// Final: more evidence arriving later would not change the result.
+	Final bool
+	// Item is a copy of the deciding evidence when HasItem (Result.Evidence
 	// stays nil): by value, so that a result allocates nothing of its own.
-	ev    diagnosis.Evidence
-	hasEv bool
-	// metricEvidence is the evidence text of a metric reading that decided
-	// (metrics.go); "" when the trace decided.
-	metricEvidence string
+	Item    diagnosis.Evidence
+	HasItem bool
+	// MetricEvidence is the evidence text of a metric reading that decided;
+	// "" when the trace decided.
+	MetricEvidence string
 }
 
-// deciding returns the deciding evidence, nil when none decided.
-func (res *result) deciding() *diagnosis.Evidence {
-	if res.hasEv {
-		return &res.ev
+// Deciding returns the deciding evidence, nil when none decided.
+func (res *Result) Deciding() *diagnosis.Evidence {
+	if res.HasItem {
+		return &res.Item
 	}
 	return nil
 }
@@ -63,7 +64,7 @@ var diagnoseScratches = sync.Pool{New: func() any { return new(diagnoseScratch) 
 // diagnose decides the cause of the target node from the evidence attributed
 // to it, whose matches were decided when it was read. budget bounds the
 // recursion into downstream services.
-func diagnose(t *tracecache.Trace, target *tracecache.Node, status, budget int) result {
+func diagnose(t *tracecache.Trace, target *tracecache.Node, status, budget int) Result {
 	sc := diagnoseScratches.Get().(*diagnoseScratch)
 	defer func() {
 		// Cleared so that the pool keeps no node or evidence text alive.
@@ -91,12 +92,12 @@ func diagnose(t *tracecache.Trace, target *tracecache.Node, status, budget int) 
 		items[i] = attributed[i].Evidence
 		pre[i] = items[i].Match
 	}
-	res := result{Result: classify.ClassifyMatched(items, pre), service: t.Service(target)}
+	res := Result{Result: classify.ClassifyMatched(items, pre), Service: t.Service(target)}
 	// Only a failed database or outgoing call is final: such spans are leaves
 	// of the service's subtree. An exception on the target or an internal span
 	// may still be explained by a deeper span that has not arrived yet (spans
 	// of one trace come in any order), so it waits for wait_duration.
-	res.final = res.Strength == diagnosis.StrengthUser ||
+	res.Final = res.Strength == diagnosis.StrengthUser ||
 		(res.Conclusive && res.Evidence != nil && res.Evidence.Kind != diagnosis.KindSpan && !contested(items, res.Evidence))
 
 	var decider *tracecache.Attributed
@@ -108,12 +109,12 @@ func diagnose(t *tracecache.Trace, target *tracecache.Node, status, budget int) 
 	}
 	if res.Evidence != nil {
 		// The result outlives the scratch buffers.
-		res.ev, res.hasEv, res.Evidence = *res.Evidence, true, nil
+		res.Item, res.HasItem, res.Evidence = *res.Evidence, true, nil
 	}
 	if decider != nil {
-		res.evidenceSpanID = decider.Node.ID
-		res.evidenceService = t.Service(decider.Node)
-		res.dependency = decider.Evidence.Dependency
+		res.EvidenceSpanID = decider.Node.ID
+		res.EvidenceService = t.Service(decider.Node)
+		res.Dependency = decider.Evidence.Dependency
 	}
 
 	// A gateway status of its own (502/503/504, when configured) says more
@@ -129,17 +130,17 @@ func diagnose(t *tracecache.Trace, target *tracecache.Node, status, budget int) 
 		res.Rule = "generic.no_evidence"
 	}
 	if res.Category == diagnosis.DependencyFailure && decider != nil && decider.Node != target {
-		res.final = rootCause(t, decider, &res, budget)
+		res.Final = downstreamCause(t, decider, &res, budget)
 	}
 	return res
 }
 
-// rootCause fills the downstream service and its own diagnosis for a
+// downstreamCause fills the downstream service and its own diagnosis for a
 // dependency failure decided by a client span; it reports whether the
 // diagnosis is final (the downstream side is known, or cannot come).
-func rootCause(t *tracecache.Trace, decider *tracecache.Attributed, res *result, budget int) bool {
+func downstreamCause(t *tracecache.Trace, decider *tracecache.Attributed, res *Result, budget int) bool {
 	if decider.Evidence.Peer != "" {
-		res.evidenceService = decider.Evidence.Peer
+		res.EvidenceService = decider.Evidence.Peer
 	}
 	downs := t.Downstream(decider.Node.ID, nil)
 	if len(downs) == 0 {
@@ -157,111 +158,80 @@ func rootCause(t *tracecache.Trace, decider *tracecache.Attributed, res *result,
 	}
 	dsService := t.Service(ds)
 	if dsService != "" {
-		res.evidenceService = dsService
+		res.EvidenceService = dsService
 		// Loopback or shared addresses name no service; the one that answered does.
-		res.dependency = "service " + dsService
+		res.Dependency = "service " + dsService
 	}
 	// The root cause is the downstream's own diagnosis, or, when that is a
 	// dependency failure too, the deepest cause down the chain of calls.
-	res.rootCause, res.rootService = diagnosis.Unknown, dsService
+	res.RootCause, res.RootService = diagnosis.Unknown, dsService
 	switch dec, decided := t.Decided(ds); {
 	case decided:
-		res.rootCause = dec.Category
+		res.RootCause = dec.Category
 		if dec.RootCategory != "" {
-			res.rootCause, res.rootService = dec.RootCategory, dec.RootService
+			res.RootCause, res.RootService = dec.RootCategory, dec.RootService
 		}
 		return true
 	case budget > 0:
 		// Final only when the downstream's own diagnosis is: its evidence
 		// may still be on its way from the other service.
 		sub := diagnose(t, ds, int(ds.Status), budget-1)
-		res.rootCause = sub.Category
-		if sub.rootCause != "" {
-			res.rootCause, res.rootService = sub.rootCause, sub.rootService
+		res.RootCause = sub.Category
+		if sub.RootCause != "" {
+			res.RootCause, res.RootService = sub.RootCause, sub.RootService
 		}
-		return sub.final
+		return sub.Final
 	default:
 		return true
 	}
 }
 
 // decided is what is kept of a released diagnosis.
-func (res result) decided() tracecache.Decided {
-	return tracecache.Decided{Category: res.Category, Cause: res.Cause, RootCategory: res.rootCause, RootService: res.rootService}
+func (res *Result) decided() tracecache.Decided {
+	return tracecache.Decided{Category: res.Category, Cause: res.Cause, RootCategory: res.RootCause, RootService: res.RootService}
 }
 
-// verdict is a target of the batch with its diagnosis.
-type verdict struct {
+// Verdict is a target of the batch with its diagnosis.
+type Verdict struct {
 	target
-	res result
-	// early is the reason a target that would have waited is final in its
-	// batch (see holdLocked); "" for the others.
-	early string
+	Res Result
+	// Early is the reason a target that would have waited is final in its
+	// batch (see Engine.hold); "" for the others.
+	Early string
 }
 
-// decisions are what the decide stage concludes of a recorded batch.
-type decisions struct {
-	// final are annotated in the batch.
-	final []verdict
-	// waiting are not final yet: held for late evidence.
-	waiting []verdict
-	// taken are the places of the spans taken out of the batch: the waiting
-	// ones once held, and the held spans that an upstream sent again (it
-	// retries a batch after a retryable error), whose held copy goes out.
-	taken []spanPos
-	// ready are spans held by earlier batches that this batch made final.
-	ready []released
-	// early and held are buffers: the spans holdLocked releases for a
-	// limit, the held spans of a trace that decide looks at again.
-	early, held []*holdqueue.Held
-	// stored are the spans this batch held, to write to storage;
-	// evidenced, those of them that had evidence (heldstorage.go).
-	stored    []*holdqueue.Held
-	evidenced []heldTarget
-}
-
-// decisionsPool keeps the buffers of decide and hold between batches.
-var decisionsPool = sync.Pool{New: func() any { return new(decisions) }}
-
-// reset empties the buffers, dropping what they point to.
-func (dec *decisions) reset() {
-	clear(dec.final)
-	clear(dec.waiting)
-	clear(dec.ready)
-	clear(dec.early)
-	clear(dec.held)
-	clear(dec.stored)
-	dec.stored, dec.evidenced = dec.stored[:0], dec.evidenced[:0]
-	dec.final, dec.waiting, dec.taken, dec.ready = dec.final[:0], dec.waiting[:0], dec.taken[:0], dec.ready[:0]
-	dec.early, dec.held = dec.early[:0], dec.held[:0]
-}
+// Pos is the place of the target in its batch.
+func (v *Verdict) Pos() SpanPos { return v.mark.SpanPos }
 
 // decide diagnoses the targets of a recorded batch, settles the final ones
 // (a held caller diagnosed next reads them as its root cause), and
-// diagnoses again the held spans of the traces the batch touched.
-func (d *diagnoser) decide(dec *decisions, td ptrace.Traces, rec recording) {
+// diagnoses again the held spans of the traces the batch touched: those it
+// made final are to be released.
+func (e *Engine) decide(out *Outcome, td ptrace.Traces, rec recording) {
 	for _, bt := range rec.targets {
 		if bt.duplicate {
-			if h := d.held.OfNode(bt.trace, bt.node); h != nil && sameSpan(td, bt.mark.spanPos, h.Data) {
-				dec.taken = append(dec.taken, bt.mark.spanPos)
+			if h := e.held.OfNode(bt.trace, bt.node); h != nil && sameSpan(td, bt.mark.SpanPos, h.Data) {
+				out.Taken = append(out.Taken, bt.mark.SpanPos)
 				continue
 			}
 		}
-		v := verdict{target: bt, res: diagnose(bt.trace, bt.node, bt.mark.status, maxCallChain)}
-		if v.res.final || bt.duplicate {
+		v := Verdict{target: bt, Res: diagnose(bt.trace, bt.node, bt.mark.status, maxCallChain)}
+		if v.Res.Final || bt.duplicate {
 			if !bt.duplicate {
-				settle(bt.trace, bt.node, v.res)
+				settle(bt.trace, bt.node, &v.Res)
 			}
-			dec.final = append(dec.final, v)
+			out.Final = append(out.Final, v)
 		} else {
-			dec.waiting = append(dec.waiting, v)
+			out.waiting = append(out.waiting, v)
 		}
 	}
 	for _, t := range rec.touched {
-		dec.held = d.held.Of(t, dec.held[:0])
-		for _, h := range dec.held {
-			if res := diagnose(h.Trace, h.Node, h.Status, maxCallChain); res.final {
-				dec.ready = append(dec.ready, released{held: h, res: res})
+		out.scratch = e.held.Of(t, out.scratch[:0])
+		for _, h := range out.scratch {
+			// Taken out of the queue and settled in hold, after every
+			// diagnosis of the batch: none reads another's settling.
+			if res := diagnose(h.Trace, h.Node, h.Status, maxCallChain); res.Final {
+				out.Released = append(out.Released, Released{Held: h, Res: res})
 			}
 		}
 	}

@@ -1,4 +1,4 @@
-package errordiagnosisprocessor
+package engine
 
 import (
 	"context"
@@ -6,8 +6,10 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/evidence"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/testtraces"
 )
@@ -15,9 +17,18 @@ import (
 // namesOf lists the span names of td, in order.
 func namesOf(td ptrace.Traces) []string {
 	var out []string
-	forEachSpan(td, func(_ ptrace.ResourceSpans, sp ptrace.Span) { out = append(out, sp.Name()) })
+	testtraces.ForEachSpan(td, func(_, _, _ int, _ ptrace.ResourceSpans, sp ptrace.Span) { out = append(out, sp.Name()) })
 	return out
 }
+
+// noRules is a configuration without user rules.
+type noRules struct{}
+
+func (noRules) Match(context.Context, ptrace.ResourceSpans, ptrace.ScopeSpans, ptrace.Span) diagnosis.UserRule {
+	return diagnosis.NoUserRule
+}
+
+func (noRules) MatchOf(diagnosis.UserRule) (diagnosis.Match, bool) { return diagnosis.Match{}, false }
 
 func TestHeldEvidence(t *testing.T) {
 	// A 500 whose handler failed a query, retried it with success and
@@ -29,12 +40,12 @@ func TestHeldEvidence(t *testing.T) {
 	testtraces.AppendTo(td, testtraces.Server("other", "go", "GET", "/o", 500,
 		testtraces.DB("mysql", "SELECT", "o", "SELECT 1").Failed("boom")), testtraces.Options{Seed: 2})
 
-	scan := &batchScan{}
+	scan := &Scan{}
 	scan.scan(td, evidence.NewTargetSpec([]int{500}, []string{"server"}))
-	scan.prepare(context.Background(), td, nil, evidence.Borrowed)
+	scan.prepare(context.Background(), td, noRules{}, evidence.Borrowed)
 	var target heldTarget
 	for _, m := range scan.marks {
-		if sp := spanAt(td, m.spanPos); m.target && sp.Name() == "GET /carts/{id}" {
+		if sp := SpanAt(td, m.SpanPos); m.target && sp.Name() == "GET /carts/{id}" {
 			target = heldTarget{stored: 1, spanIDs: spanIDs{sp.TraceID(), sp.SpanID()}}
 		}
 	}
@@ -43,7 +54,7 @@ func TestHeldEvidence(t *testing.T) {
 	out := heldEvidence(td, scan, []heldTarget{target}, 2)
 	require.Len(t, out, 2)
 	assert.Nil(t, out[0], "by index of the stored spans: only the target's")
-	ev, err := decodeHeld(out[1])
+	ev, err := DecodeHeld(out[1])
 	require.NoError(t, err)
 	got := namesOf(ev)
 	assert.ElementsMatch(t, []string{"SELECT carts", "SELECT carts", "handler"}, got,
@@ -54,14 +65,14 @@ func TestHeldEvidence(t *testing.T) {
 func TestKeepOnly(t *testing.T) {
 	td := testtraces.Build(testtraces.Server("a", "go", "GET", "/x", 500, testtraces.Internal("child")), testtraces.Options{Seed: 3})
 	var keep spanIDs
-	forEachSpan(td, func(_ ptrace.ResourceSpans, sp ptrace.Span) {
+	testtraces.ForEachSpan(td, func(_, _, _ int, _ ptrace.ResourceSpans, sp ptrace.Span) {
 		if sp.Name() == "child" {
 			keep = spanIDs{sp.TraceID(), sp.SpanID()}
 		}
 	})
-	keepOnly(td, keep)
+	KeepOnly(td, keep.trace, keep.span)
 	assert.Equal(t, []string{"child"}, namesOf(td))
 	assert.Equal(t, 1, td.ResourceSpans().Len(), "empty resources and scopes go")
-	keepOnly(td, spanIDs{})
+	KeepOnly(td, pcommon.TraceID{}, pcommon.SpanID{})
 	assert.Zero(t, td.ResourceSpans().Len())
 }

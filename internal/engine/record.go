@@ -1,4 +1,4 @@
-package errordiagnosisprocessor // import "github.com/errordiagnosis/errordiagnosisprocessor"
+package engine // import "github.com/errordiagnosis/errordiagnosisprocessor/internal/engine"
 
 import (
 	"time"
@@ -35,14 +35,14 @@ type recording struct {
 // the evidence prepared for the error-ish spans and the targets. The shared
 // cache is recorded into under the lock; a cache of the batch alone
 // (per-batch mode) without it.
-func record(c *tracecache.Cache, td ptrace.Traces, scan *batchScan, now time.Time) recording {
+func record(c *tracecache.Cache, td ptrace.Traces, scan *Scan, now time.Time) recording {
 	c.BeginBatch()
 	rss := td.ResourceSpans()
 	// Traces of the marked spans first, so that their other spans in this
 	// batch are recorded whatever their order.
 	for i := range scan.marks {
 		m := &scan.marks[i]
-		span := spanAt(td, m.spanPos)
+		span := SpanAt(td, m.SpanPos)
 		if span.TraceID().IsEmpty() || span.SpanID().IsEmpty() {
 			continue // malformed: passed through untouched
 		}

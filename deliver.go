@@ -2,54 +2,30 @@ package errordiagnosisprocessor // import "github.com/errordiagnosis/errordiagno
 
 import (
 	"context"
-	"time"
 
+	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.uber.org/zap"
 
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/engine"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/holdqueue"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/origin"
 )
 
-// Release, after the lock: released spans go to the next consumer on their
+// Delivery, after the lock: released spans go to the next consumer on their
 // own, one call per origin (the client information of the request that
 // brought them), held again with a backoff when it fails with a retryable
 // error.
 
-// releaseTick is how often held spans are released: a tenth of
-// wait_duration, within [minTick, maxTick].
-func (d *diagnoser) releaseTick() time.Duration {
-	return min(max(d.cfg.WaitDuration/10, minTick), maxTick)
-}
-
-// releaseLoop releases held spans whose wait is over and forgets expired
-// traces, on every release tick.
-func (d *diagnoser) releaseLoop() {
-	defer close(d.done)
-	ticker := time.NewTicker(d.releaseTick())
-	defer ticker.Stop()
-	for {
-		select {
-		case <-d.stop:
-			return
-		case <-ticker.C:
-			d.releaseDue(context.Background())
-		}
-	}
-}
-
-// releaseDue releases the held spans whose deadline has passed; the
-// release loop calls it on every tick.
-func (d *diagnoser) releaseDue(ctx context.Context) {
-	d.mu.Lock()
-	now := d.now()
-	rel := releaseLocked(nil, d.held.PopDue(now, nil), "")
-	d.cache.Expired(now)
-	rel = d.releaseForgottenLocked(rel)
-	d.updateGaugesLocked()
-	d.mu.Unlock()
-	d.deliver(d.annotateReleased(ctx, rel))
+// deliverer sends released spans to the next consumer.
+type deliverer struct {
+	// next receives released held spans; set when the traces processor is created.
+	next     consumer.Traces
+	engine   *engine.Engine
+	store    *heldStorage
+	counters counters
+	logger   *zap.Logger
 }
 
 // delivery is released spans of one origin, decoded and annotated: td
@@ -96,7 +72,7 @@ func (out *deliveries) add(h *holdqueue.Held, one ptrace.Traces) {
 // deadline. On a retryable error the spans of that call are held again
 // and retried with a backoff; a permanent error means the next consumer
 // rejects them for good, as it would any batch.
-func (d *diagnoser) deliver(out deliveries) {
+func (d *deliverer) deliver(out deliveries) {
 	if d.next == nil {
 		return
 	}
@@ -109,65 +85,58 @@ func (d *diagnoser) deliver(out deliveries) {
 // their delivery is under way, removed once it ended (accepted or
 // rejected for good), unmarked when they are held again or, failing at
 // shutdown, left for the next start.
-func (d *diagnoser) deliverOne(g delivery) {
+func (d *deliverer) deliverOne(g delivery) {
 	ctx := context.Background()
-	d.heldStore.delivering(ctx, g.held)
+	d.store.delivering(ctx, g.held)
 	err := d.next.ConsumeTraces(g.origin.Context(ctx), g.td)
 	if err == nil {
-		d.heldStore.delivered(ctx, g.held)
-		d.countSent(ctx, len(g.held), outcomeAccepted)
+		d.store.delivered(ctx, g.held)
+		d.counters.sent(ctx, len(g.held), outcomeAccepted)
 		return
 	}
 	spans := zap.Int("spans", len(g.held))
 	if consumererror.IsPermanent(err) {
-		d.heldStore.delivered(ctx, g.held)
+		d.store.delivered(ctx, g.held)
 	} else {
-		d.heldStore.undelivered(ctx, g.held)
+		d.store.undelivered(ctx, g.held)
 	}
-	if consumererror.IsPermanent(err) || d.closed.Load() {
+	if consumererror.IsPermanent(err) || d.engine.Closed() {
 		d.logger.Error("next consumer rejected released spans", spans, zap.Error(err))
-		d.countSent(ctx, len(g.held), outcomeRejected)
+		d.counters.sent(ctx, len(g.held), outcomeRejected)
 		return
 	}
 	d.logger.Warn("next consumer failed on released spans; they stay held and are retried", spans, zap.Error(err))
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.closed.Load() {
+	if !d.engine.Requeue(g.held) {
 		// Drained at shutdown meanwhile: nothing would release them again.
 		d.logger.Error("next consumer failed on released spans during shutdown", spans, zap.Error(err))
-		d.countSent(ctx, len(g.held), outcomeRejected)
+		d.counters.sent(ctx, len(g.held), outcomeRejected)
 		return
 	}
-	d.countSent(ctx, len(g.held), outcomeRetried)
-	now := d.now()
-	for _, h := range g.held {
-		d.held.Requeue(h, now)
-	}
-	d.updateGaugesLocked()
+	d.counters.sent(ctx, len(g.held), outcomeRetried)
 }
 
 // deliverAtShutdown sends the spans drained at shutdown, each origin's
 // with its client information under the shutdown's deadline: nothing
 // would retry them, so the spans that failed and the first error are
 // returned.
-func (d *diagnoser) deliverAtShutdown(ctx context.Context, out deliveries) (failed int, first error) {
+func (d *deliverer) deliverAtShutdown(ctx context.Context, out deliveries) (failed int, first error) {
 	if d.next == nil {
 		return 0, nil
 	}
 	for _, g := range out.groups {
-		d.heldStore.delivering(ctx, g.held)
+		d.store.delivering(ctx, g.held)
 		if err := d.next.ConsumeTraces(g.origin.Context(ctx), g.td); err != nil {
-			d.heldStore.undelivered(ctx, g.held)
+			d.store.undelivered(ctx, g.held)
 			d.logger.Error("could not deliver the held spans at shutdown", zap.Int("spans", len(g.held)), zap.Error(err))
-			d.countSent(context.Background(), len(g.held), outcomeRejected)
+			d.counters.sent(context.Background(), len(g.held), outcomeRejected)
 			failed += len(g.held)
 			if first == nil {
 				first = err
 			}
 			continue
 		}
-		d.heldStore.delivered(ctx, g.held)
-		d.countSent(context.Background(), len(g.held), outcomeAccepted)
+		d.store.delivered(ctx, g.held)
+		d.counters.sent(context.Background(), len(g.held), outcomeAccepted)
 	}
 	return failed, first
 }

@@ -1,7 +1,8 @@
-package errordiagnosisprocessor // import "github.com/errordiagnosis/errordiagnosisprocessor"
+package engine // import "github.com/errordiagnosis/errordiagnosisprocessor/internal/engine"
 
 import (
 	"context"
+	"sync/atomic"
 
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
@@ -15,22 +16,29 @@ import (
 // error-ish spans, then evaluate the user rules on them and read and match
 // their evidence.
 
-// spanPos is the place of a span in a batch.
-type spanPos struct {
+// Rules are the user rules: the one whose condition a span matches, and
+// the Match each decides.
+type Rules interface {
+	Match(ctx context.Context, rs ptrace.ResourceSpans, ss ptrace.ScopeSpans, span ptrace.Span) diagnosis.UserRule
+	MatchOf(r diagnosis.UserRule) (diagnosis.Match, bool)
+}
+
+// SpanPos is the place of a span in a batch.
+type SpanPos struct {
 	rs, ss, span int
 }
 
 // batchMark is a span of the batch that is a target or may hold evidence,
 // with what prepare read of it.
 type batchMark struct {
-	spanPos
+	SpanPos
 	status   int
 	target   bool
 	errorish bool
 	// rule is the user rule whose condition the span matches.
 	rule diagnosis.UserRule
 	// read: the span's evidence was read; from and to delimit it in
-	// batchScan.items.
+	// Scan.items.
 	read     bool
 	from, to int32
 }
@@ -44,33 +52,55 @@ type batchRun struct {
 	bucket     uint32
 }
 
-// batchScan is what the first stage learns of a batch, reused between
+// Scan is what the first stage learns of a batch, reused between
 // batches: the marked spans, their evidence, and the runs of spans by trace
 // id bucket so that recording can skip the spans of traces the cache does
 // not remember without touching them, and without a filter look-up per span.
-type batchScan struct {
+type Scan struct {
 	marks []batchMark
 	runs  []batchRun
 	items []diagnosis.Evidence
 	// servers counts the SERVER spans of each ResourceSpans: the requests
-	// the fingerprint registry counts per version (registry.go).
+	// the fingerprint registry counts per version.
 	servers []int
 }
 
+// Servers counts the SERVER spans of each ResourceSpans of the batch.
+func (s *Scan) Servers() []int { return s.servers }
+
+// scans keeps one Scan between calls: unlike a sync.Pool it survives
+// garbage collections, so a healthy batch allocates nothing; a concurrent
+// call finds it taken and uses its own.
+type scans struct {
+	spare atomic.Pointer[Scan]
+}
+
+func (p *scans) get() *Scan {
+	if s := p.spare.Swap(nil); s != nil {
+		return s
+	}
+	return &Scan{marks: make([]batchMark, 0, 64), runs: make([]batchRun, 0, 256)}
+}
+
+func (p *scans) put(s *Scan) {
+	s.reset()
+	p.spare.Store(s)
+}
+
 // evidenceOf returns the evidence prepare read of a mark.
-func (s *batchScan) evidenceOf(m *batchMark) []diagnosis.Evidence {
+func (s *Scan) evidenceOf(m *batchMark) []diagnosis.Evidence {
 	return s.items[m.from:m.to:m.to]
 }
 
 // reset empties the scan, keeping its memory but no evidence text.
-func (s *batchScan) reset() {
+func (s *Scan) reset() {
 	clear(s.items)
 	s.marks, s.runs, s.items, s.servers = s.marks[:0], s.runs[:0], s.items[:0], s.servers[:0]
 }
 
 // scan is the hot path for healthy traffic: no allocation, one attribute
 // scan per server span.
-func (s *batchScan) scan(td ptrace.Traces, targets *evidence.TargetSpec) {
+func (s *Scan) scan(td ptrace.Traces, targets *evidence.TargetSpec) {
 	rss := td.ResourceSpans()
 	for i := 0; i < rss.Len(); i++ {
 		sss := rss.At(i).ScopeSpans()
@@ -85,7 +115,7 @@ func (s *batchScan) scan(td ptrace.Traces, targets *evidence.TargetSpec) {
 				}
 				status, target := targets.Status(span)
 				if errorish := evidence.IsErrorish(span); target || errorish {
-					s.marks = append(s.marks, batchMark{spanPos: spanPos{i, j, k}, status: status, target: target, errorish: errorish})
+					s.marks = append(s.marks, batchMark{SpanPos: SpanPos{i, j, k}, status: status, target: target, errorish: errorish})
 				}
 				if b := tracecache.Bucket24(span.TraceID()); k == 0 || b != run.bucket {
 					if k > 0 {
@@ -107,7 +137,7 @@ func (s *batchScan) scan(td ptrace.Traces, targets *evidence.TargetSpec) {
 // prepare evaluates the user rules on the marked spans, reads and matches
 // their evidence; names: Borrowed when only a cache of the batch alone
 // keeps it.
-func (s *batchScan) prepare(ctx context.Context, td ptrace.Traces, rules *userRules, names evidence.Names) {
+func (s *Scan) prepare(ctx context.Context, td ptrace.Traces, rules Rules, names evidence.Names) {
 	rss := td.ResourceSpans()
 	service, serviceRS := "", -1
 	for x := range s.marks {
@@ -118,7 +148,7 @@ func (s *batchScan) prepare(ctx context.Context, td ptrace.Traces, rules *userRu
 		if span.TraceID().IsEmpty() || span.SpanID().IsEmpty() {
 			continue // malformed: passed through untouched
 		}
-		m.rule = rules.match(ctx, rs, ss, span)
+		m.rule = rules.Match(ctx, rs, ss, span)
 		if m.errorish || m.rule != diagnosis.NoUserRule {
 			if serviceRS != m.rs {
 				service, serviceRS = evidence.ServiceName(rs.Resource()), m.rs
@@ -133,17 +163,17 @@ func (s *batchScan) prepare(ctx context.Context, td ptrace.Traces, rules *userRu
 			for i := range items {
 				items[i].UserRule = m.rule
 			}
-			matchItems(items, rules)
+			MatchItems(items, rules)
 			m.read, m.from, m.to = true, int32(from), int32(len(s.items))
 		}
 	}
 }
 
-// matchItems decides the Match of each item: the user rule its span
+// MatchItems decides the Match of each item: the user rule its span
 // matched, else the rule tables.
-func matchItems(items []diagnosis.Evidence, rules *userRules) {
+func MatchItems(items []diagnosis.Evidence, rules Rules) {
 	for i := range items {
-		if m, ok := rules.matchOf(items[i].UserRule); ok {
+		if m, ok := rules.MatchOf(items[i].UserRule); ok {
 			items[i].Match = m
 			continue
 		}

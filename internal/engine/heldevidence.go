@@ -1,4 +1,4 @@
-package errordiagnosisprocessor // import "github.com/errordiagnosis/errordiagnosisprocessor"
+package engine // import "github.com/errordiagnosis/errordiagnosisprocessor/internal/engine"
 
 import (
 	"cmp"
@@ -11,10 +11,10 @@ import (
 
 // The evidence stored with a held span: the spans of its batch that its
 // diagnosis reads, so that after a crash it is diagnosed as before it
-// (heldstorage.go).
+// (the processor's heldstorage.go).
 
 // heldTarget is a held span with evidence in its batch: its index in
-// decisions.stored and its ids.
+// Outcome.Stored and its ids.
 type heldTarget struct {
 	stored int
 	spanIDs
@@ -33,23 +33,29 @@ const (
 	maxEvidenceChain = 32
 )
 
+// StoredEvidence is the evidence to store with each span of out.Stored, by
+// its index: nil when none had evidence (see heldEvidence).
+func (out *Outcome) StoredEvidence(td ptrace.Traces, scan *Scan) [][]byte {
+	return heldEvidence(td, scan, out.evidenced, len(out.Stored))
+}
+
 // heldEvidence encodes, for each held target of the batch with evidence,
 // the spans of its trace in the batch that the diagnosis reads: the marked
 // ones (that may hold evidence), their siblings (a retry that succeeded
 // takes a failure's claim away) and the spans between them and the
 // target. A target restored after a crash is then diagnosed as before it.
 // By index of the n stored spans; nil when no target had evidence.
-func heldEvidence(td ptrace.Traces, scan *batchScan, targets []heldTarget, n int) [][]byte {
+func heldEvidence(td ptrace.Traces, scan *Scan, targets []heldTarget, n int) [][]byte {
 	if len(targets) == 0 {
 		return nil
 	}
 	type trace struct {
-		byID     map[pcommon.SpanID]spanPos
-		children map[pcommon.SpanID][]spanPos
+		byID     map[pcommon.SpanID]SpanPos
+		children map[pcommon.SpanID][]SpanPos
 	}
 	traces := make(map[pcommon.TraceID]*trace, len(targets))
 	for _, t := range targets {
-		traces[t.trace] = &trace{byID: map[pcommon.SpanID]spanPos{}, children: map[pcommon.SpanID][]spanPos{}}
+		traces[t.trace] = &trace{byID: map[pcommon.SpanID]SpanPos{}, children: map[pcommon.SpanID][]SpanPos{}}
 	}
 	rss := td.ResourceSpans()
 	for i := range rss.Len() {
@@ -59,7 +65,7 @@ func heldEvidence(td ptrace.Traces, scan *batchScan, targets []heldTarget, n int
 			for k := range spans.Len() {
 				sp := spans.At(k)
 				if tr, ok := traces[sp.TraceID()]; ok {
-					p := spanPos{i, j, k}
+					p := SpanPos{i, j, k}
 					tr.byID[sp.SpanID()] = p
 					tr.children[sp.ParentSpanID()] = append(tr.children[sp.ParentSpanID()], p)
 				}
@@ -69,9 +75,9 @@ func heldEvidence(td ptrace.Traces, scan *batchScan, targets []heldTarget, n int
 	out := make([][]byte, n)
 	for _, t := range targets {
 		tr := traces[t.trace]
-		picked := map[spanPos]bool{}
-		pick := func(p spanPos) bool {
-			sp := spanAt(td, p)
+		picked := map[SpanPos]bool{}
+		pick := func(p SpanPos) bool {
+			sp := SpanAt(td, p)
 			if sp.TraceID() != t.trace || sp.SpanID() == t.span || picked[p] || len(picked) >= maxEvidenceSpans {
 				return false
 			}
@@ -80,15 +86,15 @@ func heldEvidence(td ptrace.Traces, scan *batchScan, targets []heldTarget, n int
 		}
 		for m := range scan.marks {
 			mk := &scan.marks[m]
-			if mk.target || !mk.errorish || spanAt(td, mk.spanPos).TraceID() != t.trace {
+			if mk.target || !mk.errorish || SpanAt(td, mk.SpanPos).TraceID() != t.trace {
 				continue
 			}
-			for _, sib := range tr.children[spanAt(td, mk.spanPos).ParentSpanID()] {
+			for _, sib := range tr.children[SpanAt(td, mk.SpanPos).ParentSpanID()] {
 				pick(sib)
 			}
-			p := mk.spanPos
+			p := mk.SpanPos
 			for range maxEvidenceChain {
-				next, ok := tr.byID[spanAt(td, p).ParentSpanID()]
+				next, ok := tr.byID[SpanAt(td, p).ParentSpanID()]
 				if !ok || !pick(next) {
 					break
 				}
@@ -99,12 +105,12 @@ func heldEvidence(td ptrace.Traces, scan *batchScan, targets []heldTarget, n int
 			continue
 		}
 		// In batch order, as they arrived.
-		order := slices.SortedFunc(maps.Keys(picked), func(a, b spanPos) int {
+		order := slices.SortedFunc(maps.Keys(picked), func(a, b SpanPos) int {
 			return cmp.Or(cmp.Compare(a.rs, b.rs), cmp.Compare(a.ss, b.ss), cmp.Compare(a.span, b.span))
 		})
 		ev := ptrace.NewTraces()
 		for _, p := range order {
-			copySpan(td, p).ResourceSpans().MoveAndAppendTo(ev.ResourceSpans())
+			CopySpan(td, p).ResourceSpans().MoveAndAppendTo(ev.ResourceSpans())
 		}
 		if data, err := heldMarshaler.MarshalTraces(ev); err == nil {
 			out[t.stored] = data
@@ -113,8 +119,9 @@ func heldEvidence(td ptrace.Traces, scan *batchScan, targets []heldTarget, n int
 	return out
 }
 
-// keepOnly removes every span of td but one.
-func keepOnly(td ptrace.Traces, keep spanIDs) {
+// KeepOnly removes every span of td but the one of these ids.
+func KeepOnly(td ptrace.Traces, trace pcommon.TraceID, span pcommon.SpanID) {
+	keep := spanIDs{trace, span}
 	td.ResourceSpans().RemoveIf(func(rs ptrace.ResourceSpans) bool {
 		rs.ScopeSpans().RemoveIf(func(ss ptrace.ScopeSpans) bool {
 			ss.Spans().RemoveIf(func(sp ptrace.Span) bool { return spanIDs{sp.TraceID(), sp.SpanID()} != keep })

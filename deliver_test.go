@@ -116,7 +116,7 @@ func TestEarlyReleaseTakesTheEarliestDeadline(t *testing.T) {
 // The context of held spans: each leaves with the client information of
 // the request that brought it, in a context of its own, whatever releases
 // it. A bed of the factory's processor with a clock the test moves; its
-// own release loop ticks.
+// own tick loop ticks.
 
 // originCall is one ConsumeTraces the next consumer got: the tenant of its
 // context, whether it had a deadline, and the services of its spans.
@@ -271,9 +271,7 @@ func TestHeldSpansLeaveWithTheirOrigin(t *testing.T) {
 		}, []string{"a", "b"}},
 		{"early, max_held_mib, in another tenant's batch", oneSecond, func(b *tenantBed) {
 			b.send("a", tenant500("a", 1))
-			b.d.mu.Lock()
-			b.d.maxHeldBytes = b.d.held.Bytes() // one span's worth
-			b.d.mu.Unlock()
+			b.d.engine.SetHeldBudget(b.d.cfg.MaxHeldSpans, int(b.d.engine.Stats().HeldBytes)) // one span's worth
 			b.send("b", tenant500("b", 2))
 			b.waitHeld()
 			require.NoError(t, b.p.Shutdown(context.Background()))
@@ -380,9 +378,7 @@ func TestLargeClientMetadataCountsInTheBudget(t *testing.T) {
 	for i := range 8 {
 		ctx := client.NewContext(context.Background(), client.Info{Metadata: client.NewMetadata(map[string][]string{"x-tenant": {"a"}, "cookie": {cookie}})})
 		require.NoError(t, b.p.ConsumeTraces(ctx, tenant500("a", uint64(i+1))))
-		b.d.mu.Lock()
-		held := b.d.held.Bytes()
-		b.d.mu.Unlock()
+		held := int(b.d.engine.Stats().HeldBytes)
 		require.LessOrEqual(t, held, 1<<20, "after %d spans", i+1)
 	}
 	early := len(b.sink.heldCalls())
