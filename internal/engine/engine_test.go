@@ -1,0 +1,96 @@
+package engine
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/evidence"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/holdqueue"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/testtraces"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/tracecache"
+)
+
+// testEngine holds across batches, on a clock the test moves.
+func testEngine(maxTraces int) (*Engine, *time.Time) {
+	clock := time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)
+	e := New(Config{
+		WaitDuration: 5 * time.Second, EvidenceTTL: 30 * time.Second,
+		MaxTraces: maxTraces, MaxHeldSpans: 100, MaxHeldBytes: 1 << 20, MaxEvidenceBytes: 1 << 20,
+		Targets: evidence.NewTargetSpec([]int{500}, []string{"server"}),
+		Rules:   noRules{},
+		Now:     func() time.Time { return clock },
+	})
+	return e, &clock
+}
+
+// bare500 is a 500 with nothing to go on: it waits.
+func bare500(seed uint64) ptrace.Traces {
+	return testtraces.Build(testtraces.Server("shop", "go", "GET", "/cart", 500), testtraces.Options{Seed: seed})
+}
+
+// apply runs a batch through the engine and returns its outcome, copied
+// out of the engine's buffers.
+func apply(t *testing.T, e *Engine, td ptrace.Traces) (final, released, taken int, forgotten [ForgetReasons]int64, reasons []string) {
+	t.Helper()
+	scan := e.Scan(td)
+	out := e.Apply(context.Background(), td, scan, nil)
+	defer e.Recycle(scan, out)
+	if out == nil {
+		return 0, 0, 0, forgotten, nil
+	}
+	for _, r := range out.Released {
+		reasons = append(reasons, r.Reason)
+	}
+	return len(out.Final), len(out.Released), len(out.Taken), out.Forgotten, reasons
+}
+
+// TestOutcomes: each call says what it concluded — held, due, released
+// early for a forgotten trace, drained — and the engine refuses to hold
+// again once drained.
+func TestOutcomes(t *testing.T) {
+	e, clock := testEngine(1)
+	healthy := testtraces.Build(testtraces.Server("shop", "go", "GET", "/cart", 200), testtraces.Options{Seed: 9})
+	scan := e.Scan(healthy)
+	assert.Nil(t, e.Apply(context.Background(), healthy, scan, nil), "nothing remembered, nothing marked: no outcome")
+	e.Recycle(scan, nil)
+
+	final, released, taken, _, _ := apply(t, e, bare500(1))
+	assert.Equal(t, []int{0, 0, 1}, []int{final, released, taken}, "a 500 with no evidence is held: taken out of its batch")
+	assert.Equal(t, Stats{Held: 1, HeldBytes: e.Stats().HeldBytes, Traces: 1, Nodes: 1, EvidenceBytes: e.Stats().EvidenceBytes}, e.Stats())
+
+	// A second trace, more than a tick later, forgets the first (max_traces 1).
+	*clock = clock.Add(2 * e.Tick())
+	_, released, taken, forgotten, reasons := apply(t, e, bare500(2))
+	assert.Equal(t, 1, taken)
+	assert.Equal(t, 1, released, "the forgotten trace's held span leaves")
+	assert.Equal(t, []string{ReasonMaxTraces}, reasons)
+	assert.Equal(t, int64(1), forgotten[tracecache.ForgetMaxTraces])
+
+	out := e.Due()
+	assert.Empty(t, out.Released, "not due yet")
+	e.Recycle(nil, out)
+	*clock = clock.Add(5 * time.Second)
+	out = e.Due()
+	require.Len(t, out.Released, 1)
+	assert.Empty(t, out.Released[0].Reason, "due: not early")
+	assert.Equal(t, diagnosis.Unknown, out.Released[0].Res.Category)
+	assert.True(t, e.Requeue([]*holdqueue.Held{out.Released[0].Held}), "a failed delivery is held again")
+	e.Recycle(nil, out)
+
+	out = e.Drain()
+	require.Len(t, out.Released, 1)
+	assert.Equal(t, ReasonShutdown, out.Released[0].Reason)
+	h := out.Released[0].Held
+	e.Recycle(nil, out)
+	assert.False(t, e.Requeue([]*holdqueue.Held{h}), "drained: nothing would release it again")
+	assert.Zero(t, e.Stats().Held)
+
+	final, _, taken, _, _ = apply(t, e, bare500(3))
+	assert.Equal(t, []int{1, 0}, []int{final, taken}, "after the drain a batch is diagnosed on its own")
+}
