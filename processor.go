@@ -53,6 +53,8 @@ type loops struct {
 	// stop ends both; done is closed when the tick loop ended.
 	stop chan struct{}
 	done chan struct{}
+	// newTicker makes the tickers of both (ticker.go).
+	newTicker func(time.Duration) ticker
 }
 
 func newDiagnoser(set processor.Settings, cfg *Config) (*diagnoser, error) {
@@ -73,7 +75,7 @@ func newDiagnoser(set processor.Settings, cfg *Config) (*diagnoser, error) {
 		logger:   set.Logger,
 		now:      time.Now,
 		counters: counters{tb},
-		loops:    loops{stop: make(chan struct{}), done: make(chan struct{})},
+		loops:    loops{stop: make(chan struct{}), done: make(chan struct{}), newTicker: newTicker},
 	}
 	clock := func() time.Time { return d.now() }
 	d.engine = engine.New(engine.Config{
@@ -101,7 +103,7 @@ func newDiagnoser(set processor.Settings, cfg *Config) (*diagnoser, error) {
 func (d *diagnoser) start(ctx context.Context, host component.Host) error {
 	var err error
 	d.loops.startOnce.Do(func() {
-		if err = d.registry.start(ctx, host, d.loops.stop); err != nil {
+		if err = d.registry.start(ctx, host, d.loops.stop, d.loops.newTicker); err != nil {
 			close(d.loops.done)
 			return
 		}
@@ -162,13 +164,13 @@ func (d *diagnoser) shutdown(ctx context.Context) error {
 // traces, on every tick.
 func (d *diagnoser) tickLoop() {
 	defer close(d.loops.done)
-	ticker := time.NewTicker(d.engine.Tick())
+	ticker := d.loops.newTicker(d.engine.Tick())
 	defer ticker.Stop()
 	for {
 		select {
 		case <-d.loops.stop:
 			return
-		case <-ticker.C:
+		case <-ticker.C():
 			d.releaseDue(context.Background())
 		}
 	}

@@ -80,27 +80,26 @@ func (k *registryKeeper) observeVersions(td ptrace.Traces, servers []int) {
 }
 
 // start loads the registry from its storage, when configured, and starts
-// its loop, which stop ends.
-func (k *registryKeeper) start(ctx context.Context, host component.Host, stop <-chan struct{}) error {
+// its loop, which stop ends, on a ticker of flush_interval.
+func (k *registryKeeper) start(ctx context.Context, host component.Host, stop <-chan struct{}, newTicker func(time.Duration) ticker) error {
 	if err := k.openStorage(ctx, host); err != nil {
 		return err
 	}
 	k.done = make(chan struct{})
-	go k.loop(stop) //nolint:gosec // Start's context ends with Start; the loop lives until shutdown
+	go k.loop(stop, newTicker(k.cfg.FlushInterval)) //nolint:gosec // Start's context ends with Start; the loop lives until shutdown
 	return nil
 }
 
 // loop, every flush_interval, forgets the groups older than max_age and
 // writes the registry to its storage when it changed.
-func (k *registryKeeper) loop(stop <-chan struct{}) {
+func (k *registryKeeper) loop(stop <-chan struct{}, ticker ticker) {
 	defer close(k.done)
-	ticker := time.NewTicker(k.cfg.FlushInterval)
 	defer ticker.Stop()
 	for {
 		select {
 		case <-stop:
 			return
-		case <-ticker.C:
+		case <-ticker.C():
 			k.reg.Expire()
 			ctx, cancel := context.WithTimeout(context.Background(), k.cfg.FlushInterval)
 			k.flush(ctx)

@@ -167,6 +167,12 @@ type storedDiagnoser struct {
 
 func startStored(t *testing.T, ext component.Component, clock *time.Time, flush time.Duration) storedDiagnoser {
 	t.Helper()
+	return startStoredTicked(t, ext, clock, flush, newTicker)
+}
+
+// startStoredTicked is startStored on the tickers of newTicker.
+func startStoredTicked(t *testing.T, ext component.Component, clock *time.Time, flush time.Duration, newTicker func(time.Duration) ticker) storedDiagnoser {
+	t.Helper()
 	tt := componenttest.NewTelemetry()
 	t.Cleanup(func() { require.NoError(t, tt.Shutdown(context.Background())) })
 	cfg := perBatchConfig()
@@ -183,6 +189,7 @@ func startStored(t *testing.T, ext component.Component, clock *time.Time, flush 
 	sink := &consumertest.TracesSink{}
 	d.out.next = sink
 	d.now = func() time.Time { return *clock }
+	d.loops.newTicker = newTicker
 	require.NoError(t, d.start(context.Background(), hostWithStorage(ext)))
 	return storedDiagnoser{d, sink, logs, tt}
 }
@@ -243,14 +250,16 @@ func TestRegistryKeptAcrossRestart(t *testing.T) {
 func TestRegistryFlushedInBackground(t *testing.T) {
 	st := newMemStorage()
 	clock := time.Date(2026, 12, 2, 6, 10, 0, 0, time.UTC)
-	s := startStored(t, st, &clock, time.Second)
+	tickers := newManualTickers()
+	s := startStoredTicked(t, st, &clock, time.Second, tickers.newTicker)
 	s.send(t, versioned(1, "1.0", "/a", 500))
-	require.Eventually(t, func() bool { return st.stored() != nil }, 10*time.Second, 10*time.Millisecond)
+	tickers.tick(time.Second, 2) // the first flush_interval handled
+	require.NotNil(t, st.stored(), "written by the registry's loop")
 	got, err := registry.Decode(st.stored())
 	require.NoError(t, err)
 	require.Len(t, got.Groups, 1)
 	assert.Equal(t, "1.0", got.Groups[0].FirstVersion)
-	time.Sleep(2500 * time.Millisecond) // two more ticks, nothing changed
+	tickers.tick(time.Second, 3) // two more ticks handled, nothing changed
 	st.set(func(m *memStorage) { assert.Equal(t, 1, m.sets) })
 	require.NoError(t, s.d.shutdown(context.Background()))
 	st.set(func(m *memStorage) { assert.Equal(t, 1, m.sets, "unchanged at shutdown: not written again") })
