@@ -92,13 +92,8 @@ func diagnose(t *tracecache.Trace, target *tracecache.Node, status, budget int) 
 		items[i] = attributed[i].Evidence
 		pre[i] = items[i].Match
 	}
-	res := Result{Result: classify.ClassifyMatched(items, pre), Service: t.Service(target)}
-	// Only a failed database or outgoing call is final: such spans are leaves
-	// of the service's subtree. An exception on the target or an internal span
-	// may still be explained by a deeper span that has not arrived yet (spans
-	// of one trace come in any order), so it waits for wait_duration.
-	res.Final = res.Strength == diagnosis.StrengthUser ||
-		(res.Conclusive && res.Evidence != nil && res.Evidence.Kind != diagnosis.KindSpan && !contested(items, res.Evidence))
+	decided, final := classify.Decide(items, pre, status)
+	res := Result{Result: decided, Service: t.Service(target), Final: final}
 
 	var decider *tracecache.Attributed
 	for i := range items {
@@ -117,18 +112,6 @@ func diagnose(t *tracecache.Trace, target *tracecache.Node, status, budget int) 
 		res.Dependency = decider.Evidence.Dependency
 	}
 
-	// A gateway status of its own (502/503/504, when configured) says more
-	// than no evidence or a generic one.
-	if res.Category == diagnosis.Unknown || res.Strength <= diagnosis.StrengthStatus {
-		if m, ok := classify.GatewayMatch(status); ok {
-			res.Match = m
-			res.Confidence = classify.Confidence(m)
-		}
-	}
-
-	if res.Category == diagnosis.Unknown && res.Rule == "" {
-		res.Rule = "generic.no_evidence"
-	}
 	if res.Category == diagnosis.DependencyFailure && decider != nil && decider.Node != target {
 		res.Final = downstreamCause(t, decider, &res, budget)
 	}
@@ -235,29 +218,4 @@ func (e *Engine) decide(out *Outcome, td ptrace.Traces, rec recording) {
 			}
 		}
 	}
-}
-
-// contested reports whether the target recorded an exception of its own that
-// names another cause than the deciding evidence dec of a deeper call and
-// does not carry its failure. Then a later call may still explain what the
-// target failed with (a pool validated a broken connection, took another,
-// and the query on it failed: its span can arrive after the target's), and
-// the decision waits for wait_duration instead of being final.
-func contested(items []diagnosis.Evidence, dec *diagnosis.Evidence) bool {
-	if dec.Depth == 0 {
-		return false
-	}
-	for i := range items {
-		own := &items[i]
-		if own.Depth != 0 || own == dec || classify.IsGeneric(own.Match) || own.Match.Strength < diagnosis.StrengthPattern {
-			continue
-		}
-		if own.Match.Category == dec.Match.Category && own.Match.Cause == dec.Match.Cause {
-			return false
-		}
-		if !tracecache.Echoes(own, dec) {
-			return true
-		}
-	}
-	return false
 }

@@ -6,6 +6,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/classify"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
 )
 
@@ -73,26 +74,12 @@ func propagated(items []Attributed, i int) bool {
 	f := &items[i].Evidence
 	for j := range items {
 		u := &items[j].Evidence
-		if j != i && u.Depth < f.Depth && Echoes(u, f) {
+		if j != i && u.Depth < f.Depth && classify.Echoes(u, f) {
 			return true
 		}
 	}
 	return false
 }
-
-// Echoes reports whether u, evidence nearer the target, carries the failure
-// of f: the same exception type, or a message that contains f's.
-func Echoes(u, f *diagnosis.Evidence) bool {
-	if f.ExceptionType != "" && u.ExceptionType == f.ExceptionType {
-		return true
-	}
-	msg := firstNonEmpty(f.ExceptionMessage, f.StatusMessage)
-	return len(msg) >= minEchoLen && (strings.Contains(u.ExceptionMessage, msg) || strings.Contains(u.StatusMessage, msg))
-}
-
-// minEchoLen is the shortest message taken as echoed by a parent: shorter
-// ones ("EOF", "timeout") match by accident.
-const minEchoLen = 8
 
 // superseded reports whether the failed call of item i was followed by a
 // failed sibling call (same parent, started once i's had ended) whose
