@@ -164,13 +164,13 @@ func (d *diagnoser) shutdown(ctx context.Context) error {
 // traces, on every tick.
 func (d *diagnoser) tickLoop() {
 	defer close(d.loops.done)
-	ticker := d.loops.newTicker(d.engine.Tick())
-	defer ticker.Stop()
+	tick := d.loops.newTicker(d.engine.Tick())
+	defer tick.Stop()
 	for {
 		select {
 		case <-d.loops.stop:
 			return
-		case <-ticker.C():
+		case <-tick.C():
 			d.releaseDue(context.Background())
 		}
 	}

@@ -92,14 +92,14 @@ func (k *registryKeeper) start(ctx context.Context, host component.Host, stop <-
 
 // loop, every flush_interval, forgets the groups older than max_age and
 // writes the registry to its storage when it changed.
-func (k *registryKeeper) loop(stop <-chan struct{}, ticker ticker) {
+func (k *registryKeeper) loop(stop <-chan struct{}, tick ticker) {
 	defer close(k.done)
-	defer ticker.Stop()
+	defer tick.Stop()
 	for {
 		select {
 		case <-stop:
 			return
-		case <-ticker.C():
+		case <-tick.C():
 			k.reg.Expire()
 			ctx, cancel := context.WithTimeout(context.Background(), k.cfg.FlushInterval)
 			k.flush(ctx)

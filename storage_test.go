@@ -165,12 +165,13 @@ type storedDiagnoser struct {
 	tt   *componenttest.Telemetry
 }
 
-func startStored(t *testing.T, ext component.Component, clock *time.Time, flush time.Duration) storedDiagnoser {
+func startStored(t *testing.T, ext component.Component, clock *time.Time) storedDiagnoser {
 	t.Helper()
-	return startStoredTicked(t, ext, clock, flush, newTicker)
+	return startStoredTicked(t, ext, clock, 0, newTicker)
 }
 
-// startStoredTicked is startStored on the tickers of newTicker.
+// startStoredTicked is startStored with a flush_interval (0: the default)
+// on the tickers of newTicker.
 func startStoredTicked(t *testing.T, ext component.Component, clock *time.Time, flush time.Duration, newTicker func(time.Duration) ticker) storedDiagnoser {
 	t.Helper()
 	tt := componenttest.NewTelemetry()
@@ -224,7 +225,7 @@ func TestRegistryKeptAcrossRestart(t *testing.T) {
 	clock := time.Date(2026, 12, 2, 6, 10, 0, 0, time.UTC)
 	ctx := context.Background()
 
-	first := startStored(t, st, &clock, 0)
+	first := startStored(t, st, &clock)
 	a := firstSeenOf(t, first.send(t, versioned(1, "1.0", "/a", 500)), "diagnosis.")
 	assert.Equal(t, firstSeen{"2026-12-02T06:10:00Z", "1.0", false, 1, allFour}, a)
 	require.NoError(t, first.d.shutdown(ctx))
@@ -235,7 +236,7 @@ func TestRegistryKeptAcrossRestart(t *testing.T) {
 	assert.Contains(t, messages(first.logs, zapcore.InfoLevel), "No fingerprint registry in storage yet: it starts empty.")
 
 	clock = clock.Add(time.Hour)
-	second := startStored(t, st, &clock, 0)
+	second := startStored(t, st, &clock)
 	assert.Contains(t, messages(second.logs, zapcore.InfoLevel), "Fingerprint registry loaded from storage.")
 	a = firstSeenOf(t, second.send(t, versioned(2, "1.1", "/a", 500)), "diagnosis.")
 	assert.Equal(t, firstSeen{"2026-12-02T06:10:00Z", "1.0", false, 2, allFour}, a, "A was seen before the restart")
@@ -316,7 +317,7 @@ func TestStorageFaults(t *testing.T) {
 			st := newMemStorage()
 			tt.fault(st)
 			clock := time.Date(2026, 12, 2, 6, 10, 0, 0, time.UTC)
-			s := startStored(t, st, &clock, 0)
+			s := startStored(t, st, &clock)
 			for i := range 3 {
 				got := firstSeenOf(t, s.send(t, versioned(uint64(i), "1.0", "/a", 500)), "diagnosis.")
 				assert.Equal(t, int64(i+1), got.Occurrences, "counted in memory")
@@ -355,7 +356,7 @@ func TestStorageRecovers(t *testing.T) {
 	st := newMemStorage()
 	st.setErr = errors.New("disk detached")
 	clock := time.Date(2026, 12, 2, 6, 10, 0, 0, time.UTC)
-	s := startStored(t, st, &clock, 0)
+	s := startStored(t, st, &clock)
 	s.send(t, versioned(1, "1.0", "/a", 500))
 	s.d.registry.flush(context.Background())
 	s.d.registry.flush(context.Background())
@@ -380,7 +381,7 @@ func TestStoredSchemeMismatch(t *testing.T) {
 	st := newMemStorage()
 	st.data[registryStorageKey] = registry.Encode(old.Snapshot("v1"))
 
-	s := startStored(t, st, &clock, 0)
+	s := startStored(t, st, &clock)
 	assert.Zero(t, s.d.registry.reg.Len())
 	got := firstSeenOf(t, s.send(t, versioned(1, "1.1", "/a", 500)), "diagnosis.")
 	assert.True(t, got.Regression, "1.1 appeared after the stored 1.0")
