@@ -2,7 +2,9 @@ package errordiagnosisprocessor
 
 import (
 	"context"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -167,4 +169,32 @@ func TestValidateAgreesWithStart(t *testing.T) {
 			assert.Contains(t, serr.Error(), tt.field, "the start-up error names the field")
 		})
 	}
+}
+
+// TestReadmeConfiguration: the configuration block of the README is valid
+// and is the default configuration, so that what users copy is what they
+// get without it.
+func TestReadmeConfiguration(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	_, after, ok := strings.Cut(string(readme), "## Configuration\n")
+	require.True(t, ok)
+	_, block, ok := strings.Cut(after, "```yaml\n")
+	require.True(t, ok)
+	block, _, ok = strings.Cut(block, "```")
+	require.True(t, ok)
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(block), 0o600))
+	cm, err := confmaptest.LoadConf(path)
+	require.NoError(t, err)
+	sub, err := cm.Sub("processors::errordiagnosis")
+	require.NoError(t, err)
+	cfg := createDefaultConfig().(*Config)
+	require.NoError(t, sub.Unmarshal(cfg))
+	require.NoError(t, cfg.Validate())
+	want := createDefaultConfig().(*Config)
+	want.Redaction.ExtraPatterns, want.Rules = cfg.Redaction.ExtraPatterns, cfg.Rules // [] in the README, nil by default
+	assert.Empty(t, cfg.Redaction.ExtraPatterns)
+	assert.Empty(t, cfg.Rules)
+	assert.Equal(t, want, cfg)
 }
