@@ -40,6 +40,9 @@ type JavaConfig struct {
 	MyPassword     string
 	InventoryURL   string // the Go inventory service
 	ClosedURL      string // nothing listens there
+	// Env is added to the JVM's environment last, over the defaults
+	// (the metrics bed turns the agent's metrics exporter on).
+	Env []string
 }
 
 // JavaService is one JVM.
@@ -156,6 +159,7 @@ func (j *JavaService) run(ctx context.Context, version string) error {
 	if v := os.Getenv("EDX_JAVA_SEMCONV"); v != "" {
 		env = append(env, "OTEL_SEMCONV_STABILITY_OPT_IN="+v)
 	}
+	env = append(env, cfg.Env...)
 	cmd.Env = env
 	log := j.Name + ".log"
 	if version != "1.0.0" {
