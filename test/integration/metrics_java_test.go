@@ -70,7 +70,10 @@ func TestMetricsBedJava(t *testing.T) {
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); older, errOlder = start("pantry-java", "OTEL_SEMCONV_STABILITY_OPT_IN=") }()
-	go func() { defer wg.Done(); stable, errStable = start("pantry-java-stable", "OTEL_SEMCONV_STABILITY_OPT_IN=database") }()
+	go func() {
+		defer wg.Done()
+		stable, errStable = start("pantry-java-stable", "OTEL_SEMCONV_STABILITY_OPT_IN=database")
+	}()
 	wg.Wait()
 	must(t, errOlder)
 	must(t, errStable)

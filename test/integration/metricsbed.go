@@ -199,7 +199,9 @@ func (b *MetricsBed) Check(t *testing.T, wants []MetricsWant) {
 	}
 }
 
-func diagnosisOf(s *Span) string { return s.Attrs["diagnosis.category"] + "/" + s.Attrs["diagnosis.cause"] }
+func diagnosisOf(s *Span) string {
+	return s.Attrs["diagnosis.category"] + "/" + s.Attrs["diagnosis.cause"]
+}
 
 func (b *MetricsBed) diagnosed(t *testing.T, file string, wants []MetricsWant) map[string]*Span {
 	t.Helper()
