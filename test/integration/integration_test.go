@@ -29,8 +29,11 @@ const (
 )
 
 func TestMain(m *testing.M) {
-	if os.Getenv("EDX_CHILD") == "reports" {
+	switch os.Getenv("EDX_CHILD") {
+	case "reports":
 		os.Exit(RunReportsChild())
+	case "pantry-go":
+		os.Exit(RunPantryGoChild())
 	}
 	os.Exit(m.Run())
 }
