@@ -61,16 +61,5 @@ func goMemoryAtLeast(share float64) func([]Point) bool {
 }
 
 func goMemoryOf(pts []Point) (used, limit float64) {
-	for _, p := range pts {
-		if p.Resource["service.name"] != "pantry-go" {
-			continue
-		}
-		switch p.Metric {
-		case "go.memory.used":
-			used += p.Value
-		case "go.memory.limit":
-			limit += p.Value
-		}
-	}
-	return used, limit
+	return usedOf(pts, "pantry-go", "go.memory.used", "go.memory.limit", "", "")
 }

@@ -27,11 +27,7 @@ func TestMetricsBedJava(t *testing.T) {
 	jar, agent := JavaJarPaths()
 	for _, f := range []string{jar, agent} {
 		if _, err := os.Stat(f); err != nil {
-			msg := fmt.Sprintf("%s missing: run test/integration/run.sh (it builds java/ with Maven): %v", f, err)
-			if os.Getenv("EDX_REQUIRE") == "1" {
-				t.Fatal(msg)
-			}
-			t.Skip(msg)
+			needed(t, true, fmt.Sprintf("%s missing: run test/integration/run.sh (it builds java/ with Maven): %v", f, err))
 		}
 	}
 	b := StartMetricsBed(t, MetricsBedOptions{})
@@ -114,21 +110,12 @@ func TestMetricsBedJava(t *testing.T) {
 		{stable, "db.client.connection.count used 2 of max 2, pool pg-busy, "},
 	} {
 		held := time.Now()
-		var hold sync.WaitGroup
-		for range 2 {
-			hold.Add(1)
-			go func() {
-				defer hold.Done()
-				if code, _ := b.Get(t, s.svc.URL+"/busy/report?ms=4000"); code != 200 {
-					t.Errorf("%s /busy/report: %d, want 200", s.svc.Name, code)
-				}
-			}()
-		}
+		wait := b.Hold(t, 2, s.svc.URL+"/busy/report?ms=4000")
 		b.WaitPoints(t, s.svc.Name+"'s pool pg-busy used 2", held, 20*time.Second, poolAt(s.svc.Name, "pg-busy", 2))
 		wants = append(wants, MetricsWant{Name: s.svc.Name + " pool held", Trace: status(500, s.svc.URL+"/busy/stock"),
 			Alone: "dependency_failure/upstream_timeout", With: "database_connection/pool_exhausted",
 			Rule: "metrics.pool_used_at_max", Evidence: s.evidence})
-		hold.Wait()
+		wait()
 	}
 	b.Check(t, wants)
 }
@@ -143,18 +130,7 @@ func heapAtLeast(service string, share float64) func([]Point) bool {
 }
 
 func heapOf(service string, pts []Point) (used, limit float64) {
-	for _, p := range pts {
-		if p.Resource["service.name"] != service || p.Attrs["jvm.memory.type"] != "heap" {
-			continue
-		}
-		switch p.Metric {
-		case "jvm.memory.used":
-			used += p.Value
-		case "jvm.memory.limit":
-			limit += p.Value
-		}
-	}
-	return used, limit
+	return usedOf(pts, service, "jvm.memory.used", "jvm.memory.limit", "jvm.memory.type", "heap")
 }
 
 func heapText(service string, pts []Point) string {

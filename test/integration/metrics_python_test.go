@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -25,11 +24,7 @@ func TestMetricsBedPython(t *testing.T) {
 	venv := os.Getenv("EDX_PYTHON_VENV")
 	instrument := filepath.Join(venv, "bin", "opentelemetry-instrument")
 	if _, err := os.Stat(instrument); venv == "" || err != nil {
-		msg := fmt.Sprintf("virtualenv %q incomplete: run test/integration/run.sh (it builds it)", venv)
-		if os.Getenv("EDX_REQUIRE") == "1" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
+		needed(t, true, fmt.Sprintf("virtualenv %q incomplete: run test/integration/run.sh (it builds it)", venv))
 	}
 	b := StartMetricsBed(t, MetricsBedOptions{})
 	pg, err := StartPostgres(filepath.Join(b.Dir, "pg"))
@@ -64,16 +59,7 @@ func TestMetricsBedPython(t *testing.T) {
 			t.Fatalf("/%s/stock before the pool is held: %d", c.pool, code)
 		}
 		held := time.Now()
-		var hold sync.WaitGroup
-		for range 2 {
-			hold.Add(1)
-			go func() {
-				defer hold.Done()
-				if code, _ := b.Get(t, url+"/"+c.pool+"/report?ms=3000"); code != 200 {
-					t.Errorf("/%s/report: %d, want 200", c.pool, code)
-				}
-			}()
-		}
+		wait := b.Hold(t, 2, url+"/"+c.pool+"/report?ms=3000")
 		b.WaitPoints(t, "pool "+c.name+" used 2", held, 20*time.Second, poolAt(svc, c.name, 2))
 		code, trace := b.Get(t, url+"/"+c.pool+"/stock")
 		if code != 500 {
@@ -81,7 +67,7 @@ func TestMetricsBedPython(t *testing.T) {
 		}
 		wants = append(wants, MetricsWant{Name: "pool " + c.name + " held", Trace: trace,
 			Alone: "dependency_failure/upstream_timeout", With: c.with, Rule: c.rule, Evidence: c.evidence})
-		hold.Wait()
+		wait()
 	}
 	b.Check(t, wants)
 }

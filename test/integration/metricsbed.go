@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -46,11 +47,7 @@ func StartMetricsBed(t *testing.T, opt MetricsBedOptions) *MetricsBed {
 	t.Helper()
 	bin := envOr("EDX_COLLECTOR_BIN", "../../bin/otelcol-errordiagnosis")
 	if _, err := os.Stat(bin); err != nil || driveOnly() {
-		msg := fmt.Sprintf("collector %q missing (%v): run make build or test/integration/run.sh", bin, err)
-		if os.Getenv("EDX_REQUIRE") == "1" && !driveOnly() {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
+		needed(t, !driveOnly(), fmt.Sprintf("collector %q missing (%v): run make build or test/integration/run.sh", bin, err))
 	}
 	dir, err := os.MkdirTemp("", "edx-metrics-")
 	must(t, err)
@@ -129,6 +126,32 @@ service:
       receivers: [otlp]
       exporters: [file/raw-metrics]
 %s`, httpPort, opt.Receivers, opt.HostProcessors, files.String(), healthPort, host)
+}
+
+// needed skips the test for want of what msg names, or fails it under
+// EDX_REQUIRE=1 (run.sh) when required.
+func needed(t *testing.T, required bool, msg string) {
+	t.Helper()
+	if required && os.Getenv("EDX_REQUIRE") == "1" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+}
+
+// Hold sends n GETs of url at once, as concurrent slow requests, and
+// returns a wait for them that fails the test unless each answered 200.
+func (b *MetricsBed) Hold(t *testing.T, n int, url string) (wait func()) {
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if code, _ := b.Get(t, url); code != http.StatusOK {
+				t.Errorf("%s: %d, want 200", url, code)
+			}
+		}()
+	}
+	return wg.Wait
 }
 
 // Get sends a GET (or, with a "POST " prefix, a POST) with a fresh sampled
@@ -305,6 +328,23 @@ func points(md pmetric.Metrics) []Point {
 		}
 	}
 	return out
+}
+
+// usedOf sums, over the points of service whose attributes have key=value
+// (any, when key is ""), the metrics named used and limit.
+func usedOf(pts []Point, service, used, limit, key, value string) (u, l float64) {
+	for _, p := range pts {
+		if p.Resource["service.name"] != service || (key != "" && p.Attrs[key] != value) {
+			continue
+		}
+		switch p.Metric {
+		case used:
+			u += p.Value
+		case limit:
+			l += p.Value
+		}
+	}
+	return u, l
 }
 
 // poolAt returns a test of an export: the used connections of the
