@@ -22,7 +22,9 @@ for (const p of [pool, refusedPool, badAuthPool, singlePool]) p.on('error', () =
 const redis = createClient({ url: process.env.REDIS_URL });
 redis.on('error', () => {});
 
-const app = Fastify({ logger: false });
+// Fastify's own pino logger, as a service has it: it logs each request and, at error level, the error of a 5xx;
+// instrumentation-pino sends its records to the SDK's logs.
+const app = Fastify({ logger: true });
 
 app.get('/health', async () => 'ok');
 
