@@ -43,17 +43,20 @@ const (
 // not what: the origin decides what. Every other rule is specific and
 // stays.
 var genericRules = map[string]wordClass{
-	"lang.TimeoutError":                       wordsTimeout,
-	"java.SocketTimeoutException":             wordsTimeout,
-	"go.context.DeadlineExceeded":             wordsTimeout,
-	"dotnet.TaskCanceledException":            wordsTimeout,
-	"db.StatementTimeout":                     wordsTimeout, // SQLTimeoutException: a driver's statement, or a pool's borrow
-	"msg.timeout.http":                        wordsTimeout,
-	"msg.context_deadline":                    wordsTimeout,
-	"msg.timeout.statement.generic":           wordsTimeout,
-	"lang.InvalidArgument":                    wordsConversion,
-	"lang.TypeError":                          wordsConversion,
-	"java.ClassCastException":                 wordsConversion,
+	"lang.TimeoutError":             wordsTimeout,
+	"java.SocketTimeoutException":   wordsTimeout,
+	"go.context.DeadlineExceeded":   wordsTimeout,
+	"dotnet.TaskCanceledException":  wordsTimeout,
+	"db.StatementTimeout":           wordsTimeout, // SQLTimeoutException: a driver's statement, or a pool's borrow
+	"msg.timeout.http":              wordsTimeout,
+	"msg.context_deadline":          wordsTimeout,
+	"msg.timeout.statement.generic": wordsTimeout,
+	"lang.InvalidArgument":          wordsConversion,
+	"lang.TypeError":                wordsConversion,
+	"java.ClassCastException":       wordsConversion,
+	// PHP's TypeError words, and a schema's type check: convict's validate
+	// (src/main.js) asserts `must be of type ${Format.name}` on a setting.
+	"msg.type.php":                            wordsConversion,
 	"lang.KeyError":                           wordsMissing,
 	"java.NoSuchElementException":             wordsMissing,
 	"dotnet.KeyNotFoundException":             wordsMissing,

@@ -60,6 +60,10 @@ var originCases = register([]tc{
 		"Traceback (most recent call last):\n  File \"/srv/app/shop/settings.py\", line 9, in pool_size\n    return int(os.getenv(\"POOL_SIZE\"))\nTypeError: int() argument must be a string, a bytes-like object or a real number, not 'NoneType'\n")},
 	{"origin.config.missing", "configuration_error/missing_config", fromStack("Error", "required setting payments.url not found",
 		"Error: required setting payments.url not found\n    at Config.get (/app/node_modules/convict/src/main.js:610:13)\n"+nodeAppLine)},
+	// convict src/main.js: validate() collects each setting's failed format check, `must be of type String` for a
+	// setting whose format is a constructor.
+	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("Error", "paymentsUrl: must be of type String",
+		"Error: paymentsUrl: must be of type String\n    at Object.validate (/app/node_modules/convict/src/main.js:681:17)\n"+nodeAppLine)},
 	// evanshortiss/env-var lib/variable.js: required() and the as* accessors raise EnvVarError.
 	{"origin.config.missing", "configuration_error/missing_config", fromStack("EnvVarError", `env-var: "PAYMENTS_URL" is a required variable, but it was not set`,
 		"EnvVarError: env-var: \"PAYMENTS_URL\" is a required variable, but it was not set\n    at raiseError (/app/node_modules/env-var/lib/variable.js:47:11)\n    at Object.asUrlString (/app/node_modules/env-var/lib/variable.js:64:11)\n"+nodeAppLine)},
