@@ -41,3 +41,28 @@ capture() {
 	(cd "$ROOT/test/integration" && go run ./blindcapture -stack "$stack" -service "$service" \
 		-out "${EDX_BLIND_OUT:-$ROOT/testdata/blind/$stack}" -repeat "${EDX_BLIND_REPEAT:-2}" "${col[@]}" "$@")
 }
+
+# npm_modules NAME DIR: node_modules of DIR's package-lock.json (npm ci) in
+# $CACHE/NAME-<key>, built once; sets mods to that directory.
+npm_modules() {
+	mods="$CACHE/$1-$(key "$2/package-lock.json")"
+	if [[ ! -f "$mods/.complete" ]]; then
+		rm -rf "$mods" && mkdir -p "$mods"
+		cp "$2/package.json" "$2/package-lock.json" "$mods/"
+		(cd "$mods" && npm ci --no-audit --no-fund --loglevel=error)
+		touch "$mods/.complete"
+	fi
+}
+
+# python_venv NAME LOCK: a virtualenv of LOCK (every package pinned,
+# installed --no-deps) in $CACHE/NAME-<key>, built once; sets venv to it.
+python_venv() {
+	venv="$CACHE/$1-$(key "$2")"
+	if [[ ! -f "$venv/.complete" ]]; then
+		rm -rf "$venv"
+		python3 -m venv "$venv" || { debs python3-venv && rm -rf "$venv" && python3 -m venv "$venv"; }
+		"$venv/bin/pip" install -q --no-deps -r "$2"
+		"$venv/bin/pip" check
+		touch "$venv/.complete"
+	fi
+}

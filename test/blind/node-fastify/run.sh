@@ -5,12 +5,6 @@
 # Redis. node_modules from package-lock.json (npm ci) into $CACHE.
 source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
 HERE="$BLIND/node-fastify"
-mods="$CACHE/blind-node-fastify-$(key "$HERE/package-lock.json")"
-if [[ ! -f "$mods/.complete" ]]; then
-	rm -rf "$mods" && mkdir -p "$mods"
-	cp "$HERE/package.json" "$HERE/package-lock.json" "$mods/"
-	(cd "$mods" && npm ci --no-audit --no-fund --loglevel=error)
-	touch "$mods/.complete"
-fi
+npm_modules blind-node-fastify "$HERE"
 export NODE_PATH="$mods/node_modules"
 capture node-fastify shop-fastify -redis -- node --require "$mods/node_modules/@opentelemetry/auto-instrumentations-node/dist/register.cjs" "$HERE/app.js"

@@ -6,12 +6,6 @@
 # from package-lock.json (npm ci) into $CACHE.
 source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
 HERE="$BLIND/node-koa"
-mods="$CACHE/blind-node-koa-$(key "$HERE/package-lock.json")"
-if [[ ! -f "$mods/.complete" ]]; then
-	rm -rf "$mods" && mkdir -p "$mods"
-	cp "$HERE/package.json" "$HERE/package-lock.json" "$mods/"
-	(cd "$mods" && npm ci --no-audit --no-fund --loglevel=error)
-	touch "$mods/.complete"
-fi
+npm_modules blind-node-koa "$HERE"
 export NODE_PATH="$mods/node_modules"
 capture node-koa shop-koa -redis -timeout -- node --require "$mods/node_modules/@opentelemetry/auto-instrumentations-node/dist/register.cjs" "$HERE/app.js"

@@ -6,14 +6,7 @@
 # requirements.lock (every package pinned, --no-deps) into $CACHE.
 source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
 HERE="$BLIND/python-aiohttp"
-venv="$CACHE/blind-pyvenv-aiohttp-$(key "$HERE/requirements.lock")"
-if [[ ! -f "$venv/.complete" ]]; then
-	rm -rf "$venv"
-	python3 -m venv "$venv" || { debs python3-venv && rm -rf "$venv" && python3 -m venv "$venv"; }
-	"$venv/bin/pip" install -q --no-deps -r "$HERE/requirements.lock"
-	"$venv/bin/pip" check
-	touch "$venv/.complete"
-fi
+python_venv blind-pyvenv-aiohttp "$HERE/requirements.lock"
 # The SDK's logging handler on the root logger (the driver sets OTEL_LOGS_EXPORTER=otlp); aiohttp logs an
 # unhandled exception to aiohttp.server, which propagates to it.
 export OTEL_PYTHON_LOGGING_AUTO_INSTRUMENTATION_ENABLED=true

@@ -5,14 +5,7 @@
 # requirements.lock (every package pinned, --no-deps) into $CACHE.
 source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
 HERE="$BLIND/python-starlette"
-venv="$CACHE/blind-pyvenv-$(key "$HERE/requirements.lock")"
-if [[ ! -f "$venv/.complete" ]]; then
-	rm -rf "$venv"
-	python3 -m venv "$venv" || { debs python3-venv && rm -rf "$venv" && python3 -m venv "$venv"; }
-	"$venv/bin/pip" install -q --no-deps -r "$HERE/requirements.lock"
-	"$venv/bin/pip" check
-	touch "$venv/.complete"
-fi
+python_venv blind-pyvenv "$HERE/requirements.lock"
 cd "$HERE"
 export OTEL_PYTHON_DISABLED_INSTRUMENTATIONS=starlette # the app wraps itself in the ASGI middleware (shop.py)
 # The SDK's logging handler on the root logger (the driver sets OTEL_LOGS_EXPORTER=otlp): what a user enabling
