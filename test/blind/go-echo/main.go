@@ -1,6 +1,8 @@
 // Command shop-echo is the blind check's Go stack: Echo v4 under the
 // contrib otelecho middleware, pgxpool traced by otelpgx, outgoing calls
-// through otelhttp, settings read with caarlos0/env. Each route of
+// through otelhttp, settings read with caarlos0/env, and the errors Echo
+// answers with a 5xx logged with log/slog through the contrib otelslog
+// bridge (OTLP logs). Each route of
 // test/blind/README.md induces its fault for real; nothing is recorded by
 // hand: what reaches the collector is what the instrumentations emit.
 package main
@@ -23,11 +25,15 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"go.opentelemetry.io/contrib/bridges/otelslog"
 	"go.opentelemetry.io/contrib/instrumentation/github.com/labstack/echo/otelecho"
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/exporters/otlp/otlplog/otlploghttp"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
+	"go.opentelemetry.io/otel/log/global"
 	"go.opentelemetry.io/otel/propagation"
+	sdklog "go.opentelemetry.io/otel/sdk/log"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 )
 
@@ -76,6 +82,18 @@ func main() {
 	otel.SetTracerProvider(tp)
 	otel.SetTextMapPropagator(propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{}))
 
+	// The Go SDK reads no OTEL_LOGS_EXPORTER: honour "none" as the other SDKs do.
+	lp := sdklog.NewLoggerProvider()
+	if os.Getenv("OTEL_LOGS_EXPORTER") != "none" {
+		lexp, err := otlploghttp.New(ctx)
+		if err != nil {
+			log.Fatal(err)
+		}
+		lp = sdklog.NewLoggerProvider(sdklog.WithProcessor(sdklog.NewBatchProcessor(lexp, sdklog.WithExportInterval(200*time.Millisecond))))
+	}
+	global.SetLoggerProvider(lp)
+	logger := otelslog.NewLogger("shop-echo")
+
 	s := &shop{client: &http.Client{Transport: otelhttp.NewTransport(http.DefaultTransport), Timeout: 5 * time.Second}}
 	for _, p := range []struct {
 		pool *(*pgxpool.Pool)
@@ -89,6 +107,15 @@ func main() {
 
 	e := echo.New()
 	e.HideBanner = true
+	// Every error Echo answers (a handler's, and a panic that Recover turns
+	// into one) is logged before Echo's own answer.
+	e.HTTPErrorHandler = func(err error, c echo.Context) {
+		var he *echo.HTTPError
+		if !errors.As(err, &he) || he.Code >= http.StatusInternalServerError {
+			logger.ErrorContext(c.Request().Context(), "request failed", "error", err, "route", c.Path())
+		}
+		e.DefaultHTTPErrorHandler(err, c)
+	}
 	e.Use(otelecho.Middleware(os.Getenv("OTEL_SERVICE_NAME")))
 	e.Use(middleware.Recover())
 	e.GET("/health", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
@@ -119,6 +146,7 @@ func main() {
 	defer cancel()
 	_ = e.Shutdown(sctx)
 	_ = tp.Shutdown(sctx)
+	_ = lp.Shutdown(sctx)
 }
 
 func (s *shop) items(c echo.Context) error {
