@@ -37,6 +37,7 @@ const (
 	attrDBNamespace         = "db.namespace"
 	attrDBName              = "db.name"
 	attrServerPort          = "server.port"
+	attrLogError            = "error" // a Go logger's error field (ReadLogRecord)
 	attrNetPeerPort         = "net.peer.port"
 	attrRPCService          = "rpc.service"
 	attrRPCMethod           = "rpc.method"
@@ -241,11 +242,22 @@ func ReadSpan(service string, span ptrace.Span, dst []diagnosis.Evidence, names 
 // ReadLogRecord summarises a log record that carries an exception
 // (exception.type or exception.message), the way the semantic conventions
 // now prefer to record exceptions. ok is false for other records.
+//
+// Go's structured loggers put an error under the key "error" instead: zap's
+// zap.Error (field.go: NamedError("error", err)), logrus's WithError
+// (entry.go: ErrorKey = "error"), and the contrib otelslog bridge of the
+// SDK 1.35 line (v0.10.0: an error value becomes a string attribute); an
+// ERROR (or more severe) record with such a string is read as an exception
+// with that message.
 func ReadLogRecord(service string, lr plog.LogRecord) (diagnosis.Evidence, bool) {
 	attrs := lr.Attributes()
 	_, hasType := attrs.Get(attrExceptionType)
 	_, hasMsg := attrs.Get(attrExceptionMessage)
 	if !hasType && !hasMsg {
+		if v, ok := attrs.Get(attrLogError); ok && v.Type() == pcommon.ValueTypeStr && v.Str() != "" &&
+			lr.SeverityNumber() >= plog.SeverityNumberError {
+			return diagnosis.Evidence{Kind: diagnosis.KindSpan, Service: service, ExceptionMessage: clip(v.Str(), maxMessage)}, true
+		}
 		return diagnosis.Evidence{}, false
 	}
 	item := diagnosis.Evidence{Kind: diagnosis.KindSpan, Service: service}

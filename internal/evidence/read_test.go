@@ -177,6 +177,36 @@ func TestReadLogRecord(t *testing.T) {
 	assert.False(t, ok)
 }
 
+// Go's loggers (zap, logrus, otelslog v0.10.0) put the error under "error":
+// an ERROR record's is an exception message; a lower severity's, or an
+// empty or non-string one, is not evidence.
+func TestReadLogRecordErrorField(t *testing.T) {
+	tests := []struct {
+		name     string
+		severity plog.SeverityNumber
+		err      any
+		want     string
+	}{
+		{"otelslog v0.10.0 record of a recovered panic", plog.SeverityNumberError, "runtime error: invalid memory address or nil pointer dereference",
+			"runtime error: invalid memory address or nil pointer dereference"},
+		{"fatal", plog.SeverityNumberFatal, "dial tcp 10.0.0.5:5432: connect: connection refused", "dial tcp 10.0.0.5:5432: connect: connection refused"},
+		{"a warning is no failure", plog.SeverityNumberWarn, "retrying: connection reset by peer", ""},
+		{"empty", plog.SeverityNumberError, "", ""},
+		{"not a string", plog.SeverityNumberError, int64(3), ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			lr := plog.NewLogRecord()
+			lr.SetSeverityNumber(tc.severity)
+			lr.Body().SetStr("request failed")
+			require.NoError(t, lr.Attributes().FromRaw(map[string]any{"error": tc.err, "route": "/null"}))
+			item, ok := ReadLogRecord("svc", lr)
+			assert.Equal(t, tc.want != "", ok)
+			assert.Equal(t, tc.want, item.ExceptionMessage)
+		})
+	}
+}
+
 func TestServiceName(t *testing.T) {
 	res := pcommon.NewResource()
 	assert.Empty(t, ServiceName(res))
