@@ -27,7 +27,7 @@ type want struct {
 type blindCase struct {
 	Name, Method, Path string
 	Status             int
-	Needs              string // "redis", "timeout": only for stacks run with -redis, -timeout
+	Needs              string // "redis", "timeout", "unknownhost": only for stacks run with -redis, -timeout, -unknownhost
 	LockRow            bool   // the driver holds items row 1 locked while the request runs
 	Want               []want
 }
@@ -41,6 +41,10 @@ var cases = []blindCase{
 	{Name: "healthy_404", Method: "GET", Path: "/items/424242", Status: 404},
 	// A pool whose URL names a port nothing listens on: the database is down.
 	{Name: "db_refused", Method: "GET", Path: "/db/refused", Status: 500, Want: entry(dbConn, "connection_refused")},
+	// A pool whose host (DB_HOST_UNKNOWN, in the reserved .invalid domain)
+	// resolves nowhere; the stack resolves names from a hosts file of its own
+	// (no DNS query leaves the machine).
+	{Name: "db_unknown_host", Method: "GET", Path: "/db/unknown-host", Status: 500, Needs: "unknownhost", Want: entry(dbConn, "dns_failure")},
 	{Name: "db_wrong_password", Method: "GET", Path: "/db/auth", Status: 500, Want: entry(dbConn, "authentication_failed")},
 	// A pool of one: the handler holds its connection and borrows a second.
 	{Name: "db_pool_exhausted", Method: "GET", Path: "/db/pool", Status: 500, Want: entry(dbConn, "pool_exhausted")},

@@ -55,6 +55,7 @@ func (d *database) env() []string {
 		"DATABASE_URL_BAD_PASSWORD=" + url("not-the-password", d.pg.Port),
 		"DATABASE_URL_REFUSED=" + url(appPassword, closed),
 		"DB_HOST=127.0.0.1", fmt.Sprintf("DB_PORT=%d", d.pg.Port), fmt.Sprintf("DB_PORT_REFUSED=%d", closed),
+		"DB_HOST_UNKNOWN=db.blind.invalid", // RFC 6761: never resolves
 		"DB_USER=" + appUser, "DB_PASSWORD=" + appPassword, "DB_NAME=" + appDB,
 	}
 }

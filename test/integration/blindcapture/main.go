@@ -8,7 +8,7 @@
 // labels of its 500 server spans and, when the service exported any, the log
 // records of its trace. test/blind/<stack>/run.sh calls it.
 //
-//	go run ./blindcapture -stack go-echo -service shop-echo -out DIR [-redis] [-timeout] [-repeat 2] -- CMD ARGS...
+//	go run ./blindcapture -stack go-echo -service shop-echo -out DIR [-redis] [-timeout] [-unknownhost] [-repeat 2] -- CMD ARGS...
 package main
 
 import (
@@ -30,6 +30,7 @@ func main() {
 	out := flag.String("out", "", "where the fixtures go (its *.json files are replaced)")
 	withRedis := flag.Bool("redis", false, "also start Redis and send the cases that need it")
 	withTimeout := flag.Bool("timeout", false, "also send downstream_timeout (the service answers /slow and /downstream/timeout)")
+	withUnknownHost := flag.Bool("unknownhost", false, "also send db_unknown_host (the service resolves names from its own hosts file, so DB_HOST_UNKNOWN fails without a DNS query)")
 	repeat := flag.Int("repeat", 2, "how many times each case is sent")
 	keep := flag.Bool("keep", false, "keep the temporary directory (database and service logs)")
 	collectorBin := flag.String("collector", "", "a collector with errordiagnosis: the service exports to it, and what it diagnoses is checked (spans in = out, every 500 server span diagnosed, nothing else changed) and scored")
@@ -38,7 +39,7 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	needs := map[string]bool{"redis": *withRedis, "timeout": *withTimeout}
+	needs := map[string]bool{"redis": *withRedis, "timeout": *withTimeout, "unknownhost": *withUnknownHost}
 	if err := run(*stack, *service, *out, *collectorBin, needs, *repeat, *keep, flag.Args()); err != nil {
 		log.Fatalf("blindcapture %s: %v", *stack, err)
 	}
