@@ -42,7 +42,8 @@ func startDatabase(dir string) (*database, error) {
 }
 
 // env tells the service where its database is: the right URL, one with a
-// wrong password and one whose port nothing listens on. Each in the URL form
+// wrong password, one whose port nothing listens on (and DB_HOST_UNKNOWN, a
+// host that never resolves). Each in the URL form
 // and in parts (host, port, user, password, database), for the drivers that
 // want either.
 func (d *database) env() []string {
