@@ -80,6 +80,7 @@ type matchKey struct {
 	dbSystem, dbStatusCode, dbQueryText         string
 	rpcSystem, rpcStatus                        string
 	errorType, statusMessage, spanName          string
+	peer, endpoint                              string
 }
 
 type matchResult struct {
@@ -94,7 +95,7 @@ var memoized = memo.New(12, func(k matchKey) matchResult {
 		Kind: k.kind, StatusError: k.statusError, HTTPStatusCode: k.httpStatusCode,
 		ExceptionType: k.exceptionType, ExceptionMessage: k.exceptionMessage, Stacktrace: k.stacktrace, Origin: k.origin,
 		DBSystem: k.dbSystem, DBStatusCode: k.dbStatusCode, DBQueryText: k.dbQueryText, RPCSystem: k.rpcSystem, RPCStatusCode: k.rpcStatus,
-		ErrorType: k.errorType, StatusMessage: k.statusMessage, SpanName: k.spanName,
+		ErrorType: k.errorType, StatusMessage: k.statusMessage, SpanName: k.spanName, Peer: k.peer, Endpoint: k.endpoint,
 	}
 	m, ok := matchUncached(&ev)
 	return matchResult{m, ok}
@@ -118,7 +119,7 @@ func MatchEvidence(ev *diagnosis.Evidence) (m diagnosis.Match, ok bool) {
 		kind: ev.Kind, statusError: ev.StatusError, httpStatusCode: ev.HTTPStatusCode,
 		exceptionType: ev.ExceptionType, exceptionMessage: ev.ExceptionMessage, stacktrace: ev.Stacktrace, origin: ev.Origin,
 		dbSystem: ev.DBSystem, dbStatusCode: ev.DBStatusCode, dbQueryText: ev.DBQueryText, rpcSystem: ev.RPCSystem, rpcStatus: ev.RPCStatusCode,
-		errorType: ev.ErrorType, statusMessage: ev.StatusMessage, spanName: ev.SpanName,
+		errorType: ev.ErrorType, statusMessage: ev.StatusMessage, spanName: ev.SpanName, peer: ev.Peer, endpoint: ev.Endpoint,
 	})
 	return r.m, r.ok
 }

@@ -15,9 +15,12 @@ import (
 // an unrecognised exception) is decided by the origin (originRows).
 
 // originContext is the context the words of an exception are read in, given
-// the library it came from. A database or outgoing-call span keeps its own.
+// the library it came from. A database span keeps its own; a client span
+// whose exception a database driver, pool or cache client raised was a call
+// of the database (a driver traced by a generic client instrumentation, or
+// by none, under a span of the application's own).
 func originContext(lib *stackframe.Library, ev *diagnosis.Evidence, ctx ctxMask) ctxMask {
-	if lib == nil || ev.Kind != diagnosis.KindSpan || ev.DBSystem != "" {
+	if lib == nil || ev.DBSystem != "" || (ev.Kind != diagnosis.KindSpan && ev.Kind != diagnosis.KindClient) {
 		return ctx
 	}
 	switch lib.Kind {
@@ -27,6 +30,14 @@ func originContext(lib *stackframe.Library, ev *diagnosis.Evidence, ctx ctxMask)
 		return ctxClient
 	}
 	return ctx
+}
+
+// unnamedCall reports whether a client span names no protocol and no peer:
+// no HTTP status, no rpc.system, no server address or endpoint. Its words
+// then say what was called, as on a plain span (a database's words there
+// are the database's); an HTTP or RPC call keeps its client context.
+func unnamedCall(ev *diagnosis.Evidence) bool {
+	return ev.Kind == diagnosis.KindClient && ev.HTTPStatusCode == 0 && ev.RPCSystem == "" && ev.Peer == "" && ev.Endpoint == ""
 }
 
 // wordClass groups the outcomes of generic words by what they say.

@@ -118,3 +118,28 @@ func TestOriginContext(t *testing.T) {
 		}
 	}
 }
+
+// A client span that names no protocol or peer is read by its exception's
+// origin and words; an HTTP call keeps its client context.
+func TestClientSpanOrigin(t *testing.T) {
+	npgsql := "System.Net.Sockets.SocketException (111): Connection refused\n   at Npgsql.NpgsqlConnector.Connect(NpgsqlTimeout timeout) in C:\\projects\\npgsql\\src\\Npgsql\\NpgsqlConnector.cs:line 703\n"
+	cases := []struct {
+		name, typ, msg, stack, peer string
+		want                        string
+	}{
+		{"npgsql's refusal (npgsql/npgsql#2883)", "System.Net.Sockets.SocketException", "Connection refused", npgsql, "", "database_connection/connection_refused"},
+		{"the same under an HTTP call's span", "System.Net.Sockets.SocketException", "Connection refused", npgsql, "payments", "database_connection/connection_refused"},
+		{"node-postgres's refusal, words only (brianc/node-postgres#2222)", "Error", "connect ECONNREFUSED 127.0.0.1:5432", "", "", "database_connection/connection_refused"},
+		{"redis-py's refusal, words only (pinterest/snappass#6)", "ConnectionError", "Error 111 connecting to localhost:6379. Connection refused.", "", "", "database_connection/connection_refused"},
+		{"an HTTP call refused", "Error", "connect ECONNREFUSED 127.0.0.1:5432", "", "payments", "dependency_failure/upstream_unreachable"},
+		{"an unnamed call with no database in its words", "Error", "connect ECONNREFUSED 10.0.0.7:8080", "", "", "dependency_failure/upstream_unreachable"},
+	}
+	for _, c := range cases {
+		ev := fromStack(c.typ, c.msg, c.stack)
+		ev.Kind, ev.Depth, ev.Peer = diagnosis.KindClient, 1, c.peer
+		m, _ := MatchEvidence(&ev)
+		if got := string(m.Category) + "/" + m.Cause; got != c.want {
+			t.Errorf("%s: got %s (%s), want %s", c.name, got, m.Rule, c.want)
+		}
+	}
+}

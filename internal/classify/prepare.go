@@ -80,6 +80,8 @@ func prepare(ev *diagnosis.Evidence, p *prepared) {
 
 	// Context.
 	switch {
+	case unnamedCall(ev) && hasDBHint(p.all):
+		p.ctx = ctxDB
 	case ev.Kind == diagnosis.KindClient:
 		p.ctx = ctxClient
 	case ev.Kind == diagnosis.KindDB || ev.DBSystem != "":
