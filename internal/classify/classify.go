@@ -198,6 +198,12 @@ func match(p *prepared) (diagnosis.Match, bool) {
 		l := &p.levels[i]
 		if l.typLower != "" {
 			if r, out := lookupType(p, l.typLower, p.ctx); r != nil && !r.weak {
+				// A type whose words are generic (a bare TimeoutError) yields
+				// to a specific message of the same exception: knex's
+				// TimeoutError "Timeout acquiring a connection" is the pool's.
+				if pr, pout := specificPattern(p, r.rule, out, l.msgLower); pr != nil {
+					return mk(pout, pr.rule, diagnosis.StrengthPattern), true
+				}
 				return mk(out, r.rule, diagnosis.StrengthType), true
 			}
 		}
@@ -290,6 +296,23 @@ func match(p *prepared) (diagnosis.Match, bool) {
 		return generic(ruleGenericStatus)
 	}
 	return diagnosis.Match{}, false
+}
+
+// specificPattern is the message pattern that decides instead of the type
+// row rule when that row's words are generic and the pattern's, which say
+// something else (typeOut), are not.
+func specificPattern(p *prepared, rule string, typeOut outcome, msg string) (*patRow, outcome) {
+	if _, generic := genericRules[rule]; !generic {
+		return nil, none
+	}
+	r, out := matchPatterns(p, msg, false)
+	if r == nil {
+		return nil, none
+	}
+	if _, generic := genericRules[r.rule]; generic || out == typeOut {
+		return nil, none
+	}
+	return r, out
 }
 
 // isCodeType reports whether an exception type is a database code: a

@@ -614,3 +614,29 @@ func TestClassifyConnectBesideDatabase(t *testing.T) {
 		}
 	}
 }
+
+// A type whose words are generic yields to a specific message of the same
+// exception; a message that says what the type says keeps the type's rule.
+func TestGenericTypeYieldsToMessage(t *testing.T) {
+	cases := []struct {
+		name      string
+		ev        diagnosis.Evidence
+		want, rul string
+	}{
+		// knex/knex#3362: knex's TimeoutError, no stack published.
+		{"knex", ex("TimeoutError", "Knex: Timeout acquiring a connection. The pool is probably full. Are you missing a .transacting(trx) call?"),
+			"database_connection/pool_exhausted", "msg.pool.node"},
+		// numerique-gouv/ami-notifications-api#375: SQLAlchemy's exc.TimeoutError reported by its bare name.
+		{"sqlalchemy", ex("TimeoutError", "QueuePool limit of size 5 overflow 10 reached, connection timed out, timeout 30.00 (Background on this error at: https://sqlalche.me/e/20/3o7r)"),
+			"database_connection/pool_exhausted", "msg.pool.sqlalchemy"},
+		{"a bare timeout", ex("TimeoutError", "timed out"), "dependency_failure/upstream_timeout", "lang.TimeoutError"},
+		{"the same words as the type", ex("java.lang.NullPointerException", `Cannot invoke "String.length()" because "s" is null`),
+			"application_exception/null_reference", "java.NullPointerException"},
+	}
+	for _, c := range cases {
+		m, _ := MatchEvidence(&c.ev)
+		if got := string(m.Category) + "/" + m.Cause; got != c.want || m.Rule != c.rul {
+			t.Errorf("%s: got %s (%s), want %s (%s)", c.name, got, m.Rule, c.want, c.rul)
+		}
+	}
+}
