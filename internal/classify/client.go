@@ -88,9 +88,27 @@ var securityRows = []struct {
 	{rule: "security.sqli.union", sql: true, any: []string{"union select", "union all select", "union%20select"}},
 	{rule: "security.sqli.stacked", sql: true, any: []string{"; drop table", ";drop table", "; delete from", "; insert into", "; shutdown", "; exec ", "xp_cmdshell", "; truncate "}},
 	{rule: "security.sqli.comment", sql: true, check: quoteComment},
+	{rule: "security.sqli.quote_break", sql: true, check: quoteBreak},
 	{rule: "security.sqli.time", sql: true, any: []string{"pg_sleep(", "sleep(", "benchmark(", "waitfor delay", "dbms_pipe.receive_message"}},
 	{rule: "security.sqli.probe", sql: true, any: []string{"information_schema", "@@version", "load_file(", "into outfile", "extractvalue(", "updatexml("}},
 	{rule: "security.path_traversal", any: []string{"../../", "..\\..\\", "%2e%2e%2f", "%2e%2e/", "..%2f", "%252e%252e", "/etc/passwd", "\\windows\\win.ini", "/proc/self/environ"}},
+}
+
+// quoteBreak: MySQL's parse error (ER_PARSE_ERROR, "... to use near '%s' at
+// line %d") whose fragment starts with a quote: the parser failed on the
+// quote that closed the query's string literal early, the input's own
+// ("near ''aaaaa'''", "near '''"). An empty fragment (the query's end) is not.
+func quoteBreak(s string) bool {
+	for {
+		i := strings.Index(s, "near ''")
+		if i < 0 {
+			return false
+		}
+		if j := i + len("near ''"); j < len(s) && s[j] != ' ' {
+			return true
+		}
+		s = s[i+1:]
+	}
 }
 
 // quoteComment: a quote immediately followed by an SQL comment (' --, '#, '/*).

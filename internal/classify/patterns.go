@@ -39,7 +39,9 @@ var patRows = []patRow{
 	dbPat("msg.pool.mysql2", connPool, "no connections available.", "queue limit reached."),
 	pat("msg.too_many_clients.postgresql", connTooMany, "sorry, too many clients already", "remaining connection slots are reserved", "too many connections for role", "too many connections for database"),
 	pat("msg.too_many_connections.mysql", connTooMany, "too many connections", "max_user_connections", "max number of clients reached"),
-	pat("msg.auth.postgresql", connAuth, "password authentication failed for user", "no pg_hba.conf entry for", "sasl authentication failed", "ident authentication failed", "peer authentication failed", "server requested a password but no password was provided"),
+	pat("msg.auth.postgresql", connAuth, "password authentication failed for user", "no pg_hba.conf entry for", "sasl authentication failed", "ident authentication failed", "peer authentication failed", "server requested a password but no password was provided",
+		// libpq-fe.h PQnoPasswordSupplied: a connection string without a password.
+		"fe_sendauth: no password supplied"),
 	pat("msg.permission.mysql_db", confPermission, "command denied to user", "access denied for user").regex(`command denied to user|access denied for user '[^']*'@'[^']*' to database`),
 	pat("msg.auth.mysql", connAuth, "access denied for user"),
 	pat("msg.auth.mssql", connAuth, "login failed for user"),
@@ -155,6 +157,8 @@ var patRows = []patRow{
 	pat("msg.disk_full", resDisk, "no space left on device", "enospc", "disk full", "disk quota exceeded", "edquot", "could not extend file", "filegroup is full",
 		"is full due to", "unable to extend", "not enough space on the disk", "there is not enough space on the disk", "insufficient disk space", "diskfull").
 		regex(`no space left on device|enospc|disk full|disk quota exceeded|edquot|could not extend file|filegroup is full|is full due to|unable to extend (?:table|index|temp)|not enough space on the disk|insufficient disk space|diskfull`),
+	// php-src Zend/zend_alloc.c zend_mm_safe_error: memory_limit reached.
+	pat("msg.oom.php", resOOM, "allowed memory size of").regex(`allowed memory size of \d+ bytes exhausted`),
 	pat("msg.mysql_table_full", resDisk, "is full").regex(`\bthe table '[^']*' is full`),
 	pat("msg.open_files", resFiles, "too many open files", "emfile", "enfile", "file table overflow"),
 

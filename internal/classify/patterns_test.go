@@ -62,6 +62,8 @@ var patternCases = register([]tc{
 	{"msg.too_many_clients.postgresql", "database_connection/too_many_connections", ex("psycopg2.OperationalError", `connection to server at "db" (10.0.0.5), port 5432 failed: FATAL:  remaining connection slots are reserved for non-replication superuser connections`)},
 	{"msg.too_many_connections.mysql", "database_connection/too_many_connections", ex("com.mysql.cj.jdbc.exceptions.MySQLNonTransientConnectionException", `Data source rejected establishment of connection,  message from server: "Too many connections"`)},
 	{"msg.auth.postgresql", "database_connection/authentication_failed", ex("org.postgresql.util.PSQLException", `FATAL: password authentication failed for user "app"`)},
+	// mapbox/osm-boundaries#4: psycopg2 on a connection string without a password.
+	{"msg.auth.postgresql", "database_connection/authentication_failed", ex("psycopg2.OperationalError", `fe_sendauth: no password supplied`)},
 	{"msg.permission.mysql_db", "configuration_error/permission_denied", ex("java.sql.SQLSyntaxErrorException", `SELECT command denied to user 'report'@'10.0.0.8' for table 'salaries'`)},
 	{"msg.auth.mysql", "database_connection/authentication_failed", ex("java.sql.SQLException", `Access denied for user 'app'@'10.0.0.7' (using password: YES)`)},
 	{"msg.auth.mssql", "database_connection/authentication_failed", ex("Microsoft.Data.SqlClient.SqlException", `Login failed for user 'shop'.`)},
@@ -138,6 +140,8 @@ var patternCases = register([]tc{
 	{"msg.disk_full", "resource_exhaustion/disk_full", goErr(`write /var/lib/app/uploads/42.bin: no space left on device`)},
 	{"msg.mysql_table_full", "resource_exhaustion/disk_full", dbx("mysql", "Error", `The table 'events' is full`)},
 	{"msg.open_files", "resource_exhaustion/too_many_open_files", goErr(`accept tcp [::]:8080: accept4: too many open files`)},
+	// owncloud/android#126: PHP's memory_limit.
+	{"msg.oom.php", "resource_exhaustion/out_of_memory", ex("", `Allowed memory size of 67108864 bytes exhausted (tried to allocate 64 bytes)`)},
 	// configuration_error
 	{"msg.env_missing", "configuration_error/missing_config", goErr(`config: environment variable PAYMENT_API_URL is not set`)},
 	{"msg.secret_missing", "configuration_error/missing_secret", ex("Error", `secretOrPrivateKey must have a value`)},
@@ -242,6 +246,11 @@ var securityCases = register([]tc{
 	{"security.sqli.union", "security/suspected_injection", dbx("mysql", "*mysql.MySQLError", `Error 1064 (42000): You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near 'UNION SELECT username, password FROM users' at line 1`)},
 	{"security.sqli.stacked", "security/suspected_injection", ex("Microsoft.Data.SqlClient.SqlException", `Incorrect syntax near '; DROP TABLE users'.`)},
 	{"security.sqli.comment", "security/suspected_injection", ex("org.postgresql.util.PSQLException", `ERROR: unterminated quoted string at or near "'admin'--"`)},
+	// sqlmapproject/sqlmap#2814, opencart/opencart#3398: a quote typed into the input closes the literal early.
+	{"security.sqli.quote_break", "security/suspected_injection", ex("PDOException", `SQLSTATE[42000]: Syntax error or access violation: 1064 You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near ''aaaaa''' at line 1`)},
+	{"mysql.error.1064", "database_query/syntax_error", dbx("mysql", "*mysql.MySQLError", `Error 1064 (42000): You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near '' at line 1`)},
+	// WebPlatformTest/HTML5test#431: a query built wrong, no quote at the failure.
+	{"msg.syntax.mysql", "database_query/syntax_error", ex("", `You have an error in your SQL syntax; check the manual that corresponds to your MariaDB server version for the right syntax to use near 'ORDER BY timestamp DESC LIMIT 100' at line 7`)},
 	{"security.sqli.time", "security/suspected_injection", ex("org.postgresql.util.PSQLException", `ERROR: invalid input syntax for type integer: "1;select pg_sleep(10)"`)},
 	{"security.sqli.probe", "security/suspected_injection", dbx("mysql", "*mysql.MySQLError", `Error 1054 (42S22): Unknown column 'information_schema' in 'where clause'`)},
 	{"security.path_traversal", "security/suspected_injection", ex("FileNotFoundError", `[Errno 2] No such file or directory: '/srv/files/../../etc/passwd.json'`)},

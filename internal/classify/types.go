@@ -79,6 +79,8 @@ var typeRows = []typeRow{
 	typ("aws.NoCredentials", confSecret, "NoCredentialsError", "NoCredentialProviders", "CredentialsProviderError", "SdkClientException").whenAny("credential"),
 	// Java reports a file it may not read as FileNotFoundException "(Permission denied)".
 	typ("java.FileNotFoundException.permission", confPermission, "FileNotFoundException").whenAny("permission denied"),
+	// ... and a file it could not open for want of a descriptor as "(Too many open files)" (strerror(EMFILE)).
+	typ("java.FileNotFoundException.open_files", resFiles, "FileNotFoundException").whenAny("too many open files"),
 	typ("lang.TemplateNotFound", confMissing, "TemplateNotFound", "TemplateDoesNotExist", "TemplateNotFoundException"),
 	typ("thymeleaf.TemplateInputException", confMissing, "TemplateInputException").whenAny("might not exist", "not accessible"),
 	typ("lang.FileNotFound.secret", confSecret, "FileNotFoundError", "FileNotFoundException", "NoSuchFileException", "Errno::ENOENT").checked(secretFile),

@@ -80,6 +80,8 @@ var typeCases = register([]tc{
 	{"lang.FileNotFound.config", "configuration_error/missing_config", ex("Errno::ENOENT", `No such file or directory @ rb_sysopen - config/database.yml`)},
 	{"lang.FileNotFound.secret", "configuration_error/missing_secret", ex("java.io.FileNotFoundException", `/etc/ssl/private/server.p12 (No such file or directory)`)},
 	{"java.FileNotFoundException.permission", "configuration_error/permission_denied", ex("java.io.FileNotFoundException", `/etc/ssl/server.pem (Permission denied)`)},
+	// dacapobench/dacapobench#61: FileOutputStream.open out of descriptors.
+	{"java.FileNotFoundException.open_files", "resource_exhaustion/too_many_open_files", ex("java.io.FileNotFoundException", `./scratch/result.7.17.39.html (Too many open files)`)},
 	{"lang.PermissionDenied", "configuration_error/permission_denied", ex("java.nio.file.AccessDeniedException", `/opt/app/config/rules.json`)},
 	{"lang.PermissionDenied", "configuration_error/permission_denied", ex("System.UnauthorizedAccessException", `Access to the path '/app/certs/tls.pfx' is denied.`)},
 	{"lang.TemplateNotFound", "configuration_error/missing_config", ex("jinja2.exceptions.TemplateNotFound", `receipt.html`)},
