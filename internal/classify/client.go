@@ -97,7 +97,7 @@ var securityRows = []struct {
 // quoteBreak: MySQL's parse error (ER_PARSE_ERROR, "... to use near '%s' at
 // line %d") whose fragment starts with a quote: the parser failed on the
 // quote that closed the query's string literal early, the input's own
-// ("near ''aaaaa'''", "near '''"). An empty fragment (the query's end) is not.
+// ("near ”aaaaa”'", "near ”'"). An empty fragment (the query's end) is not.
 func quoteBreak(s string) bool {
 	for {
 		i := strings.Index(s, "near ''")
