@@ -95,9 +95,10 @@ var securityRows = []struct {
 }
 
 // quoteBreak: MySQL's parse error (ER_PARSE_ERROR, "... to use near '%s' at
-// line %d") whose fragment starts with a quote: the parser failed on the
-// quote that closed the query's string literal early, the input's own
-// ("near ”aaaaa”'", "near ”'"). An empty fragment (the query's end) is not.
+// line %d") whose fragment starts with a quote character: the parser failed
+// on the quote that closed the query's string literal early, the input's own
+// (sqlmapproject/sqlmap#2814, opencart/opencart#3398). An empty fragment,
+// the end of the query, is not.
 func quoteBreak(s string) bool {
 	for {
 		i := strings.Index(s, "near ''")
