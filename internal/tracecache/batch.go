@@ -78,6 +78,6 @@ func borrow(t *Trace, x *nodeExtra, items []diagnosis.Evidence) {
 	// Counted as the copy would be: the items are the trace's while it lives.
 	t.grow(len(items) * evidenceSize)
 	for i := range items {
-		t.grow(textSize(&items[i]))
+		t.grow(items[i].TextLen())
 	}
 }

@@ -7,7 +7,6 @@
 package tracecache // import "github.com/errordiagnosis/errordiagnosisprocessor/internal/tracecache"
 
 import (
-	"strings"
 	"time"
 	"unsafe"
 
@@ -502,43 +501,12 @@ func (c *Cache) AddEvidence(t *Trace, n *Node, items []diagnosis.Evidence) bool 
 	x.evidence = append(x.evidence, items...)
 	t.grown(before, cap(x.evidence), evidenceSize)
 	for i := start; i < len(x.evidence); i++ {
-		detach(&x.evidence[i])
-		t.grow(textSize(&x.evidence[i]))
+		// Detached: the cache keeps nothing of the batch (see
+		// diagnosis.Evidence.Detach); its text counted in full.
+		x.evidence[i].Detach()
+		t.grow(x.evidence[i].TextLen())
 	}
 	return all
-}
-
-// textSize is the text an evidence item refers to: its detached free text
-// and its interned names, each counted in full (see Cache.Bytes).
-func textSize(e *diagnosis.Evidence) int {
-	return len(e.Service) + len(e.SpanName) + len(e.ExceptionType) + len(e.ExceptionMessage) +
-		len(e.Stacktrace) + len(e.Frame) + len(e.Origin) + len(e.DBSystem) + len(e.DBStatusCode) + len(e.DBQueryText) +
-		len(e.RPCSystem) + len(e.RPCStatusCode) + len(e.Peer) + len(e.Endpoint) + len(e.Dependency) + len(e.ErrorType) +
-		len(e.StatusMessage)
-}
-
-// detach copies the free text of an evidence item into one allocation: the
-// cache then keeps nothing of the batch, and one object per item for the
-// garbage collector. The short fields are interned names already (see
-// evidence.ReadSpan).
-func detach(e *diagnosis.Evidence) {
-	fields := [...]*string{&e.StatusMessage, &e.DBQueryText, &e.ExceptionMessage, &e.Stacktrace}
-	n := 0
-	for _, f := range fields {
-		n += len(*f)
-	}
-	if n == 0 {
-		return
-	}
-	var b strings.Builder
-	b.Grow(n)
-	for _, f := range fields {
-		b.WriteString(*f)
-	}
-	text := b.String()
-	for _, f := range fields {
-		*f, text = text[:len(*f)], text[len(*f):]
-	}
 }
 
 // Service returns the service name of a node of the trace.

@@ -1,0 +1,70 @@
+package diagnosis
+
+import "strings"
+
+// The string fields of an Evidence are listed here once: what an item
+// refers to (its size in a cache), and what a copy kept past its batch must
+// own. Consumers that keep a part of an item (the memo keys of the
+// classifier and of the processor's texts) keep an Evidence holding that
+// part, and size or own it with these.
+
+// textFields returns every string field of e. The strings of e.Match are
+// the rule tables' constants and the configuration's, never a batch's.
+func (e *Evidence) textFields() [17]*string {
+	return [...]*string{
+		&e.Service, &e.SpanName, &e.ExceptionType, &e.ExceptionMessage, &e.Stacktrace, &e.Frame, &e.Origin,
+		&e.DBSystem, &e.DBStatusCode, &e.DBQueryText, &e.RPCSystem, &e.RPCStatusCode, &e.Peer, &e.Endpoint,
+		&e.Dependency, &e.ErrorType, &e.StatusMessage,
+	}
+}
+
+// freeTextFields returns the fields read from a span's free text, clipped
+// but not interned (evidence.ReadSpan): they may be parts of a larger text
+// of the batch. The others are interned names.
+func (e *Evidence) freeTextFields() [4]*string {
+	return [...]*string{&e.StatusMessage, &e.DBQueryText, &e.ExceptionMessage, &e.Stacktrace}
+}
+
+// TextLen is the length of the text e refers to, each field in full.
+func (e *Evidence) TextLen() int {
+	n := 0
+	for _, f := range e.textFields() {
+		n += len(*f)
+	}
+	return n
+}
+
+// Detach copies the free text of e into one allocation of its own: e then
+// keeps nothing of its batch alive, and is one object more for the garbage
+// collector, not four.
+func (e *Evidence) Detach() {
+	fields := e.freeTextFields()
+	OwnTexts(fields[:])
+}
+
+// AppendTexts appends every string field of e to fields, for OwnTexts.
+func (e *Evidence) AppendTexts(fields []*string) []*string {
+	all := e.textFields()
+	return append(fields, all[:]...)
+}
+
+// OwnTexts copies the strings fields point to into one allocation, each
+// then a part of it; nothing when they are all empty.
+func OwnTexts(fields []*string) {
+	n := 0
+	for _, f := range fields {
+		n += len(*f)
+	}
+	if n == 0 {
+		return
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, f := range fields {
+		b.WriteString(*f)
+	}
+	text := b.String()
+	for _, f := range fields {
+		*f, text = text[:len(*f)], text[len(*f):]
+	}
+}

@@ -1,0 +1,128 @@
+package diagnosis
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"unsafe"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// stringFields are the names of Evidence's own string fields, by reflection.
+func stringFields(t *testing.T) []string {
+	t.Helper()
+	var names []string
+	typ := reflect.TypeFor[Evidence]()
+	for i := range typ.NumField() {
+		if f := typ.Field(i); f.Type.Kind() == reflect.String {
+			names = append(names, f.Name)
+		}
+	}
+	require.NotEmpty(t, names)
+	return names
+}
+
+// withField is an Evidence whose field name alone holds text.
+func withField(name, text string) Evidence {
+	var e Evidence
+	reflect.ValueOf(&e).Elem().FieldByName(name).SetString(text)
+	return e
+}
+
+// TestTextFieldsCoverEvidence: every string field of Evidence is counted by
+// TextLen and owned by AppendTexts, once. A field added to Evidence and
+// not to textFields fails here.
+func TestTextFieldsCoverEvidence(t *testing.T) {
+	names := stringFields(t)
+	var e Evidence
+	assert.Len(t, e.textFields(), len(names), "textFields lists each string field")
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			e := withField(name, "abc")
+			assert.Equal(t, 3, e.TextLen())
+			n := 0
+			for _, f := range e.AppendTexts(nil) {
+				if *f == "abc" {
+					n++
+				}
+			}
+			assert.Equal(t, 1, n, "AppendTexts points at the field once")
+		})
+	}
+}
+
+// TestDetach: the free text fields, and only they, are copied into one
+// allocation of their own, values unchanged; an item without free text
+// is left alone.
+func TestDetach(t *testing.T) {
+	batch := strings.Repeat("x", 32) + "lockdeadlock detectedSELECT 1at main()"
+	inBatch := func(s string) bool { return within(s, batch) }
+	e := Evidence{
+		SpanName: batch[32:36], StatusMessage: batch[36:53], DBQueryText: batch[53:61], Stacktrace: batch[61:],
+	}
+	want := e
+	e.Detach()
+	assert.Equal(t, want, e, "values unchanged")
+	for _, tc := range []struct {
+		field string
+		free  bool
+	}{{"StatusMessage", true}, {"DBQueryText", true}, {"Stacktrace", true}, {"SpanName", false}} {
+		s := reflect.ValueOf(e).FieldByName(tc.field).String()
+		assert.Equal(t, !tc.free, inBatch(s), "%s in the batch's memory", tc.field)
+	}
+	// The three pieces of free text are one allocation, back to back.
+	assert.Equal(t, address(e.StatusMessage)+uintptr(len(e.StatusMessage)), address(e.DBQueryText))
+
+	empty := Evidence{SpanName: batch[32:36]}
+	empty.Detach()
+	assert.True(t, inBatch(empty.SpanName), "no free text: nothing copied")
+}
+
+// TestFreeTextFieldsAreTextFields: the free text is a part of the text.
+func TestFreeTextFieldsAreTextFields(t *testing.T) {
+	var e Evidence
+	all := e.textFields()
+	for _, f := range e.freeTextFields() {
+		assert.Contains(t, all[:], f)
+	}
+}
+
+// TestOwnTexts: the texts are copied into one allocation and keep their
+// values, empty ones included.
+func TestOwnTexts(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		texts []string
+	}{
+		{"none", nil},
+		{"all empty", []string{"", ""}},
+		{"some", []string{"checkout", "", "connection refused"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := strings.Join(tc.texts, "")
+			got := make([]string, len(tc.texts))
+			fields := make([]*string, len(tc.texts))
+			at := 0
+			for i, s := range tc.texts {
+				got[i], at = src[at:at+len(s)], at+len(s)
+				fields[i] = &got[i]
+			}
+			OwnTexts(fields)
+			for i := range got {
+				assert.Equal(t, tc.texts[i], got[i])
+				if got[i] != "" {
+					assert.False(t, within(got[i], src), "%q copied", got[i])
+				}
+			}
+		})
+	}
+}
+
+func address(s string) uintptr { return uintptr(unsafe.Pointer(unsafe.StringData(s))) }
+
+// within reports whether s is a part of the memory of text.
+func within(s, text string) bool {
+	return address(s) >= address(text) && address(s) < address(text)+uintptr(len(text))
+}
