@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"unsafe"
 
 	"github.com/open-telemetry/opentelemetry-collector-contrib/pkg/golden"
 	"github.com/open-telemetry/opentelemetry-collector-contrib/pkg/pdatatest/ptracetest"
@@ -58,20 +57,6 @@ func TestAnnotationTextsMemoized(t *testing.T) {
 		})
 	}
 	assert.Greater(t, keyBytes(new(annotationKeyOf(span, &long))), maxMemoKeyBytes, "the long key is not memoized")
-}
-
-// TestOwnKeyCopies: a memoized key holds its own copy of its texts, not the
-// memory of the request they were read from.
-func TestOwnKeyCopies(t *testing.T) {
-	request := strings.Repeat("x", 64) + "checkoutSELECT shopconnection refused"
-	k := annotationKey{service: request[64:72], spanName: request[72:83], Match: diagnosis.Match{Category: "database", Cause: request[83:]}}
-	owned := ownKey(k)
-	assert.Equal(t, k, owned)
-	for _, s := range []string{owned.service, owned.spanName, owned.Cause} {
-		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
-		base := uintptr(unsafe.Pointer(unsafe.StringData(request)))
-		assert.False(t, p >= base && p < base+uintptr(len(request)), "%q shares the request's memory", s)
-	}
 }
 
 // TestAttributeSwitches: each group of attributes switched off removes its

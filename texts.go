@@ -26,16 +26,27 @@ type annotationTexts struct {
 // annotationKey is everything annotationTexts are made of. In an outage
 // nearly every 500 carries the same evidence, so the texts are memoized by
 // it instead of being described, redacted, fingerprinted and capped again.
+// Compact: compared and hashed on every target.
 type annotationKey struct {
 	diagnosis.Match
 	service, evidenceService, rootService, dependency, route string
 	rootCause                                                diagnosis.Category
 	hasEv                                                    bool
-	// The deciding evidence's fields that describe and the fingerprint read.
-	kind                                                                 diagnosis.Kind
-	httpStatusCode                                                       int
-	serviceOfEv, spanName, excType, excMessage, statusMessage, errorType string
-	rpcSystem, rpcStatusCode, dbSystem, dbStatusCode, peer, frame        string
+	// What describe and the fingerprint read of the deciding evidence:
+	// its kind, status and texts (describedTexts).
+	kind           diagnosis.Kind
+	httpStatusCode int
+	evTexts        [len(describedTexts{})]string
+}
+
+// describedTexts are the text fields of the deciding evidence that
+// describe and the fingerprint read, in the order of annotationKey.evTexts:
+// the one list of them.
+type describedTexts [12]*string
+
+func describedTextsOf(ev *diagnosis.Evidence) describedTexts {
+	return describedTexts{&ev.Service, &ev.SpanName, &ev.ExceptionType, &ev.ExceptionMessage, &ev.StatusMessage, &ev.ErrorType,
+		&ev.RPCSystem, &ev.RPCStatusCode, &ev.DBSystem, &ev.DBStatusCode, &ev.Peer, &ev.Frame}
 }
 
 // maxMemoKeyBytes bounds the text a memoized key holds, so the memo stays
@@ -48,38 +59,38 @@ func annotationKeyOf(span ptrace.Span, res *engine.Result) annotationKey {
 		rootCause: res.RootCause, hasEv: res.HasItem}
 	if ev := res.Deciding(); ev != nil {
 		k.kind, k.httpStatusCode = ev.Kind, ev.HTTPStatusCode
-		k.serviceOfEv, k.spanName, k.excType, k.excMessage = ev.Service, ev.SpanName, ev.ExceptionType, ev.ExceptionMessage
-		k.statusMessage, k.errorType, k.rpcSystem, k.rpcStatusCode = ev.StatusMessage, ev.ErrorType, ev.RPCSystem, ev.RPCStatusCode
-		k.dbSystem, k.dbStatusCode, k.peer, k.frame = ev.DBSystem, ev.DBStatusCode, ev.Peer, ev.Frame
+		for i, f := range describedTextsOf(ev) {
+			k.evTexts[i] = *f
+		}
 	}
 	return k
 }
 
+// texts are the key's own texts and the evidence's.
+func (k *annotationKey) texts(dst []*string) []*string {
+	dst = append(dst, &k.Cause, &k.Rule, &k.service, &k.evidenceService, &k.rootService, &k.dependency, &k.route)
+	for i := range k.evTexts {
+		dst = append(dst, &k.evTexts[i])
+	}
+	return dst
+}
+
 // keyBytes is the length of the key's texts.
 func keyBytes(k *annotationKey) int {
-	return len(k.Category) + len(k.Cause) + len(k.Rule) + len(k.service) + len(k.evidenceService) +
-		len(k.rootService) + len(k.dependency) + len(k.route) + len(k.rootCause) + len(k.serviceOfEv) +
-		len(k.spanName) + len(k.excType) + len(k.excMessage) + len(k.statusMessage) + len(k.errorType) +
-		len(k.rpcSystem) + len(k.rpcStatusCode) + len(k.dbSystem) + len(k.dbStatusCode) + len(k.peer) + len(k.frame)
+	var buf [32]*string
+	n := len(k.Category) + len(k.rootCause)
+	for _, f := range k.texts(buf[:0]) {
+		n += len(*f)
+	}
+	return n
 }
 
 // ownKey copies the key's texts, which may share memory with a whole
 // request's, in one allocation.
 func ownKey(k annotationKey) annotationKey {
-	fields := [...]*string{&k.Cause, &k.Rule, &k.service, &k.evidenceService, &k.rootService, &k.dependency,
-		&k.route, &k.serviceOfEv, &k.spanName, &k.excType, &k.excMessage, &k.statusMessage, &k.errorType,
-		&k.rpcSystem, &k.rpcStatusCode, &k.dbSystem, &k.dbStatusCode, &k.peer, &k.frame}
-	var b strings.Builder
-	b.Grow(keyBytes(&k))
 	cat, root := string(k.Category), string(k.rootCause)
-	for _, f := range append(fields[:], &cat, &root) {
-		b.WriteString(*f)
-	}
-	all, at := b.String(), 0
-	for _, f := range append(fields[:], &cat, &root) {
-		n := len(*f)
-		*f, at = all[at:at+n], at+n
-	}
+	var buf [32]*string
+	diagnosis.OwnTexts(append(k.texts(buf[:0]), &cat, &root))
 	k.Category, k.rootCause = diagnosis.Category(cat), diagnosis.Category(root)
 	return k
 }
@@ -90,10 +101,10 @@ func (k annotationKey) result() engine.Result {
 		RootService: k.rootService, Dependency: k.dependency, HasItem: k.hasEv}
 	res.Match = k.Match
 	if k.hasEv {
-		res.Item = diagnosis.Evidence{Kind: k.kind, HTTPStatusCode: k.httpStatusCode, Service: k.serviceOfEv,
-			SpanName: k.spanName, ExceptionType: k.excType, ExceptionMessage: k.excMessage,
-			StatusMessage: k.statusMessage, ErrorType: k.errorType, RPCSystem: k.rpcSystem,
-			RPCStatusCode: k.rpcStatusCode, DBSystem: k.dbSystem, DBStatusCode: k.dbStatusCode, Peer: k.peer, Frame: k.frame}
+		res.Item.Kind, res.Item.HTTPStatusCode = k.kind, k.httpStatusCode
+		for i, f := range describedTextsOf(&res.Item) {
+			*f = k.evTexts[i]
+		}
 	}
 	return res
 }
@@ -110,8 +121,12 @@ func (a *annotator) texts(span ptrace.Span, res *engine.Result) *annotationTexts
 }
 
 func (w *writer) computeTexts(k annotationKey) annotationTexts {
+	return w.textsOf(k.result(), k.route)
+}
+
+// textsOf are the texts of res on a span of route.
+func (w *writer) textsOf(res engine.Result, route string) annotationTexts {
 	d := w
-	res := k.result()
 	info := diagnosis.Categories[res.Category]
 	fix, effort := info.Fix, info.Effort
 	if r := d.rules.config(res.UserRule); r != nil {
@@ -122,7 +137,7 @@ func (w *writer) computeTexts(k annotationKey) annotationTexts {
 			effort = r.FixEffort
 		}
 	}
-	fp := fingerprint.Fingerprint(fingerprintFields(&res, k.route))
+	fp := fingerprint.Fingerprint(fingerprintFields(&res, route))
 	t := annotationTexts{
 		category:   d.capped(string(res.Category)),
 		cause:      d.capped(res.Cause),

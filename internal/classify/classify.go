@@ -70,17 +70,40 @@ func mk(out outcome, rule string, s diagnosis.Strength) diagnosis.Match {
 
 var prepPool = sync.Pool{New: func() any { return new(prepared) }}
 
-// matchKey is what matching reads of an Evidence: the memo key.
+// matchKey is what matching reads of an Evidence, the memo key: equal
+// keys match alike whatever the fields matching does not read (depth,
+// service, frame, dependency). Compact: hashed and compared on every item.
 type matchKey struct {
-	kind                                        diagnosis.Kind
-	statusError                                 bool
-	httpStatusCode                              int
-	exceptionType, exceptionMessage, stacktrace string
-	origin                                      string
-	dbSystem, dbStatusCode, dbQueryText         string
-	rpcSystem, rpcStatus                        string
-	errorType, statusMessage, spanName          string
-	peer, endpoint                              string
+	kind           diagnosis.Kind
+	statusError    bool
+	httpStatusCode int
+	texts          [len(matchTexts{})]string
+}
+
+// matchTexts are the text fields of an Evidence that matching reads, in
+// the order of matchKey.texts: the one list of them.
+type matchTexts [14]*string
+
+func matchTextsOf(ev *diagnosis.Evidence) matchTexts {
+	return matchTexts{&ev.ExceptionType, &ev.ExceptionMessage, &ev.Stacktrace, &ev.Origin, &ev.DBSystem, &ev.DBStatusCode,
+		&ev.DBQueryText, &ev.RPCSystem, &ev.RPCStatusCode, &ev.ErrorType, &ev.StatusMessage, &ev.SpanName, &ev.Peer, &ev.Endpoint}
+}
+
+func matchKeyOf(ev *diagnosis.Evidence) matchKey {
+	k := matchKey{kind: ev.Kind, statusError: ev.StatusError, httpStatusCode: ev.HTTPStatusCode}
+	for i, f := range matchTextsOf(ev) {
+		k.texts[i] = *f
+	}
+	return k
+}
+
+// evidence is the Evidence the key reads.
+func (k *matchKey) evidence() diagnosis.Evidence {
+	ev := diagnosis.Evidence{Kind: k.kind, StatusError: k.statusError, HTTPStatusCode: k.httpStatusCode}
+	for i, f := range matchTextsOf(&ev) {
+		*f = k.texts[i]
+	}
+	return ev
 }
 
 type matchResult struct {
@@ -90,22 +113,18 @@ type matchResult struct {
 
 // memoized holds the matches of recently seen evidence: the same failure
 // repeats in bursts, and matching it again would cost the table scan again.
+// A key's free text may be part of a larger evidence text: the memo keeps
+// a copy of its texts of its own.
 var memoized = memo.New(12, func(k matchKey) matchResult {
-	ev := diagnosis.Evidence{
-		Kind: k.kind, StatusError: k.statusError, HTTPStatusCode: k.httpStatusCode,
-		ExceptionType: k.exceptionType, ExceptionMessage: k.exceptionMessage, Stacktrace: k.stacktrace, Origin: k.origin,
-		DBSystem: k.dbSystem, DBStatusCode: k.dbStatusCode, DBQueryText: k.dbQueryText, RPCSystem: k.rpcSystem, RPCStatusCode: k.rpcStatus,
-		ErrorType: k.errorType, StatusMessage: k.statusMessage, SpanName: k.spanName, Peer: k.peer, Endpoint: k.endpoint,
-	}
+	ev := k.evidence()
 	m, ok := matchUncached(&ev)
 	return matchResult{m, ok}
 }).OwnKeys(func(k matchKey) matchKey {
-	// The free-text fields may be parts of a larger evidence text; the short
-	// ones are interned names (see evidence.ReadSpan).
-	k.exceptionMessage = strings.Clone(k.exceptionMessage)
-	k.stacktrace = strings.Clone(k.stacktrace)
-	k.dbQueryText = strings.Clone(k.dbQueryText)
-	k.statusMessage = strings.Clone(k.statusMessage)
+	var fields [len(k.texts)]*string
+	for i := range k.texts {
+		fields[i] = &k.texts[i]
+	}
+	diagnosis.OwnTexts(fields[:])
 	return k
 })
 
@@ -115,12 +134,7 @@ func MatchEvidence(ev *diagnosis.Evidence) (m diagnosis.Match, ok bool) {
 	if ev == nil || !hasContent(ev) || isNoise(ev) {
 		return diagnosis.Match{}, false
 	}
-	r := memoized.Get(matchKey{
-		kind: ev.Kind, statusError: ev.StatusError, httpStatusCode: ev.HTTPStatusCode,
-		exceptionType: ev.ExceptionType, exceptionMessage: ev.ExceptionMessage, stacktrace: ev.Stacktrace, origin: ev.Origin,
-		dbSystem: ev.DBSystem, dbStatusCode: ev.DBStatusCode, dbQueryText: ev.DBQueryText, rpcSystem: ev.RPCSystem, rpcStatus: ev.RPCStatusCode,
-		errorType: ev.ErrorType, statusMessage: ev.StatusMessage, spanName: ev.SpanName, peer: ev.Peer, endpoint: ev.Endpoint,
-	})
+	r := memoized.Get(matchKeyOf(ev))
 	return r.m, r.ok
 }
 

@@ -640,3 +640,27 @@ func TestGenericTypeYieldsToMessage(t *testing.T) {
 		}
 	}
 }
+
+// TestMatchKeyKeepsWhatMatchingReads: the memo key of every case matches
+// as the case's whole evidence does, and two items equal in it but for the
+// fields matching does not read are one key. A field matching reads that
+// matchTextsOf leaves out fails here for the cases that set it.
+func TestMatchKeyKeepsWhatMatchingReads(t *testing.T) {
+	if len(registered) == 0 {
+		t.Fatal("no registered cases")
+	}
+	for _, c := range registered {
+		ev := c.ev
+		key := matchKeyOf(&ev)
+		read := key.evidence()
+		wantM, wantOK := matchUncached(&ev)
+		if gotM, gotOK := matchUncached(&read); gotM != wantM || gotOK != wantOK {
+			t.Errorf("%s: the key matches %+v %v, the evidence %+v %v", c.rule, gotM, gotOK, wantM, wantOK)
+		}
+		other := ev
+		other.Depth, other.Service, other.Frame, other.Dependency = ev.Depth+3, "elsewhere", "main.other", "db other"
+		if matchKeyOf(&other) != key {
+			t.Errorf("%s: fields matching does not read change the key", c.rule)
+		}
+	}
+}

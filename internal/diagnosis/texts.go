@@ -4,9 +4,8 @@ import "strings"
 
 // The string fields of an Evidence are listed here once: what an item
 // refers to (its size in a cache), and what a copy kept past its batch must
-// own. Consumers that keep a part of an item (the memo keys of the
-// classifier and of the processor's texts) keep an Evidence holding that
-// part, and size or own it with these.
+// own. The memo keys that keep a part of an item (the classifier's and the
+// processor's texts) list that part once each and own it with OwnTexts.
 
 // textFields returns every string field of e. The strings of e.Match are
 // the rule tables' constants and the configuration's, never a batch's.
@@ -40,12 +39,6 @@ func (e *Evidence) TextLen() int {
 func (e *Evidence) Detach() {
 	fields := e.freeTextFields()
 	OwnTexts(fields[:])
-}
-
-// AppendTexts appends every string field of e to fields, for OwnTexts.
-func (e *Evidence) AppendTexts(fields []*string) []*string {
-	all := e.textFields()
-	return append(fields, all[:]...)
 }
 
 // OwnTexts copies the strings fields point to into one allocation, each

@@ -31,8 +31,8 @@ func withField(name, text string) Evidence {
 	return e
 }
 
-// TestTextFieldsCoverEvidence: every string field of Evidence is counted by
-// TextLen and owned by AppendTexts, once. A field added to Evidence and
+// TestTextFieldsCoverEvidence: every string field of Evidence is in
+// textFields once, and counted by TextLen. A field added to Evidence and
 // not to textFields fails here.
 func TestTextFieldsCoverEvidence(t *testing.T) {
 	names := stringFields(t)
@@ -43,12 +43,12 @@ func TestTextFieldsCoverEvidence(t *testing.T) {
 			e := withField(name, "abc")
 			assert.Equal(t, 3, e.TextLen())
 			n := 0
-			for _, f := range e.AppendTexts(nil) {
+			for _, f := range e.textFields() {
 				if *f == "abc" {
 					n++
 				}
 			}
-			assert.Equal(t, 1, n, "AppendTexts points at the field once")
+			assert.Equal(t, 1, n, "textFields points at the field once")
 		})
 	}
 }

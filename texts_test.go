@@ -1,0 +1,50 @@
+package errordiagnosisprocessor
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"unsafe"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/consumer/consumertest"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+)
+
+// TestOwnKeyCopies: a memoized key holds its own copy of its texts, not the
+// memory of the request they were read from.
+func TestOwnKeyCopies(t *testing.T) {
+	request := strings.Repeat("x", 64) + "checkoutSELECT shopconnection refused"
+	k := annotationKey{service: request[64:72], Match: diagnosis.Match{Category: "database", Cause: request[83:]}}
+	k.evTexts[1] = request[72:83] // SpanName
+	owned := ownKey(k)
+	assert.Equal(t, k, owned)
+	for _, s := range []string{owned.service, owned.evTexts[1], owned.Cause} {
+		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
+		base := uintptr(unsafe.Pointer(unsafe.StringData(request)))
+		assert.False(t, p >= base && p < base+uintptr(len(request)), "%q shares the request's memory", s)
+	}
+}
+
+// TestDescribedKeepsWhatTextsRead: for the diagnosed target of every
+// failing scenario, the texts of its key (the deciding evidence reduced to
+// what describe and the fingerprint read) are those of the whole result. A
+// field they read that describedTextsOf leaves out fails here for the
+// scenarios whose evidence sets it.
+func TestDescribedKeepsWhatTextsRead(t *testing.T) {
+	d := newTestDiagnoser(t, createDefaultConfig().(*Config), new(consumertest.TracesSink))
+	t.Cleanup(func() { require.NoError(t, d.shutdown(context.Background())) })
+	targets := diagnosedTargets(d, failingTraces())
+	require.NotEmpty(t, targets)
+	withEvidence := 0
+	for _, tg := range targets {
+		if tg.res.HasItem {
+			withEvidence++
+		}
+		k := annotationKeyOf(tg.span, &tg.res)
+		assert.Equal(t, d.writer.textsOf(tg.res, k.route), d.writer.computeTexts(k), "%s: %s", tg.res.Service, tg.res.Rule)
+	}
+	assert.NotZero(t, withEvidence)
+}
