@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/contract"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/evidence"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/redact"
 )
 
@@ -155,7 +157,6 @@ type RuleConfig struct {
 var _ confmap.Validator = (*Config)(nil)
 
 var (
-	spanKindNames   = map[string]bool{"server": true, "client": true, "internal": true, "producer": true, "consumer": true, "unspecified": true}
 	ruleNamePattern = regexp.MustCompile(`^[A-Za-z0-9_.\-]+$`)
 	causePattern    = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 	placeholderRe   = regexp.MustCompile(`\{[^{}]*\}`)
@@ -189,8 +190,8 @@ func (cfg *Config) Validate() error {
 		errs = append(errs, errors.New("span_kinds: must list at least one span kind, e.g. [server]"))
 	}
 	for _, k := range cfg.SpanKinds {
-		if !spanKindNames[k] {
-			errs = append(errs, fmt.Errorf("span_kinds: %q is not a span kind; use server, client, internal, producer, consumer or unspecified", k))
+		if _, ok := evidence.SpanKindNamed(k); !ok {
+			errs = append(errs, fmt.Errorf("span_kinds: %q is not a span kind; use one of %s", k, strings.Join(evidence.SpanKindNames, ", ")))
 		}
 	}
 	if cfg.WaitDuration < 0 {
@@ -314,11 +315,12 @@ func (cfg *Config) validateRules() []error {
 	return errs
 }
 
+// categoryList names the categories of diagnosis.Categories, sorted.
 func categoryList() string {
-	names := []string{
-		string(diagnosis.ApplicationException), string(diagnosis.DatabaseConnection), string(diagnosis.DatabaseTimeout),
-		string(diagnosis.DatabaseQuery), string(diagnosis.DependencyFailure), string(diagnosis.ResourceExhaustion),
-		string(diagnosis.ConfigurationError), string(diagnosis.Security), string(diagnosis.Unknown),
+	names := make([]string, 0, len(diagnosis.Categories))
+	for c := range diagnosis.Categories {
+		names = append(names, string(c))
 	}
+	slices.Sort(names)
 	return strings.Join(names, ", ")
 }

@@ -100,7 +100,7 @@ func TestInvalidConfig(t *testing.T) {
 		{"bad_status", []string{"status_codes: 700 is not an HTTP status", "between 100 and 599"}},
 		{"empty_status", []string{"status_codes: must list at least one"}},
 		{"duplicate_status", []string{"status_codes: 500 is listed twice"}},
-		{"bad_kind", []string{`span_kinds: "serverr" is not a span kind`, "use server, client"}},
+		{"bad_kind", []string{`span_kinds: "serverr" is not a span kind`, "use one of unspecified, internal, server, client, producer, consumer"}},
 		{"negative_wait", []string{"wait_duration: -1s is negative", "use 0 to diagnose per batch"}},
 		{"ttl_below_wait", []string{"evidence_ttl: 5s is shorter than wait_duration 10s", "at least wait_duration"}},
 		{"zero_ttl", []string{"evidence_ttl: 0s must be positive"}},

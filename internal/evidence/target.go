@@ -5,6 +5,7 @@ package evidence // import "github.com/errordiagnosis/errordiagnosisprocessor/in
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -28,8 +29,26 @@ type TargetSpec struct {
 	unspecifiedRoots bool
 }
 
+// SpanKindNames are the names a configuration gives the span kinds: pdata's
+// own, in lower case, in the order of OTLP's enum.
+var SpanKindNames = func() []string {
+	var names []string
+	for k := ptrace.SpanKindUnspecified; k <= ptrace.SpanKindConsumer; k++ {
+		names = append(names, strings.ToLower(k.String()))
+	}
+	return names
+}()
+
+// SpanKindNamed returns the span kind of a configuration's name, false for
+// none.
+func SpanKindNamed(name string) (ptrace.SpanKind, bool) {
+	i := slices.Index(SpanKindNames, name)
+	return ptrace.SpanKind(i), i >= 0
+}
+
 // NewTargetSpec builds a TargetSpec; codes outside 100..599 are ignored
-// (Config.Validate rejects them). kinds are lower-case names as in the config.
+// (Config.Validate rejects them). kinds are SpanKindNames; "server" makes
+// root spans of kind UNSPECIFIED targets too.
 func NewTargetSpec(codes []int, kinds []string) *TargetSpec {
 	t := &TargetSpec{}
 	for _, c := range codes {
@@ -37,21 +56,10 @@ func NewTargetSpec(codes []int, kinds []string) *TargetSpec {
 			t.codes[c] = true
 		}
 	}
-	for _, k := range kinds {
-		switch k {
-		case "server":
-			t.kinds[ptrace.SpanKindServer] = true
-			t.unspecifiedRoots = true
-		case "client":
-			t.kinds[ptrace.SpanKindClient] = true
-		case "internal":
-			t.kinds[ptrace.SpanKindInternal] = true
-		case "producer":
-			t.kinds[ptrace.SpanKindProducer] = true
-		case "consumer":
-			t.kinds[ptrace.SpanKindConsumer] = true
-		case "unspecified":
-			t.kinds[ptrace.SpanKindUnspecified] = true
+	for _, name := range kinds {
+		if k, ok := SpanKindNamed(name); ok {
+			t.kinds[k] = true
+			t.unspecifiedRoots = t.unspecifiedRoots || k == ptrace.SpanKindServer
 		}
 	}
 	return t
