@@ -14,24 +14,6 @@ import (
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
 )
 
-func newSpan(kind ptrace.SpanKind, attrs map[string]any) ptrace.Span {
-	s := ptrace.NewSpan()
-	s.SetKind(kind)
-	s.SetName("op")
-	_ = s.Attributes().FromRaw(attrs)
-	return s
-}
-
-func addException(s ptrace.Span, typ, msg, stack string) {
-	ev := s.Events().AppendEmpty()
-	ev.SetName("exception")
-	ev.Attributes().PutStr("exception.type", typ)
-	ev.Attributes().PutStr("exception.message", msg)
-	if stack != "" {
-		ev.Attributes().PutStr("exception.stacktrace", stack)
-	}
-}
-
 func TestReadSpan(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -214,25 +196,6 @@ func TestServiceName(t *testing.T) {
 	assert.Empty(t, ServiceName(res), "wrong type")
 	res.Attributes().PutStr("service.name", "checkout")
 	assert.Equal(t, "checkout", ServiceName(res))
-}
-
-func TestIsErrorish(t *testing.T) {
-	s := ptrace.NewSpan()
-	assert.False(t, IsErrorish(s))
-	s.Events().AppendEmpty().SetName("message")
-	assert.False(t, IsErrorish(s))
-	s.Events().AppendEmpty().SetName("exception")
-	assert.True(t, IsErrorish(s))
-	s2 := ptrace.NewSpan()
-	s2.Status().SetCode(ptrace.StatusCodeError)
-	assert.True(t, IsErrorish(s2))
-}
-
-func TestTargetStatusAllocatesNothing(t *testing.T) {
-	spec := NewTargetSpec([]int{500}, []string{"server"})
-	s := newSpan(ptrace.SpanKindServer, map[string]any{"http.request.method": "GET", "url.path": "/x", "http.response.status_code": int64(200)})
-	allocs := testing.AllocsPerRun(100, func() { spec.Status(s) })
-	assert.Zero(t, allocs)
 }
 
 func TestDependencyKey(t *testing.T) {
