@@ -158,6 +158,8 @@ func (s *Scan) prepare(ctx context.Context, td ptrace.Traces, rules Rules, names
 			items := s.items[from:]
 			if span.Kind() == ptrace.SpanKindServer || m.target {
 				items = evidence.WithoutOwnStatus(items)
+				// What was cut holds no text of the batch past it.
+				clear(s.items[from+len(items):])
 				s.items = s.items[:from+len(items)]
 			}
 			for i := range items {
