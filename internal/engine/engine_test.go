@@ -7,48 +7,12 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
-	"github.com/errordiagnosis/errordiagnosisprocessor/internal/evidence"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/holdqueue"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/testtraces"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/tracecache"
 )
-
-// testEngine holds across batches, on a clock the test moves.
-func testEngine(maxTraces int) (*Engine, *time.Time) {
-	clock := time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)
-	e := New(Config{
-		WaitDuration: 5 * time.Second, EvidenceTTL: 30 * time.Second,
-		MaxTraces: maxTraces, MaxHeldSpans: 100, MaxHeldBytes: 1 << 20, MaxEvidenceBytes: 1 << 20,
-		Targets: evidence.NewTargetSpec([]int{500}, []string{"server"}),
-		Rules:   noRules{},
-		Now:     func() time.Time { return clock },
-	})
-	return e, &clock
-}
-
-// bare500 is a 500 with nothing to go on: it waits.
-func bare500(seed uint64) ptrace.Traces {
-	return testtraces.Build(testtraces.Server("shop", "go", "GET", "/cart", 500), testtraces.Options{Seed: seed})
-}
-
-// apply runs a batch through the engine and returns its outcome, copied
-// out of the engine's buffers.
-func apply(t *testing.T, e *Engine, td ptrace.Traces) (final, released, taken int, forgotten [ForgetReasons]int64, reasons []string) {
-	t.Helper()
-	scan := e.Scan(td)
-	out := e.Apply(context.Background(), td, scan, nil)
-	defer e.Recycle(scan, out)
-	if out == nil {
-		return 0, 0, 0, forgotten, nil
-	}
-	for _, r := range out.Released {
-		reasons = append(reasons, r.Reason)
-	}
-	return len(out.Final), len(out.Released), len(out.Taken), out.Forgotten, reasons
-}
 
 // TestOutcomes: each call says what it concluded — held, due, released
 // early for a forgotten trace, drained — and the engine refuses to hold

@@ -9,26 +9,9 @@ import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
-	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/evidence"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/testtraces"
 )
-
-// namesOf lists the span names of td, in order.
-func namesOf(td ptrace.Traces) []string {
-	var out []string
-	testtraces.ForEachSpan(td, func(_, _, _ int, _ ptrace.ResourceSpans, sp ptrace.Span) { out = append(out, sp.Name()) })
-	return out
-}
-
-// noRules is a configuration without user rules.
-type noRules struct{}
-
-func (noRules) Match(context.Context, ptrace.ResourceSpans, ptrace.ScopeSpans, ptrace.Span) diagnosis.UserRule {
-	return diagnosis.NoUserRule
-}
-
-func (noRules) MatchOf(diagnosis.UserRule) (diagnosis.Match, bool) { return diagnosis.Match{}, false }
 
 func TestHeldEvidence(t *testing.T) {
 	// A 500 whose handler failed a query, retried it with success and

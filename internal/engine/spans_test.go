@@ -1,37 +1,11 @@
 package engine
 
 import (
-	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.opentelemetry.io/collector/pdata/ptrace"
-
-	"github.com/errordiagnosis/errordiagnosisprocessor/internal/testtraces"
 )
-
-// twoTraces is two traces of a server span and its child, each service in
-// its own resource.
-func twoTraces() ptrace.Traces {
-	td := testtraces.Build(testtraces.Server("a", "go", "GET", "/a", 500, testtraces.Internal("a-child")), testtraces.Options{Seed: 1})
-	testtraces.AppendTo(td, testtraces.Server("b", "go", "GET", "/b", 500, testtraces.Internal("b-child")), testtraces.Options{Seed: 2})
-	return td
-}
-
-// posOf is the place of the span named name.
-func posOf(t *testing.T, td ptrace.Traces, name string) SpanPos {
-	t.Helper()
-	var pos SpanPos
-	found := false
-	testtraces.ForEachSpan(td, func(i, j, k int, _ ptrace.ResourceSpans, sp ptrace.Span) {
-		if sp.Name() == name {
-			pos, found = At(i, j, k), true
-		}
-	})
-	require.True(t, found, name)
-	return pos
-}
 
 // TestHoldDataRoundTrip: a span moved out of its batch and encoded decodes
 // to itself with its resource and scope; a byte-identical copy of it is the
@@ -84,15 +58,4 @@ func TestRemoveSpans(t *testing.T) {
 			assert.Equal(t, c.rss, td.ResourceSpans().Len())
 		})
 	}
-}
-
-// without is names in order, but those of drop.
-func without(names []string, drop ...string) []string {
-	var out []string
-	for _, n := range names {
-		if !slices.Contains(drop, n) {
-			out = append(out, n)
-		}
-	}
-	return out
 }
