@@ -101,8 +101,11 @@ func (noRules) Match(context.Context, ptrace.ResourceSpans, ptrace.ScopeSpans, p
 }
 
 func (noRules) MatchOf(diagnosis.UserRule) (diagnosis.Match, bool) { return diagnosis.Match{}, false }
+
 // serverTargets are the default targets: 500s of server spans.
-func serverTargets() *evidence.TargetSpec { return evidence.NewTargetSpec([]int{500}, []string{"server"}) }
+func serverTargets() *evidence.TargetSpec {
+	return evidence.NewTargetSpec([]int{500}, []string{"server"})
+}
 
 // scanned is td scanned and prepared as the per-batch mode does.
 func scanned(td ptrace.Traces, rules Rules) *Scan {
@@ -154,3 +157,17 @@ func dbDown(seed uint64) ptrace.Traces {
 
 // bucketOf is the bucket runs are cut by.
 func bucketOf(id pcommon.TraceID) uint32 { return tracecache.Bucket24(id) }
+
+// sharedCache is an evidence cache as Engine.New makes it for maxTraces.
+func sharedCache(maxTraces, nodesPerTrace int) *tracecache.Cache {
+	return tracecache.New(tracecache.Limits{
+		MaxTraces: maxTraces, MaxNodesPerTrace: nodesPerTrace, MaxNodes: maxTraces * nodesPerTrace,
+		MaxEvidenceNodes: maxEvidencePerTrace, MaxEvidencePerNode: maxEvidencePerNode, TTL: time.Minute,
+	})
+}
+
+// spanNamed is the span named name.
+func spanNamed(t *testing.T, td ptrace.Traces, name string) ptrace.Span {
+	t.Helper()
+	return SpanAt(td, posOf(t, td, name))
+}
