@@ -171,3 +171,27 @@ func spanNamed(t *testing.T, td ptrace.Traces, name string) ptrace.Span {
 	t.Helper()
 	return SpanAt(td, posOf(t, td, name))
 }
+
+// scenario is the root of the testtraces scenario named name.
+func scenario(t *testing.T, name string) *testtraces.Span {
+	t.Helper()
+	for _, sc := range testtraces.Scenarios() {
+		if sc.Name == name {
+			return sc.Root
+		}
+	}
+	require.Failf(t, "no scenario", "%s", name)
+	return nil
+}
+
+// withoutService removes the spans of service from td.
+func withoutService(td ptrace.Traces, service string) ptrace.Traces {
+	td.ResourceSpans().RemoveIf(func(rs ptrace.ResourceSpans) bool { return evidence.ServiceName(rs.Resource()) == service })
+	return td
+}
+
+// applied runs a batch through the engine; its outcome (nil when none) is
+// the test's, not given back.
+func applied(e *Engine, td ptrace.Traces) *Outcome {
+	return e.Apply(context.Background(), td, e.Scan(td), nil)
+}
