@@ -1,0 +1,121 @@
+package tracecache
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+)
+
+func TestAttribute(t *testing.T) {
+	c := New(Limits{MaxTraces: 10, MaxNodesPerTrace: 100, MaxNodes: 100, MaxEvidenceNodes: 100, MaxEvidencePerNode: 16, TTL: time.Minute})
+	tr := c.Remember(tid(1), t0)
+	tree(c, tr,
+		node{id: 1, kind: ptrace.SpanKindServer, service: "a", evidence: "own"},
+		node{id: 2, parent: 1, kind: ptrace.SpanKindInternal, service: "a"},
+		node{id: 3, parent: 2, kind: ptrace.SpanKindClient, service: "a", evidence: "db"},
+		node{id: 4, parent: 1, kind: ptrace.SpanKindClient, service: "a", evidence: "call"},
+		node{id: 5, parent: 4, kind: ptrace.SpanKindServer, service: "b", evidence: "downstream-own"},
+		node{id: 6, parent: 5, kind: ptrace.SpanKindClient, service: "b", evidence: "downstream-db"},
+	)
+	got := map[string]int{}
+	for _, a := range tr.Attribute(tr.Lookup(sid(1)), nil) {
+		got[a.Evidence.ExceptionType] = a.Evidence.Depth
+		assert.True(t, a.Linked)
+	}
+	assert.Equal(t, map[string]int{"own": 0, "db": 2, "call": 1}, got, "the downstream server's subtree is its own")
+
+	got = map[string]int{}
+	for _, a := range tr.Attribute(tr.Lookup(sid(5)), nil) {
+		got[a.Evidence.ExceptionType] = a.Evidence.Depth
+	}
+	assert.Equal(t, map[string]int{"downstream-own": 0, "downstream-db": 1}, got)
+
+	downs := tr.Downstream(sid(4), nil)
+	require.Len(t, downs, 1)
+	assert.Equal(t, sid(5), downs[0].ID)
+}
+
+func TestAttributeNestedServerSpans(t *testing.T) {
+	c := New(Limits{MaxTraces: 10, MaxNodesPerTrace: 100, MaxNodes: 100, MaxEvidenceNodes: 100, MaxEvidencePerNode: 16, TTL: time.Minute})
+	tr := c.Remember(tid(1), t0)
+	tree(c, tr,
+		node{id: 1, kind: ptrace.SpanKindServer, service: "a"},            // web server span
+		node{id: 2, parent: 1, kind: ptrace.SpanKindServer, service: "a"}, // framework span inside it
+		node{id: 3, parent: 2, kind: ptrace.SpanKindClient, service: "a", evidence: "db"},
+		node{id: 4, parent: 1, kind: ptrace.SpanKindClient, service: "a"}, // a call to itself
+		node{id: 5, parent: 4, kind: ptrace.SpanKindServer, service: "a", evidence: "self-call"},
+	)
+	var got []string
+	for _, a := range tr.Attribute(tr.Lookup(sid(1)), nil) {
+		got = append(got, a.Evidence.ExceptionType)
+	}
+	assert.Equal(t, []string{"db"}, got, "nested server span is not a boundary; a self-call is")
+}
+
+func TestAttributeBrokenChain(t *testing.T) {
+	c := New(Limits{MaxTraces: 10, MaxNodesPerTrace: 100, MaxNodes: 100, MaxEvidenceNodes: 100, MaxEvidencePerNode: 16, TTL: time.Minute})
+	tr := c.Remember(tid(1), t0)
+	tree(c, tr,
+		node{id: 1, kind: ptrace.SpanKindServer, service: "a"},
+		node{id: 3, parent: 2, kind: ptrace.SpanKindClient, service: "a", evidence: "db"}, // 2 never seen
+		node{id: 7, parent: 9, kind: ptrace.SpanKindClient, service: "other", evidence: "elsewhere"},
+	)
+	items := tr.Attribute(tr.Lookup(sid(1)), nil)
+	require.Len(t, items, 1, "same service, sole server span: attributed")
+	assert.Equal(t, "db", items[0].Evidence.ExceptionType)
+	assert.False(t, items[0].Linked)
+
+	tree(c, tr, node{id: 8, kind: ptrace.SpanKindServer, service: "a"})
+	assert.Empty(t, tr.Attribute(tr.Lookup(sid(1)), nil), "two server spans of the service: ambiguous, not attributed")
+}
+
+func TestAttributeCycleTerminates(t *testing.T) {
+	c := New(Limits{MaxTraces: 10, MaxNodesPerTrace: 100, MaxNodes: 100, MaxEvidenceNodes: 100, MaxEvidencePerNode: 16, TTL: time.Minute})
+	tr := c.Remember(tid(1), t0)
+	tree(c, tr,
+		node{id: 1, kind: ptrace.SpanKindServer, service: "a"},
+		node{id: 2, parent: 3, kind: ptrace.SpanKindInternal, service: "a", evidence: "x"},
+		node{id: 3, parent: 2, kind: ptrace.SpanKindInternal, service: "a"},
+		node{id: 4, parent: 4, kind: ptrace.SpanKindInternal, service: "a", evidence: "self"},
+	)
+	assert.Empty(t, tr.Attribute(tr.Lookup(sid(1)), nil))
+}
+
+// TestAttributeOrder: items come in start order (client spans, whose times
+// are kept), then spans without times, each group by span id; the order does
+// not follow the span ids where the times differ.
+func TestAttributeOrder(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		start map[byte]uint32 // span id → start (0: no times kept)
+		want  []string
+	}{
+		{"the one that started first, whatever its id", map[byte]uint32{2: 200, 3: 100}, []string{"s3", "s2"}},
+		{"the lower id started first", map[byte]uint32{2: 100, 3: 200}, []string{"s2", "s3"}},
+		{"across the 32-bit wrap of the clock", map[byte]uint32{2: 0x10, 3: 0xffffff00}, []string{"s3", "s2"}},
+		{"same start: by span id", map[byte]uint32{2: 100, 3: 100}, []string{"s2", "s3"}},
+		{"times kept before no times", map[byte]uint32{2: 0, 3: 100}, []string{"s3", "s2"}},
+		{"no times: by span id", map[byte]uint32{2: 0, 3: 0}, []string{"s2", "s3"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cache := New(Limits{MaxTraces: 10, MaxNodesPerTrace: 100, MaxNodes: 100, MaxEvidenceNodes: 100, MaxEvidencePerNode: 16, TTL: time.Minute})
+			tr := cache.Remember(tid(1), t0)
+			tree(cache, tr, node{id: 1, kind: ptrace.SpanKindServer, service: "a"})
+			for _, id := range []byte{3, 2} {
+				tree(cache, tr, node{id: id, parent: 1, kind: ptrace.SpanKindClient, service: "a", evidence: "s" + string('0'+rune(id))})
+				if s := c.start[id]; s != 0 {
+					n := tr.Lookup(sid(id))
+					n.Start, n.End = s, s+10
+				}
+			}
+			var got []string
+			for _, a := range tr.Attribute(tr.Lookup(sid(1)), nil) {
+				got = append(got, a.Evidence.ExceptionType)
+			}
+			assert.Equal(t, c.want, got)
+		})
+	}
+}
