@@ -20,12 +20,10 @@ import (
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/connector"
 	"go.opentelemetry.io/collector/connector/connectortest"
-	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/ptrace"
-	"go.opentelemetry.io/collector/pipeline"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata/metricdatatest"
@@ -568,16 +566,6 @@ func TestLogsPipelineError(t *testing.T) {
 	metadatatest.AssertEqualConnectorIncidentRecordsSuppressed(t, tel, []metricdata.DataPoint[int64]{
 		{Value: 1, Attributes: attribute.NewSet(attribute.String("reason", "refused"))},
 	}, metricdatatest.IgnoreTimestamp())
-	require.NoError(t, c.Shutdown(context.Background()))
-}
-
-// TestFactoryCapabilities: the connector reads shared span data and must say
-// it does not change it.
-func TestFactoryCapabilities(t *testing.T) {
-	router := connector.NewLogsRouter(map[pipeline.ID]consumer.Logs{pipeline.NewID(pipeline.SignalLogs): consumertest.NewNop()})
-	c, err := NewFactory().CreateTracesToLogs(context.Background(), connectortest.NewNopSettings(metadata.Type), defaultConfig(), router)
-	require.NoError(t, err)
-	assert.False(t, c.Capabilities().MutatesData)
 	require.NoError(t, c.Shutdown(context.Background()))
 }
 
