@@ -67,20 +67,21 @@ func annotationKeyOf(span ptrace.Span, res *engine.Result) annotationKey {
 }
 
 // texts are the key's own texts and the evidence's.
-func (k *annotationKey) texts(dst []*string) []*string {
-	dst = append(dst, &k.Cause, &k.Rule, &k.service, &k.evidenceService, &k.rootService, &k.dependency, &k.route)
+func (k *annotationKey) texts() [7 + len(describedTexts{})]*string {
+	t := [7 + len(describedTexts{})]*string{&k.Cause, &k.Rule, &k.service, &k.evidenceService, &k.rootService, &k.dependency, &k.route}
 	for i := range k.evTexts {
-		dst = append(dst, &k.evTexts[i])
+		t[7+i] = &k.evTexts[i]
 	}
-	return dst
+	return t
 }
 
-// keyBytes is the length of the key's texts.
+// keyBytes is the length of the key's texts. On every target: by value,
+// as the key would escape through texts' pointers.
 func keyBytes(k *annotationKey) int {
-	var buf [32]*string
-	n := len(k.Category) + len(k.rootCause)
-	for _, f := range k.texts(buf[:0]) {
-		n += len(*f)
+	n := len(k.Category) + len(k.Cause) + len(k.Rule) + len(k.service) + len(k.evidenceService) +
+		len(k.rootService) + len(k.dependency) + len(k.route) + len(k.rootCause)
+	for i := range k.evTexts {
+		n += len(k.evTexts[i])
 	}
 	return n
 }
@@ -89,8 +90,11 @@ func keyBytes(k *annotationKey) int {
 // request's, in one allocation.
 func ownKey(k annotationKey) annotationKey {
 	cat, root := string(k.Category), string(k.rootCause)
-	var buf [32]*string
-	diagnosis.OwnTexts(append(k.texts(buf[:0]), &cat, &root))
+	texts := k.texts()
+	var all [len(texts) + 2]*string
+	copy(all[:], texts[:])
+	all[len(texts)], all[len(texts)+1] = &cat, &root
+	diagnosis.OwnTexts(all[:])
 	k.Category, k.rootCause = diagnosis.Category(cat), diagnosis.Category(root)
 	return k
 }
