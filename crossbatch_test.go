@@ -9,14 +9,11 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
-	"go.opentelemetry.io/collector/processor/processortest"
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/engine"
-	"github.com/errordiagnosis/errordiagnosisprocessor/internal/metadata"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/testtraces"
 )
 
@@ -43,15 +40,6 @@ func diagnosisBySpan(tds []ptrace.Traces) map[pcommon.SpanID]map[string]any {
 			out[s.SpanID()] = m
 		})
 	}
-	return out
-}
-
-// splitSpans returns one single-span Traces per span, with its resource and scope.
-func splitSpans(td ptrace.Traces) []ptrace.Traces {
-	var out []ptrace.Traces
-	testtraces.ForEachSpan(td, func(i, j, k int, _ ptrace.ResourceSpans, _ ptrace.Span) {
-		out = append(out, engine.CopySpan(td, engine.At(i, j, k)))
-	})
 	return out
 }
 
@@ -142,30 +130,6 @@ func identity(n int) []int {
 		out[i] = i
 	}
 	return out
-}
-
-// newTestDiagnoser builds the processor's core directly, to read its state.
-func newTestDiagnoser(tb testing.TB, cfg *Config, sink *consumertest.TracesSink) *diagnoser {
-	tb.Helper()
-	require.NoError(tb, cfg.Validate())
-	d, err := newDiagnoser(processortest.NewNopSettings(metadata.Type), cfg)
-	require.NoError(tb, err)
-	d.out.next = sink
-	require.NoError(tb, d.start(context.Background(), componenttest.NewNopHost()))
-	return d
-}
-
-// consume runs a batch through the diagnoser the way processorhelper does.
-func consume(tb testing.TB, d *diagnoser, sink *consumertest.TracesSink, td ptrace.Traces) {
-	out, err := d.processTraces(context.Background(), td)
-	if err == nil {
-		require.NoError(tb, sink.ConsumeTraces(context.Background(), out))
-	}
-}
-
-// bare500 is a 500 server span with no evidence at all: always held.
-func bare500(seed uint64) ptrace.Traces {
-	return testtraces.Build(testtraces.Server("api", "go", "GET", "/x", 500), testtraces.Options{Seed: seed})
 }
 
 func TestConclusiveIsReleasedAtOnce(t *testing.T) {

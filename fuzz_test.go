@@ -15,13 +15,11 @@ import (
 	"go.opentelemetry.io/collector/pdata/plog"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/processor/processorhelper"
-	"go.opentelemetry.io/collector/processor/processortest"
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/classify"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/engine"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/evidence"
-	"github.com/errordiagnosis/errordiagnosisprocessor/internal/metadata"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/redact/redacttest"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/testtraces"
 )
@@ -80,17 +78,6 @@ func newFuzzDiagnoser(tb testing.TB, cfg *Config, sink consumer.Traces) (*diagno
 	withRules := *cfg
 	withRules.Rules = fuzzRules
 	return newRulesDiagnoser(tb, &withRules, sink)
-}
-
-// newRulesDiagnoser is newFuzzDiagnoser with the rules of cfg only.
-func newRulesDiagnoser(tb testing.TB, cfg *Config, sink consumer.Traces) (*diagnoser, *time.Time) {
-	tb.Helper()
-	d, err := newDiagnoser(processortest.NewNopSettings(metadata.Type), cfg)
-	require.NoError(tb, err)
-	d.out.next = sink
-	clock := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
-	d.now = func() time.Time { return clock }
-	return d, &clock
 }
 
 // runTraces runs td through a fresh processor in the given mode and returns

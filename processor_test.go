@@ -28,16 +28,6 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
-// newTestProcessor starts a traces processor with cfg feeding next.
-func newTestProcessor(tb testing.TB, cfg *Config, next consumer.Traces) processor.Traces {
-	tb.Helper()
-	require.NoError(tb, cfg.Validate())
-	p, err := NewFactory().CreateTraces(context.Background(), processortest.NewNopSettings(metadata.Type), cfg, next)
-	require.NoError(tb, err)
-	require.NoError(tb, p.Start(context.Background(), componenttest.NewNopHost()))
-	return p
-}
-
 // newClockedProcessor is newTestProcessor with the diagnoser's clock set to
 // clock: the golden files' diagnosis.first_seen.
 func newClockedProcessor(tb testing.TB, cfg *Config, next consumer.Traces, clock time.Time) processor.Traces {
@@ -54,34 +44,6 @@ func newClockedProcessor(tb testing.TB, cfg *Config, next consumer.Traces, clock
 
 // goldenClock is the time of the golden files.
 var goldenClock = time.Date(2026, 12, 2, 6, 10, 0, 0, time.UTC)
-
-func defaultConfig() *Config { return createDefaultConfig().(*Config) }
-
-func perBatchConfig() *Config {
-	cfg := defaultConfig()
-	cfg.WaitDuration = 0
-	return cfg
-}
-
-// diagnoses returns "service/span name" → "category/cause" for every span with
-// a diagnosis.
-func diagnoses(td ptrace.Traces) map[string]string {
-	out := map[string]string{}
-	forEachSpan(td, func(rs ptrace.ResourceSpans, span ptrace.Span) {
-		cat, ok := span.Attributes().Get("diagnosis.category")
-		if !ok {
-			return
-		}
-		cause, _ := span.Attributes().Get("diagnosis.cause")
-		svc, _ := rs.Resource().Attributes().Get("service.name")
-		out[svc.Str()] = cat.Str() + "/" + cause.Str()
-	})
-	return out
-}
-
-func forEachSpan(td ptrace.Traces, f func(ptrace.ResourceSpans, ptrace.Span)) {
-	testtraces.ForEachSpan(td, func(_, _, _ int, rs ptrace.ResourceSpans, s ptrace.Span) { f(rs, s) })
-}
 
 // TestGoldenScenarios replays the realistic scenarios through the processor
 // in per-batch mode and compares with the reviewed golden output; the
@@ -379,31 +341,4 @@ func TestEvidenceIsRedacted(t *testing.T) {
 	require.NoError(t, p.Shutdown(context.Background()))
 }
 
-func scenario(tb testing.TB, name string) testtraces.Scenario {
-	for _, sc := range testtraces.Scenarios() {
-		if sc.Name == name {
-			return sc
-		}
-	}
-	tb.Fatalf("no scenario %q", name)
-	return testtraces.Scenario{}
-}
-
-// targetSpans returns the server spans with HTTP status ≥ 500.
-func targetSpans(td ptrace.Traces) []ptrace.Span {
-	var out []ptrace.Span
-	forEachSpan(td, func(_ ptrace.ResourceSpans, s ptrace.Span) {
-		if v, ok := s.Attributes().Get("http.response.status_code"); ok && v.Int() >= 500 && s.Kind() == ptrace.SpanKindServer {
-			out = append(out, s)
-		}
-	})
-	return out
-}
-
 var _ = time.Second
-
-func cloneTraces(td ptrace.Traces) ptrace.Traces {
-	out := ptrace.NewTraces()
-	td.CopyTo(out)
-	return out
-}

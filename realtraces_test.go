@@ -1,8 +1,6 @@
 package errordiagnosisprocessor
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -31,26 +29,6 @@ type realFixture struct {
 		RootCauseCategory string `json:"root_cause_category"`
 		RootCauseService  string `json:"root_cause_service"`
 	} `json:"spans"`
-}
-
-func readOTLPJSONLines(t *testing.T, path string) ptrace.Traces {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	require.NoError(t, err)
-	td := ptrace.NewTraces()
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
-	var u ptrace.JSONUnmarshaler
-	for sc.Scan() {
-		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
-			continue
-		}
-		part, err := u.UnmarshalTraces(sc.Bytes())
-		require.NoError(t, err, path)
-		part.ResourceSpans().MoveAndAppendTo(td.ResourceSpans())
-	}
-	require.NoError(t, sc.Err())
-	return td
 }
 
 // TestRealTraces replays every fixture of testdata/realtraces/*/ through the
