@@ -58,10 +58,12 @@ func annotationKeyOf(span ptrace.Span, res *engine.Result) annotationKey {
 		rootService: res.RootService, dependency: res.Dependency, route: evidence.Route(span),
 		rootCause: res.RootCause, hasEv: res.HasItem}
 	if ev := res.Deciding(); ev != nil {
+		// describedTextsOf's fields, in its order, written out because it
+		// runs on every target (TestAnnotationKeyOfIsDescribedTexts holds
+		// the two together).
 		k.kind, k.httpStatusCode = ev.Kind, ev.HTTPStatusCode
-		for i, f := range describedTextsOf(ev) {
-			k.evTexts[i] = *f
-		}
+		k.evTexts = [...]string{ev.Service, ev.SpanName, ev.ExceptionType, ev.ExceptionMessage, ev.StatusMessage, ev.ErrorType,
+			ev.RPCSystem, ev.RPCStatusCode, ev.DBSystem, ev.DBStatusCode, ev.Peer, ev.Frame}
 	}
 	return k
 }

@@ -2,6 +2,7 @@ package errordiagnosisprocessor
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"testing"
 	"unsafe"
@@ -9,8 +10,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/engine"
 )
 
 // TestOwnKeyCopies: a memoized key holds its own copy of its texts, not the
@@ -47,4 +50,34 @@ func TestDescribedKeepsWhatTextsRead(t *testing.T) {
 		assert.Equal(t, d.writer.textsOf(tg.res, k.route), d.writer.computeTexts(k), "%s: %s", tg.res.Service, tg.res.Rule)
 	}
 	assert.NotZero(t, withEvidence)
+}
+
+// TestAnnotationKeyOfIsDescribedTexts: the key of an item holds, in
+// order, the fields describedTextsOf lists: each of the item's own text,
+// read back into the same field.
+func TestAnnotationKeyOfIsDescribedTexts(t *testing.T) {
+	var ev diagnosis.Evidence
+	distinctTexts(&ev)
+	res := engine.Result{HasItem: true, Item: ev}
+	k := annotationKeyOf(ptrace.NewSpan(), &res)
+	back := k.result().Item
+	for i, f := range describedTextsOf(&ev) {
+		assert.Equal(t, *f, k.evTexts[i], "text %d", i)
+	}
+	want := diagnosis.Evidence{Kind: ev.Kind, HTTPStatusCode: ev.HTTPStatusCode}
+	for i, f := range describedTextsOf(&want) {
+		*f = k.evTexts[i]
+	}
+	assert.Equal(t, want, back)
+}
+
+// distinctTexts sets every string field of ev to a text of its own.
+func distinctTexts(ev *diagnosis.Evidence) {
+	v := reflect.ValueOf(ev).Elem()
+	for i := range v.NumField() {
+		if f := v.Field(i); f.Kind() == reflect.String {
+			f.SetString(v.Type().Field(i).Name)
+		}
+	}
+	ev.Kind, ev.HTTPStatusCode = diagnosis.KindClient, 503
 }

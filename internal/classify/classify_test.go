@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -662,5 +663,31 @@ func TestMatchKeyKeepsWhatMatchingReads(t *testing.T) {
 		if matchKeyOf(&other) != key {
 			t.Errorf("%s: fields matching does not read change the key", c.rule)
 		}
+	}
+}
+
+// TestMatchKeyOfIsMatchTexts: the key of an item holds, in order, the
+// fields matchTextsOf lists, and reads back into the same fields.
+func TestMatchKeyOfIsMatchTexts(t *testing.T) {
+	ev := diagnosis.Evidence{Kind: diagnosis.KindDB, StatusError: true, HTTPStatusCode: 503}
+	v := reflect.ValueOf(&ev).Elem()
+	for i := range v.NumField() {
+		if f := v.Field(i); f.Kind() == reflect.String {
+			f.SetString(v.Type().Field(i).Name)
+		}
+	}
+	k := matchKeyOf(&ev)
+	for i, f := range matchTextsOf(&ev) {
+		if k.texts[i] != *f {
+			t.Errorf("text %d of the key is %q, matchTextsOf's field is %q", i, k.texts[i], *f)
+		}
+	}
+	back := k.evidence()
+	want := diagnosis.Evidence{Kind: ev.Kind, StatusError: ev.StatusError, HTTPStatusCode: ev.HTTPStatusCode}
+	for i, f := range matchTextsOf(&want) {
+		*f = k.texts[i]
+	}
+	if back != want {
+		t.Errorf("read back %+v, want %+v", back, want)
 	}
 }
