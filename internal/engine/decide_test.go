@@ -16,7 +16,7 @@ import (
 // of service.
 func targetOf(t *testing.T, td ptrace.Traces, service string) target {
 	t.Helper()
-	rec := recorded(sharedCache(10, 64), td)
+	rec := recorded(sharedCache(64), td)
 	for _, bt := range rec.targets {
 		if bt.trace.Service(bt.node) == service {
 			return bt
@@ -116,7 +116,7 @@ func TestDiagnoseReadsSettledDownstream(t *testing.T) {
 			diagnosis.ResourceExhaustion, "stock-db"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := sharedCache(10, 64)
+			c := sharedCache(64)
 			rec := recorded(c, testtraces.Build(scenario(t, "cross_service_deadlock"), testtraces.Options{Seed: 1}))
 			var caller, downstream target
 			for _, bt := range rec.targets {

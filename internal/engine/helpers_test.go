@@ -158,8 +158,10 @@ func dbDown(seed uint64) ptrace.Traces {
 // bucketOf is the bucket runs are cut by.
 func bucketOf(id pcommon.TraceID) uint32 { return tracecache.Bucket24(id) }
 
-// sharedCache is an evidence cache as Engine.New makes it for maxTraces.
-func sharedCache(maxTraces, nodesPerTrace int) *tracecache.Cache {
+// sharedCache is an evidence cache as Engine.New makes it, for ten traces
+// of nodesPerTrace spans.
+func sharedCache(nodesPerTrace int) *tracecache.Cache {
+	const maxTraces = 10
 	return tracecache.New(tracecache.Limits{
 		MaxTraces: maxTraces, MaxNodesPerTrace: nodesPerTrace, MaxNodes: maxTraces * nodesPerTrace,
 		MaxEvidenceNodes: maxEvidencePerTrace, MaxEvidencePerNode: maxEvidencePerNode, TTL: time.Minute,

@@ -24,7 +24,7 @@ func recorded(c *tracecache.Cache, td ptrace.Traces) recording {
 // span the cache saw before is a duplicate; a failed client span marks its
 // trace; what is recorded of a node (kind, parent, service, evidence).
 func TestRecordTargets(t *testing.T) {
-	c := sharedCache(10, 16)
+	c := sharedCache(16)
 	td := dbDown(1)
 	rec := recorded(c, td)
 	require.Len(t, rec.targets, 1)
@@ -65,7 +65,7 @@ func TestRecordLate(t *testing.T) {
 		{"diagnosed", true, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := sharedCache(10, 16)
+			c := sharedCache(16)
 			full := dbDown(1)
 			server := CopySpan(full, posOf(t, full, "GET /cart"))
 			query := CopySpan(full, posOf(t, full, "SELECT carts"))
@@ -83,7 +83,7 @@ func TestRecordLate(t *testing.T) {
 // TestRecordOnlyTracesThatMatter: an unmarked span is recorded when its
 // trace is remembered, and skipped otherwise; a span without ids never.
 func TestRecordOnlyTracesThatMatter(t *testing.T) {
-	c := sharedCache(10, 16)
+	c := sharedCache(16)
 	failing := testtraces.Server("shop", "go", "GET", "/", 500, testtraces.Internal("render"))
 	healthy := testtraces.Server("shop", "go", "GET", "/ok", 200, testtraces.Internal("render-ok"))
 	td := testtraces.Build(failing, testtraces.Options{Seed: 1})
@@ -112,7 +112,7 @@ func TestRecordOnlyTracesThatMatter(t *testing.T) {
 // TestRecordBeyondTheNodeBudget: a target is recorded even when its trace
 // has no room for its node; an unmarked span is then dropped.
 func TestRecordBeyondTheNodeBudget(t *testing.T) {
-	c := sharedCache(10, 1)
+	c := sharedCache(1)
 	td := testtraces.Build(testtraces.Server("shop", "go", "GET", "/", 500,
 		testtraces.Internal("a"), testtraces.Internal("b")), testtraces.Options{Seed: 1})
 	rec := recorded(c, td)
