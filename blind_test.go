@@ -1,8 +1,6 @@
 package errordiagnosisprocessor
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -175,21 +173,13 @@ func blindFixtureAt(t *testing.T, name string) blindFixture {
 // file exporter's format), into one plog.Logs.
 func readOTLPLogLines(t *testing.T, path string) plog.Logs {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	require.NoError(t, err)
 	ld := plog.NewLogs()
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
 	var u plog.JSONUnmarshaler
-	for sc.Scan() {
-		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
-			continue
-		}
-		part, err := u.UnmarshalLogs(sc.Bytes())
+	forEachJSONLine(t, path, func(line []byte) {
+		part, err := u.UnmarshalLogs(line)
 		require.NoError(t, err, path)
 		part.ResourceLogs().MoveAndAppendTo(ld.ResourceLogs())
-	}
-	require.NoError(t, sc.Err())
+	})
 	require.Positive(t, ld.LogRecordCount(), "%s holds no log record", path)
 	return ld
 }

@@ -143,20 +143,28 @@ func newRulesDiagnoser(tb testing.TB, cfg *Config, sink consumer.Traces) (*diagn
 // line, into one batch.
 func readOTLPJSONLines(t *testing.T, path string) ptrace.Traces {
 	t.Helper()
-	b, err := os.ReadFile(path)
-	require.NoError(t, err)
 	td := ptrace.NewTraces()
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
 	var u ptrace.JSONUnmarshaler
-	for sc.Scan() {
-		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
-			continue
-		}
-		part, err := u.UnmarshalTraces(sc.Bytes())
+	forEachJSONLine(t, path, func(line []byte) {
+		part, err := u.UnmarshalTraces(line)
 		require.NoError(t, err, path)
 		part.ResourceSpans().MoveAndAppendTo(td.ResourceSpans())
+	})
+	return td
+}
+
+// forEachJSONLine calls f with each line of a file of JSON requests, one a
+// line (the file exporter's format), but the blank ones.
+func forEachJSONLine(t *testing.T, path string, f func(line []byte)) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	for sc.Scan() {
+		if len(bytes.TrimSpace(sc.Bytes())) != 0 {
+			f(sc.Bytes())
+		}
 	}
 	require.NoError(t, sc.Err())
-	return td
 }
