@@ -30,6 +30,7 @@ import (
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/memo"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/stackframe"
 )
 
 func init() {
@@ -578,27 +579,42 @@ func ClassifyMatched(items []diagnosis.Evidence, pre []diagnosis.Match) diagnosi
 
 // databaseEndpoint reads a raw connection attempt that decided as a call
 // to another service again as a database's, when a database span of the
-// trace talked to the same endpoint (address and port): many drivers trace
-// only their queries or their own connect, and the socket's refusal is
-// then the deepest evidence. The port number is not the evidence; the
-// database span of the same endpoint is.
+// trace talked to the same endpoint (address and port), or when an
+// exception nearer the target that a database driver, pool or cache client
+// raised carries that connection's failure (its words, or the endpoint):
+// many drivers trace only their queries or their own connect, and the
+// socket's refusal is then the deepest evidence. The port number is not the
+// evidence; the database span or client of the same endpoint is.
 func databaseEndpoint(items []diagnosis.Evidence, best candidate) (diagnosis.Match, bool) {
 	c := &items[best.idx]
 	if c.Kind != diagnosis.KindConnect || c.Endpoint == "" || best.m.Category != diagnosis.DependencyFailure || best.m.Strength == diagnosis.StrengthUser {
 		return diagnosis.Match{}, false
 	}
 	for i := range items {
-		db := &items[i]
-		if db.Kind != diagnosis.KindDB || db.Endpoint != c.Endpoint {
+		system, ok := endpointSystem(&items[i], c)
+		if !ok {
 			continue
 		}
 		ev := *c
-		ev.Kind, ev.DBSystem = diagnosis.KindDB, db.DBSystem
+		ev.Kind, ev.DBSystem = diagnosis.KindDB, system
 		if m, ok := MatchEvidence(&ev); ok && !IsGeneric(m) {
 			return m, true
 		}
 	}
 	return diagnosis.Match{}, false
+}
+
+// endpointSystem reports whether u shows that the connect attempt c was a
+// database's, and that database's system when known.
+func endpointSystem(u, c *diagnosis.Evidence) (string, bool) {
+	if u.Kind == diagnosis.KindDB {
+		return u.DBSystem, u.Endpoint == c.Endpoint
+	}
+	lib := stackframe.LibraryNamed(u.Origin)
+	if lib == nil || u.Depth > c.Depth || (lib.Kind != stackframe.KindDriver && lib.Kind != stackframe.KindPool && lib.Kind != stackframe.KindCache) {
+		return "", false
+	}
+	return lib.System, Echoes(u, c) || strings.Contains(u.ExceptionMessage, c.Endpoint) || strings.Contains(u.Stacktrace, c.Endpoint)
 }
 
 // better: deeper first, then stronger, then richer; ties keep the earlier

@@ -604,6 +604,9 @@ func TestClassifyConnectBesideDatabase(t *testing.T) {
 		{"beside pg.connect of the same endpoint", []diagnosis.Evidence{db("127.0.0.1:40123"), connect}, "database_connection/connection_refused"},
 		{"beside a database of another port", []diagnosis.Evidence{db("127.0.0.1:40124"), connect}, "dependency_failure/upstream_unreachable"},
 		{"alone", []diagnosis.Evidence{connect}, "dependency_failure/upstream_unreachable"},
+		// java-quarkus cache_refused: Quarkus' Redis data source logged the netty CONNECT's refusal.
+		{"beside a cache client's exception that carries it", []diagnosis.Evidence{redisLog("Connection refused: /127.0.0.1:40123"), connect}, "database_connection/connection_refused"},
+		{"beside a cache client's exception of another endpoint", []diagnosis.Evidence{redisLog("Connection refused: /127.0.0.1:40999"), connect}, "dependency_failure/upstream_unreachable"},
 	}
 	for _, c := range cases {
 		r := Classify(c.items)
@@ -614,6 +617,13 @@ func TestClassifyConnectBesideDatabase(t *testing.T) {
 			t.Errorf("%s: decided by %+v, want the connect span", c.name, r.Evidence)
 		}
 	}
+}
+
+// redisLog: the target's exception log record raised through Quarkus' Redis data source.
+func redisLog(msg string) diagnosis.Evidence {
+	e := ex("java.util.concurrent.CompletionException", "io.netty.channel.AbstractChannel$AnnotatedConnectException: "+msg)
+	e.Origin = "java.quarkus_redis"
+	return e
 }
 
 // A type whose words are generic yields to a specific message of the same

@@ -51,6 +51,10 @@ var libraries = []Library{
 		Cite: "mongodb/mongo-java-driver driver-core/src/main/com/mongodb/internal/connection/SocketStream.java"},
 	{Lang: "java", Name: "java.lettuce", Kind: KindCache, System: "redis", frames: []string{"io.lettuce.core."}, types: []string{"io.lettuce.core."},
 		Cite: "redis/lettuce src/main/java/io/lettuce/core/RedisClient.java"},
+	// Quarkus' Redis data source over the Vert.x Redis client.
+	{Lang: "java", Name: "java.quarkus_redis", Kind: KindCache, System: "redis", frames: []string{"io.quarkus.redis.", "io.vertx.redis.", "io.vertx.mutiny.redis."},
+		types: []string{"io.quarkus.redis.", "io.vertx.redis."},
+		Cite: "quarkusio/quarkus extensions/redis-client/runtime/src/main/java/io/quarkus/redis/runtime/datasource/BlockingRedisDataSourceImpl.java (execute: await on the Vert.x Redis client)"},
 	{Lang: "java", Name: "java.jedis", Kind: KindCache, System: "redis", frames: []string{"redis.clients.jedis."}, types: []string{"redis.clients.jedis."},
 		Cite: "redis/jedis src/main/java/redis/clients/jedis/util/Pool.java (getResource: \"Could not get a resource from the pool\")"},
 	{Lang: "java", Name: "java.apache_httpclient", Kind: KindHTTP, frames: []string{"org.apache.hc.client5.", "org.apache.http."}, types: []string{"org.apache.hc.", "org.apache.http."},
@@ -128,6 +132,9 @@ var libraries = []Library{
 		Cite: "HBNetwork/python-decouple decouple.py (Config.get: cast(value))"},
 	{Lang: "python", Name: "python.environs", Kind: KindConfig, frames: []string{"/environs/", "/environs.py"}, types: []string{"environs."},
 		Cite: "sloria/environs src/environs/__init__.py (EnvValidationError)"},
+	// env.int("X") casts in Env.parse_value; a missing variable is ImproperlyConfigured "Set the X environment variable".
+	{Lang: "python", Name: "python.django_environ", Kind: KindConfig, frames: []string{"/environ/environ.py"},
+		Cite: "joke2k/django-environ environ/environ.py (Env.get_value, Env.parse_value: value = cast(value))"},
 	{Lang: "python", Name: "python.django_conf", Kind: KindConfig, frames: []string{"/django/conf/"}, types: []string{"django.core.exceptions.ImproperlyConfigured"},
 		Cite: "django/django django/conf/__init__.py (LazySettings.__getattr__)"},
 	{Lang: "python", Name: "python.jinja2", Kind: KindTemplate, frames: []string{"/jinja2/"}, types: []string{"jinja2."},
