@@ -54,7 +54,7 @@ var libraries = []Library{
 	// Quarkus' Redis data source over the Vert.x Redis client.
 	{Lang: "java", Name: "java.quarkus_redis", Kind: KindCache, System: "redis", frames: []string{"io.quarkus.redis.", "io.vertx.redis.", "io.vertx.mutiny.redis."},
 		types: []string{"io.quarkus.redis.", "io.vertx.redis."},
-		Cite: "quarkusio/quarkus extensions/redis-client/runtime/src/main/java/io/quarkus/redis/runtime/datasource/BlockingRedisDataSourceImpl.java (execute: await on the Vert.x Redis client)"},
+		Cite:  "quarkusio/quarkus extensions/redis-client/runtime/src/main/java/io/quarkus/redis/runtime/datasource/BlockingRedisDataSourceImpl.java (execute: await on the Vert.x Redis client)"},
 	{Lang: "java", Name: "java.jedis", Kind: KindCache, System: "redis", frames: []string{"redis.clients.jedis."}, types: []string{"redis.clients.jedis."},
 		Cite: "redis/jedis src/main/java/redis/clients/jedis/util/Pool.java (getResource: \"Could not get a resource from the pool\")"},
 	{Lang: "java", Name: "java.apache_httpclient", Kind: KindHTTP, frames: []string{"org.apache.hc.client5.", "org.apache.http."}, types: []string{"org.apache.hc.", "org.apache.http."},
