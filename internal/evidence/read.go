@@ -194,7 +194,7 @@ func ReadSpan(service string, span ptrace.Span, dst []diagnosis.Evidence, names 
 	switch {
 	case base.DBSystem != "":
 		base.Kind = diagnosis.KindDB
-	case dep.connect(base.RPCSystem, span.Kind()):
+	case dep.connect(base.RPCSystem, span.Kind(), span.Name()):
 		base.Kind = diagnosis.KindConnect
 	case span.Kind() == ptrace.SpanKindClient || span.Kind() == ptrace.SpanKindProducer:
 		base.Kind = diagnosis.KindClient
@@ -466,10 +466,15 @@ type dependency struct {
 // connect reports whether the span is a raw connection attempt: a
 // transport and an endpoint, no protocol (instrumentation-net's
 // tcp.connect, .NET's "socket connect").
-func (d dependency) connect(rpcSystem string, kind ptrace.SpanKind) bool {
-	return d.transport && !d.protocol && rpcSystem == "" && kind != ptrace.SpanKindServer && kind != ptrace.SpanKindConsumer &&
+func (d dependency) connect(rpcSystem string, kind ptrace.SpanKind, spanName string) bool {
+	return (d.transport || spanName == spanNettyConnect) && !d.protocol && rpcSystem == "" && kind != ptrace.SpanKindServer && kind != ptrace.SpanKindConsumer &&
 		d.endpoint() != ""
 }
+
+// spanNettyConnect is the Java agent's netty connection span (netty-common
+// NettyConnectionRequest.connect, with connection telemetry on): a socket
+// connect with server.address and port but no network.transport.
+const spanNettyConnect = "CONNECT"
 
 // endpoint is address:port, from server.address/port or the peer's
 // network address, "" without both.

@@ -242,6 +242,9 @@ func TestDependencyKey(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newSpan(tc.kind, tc.attrs)
+			if tc.name == "netty CONNECT" {
+				s.SetName("CONNECT")
+			}
 			s.Status().SetCode(ptrace.StatusCodeError)
 			assert.Equal(t, tc.want, ReadSpan("svc", s, nil, Interned)[0].Dependency)
 		})
@@ -265,6 +268,10 @@ func TestConnectSpan(t *testing.T) {
 		{"dotnet socket connect", ptrace.SpanKindInternal,
 			map[string]any{"network.transport": "tcp", "network.peer.address": "10.0.0.5", "network.peer.port": int64(5432)},
 			diagnosis.KindConnect, "10.0.0.5:5432", "10.0.0.5:5432"},
+		// java-quarkus cache_refused: the agent's netty CONNECT of the Vert.x Redis client.
+		{"netty CONNECT", ptrace.SpanKindClient,
+			map[string]any{"server.address": "127.0.0.1", "server.port": int64(43787), "error.type": "io.netty.channel.AbstractChannel$AnnotatedConnectException"},
+			diagnosis.KindConnect, "127.0.0.1:43787", "127.0.0.1:43787"},
 		{"an HTTP call is not a raw connect", ptrace.SpanKindClient,
 			map[string]any{"network.transport": "tcp", "http.request.method": "GET", "server.address": "127.0.0.1", "server.port": int64(40123)},
 			diagnosis.KindClient, "127.0.0.1:40123", "127.0.0.1:40123"},
@@ -278,6 +285,9 @@ func TestConnectSpan(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newSpan(tc.kind, tc.attrs)
+			if tc.name == "netty CONNECT" {
+				s.SetName("CONNECT")
+			}
 			s.Status().SetCode(ptrace.StatusCodeError)
 			s.Status().SetMessage("connect ECONNREFUSED 127.0.0.1:40123")
 			item := ReadSpan("svc", s, nil, Interned)[0]

@@ -107,6 +107,10 @@ var skips = []skip{
 	{lang: "java", name: "jetty", prefix: "org.eclipse.jetty."},
 	{lang: "java", name: "undertow", prefix: "io.undertow."},
 	{lang: "java", name: "otel", prefix: "io.opentelemetry."},
+	// Quarkus and the Vert.x and SmallRye (Mutiny) layers it runs on.
+	{lang: "java", name: "quarkus", prefix: "io.quarkus."},
+	{lang: "java", name: "vertx", prefix: "io.vertx."},
+	{lang: "java", name: "smallrye", prefix: "io.smallrye."},
 	{lang: "java", name: "kotlin", prefix: "kotlin."},
 	{lang: "java", name: "kotlinx", prefix: "kotlinx."},
 	{lang: "java", name: "scala", prefix: "scala."},

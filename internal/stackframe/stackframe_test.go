@@ -100,6 +100,10 @@ var skipRowTests = []struct {
 	{"java.jetty", "\tat org.eclipse.jetty.server.handler.HandlerWrapper.handle(HandlerWrapper.java:127)\n" + javaApp, javaAppFrame},
 	{"java.undertow", "\tat io.undertow.servlet.handlers.ServletHandler.handleRequest(ServletHandler.java:74)\n" + javaApp, javaAppFrame},
 	{"java.otel", "\tat io.opentelemetry.javaagent.instrumentation.servlet.v5_0.service.JakartaServletServiceAdvice.onExit(JakartaServletServiceAdvice.java:87)\n" + javaApp, javaAppFrame},
+	// java-quarkus cache_refused: Mutiny's blocking await inside Quarkus' Redis data source.
+	{"java.smallrye", "\tat io.smallrye.mutiny.operators.uni.UniBlockingAwait.await(UniBlockingAwait.java:84)\n" + javaApp, javaAppFrame},
+	{"java.quarkus", "\tat io.quarkus.redis.runtime.datasource.BlockingRedisDataSourceImpl.execute(BlockingRedisDataSourceImpl.java:432)\n" + javaApp, javaAppFrame},
+	{"java.vertx", "\tat io.vertx.core.impl.future.FutureImpl.onComplete(FutureImpl.java:164)\n" + javaApp, javaAppFrame},
 	{"java.kotlin", "\tat kotlin.collections.CollectionsKt___CollectionsKt.first(_Collections.kt:199)\n" + javaApp, javaAppFrame},
 	{"java.kotlinx", "\tat kotlinx.coroutines.DispatchedTask.run(DispatchedTask.kt:108)\n" + javaApp, javaAppFrame},
 	{"java.scala", "\tat scala.collection.immutable.List.head(List.scala:469)\n" + javaApp, javaAppFrame},
