@@ -230,6 +230,9 @@ var patRows = []patRow{
 		regex(`server error for url|server error '5\d\d|response status code does not indicate success: 5\d\d|request failed with status code 5\d\d|http error 5\d\d|502 bad gateway|503 service unavailable|bad gateway|service unavailable|upstream connect error|no healthy upstream|status code:? 5\d\d|returned status 5\d\d|5\d\d internal server error.{0,40}(?:from|for|on) (?:post|get|put|patch|delete|url|http)`).notIn(ctxDB),
 	pat("msg.http.429", depRateLimited, "too many requests").regex(`too many requests for url|429 too many requests.{0,40}(?:from|for|on) (?:post|get|put|patch|delete|url|http)|status code 429|status code: 429`),
 	netPat("msg.context_deadline", depTimeout, dbCanceled, "context deadline exceeded"),
+	// golang/go net/http transport.go errRequestCanceled: on an outgoing call's span, the client gave up
+	// on the call (Client.Timeout, whose url.Error adds "(Client.Timeout exceeded ...)" on the caller's side).
+	{rule: "msg.canceled.go_http", any: []string{"net/http: request canceled"}, ctxOutcomes: ctxOutcomes{client: depTimeout, skip: ctxPlain | ctxDB}},
 	netPat("msg.timeout.http", depTimeout, dbStatementTimeout, "read timed out", "readtimeout", "timeout of ", "client.timeout exceeded", "the request was canceled due to the configured httpclient.timeout",
 		"aborted due to timeout", "operation timed out", "net::readtimeout", "execution expired", "timeout awaiting response headers", "headers timeout", "request timed out",
 		"response timeout", "socket timeout", "sockettimeout", "esockettimedout", "und_err_headers_timeout", "und_err_connect_timeout", "deadline exceeded", "timed out", "timeout").

@@ -259,3 +259,18 @@ var securityCases = register([]tc{
 func TestPatterns(t *testing.T) { runCases(t, patternCases) }
 func TestClient(t *testing.T)   { runCases(t, clientCases) }
 func TestSecurity(t *testing.T) { runCases(t, securityCases) }
+
+// go-gin downstream_timeout-2: otelhttp's client span of a call net/http's
+// Client.Timeout gave up on; the same words elsewhere say nothing.
+var goCanceledCases = register([]tc{
+	{"msg.canceled.go_http", "dependency_failure/upstream_timeout", diagnosis.Evidence{Kind: diagnosis.KindClient, Depth: 1, Peer: "127.0.0.1",
+		ErrorType: "*errors.errorString", StatusMessage: "net/http: request canceled", StatusError: true}},
+})
+
+func TestGoCanceled(t *testing.T) {
+	runCases(t, goCanceledCases)
+	plain := st("net/http: request canceled")
+	if m, _ := MatchEvidence(&plain); m.Rule == "msg.canceled.go_http" {
+		t.Errorf("a plain span's words: %s", m.Rule)
+	}
+}

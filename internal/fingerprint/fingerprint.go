@@ -51,6 +51,8 @@ const sep = 0x1f
 //	Scheme 0x1f service 0x1f category 0x1f cause 0x1f exceptionType 0x1f
 //	Normalize(message) 0x1f where
 //
+// The message is left empty for database_connection, database_timeout and
+// dependency_failure when the dependency is known (byDependencyAlone).
 // where names the fault's place, per category:
 //   - database_connection, database_timeout, database_query,
 //     dependency_failure: "dep " + the dependency key (the same database
@@ -80,7 +82,9 @@ func Fingerprint(f Fields) string {
 		h = writeField(h, s)
 		h = (h ^ sep) * fnvPrime64
 	}
-	h = writeField(h, Normalize(f.Message))
+	if !byDependencyAlone(f.Category) || f.Dependency == "" {
+		h = writeField(h, Normalize(f.Message))
+	}
 	h = (h ^ sep) * fnvPrime64
 	switch {
 	case f.NoEvidence:
@@ -103,6 +107,22 @@ func Fingerprint(f Fields) string {
 		h >>= 4
 	}
 	return string(out[:])
+}
+
+// byDependencyAlone: categories whose fault is the dependency's state (down,
+// refusing, out of connections, slow), one fault however the layers word it:
+// net/http reports one client timeout as "context deadline exceeded" or as
+// "net/http: request canceled"; a driver and its pool say "refused" in
+// their own words. With the dependency known the message is not hashed (it
+// still is when the dependency is not, the only thing telling two apart); a
+// query error keeps it (two bad statements against one database are two
+// faults).
+func byDependencyAlone(c diagnosis.Category) bool {
+	switch c {
+	case diagnosis.DatabaseConnection, diagnosis.DatabaseTimeout, diagnosis.DependencyFailure:
+		return true
+	}
+	return false
 }
 
 // dependencyCategory: categories whose fault is a dependency, grouped by

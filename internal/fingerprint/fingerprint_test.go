@@ -139,3 +139,22 @@ func TestFingerprintMatchesHashFNV(t *testing.T) {
 func fp5(service, category, cause, typ, msg string) string {
 	return Fingerprint(Fields{Service: service, Category: diagnosis.Category(category), Cause: cause, ExceptionType: typ, Message: msg})
 }
+
+// One fault of a dependency whatever words the layers use; a query error's
+// words, and a dependency category's when the dependency is unknown, still
+// tell two apart.
+func TestFingerprintMessageByCategory(t *testing.T) {
+	timeout := func(cat diagnosis.Category, dep, msg string) string {
+		return Fingerprint(Fields{Service: "shop-gin", Category: cat, Cause: "upstream_timeout", Message: msg, Dependency: dep})
+	}
+	dep := "127.0.0.1:42295"
+	if a, b := timeout(diagnosis.DependencyFailure, dep, "context deadline exceeded"), timeout(diagnosis.DependencyFailure, dep, "net/http: request canceled"); a != b {
+		t.Errorf("net/http's two words for one client timeout: %s, %s", a, b)
+	}
+	if a, b := timeout(diagnosis.DependencyFailure, "", "context deadline exceeded"), timeout(diagnosis.DependencyFailure, "", "net/http: request canceled"); a == b {
+		t.Errorf("no dependency known: the message tells them apart, got %s for both", a)
+	}
+	if a, b := timeout(diagnosis.DatabaseQuery, dep, `relation "a" does not exist`), timeout(diagnosis.DatabaseQuery, dep, `duplicate key value violates unique constraint "a_pkey"`); a == b {
+		t.Errorf("two bad statements of one database: %s for both", a)
+	}
+}
