@@ -2,6 +2,7 @@ package classify
 
 import (
 	"regexp"
+	"strings"
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/stackframe"
@@ -89,9 +90,11 @@ type originRow struct {
 	rule    string
 	kind    stackframe.Kind
 	classes []wordClass
-	// when: the row applies only when the message says so (lower case).
-	when []string
-	out  outcome
+	// when: the row applies only when the message says so (lower case);
+	// named: ... or when the message is this (a name alone).
+	when  []string
+	named *regexp.Regexp
+	out   outcome
 }
 
 // missingWords are what a message says of something that is not there.
@@ -109,6 +112,8 @@ var originRows = []originRow{
 	{rule: "origin.config.missing", kind: stackframe.KindConfig, classes: []wordClass{wordsGeneric, wordsConversion}, when: missingWords, out: confMissing},
 	{rule: "origin.config.invalid", kind: stackframe.KindConfig, classes: []wordClass{wordsConversion, wordsGeneric}, out: confInvalid},
 	{rule: "origin.template.missing", kind: stackframe.KindTemplate, classes: []wordClass{wordsMissing, wordsGeneric}, when: missingWords, out: confMissing},
+	// jinja2's TemplateNotFound says the template's name and nothing else (jinja2/exceptions.py: message = name).
+	{rule: "origin.template.name", kind: stackframe.KindTemplate, classes: []wordClass{wordsGeneric}, named: reTemplateName, out: confMissing},
 	{rule: "origin.file.missing", kind: stackframe.KindFile, classes: []wordClass{wordsMissing, wordsGeneric}, when: []string{"no such file", "enoent", "not found", "could not find", "does not exist"}, out: confMissing},
 }
 
@@ -132,7 +137,8 @@ func originOverride(p *prepared, m diagnosis.Match) diagnosis.Match {
 	msg := messageText(p)
 	for i := range originRows {
 		r := &originRows[i]
-		if r.kind != kind || !hasClass(r.classes, class) || (len(r.when) > 0 && !containsAny(msg, r.when)) {
+		if r.kind != kind || !hasClass(r.classes, class) || (len(r.when) > 0 && !containsAny(msg, r.when)) ||
+			(r.named != nil && !r.named.MatchString(strings.TrimSpace(p.ev.ExceptionMessage))) {
 			continue
 		}
 		return mk(r.out, r.rule, max(m.Strength, diagnosis.StrengthPattern))
@@ -154,6 +160,10 @@ func hasClass(cs []wordClass, c wordClass) bool {
 // wrapped by the code that read the value. When the wrapping names an
 // environment variable (PORT, POOL_SIZE) or says env, config or setting,
 // the value came from the configuration.
+// reTemplateName is a template file's name alone, as a template engine's
+// not-found error gives it.
+var reTemplateName = regexp.MustCompile(`^[\w./-]+\.(?:html?|j2|jinja2?|tmpl|tpl|twig|erb|hbs|handlebars|mustache|ejs|pug|jade|ftlh?|vm|cshtml|liquid|txt|xml)$`)
+
 var (
 	reParseError = regexp.MustCompile(`strconv\.\w+: parsing |time: invalid duration |invalid (?:boolean|port|duration|integer|number)|` +
 		"invalid digit found in string|cannot parse integer from empty string|number too (?:large|small) to fit in target type|invalid float literal|provided string was not `true` or `false`")

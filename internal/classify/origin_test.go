@@ -72,6 +72,11 @@ var originCases = register([]tc{
 	// handlebars runtime.js invokePartial.
 	{"origin.template.missing", "configuration_error/missing_config", fromStack("Error", "The partial header could not be found",
 		"Error: The partial header could not be found\n    at Object.invokePartial (/app/node_modules/handlebars/dist/cjs/handlebars/runtime.js:332:11)\n"+nodeAppLine)},
+	// DRYTRIX/TimeTracker#499: a TemplateNotFound logged without its type, its message the template's name.
+	{"origin.template.name", "configuration_error/missing_config", fromStack("", "deals/activity_form.html",
+		"Traceback (most recent call last):\n  File \"/app/app/routes/deals.py\", line 319, in create_activity\n    return render_template(\"deals/activity_form.html\", deal=deal, activity=None)\n"+
+			"  File \"/usr/local/lib/python3.11/site-packages/flask/templating.py\", line 151, in render_template\n    template = app.jinja_env.get_or_select_template(template_name_or_list)\n"+
+			"  File \"/usr/local/lib/python3.11/site-packages/jinja2/environment.py\", line 1087, in get_or_select_template\n    return self.get_template(template_name_or_list, parent, globals)\n")},
 	{"origin.file.missing", "configuration_error/missing_config", fromStack("Error", "ENOENT: no such file or directory, open '/app/data/prices.csv'",
 		"Error: ENOENT: no such file or directory, open '/app/data/prices.csv'\n    at Object.openSync (node:fs:573:18)\n    at Object.readFileSync (node:fs:452:35)\n"+nodeAppLine)},
 })
