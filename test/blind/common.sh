@@ -66,3 +66,31 @@ python_venv() {
 		touch "$venv/.complete"
 	fi
 }
+
+# maven_build NAME DIR ITEM...: `mvn package` of DIR's pom.xml (every version
+# pinned) once into $CACHE/NAME-<key of the pom, the sources and the items>,
+# keeping the ITEMs of DIR/target and the Java agent the pom copies there; sets
+# out to that directory and java_cmd to the JVM under the agent.
+maven_build() {
+	local dir=$2
+	out="$CACHE/$1-$({ cd "$dir" && find pom.xml src -type f | LC_ALL=C sort | xargs cat && echo "${@:3}"; } | sha256sum | cut -c1-12)"
+	if [[ ! -f "$out/.complete" ]]; then
+		debs openjdk-17-jdk-headless maven
+		(cd "$dir" && { mvn -B -q -o -DskipTests package 2> /dev/null || mvn -B -q -DskipTests package; })
+		rm -rf "$out" && mkdir -p "$out"
+		(cd "$dir/target" && cp -r "${@:3}" opentelemetry-javaagent.jar "$out/")
+		rm -rf "$dir/target"
+		touch "$out/.complete"
+	fi
+	java_cmd=(java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -javaagent:"$out/opentelemetry-javaagent.jar")
+}
+
+# jvm_hosts: the JVM of java_cmd resolves names from a hosts file of the
+# loopback names alone (the JDK's jdk.net.hosts.file), so db_unknown_host's
+# host fails with no DNS query leaving the machine.
+jvm_hosts() {
+	hosts="$(mktemp)"
+	trap 'rm -f "$hosts"' EXIT
+	printf '127.0.0.1 localhost %s\n::1 localhost\n' "$(hostname)" > "$hosts"
+	java_cmd+=(-Djdk.net.hosts.file="$hosts")
+}

@@ -4,22 +4,6 @@
 # (its defaults: logs exported too), against a throw-away PostgreSQL and Redis. Application and agent built
 # with Maven (pom.xml, every version pinned) into $CACHE, keyed by the pom and the sources.
 source "$(dirname "${BASH_SOURCE[0]}")/../common.sh"
-HERE="$BLIND/java-quarkus"
-out="$CACHE/blind-java-quarkus-$(cd "$HERE" && find pom.xml src -type f | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-12)"
-if [[ ! -f "$out/.complete" ]]; then
-	debs openjdk-17-jdk-headless maven
-	(cd "$HERE" && { mvn -B -q -o -DskipTests package 2> /dev/null || mvn -B -q -DskipTests package; })
-	rm -rf "$out" && mkdir -p "$out"
-	cp -r "$HERE/target/quarkus-app" "$out/app"
-	cp "$HERE/target/opentelemetry-javaagent.jar" "$out/"
-	rm -rf "$HERE/target"
-	touch "$out/.complete"
-fi
-# Names resolve from this file alone (the JDK's jdk.net.hosts.file), so the unknown host of
-# db_unknown_host fails here, with no DNS query leaving the machine.
-hosts="$(mktemp)"
-trap 'rm -f "$hosts"' EXIT
-printf '127.0.0.1 localhost %s\n::1 localhost\n' "$(hostname)" > "$hosts"
-capture java-quarkus shop-quarkus -redis -timeout -unknownhost -- java -Xmx256m -XX:+UseSerialGC \
-	-XX:TieredStopAtLevel=1 -Djdk.net.hosts.file="$hosts" \
-	-javaagent:"$out/opentelemetry-javaagent.jar" -jar "$out/app/quarkus-run.jar"
+maven_build blind-java-quarkus "$BLIND/java-quarkus" quarkus-app
+jvm_hosts
+capture java-quarkus shop-quarkus -redis -timeout -unknownhost -- "${java_cmd[@]}" -jar "$out/quarkus-app/quarkus-run.jar"
