@@ -17,6 +17,21 @@ func (e *Evidence) textFields() [17]*string {
 	}
 }
 
+// TextCount is the number of string fields of an Evidence, its Match's
+// included.
+const TextCount = 20
+
+// Texts returns every string field of e, its Match's last: what a copy
+// that keeps no pointer writes out and reads back (the evidence cache's
+// packing, internal/tracecache).
+func (e *Evidence) Texts() [TextCount]*string {
+	var all [TextCount]*string
+	own := e.textFields()
+	copy(all[:], own[:])
+	all[len(own)], all[len(own)+1], all[len(own)+2] = (*string)(&e.Match.Category), &e.Match.Cause, &e.Match.Rule
+	return all
+}
+
 // freeTextFields returns the fields read from a span's free text, clipped
 // but not interned (evidence.ReadSpan): they may be parts of a larger text
 // of the batch. The others are interned names.

@@ -52,7 +52,14 @@ func (t *Trace) Attribute(target *Node, dst []Attributed) []Attributed {
 				continue
 			}
 		}
-		for _, ev := range t.Evidence(n) {
+		x := &t.extras[n.extra-1]
+		for i := range x.evidence {
+			dst = append(dst, Attributed{Evidence: x.evidence[i], Node: n, Linked: linked})
+			dst[len(dst)-1].Evidence.Depth = depth
+		}
+		for i, at := 0, 0; i < len(x.packed); i++ {
+			var ev diagnosis.Evidence
+			ev, at = unpack(&x.packed[i], x.text, at)
 			ev.Depth = depth
 			dst = append(dst, Attributed{Evidence: ev, Node: n, Linked: linked})
 		}

@@ -76,8 +76,8 @@ func borrow(t *Trace, x *nodeExtra, items []diagnosis.Evidence) {
 		x.evidence = append(x.evidence[:len(x.evidence):len(x.evidence)], items...)
 	}
 	// Counted as the copy would be: the items are the trace's while it lives.
-	t.grow(len(items) * evidenceSize)
+	t.grow(len(items) * packedItemSize)
 	for i := range items {
-		t.grow(items[i].TextLen())
+		t.grow(packedLen(&items[i]))
 	}
 }

@@ -37,7 +37,7 @@ func TestBatchOnlyReuse(t *testing.T) {
 	n1 := first.Lookup(sid(1))
 	require.True(t, c.AddEvidence(first, n1, []diagnosis.Evidence{{ExceptionType: "E3"}}))
 	assert.Equal(t, mine, items, "the caller's items are not written")
-	assert.Len(t, first.Evidence(n1), 3)
+	assert.Len(t, first.Evidence(n1, nil), 3)
 
 	c.Reset(lim)
 	assert.Zero(t, c.Bytes())
@@ -57,7 +57,7 @@ func TestBatchOnlyReuse(t *testing.T) {
 	assert.Equal(t, 5, seen)
 	assert.Len(t, tr.EvidenceNodes, 2)
 	for _, n := range tr.EvidenceNodes {
-		assert.Equal(t, other, tr.Evidence(n))
+		assert.Equal(t, other, tr.Evidence(n, nil))
 	}
 	assert.Equal(t, []string{"svc-c"}, tr.services)
 

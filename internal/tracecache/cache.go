@@ -83,7 +83,11 @@ func Detached(id pcommon.SpanID) *Node { return &Node{ID: id, detached: true} }
 
 // nodeExtra is what only some nodes have: evidence, a released decision.
 type nodeExtra struct {
+	// evidence are the node's items in a cache of one batch (borrowed);
+	// packed and text in one that outlives its batch (packed.go).
 	evidence []diagnosis.Evidence
+	packed   []packedItem
+	text     string
 	decided  Decided
 	// isDecided: decided holds the released diagnosis.
 	isDecided bool
@@ -365,12 +369,13 @@ func (c *Cache) AddNode(t *Trace, id pcommon.SpanID) *Node {
 // a Go map entry costs its key and value over the load factor plus control
 // bytes, and the filter keeps up to 32 one-byte buckets per trace.
 const (
-	nodeSize     = int(unsafe.Sizeof(Node{}))
-	extraSize    = int(unsafe.Sizeof(nodeExtra{}))
-	evidenceSize = int(unsafe.Sizeof(diagnosis.Evidence{}))
-	stringSize   = int(unsafe.Sizeof(""))
-	pointerSize  = int(unsafe.Sizeof((*Node)(nil)))
-	chunkSize    = int(unsafe.Sizeof([]Node(nil)))
+	nodeSize       = int(unsafe.Sizeof(Node{}))
+	extraSize      = int(unsafe.Sizeof(nodeExtra{}))
+	evidenceSize   = int(unsafe.Sizeof(diagnosis.Evidence{}))
+	packedItemSize = int(unsafe.Sizeof(packedItem{}))
+	stringSize     = int(unsafe.Sizeof(""))
+	pointerSize    = int(unsafe.Sizeof((*Node)(nil)))
+	chunkSize      = int(unsafe.Sizeof([]Node(nil)))
 	// traceSize: the Trace, its entry in the cache's map (a 16-byte key and
 	// a pointer) and its share of the filter.
 	traceSize = int(unsafe.Sizeof(Trace{})) + 48 + 32
@@ -476,7 +481,7 @@ func (c *Cache) AddEvidence(t *Trace, n *Node, items []diagnosis.Evidence) bool 
 	if len(items) == 0 {
 		return true
 	}
-	have := len(t.Evidence(n))
+	have := t.EvidenceLen(n)
 	if have == 0 {
 		if len(t.EvidenceNodes) >= c.limits.MaxEvidenceNodes {
 			return false
@@ -497,15 +502,10 @@ func (c *Cache) AddEvidence(t *Trace, n *Node, items []diagnosis.Evidence) bool 
 		borrow(t, x, items)
 		return all
 	}
-	start, before := len(x.evidence), cap(x.evidence)
-	x.evidence = append(x.evidence, items...)
-	t.grown(before, cap(x.evidence), evidenceSize)
-	for i := start; i < len(x.evidence); i++ {
-		// Detached: the cache keeps nothing of the batch (see
-		// diagnosis.Evidence.Detach); its text counted in full.
-		x.evidence[i].Detach()
-		t.grow(x.evidence[i].TextLen())
-	}
+	before, textBefore := cap(x.packed), len(x.text)
+	x.packed, x.text = pack(x.packed, x.text, items)
+	t.grown(before, cap(x.packed), packedItemSize)
+	t.grow(len(x.text) - textBefore)
 	return all
 }
 
@@ -543,12 +543,29 @@ func (t *Trace) SetService(n *Node, service string) {
 // sameService reports whether two nodes of the trace are of one service.
 func sameService(a, b *Node) bool { return a.service == b.service }
 
-// Evidence returns the evidence of a node of the trace.
-func (t *Trace) Evidence(n *Node) []diagnosis.Evidence {
+// EvidenceLen is the number of evidence items of a node of the trace.
+func (t *Trace) EvidenceLen(n *Node) int {
 	if n.extra == 0 {
-		return nil
+		return 0
 	}
-	return t.extras[n.extra-1].evidence
+	x := &t.extras[n.extra-1]
+	return len(x.evidence) + len(x.packed)
+}
+
+// Evidence appends the evidence items of a node of the trace to dst, with
+// their texts.
+func (t *Trace) Evidence(n *Node, dst []diagnosis.Evidence) []diagnosis.Evidence {
+	if n.extra == 0 {
+		return dst
+	}
+	x := &t.extras[n.extra-1]
+	dst = append(dst, x.evidence...)
+	for i, at := 0, 0; i < len(x.packed); i++ {
+		var e diagnosis.Evidence
+		e, at = unpack(&x.packed[i], x.text, at)
+		dst = append(dst, e)
+	}
+	return dst
 }
 
 // Decided returns the released diagnosis of a node of the trace; ok is

@@ -185,8 +185,8 @@ func TestNodesStayPutAsTheTraceGrows(t *testing.T) {
 	assert.Equal(t, 600, order)
 }
 
-// TestEvidenceKeepsNothingOfTheBatch: the free text of stored evidence is a
-// copy, one allocation per item, so a batch's strings are not kept alive.
+// TestEvidenceKeepsNothingOfTheBatch: the texts of stored evidence are
+// packed into the node's own string, so a batch's strings are not kept alive.
 func TestEvidenceKeepsNothingOfTheBatch(t *testing.T) {
 	c := New(limits())
 	tr := c.Remember(tid(1), t0)
@@ -194,7 +194,7 @@ func TestEvidenceKeepsNothingOfTheBatch(t *testing.T) {
 	batch := strings.Repeat("x", 64) + "connection refused" + strings.Repeat("y", 64)
 	in := diagnosis.Evidence{ExceptionType: "E", ExceptionMessage: batch[64:82], StatusMessage: batch[:10], Stacktrace: batch[100:]}
 	require.True(t, c.AddEvidence(tr, n, []diagnosis.Evidence{in}))
-	got := tr.Evidence(n)[0]
+	got := tr.Evidence(n, nil)[0]
 	assert.Equal(t, in, got, "same text")
 	inBatch := func(s string) bool {
 		p, b := uintptr(unsafe.Pointer(unsafe.StringData(s))), uintptr(unsafe.Pointer(unsafe.StringData(batch)))
@@ -272,7 +272,7 @@ func TestNeverEndingTraceStaysBounded(t *testing.T) {
 		c.AddEvidence(tr, logged, []diagnosis.Evidence{{ExceptionType: "E"}})
 	}
 	assert.Len(t, tr.extras, 1, "only the logged node has an extra")
-	assert.Len(t, tr.Evidence(logged), limits().MaxEvidencePerNode, "evidence items per node")
+	assert.Len(t, tr.Evidence(logged, nil), limits().MaxEvidencePerNode, "evidence items per node")
 	assert.Len(t, tr.services, maxServices, "service names per trace")
 	assert.False(t, c.AddEvidence(tr, logged, []diagnosis.Evidence{{}}), "evidence beyond the node's limit is reported")
 }

@@ -53,8 +53,11 @@
 #   STORAGE=1 PCT=10 ROUNDS=3 DURATION=10s bash test/loadtest/run.sh
 #
 # PROFILE=DIR writes a CPU profile of the collector of every run, taken by
-# the pprof extension over the load's DURATION, to DIR/<mode>-<round>.pprof
-# (read with `go tool pprof -top bin/otelcol-errordiagnosis DIR/with-1.pprof`).
+# the pprof extension over the load's DURATION, to DIR/<mode>-<round>.pprof,
+# and its heap profile at the end of that DURATION to
+# DIR/<mode>-<round>.heap.pprof (read with `go tool pprof -top
+# bin/otelcol-loadtest DIR/with-1.pprof`; `-sample_index=alloc_space` or
+# `inuse_space` for the heap).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 GO="${GO:-go}"
@@ -190,7 +193,8 @@ for round in $(seq 1 "$ROUNDS"); do
 			secs="$(awk -v d="$DURATION" 'BEGIN { sub(/s$/, "", d); print int(d) }')"
 			# The profile starts once the extension answers, at the start of the load.
 			(until curl -sf -o /dev/null "http://127.0.0.1:$pport/debug/pprof/"; do sleep 0.1; done
-			 curl -sf -o "$PROFILE/$mode-$round.pprof" "http://127.0.0.1:$pport/debug/pprof/profile?seconds=$secs") &
+			 curl -sf -o "$PROFILE/$mode-$round.pprof" "http://127.0.0.1:$pport/debug/pprof/profile?seconds=$secs"
+			 curl -sf -o "$PROFILE/$mode-$round.heap.pprof" "http://127.0.0.1:$pport/debug/pprof/heap") &
 			profpid=$!
 		fi
 		echo "loadtest: round $round, $mode${STORAGE:+ storage for errordiagnosis}: collector pid $colpid on 127.0.0.1:$rport, sink 127.0.0.1:$sport, $DURATION"
