@@ -161,11 +161,12 @@ func (e *Engine) Apply(ctx context.Context, td ptrace.Traces, scan *Scan, re *Re
 	if len(scan.marks) == 0 && (!shared || e.stats.traces.Load() == 0) {
 		return nil
 	}
+	// The batch's own strings: the shared cache packs a copy of every text
+	// it keeps (tracecache's packed.go), so interning would only cost.
+	scan.prepare(ctx, td, e.cfg.Rules)
 	if !shared {
-		scan.prepare(ctx, td, e.cfg.Rules, evidence.Borrowed)
 		return e.diagnoseBatch(td, scan)
 	}
-	scan.prepare(ctx, td, e.cfg.Rules, evidence.Interned)
 	org := scan.origin(ctx)
 	e.mu.Lock()
 	if e.closed.Load() {

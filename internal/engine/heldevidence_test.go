@@ -25,7 +25,7 @@ func TestHeldEvidence(t *testing.T) {
 
 	scan := &Scan{}
 	scan.scan(td, evidence.NewTargetSpec([]int{500}, []string{"server"}))
-	scan.prepare(context.Background(), td, noRules{}, evidence.Borrowed)
+	scan.prepare(context.Background(), td, noRules{})
 	var target heldTarget
 	for _, m := range scan.marks {
 		if sp := SpanAt(td, m.SpanPos); m.target && sp.Name() == "GET /carts/{id}" {

@@ -135,9 +135,9 @@ func (s *Scan) scan(td ptrace.Traces, targets *evidence.TargetSpec) {
 }
 
 // prepare evaluates the user rules on the marked spans, reads and matches
-// their evidence; names: Borrowed when only a cache of the batch alone
-// keeps it.
-func (s *Scan) prepare(ctx context.Context, td ptrace.Traces, rules Rules, names evidence.Names) {
+// their evidence. Its texts are the batch's own: what outlives the batch
+// is copied (the cache packs what it keeps).
+func (s *Scan) prepare(ctx context.Context, td ptrace.Traces, rules Rules) {
 	rss := td.ResourceSpans()
 	service, serviceRS := "", -1
 	for x := range s.marks {
@@ -154,7 +154,7 @@ func (s *Scan) prepare(ctx context.Context, td ptrace.Traces, rules Rules, names
 				service, serviceRS = evidence.ServiceName(rs.Resource()), m.rs
 			}
 			from := len(s.items)
-			s.items = evidence.ReadSpan(service, span, s.items, names)
+			s.items = evidence.ReadSpan(service, span, s.items, evidence.Borrowed)
 			items := s.items[from:]
 			if span.Kind() == ptrace.SpanKindServer || m.target {
 				items = evidence.WithoutOwnStatus(items)

@@ -276,9 +276,9 @@ func (c *Cache) NodeCount() int { return c.nodes }
 // Bytes is the memory the remembered traces account for: what each trace
 // allocated for its nodes, service names, evidence items and their text,
 // and a fixed share per trace of the cache's map and filter (see the size
-// constants). Interned names (services, span names, exception types) are
-// shared by the summaries that carry them but counted in full for each: an
-// upper bound, checked against runtime.MemStats by TestBytesAccounted.
+// constants). A node's evidence texts are its own copy (packed.go); the
+// service names of the nodes are counted once a trace. Checked against the
+// live heap by TestBytesAccounted.
 func (c *Cache) Bytes() int { return c.bytes }
 
 // Forgot is a trace Remember or Expired forgot, and why.

@@ -55,9 +55,10 @@
 # PROFILE=DIR writes a CPU profile of the collector of every run, taken by
 # the pprof extension over the load's DURATION, to DIR/<mode>-<round>.pprof,
 # and its heap profile at the end of that DURATION to
-# DIR/<mode>-<round>.heap.pprof (read with `go tool pprof -top
-# bin/otelcol-loadtest DIR/with-1.pprof`; `-sample_index=alloc_space` or
-# `inuse_space` for the heap).
+# DIR/<mode>-<round>.heap.pprof, and the contention on its mutexes (one
+# event in 10 sampled) to DIR/<mode>-<round>.mutex.pprof (read with `go tool
+# pprof -top bin/otelcol-loadtest DIR/with-1.pprof`; `-sample_index=alloc_space`
+# or `inuse_space` for the heap).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 GO="${GO:-go}"
@@ -125,7 +126,7 @@ config() { # $1 = processors list, $2 = receiver port, $3 = sink port, $4 = ppro
 		echo "extensions:"
 	fi
 	if [ -n "$4" ]; then
-		printf '  pprof:\n    endpoint: 127.0.0.1:%s\n' "$4"
+		printf '  pprof:\n    endpoint: 127.0.0.1:%s\n    mutex_profile_fraction: 10\n' "$4"
 		exts="pprof"
 	fi
 	if [ -n "$5" ]; then
@@ -194,7 +195,8 @@ for round in $(seq 1 "$ROUNDS"); do
 			# The profile starts once the extension answers, at the start of the load.
 			(until curl -sf -o /dev/null "http://127.0.0.1:$pport/debug/pprof/"; do sleep 0.1; done
 			 curl -sf -o "$PROFILE/$mode-$round.pprof" "http://127.0.0.1:$pport/debug/pprof/profile?seconds=$secs"
-			 curl -sf -o "$PROFILE/$mode-$round.heap.pprof" "http://127.0.0.1:$pport/debug/pprof/heap") &
+			 curl -sf -o "$PROFILE/$mode-$round.heap.pprof" "http://127.0.0.1:$pport/debug/pprof/heap"
+			 curl -sf -o "$PROFILE/$mode-$round.mutex.pprof" "http://127.0.0.1:$pport/debug/pprof/mutex") &
 			profpid=$!
 		fi
 		echo "loadtest: round $round, $mode${STORAGE:+ storage for errordiagnosis}: collector pid $colpid on 127.0.0.1:$rport, sink 127.0.0.1:$sport, $DURATION"
