@@ -107,11 +107,11 @@ func serverTargets() *evidence.TargetSpec {
 	return evidence.NewTargetSpec([]int{500}, []string{"server"})
 }
 
-// scanned is td scanned and prepared as the per-batch mode does.
+// scanned is td scanned and prepared.
 func scanned(td ptrace.Traces, rules Rules) *Scan {
 	s := &Scan{}
 	s.scan(td, serverTargets())
-	s.prepare(context.Background(), td, rules, evidence.Borrowed)
+	s.prepare(context.Background(), td, rules)
 	return s
 }
 

@@ -44,13 +44,13 @@ func TestRecordTargets(t *testing.T) {
 	assert.Equal(t, "cart", bt.trace.Service(n))
 	assert.True(t, n.Failed)
 	assert.NotZero(t, n.Op, "a client span of a trace with a failed call: its operation, for retries")
-	assert.Len(t, bt.trace.Evidence(n), 1)
+	assert.Len(t, bt.trace.Evidence(n, nil), 1)
 
 	again := recorded(c, dbDown(1))
 	require.Len(t, again.targets, 1)
 	assert.True(t, again.targets[0].duplicate, "the same span sent again")
 	assert.Empty(t, again.touched, "nothing new in the trace")
-	assert.Len(t, bt.trace.Evidence(n), 1, "a duplicate's evidence is not added twice")
+	assert.Len(t, bt.trace.Evidence(n, nil), 1, "a duplicate's evidence is not added twice")
 }
 
 // TestRecordLate: evidence from a span other than a target, for a trace

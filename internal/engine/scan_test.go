@@ -10,7 +10,6 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
-	"github.com/errordiagnosis/errordiagnosisprocessor/internal/evidence"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/testtraces"
 )
 
@@ -87,7 +86,7 @@ func TestScansReuse(t *testing.T) {
 	first := p.get()
 	td := dbDown(1)
 	first.scan(td, serverTargets())
-	first.prepare(context.Background(), td, noRules{}, evidence.Borrowed)
+	first.prepare(context.Background(), td, noRules{})
 	require.NotEmpty(t, first.marks)
 	require.NotEmpty(t, first.items)
 	items := first.items[:cap(first.items)]
@@ -171,15 +170,4 @@ func TestMatchItems(t *testing.T) {
 			assert.Equal(t, tc.want, items[0].Match.Category)
 		})
 	}
-}
-
-// TestPrepareNamesAlike: read for the shared cache (interned names, kept
-// past the batch) or for the batch alone, the evidence is the same.
-func TestPrepareNamesAlike(t *testing.T) {
-	td := dbDown(1)
-	borrowed := scanned(td, noRules{})
-	interned := &Scan{}
-	interned.scan(td, serverTargets())
-	interned.prepare(context.Background(), td, noRules{}, evidence.Interned)
-	assert.Equal(t, borrowed.items, interned.items)
 }
