@@ -32,21 +32,37 @@ type annotationKey struct {
 	service, evidenceService, rootService, dependency, route string
 	rootCause                                                diagnosis.Category
 	hasEv                                                    bool
-	// What describe and the fingerprint read of the deciding evidence:
-	// its kind, status and texts (describedTexts).
+	// What describe and the fingerprint read of the deciding evidence.
 	kind           diagnosis.Kind
 	httpStatusCode int
-	evTexts        [len(describedTexts{})]string
+	ev             describedTexts
 }
 
-// describedTexts are the text fields of the deciding evidence that
-// describe and the fingerprint read, in the order of annotationKey.evTexts:
-// the one list of them.
-type describedTexts [12]*string
+// describedTexts are the texts of the deciding evidence that describe and
+// the fingerprint read: fields, which compare faster than an array.
+type describedTexts struct {
+	service, spanName, excType, excMessage, statusMessage, errorType string
+	rpcSystem, rpcStatusCode, dbSystem, dbStatusCode, peer, frame    string
+}
 
-func describedTextsOf(ev *diagnosis.Evidence) describedTexts {
-	return describedTexts{&ev.Service, &ev.SpanName, &ev.ExceptionType, &ev.ExceptionMessage, &ev.StatusMessage, &ev.ErrorType,
-		&ev.RPCSystem, &ev.RPCStatusCode, &ev.DBSystem, &ev.DBStatusCode, &ev.Peer, &ev.Frame}
+// pairs pairs each text with the Evidence field it is read from.
+// describedOf and describedTexts.len write the same out for the hot path;
+// TestDescribedTextsPairs holds the three together.
+func (d *describedTexts) pairs(ev *diagnosis.Evidence) [12][2]*string {
+	return [...][2]*string{{&d.service, &ev.Service}, {&d.spanName, &ev.SpanName}, {&d.excType, &ev.ExceptionType},
+		{&d.excMessage, &ev.ExceptionMessage}, {&d.statusMessage, &ev.StatusMessage}, {&d.errorType, &ev.ErrorType},
+		{&d.rpcSystem, &ev.RPCSystem}, {&d.rpcStatusCode, &ev.RPCStatusCode}, {&d.dbSystem, &ev.DBSystem},
+		{&d.dbStatusCode, &ev.DBStatusCode}, {&d.peer, &ev.Peer}, {&d.frame, &ev.Frame}}
+}
+
+func describedOf(ev *diagnosis.Evidence) describedTexts {
+	return describedTexts{ev.Service, ev.SpanName, ev.ExceptionType, ev.ExceptionMessage, ev.StatusMessage, ev.ErrorType,
+		ev.RPCSystem, ev.RPCStatusCode, ev.DBSystem, ev.DBStatusCode, ev.Peer, ev.Frame}
+}
+
+func (d *describedTexts) len() int {
+	return len(d.service) + len(d.spanName) + len(d.excType) + len(d.excMessage) + len(d.statusMessage) + len(d.errorType) +
+		len(d.rpcSystem) + len(d.rpcStatusCode) + len(d.dbSystem) + len(d.dbStatusCode) + len(d.peer) + len(d.frame)
 }
 
 // maxMemoKeyBytes bounds the text a memoized key holds, so the memo stays
@@ -58,44 +74,26 @@ func annotationKeyOf(span ptrace.Span, res *engine.Result) annotationKey {
 		rootService: res.RootService, dependency: res.Dependency, route: evidence.Route(span),
 		rootCause: res.RootCause, hasEv: res.HasItem}
 	if ev := res.Deciding(); ev != nil {
-		// describedTextsOf's fields, in its order, written out because it
-		// runs on every target (TestAnnotationKeyOfIsDescribedTexts holds
-		// the two together).
-		k.kind, k.httpStatusCode = ev.Kind, ev.HTTPStatusCode
-		k.evTexts = [...]string{ev.Service, ev.SpanName, ev.ExceptionType, ev.ExceptionMessage, ev.StatusMessage, ev.ErrorType,
-			ev.RPCSystem, ev.RPCStatusCode, ev.DBSystem, ev.DBStatusCode, ev.Peer, ev.Frame}
+		k.kind, k.httpStatusCode, k.ev = ev.Kind, ev.HTTPStatusCode, describedOf(ev)
 	}
 	return k
 }
 
-// texts are the key's own texts and the evidence's.
-func (k *annotationKey) texts() [7 + len(describedTexts{})]*string {
-	t := [7 + len(describedTexts{})]*string{&k.Cause, &k.Rule, &k.service, &k.evidenceService, &k.rootService, &k.dependency, &k.route}
-	for i := range k.evTexts {
-		t[7+i] = &k.evTexts[i]
-	}
-	return t
-}
-
-// keyBytes is the length of the key's texts. On every target: by value,
-// as the key would escape through texts' pointers.
+// keyBytes is the length of the key's texts.
 func keyBytes(k *annotationKey) int {
-	n := len(k.Category) + len(k.Cause) + len(k.Rule) + len(k.service) + len(k.evidenceService) +
-		len(k.rootService) + len(k.dependency) + len(k.route) + len(k.rootCause)
-	for i := range k.evTexts {
-		n += len(k.evTexts[i])
-	}
-	return n
+	return len(k.Category) + len(k.Cause) + len(k.Rule) + len(k.service) + len(k.evidenceService) +
+		len(k.rootService) + len(k.dependency) + len(k.route) + len(k.rootCause) + k.ev.len()
 }
 
 // ownKey copies the key's texts, which may share memory with a whole
 // request's, in one allocation.
 func ownKey(k annotationKey) annotationKey {
 	cat, root := string(k.Category), string(k.rootCause)
-	texts := k.texts()
-	var all [len(texts) + 2]*string
-	copy(all[:], texts[:])
-	all[len(texts)], all[len(texts)+1] = &cat, &root
+	all := [9 + 12]*string{&k.Cause, &k.Rule, &k.service, &k.evidenceService, &k.rootService, &k.dependency, &k.route, &cat, &root}
+	var none diagnosis.Evidence
+	for i, p := range k.ev.pairs(&none) {
+		all[9+i] = p[0]
+	}
 	diagnosis.OwnTexts(all[:])
 	k.Category, k.rootCause = diagnosis.Category(cat), diagnosis.Category(root)
 	return k
@@ -108,8 +106,8 @@ func (k annotationKey) result() engine.Result {
 	res.Match = k.Match
 	if k.hasEv {
 		res.Item.Kind, res.Item.HTTPStatusCode = k.kind, k.httpStatusCode
-		for i, f := range describedTextsOf(&res.Item) {
-			*f = k.evTexts[i]
+		for _, p := range k.ev.pairs(&res.Item) {
+			*p[1] = *p[0]
 		}
 	}
 	return res

@@ -21,10 +21,10 @@ import (
 func TestOwnKeyCopies(t *testing.T) {
 	request := strings.Repeat("x", 64) + "checkoutSELECT shopconnection refused"
 	k := annotationKey{service: request[64:72], Match: diagnosis.Match{Category: "database", Cause: request[83:]}}
-	k.evTexts[1] = request[72:83] // SpanName
+	k.ev.spanName = request[72:83]
 	owned := ownKey(k)
 	assert.Equal(t, k, owned)
-	for _, s := range []string{owned.service, owned.evTexts[1], owned.Cause} {
+	for _, s := range []string{owned.service, owned.ev.spanName, owned.Cause} {
 		p := uintptr(unsafe.Pointer(unsafe.StringData(s)))
 		base := uintptr(unsafe.Pointer(unsafe.StringData(request)))
 		assert.False(t, p >= base && p < base+uintptr(len(request)), "%q shares the request's memory", s)
@@ -52,21 +52,24 @@ func TestDescribedKeepsWhatTextsRead(t *testing.T) {
 	assert.NotZero(t, withEvidence)
 }
 
-// TestAnnotationKeyOfIsDescribedTexts: the key of an item holds, in
-// order, the fields describedTextsOf lists: each of the item's own text,
-// read back into the same field.
-func TestAnnotationKeyOfIsDescribedTexts(t *testing.T) {
+// TestDescribedTextsPairs: describedOf and len, written out for the hot
+// path, are the pairs' fields: each text is its Evidence field's, read
+// back into the same field, and counted once.
+func TestDescribedTextsPairs(t *testing.T) {
 	var ev diagnosis.Evidence
 	distinctTexts(&ev)
-	res := engine.Result{HasItem: true, Item: ev}
-	k := annotationKeyOf(ptrace.NewSpan(), &res)
-	back := k.result().Item
-	for i, f := range describedTextsOf(&ev) {
-		assert.Equal(t, *f, k.evTexts[i], "text %d", i)
+	d := describedOf(&ev)
+	n := 0
+	for _, p := range d.pairs(&ev) {
+		assert.Equal(t, *p[1], *p[0])
+		n += len(*p[0])
 	}
+	assert.Equal(t, n, d.len())
+	res := engine.Result{HasItem: true, Item: ev}
+	back := annotationKeyOf(ptrace.NewSpan(), &res).result().Item
 	want := diagnosis.Evidence{Kind: ev.Kind, HTTPStatusCode: ev.HTTPStatusCode}
-	for i, f := range describedTextsOf(&want) {
-		*f = k.evTexts[i]
+	for _, p := range d.pairs(&want) {
+		*p[1] = *p[0]
 	}
 	assert.Equal(t, want, back)
 }
