@@ -73,37 +73,44 @@ var prepPool = sync.Pool{New: func() any { return new(prepared) }}
 
 // matchKey is what matching reads of an Evidence, the memo key: equal
 // keys match alike whatever the fields matching does not read (depth,
-// service, frame, dependency). Compact: hashed and compared on every item.
+// service, frame, dependency). Compact and of fields, not arrays: hashed
+// and compared on every item.
 type matchKey struct {
-	kind           diagnosis.Kind
-	statusError    bool
-	httpStatusCode int
-	texts          [len(matchTexts{})]string
+	kind                                        diagnosis.Kind
+	statusError                                 bool
+	httpStatusCode                              int
+	exceptionType, exceptionMessage, stacktrace string
+	origin                                      string
+	dbSystem, dbStatusCode, dbQueryText         string
+	rpcSystem, rpcStatus                        string
+	errorType, statusMessage, spanName          string
+	peer, endpoint                              string
 }
 
-// matchTexts are the text fields of an Evidence that matching reads, in
-// the order of matchKey.texts: the one list of them.
-type matchTexts [14]*string
-
-func matchTextsOf(ev *diagnosis.Evidence) matchTexts {
-	return matchTexts{&ev.ExceptionType, &ev.ExceptionMessage, &ev.Stacktrace, &ev.Origin, &ev.DBSystem, &ev.DBStatusCode,
-		&ev.DBQueryText, &ev.RPCSystem, &ev.RPCStatusCode, &ev.ErrorType, &ev.StatusMessage, &ev.SpanName, &ev.Peer, &ev.Endpoint}
+// pairs pairs each text of the key with the Evidence field it is read
+// from: the one list of them. matchKeyOf writes the same out for the hot
+// path; TestMatchKeyPairs holds the two together.
+func (k *matchKey) pairs(ev *diagnosis.Evidence) [14][2]*string {
+	return [...][2]*string{{&k.exceptionType, &ev.ExceptionType}, {&k.exceptionMessage, &ev.ExceptionMessage},
+		{&k.stacktrace, &ev.Stacktrace}, {&k.origin, &ev.Origin}, {&k.dbSystem, &ev.DBSystem}, {&k.dbStatusCode, &ev.DBStatusCode},
+		{&k.dbQueryText, &ev.DBQueryText}, {&k.rpcSystem, &ev.RPCSystem}, {&k.rpcStatus, &ev.RPCStatusCode},
+		{&k.errorType, &ev.ErrorType}, {&k.statusMessage, &ev.StatusMessage}, {&k.spanName, &ev.SpanName},
+		{&k.peer, &ev.Peer}, {&k.endpoint, &ev.Endpoint}}
 }
 
-// matchKeyOf is the key of ev: matchTextsOf's fields, in its order,
-// written out because it runs on every item (TestMatchKeyOfIsMatchTexts
-// holds the two together).
 func matchKeyOf(ev *diagnosis.Evidence) matchKey {
-	return matchKey{kind: ev.Kind, statusError: ev.StatusError, httpStatusCode: ev.HTTPStatusCode, texts: [...]string{
-		ev.ExceptionType, ev.ExceptionMessage, ev.Stacktrace, ev.Origin, ev.DBSystem, ev.DBStatusCode,
-		ev.DBQueryText, ev.RPCSystem, ev.RPCStatusCode, ev.ErrorType, ev.StatusMessage, ev.SpanName, ev.Peer, ev.Endpoint}}
+	return matchKey{kind: ev.Kind, statusError: ev.StatusError, httpStatusCode: ev.HTTPStatusCode,
+		exceptionType: ev.ExceptionType, exceptionMessage: ev.ExceptionMessage, stacktrace: ev.Stacktrace, origin: ev.Origin,
+		dbSystem: ev.DBSystem, dbStatusCode: ev.DBStatusCode, dbQueryText: ev.DBQueryText, rpcSystem: ev.RPCSystem,
+		rpcStatus: ev.RPCStatusCode, errorType: ev.ErrorType, statusMessage: ev.StatusMessage, spanName: ev.SpanName,
+		peer: ev.Peer, endpoint: ev.Endpoint}
 }
 
 // evidence is the Evidence the key reads.
 func (k *matchKey) evidence() diagnosis.Evidence {
 	ev := diagnosis.Evidence{Kind: k.kind, StatusError: k.statusError, HTTPStatusCode: k.httpStatusCode}
-	for i, f := range matchTextsOf(&ev) {
-		*f = k.texts[i]
+	for _, p := range k.pairs(&ev) {
+		*p[1] = *p[0]
 	}
 	return ev
 }
@@ -122,9 +129,10 @@ var memoized = memo.New(12, func(k matchKey) matchResult {
 	m, ok := matchUncached(&ev)
 	return matchResult{m, ok}
 }).OwnKeys(func(k matchKey) matchKey {
-	var fields [len(k.texts)]*string
-	for i := range k.texts {
-		fields[i] = &k.texts[i]
+	var fields [14]*string
+	var none diagnosis.Evidence
+	for i, p := range k.pairs(&none) {
+		fields[i] = p[0]
 	}
 	diagnosis.OwnTexts(fields[:])
 	return k

@@ -676,9 +676,10 @@ func TestMatchKeyKeepsWhatMatchingReads(t *testing.T) {
 	}
 }
 
-// TestMatchKeyOfIsMatchTexts: the key of an item holds, in order, the
-// fields matchTextsOf lists, and reads back into the same fields.
-func TestMatchKeyOfIsMatchTexts(t *testing.T) {
+// TestMatchKeyPairs: matchKeyOf, written out for the hot path, is the
+// pairs' fields: each text of the key is its Evidence field's, and reads
+// back into the same field.
+func TestMatchKeyPairs(t *testing.T) {
 	ev := diagnosis.Evidence{Kind: diagnosis.KindDB, StatusError: true, HTTPStatusCode: 503}
 	v := reflect.ValueOf(&ev).Elem()
 	for i := range v.NumField() {
@@ -687,17 +688,16 @@ func TestMatchKeyOfIsMatchTexts(t *testing.T) {
 		}
 	}
 	k := matchKeyOf(&ev)
-	for i, f := range matchTextsOf(&ev) {
-		if k.texts[i] != *f {
-			t.Errorf("text %d of the key is %q, matchTextsOf's field is %q", i, k.texts[i], *f)
+	for i, p := range k.pairs(&ev) {
+		if *p[0] != *p[1] {
+			t.Errorf("text %d of the key is %q, its Evidence field's %q", i, *p[0], *p[1])
 		}
 	}
-	back := k.evidence()
 	want := diagnosis.Evidence{Kind: ev.Kind, StatusError: ev.StatusError, HTTPStatusCode: ev.HTTPStatusCode}
-	for i, f := range matchTextsOf(&want) {
-		*f = k.texts[i]
+	for _, p := range k.pairs(&want) {
+		*p[1] = *p[0]
 	}
-	if back != want {
+	if back := k.evidence(); back != want {
 		t.Errorf("read back %+v, want %+v", back, want)
 	}
 }
