@@ -2,10 +2,10 @@ package diagnosis
 
 import "strings"
 
-// The string fields of an Evidence are listed here once: what an item
-// refers to (its size in a cache), and what a copy kept past its batch must
-// own. The memo keys that keep a part of an item (the classifier's and the
-// processor's texts) list that part once each and own it with OwnTexts.
+// The string fields of an Evidence are listed here once: what a copy that
+// keeps no pointer writes out and reads back (Texts). The memo keys that
+// keep a part of an item (the classifier's and the processor's texts) list
+// that part once each and own it with OwnTexts.
 
 // textFields returns every string field of e. The strings of e.Match are
 // the rule tables' constants and the configuration's, never a batch's.
@@ -30,30 +30,6 @@ func (e *Evidence) Texts() [TextCount]*string {
 	copy(all[:], own[:])
 	all[len(own)], all[len(own)+1], all[len(own)+2] = (*string)(&e.Match.Category), &e.Match.Cause, &e.Match.Rule
 	return all
-}
-
-// freeTextFields returns the fields read from a span's free text, clipped
-// but not interned (evidence.ReadSpan): they may be parts of a larger text
-// of the batch. The others are interned names.
-func (e *Evidence) freeTextFields() [4]*string {
-	return [...]*string{&e.StatusMessage, &e.DBQueryText, &e.ExceptionMessage, &e.Stacktrace}
-}
-
-// TextLen is the length of the text e refers to, each field in full.
-func (e *Evidence) TextLen() int {
-	n := 0
-	for _, f := range e.textFields() {
-		n += len(*f)
-	}
-	return n
-}
-
-// Detach copies the free text of e into one allocation of its own: e then
-// keeps nothing of its batch alive, and is one object more for the garbage
-// collector, not four.
-func (e *Evidence) Detach() {
-	fields := e.freeTextFields()
-	OwnTexts(fields[:])
 }
 
 // OwnTexts copies the strings fields point to into one allocation, each

@@ -32,8 +32,8 @@ func withField(name, text string) Evidence {
 }
 
 // TestTextFieldsCoverEvidence: every string field of Evidence is in
-// textFields once, and counted by TextLen. A field added to Evidence and
-// not to textFields fails here.
+// textFields once. A field added to Evidence and not to textFields fails
+// here.
 func TestTextFieldsCoverEvidence(t *testing.T) {
 	names := stringFields(t)
 	var e Evidence
@@ -41,7 +41,6 @@ func TestTextFieldsCoverEvidence(t *testing.T) {
 	for _, name := range names {
 		t.Run(name, func(t *testing.T) {
 			e := withField(name, "abc")
-			assert.Equal(t, 3, e.TextLen())
 			n := 0
 			for _, f := range e.textFields() {
 				if *f == "abc" {
@@ -50,42 +49,6 @@ func TestTextFieldsCoverEvidence(t *testing.T) {
 			}
 			assert.Equal(t, 1, n, "textFields points at the field once")
 		})
-	}
-}
-
-// TestDetach: the free text fields, and only they, are copied into one
-// allocation of their own, values unchanged; an item without free text
-// is left alone.
-func TestDetach(t *testing.T) {
-	batch := strings.Repeat("x", 32) + "lockdeadlock detectedSELECT 1at main()"
-	inBatch := func(s string) bool { return within(s, batch) }
-	e := Evidence{
-		SpanName: batch[32:36], StatusMessage: batch[36:53], DBQueryText: batch[53:61], Stacktrace: batch[61:],
-	}
-	want := e
-	e.Detach()
-	assert.Equal(t, want, e, "values unchanged")
-	for _, tc := range []struct {
-		field string
-		free  bool
-	}{{"StatusMessage", true}, {"DBQueryText", true}, {"Stacktrace", true}, {"SpanName", false}} {
-		s := reflect.ValueOf(e).FieldByName(tc.field).String()
-		assert.Equal(t, !tc.free, inBatch(s), "%s in the batch's memory", tc.field)
-	}
-	// The three pieces of free text are one allocation, back to back.
-	assert.Equal(t, address(e.StatusMessage)+uintptr(len(e.StatusMessage)), address(e.DBQueryText))
-
-	empty := Evidence{SpanName: batch[32:36]}
-	empty.Detach()
-	assert.True(t, inBatch(empty.SpanName), "no free text: nothing copied")
-}
-
-// TestFreeTextFieldsAreTextFields: the free text is a part of the text.
-func TestFreeTextFieldsAreTextFields(t *testing.T) {
-	var e Evidence
-	all := e.textFields()
-	for _, f := range e.freeTextFields() {
-		assert.Contains(t, all[:], f)
 	}
 }
 
