@@ -106,14 +106,18 @@ func record(c *tracecache.Cache, td ptrace.Traces, scan *Scan, now time.Time) re
 			n.Parent = span.ParentSpanID()
 			n.Kind = span.Kind()
 			t.SetService(n, service)
+			if !duplicate {
+				// Times tell retries apart (tracecache.retriedBy) and which
+				// request a span of a broken chain ran in (Trace.owner).
+				n.Start, n.End = tracecache.Micros(span.StartTimestamp()), tracecache.Micros(span.EndTimestamp())
+			}
 			if n.Kind == ptrace.SpanKindClient && !duplicate {
-				// What retry reasoning needs (tracecache.retriedBy): only
-				// client spans of traces with evidence get here.
+				// What retry reasoning needs: only client spans of traces
+				// with evidence get here.
 				n.Failed = m != nil && m.errorish
 				if allOps || t.FailedCall {
 					n.Op = evidence.OperationKey(span)
 				}
-				n.Start, n.End = tracecache.Micros(span.StartTimestamp()), tracecache.Micros(span.EndTimestamp())
 			}
 			c.Touch(t, now)
 			if !duplicate && c.FirstTouch(t) {

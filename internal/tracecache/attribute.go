@@ -25,9 +25,10 @@ type Attributed struct {
 // Attribute collects the evidence of target: its own and that of its
 // descendants within its service boundary — a walk up from an evidence node
 // that meets another server span first belongs to that server span. When
-// a chain is broken (an ancestor not seen), the evidence is attributed only
-// if it is in the target's service and the target is the only server span of
-// that service known in the trace. The items of a call that a sibling
+// a chain is broken (an ancestor not seen: spans that arrived before the
+// trace had failed are not kept), the evidence is attributed only if it is
+// in the target's service and the target is that service's server span that
+// owns it (owner). The items of a call that a sibling
 // retried with success are left out unless their failure was propagated up
 // (withoutRecovered). Items are ordered so that the result does not depend
 // on arrival order: spans whose times are kept (client spans) first, the one
@@ -35,7 +36,6 @@ type Attributed struct {
 // later ones — then by span id; a span's items keep their event order.
 func (t *Trace) Attribute(target *Node, dst []Attributed) []Attributed {
 	start := len(dst)
-	soleServer := -1 // lazily computed: 1 if target is its service's only server span
 	for _, n := range t.EvidenceNodes {
 		depth, linked, ok := t.depthTo(n, target)
 		if !ok {
@@ -45,10 +45,7 @@ func (t *Trace) Attribute(target *Node, dst []Attributed) []Attributed {
 			if !sameService(n, target) {
 				continue
 			}
-			if soleServer < 0 {
-				soleServer = t.soleServer(target)
-			}
-			if soleServer == 0 {
+			if t.owner(n, target) != target {
 				continue
 			}
 		}
@@ -72,11 +69,11 @@ func (t *Trace) Attribute(target *Node, dst []Attributed) []Attributed {
 	return dst
 }
 
-// compareStart orders nodes by start time, those without kept times (End 0)
-// after the others, then by span id. Start times are compared by their
-// difference, as retriedBy does, so the 32-bit wrap does not reorder them.
+// compareStart orders client spans by start time, before the other spans,
+// then by span id. Start times are compared by their difference, as
+// retriedBy does, so the 32-bit wrap does not reorder them.
 func compareStart(a, b *Node) int {
-	if ta, tb := a.End != 0, b.End != 0; ta != tb {
+	if ta, tb := a.clientTimes(), b.clientTimes(); ta != tb {
 		if ta {
 			return -1
 		}
@@ -133,15 +130,43 @@ func (t *Trace) isBoundary(n, target *Node) bool {
 	return p == nil || !p.Known || p.Kind == ptrace.SpanKindClient || p.Kind == ptrace.SpanKindProducer
 }
 
-func (t *Trace) soleServer(target *Node) int {
-	sole := 1
-	t.ForEachNode(func(n *Node) bool {
-		if n != target && n.Known && n.Kind == ptrace.SpanKindServer && sameService(n, target) {
-			sole = 0
+// owner returns the server span of target's service that a span n of a
+// broken chain belongs to: the only one the trace knows, or else the
+// innermost one whose time range holds n's, since a request's spans run
+// within it (a self-call's server span runs within its caller's). nil when
+// that cannot be told: n has no times, or a candidate has none.
+func (t *Trace) owner(n, target *Node) *Node {
+	var only, inner *Node
+	count := 0
+	ambiguous := false
+	t.ForEachNode(func(s *Node) bool {
+		if !s.Known || s.Kind != ptrace.SpanKindServer || !sameService(s, target) {
+			return true
 		}
-		return sole == 1
+		count++
+		only = s
+		if s.End == 0 {
+			ambiguous = true
+			return true
+		}
+		if n.End != 0 && within(n, s) && (inner == nil || within(s, inner)) {
+			inner = s
+		}
+		return true
 	})
-	return sole
+	switch {
+	case count == 1:
+		return only
+	case ambiguous || n.End == 0:
+		return nil
+	}
+	return inner
+}
+
+// within reports whether a's time range lies in b's (differences, as
+// compareStart, for the 32-bit wrap).
+func within(a, b *Node) bool {
+	return int32(a.Start-b.Start) >= 0 && int32(b.End-a.End) >= 0
 }
 
 // Downstream returns the server spans whose parent is the given client span:

@@ -72,6 +72,52 @@ func TestAttributeBrokenChain(t *testing.T) {
 	assert.Empty(t, tr.Attribute(tr.Lookup(sid(1)), nil), "two server spans of the service: ambiguous, not attributed")
 }
 
+// TestAttributeBrokenChainOwner: with several server spans of the service
+// (a self-call: one request's server span runs within the other's), a span
+// of a broken chain belongs to the innermost one whose time range holds it;
+// without times to tell, to none.
+func TestAttributeBrokenChainOwner(t *testing.T) {
+	type span struct{ start, end uint32 } // end 0: no times kept
+	for _, c := range []struct {
+		name           string
+		outer, inner   span // the caller's server span, the self-call's
+		ev             span
+		outerGot, want []string
+	}{
+		{"within the self-call: the inner request's", span{100, 900}, span{300, 600}, span{400, 500}, nil, []string{"ev"}},
+		{"before the self-call: the caller's", span{100, 900}, span{300, 600}, span{150, 200}, []string{"ev"}, nil},
+		{"around the self-call (the call waiting on it): the caller's", span{100, 900}, span{300, 600}, span{250, 700}, []string{"ev"}, nil},
+		{"across the 32-bit wrap", span{0xffffff00, 0x500}, span{0xffffff80, 0x100}, span{0xffffffa0, 0x10}, nil, []string{"ev"}},
+		{"the evidence has no times: ambiguous", span{100, 900}, span{300, 600}, span{0, 0}, nil, nil},
+		{"a server span has no times: ambiguous", span{0, 0}, span{300, 600}, span{400, 500}, nil, nil},
+		{"in neither: nobody's", span{100, 900}, span{300, 600}, span{950, 990}, nil, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cache := New(Limits{MaxTraces: 10, MaxNodesPerTrace: 100, MaxNodes: 100, MaxEvidenceNodes: 100, MaxEvidencePerNode: 16, TTL: time.Minute})
+			tr := cache.Remember(tid(1), t0)
+			tree(cache, tr,
+				node{id: 1, kind: ptrace.SpanKindServer, service: "a"},
+				node{id: 2, parent: 7, kind: ptrace.SpanKindServer, service: "a"}, // under a client span 7 not seen
+				node{id: 3, parent: 9, kind: ptrace.SpanKindInternal, service: "a", evidence: "ev"},
+			)
+			for id, s := range map[byte]span{1: c.outer, 2: c.inner, 3: c.ev} {
+				n := tr.Lookup(sid(id))
+				n.Start, n.End = s.start, s.end
+			}
+			names := func(target byte) []string {
+				var got []string
+				for _, a := range tr.Attribute(tr.Lookup(sid(target)), nil) {
+					assert.False(t, a.Linked)
+					got = append(got, a.Evidence.ExceptionType)
+				}
+				return got
+			}
+			assert.Equal(t, c.outerGot, names(1), "the caller's server span")
+			assert.Equal(t, c.want, names(2), "the self-call's server span")
+		})
+	}
+}
+
 func TestAttributeCycleTerminates(t *testing.T) {
 	c := New(Limits{MaxTraces: 10, MaxNodesPerTrace: 100, MaxNodes: 100, MaxEvidenceNodes: 100, MaxEvidencePerNode: 16, TTL: time.Minute})
 	tr := c.Remember(tid(1), t0)

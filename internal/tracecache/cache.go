@@ -66,12 +66,17 @@ type Node struct {
 	service uint16 // index+1 in Trace.services; 0: none
 	extra   uint32 // index+1 in Trace.extras; 0: none
 	// Op identifies the operation of a client span (evidence.OperationKey),
-	// 0 for other spans; Start and End are its times in microseconds,
-	// truncated to 32 bits (see Micros). Enough to see a retry: the same
-	// operation again under the same parent, after the failed attempt.
+	// 0 for other spans. Start and End are the span's times in
+	// microseconds, truncated to 32 bits (see Micros), End 0 when not kept:
+	// enough to see a retry (the same operation again under the same parent,
+	// after the failed attempt) and which request a span of a broken chain
+	// ran in (Trace.owner).
 	Op         uint32
 	Start, End uint32
 }
+
+// clientTimes reports whether n is a client span with its times kept.
+func (n *Node) clientTimes() bool { return n.Kind == ptrace.SpanKindClient && n.End != 0 }
 
 // Detached returns a node for a span that the node budget leaves out of its
 // trace: a target or a span with evidence is never skipped. Lookup does not
