@@ -113,7 +113,11 @@ func diagnose(t *tracecache.Trace, target *tracecache.Node, status, budget int) 
 	}
 
 	if res.Category == diagnosis.DependencyFailure && decider != nil && decider.Node != target {
-		res.Final = downstreamCause(t, decider, &res, budget)
+		known := downstreamCause(t, decider, &res, budget)
+		// An exception on an internal span is no call: the call's own span
+		// (a database's connect, the client span) may still come and say
+		// what failed, so only a call's span settles the downstream side.
+		res.Final = known && (final || decider.Evidence.Kind != diagnosis.KindSpan)
 	}
 	return res
 }

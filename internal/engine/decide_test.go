@@ -71,6 +71,12 @@ func TestDiagnose(t *testing.T) {
 		}, "checkout", maxCallChain, "dependency_failure/upstream_5xx", "inventory", "", "", false, ""},
 		{"refused call: nothing will answer", build("downstream_refused"), "frontend", maxCallChain,
 			"dependency_failure/upstream_unreachable", "recommendations", "", "", true, ""},
+		{"refused, said only by an internal span's exception: the call's span may come", func(*testing.T) ptrace.Traces {
+			return testtraces.Build(testtraces.Server("shop", "node", "GET", "/db/refused", 500,
+				testtraces.Internal("ShopController.dbRefused").Failed("connect ECONNREFUSED 127.0.0.1:41689",
+					testtraces.Exception{Type: "ECONNREFUSED", Message: "connect ECONNREFUSED 127.0.0.1:41689"})),
+				testtraces.Options{Seed: 1})
+		}, "shop", maxCallChain, "dependency_failure/upstream_unreachable", "shop", "", "", false, ""},
 		{"three services, the deepest cause", build("three_service_chain_lock_timeout"), "storefront", maxCallChain,
 			"dependency_failure/upstream_5xx", "orders", diagnosis.DatabaseTimeout, "payments", true, ""},
 		{"three services, no budget to look down", build("three_service_chain_lock_timeout"), "storefront", 0,
@@ -93,7 +99,9 @@ func TestDiagnose(t *testing.T) {
 			require.NotNil(t, res.Deciding())
 			assert.Equal(t, res.Rule, res.Deciding().Match.Rule)
 			assert.False(t, res.EvidenceSpanID.IsEmpty())
-			assert.NotEmpty(t, res.Dependency)
+			if res.Deciding().Kind != diagnosis.KindSpan { // an in-process span names no dependency
+				assert.NotEmpty(t, res.Dependency)
+			}
 			if tc.dependency != "" {
 				assert.Equal(t, tc.dependency, res.Dependency)
 			}
