@@ -155,15 +155,15 @@ func hasClass(cs []wordClass, c wordClass) bool {
 	return false
 }
 
+// reTemplateName is a template file's name alone, as a template engine's
+// not-found error gives it.
+var reTemplateName = regexp.MustCompile(`^[\w./-]+\.(?:html?|j2|jinja2?|tmpl|tpl|twig|erb|hbs|handlebars|mustache|ejs|pug|jade|ftlh?|vm|cshtml|liquid|txt|xml)$`)
+
 // Go and Rust report a failed conversion without a stack trace: strconv's
 // and time's parse errors, Rust's core::num and core::str parse errors,
 // wrapped by the code that read the value. When the wrapping names an
 // environment variable (PORT, POOL_SIZE) or says env, config or setting,
 // the value came from the configuration.
-// reTemplateName is a template file's name alone, as a template engine's
-// not-found error gives it.
-var reTemplateName = regexp.MustCompile(`^[\w./-]+\.(?:html?|j2|jinja2?|tmpl|tpl|twig|erb|hbs|handlebars|mustache|ejs|pug|jade|ftlh?|vm|cshtml|liquid|txt|xml)$`)
-
 var (
 	reParseError = regexp.MustCompile(`strconv\.\w+: parsing |time: invalid duration |invalid (?:boolean|port|duration|integer|number)|` +
 		"invalid digit found in string|cannot parse integer from empty string|number too (?:large|small) to fit in target type|invalid float literal|provided string was not `true` or `false`")
