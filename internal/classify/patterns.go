@@ -107,6 +107,8 @@ var patRows = []patRow{
 	// gorm errors.go: ErrRecordNotFound.
 	pat("msg.no_rows.gorm", qNoRows, "record not found").regex(`(?:^|: )record not found$`),
 	pat("msg.no_rows.redis", qNoRows, "redis: nil").regex(`(?:^|: )redis: nil$`),
+	// mongo-go-driver mongo/errors.go ErrNoDocuments.
+	pat("msg.no_rows.mongo", qNoRows, "mongo: no documents in result"),
 	// ioredis MaxRetriesPerRequestError; node-redis (packages/client/lib/errors.ts) ClientOfflineError,
 	// SocketClosedUnexpectedlyError: error classes without a name of their own (exception.type "Error").
 	pat("msg.redis.unreachable", connRefused, "reached the max retries per request limit"),
@@ -174,7 +176,9 @@ var patRows = []patRow{
 		regex(`\.(?:ya?ml|json|toml|ini|conf|cfg|env|properties|config|hcl)\b`).notIn(ctxClient),
 	pat("msg.template_file", confMissing, "no such file or directory", "enoent", "cannot find the file", "could not find file", "filenotfound", "nosuchfile", "file not found", "could not find a part of the path", "does not exist").
 		regex(templateFile).notIn(ctxClient),
-	pat("msg.template_missing", confMissing, "failed to lookup view", "template not found", "templatedoesnotexist", "pattern matches no files", "no such template"),
+	// Twig src/Loader/FilesystemLoader.php findTemplate: "Unable to find template \"%s\" (looked into: %s)."
+	pat("msg.template_missing", confMissing, "failed to lookup view", "template not found", "templatedoesnotexist", "pattern matches no files", "no such template",
+		"unable to find template"),
 	// A setting the configuration source lacks: lightbend/config ConfigException.Missing, node-config
 	// lib/config.js get(), SmallRye Config SRCFG00014, MicroProfile Config.
 	// ADO.NET's DbConnection.Open (SqlClient, Npgsql) on an empty connection string; Django's get_secret idiom

@@ -42,6 +42,8 @@ var patternCases = register([]tc{
 	{"msg.mongo.server_selection_timeout", "database_connection/connect_timeout", goErr(`server selection error: context deadline exceeded, current topology: { Type: Unknown, Servers: [{ Addr: db:27017, Type: Unknown }, ] }`)},
 	{"msg.config_missing.dotenv", "configuration_error/missing_config", ex("MissingEnvVarsError", "The following variables were defined in .env.example but are not present in the environment:\n  STRIPE_KEY")},
 	{"msg.no_rows.redis", "database_query/no_rows", goDB("redis", `get session: redis: nil`)},
+	// mongo-go-driver mongo/errors.go ErrNoDocuments.
+	{"msg.no_rows.mongo", "database_query/no_rows", goErr(`find order: mongo: no documents in result`)},
 	{"msg.redis.unreachable", "database_connection/connection_refused", ex("Error", `Reached the max retries per request limit (which is 20). Refer to "maxRetriesPerRequest" option for details.`)},
 	{"msg.redis.offline", "database_connection/connection_refused", exs("Error", `The client is offline`, "Error: The client is offline\n    at RedisClient._RedisClient_sendCommand (/app/node_modules/@redis/client/dist/lib/client/index.js:520:31)")},
 	{"msg.connection_lost.generic", "database_connection/connection_reset", exs("Error", `Socket closed unexpectedly`, "Error: Socket closed unexpectedly\n    at Socket.<anonymous> (/app/node_modules/@redis/client/dist/lib/client/socket.js:194:118)")},
@@ -159,6 +161,8 @@ var patternCases = register([]tc{
 	{"msg.template_file", "configuration_error/missing_config", ex("Error", `ENOENT: no such file or directory, open '/app/views/receipt.ejs'`)},
 	{"msg.template_missing", "configuration_error/missing_config", ex("Error", `Failed to lookup view "receipt" in views directory "/app/views"`)},
 	{"msg.template_missing", "configuration_error/missing_config", goErr(`html/template: pattern matches no files: ` + "`templates/*.gohtml`")},
+	// Twig FilesystemLoader::findTemplate.
+	{"msg.template_missing", "configuration_error/missing_config", ex("Twig\\Error\\LoaderError", `Unable to find template "base.html.twig" (looked into: /app/templates).`)},
 	// application_exception, from messages
 	{"msg.null.go", "application_exception/null_reference", goErr(`panic recovered: runtime error: invalid memory address or nil pointer dereference`)},
 	{"msg.null.js", "application_exception/null_reference", ex("Error", `Cannot read properties of null (reading 'id')`)},

@@ -51,7 +51,7 @@ var typeRows = []typeRow{
 	typ("lang.AssertionError", appAssert, "AssertionError", "AssertionFailedError", "Test::Unit::AssertionFailedError"),
 	typ("lang.ZeroDivisionError", appArith, "ZeroDivisionError", "DivisionByZeroError", "DivideByZeroException"),
 	typ("java.ArithmeticException", appArith, "ArithmeticException", "ArithmeticError", "OverflowException", "OverflowError", "FloatingPointError", "FloatDomainError"),
-	typ("lang.StackOverflow", appStack, "StackOverflowError", "RecursionError", "SystemStackError", "InsufficientExecutionStackException"),
+	typ("lang.StackOverflow", appStack, "StackOverflowError", "RecursionError", "SystemStackError", "InsufficientExecutionStackException", "StackOverflowException"),
 	typ("spring.IllegalArgumentException.placeholder", confMissing, "IllegalArgumentException").whenAny("could not resolve placeholder"),
 	typ("lang.InvalidArgument", appArgument, "IllegalArgumentException", "ArgumentException", "FormatException", "NumberFormatException", "ValueError", "ArgumentError", "InvalidArgumentException", "DateTimeParseException"),
 	// Spring's Environment.getRequiredProperty: a property or environment variable that is not set.

@@ -51,6 +51,7 @@ var typeCases = register([]tc{
 	{"lang.ZeroDivisionError", "application_exception/arithmetic", ex("ZeroDivisionError", `division by zero`)},
 	{"java.ArithmeticException", "application_exception/arithmetic", ex("java.lang.ArithmeticException", `/ by zero`)},
 	{"lang.StackOverflow", "application_exception/stack_overflow", ex("RecursionError", `maximum recursion depth exceeded while calling a Python object`)},
+	{"lang.StackOverflow", "application_exception/stack_overflow", ex("System.StackOverflowException", `Exception of type 'System.StackOverflowException' was thrown.`)},
 	{"lang.InvalidArgument", "application_exception/invalid_argument", ex("ValueError", `invalid literal for int() with base 10: 'abc'`)},
 	{"spring.IllegalStateException.required_key", "configuration_error/missing_config", ex("java.lang.IllegalStateException", `Required key 'TAX_RATE' not found`)},
 	{"lang.IllegalState", "application_exception/illegal_state", ex("java.lang.IllegalStateException", `Cart is already checked out`)},
