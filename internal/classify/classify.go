@@ -25,6 +25,7 @@
 package classify
 
 import (
+	"regexp"
 	"strings"
 	"sync"
 
@@ -589,7 +590,8 @@ func ClassifyMatched(items []diagnosis.Evidence, pre []diagnosis.Match) diagnosi
 // to another service again as a database's, when a database span of the
 // trace talked to the same endpoint (address and port), or when an
 // exception nearer the target that a database driver, pool or cache client
-// raised carries that connection's failure (its words, or the endpoint):
+// raised carries that connection's failure (its words, the endpoint, or a
+// connection failure of its own in the same service):
 // many drivers trace only their queries or their own connect, and the
 // socket's refusal is then the deepest evidence. The port number is not the
 // evidence; the database span or client of the same endpoint is.
@@ -622,8 +624,21 @@ func endpointSystem(u, c *diagnosis.Evidence) (string, bool) {
 	if lib == nil || u.Depth > c.Depth || (lib.Kind != stackframe.KindDriver && lib.Kind != stackframe.KindPool && lib.Kind != stackframe.KindCache) {
 		return "", false
 	}
-	return lib.System, Echoes(u, c) || strings.Contains(u.ExceptionMessage, c.Endpoint) || strings.Contains(u.Stacktrace, c.Endpoint)
+	if Echoes(u, c) || strings.Contains(u.ExceptionMessage, c.Endpoint) || strings.Contains(u.Stacktrace, c.Endpoint) {
+		return lib.System, true
+	}
+	// The client's own words for a connection it could not keep, in the
+	// connect's service (ioredis' "Connection is closed." after its socket's
+	// refusal): the raw connect, which names no protocol, was its.
+	if u.Service != c.Service || reEndpoint.MatchString(u.ExceptionMessage) {
+		return "", false // another service's, or another endpoint's
+	}
+	m, ok := MatchEvidence(u)
+	return lib.System, ok && m.Category == diagnosis.DatabaseConnection
 }
+
+// reEndpoint is an address with its port in a message.
+var reEndpoint = regexp.MustCompile(`(?:\d{1,3}\.){3}\d{1,3}:\d+|\[[0-9a-fA-F:]+\]:\d+|(?i:localhost):\d+`)
 
 // better: deeper first, then stronger, then richer; ties keep the earlier
 // item.

@@ -607,6 +607,9 @@ func TestClassifyConnectBesideDatabase(t *testing.T) {
 		// java-quarkus cache_refused: Quarkus' Redis data source logged the netty CONNECT's refusal.
 		{"beside a cache client's exception that carries it", []diagnosis.Evidence{redisLog("Connection refused: /127.0.0.1:40123"), connect}, "database_connection/connection_refused"},
 		{"beside a cache client's exception of another endpoint", []diagnosis.Evidence{redisLog("Connection refused: /127.0.0.1:40999"), connect}, "dependency_failure/upstream_unreachable"},
+		// node-koa cache_refused: ioredis' "Connection is closed." after its socket's refusal, in the connect's service.
+		{"beside a cache client's connection failure", []diagnosis.Evidence{ioredisClosed(""), connect}, "database_connection/connection_refused"},
+		{"beside a cache client's connection failure of another service", []diagnosis.Evidence{ioredisClosed("cart"), connect}, "dependency_failure/upstream_unreachable"},
 	}
 	for _, c := range cases {
 		r := Classify(c.items)
@@ -617,6 +620,13 @@ func TestClassifyConnectBesideDatabase(t *testing.T) {
 			t.Errorf("%s: decided by %+v, want the connect span", c.name, r.Evidence)
 		}
 	}
+}
+
+// ioredisClosed: ioredis' error on the router span of service svc.
+func ioredisClosed(svc string) diagnosis.Evidence {
+	e := exs("Error", "Connection is closed.", "Error: Connection is closed.\n    at EventEmitter.connectionCloseHandler (/app/node_modules/ioredis/built/Redis.js:208:28)\n")
+	e.Origin, e.Depth, e.Service = "node.ioredis", 1, svc
+	return e
 }
 
 // redisLog: the target's exception log record raised through Quarkus' Redis data source.

@@ -165,7 +165,9 @@ var reTemplateName = regexp.MustCompile(`^[\w./-]+\.(?:html?|j2|jinja2?|tmpl|tpl
 // environment variable (PORT, POOL_SIZE) or says env, config or setting,
 // the value came from the configuration.
 var (
-	reParseError = regexp.MustCompile(`strconv\.\w+: parsing |time: invalid duration |invalid (?:boolean|port|duration|integer|number)|` +
+	// A schema validator's type check says the same of the value (joi lib/types/number.js number.base:
+	// '{{#label}} must be a number', checked by Joi.attempt on process.env).
+	reParseError = regexp.MustCompile(`strconv\.\w+: parsing |time: invalid duration |invalid (?:boolean|port|duration|integer|number)|must be an? (?:valid )?(?:number|integer|boolean)\b|` +
 		"invalid digit found in string|cannot parse integer from empty string|number too (?:large|small) to fit in target type|invalid float literal|provided string was not `true` or `false`")
 	reConfigNamed = regexp.MustCompile(`\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|(?i:\b(?:env|environment|config|configuration|setting|settings|variable)\b)`)
 	// An upper-case word alone names a variable too (PORT, TIMEOUT), unless

@@ -56,6 +56,8 @@ var originCases = register([]tc{
 	{"origin.config.invalid", "configuration_error/invalid_config", ex("", `setting PAGE_SIZE: invalid digit found in string`)},
 	{"origin.config.missing", "configuration_error/missing_config", ex("", `setting PAGE_SIZE: cannot parse integer from empty string`)},
 	{"origin.config.invalid", "configuration_error/invalid_config", goErr(`config: request timeout: time: invalid duration "5x"`)},
+	// node-nestjs config_not_an_int: Joi.attempt on the environment variable, no configuration frame.
+	{"origin.config.invalid", "configuration_error/invalid_config", ex("ValidationError", `"PAGE_SIZE" must be a number`)},
 	{"origin.config.missing", "configuration_error/missing_config", fromStack("TypeError", "int() argument must be a string, a bytes-like object or a real number, not 'NoneType'",
 		"Traceback (most recent call last):\n  File \"/srv/app/shop/settings.py\", line 9, in pool_size\n    return int(os.getenv(\"POOL_SIZE\"))\nTypeError: int() argument must be a string, a bytes-like object or a real number, not 'NoneType'\n")},
 	{"origin.config.missing", "configuration_error/missing_config", fromStack("Error", "required setting payments.url not found",
@@ -108,6 +110,8 @@ func TestOriginContext(t *testing.T) {
 			"Traceback (most recent call last):\n  File \"/srv/app/shop/cart.py\", line 9, in qty\n    return int(form[\"qty\"])\nValueError: invalid literal for int() with base 10: 'abc'\n",
 			"application_exception/invalid_argument", "application_exception/invalid_argument"},
 		{"a strconv error of a request parameter", "*strconv.NumError", `strconv.Atoi: parsing "abc": invalid syntax`, "",
+			"application_exception/unhandled_exception", "application_exception/unhandled_exception"},
+		{"a validator's type check of a request field", "ValidationError", `"quantity" must be a number`, "",
 			"application_exception/unhandled_exception", "application_exception/unhandled_exception"},
 	}
 	for _, c := range cases {
