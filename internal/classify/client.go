@@ -14,14 +14,20 @@ var grpcRows = []struct {
 	{"*", "", "grpc.status.other", depRPC},
 }
 
-// httpClientRows: the response status of an outgoing HTTP call.
+// httpClientRows: the response status of an outgoing HTTP call. 599 is no
+// server's answer: Tornado's client reports it when no response came
+// (tornado/httpclient.py HTTPClientError: "Error code 599 is used when no
+// HTTP response was received, e.g. for a timeout"; simple_httpclient.py's
+// HTTPTimeoutError and HTTPStreamClosedError, curl_httpclient's CurlError),
+// as do proxies for a connect timeout behind them; the exception it raised
+// says which.
 var httpClientRows = []struct {
 	min, max int
 	rule     string
 	out      outcome
 }{
 	{429, 429, "http.client.429", depRateLimited},
-	{500, 599, "http.client.5xx", dep5xx},
+	{500, 598, "http.client.5xx", dep5xx},
 }
 
 // errorTypeRows: well-known error.type values (lower case) that are neither

@@ -26,13 +26,13 @@ func TestMatchGRPC(t *testing.T) {
 	}
 }
 
-// TestMatchHTTPClient: a failed call by its response status; a success or
-// a client error of the caller's own is none.
+// TestMatchHTTPClient: a failed call by its response status; a success, a
+// client error of the caller's own or Tornado's 599 (no response) is none.
 func TestMatchHTTPClient(t *testing.T) {
 	for _, tc := range []struct {
 		status int
 		ok     bool
-	}{{500, true}, {503, true}, {599, true}, {200, false}, {0, false}} {
+	}{{500, true}, {503, true}, {598, true}, {599, false}, {200, false}, {0, false}} {
 		if _, _, ok := matchHTTPClient(tc.status); ok != tc.ok {
 			t.Errorf("matchHTTPClient(%d) = %v, want %v", tc.status, ok, tc.ok)
 		}

@@ -230,6 +230,8 @@ var clientCases = register([]tc{
 	{"generic.exception", "application_exception/unhandled_exception", ex("com.shop.OrderRejectedException", `order 42 rejected`)},
 	{"generic.db_error", "database_query/query_error", dbx("postgresql", "*pgconn.PgError", `ERROR: something unexpected happened`)},
 	{"generic.client_error", "dependency_failure/upstream_unreachable", diagnosis.Evidence{Kind: diagnosis.KindClient, StatusError: true}},
+	// Tornado's client span of a request that got no response (tornado/httpclient.py HTTPClientError 599).
+	{"generic.client_error", "dependency_failure/upstream_unreachable", cl(599, "")},
 	{"generic.client_error", "dependency_failure/rpc_error", diagnosis.Evidence{Kind: diagnosis.KindClient, RPCSystem: "grpc", StatusError: true, StatusMessage: "stream error"}},
 	{"generic.status", "application_exception/unhandled_exception", st(`checkout failed`)},
 })
