@@ -110,6 +110,10 @@ var originRows = []originRow{
 	{rule: "origin.pool.timeout", kind: stackframe.KindPool, classes: []wordClass{wordsTimeout, wordsMissing, wordsGeneric}, out: connPool},
 	{rule: "origin.config.missing", kind: stackframe.KindConfig, classes: []wordClass{wordsMissing}, out: confMissing},
 	{rule: "origin.config.missing", kind: stackframe.KindConfig, classes: []wordClass{wordsGeneric, wordsConversion}, when: missingWords, out: confMissing},
+	// convict's type check of a null value: validate() appends ": value was <JSON>" to a setting's failed
+	// format check whenever the value is truthy (src/main.js fillErrorBuffer), and of the falsy values only
+	// null (a `default: null` setting left unset) fails a String, Number or Boolean constructor's check.
+	{rule: "origin.config.unset", kind: stackframe.KindConfig, classes: []wordClass{wordsConversion}, named: reUnsetTypeCheck, out: confMissing},
 	{rule: "origin.config.invalid", kind: stackframe.KindConfig, classes: []wordClass{wordsConversion, wordsGeneric}, out: confInvalid},
 	{rule: "origin.template.missing", kind: stackframe.KindTemplate, classes: []wordClass{wordsMissing, wordsGeneric}, when: missingWords, out: confMissing},
 	// jinja2's TemplateNotFound says the template's name and nothing else (jinja2/exceptions.py: message = name).
@@ -154,6 +158,10 @@ func hasClass(cs []wordClass, c wordClass) bool {
 	}
 	return false
 }
+
+// reUnsetTypeCheck is convict's failed constructor check of one setting
+// with no value after it.
+var reUnsetTypeCheck = regexp.MustCompile(`^[\w.$-]+: must be of type (?:String|Number|Boolean)$`)
 
 // reTemplateName is a template file's name alone, as a template engine's
 // not-found error gives it.

@@ -63,9 +63,14 @@ var originCases = register([]tc{
 	{"origin.config.missing", "configuration_error/missing_config", fromStack("Error", "required setting payments.url not found",
 		"Error: required setting payments.url not found\n    at Config.get (/app/node_modules/convict/src/main.js:610:13)\n"+nodeAppLine)},
 	// convict src/main.js: validate() collects each setting's failed format check, `must be of type String` for a
-	// setting whose format is a constructor.
-	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("Error", "paymentsUrl: must be of type String",
+	// setting whose format is a constructor, with ": value was <JSON>" after it unless the value is falsy: a
+	// `default: null` setting left unset is missing, a value of the wrong type invalid.
+	{"origin.config.unset", "configuration_error/missing_config", fromStack("Error", "paymentsUrl: must be of type String",
 		"Error: paymentsUrl: must be of type String\n    at Object.validate (/app/node_modules/convict/src/main.js:681:17)\n"+nodeAppLine)},
+	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("Error", `retries: must be of type Number: value was "three"`,
+		"Error: retries: must be of type Number: value was \"three\"\n    at Object.validate (/app/node_modules/convict/src/main.js:681:17)\n"+nodeAppLine)},
+	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("Error", "pageSize: must be a positive integer",
+		"Error: pageSize: must be a positive integer\n    at Object.validate (/app/node_modules/convict/src/main.js:681:17)\n"+nodeAppLine)},
 	// evanshortiss/env-var lib/variable.js: required() and the as* accessors raise EnvVarError.
 	{"origin.config.missing", "configuration_error/missing_config", fromStack("EnvVarError", `env-var: "PAYMENTS_URL" is a required variable, but it was not set`,
 		"EnvVarError: env-var: \"PAYMENTS_URL\" is a required variable, but it was not set\n    at raiseError (/app/node_modules/env-var/lib/variable.js:47:11)\n    at Object.asUrlString (/app/node_modules/env-var/lib/variable.js:64:11)\n"+nodeAppLine)},
