@@ -82,7 +82,9 @@ var mysqlRows = []codeRow{
 	code("mysql", "1203", connTooMany).aka("ER_TOO_MANY_USER_CONNECTIONS"),
 	code("mysql", "1226", connTooMany).aka("ER_USER_LIMIT_REACHED"),
 	code("mysql", "1045", connAuth).aka("ER_ACCESS_DENIED_ERROR"),
-	code("mysql", "1044", confPermission).aka("ER_DBACCESS_DENIED_ERROR"),
+	// "Access denied for user '%s'@'%s' to database '%s'": the account the connection logged in as may not open
+	// the database it names (the handshake's, or COM_INIT_DB's), a credential as 1045 is (mysqljs/mysql#2142).
+	code("mysql", "1044", connAuth).aka("ER_DBACCESS_DENIED_ERROR"),
 	code("mysql", "1142", confPermission).aka("ER_TABLEACCESS_DENIED_ERROR"),
 	code("mysql", "1143", confPermission).aka("ER_COLUMNACCESS_DENIED_ERROR"),
 	code("mysql", "1049", connUnknownDB).aka("ER_BAD_DB_ERROR"),
@@ -461,6 +463,10 @@ var (
 	reORA = regexp.MustCompile(`\bora-(\d{5})\b`)
 	// SQLSTATE in pgx "(SQLSTATE 42P01)", PDO "SQLSTATE[42P01]", JDBC "SQLState: 42P01".
 	reSQLSTATE = regexp.MustCompile(`sql ?state(?: code)?\s*[\[(:=]?\s*([0-9a-z]{5})\b`)
+	// vertica-sql-go VError.Error(): "%s %s: [%s] %s" (severity, error code, SQLSTATE, message), as
+	// "FATAL 3781: [28000] Invalid username or password"; a severity first, as r2dbc-postgresql's
+	// "PostgresConnectionException: [08003] Cannot connect" (a refusal, its cause says) has none.
+	reBracketSQLSTATE = regexp.MustCompile(`(?:^|: )(?:error|fatal|panic|rollback)(?: \d+)?: \[([0-9][0-9a-z]{4})\] `)
 	// Npgsql PostgresException message: "42P01: relation \"x\" does not exist".
 	reNpgsql = regexp.MustCompile(`^([0-9][0-9a-z]{4}): `)
 	// SqlException.ToString(): "Error Number:208,State:1,Class:16"; sqlcmd "Msg 208, Level 16".
@@ -547,6 +553,13 @@ func codeInText(p *prepared, s string) (*codeRow, bool) {
 	}
 	if strings.Contains(s, "state") {
 		for _, m := range reSQLSTATE.FindAllStringSubmatch(s, 3) {
+			if r, ok := lookupSQLSTATE(p, m[1]); ok {
+				return r, true
+			}
+		}
+	}
+	if strings.Contains(s, ": [") {
+		if m := reBracketSQLSTATE.FindStringSubmatch(s); m != nil {
 			if r, ok := lookupSQLSTATE(p, m[1]); ok {
 				return r, true
 			}

@@ -68,7 +68,14 @@ var mysqlCases = register([]tc{
 	{"mysql.error.1203", "database_connection/too_many_connections", dbc("mysql", "1203", `User app already has more than 'max_user_connections' active connections`)},
 	{"mysql.error.1226", "database_connection/too_many_connections", dbc("mariadb", "1226", `User 'app' has exceeded the 'max_user_connections' resource (current value: 10)`)},
 	{"mysql.error.1045", "database_connection/authentication_failed", dbx("mysql", "*mysql.MySQLError", `Error 1045 (28000): Access denied for user 'app'@'localhost' (using password: YES)`)},
-	{"mysql.error.1044", "configuration_error/permission_denied", dbc("mysql", "1044", `Access denied for user 'app'@'%' to database 'shop'`)},
+	{"mysql.error.1044", "database_connection/authentication_failed", dbc("mysql", "1044", `Access denied for user 'app'@'%' to database 'shop'`)},
+	{"mysql.error.1044", "database_connection/authentication_failed", ex("Error", `ER_DBACCESS_DENIED_ERROR: Access denied for user ''@'localhost' to database 'discord_bot_rpg'`)},
+	// vertica-sql-go VError: "<severity> <code>: [<SQLSTATE>] <message>" (vertica/vertica-sql-go#57).
+	{"postgresql.sqlstate.28000", "database_connection/authentication_failed", goErr(`Error: [28000] Invalid username or password`)},
+	{"postgresql.sqlstate.42601", "database_query/syntax_error", goErr(`query orders: ERROR 4856: [42601] Syntax error at or near "FORM"`)},
+	// r2dbc-postgresql's PostgresConnectionException "[08003] Cannot connect to ..." says no more than its cause.
+	{"java.ConnectException", "database_connection/connection_refused", exs("io.r2dbc.postgresql.PostgresqlConnectionFactory$PostgresConnectionException", "[08003] Cannot connect to 127.0.0.1/<unresolved>:5432",
+		"io.r2dbc.postgresql.PostgresqlConnectionFactory$PostgresConnectionException: [08003] Cannot connect to 127.0.0.1/<unresolved>:5432\n\tat io.r2dbc.postgresql.PostgresqlConnectionFactory.cannotConnect(PostgresqlConnectionFactory.java:188)\nCaused by: io.netty.channel.AbstractChannel$AnnotatedConnectException: Connection refused: /127.0.0.1:5432\nCaused by: java.net.ConnectException: Connection refused\n\tat java.base/sun.nio.ch.Net.pollConnect(Native Method)\n")},
 	{"mysql.error.1142", "configuration_error/permission_denied", dbc("mysql", "1142", `DELETE command denied to user 'app'@'10.0.0.7' for table 'orders'`)},
 	{"mysql.error.1143", "configuration_error/permission_denied", dbc("mysql", "1143", `SELECT command denied to user 'app'@'%' for column 'ssn' in table 'users'`)},
 	{"mysql.error.1049", "database_connection/unknown_database", ex("pymysql.err.OperationalError", `(1049, "Unknown database 'shop'")`)},

@@ -42,10 +42,14 @@ var patRows = []patRow{
 	pat("msg.auth.postgresql", connAuth, "password authentication failed for user", "no pg_hba.conf entry for", "sasl authentication failed", "ident authentication failed", "peer authentication failed", "server requested a password but no password was provided",
 		// libpq-fe.h PQnoPasswordSupplied: a connection string without a password.
 		"fe_sendauth: no password supplied"),
-	pat("msg.permission.mysql_db", confPermission, "command denied to user", "access denied for user").regex(`command denied to user|access denied for user '[^']*'@'[^']*' to database`),
+	pat("msg.permission.mysql_db", confPermission, "command denied to user"),
 	pat("msg.auth.mysql", connAuth, "access denied for user"),
 	pat("msg.auth.mssql", connAuth, "login failed for user"),
 	pat("msg.auth.oracle", connAuth, "invalid username/password; logon denied"),
+	// ClickHouse's AUTHENTICATION_FAILED (516) text, "<user>: Authentication failed: password is incorrect, or there
+	// is no user with such name", as clickhouse-client prints it and clickhouse-go wraps it ("code: 516, message: ...",
+	// without the comma in older servers: ClickHouse/clickhouse-go#346).
+	pat("msg.auth.clickhouse", connAuth, "authentication failed: password is incorrect"),
 	dbPat("msg.auth.generic", connAuth, "authentication failed", "wrongpass", "noauth", "invalid password", "auth failed"),
 	pat("msg.unknown_database", connUnknownDB, "does not exist", "unknown database '", "cannot open database \"").regex(`database "[^"]*" does not exist|unknown database '|cannot open database "`),
 	pat("msg.tls.database", connTLS, "ssl is not enabled on the server", "server does not support ssl", "ssl connection is required", "error occurred during the pre-login handshake"),
