@@ -6,7 +6,7 @@
 // The tables are Go slices of rows, one row per exception type, structured
 // code or message pattern, each with a stable rule name (diagnosis.rule):
 //   - codeRows (codes.go): SQLSTATE, MySQL/MariaDB, SQL Server, Oracle,
-//     MongoDB, Redis and Prisma codes;
+//     MongoDB, Redis, Prisma and ClickHouse codes;
 //   - typeRows (types.go): exception types of Java, Go, Python, .NET,
 //     Node.js, Ruby and PHP, drivers and ORMs;
 //   - patRows (patterns.go): message patterns;

@@ -274,14 +274,38 @@ var sqlalchemyRows = []codeRow{
 	code("sqlalchemy", "xd2s", appState),    // MissingGreenlet: sync IO called from asyncio code
 }
 
-var codeTables = [][]codeRow{sqlstateRows, mysqlRows, mssqlRows, oracleRows, mongoRows, redisRows, prismaRows, sqlalchemyRows}
+// clickhouseRows: ClickHouse server error codes (src/Common/ErrorCodes.cpp),
+// as clickhouse-client and clickhouse-driver print them ("Code: 60.
+// DB::Exception: ..."), pgx through ClickHouse's PostgreSQL port ("DB::Exception
+// (516): ..."), clickhouse-go ("code: 60, message: ...", read when the text
+// names ClickHouse or the span's system is clickhouse).
+var clickhouseRows = []codeRow{
+	code("clickhouse", "516", connAuth).aka("AUTHENTICATION_FAILED"),
+	code("clickhouse", "192", connAuth).aka("UNKNOWN_USER"),
+	code("clickhouse", "193", connAuth).aka("WRONG_PASSWORD"),
+	code("clickhouse", "194", connAuth).aka("REQUIRED_PASSWORD"),
+	code("clickhouse", "81", connUnknownDB).aka("UNKNOWN_DATABASE"),
+	code("clickhouse", "60", qTable).aka("UNKNOWN_TABLE"),
+	code("clickhouse", "47", qColumn).aka("UNKNOWN_IDENTIFIER"),
+	code("clickhouse", "16", qColumn).aka("NO_SUCH_COLUMN_IN_TABLE"),
+	code("clickhouse", "62", qSyntax).aka("SYNTAX_ERROR"),
+	code("clickhouse", "46", qFunction).aka("UNKNOWN_FUNCTION"),
+	code("clickhouse", "159", dbStatementTimeout).aka("TIMEOUT_EXCEEDED"),
+	code("clickhouse", "394", dbCanceled).aka("QUERY_WAS_CANCELLED"),
+	code("clickhouse", "241", resOOM).aka("MEMORY_LIMIT_EXCEEDED"),
+	code("clickhouse", "243", resDisk).aka("NOT_ENOUGH_SPACE"),
+	code("clickhouse", "497", confPermission).aka("ACCESS_DENIED"),
+	code("clickhouse", "291", confPermission).aka("DATABASE_ACCESS_DENIED"),
+}
+
+var codeTables = [][]codeRow{sqlstateRows, mysqlRows, mssqlRows, oracleRows, mongoRows, redisRows, prismaRows, sqlalchemyRows, clickhouseRows}
 
 // codeIndex: table + "\x00" + upper-case code or alias → rows in table order.
 var codeIndex = map[string][]*codeRow{}
 
 var rulePrefix = map[string]string{
 	"mysql": "mysql.error.", "mssql": "mssql.error.", "oracle": "oracle.",
-	"mongodb": "mongodb.error.", "redis": "redis.", "prisma": "prisma.", "sqlalchemy": "sqlalchemy.error.",
+	"mongodb": "mongodb.error.", "redis": "redis.", "prisma": "prisma.", "sqlalchemy": "sqlalchemy.error.", "clickhouse": "clickhouse.error.",
 }
 
 func initCodes() {
@@ -404,6 +428,8 @@ func routeCode(p *prepared, raw string) (*codeRow, bool) {
 		return lookupSQLSTATE(p, up)
 	case "postgresql":
 		return lookupSQLSTATE(p, up)
+	case "clickhouse":
+		return lookupCode(p, "clickhouse", up)
 	}
 	// Unknown family: infer from the shape.
 	if strings.HasPrefix(up, "E11000") {
@@ -467,6 +493,10 @@ var (
 	// "FATAL 3781: [28000] Invalid username or password"; a severity first, as r2dbc-postgresql's
 	// "PostgresConnectionException: [08003] Cannot connect" (a refusal, its cause says) has none.
 	reBracketSQLSTATE = regexp.MustCompile(`(?:^|: )(?:error|fatal|panic|rollback)(?: \d+)?: \[([0-9][0-9a-z]{4})\] `)
+	// ClickHouse: "Code: 60. DB::Exception: ...", "DB::Exception (516): ...",
+	// clickhouse-go's "code: 60, message: ..." (reClickHouseGo, with a hint).
+	reClickHouse   = regexp.MustCompile(`\bcode: (\d{1,4})\.(?: |\n)(?:db::exception|.{0,40}\ndb::exception)|db::exception \((\d{1,4})\)`)
+	reClickHouseGo = regexp.MustCompile(`\bcode: (\d{1,4}), message: `)
 	// Npgsql PostgresException message: "42P01: relation \"x\" does not exist".
 	reNpgsql = regexp.MustCompile(`^([0-9][0-9a-z]{4}): `)
 	// SqlException.ToString(): "Error Number:208,State:1,Class:16"; sqlcmd "Msg 208, Level 16".
@@ -554,6 +584,20 @@ func codeInText(p *prepared, s string) (*codeRow, bool) {
 	if strings.Contains(s, "state") {
 		for _, m := range reSQLSTATE.FindAllStringSubmatch(s, 3) {
 			if r, ok := lookupSQLSTATE(p, m[1]); ok {
+				return r, true
+			}
+		}
+	}
+	if strings.Contains(s, "db::exception") {
+		if m := reClickHouse.FindStringSubmatch(s); m != nil {
+			if r, ok := try("clickhouse", m[1]+m[2]); ok {
+				return r, true
+			}
+		}
+	}
+	if p.system == "clickhouse" || strings.Contains(p.all, "clickhouse") {
+		if m := reClickHouseGo.FindStringSubmatch(s); m != nil {
+			if r, ok := try("clickhouse", m[1]); ok {
 				return r, true
 			}
 		}

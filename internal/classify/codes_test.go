@@ -263,6 +263,31 @@ var sqlalchemyCases = register([]tc{
 	{"sqlalchemy.error.xd2s", "application_exception/illegal_state", ex("sqlalchemy.exc.MissingGreenlet", `greenlet_spawn has not been called; can't call await_only() here. Was IO attempted in an unexpected place? (Background on this error at: https://sqlalche.me/e/20/xd2s)`)},
 })
 
+// clickhouseCases: ClickHouse's codes as clickhouse-client and
+// clickhouse-driver print them, pgx through its PostgreSQL port, clickhouse-go
+// on a span of db.system clickhouse, and on its own when the text names it.
+var clickhouseCases = register([]tc{
+	{"clickhouse.error.516", "database_connection/authentication_failed", st("Code: 516. DB::Exception: default: Authentication failed: password is incorrect, or there is no user with such name. (AUTHENTICATION_FAILED)")},
+	{"clickhouse.error.516", "database_connection/authentication_failed", goErr("failed to connect to `host=127.0.0.1 user=invalid database=default`: server error ( DB::Exception (516): invalid username: Authentication failed)")},
+	{"clickhouse.error.192", "database_connection/authentication_failed", dbc("clickhouse", "192", "Unknown user bob")},
+	{"clickhouse.error.193", "database_connection/authentication_failed", dbc("clickhouse", "193", "Wrong password for user default")},
+	{"clickhouse.error.194", "database_connection/authentication_failed", dbc("clickhouse", "194", "Password required for user default")},
+	{"clickhouse.error.81", "database_connection/unknown_database", ex("clickhouse_driver.errors.ServerException", "Code: 81.\nDB::Exception: Database shop doesn't exist. Stack trace:")},
+	{"clickhouse.error.60", "database_query/undefined_table", dbx("clickhouse", "*proto.Exception", "code: 60, message: Unknown table expression identifier 'orders' in scope SELECT count() FROM orders")},
+	{"clickhouse.error.47", "database_query/undefined_column", st("Code: 47. DB::Exception: Missing columns: 'totl' while processing query. (UNKNOWN_IDENTIFIER)")},
+	{"clickhouse.error.16", "database_query/undefined_column", dbc("clickhouse", "16", "There is no column totl in table")},
+	{"clickhouse.error.62", "database_query/syntax_error", st("Code: 62. DB::Exception: Syntax error: failed at position 8 ('FORM'). (SYNTAX_ERROR)")},
+	{"clickhouse.error.46", "database_query/undefined_function", dbc("clickhouse", "46", "Unknown function lenght")},
+	{"clickhouse.error.159", "database_timeout/statement_timeout", st("Code: 159. DB::Exception: Timeout exceeded: elapsed 5.0 seconds, maximum: 5. (TIMEOUT_EXCEEDED)")},
+	{"clickhouse.error.394", "database_timeout/query_canceled", dbc("clickhouse", "394", "Query was cancelled")},
+	{"clickhouse.error.241", "resource_exhaustion/out_of_memory", st("Code: 241. DB::Exception: Memory limit (for query) exceeded: would use 9.31 GiB. (MEMORY_LIMIT_EXCEEDED)")},
+	{"clickhouse.error.243", "resource_exhaustion/disk_full", dbc("clickhouse", "243", "Cannot reserve 1.00 MiB, not enough space")},
+	{"clickhouse.error.497", "configuration_error/permission_denied", st("Code: 497. DB::Exception: app: Not enough privileges. To execute this query, it's necessary to have the grant SELECT(id) ON shop.orders. (ACCESS_DENIED)")},
+	{"clickhouse.error.291", "configuration_error/permission_denied", dbc("clickhouse", "291", "Database shop is not allowed for user app")},
+	// "code: N, message:" is a common shape of its own: without ClickHouse named, a code of it is not read.
+	{"generic.exception", "application_exception/unhandled_exception", goErr("code: 60, message: order service rejected the request")},
+})
+
 func prismaErr(code, msg string) diagnosis.Evidence {
 	return ex("PrismaClientKnownRequestError", "\nInvalid `prisma.order.findMany()` invocation:\n\n"+msg+" (code "+code+")")
 }

@@ -70,7 +70,7 @@ var patternCases = register([]tc{
 	{"msg.auth.mysql", "database_connection/authentication_failed", ex("java.sql.SQLException", `Access denied for user 'app'@'10.0.0.7' (using password: YES)`)},
 	{"msg.auth.mssql", "database_connection/authentication_failed", ex("Microsoft.Data.SqlClient.SqlException", `Login failed for user 'shop'.`)},
 	{"msg.auth.clickhouse", "database_connection/authentication_failed", goErr(`code: 516, message: root: Authentication failed: password is incorrect or there is no user with such name`)},
-	{"msg.auth.clickhouse", "database_connection/authentication_failed", st("Code: 516. DB::Exception: default: Authentication failed: password is incorrect, or there is no user with such name. (AUTHENTICATION_FAILED)")},
+	{"msg.auth.clickhouse", "database_connection/authentication_failed", st("clickhouse: [HTTP 516] default: Authentication failed: password is incorrect, or there is no user with such name.")},
 	{"msg.permission.mysql_db", "configuration_error/permission_denied", ex("", "DROP command denied to user 'app'@'localhost' for table 'orders'")},
 	{"msg.auth.mysql", "database_connection/authentication_failed", ex("Error", "Access denied for user ''@'localhost' to database 'discord_bot_rpg'")},
 	{"msg.auth.oracle", "database_connection/authentication_failed", dbx("oracle", "OracleException", `invalid username/password; logon denied`)},

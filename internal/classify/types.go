@@ -151,6 +151,9 @@ var typeRows = []typeRow{
 	typ("db.QueryCanceled", dbCanceled, "ActiveRecord::QueryCanceled", "QueryCanceled", "QueryCanceledError"),
 
 	// ---- database_query ----
+	// clickhouse-driver's ServerException (clickhouse_driver/errors.py) is the server's answer to a query: its
+	// code and message decide, and without them it is the database's error, not Guzzle's ServerException (HTTP 5xx).
+	typ("clickhouse.ServerException", qError, "clickhouse_driver.errors.ServerException").weakRow(),
 	typ("jdbc.SQLSyntaxErrorException", qSyntax, "SQLSyntaxErrorException", "BadSqlGrammarException", "SQLGrammarException", "InvalidDataAccessResourceUsageException", "Doctrine\\DBAL\\Exception\\SyntaxErrorException").weakRow(),
 	typ("jdbc.SQLIntegrityConstraintViolationException", qConstraint, "SQLIntegrityConstraintViolationException", "DataIntegrityViolationException", "DuplicateKeyException", "ConstraintViolationException", "ActiveRecord::RecordNotUnique", "ActiveRecord::InvalidForeignKey", "ActiveRecord::NotNullViolation", "IntegrityError", "SequelizeUniqueConstraintError", "SequelizeForeignKeyConstraintError", "SequelizeValidationError", "DuplicateKeyError", "pymongo.errors.DuplicateKeyError", "MongoWriteException", "DbUpdateException", "UniqueConstraintViolationException", "ForeignKeyConstraintViolationException", "NotNullConstraintViolationException", "Sequel::UniqueConstraintViolation", "Sequel::ForeignKeyConstraintViolation", "Sequel::NotNullConstraintViolation").weakRow(),
 	typ("db.Deadlock", qDeadlock, "DeadlockLoserDataAccessException", "ActiveRecord::Deadlocked", "Doctrine\\DBAL\\Exception\\DeadlockException", "DeadlockDetected", "Sequel::DeadlockError"),

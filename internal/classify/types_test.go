@@ -139,6 +139,8 @@ var typeCases = register([]tc{
 	{"db.QueryCanceled", "database_timeout/query_canceled", ex("ActiveRecord::QueryCanceled", `PG::QueryCanceled`)},
 	{"db.QueryCanceled.statement_timeout", "database_timeout/statement_timeout", ex("psycopg2.errors.QueryCanceled", "canceling statement due to statement timeout")},
 	// database_query
+	{"clickhouse.ServerException", "database_query/query_error", ex("clickhouse_driver.errors.ServerException", "Code: 1000.\nDB::Exception: Poco::Exception. Code: 1000, e.code() = 0")},
+	{"msg.auth.clickhouse", "database_connection/authentication_failed", ex("clickhouse_driver.errors.ServerException", "Code: 999.\nbob: Authentication failed: password is incorrect, or there is no user with such name.")},
 	{"jdbc.SQLSyntaxErrorException", "database_query/syntax_error", ex("org.springframework.jdbc.BadSqlGrammarException", `PreparedStatementCallback; bad SQL grammar [select * from orders where id = ?]`)},
 	{"jdbc.SQLIntegrityConstraintViolationException", "database_query/constraint_violation", ex("org.springframework.dao.DataIntegrityViolationException", `could not execute statement; constraint [null]`)},
 	{"db.Deadlock", "database_query/deadlock", ex("ActiveRecord::Deadlocked", `PG::TRDeadlockDetected`)},
