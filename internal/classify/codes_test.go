@@ -277,7 +277,7 @@ var clickhouseCases = register([]tc{
 	{"clickhouse.error.47", "database_query/undefined_column", st("Code: 47. DB::Exception: Missing columns: 'totl' while processing query. (UNKNOWN_IDENTIFIER)")},
 	{"clickhouse.error.16", "database_query/undefined_column", dbc("clickhouse", "16", "There is no column totl in table")},
 	{"clickhouse.error.62", "database_query/syntax_error", st("Code: 62. DB::Exception: Syntax error: failed at position 8 ('FORM'). (SYNTAX_ERROR)")},
-	{"clickhouse.error.46", "database_query/undefined_function", dbc("clickhouse", "46", "Unknown function lenght")},
+	{"clickhouse.error.46", "database_query/undefined_function", dbc("clickhouse", "46", "Unknown function arrayMapp")},
 	{"clickhouse.error.159", "database_timeout/statement_timeout", st("Code: 159. DB::Exception: Timeout exceeded: elapsed 5.0 seconds, maximum: 5. (TIMEOUT_EXCEEDED)")},
 	{"clickhouse.error.394", "database_timeout/query_canceled", dbc("clickhouse", "394", "Query was cancelled")},
 	{"clickhouse.error.241", "resource_exhaustion/out_of_memory", st("Code: 241. DB::Exception: Memory limit (for query) exceeded: would use 9.31 GiB. (MEMORY_LIMIT_EXCEEDED)")},
@@ -293,7 +293,7 @@ func prismaErr(code, msg string) diagnosis.Evidence {
 }
 
 func TestCodes(t *testing.T) {
-	for name, cases := range map[string][]tc{"sqlstate": sqlstateCases, "mysql": mysqlCases, "mssql": mssqlCases, "oracle": oracleCases, "mongodb": mongoCases, "redis": redisCases, "prisma": prismaCases, "sqlalchemy": sqlalchemyCases} {
+	for name, cases := range map[string][]tc{"sqlstate": sqlstateCases, "mysql": mysqlCases, "mssql": mssqlCases, "oracle": oracleCases, "mongodb": mongoCases, "redis": redisCases, "prisma": prismaCases, "sqlalchemy": sqlalchemyCases, "clickhouse": clickhouseCases} {
 		t.Run(name, func(t *testing.T) { runCases(t, cases) })
 	}
 }
