@@ -35,7 +35,9 @@ key() { { go version; node --version 2> /dev/null || true; python3 --version 2> 
 capture() {
 	local stack=$1 service=$2
 	shift 2
-	debs postgresql redis-server
+	local server=postgresql
+	[[ " $* " != *" -db mariadb "* ]] || server=mariadb-server
+	debs "$server" redis-server
 	local col=()
 	[[ -z "${EDX_BLIND_COLLECTOR:-}" ]] || col=(-collector "$EDX_BLIND_COLLECTOR")
 	(cd "$ROOT/test/integration" && go run ./blindcapture -stack "$stack" -service "$service" \

@@ -2,7 +2,11 @@ package main
 
 // The faults every blind stack answers, one route each (test/blind/README.md
 // says what each route must do). The labels are written from the fault that
-// the route induces, before the processor has seen a trace of it.
+// the route induces, before the processor has seen a trace of it. A stack run
+// with -db mariadb induces each database fault on MariaDB, so its labels are
+// the same: the statement timeout is max_statement_time (MAX_EXECUTION_TIME
+// on MySQL) cutting a SLEEP(2), the lock timeout innodb_lock_wait_timeout
+// (1 s) running out on the locked row.
 
 const (
 	appEx   = "application_exception"

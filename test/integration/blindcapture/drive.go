@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -9,8 +8,6 @@ import (
 	"log"
 	"net/http"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // request is one case sent once: its trace is the driver's trace id, its
@@ -30,7 +27,7 @@ func randomHex(n int) string {
 // drive sends every case repeat times, a round of all cases after another,
 // and checks each HTTP status; a case that needs what the stack was not run
 // with (needs[c.Needs] false) is left out.
-func drive(base string, db *database, needs map[string]bool, repeat int) ([]request, error) {
+func drive(base string, db database, needs map[string]bool, repeat int) ([]request, error) {
 	// A new connection per request: servers such as uvicorn close theirs
 	// after an unhandled exception, and a request on it would not arrive.
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
@@ -50,9 +47,9 @@ func drive(base string, db *database, needs map[string]bool, repeat int) ([]requ
 	return sent, nil
 }
 
-func send(client *http.Client, base string, db *database, r request) error {
+func send(client *http.Client, base string, db database, r request) error {
 	if r.c.LockRow {
-		release, err := lockItem(db)
+		release, err := db.lockItem()
 		if err != nil {
 			return err
 		}
@@ -75,23 +72,4 @@ func send(client *http.Client, base string, db *database, r request) error {
 		return fmt.Errorf("%s %s: status %d, want %d: %s", r.c.Method, r.c.Path, resp.StatusCode, r.c.Status, body)
 	}
 	return nil
-}
-
-// lockItem holds row 1 of items locked in a transaction of its own until
-// release is called: a request updating it waits for the lock.
-func lockItem(db *database) (func(), error) {
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, db.appDSN())
-	if err != nil {
-		return nil, err
-	}
-	tx, err := conn.Begin(ctx)
-	if err == nil {
-		_, err = tx.Exec(ctx, "SELECT qty FROM items WHERE id = 1 FOR UPDATE")
-	}
-	if err != nil {
-		conn.Close(ctx)
-		return nil, fmt.Errorf("lock items row 1: %w", err)
-	}
-	return func() { _ = tx.Rollback(ctx); conn.Close(ctx) }, nil
 }

@@ -1,6 +1,6 @@
 // Command blindcapture captures the blind fixtures of one stack
 // (testdata/blind/<stack>/, scored by the root package's blind_test.go): it
-// starts a throw-away PostgreSQL (and Redis) on free loopback ports and an
+// starts a throw-away PostgreSQL or MariaDB (and Redis) on free loopback ports and an
 // OTLP/HTTP receiver, runs the stack's service under its own OpenTelemetry
 // instrumentation with the command given after "--", sends every case of
 // cases.go (each request with its own traceparent, so its trace is known),
@@ -8,7 +8,7 @@
 // labels of its 500 server spans and, when the service exported any, the log
 // records of its trace. test/blind/<stack>/run.sh calls it.
 //
-//	go run ./blindcapture -stack go-echo -service shop-echo -out DIR [-redis] [-timeout] [-unknownhost] [-repeat 2] -- CMD ARGS...
+//	go run ./blindcapture -stack go-echo -service shop-echo -out DIR [-db mariadb] [-redis] [-timeout] [-unknownhost] [-repeat 2] -- CMD ARGS...
 package main
 
 import (
@@ -31,6 +31,7 @@ func main() {
 	withRedis := flag.Bool("redis", false, "also start Redis and send the cases that need it")
 	withTimeout := flag.Bool("timeout", false, "also send downstream_timeout (the service answers /slow and /downstream/timeout)")
 	withUnknownHost := flag.Bool("unknownhost", false, "also send db_unknown_host (the service resolves names from its own hosts file, so DB_HOST_UNKNOWN fails without a DNS query)")
+	dbKind := flag.String("db", "postgresql", "the database server: postgresql (15) or mariadb (Debian's mariadb-server); the same routes and faults either way")
 	repeat := flag.Int("repeat", 2, "how many times each case is sent")
 	keep := flag.Bool("keep", false, "keep the temporary directory (database and service logs)")
 	collectorBin := flag.String("collector", "", "a collector with errordiagnosis: the service exports to it, and what it diagnoses is checked (spans in = out, every 500 server span diagnosed, nothing else changed) and scored")
@@ -40,17 +41,17 @@ func main() {
 		os.Exit(2)
 	}
 	needs := map[string]bool{"redis": *withRedis, "timeout": *withTimeout, "unknownhost": *withUnknownHost}
-	if err := run(*stack, *service, *out, *collectorBin, needs, *repeat, *keep, flag.Args()); err != nil {
+	if err := run(*stack, *service, *out, *dbKind, *collectorBin, needs, *repeat, *keep, flag.Args()); err != nil {
 		log.Fatalf("blindcapture %s: %v", *stack, err)
 	}
 }
 
-func run(stack, service, out, collectorBin string, needs map[string]bool, repeat int, keep bool, argv []string) error {
+func run(stack, service, out, dbKind, collectorBin string, needs map[string]bool, repeat int, keep bool, argv []string) error {
 	tmp, err := os.MkdirTemp("", "blind-"+stack+"-")
 	if err != nil {
 		return err
 	}
-	if err := os.Chmod(tmp, 0o755); err != nil { // PostgreSQL runs as its own user
+	if err := os.Chmod(tmp, 0o755); err != nil { // the database server runs as its own user
 		return err
 	}
 	if keep {
@@ -58,11 +59,11 @@ func run(stack, service, out, collectorBin string, needs map[string]bool, repeat
 	} else {
 		defer os.RemoveAll(tmp)
 	}
-	db, err := startDatabase(filepath.Join(tmp, "pg"))
+	db, err := startDatabase(dbKind, filepath.Join(tmp, "db"))
 	if err != nil {
 		return err
 	}
-	defer db.pg.Stop()
+	defer db.stop()
 	env := append(os.Environ(), db.env()...)
 	if needs["redis"] {
 		r, err := integration.NewRedis(filepath.Join(tmp, "redis"))
