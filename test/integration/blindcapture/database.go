@@ -121,7 +121,7 @@ func startMariaDB(dir string) (*mariaDB, error) {
 			CREATE USER '%[2]s'@'%%' IDENTIFIED BY '%[3]s';
 			GRANT ALL ON %[1]s.* TO '%[2]s'@'%%';
 			CREATE TABLE %[1]s.items (id int PRIMARY KEY, name varchar(64) NOT NULL, qty int NOT NULL) ENGINE=InnoDB;
-			INSERT INTO %[1]s.items SELECT seq, CONCAT('item-', seq), 10 * seq FROM seq_1_to_5;`, appDB, appUser, appPassword))
+			INSERT INTO %[1]s.items SELECT seq, CONCAT('item-', seq), 10 * seq FROM %[1]s.seq_1_to_5;`, appDB, appUser, appPassword))
 	}
 	if err != nil {
 		my.Stop()
