@@ -164,9 +164,15 @@ func main() {
 		case <-r.Context().Done():
 		}
 	})
-	r.Get("/downstream/500", func(w http.ResponseWriter, r *http.Request) { s.call(w, r, s.client, os.Getenv("DOWNSTREAM_URL")+"/null") })
-	r.Get("/downstream/refused", func(w http.ResponseWriter, r *http.Request) { s.call(w, r, s.client, os.Getenv("CLOSED_URL")+"/payments") })
-	r.Get("/downstream/timeout", func(w http.ResponseWriter, r *http.Request) { s.call(w, r, s.impatient, os.Getenv("DOWNSTREAM_URL")+"/slow") })
+	r.Get("/downstream/500", func(w http.ResponseWriter, r *http.Request) {
+		s.call(w, r, s.client, os.Getenv("DOWNSTREAM_URL")+"/null")
+	})
+	r.Get("/downstream/refused", func(w http.ResponseWriter, r *http.Request) {
+		s.call(w, r, s.client, os.Getenv("CLOSED_URL")+"/payments")
+	})
+	r.Get("/downstream/timeout", func(w http.ResponseWriter, r *http.Request) {
+		s.call(w, r, s.impatient, os.Getenv("DOWNSTREAM_URL")+"/slow")
+	})
 	r.Get("/bare500", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusInternalServerError) })
 	r.Get("/cache/ping", func(w http.ResponseWriter, r *http.Request) { s.cache(w, r, os.Getenv("REDIS_URL"), "ping") })
 	r.Get("/cache/refused", func(w http.ResponseWriter, r *http.Request) { s.cache(w, r, os.Getenv("REDIS_URL_REFUSED"), "get") })
