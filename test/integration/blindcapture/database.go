@@ -98,10 +98,10 @@ func (d *postgres) lockItem() (func(), error) {
 		_, err = tx.Exec(ctx, "SELECT qty FROM items WHERE id = 1 FOR UPDATE")
 	}
 	if err != nil {
-		conn.Close(ctx)
+		_ = conn.Close(ctx)
 		return nil, fmt.Errorf("lock items row 1: %w", err)
 	}
-	return func() { _ = tx.Rollback(ctx); conn.Close(ctx) }, nil
+	return func() { _ = tx.Rollback(ctx); _ = conn.Close(ctx) }, nil
 }
 
 // mariaDB is MariaDB from Debian's package (mariadb-server), the same
@@ -116,7 +116,7 @@ func startMariaDB(dir string) (*mariaDB, error) {
 	}
 	root, err := sql.Open("mysql", my.RootDSN(""))
 	if err == nil {
-		defer root.Close()
+		defer func() { _ = root.Close() }()
 		_, err = root.Exec(fmt.Sprintf(`CREATE DATABASE %[1]s;
 			CREATE USER '%[2]s'@'%%' IDENTIFIED BY '%[3]s';
 			GRANT ALL ON %[1]s.* TO '%[2]s'@'%%';
@@ -143,8 +143,8 @@ func (d *mariaDB) lockItem() (func(), error) {
 		_, err = tx.Exec("SELECT qty FROM items WHERE id = 1 FOR UPDATE")
 	}
 	if err != nil {
-		db.Close()
+		_ = db.Close()
 		return nil, fmt.Errorf("lock items row 1: %w", err)
 	}
-	return func() { _ = tx.Rollback(); db.Close() }, nil
+	return func() { _ = tx.Rollback(); _ = db.Close() }, nil
 }
