@@ -529,14 +529,16 @@ func superseded(items []diagnosis.Evidence, i int) bool {
 //   - generic matches count only when no specific match exists (same order);
 //   - a failed database call whose error is not the driver error an ORM
 //     wrapper nearer the target carries was recovered from (superseded);
+//   - a pool's borrow timeout yields to a connect failure of the same
+//     service (connectFailure);
 //   - nothing usable: unknown / no_evidence, confidence 0, not conclusive.
 //
 // Conclusive: a specific (or user) match with Strength >= StrengthPattern
 // whose category is not dependency_failure (the processor decides those,
 // since it needs the downstream service's own diagnosis).
 func ClassifyMatched(items []diagnosis.Evidence, pre []diagnosis.Match) diagnosis.Result {
-	var user, spec, gen candidate
-	user.idx, spec.idx, gen.idx = -1, -1, -1
+	var user, spec, gen, conn candidate
+	user.idx, spec.idx, gen.idx, conn.idx = -1, -1, -1, -1
 	wrapped := anyDriverWrapper(items)
 	for i := range items {
 		if wrapped && superseded(items, i) {
@@ -566,6 +568,9 @@ func ClassifyMatched(items []diagnosis.Evidence, pre []diagnosis.Match) diagnosi
 			if spec.idx < 0 || better(items, c, spec) {
 				spec = c
 			}
+			if connectFailure(m) && (conn.idx < 0 || better(items, c, conn)) {
+				conn = c
+			}
 		}
 	}
 	best := user
@@ -581,9 +586,32 @@ func ClassifyMatched(items []diagnosis.Evidence, pre []diagnosis.Match) diagnosi
 	if m, ok := databaseEndpoint(items, best); ok {
 		best.m = m
 	}
+	if best.m.Strength != diagnosis.StrengthUser && best.m.Category == connPool.cat && best.m.Cause == connPool.cause &&
+		conn.idx >= 0 && items[conn.idx].Service == items[best.idx].Service {
+		best = conn
+	}
 	r := diagnosis.Result{Match: best.m, Confidence: Confidence(best.m), Evidence: &items[best.idx]}
 	r.Conclusive = !IsGeneric(best.m) && best.m.Strength >= diagnosis.StrengthPattern && best.m.Category != diagnosis.DependencyFailure
 	return r
+}
+
+// connectFailure reports whether m is a connection the database would not
+// open: what keeps a pool from lending when it cannot grow. A pool times out
+// alike when it is full and when its connects fail (psycopg_pool and sqlx
+// retry them in the background until the borrow's timeout); when the trace
+// or its logs of the same service hold the connect's own error, that error
+// is the cause, and a pool that is merely full shows none and stays
+// pool_exhausted (ClassifyMatched).
+func connectFailure(m diagnosis.Match) bool {
+	if m.Category != catConn {
+		return false
+	}
+	switch m.Cause {
+	case connRefused.cause, connAuth.cause, connDNS.cause, connTLS.cause, connTimeout.cause, connUnknownDB.cause,
+		connUnavailable.cause, connTooMany.cause:
+		return true
+	}
+	return false
 }
 
 // databaseEndpoint reads a raw connection attempt that decided as a call

@@ -622,6 +622,37 @@ func TestClassifyConnectBesideDatabase(t *testing.T) {
 	}
 }
 
+// A pool's borrow timeout is the connect failure that kept it from lending
+// when the trace or its logs of the same service hold that failure; a pool
+// that is merely full shows none.
+func TestClassifyPoolTimeoutBehindConnectFailure(t *testing.T) {
+	pool := ex("psycopg_pool.PoolTimeout", "couldn't get a connection after 2.00 sec")
+	pool.Service = "shop"
+	connect := func(svc, msg string) diagnosis.Evidence {
+		// The connect's own error as a record of the trace (a pool's warning that carries the span's context).
+		e := diagnosis.Evidence{Kind: diagnosis.KindSpan, Service: svc, ExceptionType: "psycopg.OperationalError", ExceptionMessage: msg}
+		return e
+	}
+	const refused = `connection failed: connection to server at "127.0.0.1", port 5433 failed: Connection refused`
+	cases := []struct {
+		name  string
+		items []diagnosis.Evidence
+		want  string
+	}{
+		{"alone: a full pool", []diagnosis.Evidence{pool}, "database_connection/pool_exhausted"},
+		{"beside the connect's refusal", []diagnosis.Evidence{pool, connect("shop", refused)}, "database_connection/connection_refused"},
+		{"beside the connect's wrong password", []diagnosis.Evidence{pool, connect("shop", `connection failed: FATAL:  password authentication failed for user "app"`)}, "database_connection/authentication_failed"},
+		{"beside another service's refusal", []diagnosis.Evidence{pool, connect("cart", refused)}, "database_connection/pool_exhausted"},
+		{"beside a reset pooled connection", []diagnosis.Evidence{pool, connect("shop", "consuming input failed: server closed the connection unexpectedly")}, "database_connection/pool_exhausted"},
+	}
+	for _, c := range cases {
+		r := Classify(c.items)
+		if got := string(r.Category) + "/" + r.Cause; got != c.want {
+			t.Errorf("%s: got %s (%s), want %s", c.name, got, r.Rule, c.want)
+		}
+	}
+}
+
 // ioredisClosed: ioredis' error on the router span of service svc.
 func ioredisClosed(svc string) diagnosis.Evidence {
 	e := exs("Error", "Connection is closed.", "Error: Connection is closed.\n    at EventEmitter.connectionCloseHandler (/app/node_modules/ioredis/built/Redis.js:208:28)\n")
