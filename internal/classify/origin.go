@@ -178,6 +178,9 @@ var (
 	reParseError = regexp.MustCompile(`strconv\.\w+: parsing |time: invalid duration |invalid (?:boolean|port|duration|integer|number)|must be an? (?:valid )?(?:number|integer|boolean)\b|` +
 		"invalid digit found in string|cannot parse integer from empty string|number too (?:large|small) to fit in target type|invalid float literal|provided string was not `true` or `false`")
 	reConfigNamed = regexp.MustCompile(`\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|(?i:\b(?:env|environment|config|configuration|setting|settings|variable)\b)`)
+	// sethvargo/go-envconfig's decode error of a field: `%s(%q): %w`, its
+	// name and the variable's value (envconfig.go processWith).
+	reFieldValue = regexp.MustCompile(`\b[A-Z]\w*\("[^"]*"\): $`)
 	// An upper-case word alone names a variable too (PORT, TIMEOUT), unless
 	// it is one of the acronyms code names its inputs by.
 	reUpperWord = regexp.MustCompile(`\b[A-Z]{3,}\b`)
@@ -194,7 +197,7 @@ func configMessage(p *prepared) bool {
 			continue
 		}
 		head := s[:loc[0]]
-		if reConfigNamed.MatchString(head) {
+		if reConfigNamed.MatchString(head) || reFieldValue.MatchString(head) {
 			return true
 		}
 		for _, w := range reUpperWord.FindAllString(head, 4) {

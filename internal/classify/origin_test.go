@@ -56,6 +56,16 @@ var originCases = register([]tc{
 	{"origin.config.invalid", "configuration_error/invalid_config", ex("", `setting PAGE_SIZE: invalid digit found in string`)},
 	{"origin.config.missing", "configuration_error/missing_config", ex("", `setting PAGE_SIZE: cannot parse integer from empty string`)},
 	{"origin.config.invalid", "configuration_error/invalid_config", goErr(`config: request timeout: time: invalid duration "5x"`)},
+	// sethvargo/go-envconfig envconfig.go processWith: a field that fails to decode is `%s(%q): %w` (field name, value),
+	// a required one unset `%w: %s` (ErrMissingRequired "missing required value", the variable) under the field's name.
+	{"origin.config.invalid", "configuration_error/invalid_config", goErr(`PageSize("twenty"): strconv.ParseInt: parsing "twenty": invalid syntax`)},
+	{"origin.config.invalid", "configuration_error/invalid_config", goErr(`RequestTimeout("5x"): time: invalid duration "5x"`)},
+	{"msg.config_missing", "configuration_error/missing_config", goErr(`PaymentsURL: missing required value: PAYMENTS_URL`)},
+	// caarlos0/env errors.go: ParseError "env: parse error on field %q of type %q: %v", EnvVarIsNotSetError.
+	{"msg.config_invalid", "configuration_error/invalid_config", goErr(`env: parse error on field "PageSize" of type "int": strconv.ParseInt: parsing "twenty": invalid syntax`)},
+	{"msg.env_missing", "configuration_error/missing_config", goErr(`env: required environment variable "PAYMENTS_URL" is not set`)},
+	// A request's own value keeps the application's: no field name and value before the parse error.
+	{"generic.exception", "application_exception/unhandled_exception", goErr(`parse page: strconv.Atoi: parsing "x": invalid syntax`)},
 	// node-nestjs config_not_an_int: Joi.attempt on the environment variable, no configuration frame.
 	{"origin.config.invalid", "configuration_error/invalid_config", ex("ValidationError", `"PAGE_SIZE" must be a number`)},
 	{"origin.config.missing", "configuration_error/missing_config", fromStack("TypeError", "int() argument must be a string, a bytes-like object or a real number, not 'NoneType'",
