@@ -188,10 +188,31 @@ var (
 		"PATCH": true, "DELETE": true, "SQL": true, "API": true, "UUID": true, "CSV": true, "YAML": true, "EOF": true, "TCP": true, "UDP": true, "GRPC": true}
 )
 
+// reSchemaIssue is a zod issue and the first element of its path: ZodError's
+// message is JSON.stringify(this.issues, ..., 2) (zod src/ZodError.ts),
+// each issue {code, expected, received, path, message}; schemas parse
+// process.env as often as request bodies, and only an environment
+// variable's name in the path says which.
+var reSchemaIssue = regexp.MustCompile(`"code": "[a-z_]+",[^{}]{0,300}?"path": \[\s*"([A-Z][A-Za-z0-9_]*)"`)
+
+// envName reports whether a name reads as an environment variable's:
+// upper case with an underscore (PAGE_SIZE), or an upper-case word that is
+// no acronym (PORT).
+func envName(s string) bool {
+	if strings.ToUpper(s) != s {
+		return false
+	}
+	return strings.Contains(s, "_") || (len(s) >= 3 && !acronyms[s])
+}
+
 // configMessage reports whether a message reads as a conversion of a value
-// taken from the configuration: the text before the parse error names it.
+// taken from the configuration: the text before the parse error names it,
+// or a schema's issue names an environment variable.
 func configMessage(p *prepared) bool {
 	for _, s := range [...]string{p.ev.ExceptionMessage, p.ev.StatusMessage} {
+		if m := reSchemaIssue.FindStringSubmatch(s); m != nil && envName(m[1]) {
+			return true
+		}
 		loc := reParseError.FindStringIndex(s)
 		if loc == nil || loc[0] == 0 {
 			continue

@@ -64,6 +64,12 @@ var originCases = register([]tc{
 	// caarlos0/env errors.go: ParseError "env: parse error on field %q of type %q: %v", EnvVarIsNotSetError.
 	{"msg.config_invalid", "configuration_error/invalid_config", goErr(`env: parse error on field "PageSize" of type "int": strconv.ParseInt: parsing "twenty": invalid syntax`)},
 	{"msg.env_missing", "configuration_error/missing_config", goErr(`env: required environment variable "PAYMENTS_URL" is not set`)},
+	// zod src/ZodError.ts: the message is the issues as JSON; z.object({...}).parse(process.env) names the variable
+	// in the path: unset ("received": "undefined", "Required") is missing, a value that does not convert invalid;
+	// a request body's field keeps the application's.
+	{"origin.config.missing", "configuration_error/missing_config", ex("ZodError", "[\n  {\n    \"code\": \"invalid_type\",\n    \"expected\": \"string\",\n    \"received\": \"undefined\",\n    \"path\": [\n      \"PAYMENTS_URL\"\n    ],\n    \"message\": \"Required\"\n  }\n]")},
+	{"origin.config.invalid", "configuration_error/invalid_config", ex("ZodError", "[\n  {\n    \"code\": \"invalid_type\",\n    \"expected\": \"number\",\n    \"received\": \"nan\",\n    \"path\": [\n      \"PAGE_SIZE\"\n    ],\n    \"message\": \"Expected number, received nan\"\n  }\n]")},
+	{"generic.exception", "application_exception/unhandled_exception", ex("ZodError", "[\n  {\n    \"code\": \"invalid_type\",\n    \"expected\": \"number\",\n    \"received\": \"string\",\n    \"path\": [\n      \"quantity\"\n    ],\n    \"message\": \"Expected number, received string\"\n  }\n]")},
 	// A request's own value keeps the application's: no field name and value before the parse error.
 	{"generic.exception", "application_exception/unhandled_exception", goErr(`parse page: strconv.Atoi: parsing "x": invalid syntax`)},
 	// node-nestjs config_not_an_int: Joi.attempt on the environment variable, no configuration frame.
