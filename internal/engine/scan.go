@@ -68,23 +68,36 @@ type Scan struct {
 // Servers counts the SERVER spans of each ResourceSpans of the batch.
 func (s *Scan) Servers() []int { return s.servers }
 
-// scans keeps one Scan between calls: unlike a sync.Pool it survives
-// garbage collections, so a healthy batch allocates nothing; a concurrent
-// call finds it taken and uses its own.
+// spareScans is how many scans are kept between calls: about as many as
+// the requests a receiver serves at once (the load test's 4 senders, a few
+// gRPC streams). Beyond, a concurrent call allocates a scan of its own and
+// it is dropped when given back.
+const spareScans = 8
+
+// scans keeps scans between calls: unlike a sync.Pool they survive garbage
+// collections, so a healthy batch allocates nothing, and concurrent calls
+// each find one, grown to their batches, instead of one call's spare while
+// the others allocate and grow theirs.
 type scans struct {
-	spare atomic.Pointer[Scan]
+	spare [spareScans]atomic.Pointer[Scan]
 }
 
 func (p *scans) get() *Scan {
-	if s := p.spare.Swap(nil); s != nil {
-		return s
+	for i := range p.spare {
+		if s := p.spare[i].Swap(nil); s != nil {
+			return s
+		}
 	}
 	return &Scan{marks: make([]batchMark, 0, 64), runs: make([]batchRun, 0, 256)}
 }
 
 func (p *scans) put(s *Scan) {
 	s.reset()
-	p.spare.Store(s)
+	for i := range p.spare {
+		if p.spare[i].CompareAndSwap(nil, s) {
+			return
+		}
+	}
 }
 
 // evidenceOf returns the evidence prepare read of a mark.

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -102,6 +103,32 @@ func TestScansReuse(t *testing.T) {
 	for i := range items {
 		assert.Zero(t, items[i], "the spare keeps no evidence text of its batch")
 	}
+}
+
+// TestScansConcurrentReuse: scans given back by concurrent calls are all
+// kept, up to spareScans, and handed out again; beyond, one is dropped.
+func TestScansConcurrentReuse(t *testing.T) {
+	var p scans
+	taken := make([]*Scan, spareScans+1)
+	for i := range taken {
+		taken[i] = p.get()
+		for j := range i {
+			require.NotSame(t, taken[j], taken[i], "each concurrent call gets its own")
+		}
+	}
+	for _, s := range taken {
+		p.put(s)
+	}
+	// By identity: an empty scan equals another one.
+	isTaken := func(s *Scan) bool { return slices.Contains(taken, s) }
+	kept := map[*Scan]bool{}
+	for range spareScans {
+		s := p.get()
+		assert.True(t, isTaken(s), "a scan given back is handed out again")
+		kept[s] = true
+	}
+	assert.Len(t, kept, spareScans)
+	assert.False(t, isTaken(p.get()), "the spares are full: the last one given back was dropped")
 }
 
 // TestPrepare: the marked spans are read, a server's own 5xx status is not
