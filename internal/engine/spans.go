@@ -2,6 +2,8 @@ package engine // import "github.com/errordiagnosis/errordiagnosisprocessor/inte
 
 import (
 	"bytes"
+	"cmp"
+	"slices"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
@@ -82,20 +84,15 @@ func DecodeHeld(data []byte) (ptrace.Traces, error) {
 }
 
 // RemoveSpans removes spans from the batch, keeping the order of the
-// others, and drops scopes and resources left empty.
+// others, and drops scopes and resources left empty. It sorts remove.
 func RemoveSpans(td ptrace.Traces, remove []SpanPos) {
 	if len(remove) == 0 {
 		return
 	}
-	type key struct{ rs, ss int }
-	drop := make(map[key]map[int]bool, len(remove))
-	for _, p := range remove {
-		k := key{p.rs, p.ss}
-		if drop[k] == nil {
-			drop[k] = map[int]bool{}
-		}
-		drop[k][p.span] = true
-	}
+	// In batch order, one cursor walks them beside the batch: no set to build.
+	slices.SortFunc(remove, comparePos)
+	next := 0
+	at := func(i, j int) bool { return next < len(remove) && remove[next].rs == i && remove[next].ss == j }
 	rsIdx := 0
 	td.ResourceSpans().RemoveIf(func(rs ptrace.ResourceSpans) bool {
 		i := rsIdx
@@ -104,18 +101,26 @@ func RemoveSpans(td ptrace.Traces, remove []SpanPos) {
 		rs.ScopeSpans().RemoveIf(func(ss ptrace.ScopeSpans) bool {
 			j := ssIdx
 			ssIdx++
-			set := drop[key{i, j}]
-			if set == nil {
+			if !at(i, j) {
 				return false
 			}
 			spIdx := 0
 			ss.Spans().RemoveIf(func(ptrace.Span) bool {
-				k := spIdx
+				p := SpanPos{i, j, spIdx}
 				spIdx++
-				return set[k]
+				drop := false
+				for next < len(remove) && remove[next] == p {
+					next++
+					drop = true
+				}
+				return drop
 			})
 			return ss.Spans().Len() == 0
 		})
 		return rs.ScopeSpans().Len() == 0
 	})
+}
+
+func comparePos(a, b SpanPos) int {
+	return cmp.Or(cmp.Compare(a.rs, b.rs), cmp.Compare(a.ss, b.ss), cmp.Compare(a.span, b.span))
 }

@@ -45,6 +45,7 @@ func TestRemoveSpans(t *testing.T) {
 		{"one", []string{"a-child"}, 2},
 		{"a whole resource", []string{"GET /a", "a-child"}, 1},
 		{"all", []string{"GET /a", "a-child", "GET /b", "b-child"}, 0},
+		{"out of batch order", []string{"b-child", "a-child", "GET /a"}, 1},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			td := twoTraces()
