@@ -181,6 +181,12 @@ var (
 	// sethvargo/go-envconfig's decode error of a field: `%s(%q): %w`, its
 	// name and the variable's value (envconfig.go processWith).
 	reFieldValue = regexp.MustCompile(`\b[A-Z]\w*\("[^"]*"\): $`)
+	// Its v1.4 form is the field's name alone, `%s: %w` of tf.Name (nested
+	// structs add theirs): exported Go identifiers before Go's own strconv or
+	// time parse error, where a wrap of the application's is lower case (Go
+	// error strings are not capitalised) and a logger's "Error: " is no field.
+	reFieldPath = regexp.MustCompile(`^(?:[A-Z][A-Za-z0-9]*: )+(?:strconv\.|time: )`)
+	logPrefix   = regexp.MustCompile(`^(?:Error|Panic|Fatal|Warning|Caused by): `)
 	// An upper-case word alone names a variable too (PORT, TIMEOUT), unless
 	// it is one of the acronyms code names its inputs by.
 	reUpperWord = regexp.MustCompile(`\b[A-Z]{3,}\b`)
@@ -218,7 +224,7 @@ func configMessage(p *prepared) bool {
 			continue
 		}
 		head := s[:loc[0]]
-		if reConfigNamed.MatchString(head) || reFieldValue.MatchString(head) {
+		if reConfigNamed.MatchString(head) || reFieldValue.MatchString(head) || (reFieldPath.MatchString(s) && !logPrefix.MatchString(s)) {
 			return true
 		}
 		for _, w := range reUpperWord.FindAllString(head, 4) {

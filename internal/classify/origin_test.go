@@ -60,6 +60,11 @@ var originCases = register([]tc{
 	// a required one unset `%w: %s` (ErrMissingRequired "missing required value", the variable) under the field's name.
 	{"origin.config.invalid", "configuration_error/invalid_config", goErr(`PageSize("twenty"): strconv.ParseInt: parsing "twenty": invalid syntax`)},
 	{"origin.config.invalid", "configuration_error/invalid_config", goErr(`RequestTimeout("5x"): time: invalid duration "5x"`)},
+	// go-envconfig v1.4.3 processWith: `%s: %w` of the field's name (go-chi config_not_an_int), nested fields too.
+	{"origin.config.invalid", "configuration_error/invalid_config", ex("*strconv.NumError", `PageSize: strconv.ParseInt: parsing "twenty": invalid syntax`)},
+	{"origin.config.invalid", "configuration_error/invalid_config", goErr(`Database: Timeout: time: invalid duration "5x"`)},
+	// A logger's prefix is no field name.
+	{"generic.exception", "application_exception/unhandled_exception", goErr(`Error: strconv.Atoi: parsing "x": invalid syntax`)},
 	{"msg.config_missing", "configuration_error/missing_config", goErr(`PaymentsURL: missing required value: PAYMENTS_URL`)},
 	// caarlos0/env errors.go: ParseError "env: parse error on field %q of type %q: %v", EnvVarIsNotSetError.
 	{"msg.config_invalid", "configuration_error/invalid_config", goErr(`env: parse error on field "PageSize" of type "int": strconv.ParseInt: parsing "twenty": invalid syntax`)},
