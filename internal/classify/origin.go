@@ -211,12 +211,37 @@ func envName(s string) bool {
 	return strings.Contains(s, "_") || (len(s) >= 3 && !acronyms[s])
 }
 
+// reSchemaVariable is another schema validator's issue and the name it is
+// on: yup's ValidationError begins with the path (locale.js mixed.required
+// "${path} is a required field", notType "${path} must be a `${type}`
+// type"); Joi's with the label in quotes ('"PAYMENTS_URL" is required',
+// any.required); ajv's errorsText, as env-schema throws it, with the
+// instance path (`env/PAGE_SIZE must be integer`) or "must have required
+// property 'PAYMENTS_URL'".
+var reSchemaVariable = regexp.MustCompile("^([A-Z][A-Z0-9_]*) (?:is a required field|must be a `)|" +
+	`^"([A-Z][A-Z0-9_]*)" (?:is required|must be)|must have required property '([A-Z][A-Z0-9_]*)'|^\w*/([A-Z][A-Z0-9_]*) must `)
+
+// schemaOnVariable reports whether s is a schema validator's issue on an
+// environment variable's name.
+func schemaOnVariable(s string) bool {
+	if m := reSchemaIssue.FindStringSubmatch(s); m != nil && envName(m[1]) {
+		return true
+	}
+	m := reSchemaVariable.FindStringSubmatch(s)
+	for i := 1; i < len(m); i++ {
+		if m[i] != "" && envName(m[i]) {
+			return true
+		}
+	}
+	return false
+}
+
 // configMessage reports whether a message reads as a conversion of a value
 // taken from the configuration: the text before the parse error names it,
 // or a schema's issue names an environment variable.
 func configMessage(p *prepared) bool {
 	for _, s := range [...]string{p.ev.ExceptionMessage, p.ev.StatusMessage} {
-		if m := reSchemaIssue.FindStringSubmatch(s); m != nil && envName(m[1]) {
+		if schemaOnVariable(s) {
 			return true
 		}
 		loc := reParseError.FindStringIndex(s)

@@ -77,6 +77,18 @@ var originCases = register([]tc{
 	{"generic.exception", "application_exception/unhandled_exception", ex("ZodError", "[\n  {\n    \"code\": \"invalid_type\",\n    \"expected\": \"number\",\n    \"received\": \"string\",\n    \"path\": [\n      \"quantity\"\n    ],\n    \"message\": \"Expected number, received string\"\n  }\n]")},
 	// A request's own value keeps the application's: no field name and value before the parse error.
 	{"generic.exception", "application_exception/unhandled_exception", goErr(`parse page: strconv.Atoi: parsing "x": invalid syntax`)},
+	// A schema validator's issue on an environment variable (node-hapi config_missing, config_not_an_int: zod 4.6.7
+	// z.coerce.number().int() and z.string() of process.env; ZodError's message is its issues as JSON).
+	{"origin.config.missing", "configuration_error/missing_config", ex("ZodError", "[\n  {\n    \"expected\": \"string\",\n    \"code\": \"invalid_type\",\n    \"path\": [\n      \"PAYMENTS_URL\"\n    ],\n    \"message\": \"Invalid input: expected string, received undefined\"\n  }\n]")},
+	{"origin.config.invalid", "configuration_error/invalid_config", ex("ZodError", "[\n  {\n    \"expected\": \"number\",\n    \"code\": \"invalid_type\",\n    \"received\": \"NaN\",\n    \"path\": [\n      \"PAGE_SIZE\"\n    ],\n    \"message\": \"Invalid input: expected number, received NaN\"\n  }\n]")},
+	// yup locale.js, Joi any.required, ajv errorsText as env-schema throws it.
+	{"origin.config.missing", "configuration_error/missing_config", ex("ValidationError", `PAYMENTS_URL is a required field`)},
+	{"origin.config.invalid", "configuration_error/invalid_config", ex("ValidationError", "PAGE_SIZE must be a `number` type, but the final value was: `NaN` (cast from the value `\"twenty\"`).")},
+	{"origin.config.missing", "configuration_error/missing_config", ex("ValidationError", `"PAYMENTS_URL" is required`)},
+	{"origin.config.missing", "configuration_error/missing_config", ex("Error", `env must have required property 'PAYMENTS_URL'`)},
+	{"origin.config.invalid", "configuration_error/invalid_config", ex("Error", `env/PAGE_SIZE must be integer`)},
+	// An acronym is no variable's name.
+	{"generic.exception", "application_exception/unhandled_exception", ex("ValidationError", `URL is a required field`)},
 	// node-nestjs config_not_an_int: Joi.attempt on the environment variable, no configuration frame.
 	{"origin.config.invalid", "configuration_error/invalid_config", ex("ValidationError", `"PAGE_SIZE" must be a number`)},
 	{"origin.config.missing", "configuration_error/missing_config", fromStack("TypeError", "int() argument must be a string, a bytes-like object or a real number, not 'NoneType'",
