@@ -537,8 +537,8 @@ func superseded(items []diagnosis.Evidence, i int) bool {
 // whose category is not dependency_failure (the processor decides those,
 // since it needs the downstream service's own diagnosis).
 func ClassifyMatched(items []diagnosis.Evidence, pre []diagnosis.Match) diagnosis.Result {
-	var user, spec, gen, conn candidate
-	user.idx, spec.idx, gen.idx, conn.idx = -1, -1, -1, -1
+	var user, spec, gen, conn, tmo candidate
+	user.idx, spec.idx, gen.idx, conn.idx, tmo.idx = -1, -1, -1, -1, -1
 	wrapped := anyDriverWrapper(items)
 	for i := range items {
 		if wrapped && superseded(items, i) {
@@ -571,6 +571,9 @@ func ClassifyMatched(items []diagnosis.Evidence, pre []diagnosis.Match) diagnosi
 			if connectFailure(m) && (conn.idx < 0 || better(items, c, conn)) {
 				conn = c
 			}
+			if m.Category == depTimeout.cat && m.Cause == depTimeout.cause && (tmo.idx < 0 || better(items, c, tmo)) {
+				tmo = c
+			}
 		}
 	}
 	best := user
@@ -590,10 +593,24 @@ func ClassifyMatched(items []diagnosis.Evidence, pre []diagnosis.Match) diagnosi
 		conn.idx >= 0 && items[conn.idx].Service == items[best.idx].Service {
 		best = conn
 	}
+	if resetRules[best.m.Rule] && tmo.idx >= 0 && items[tmo.idx].Service == items[best.idx].Service && items[tmo.idx].Depth < items[best.idx].Depth {
+		best = tmo
+	}
 	r := diagnosis.Result{Match: best.m, Confidence: Confidence(best.m), Evidence: &items[best.idx]}
 	r.Conclusive = !IsGeneric(best.m) && best.m.Strength >= diagnosis.StrengthPattern && best.m.Category != diagnosis.DependencyFailure
 	return r
 }
+
+// resetRules are a call's reset connection. A client that gives up on a
+// call at its own timeout destroys the request, and the call's span then
+// records a reset, not the timeout (@hapi/wreck lib/index.js: its timer
+// finishes with Boom.gatewayTimeout('Client request timeout') and aborts the
+// request, which Node's http reports as 'socket hang up' ECONNRESET): when
+// the code nearer the target in the same service raised the client's
+// timeout, that timeout is the cause (ClassifyMatched). Clients that fail
+// the request with their timeout (got's TimeoutError, axios' ECONNABORTED,
+// undici's HeadersTimeoutError) name it on the call itself.
+var resetRules = map[string]bool{"msg.connection_reset": true, "python.ConnectionResetError": true, "errortype.connection_reset": true}
 
 // connectFailure reports whether m is a connection the database would not
 // open: what keeps a pool from lending when it cannot grow. A pool times out

@@ -742,3 +742,34 @@ func TestMatchKeyPairs(t *testing.T) {
 		t.Errorf("read back %+v, want %+v", back, want)
 	}
 }
+
+// A client's own timeout, raised nearer the target, is the cause of the
+// reset its abort leaves on the call's span (node-hapi downstream_timeout:
+// @hapi/wreck's 'Client request timeout', the http client span's 'socket
+// hang up' ECONNRESET); a real reset keeps its own.
+func TestClassifyClientTimeoutOverItsReset(t *testing.T) {
+	wreck := exs("Error", "Client request timeout", "Error: Client request timeout\n    at Timeout.<anonymous> (/app/node_modules/@hapi/wreck/lib/index.js:325:55)\n    at listOnTimeout (node:internal/timers:588:17)")
+	wreck.Service, wreck.Depth = "shop", 1
+	hangUp := diagnosis.Evidence{Kind: diagnosis.KindClient, Depth: 2, Service: "shop", Peer: "127.0.0.1", ExceptionType: "ECONNRESET", ExceptionMessage: "socket hang up", StatusMessage: "socket hang up", StatusError: true}
+	other := hangUp
+	other.Service = "cart"
+	axios := ex("AxiosError", "timeout of 500ms exceeded")
+	axios.Service, axios.Depth = "shop", 1
+	cases := []struct {
+		name  string
+		items []diagnosis.Evidence
+		want  string
+	}{
+		{"the reset alone", []diagnosis.Evidence{hangUp}, "dependency_failure/upstream_unreachable"},
+		{"wreck's timeout over its reset", []diagnosis.Evidence{wreck, hangUp}, "dependency_failure/upstream_timeout"},
+		{"in either order", []diagnosis.Evidence{hangUp, wreck}, "dependency_failure/upstream_timeout"},
+		{"axios' timeout over a reset", []diagnosis.Evidence{axios, hangUp}, "dependency_failure/upstream_timeout"},
+		{"another service's timeout", []diagnosis.Evidence{wreck, other}, "dependency_failure/upstream_unreachable"},
+	}
+	for _, c := range cases {
+		r := Classify(c.items)
+		if got := string(r.Category) + "/" + r.Cause; got != c.want {
+			t.Errorf("%s: got %s (%s), want %s", c.name, got, r.Rule, c.want)
+		}
+	}
+}
