@@ -63,6 +63,9 @@ var originCases = register([]tc{
 	// go-envconfig v1.4.3 processWith: `%s: %w` of the field's name (go-chi config_not_an_int), nested fields too.
 	{"origin.config.invalid", "configuration_error/invalid_config", ex("*strconv.NumError", `PageSize: strconv.ParseInt: parsing "twenty": invalid syntax`)},
 	{"origin.config.invalid", "configuration_error/invalid_config", goErr(`Database: Timeout: time: invalid duration "5x"`)},
+	// ilyakaznacheev/cleanenv: ParsingError "parsing field %v env %v: %v", and a required field unset.
+	{"origin.config.invalid", "configuration_error/invalid_config", goErr(`parsing field PageSize env PAGE_SIZE: strconv.ParseInt: parsing "twenty": invalid syntax`)},
+	{"msg.config_missing", "configuration_error/missing_config", goErr(`field "PaymentsURL" is required but the value is not provided`)},
 	// A logger's prefix is no field name.
 	{"generic.exception", "application_exception/unhandled_exception", goErr(`Error: strconv.Atoi: parsing "x": invalid syntax`)},
 	{"msg.config_missing", "configuration_error/missing_config", goErr(`PaymentsURL: missing required value: PAYMENTS_URL`)},

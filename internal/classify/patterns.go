@@ -188,9 +188,10 @@ var patRows = []patRow{
 	// ADO.NET's DbConnection.Open (SqlClient, Npgsql) on an empty connection string; Django's get_secret idiom
 	// ("Set the {} environment variable", ImproperlyConfigured).
 	// sethvargo/go-envconfig lookup(): "%w: %s" of ErrMissingRequired ("missing required value") and the variable.
+	// ilyakaznacheev/cleanenv checkRequired: `field %q is required but the value is not provided`.
 	pat("msg.config_missing", confMissing, "no configuration setting found for key", "is not defined", "srcfg00014", "could not be found in any config source",
-		"connectionstring property has not been initialized", "environment variable", "missing required value: ").
-		regex(`no configuration setting found for key|configuration property "[^"]*" is not defined|srcfg00014|is required but it could not be found in any config source|connectionstring property has not been initialized|set the \w+ environment variable|missing required value: [a-z][a-z0-9_]*$`),
+		"connectionstring property has not been initialized", "environment variable", "missing required value: ", "is required but the value is not provided").
+		regex(`no configuration setting found for key|configuration property "[^"]*" is not defined|srcfg00014|is required but it could not be found in any config source|connectionstring property has not been initialized|set the \w+ environment variable|missing required value: [a-z][a-z0-9_]*$|is required but the value is not provided`),
 	// A value the configuration source cannot bind: .NET ConfigurationBinder, Spring Boot's Binder,
 	// kelseyhightower/envconfig ParseError, caarlos0/env ParseError, lightbend/config ConfigException.WrongType.
 	// dotenv-safe MissingEnvVarsError.
