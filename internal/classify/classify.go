@@ -531,6 +531,8 @@ func superseded(items []diagnosis.Evidence, i int) bool {
 //     wrapper nearer the target carries was recovered from (superseded);
 //   - a pool's borrow timeout yields to a connect failure of the same
 //     service (connectFailure);
+//   - a call's reset yields to a client's timeout raised nearer the target
+//     in the same service (resetRules);
 //   - nothing usable: unknown / no_evidence, confidence 0, not conclusive.
 //
 // Conclusive: a specific (or user) match with Strength >= StrengthPattern
@@ -609,8 +611,29 @@ func ClassifyMatched(items []diagnosis.Evidence, pre []diagnosis.Match) diagnosi
 // the code nearer the target in the same service raised the client's
 // timeout, that timeout is the cause (ClassifyMatched). Clients that fail
 // the request with their timeout (got's TimeoutError, axios' ECONNABORTED,
-// undici's HeadersTimeoutError) name it on the call itself.
-var resetRules = map[string]bool{"msg.connection_reset": true, "python.ConnectionResetError": true, "errortype.connection_reset": true}
+// undici's HeadersTimeoutError) name it on the call itself. They are the
+// tables' rows of an unreachable peer that a database reads as a reset,
+// wrapper types aside (a weak row's message says more).
+var resetRules = func() map[string]bool {
+	rules := map[string]bool{}
+	add := func(rule string, o ctxOutcomes) {
+		if o.out == depUnreachable && o.db == connReset {
+			rules[rule] = true
+		}
+	}
+	for _, r := range patRows {
+		add(r.rule, r.ctxOutcomes)
+	}
+	for _, r := range typeRows {
+		if !r.weak {
+			add(r.rule, r.ctxOutcomes)
+		}
+	}
+	for _, r := range errorTypeRows {
+		add(r.rule, r.ctxOutcomes)
+	}
+	return rules
+}()
 
 // connectFailure reports whether m is a connection the database would not
 // open: what keeps a pool from lending when it cannot grow. A pool times out

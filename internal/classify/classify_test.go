@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"maps"
 	"reflect"
 	"strings"
 	"testing"
@@ -771,5 +772,14 @@ func TestClassifyClientTimeoutOverItsReset(t *testing.T) {
 		if got := string(r.Category) + "/" + r.Cause; got != c.want {
 			t.Errorf("%s: got %s (%s), want %s", c.name, got, r.Rule, c.want)
 		}
+	}
+}
+
+// TestResetRulesFromTables: the rules a client's timeout overrides are the
+// tables' reset rows of an unreachable peer, not a wrapper type's.
+func TestResetRulesFromTables(t *testing.T) {
+	want := map[string]bool{"msg.connection_reset": true, "python.ConnectionResetError": true, "errortype.connection_reset": true}
+	if !maps.Equal(resetRules, want) {
+		t.Errorf("resetRules = %v, want %v", resetRules, want)
 	}
 }
