@@ -36,7 +36,7 @@ type Attributed struct {
 // later ones — then by span id; a span's items keep their event order.
 func (t *Trace) Attribute(target *Node, dst []Attributed) []Attributed {
 	start := len(dst)
-	for _, n := range t.EvidenceNodes {
+	for i, n := range t.EvidenceNodes {
 		depth, linked, ok := t.depthTo(n, target)
 		if !ok {
 			continue
@@ -45,7 +45,7 @@ func (t *Trace) Attribute(target *Node, dst []Attributed) []Attributed {
 			if !sameService(n, target) {
 				continue
 			}
-			if t.owner(n, target) != target {
+			if t.ownerOf(i, n) != target {
 				continue
 			}
 		}
@@ -130,17 +130,43 @@ func (t *Trace) isBoundary(n, target *Node) bool {
 	return p == nil || !p.Known || p.Kind == ptrace.SpanKindClient || p.Kind == ptrace.SpanKindProducer
 }
 
-// owner returns the server span of target's service that a span n of a
+// ownerOf is owner(n) for EvidenceNodes[i], computed once while the trace's
+// nodes are unchanged (version): each target of a trace asks for the owners
+// of its evidence, so without the memo a diagnosis would cost as many walks of
+// the trace as it has evidence nodes, and a long failing trace quadratic time.
+func (t *Trace) ownerOf(i int, n *Node) *Node {
+	if t.ownersAt != t.version {
+		clear(t.owners)
+		t.owners = t.owners[:0]
+		t.ownersAt = t.version
+	}
+	if i >= len(t.owners) {
+		before := cap(t.owners)
+		for len(t.owners) <= i {
+			t.owners = append(t.owners, &unresolved)
+		}
+		t.grown(before, cap(t.owners), pointerSize)
+	}
+	if t.owners[i] == &unresolved {
+		t.owners[i] = t.owner(n)
+	}
+	return t.owners[i]
+}
+
+// unresolved marks an owner not computed yet.
+var unresolved Node
+
+// owner returns the server span of n's service that a span n of a
 // broken chain belongs to: the only one the trace knows, or else the
 // innermost one whose time range holds n's, since a request's spans run
 // within it (a self-call's server span runs within its caller's). nil when
 // that cannot be told: n has no times, or a candidate has none.
-func (t *Trace) owner(n, target *Node) *Node {
+func (t *Trace) owner(n *Node) *Node {
 	var only, inner *Node
 	count := 0
 	ambiguous := false
 	t.ForEachNode(func(s *Node) bool {
-		if !s.Known || s.Kind != ptrace.SpanKindServer || !sameService(s, target) {
+		if !s.Known || s.Kind != ptrace.SpanKindServer || !sameService(s, n) {
 			return true
 		}
 		count++

@@ -118,6 +118,33 @@ func TestAttributeBrokenChainOwner(t *testing.T) {
 	}
 }
 
+// TestAttributeOwnerFollowsChanges: the owners of a broken chain's spans are
+// remembered between targets, and asked again once the trace's nodes change
+// (a new server span, times that the recorder set before touching the trace).
+func TestAttributeOwnerFollowsChanges(t *testing.T) {
+	cache := New(Limits{MaxTraces: 10, MaxNodesPerTrace: 100, MaxNodes: 100, MaxEvidenceNodes: 100, MaxEvidencePerNode: 16, TTL: time.Minute})
+	tr := cache.Remember(tid(1), t0)
+	tree(cache, tr,
+		node{id: 1, kind: ptrace.SpanKindServer, service: "a"},
+		node{id: 3, parent: 9, kind: ptrace.SpanKindInternal, service: "a", evidence: "ev"}, // 9 never seen
+	)
+	tr.Lookup(sid(1)).Start, tr.Lookup(sid(1)).End = 100, 900
+	tr.Lookup(sid(3)).Start, tr.Lookup(sid(3)).End = 400, 500
+	cache.Touch(tr, t0)
+	outer := tr.Lookup(sid(1))
+	require.Len(t, tr.Attribute(outer, nil), 1, "the sole server span of the service owns it")
+	require.Len(t, tr.Attribute(outer, nil), 1, "asked again, unchanged")
+
+	tree(cache, tr, node{id: 2, parent: 7, kind: ptrace.SpanKindServer, service: "a"}) // a self-call, times not yet set
+	assert.Empty(t, tr.Attribute(outer, nil), "a server span without times: ambiguous")
+
+	inner := tr.Lookup(sid(2))
+	inner.Start, inner.End = 300, 600
+	cache.Touch(tr, t0)
+	assert.Empty(t, tr.Attribute(outer, nil), "the self-call's span holds it now")
+	assert.Len(t, tr.Attribute(inner, nil), 1, "the self-call's span holds it now")
+}
+
 func TestAttributeCycleTerminates(t *testing.T) {
 	c := New(Limits{MaxTraces: 10, MaxNodesPerTrace: 100, MaxNodes: 100, MaxEvidenceNodes: 100, MaxEvidencePerNode: 16, TTL: time.Minute})
 	tr := c.Remember(tid(1), t0)

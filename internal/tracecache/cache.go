@@ -124,6 +124,11 @@ type Trace struct {
 	extras []nodeExtra
 	// EvidenceNodes lists the nodes with evidence, in arrival order.
 	EvidenceNodes []*Node
+	// version changes whenever a node may have changed: the recorder sets a
+	// node's fields between AddNode and Touch, both of which count. owners
+	// are the owners of EvidenceNodes (ownerOf) as of version ownersAt.
+	version, ownersAt uint64
+	owners            []*Node
 	// Diagnosed: a target of this trace was diagnosed and released.
 	Diagnosed bool
 	// FailedCall: a failed client span of the trace is being recorded, set
@@ -347,6 +352,7 @@ func (c *Cache) Remember(id pcommon.TraceID, now time.Time) *Trace {
 // Touch marks the trace as seen now.
 func (c *Cache) touch(t *Trace, now time.Time) {
 	t.lastSeen = now
+	t.version++
 	if t.inLRU && c.lru.front != t {
 		c.lru.remove(t)
 		c.lru.pushFront(t)
@@ -359,6 +365,7 @@ func (c *Cache) Touch(t *Trace, now time.Time) { c.touch(t, now) }
 // AddNode returns the node of a span in the trace, adding it when it is new
 // and the limits allow; nil when they do not.
 func (c *Cache) AddNode(t *Trace, id pcommon.SpanID) *Node {
+	t.version++
 	if n := t.Lookup(id); n != nil {
 		return n
 	}
@@ -524,6 +531,7 @@ func (t *Trace) Service(n *Node) string {
 
 // SetService sets the service name of a node of the trace.
 func (t *Trace) SetService(n *Node, service string) {
+	t.version++
 	if service == "" {
 		n.service = 0
 		return
