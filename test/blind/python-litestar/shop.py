@@ -7,7 +7,10 @@ variables, no prefix); run under opentelemetry-instrument (sqlalchemy, httpx,
 redis, logging). Each route induces one fault of
 test/integration/blindcapture/cases.go; nothing is recorded by hand. An
 exception out of a handler is left to Litestar (a 500), which logs it
-(log_exceptions="always": production logs the 500s it answers).
+(log_exceptions="always": production logs the 500s it answers) to its logger
+"litestar"; that logger is set to propagate, so its records reach the SDK's
+handler on the root logger (Litestar's default keeps them to itself: the first
+capture received none).
 """
 import asyncio
 import os
@@ -183,5 +186,8 @@ app = Litestar(
                     undefined_table, undefined_column, unique, page_size, payments_url, null_dereference, slow,
                     downstream_500, downstream_timeout, downstream_refused, bare_500, cache_ping, cache_refused],
     plugins=[OpenTelemetryPlugin(OpenTelemetryConfig())],
-    logging_config=LoggingConfig(log_exceptions="always"),
+    logging_config=LoggingConfig(
+        log_exceptions="always",
+        loggers={"litestar": {"level": "INFO", "handlers": ["queue_listener"], "propagate": True}},
+    ),
 )
