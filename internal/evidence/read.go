@@ -179,6 +179,11 @@ func ReadSpan(service string, span ptrace.Span, dst []diagnosis.Evidence, names 
 		case attrEchoError, attrGinErrors:
 			handlerError = str(v)
 		}
+		if strings.HasPrefix(k, "db.") {
+			dep.database = true
+		} else if strings.HasPrefix(k, "messaging.") {
+			dep.messaging = true
+		}
 		return true
 	})
 	if base.StatusMessage == "" && handlerError != "" {
@@ -192,7 +197,7 @@ func ReadSpan(service string, span ptrace.Span, dst []diagnosis.Evidence, names 
 	}
 	base.Origin = names.of(stackframe.SpanOrigin(span.Name()))
 	switch {
-	case base.DBSystem != "":
+	case base.DBSystem != "" || dep.systemless(base.RPCSystem, span.Kind()):
 		base.Kind = diagnosis.KindDB
 	case dep.connect(base.RPCSystem, span.Kind(), span.Name()):
 		base.Kind = diagnosis.KindConnect
@@ -459,22 +464,39 @@ type dependency struct {
 	namespace, address, port, peerService, rpcService, rpcMethod string
 	peerAddress, peerPort                                        string
 	// transport: network.transport (or net.transport) is set; protocol:
-	// an HTTP method is.
-	transport, protocol bool
+	// an HTTP method is; database, messaging: an attribute of the db.* or
+	// messaging.* namespace is.
+	transport, protocol, database, messaging bool
+}
+
+// systemless reports whether a client span is a database call that names
+// no database system: attributes of the db.* namespace and no HTTP method,
+// rpc.system or messaging.* attribute. The Java agent's vertx-sql-client
+// instrumentation records db.name, db.statement, db.operation and db.user
+// but no db.system (opentelemetry-java-instrumentation
+// instrumentation/vertx/vertx-sql-client VertxSqlClientAttributesGetter:
+// getDbSystem returns null); luna-duclos/instrumentedsql tags its spans
+// db.statement and db.instance, its system as db.type (tags.go).
+func (d dependency) systemless(rpcSystem string, kind ptrace.SpanKind) bool {
+	return d.database && kind == ptrace.SpanKindClient && !d.protocol && !d.messaging && rpcSystem == ""
 }
 
 // connect reports whether the span is a raw connection attempt: a
 // transport and an endpoint, no protocol (instrumentation-net's
 // tcp.connect, .NET's "socket connect").
 func (d dependency) connect(rpcSystem string, kind ptrace.SpanKind, spanName string) bool {
-	return (d.transport || spanName == spanNettyConnect) && !d.protocol && rpcSystem == "" && kind != ptrace.SpanKindServer && kind != ptrace.SpanKindConsumer &&
+	return (d.transport || spanName == spanNettyConnect || spanName == spanNettyResolve) && !d.protocol && rpcSystem == "" && kind != ptrace.SpanKindServer && kind != ptrace.SpanKindConsumer &&
 		d.endpoint() != ""
 }
 
-// spanNettyConnect is the Java agent's netty connection span (netty-common
-// NettyConnectionRequest.connect, with connection telemetry on): a socket
-// connect with server.address and port but no network.transport.
-const spanNettyConnect = "CONNECT"
+// spanNettyConnect and spanNettyResolve are the Java agent's netty
+// connection spans (netty-common NettyConnectionRequest.connect and
+// .resolve, with connection telemetry on): a socket connect, and the name
+// lookup before it, with server.address and port but no network.transport.
+const (
+	spanNettyConnect = "CONNECT"
+	spanNettyResolve = "RESOLVE"
+)
 
 // endpoint is address:port, from server.address/port or the peer's
 // network address, "" without both.

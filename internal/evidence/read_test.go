@@ -272,6 +272,10 @@ func TestConnectSpan(t *testing.T) {
 		{"netty CONNECT", ptrace.SpanKindClient,
 			map[string]any{"server.address": "127.0.0.1", "server.port": int64(43787), "error.type": "io.netty.channel.AbstractChannel$AnnotatedConnectException"},
 			diagnosis.KindConnect, "127.0.0.1:43787", "127.0.0.1:43787"},
+		// java-vertx db_unknown_host: the agent's netty RESOLVE of the database's host.
+		{"netty RESOLVE", ptrace.SpanKindClient,
+			map[string]any{"server.address": "db.example.invalid", "server.port": int64(45249), "error.type": "java.net.UnknownHostException"},
+			diagnosis.KindConnect, "db.example.invalid:45249", "db.example.invalid:45249"},
 		{"an HTTP call is not a raw connect", ptrace.SpanKindClient,
 			map[string]any{"network.transport": "tcp", "http.request.method": "GET", "server.address": "127.0.0.1", "server.port": int64(40123)},
 			diagnosis.KindClient, "127.0.0.1:40123", "127.0.0.1:40123"},
@@ -285,14 +289,56 @@ func TestConnectSpan(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newSpan(tc.kind, tc.attrs)
-			if tc.name == "netty CONNECT" {
-				s.SetName("CONNECT")
+			if name, ok := strings.CutPrefix(tc.name, "netty "); ok {
+				s.SetName(name)
 			}
 			s.Status().SetCode(ptrace.StatusCodeError)
 			s.Status().SetMessage("connect ECONNREFUSED 127.0.0.1:40123")
 			item := ReadSpan("svc", s, nil, Interned)[0]
 			assert.Equal(t, tc.want, item.Kind)
 			assert.Equal(t, tc.endpoint, item.Endpoint)
+			assert.Equal(t, tc.depKey, item.Dependency)
+		})
+	}
+}
+
+// A client span of the db.* namespace is a database call even when it
+// names no system (the Java agent's vertx-sql-client spans: db.name,
+// db.statement, db.operation, db.user); an HTTP, RPC or messaging call that
+// carries a db.* attribute stays a call.
+func TestSystemlessDatabaseSpan(t *testing.T) {
+	vertx := map[string]any{"db.name": "shop", "db.operation": "SELECT", "db.statement": "SELECT ?", "db.user": "app",
+		"server.address": "127.0.0.1", "server.port": int64(45117)}
+	with := func(k string, v any) map[string]any {
+		m := map[string]any{k: v}
+		for k, v := range vertx {
+			m[k] = v
+		}
+		return m
+	}
+	tests := []struct {
+		name   string
+		kind   ptrace.SpanKind
+		attrs  map[string]any
+		want   diagnosis.Kind
+		depKey string
+	}{
+		{"vertx-sql-client", ptrace.SpanKindClient, vertx, diagnosis.KindDB, "shop 127.0.0.1:45117"},
+		{"instrumentedsql", ptrace.SpanKindClient, map[string]any{"db.statement": "SELECT 1", "db.instance": "shop"}, diagnosis.KindDB, ""},
+		{"an HTTP call", ptrace.SpanKindClient, with("http.request.method", "GET"), diagnosis.KindClient, "shop 127.0.0.1:45117"},
+		{"an RPC call", ptrace.SpanKindClient, with("rpc.system", "grpc"), diagnosis.KindClient, "shop 127.0.0.1:45117"},
+		{"a message sent", ptrace.SpanKindProducer, with("messaging.system", "kafka"), diagnosis.KindClient, "shop 127.0.0.1:45117"},
+		{"a messaging client", ptrace.SpanKindClient, with("messaging.system", "rabbitmq"), diagnosis.KindClient, "shop 127.0.0.1:45117"},
+		{"an internal span", ptrace.SpanKindInternal, vertx, diagnosis.KindSpan, ""},
+		{"a client span of no namespace", ptrace.SpanKindClient, map[string]any{"server.address": "127.0.0.1", "server.port": int64(45117)}, diagnosis.KindClient, "127.0.0.1:45117"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newSpan(tc.kind, tc.attrs)
+			s.Status().SetCode(ptrace.StatusCodeError)
+			item := ReadSpan("svc", s, nil, Interned)[0]
+			assert.Equal(t, tc.want, item.Kind)
+			assert.Empty(t, item.DBSystem)
 			assert.Equal(t, tc.depKey, item.Dependency)
 		})
 	}
