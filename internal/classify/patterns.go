@@ -37,6 +37,11 @@ var patRows = []patRow{
 	pat("msg.pool.psycopg", connPool, "couldn't get a connection after", "requests waiting").regex(`couldn't get a connection after|has already \d+ requests waiting`),
 	// node-mysql2 lib/pool.js getConnection.
 	dbPat("msg.pool.mysql2", connPool, "no connections available.", "queue limit reached."),
+	// Vert.x: vertx-sql-client SqlConnectionPool.execute fails a request still waiting for a connection at
+	// PoolOptions' connection timeout with the stackless VertxException("Timeout waiting for connection");
+	// vert.x core's SimpleConnectionPool, under it, refuses a waiter beyond maxWaitQueueSize with
+	// ConnectionPoolTooBusyException. On an HTTP client's span both are its pool's, read as the call.
+	dbPat("msg.pool.vertx", connPool, "timeout waiting for connection", "connection pool reached max wait queue size of"),
 	pat("msg.too_many_clients.postgresql", connTooMany, "sorry, too many clients already", "remaining connection slots are reserved", "too many connections for role", "too many connections for database"),
 	pat("msg.too_many_connections.mysql", connTooMany, "too many connections", "max_user_connections", "max number of clients reached"),
 	pat("msg.auth.postgresql", connAuth, "password authentication failed for user", "no pg_hba.conf entry for", "sasl authentication failed", "ident authentication failed", "peer authentication failed", "server requested a password but no password was provided",

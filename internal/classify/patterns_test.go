@@ -61,6 +61,12 @@ var patternCases = register([]tc{
 	{"msg.pool.psycopg", "database_connection/pool_exhausted", ex("django.db.utils.OperationalError", `couldn't get a connection after 5.00 sec`)},
 	{"msg.pool.psycopg", "database_connection/pool_exhausted", ex("django.db.utils.OperationalError", `the pool 'pool-1' has already 10 requests waiting`)},
 	{"msg.pool.mysql2", "database_connection/pool_exhausted", exs("Error", `No connections available.`, "Error: No connections available.\n    at Pool.getConnection (/app/node_modules/mysql2/lib/pool.js:46:19)")},
+	// java-vertx db_pool_exhausted: the agent's vertx-sql-client span (no db.system) with the pool's stackless timeout.
+	{"msg.pool.vertx", "database_connection/pool_exhausted", dbx("", "io.vertx.core.VertxException", `Timeout waiting for connection`)},
+	{"msg.pool.vertx", "database_connection/pool_exhausted", dbx("postgresql", "io.vertx.core.http.ConnectionPoolTooBusyException", `Connection pool reached max wait queue size of 16`)},
+	// Apache HttpClient 4's pool on a call ("Timeout waiting for connection from pool") stays the call's.
+	{"msg.timeout.http", "dependency_failure/upstream_timeout", diagnosis.Evidence{Kind: diagnosis.KindClient, Depth: 1, Peer: "payments", StatusError: true,
+		ExceptionType: "org.apache.http.conn.ConnectionPoolTimeoutException", ExceptionMessage: "Timeout waiting for connection from pool"}},
 	{"msg.too_many_clients.postgresql", "database_connection/too_many_connections", ex("psycopg2.OperationalError", `connection to server at "db" (10.0.0.5), port 5432 failed: FATAL:  remaining connection slots are reserved for non-replication superuser connections`)},
 	{"msg.too_many_connections.mysql", "database_connection/too_many_connections", ex("com.mysql.cj.jdbc.exceptions.MySQLNonTransientConnectionException", `Data source rejected establishment of connection,  message from server: "Too many connections"`)},
 	{"msg.auth.postgresql", "database_connection/authentication_failed", ex("org.postgresql.util.PSQLException", `FATAL: password authentication failed for user "app"`)},

@@ -39,6 +39,16 @@ var libraries = []Library{
 		Cite: "pgjdbc/r2dbc-postgresql src/main/java/io/r2dbc/postgresql/PostgresqlConnectionFactory.java"},
 	{Lang: "java", Name: "java.vertx_pgclient", Kind: KindDriver, System: "postgresql", frames: []string{"io.vertx.pgclient."}, types: []string{"io.vertx.pgclient."},
 		Cite: "eclipse-vertx/vertx-sql-client vertx-pg-client/src/main/java/io/vertx/pgclient/PgException.java"},
+	{Lang: "java", Name: "java.vertx_mysqlclient", Kind: KindDriver, System: "mysql", frames: []string{"io.vertx.mysqlclient."}, types: []string{"io.vertx.mysqlclient."},
+		Cite: "eclipse-vertx/vertx-sql-client vertx-mysql-client/src/main/java/io/vertx/mysqlclient/MySQLException.java, impl/MySQLSocketConnection.java"},
+	{Lang: "java", Name: "java.vertx_mssqlclient", Kind: KindDriver, System: "mssql", frames: []string{"io.vertx.mssqlclient."}, types: []string{"io.vertx.mssqlclient."},
+		Cite: "eclipse-vertx/vertx-sql-client vertx-mssql-client/src/main/java/io/vertx/mssqlclient/MSSQLException.java, impl/MSSQLSocketConnection.java"},
+	{Lang: "java", Name: "java.vertx_oracleclient", Kind: KindDriver, System: "oracle", frames: []string{"io.vertx.oracleclient."}, types: []string{"io.vertx.oracleclient."},
+		Cite: "eclipse-vertx/vertx-sql-client vertx-oracle-client/src/main/java/io/vertx/oracleclient/OracleException.java, impl/OracleJdbcConnection.java"},
+	// The client API and its pool, shared by the Vert.x drivers. Its pool's timer fails a request that
+	// already failed with "Result is already complete": no exhaustion of its own, so a driver's, not a pool's.
+	{Lang: "java", Name: "java.vertx_sqlclient", Kind: KindDriver, frames: []string{"io.vertx.sqlclient."}, types: []string{"io.vertx.sqlclient."},
+		Cite: "eclipse-vertx/vertx-sql-client vertx-sql-client/src/main/java/io/vertx/sqlclient/impl/pool/SqlConnectionPool.java (execute: POOL_QUERY_TIMEOUT_EXCEPTION)"},
 	{Lang: "java", Name: "java.mysql_connector", Kind: KindDriver, System: "mysql", frames: []string{"com.mysql."}, types: []string{"com.mysql."},
 		Cite: "mysql/mysql-connector-j src/main/core-api/java/com/mysql/cj/exceptions/ExceptionFactory.java"},
 	{Lang: "java", Name: "java.mariadb", Kind: KindDriver, System: "mysql", frames: []string{"org.mariadb.jdbc.", "org.mariadb.r2dbc."}, types: []string{"org.mariadb."},
