@@ -120,6 +120,22 @@ var originCases = register([]tc{
 		"Traceback (most recent call last):\n  File \"/app/app/routes/deals.py\", line 319, in create_activity\n    return render_template(\"deals/activity_form.html\", deal=deal, activity=None)\n"+
 			"  File \"/usr/local/lib/python3.11/site-packages/flask/templating.py\", line 151, in render_template\n    template = app.jinja_env.get_or_select_template(template_name_or_list)\n"+
 			"  File \"/usr/local/lib/python3.11/site-packages/jinja2/environment.py\", line 1087, in get_or_select_template\n    return self.get_template(template_name_or_list, parent, globals)\n")},
+	// dynaconf/base.py Settings.__getattr__: `raise AttributeError(key)` for a key no loader set, the key alone
+	// (python-litestar config_missing); an AttributeError raised in the application after the lookup stays a bug.
+	{"origin.config.missing", "configuration_error/missing_config", fromStack("AttributeError", "PAYMENTS_URL",
+		"Traceback (most recent call last):\n  File \"/srv/app/shop.py\", line 128, in payments_url\n    return {\"payments\": settings.PAYMENTS_URL}\n"+
+			"  File \"/usr/local/lib/python3.11/site-packages/dynaconf/base.py\", line 98, in __getattr__\n    return getattr(self._wrapped, name)\n"+
+			"  File \"/usr/local/lib/python3.11/site-packages/dynaconf/base.py\", line 372, in __getattr__\n    raise AttributeError(key)\nAttributeError: PAYMENTS_URL\n")},
+	{"python.AttributeError", "application_exception/type_error", fromStack("AttributeError", "'dict' object has no attribute 'owner'",
+		"Traceback (most recent call last):\n  File \"/srv/app/shop.py\", line 131, in owner\n    return settings.ACCOUNTS.owner\nAttributeError: 'dict' object has no attribute 'owner'\n")},
+	// ... and its cast of a value through parse_conf.apply_converter, the ValueError inside chained.
+	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("DynaconfParseError", "Cannot convert 'twenty' to integer: invalid literal for int() with base 10: 'twenty'",
+		"Traceback (most recent call last):\n  File \"/usr/local/lib/python3.11/site-packages/dynaconf/utils/parse_conf.py\", line 546, in _safe_int_casting\n    return int(value)\n"+
+			"ValueError: invalid literal for int() with base 10: 'twenty'\n\nThe above exception was the direct cause of the following exception:\n\n"+
+			"Traceback (most recent call last):\n  File \"/srv/app/shop.py\", line 123, in page_size\n    return {\"page_size\": settings.as_int(\"PAGE_SIZE\")}\n"+
+			"  File \"/usr/local/lib/python3.11/site-packages/dynaconf/base.py\", line 718, in as_int\n    return self.get(key, cast=\"@int\")\n"+
+			"  File \"/usr/local/lib/python3.11/site-packages/dynaconf/utils/parse_conf.py\", line 548, in _safe_int_casting\n    raise DynaconfParseError(\n"+
+			"dynaconf.utils.parse_conf.DynaconfParseError: Cannot convert 'twenty' to integer: invalid literal for int() with base 10: 'twenty'\n")},
 	{"origin.file.missing", "configuration_error/missing_config", fromStack("Error", "ENOENT: no such file or directory, open '/app/data/prices.csv'",
 		"Error: ENOENT: no such file or directory, open '/app/data/prices.csv'\n    at Object.openSync (node:fs:573:18)\n    at Object.readFileSync (node:fs:452:35)\n"+nodeAppLine)},
 })

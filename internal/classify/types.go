@@ -75,6 +75,14 @@ var typeRows = []typeRow{
 	typ("spring.PlaceholderResolution", confMissing, "PlaceholderResolutionException"),
 	typ("symfony.EnvNotFoundException", confMissing, "EnvNotFoundException"),
 	typ("python.decouple.UndefinedValueError", confMissing, "UndefinedValueError"),
+	// dynaconf: dynaconf/utils/parse_conf.py raises DynaconfParseError for a value its cast rejects
+	// (_safe_int_casting "Cannot convert '%s' to integer: %s", "Cannot parse as JSON: %s") and for a lazy
+	// @get of a key no loader set ("Key %s not found in settings and no default value provided."),
+	// DynaconfFormatError for an interpolation that fails; dynaconf/validator.py ValidationError says
+	// must_exist_true "{name} is required in env {env}", its other messages a value the validator rejects.
+	typ("python.dynaconf.missing", confMissing, "DynaconfParseError", "DynaconfFormatError", "dynaconf.validator.ValidationError").
+		whenAny("not found in settings", "is required in env"),
+	typ("python.dynaconf.invalid", confInvalid, "DynaconfParseError", "DynaconfFormatError", "dynaconf.validator.ValidationError"),
 	typ("lang.PermissionDenied", confPermission, "PermissionError", "Errno::EACCES", "UnauthorizedAccessException", "AccessDeniedException"),
 	typ("aws.NoCredentials", confSecret, "NoCredentialsError", "NoCredentialProviders", "CredentialsProviderError", "SdkClientException").whenAny("credential"),
 	// Java reports a file it may not read as FileNotFoundException "(Permission denied)".

@@ -69,6 +69,14 @@ var typeCases = register([]tc{
 	{"spring.PlaceholderResolution", "configuration_error/missing_config", ex("org.springframework.util.PlaceholderResolutionException", `Could not resolve placeholder 'payment.api.url' in value "${payment.api.url}"`)},
 	{"symfony.EnvNotFoundException", "configuration_error/missing_config", ex("Symfony\\Component\\DependencyInjection\\Exception\\EnvNotFoundException", `Environment variable not found: "MAILER_DSN".`)},
 	{"python.decouple.UndefinedValueError", "configuration_error/missing_config", ex("decouple.UndefinedValueError", `SECRET_KEY not found. Declare it as envvar or define a default value.`)},
+	// python-litestar config_not_an_int: the litestar logger's record names the bare class.
+	{"python.dynaconf.invalid", "configuration_error/invalid_config", ex("DynaconfParseError", `Cannot convert 'twenty' to integer: invalid literal for int() with base 10: 'twenty'`)},
+	{"python.dynaconf.invalid", "configuration_error/invalid_config", ex("dynaconf.utils.parse_conf.DynaconfFormatError", `Error parsing : no key specified`)},
+	{"python.dynaconf.missing", "configuration_error/missing_config", ex("DynaconfParseError", `Key PAYMENTS_URL not found in settings and no default value provided.`)},
+	{"python.dynaconf.missing", "configuration_error/missing_config", ex("dynaconf.validator.ValidationError", `PAYMENTS_URL is required in env development`)},
+	{"python.dynaconf.invalid", "configuration_error/invalid_config", ex("dynaconf.validator.ValidationError", `PAGE_SIZE must gte 1 but it is 0 in env development`)},
+	// Another library's ValidationError is no dynaconf's.
+	{"generic.exception", "application_exception/unhandled_exception", ex("marshmallow.exceptions.ValidationError", `{'quantity': ['Not a valid integer.']}`)},
 	{"lang.PermissionDenied", "configuration_error/permission_denied", ex("PermissionError", `[Errno 13] Permission denied: '/var/log/app/app.log'`)},
 	{"aws.NoCredentials", "configuration_error/missing_secret", ex("botocore.exceptions.NoCredentialsError", `Unable to locate credentials`)},
 	{"lang.FileNotFound.secret", "configuration_error/missing_secret", ex("FileNotFoundError", `[Errno 2] No such file or directory: '/run/secrets/stripe_api_key'`)},

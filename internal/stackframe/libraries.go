@@ -142,6 +142,10 @@ var libraries = []Library{
 		Cite: "HBNetwork/python-decouple decouple.py (Config.get: cast(value))"},
 	{Lang: "python", Name: "python.environs", Kind: KindConfig, frames: []string{"/environs/", "/environs.py"}, types: []string{"environs."},
 		Cite: "sloria/environs src/environs/__init__.py (EnvValidationError)"},
+	// settings.X raises AttributeError(key) in Settings.__getattr__ for a key no loader set; as_int() casts
+	// through parse_conf.apply_converter.
+	{Lang: "python", Name: "python.dynaconf", Kind: KindConfig, frames: []string{"/dynaconf/"}, types: []string{"dynaconf."},
+		Cite: "dynaconf/dynaconf dynaconf/base.py (Settings.__getattr__: raise AttributeError(key)), dynaconf/utils/parse_conf.py (_safe_int_casting: DynaconfParseError)"},
 	// env.int("X") casts in Env.parse_value; a missing variable is ImproperlyConfigured "Set the X environment variable".
 	{Lang: "python", Name: "python.django_environ", Kind: KindConfig, frames: []string{"/environ/environ.py"},
 		Cite: "joke2k/django-environ environ/environ.py (Env.get_value, Env.parse_value: value = cast(value))"},

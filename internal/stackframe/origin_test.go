@@ -101,6 +101,8 @@ var originTests = []struct {
 	{"python.pydantic_settings", pyAt("/pydantic_settings/main.py"), ""},
 	{"python.decouple", pyAt("/decouple.py"), ""},
 	{"python.environs", pyAt("/environs/__init__.py"), ""},
+	{"python.dynaconf", pyAt("/dynaconf/base.py"), ""},
+	{"python.dynaconf", "", "dynaconf.utils.parse_conf.DynaconfParseError"},
 	{"python.django_environ", pyAt("/usr/lib/python3.11/site-packages/environ/environ.py"), ""},
 	{"python.django_conf", pyAt("/django/conf/__init__.py"), ""},
 	{"python.jinja2", pyAt("/jinja2/loaders.py"), ""},
