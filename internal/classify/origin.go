@@ -129,11 +129,15 @@ func originOverride(p *prepared, m diagnosis.Match) diagnosis.Match {
 		return m
 	}
 	kind := stackframe.Kind("")
-	if p.origin != nil {
+	switch {
+	case p.origin != nil:
 		kind = p.origin.Kind
-	} else if configMessage(p) {
+	case configMessage(p):
 		// The parse error of a configured value, whatever words come with it.
 		kind, class = stackframe.KindConfig, wordsConversion
+	case missingSetting(p):
+		// The application's own check of a setting it was not given.
+		kind, class = stackframe.KindConfig, wordsMissing
 	}
 	if kind == "" {
 		return m
@@ -255,6 +259,34 @@ func configMessage(p *prepared) bool {
 		for _, w := range reUpperWord.FindAllString(head, 4) {
 			if !acronyms[w] {
 				return true
+			}
+		}
+	}
+	return false
+}
+
+// reMissingSetting is a message that names a setting and says it is not
+// there: the check an application makes of its configuration before use
+// ("PAYMENTS_URL is not configured", "Missing setting PAYMENTS_URL"), in
+// any language. The name is matched in its own case (missingSetting): an
+// upper-case name with an underscore, or one upper-case word that is no
+// acronym, names an environment variable or setting, where a request's
+// field ("user_id is required") or a code's value does not.
+var reMissingSetting = regexp.MustCompile(`(?:^|: )(?:(?i:the|a) )?(?:(?i:setting|config(?:uration)?(?: key| value| property| option)?|property|option|env(?:ironment)?(?: variable)?|variable) )?` +
+	`["'\x60]?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)["'\x60]? (?:(?i:setting|variable|property|option|value) )?` +
+	`(?i:is not configured|is not set|is unset|is not defined|is undefined|is missing|is required|is empty|must be set|must be configured|must be provided|must be defined|must not be empty|has not been set|has not been configured|was not set|was not provided)` +
+	`(?:$|[.;:,!(]|\s+(?i:in|for) (?:the )?(?i:env|environment|config|configuration|settings)\b)` +
+	`|(?i:missing|required|undefined|unset)(?: (?i:required))? (?i:setting|config(?:uration)?(?: key| value| property| option)?|property|option)s?:? ["'\x60]?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)["'\x60]?(?:$|[.;:,!( ])`)
+
+// missingSetting reports whether the evidence's message names a setting
+// that is missing (reMissingSetting).
+func missingSetting(p *prepared) bool {
+	for _, s := range [...]string{p.ev.ExceptionMessage, p.ev.StatusMessage} {
+		for _, m := range reMissingSetting.FindAllStringSubmatch(s, 4) {
+			for _, name := range m[1:] {
+				if name != "" && envName(name) {
+					return true
+				}
 			}
 		}
 	}

@@ -136,6 +136,21 @@ var originCases = register([]tc{
 			"  File \"/usr/local/lib/python3.11/site-packages/dynaconf/base.py\", line 718, in as_int\n    return self.get(key, cast=\"@int\")\n"+
 			"  File \"/usr/local/lib/python3.11/site-packages/dynaconf/utils/parse_conf.py\", line 548, in _safe_int_casting\n    raise DynaconfParseError(\n"+
 			"dynaconf.utils.parse_conf.DynaconfParseError: Cannot convert 'twenty' to integer: invalid literal for int() with base 10: 'twenty'\n")},
+	// A message that names a setting the application was not given, in any language (java-vertx config_missing:
+	// the application's own check of a null from Vert.x Config's JsonObject.getString); a request's field, an
+	// acronym or a value of the code's own keeps its words.
+	{"origin.config.missing", "configuration_error/missing_config", fromStack("java.lang.IllegalStateException", "PAYMENTS_URL is not configured",
+		"java.lang.IllegalStateException: PAYMENTS_URL is not configured\n\tat com.acme.shop.Shop.paymentsUrl(Shop.java:88)\n\tat io.vertx.core.impl.future.Mapping.onSuccess(Mapping.java:35)")},
+	{"origin.config.missing", "configuration_error/missing_config", ex("java.lang.RuntimeException", "Required setting PAYMENTS_URL is missing")},
+	{"origin.config.missing", "configuration_error/missing_config", ex("RuntimeError", "PAYMENTS_URL must be set")},
+	{"origin.config.missing", "configuration_error/missing_config", ex("ValueError", "The PAYMENTS_URL setting is not set.")},
+	{"origin.config.missing", "configuration_error/missing_config", ex("Error", "Config value 'PAYMENTS_URL' is required")},
+	{"origin.config.missing", "configuration_error/missing_config", ex("System.InvalidOperationException", "PAYMENTS_URL is not configured.")},
+	{"origin.config.missing", "configuration_error/missing_config", goErr("payments client: PORT is empty")},
+	{"lang.InvalidArgument", "application_exception/invalid_argument", ex("ValueError", "user_id is required")},
+	{"lang.InvalidArgument", "application_exception/invalid_argument", ex("java.lang.IllegalArgumentException", "JSON is required")},
+	{"lang.IllegalState", "application_exception/illegal_state", ex("java.lang.IllegalStateException", "Order ORD_1 is missing")},
+	{"lang.IllegalState", "application_exception/illegal_state", ex("java.lang.IllegalStateException", "STATE_PENDING is not configured for workflow refunds")},
 	{"origin.file.missing", "configuration_error/missing_config", fromStack("Error", "ENOENT: no such file or directory, open '/app/data/prices.csv'",
 		"Error: ENOENT: no such file or directory, open '/app/data/prices.csv'\n    at Object.openSync (node:fs:573:18)\n    at Object.readFileSync (node:fs:452:35)\n"+nodeAppLine)},
 })
