@@ -597,6 +597,8 @@ func TestClassifyConnectBesideDatabase(t *testing.T) {
 	db := func(endpoint string) diagnosis.Evidence {
 		return diagnosis.Evidence{Kind: diagnosis.KindDB, Depth: 2, DBSystem: "postgresql", StatusError: true, StatusMessage: refused, Endpoint: endpoint}
 	}
+	resolve := diagnosis.Evidence{Kind: diagnosis.KindConnect, Depth: 3, StatusError: true, ExceptionType: "java.net.UnknownHostException",
+		ExceptionMessage: "db.example.invalid", Endpoint: "db.example.invalid:40123", Dependency: "db.example.invalid:40123", Peer: "db.example.invalid"}
 	cases := []struct {
 		name  string
 		items []diagnosis.Evidence
@@ -611,6 +613,11 @@ func TestClassifyConnectBesideDatabase(t *testing.T) {
 		// node-koa cache_refused: ioredis' "Connection is closed." after its socket's refusal, in the connect's service.
 		{"beside a cache client's connection failure", []diagnosis.Evidence{ioredisClosed(""), connect}, "database_connection/connection_refused"},
 		{"beside a cache client's connection failure of another service", []diagnosis.Evidence{ioredisClosed("cart"), connect}, "dependency_failure/upstream_unreachable"},
+		// java-vertx db_refused, db_unknown_host: the agent's vertx-sql-client span names no db.system; the
+		// netty CONNECT (or RESOLVE) under it carries the same exception.
+		{"beside a database span with no system", []diagnosis.Evidence{vertxSQL("127.0.0.1:40123", "Connection refused: /127.0.0.1:40123"), connect}, "database_connection/connection_refused"},
+		{"a netty RESOLVE beside a database span with no system", []diagnosis.Evidence{vertxSQL("db.example.invalid:40123", "db.example.invalid"), resolve}, "database_connection/dns_failure"},
+		{"a netty RESOLVE alone", []diagnosis.Evidence{resolve}, "dependency_failure/upstream_unreachable"},
 	}
 	for _, c := range cases {
 		r := Classify(c.items)
@@ -652,6 +659,16 @@ func TestClassifyPoolTimeoutBehindConnectFailure(t *testing.T) {
 			t.Errorf("%s: got %s (%s), want %s", c.name, got, r.Rule, c.want)
 		}
 	}
+}
+
+// vertxSQL: the Java agent's vertx-sql-client span (no db.system) with the exception of its failed connect.
+func vertxSQL(endpoint, msg string) diagnosis.Evidence {
+	typ := "io.netty.channel.AbstractChannel.AnnotatedConnectException"
+	if !strings.HasPrefix(msg, "Connection refused") {
+		typ = "java.net.UnknownHostException"
+	}
+	return diagnosis.Evidence{Kind: diagnosis.KindDB, Depth: 2, StatusError: true, ExceptionType: typ, ExceptionMessage: msg,
+		Endpoint: endpoint, Dependency: "shop " + endpoint}
 }
 
 // ioredisClosed: ioredis' error on the router span of service svc.

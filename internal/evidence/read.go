@@ -473,9 +473,11 @@ type dependency struct {
 // no database system: attributes of the db.* namespace and no HTTP method,
 // rpc.system or messaging.* attribute. The Java agent's vertx-sql-client
 // instrumentation records db.name, db.statement, db.operation and db.user
-// but no db.system (opentelemetry-java-instrumentation
-// instrumentation/vertx/vertx-sql-client VertxSqlClientAttributesGetter:
-// getDbSystem returns null); luna-duclos/instrumentedsql tags its spans
+// but no db.system under the default (old) conventions
+// (opentelemetry-java-instrumentation instrumentation/vertx/vertx-sql-client
+// VertxSqlClientAttributesGetter.getDbSystem: "db.system was never set for
+// vertx sql client"; only the stable opt-in's db.system.name is, since
+// 2.31.0); luna-duclos/instrumentedsql tags its spans
 // db.statement and db.instance, its system as db.type (tags.go).
 func (d dependency) systemless(rpcSystem string, kind ptrace.SpanKind) bool {
 	return d.database && kind == ptrace.SpanKindClient && !d.protocol && !d.messaging && rpcSystem == ""
