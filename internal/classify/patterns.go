@@ -174,9 +174,13 @@ var patRows = []patRow{
 	pat("msg.open_files", resFiles, "too many open files", "emfile", "enfile", "file table overflow"),
 
 	// ---- configuration_error ----
+	// kelseyhightower/envconfig Process: "required key %s missing value"; heetch/confita config.go (Load):
+	// "required key '%s' for field '%s' not found", the same check of another Go loader.
 	pat("msg.env_missing", confMissing, "environment variable", "env var", "envvar", "required key", "could not resolve placeholder", "declare it as envvar").
-		regex(`environment variables? .{0,80}(?:not set|is not set|missing|required|undefined|not defined|not found|is empty|must be set|not present)|(?:missing|required|undefined|unset)(?: required)? (?:environment|env) var|env var .{0,80}(?:not set|missing|required|not present)|environment variable not found|required key .{1,80} missing value|could not resolve placeholder|declare it as envvar`),
-	pat("msg.secret_missing", confSecret, "secret_key_base", "secret_key setting must not be empty", "unable to locate credentials", "nocredentialproviders",
+		regex(`environment variables? .{0,80}(?:not set|is not set|missing|required|undefined|not defined|not found|is empty|must be set|not present)|(?:missing|required|undefined|unset)(?: required)? (?:environment|env) var|env var .{0,80}(?:not set|missing|required|not present)|environment variable not found|required key .{1,80} (?:missing value|for field .{1,80} not found)|could not resolve placeholder|declare it as envvar`),
+	// laravel/framework src/Illuminate/Encryption/EncryptionServiceProvider.php key(): an empty APP_KEY
+	// (MissingAppKeyException since 8.x, RuntimeException before) "No application encryption key has been specified."
+	pat("msg.secret_missing", confSecret, "no application encryption key has been specified", "secret_key_base", "secret_key setting must not be empty", "unable to locate credentials", "nocredentialproviders",
 		"failed to retrieve credentials", "could not load credentials", "default credentials were not found", "could not load the default credentials",
 		"secretorprivatekey must have a value", "no credentials", "missing credentials", "secret not found", "missing secret"),
 	pat("msg.secret_file", confSecret, "no such file or directory", "enoent", "cannot find the file", "could not find file", "filenotfound", "nosuchfile", "file not found", "could not find a part of the path").
@@ -203,7 +207,9 @@ var patRows = []patRow{
 	pat("msg.config_missing.dotenv", confMissing, "are not present in the environment"),
 	pat("msg.config_invalid", confInvalid, "failed to convert configuration value at", "failed to bind properties under", "envconfig.process: assigning", "env: parse error on field", "rather than").
 		regex(`failed to convert configuration value at|failed to bind properties under|envconfig\.process: assigning|env: parse error on field|has type [a-z]+ rather than [a-z]+`),
-	pat("msg.invalid_config", confInvalid, "invalid configuration", "configuration error", "invalid config", "misconfigured", "improperlyconfigured", "yaml: unmarshal errors",
+	// t3-oss/t3-env packages/core/src/index.ts createEnv (onValidationError): throw Error("Invalid environment
+	// variables") once it has logged the schema's issues; the idiom of hand-written env schemas too.
+	pat("msg.invalid_config", confInvalid, "invalid environment variables", "invalid configuration", "configuration error", "invalid config", "misconfigured", "improperlyconfigured", "yaml: unmarshal errors",
 		"format of the initialization string does not conform", "invalid connection string", "forgotten import", "no suitable driver found", "cannot load driver class",
 		"failed to configure a datasource", "invalid dsn", "keyword not supported:", "configuration is invalid", "invalid value for setting", "unknown driver"),
 	pat("msg.permission_denied", confPermission, "permission denied", "eacces", "operation not permitted", "eperm", "access to the path", "accessdenied", "access denied").notIn(ctxClient),

@@ -157,6 +157,15 @@ var patternCases = register([]tc{
 	// configuration_error
 	{"msg.env_missing", "configuration_error/missing_config", goErr(`config: environment variable PAYMENT_API_URL is not set`)},
 	{"msg.secret_missing", "configuration_error/missing_secret", ex("Error", `secretOrPrivateKey must have a value`)},
+	// alexjustesen/speedtest-tracker#711, ZacharyJia/serverchan#1: Laravel without APP_KEY.
+	{"msg.secret_missing", "configuration_error/missing_secret", ex(`Illuminate\Encryption\MissingAppKeyException`, `No application encryption key has been specified.`)},
+	{"msg.secret_missing", "configuration_error/missing_secret", ex("RuntimeException", `No application encryption key has been specified.`)},
+	// heetch/confita#30: a required field no backend set.
+	{"msg.env_missing", "configuration_error/missing_config", goErr(`required key 'host' for field 'Host' not found`)},
+	{"msg.env_missing", "configuration_error/missing_config", goErr(`required key BAR missing value`)},
+	// ballerine-io/ballerine#2389 (t3-env, a missing HASHING_KEY_SECRET: its issues go to the console, the
+	// exception says only this).
+	{"msg.invalid_config", "configuration_error/invalid_config", ex("Error", `Invalid environment variables`)},
 	{"msg.secret_file", "configuration_error/missing_secret", goErr(`load TLS key pair: open /etc/tls/server.key: no such file or directory`)},
 	{"msg.config_file", "configuration_error/missing_config", ex("Error", `ENOENT: no such file or directory, open '/app/config/production.json'`)},
 	{"msg.invalid_config", "configuration_error/invalid_config", goErr(`sql: unknown driver "postgres" (forgotten import?)`)},

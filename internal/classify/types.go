@@ -70,7 +70,13 @@ var typeRows = []typeRow{
 	// ---- configuration_error ----
 	typ("django.ImproperlyConfigured", confInvalid, "ImproperlyConfigured").weakRow(),
 	// Micronaut DefaultPropertyPlaceholderResolver: "Error resolving property value [${x}]. Property doesn't exist".
-	typ("micronaut.ConfigurationException.missing", confMissing, "ConfigurationException").whenAny("property doesn't exist"),
+	// micronaut-core DefaultPropertyPlaceholderResolver PlaceholderSegment.getValue: "Could not resolve placeholder ${x}",
+	// a property (or environment variable) nothing sets.
+	typ("micronaut.ConfigurationException.missing", confMissing, "ConfigurationException").whenAny("property doesn't exist", "could not resolve placeholder"),
+	// Microsoft.Extensions.Options.DataAnnotations DataAnnotationValidateOptions: "DataAnnotation validation failed for
+	// members: '%s' with the error: '%s'.", the error RequiredAttribute's "The {0} field is required." (a bound
+	// section that lacks the key).
+	typ("dotnet.OptionsValidationException.required", confMissing, "OptionsValidationException").whenAny("field is required."),
 	typ("dotnet.ConfigurationErrorsException", confInvalid, "ConfigurationErrorsException", "ConfigurationException", "OptionsValidationException", "InvalidConfigurationException"),
 	typ("spring.PlaceholderResolution", confMissing, "PlaceholderResolutionException"),
 	typ("symfony.EnvNotFoundException", confMissing, "EnvNotFoundException"),
@@ -84,6 +90,11 @@ var typeRows = []typeRow{
 		whenAny("not found in settings", "is required in env"),
 	typ("python.dynaconf.invalid", confInvalid, "DynaconfParseError", "DynaconfFormatError", "dynaconf.validator.ValidationError"),
 	typ("lang.PermissionDenied", confPermission, "PermissionError", "Errno::EACCES", "UnauthorizedAccessException", "AccessDeniedException"),
+	// rails activesupport lib/active_support/encrypted_file.rb: MissingKeyError "Missing encryption key to decrypt
+	// file with..." (no config/master.key, no RAILS_MASTER_KEY); message_encryptor.rb _decrypt: InvalidMessage when
+	// the key there does not decrypt config/credentials.yml.enc (Rails's own cookie jars rescue it).
+	typ("rails.EncryptedFile.MissingKeyError", confSecret, "ActiveSupport::EncryptedFile::MissingKeyError"),
+	typ("rails.MessageEncryptor.InvalidMessage", confInvalid, "ActiveSupport::MessageEncryptor::InvalidMessage").weakRow(),
 	typ("aws.NoCredentials", confSecret, "NoCredentialsError", "NoCredentialProviders", "CredentialsProviderError", "SdkClientException").whenAny("credential"),
 	// Java reports a file it may not read as FileNotFoundException "(Permission denied)".
 	typ("java.FileNotFoundException.permission", confPermission, "FileNotFoundException").whenAny("permission denied"),

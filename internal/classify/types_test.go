@@ -11,6 +11,14 @@ var typeCases = register([]tc{
 	{"db.ConnectTimeout.refused", "database_connection/connection_refused", ex("MongooseServerSelectionError", `connect ECONNREFUSED 127.0.0.1:40123`)},
 	{"db.StatementTimeout", "database_timeout/statement_timeout", ex("StackExchange.Redis.RedisTimeoutException", `Timeout performing GET (5000ms), next: GET cart:1, inst: 0, qu: 0, qs: 1`)},
 	{"micronaut.ConfigurationException.missing", "configuration_error/missing_config", ex("io.micronaut.context.exceptions.ConfigurationException", `Error resolving property value [${payments.url}]. Property doesn't exist`)},
+	// micronaut-projects/micronaut-core#10797: an environment variable the placeholder names is not set.
+	{"micronaut.ConfigurationException.missing", "configuration_error/missing_config", ex("io.micronaut.context.exceptions.ConfigurationException", `Could not resolve placeholder ${SOME_PLACEHOLDER}`)},
+	// dotnet/runtime#51557: ValidateDataAnnotations on a section without ClientId.
+	{"dotnet.OptionsValidationException.required", "configuration_error/missing_config", ex("Microsoft.Extensions.Options.OptionsValidationException", `DataAnnotation validation failed for members: 'ClientId' with the error: 'The ClientId field is required.'.`)},
+	{"dotnet.ConfigurationErrorsException", "configuration_error/invalid_config", ex("Microsoft.Extensions.Options.OptionsValidationException", `DataAnnotation validation failed for members: 'PoolSize' with the error: 'The field PoolSize must be between 1 and 100.'.`)},
+	// rails/rails#33528 (RAILS_MASTER_KEY set to a key that did not encrypt the credentials), encrypted_file.rb's MissingKeyError.
+	{"rails.MessageEncryptor.InvalidMessage", "configuration_error/invalid_config", ex("ActiveSupport::MessageEncryptor::InvalidMessage", `ActiveSupport::MessageEncryptor::InvalidMessage`)},
+	{"rails.EncryptedFile.MissingKeyError", "configuration_error/missing_secret", ex("ActiveSupport::EncryptedFile::MissingKeyError", `Missing encryption key to decrypt file with. Ask your team for your master key and write it to /app/config/master.key or put it in the ENV['RAILS_MASTER_KEY'].`)},
 	// pools
 	{"python.psycopg_pool.PoolTimeout", "database_connection/pool_exhausted", ex("psycopg_pool.PoolTimeout", `couldn't get a connection after 30.00 sec`)},
 	{"r2dbc.PoolAcquireTimeoutException", "database_connection/pool_exhausted", ex("reactor.pool.PoolAcquireTimeoutException", `Pool#acquire(Duration) has been pending for more than the configured timeout of 1000ms`)},
