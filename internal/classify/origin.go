@@ -68,7 +68,9 @@ var genericRules = map[string]wordClass{
 	"java.ClassCastException":       wordsConversion,
 	// PHP's TypeError words, and a schema's type check: convict's validate
 	// (src/main.js) asserts `must be of type ${Format.name}` on a setting.
-	"msg.type.php":                            wordsConversion,
+	"msg.type.php": wordsConversion,
+	// Python's TypeError words, as a settings model's validator reports them.
+	"msg.type.python":                         wordsConversion,
 	"lang.KeyError":                           wordsMissing,
 	"java.NoSuchElementException":             wordsMissing,
 	"dotnet.KeyNotFoundException":             wordsMissing,
@@ -225,11 +227,20 @@ func envName(s string) bool {
 var reSchemaVariable = regexp.MustCompile("^([A-Z][A-Z0-9_]*) (?:is a required field|must be a `)|" +
 	`^"([A-Z][A-Z0-9_]*)" (?:is required|must be)|must have required property '([A-Z][A-Z0-9_]*)'|^\w*/([A-Z][A-Z0-9_]*) must `)
 
+// reSchemaLocation is pydantic's: the ValidationError's text is "N
+// validation error(s) for Model", then each error's location on a line of
+// its own and its message indented under it (pydantic-core
+// src/errors/validation_exception.rs, pydantic v1 error_wrappers.py
+// display_errors); a BaseSettings model's location is the variable.
+var reSchemaLocation = regexp.MustCompile(`validation errors? for \w+\n([A-Z][A-Z0-9_]*)\n  `)
+
 // schemaOnVariable reports whether s is a schema validator's issue on an
 // environment variable's name.
 func schemaOnVariable(s string) bool {
-	if m := reSchemaIssue.FindStringSubmatch(s); m != nil && envName(m[1]) {
-		return true
+	for _, re := range [...]*regexp.Regexp{reSchemaIssue, reSchemaLocation} {
+		if m := re.FindStringSubmatch(s); m != nil && envName(m[1]) {
+			return true
+		}
 	}
 	m := reSchemaVariable.FindStringSubmatch(s)
 	for i := 1; i < len(m); i++ {

@@ -48,6 +48,18 @@ var originCases = register([]tc{
 	{"origin.config.missing", "configuration_error/missing_config", fromStack("pydantic_core._pydantic_core.ValidationError",
 		"1 validation error for Settings\ndatabase_url\n  Field required [type=missing, input_value={}, input_type=dict]",
 		pydanticSettings("database_url\n  Field required [type=missing, input_value={}, input_type=dict]"))},
+	// pydantic's text names the variable without a stack (ITISFoundation/osparc-simcore#7300: pydantic-settings 2, an
+	// unset REGISTRY_PW; alexvanzyl/fastapi-simple-app-example#3: pydantic 1's BaseSettings, a validator's TypeError
+	// among the missing ones); a request model's lower-case field keeps the application's.
+	{"origin.config.missing", "configuration_error/missing_config", ex("pydantic_core._pydantic_core.ValidationError",
+		"1 validation error for RegistrySettings\nREGISTRY_PW\n  Field required [type=missing, input_value={'REGISTRY_AUTH': 'False'}, input_type=dict]")},
+	{"origin.config.missing", "configuration_error/missing_config", ex("pydantic.error_wrappers.ValidationError",
+		"2 validation errors for Settings\nPOSTGRES_SERVER\n  field required (type=value_error.missing)\nSQLALCHEMY_DATABASE_URI\n  can only concatenate str (not \"NoneType\") to str (type=type_error)")},
+	{"origin.config.invalid", "configuration_error/invalid_config", ex("pydantic_core._pydantic_core.ValidationError",
+		"1 validation error for Settings\nPOOL_SIZE\n  Input should be a valid integer, unable to parse string as an integer [type=int_parsing, input_value='abc', input_type=str]")},
+	{"generic.exception", "application_exception/unhandled_exception", ex("pydantic_core._pydantic_core.ValidationError",
+		"1 validation error for Order\nquantity\n  Input should be a valid integer [type=int_parsing, input_value='x', input_type=str]")},
+	{"msg.type.python", "application_exception/type_error", ex("Exception", `can only concatenate str (not "NoneType") to str`)},
 	// Go: no stack; the wrapping names the variable.
 	{"origin.config.invalid", "configuration_error/invalid_config", goErr(`parse POOL_SIZE: strconv.Atoi: parsing "abc": invalid syntax`)},
 	{"origin.config.invalid", "configuration_error/invalid_config", goErr(`invalid PORT: strconv.Atoi: parsing "80a": invalid syntax`)},
