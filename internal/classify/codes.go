@@ -88,6 +88,12 @@ var mysqlRows = []codeRow{
 	code("mysql", "1142", confPermission).aka("ER_TABLEACCESS_DENIED_ERROR"),
 	code("mysql", "1143", confPermission).aka("ER_COLUMNACCESS_DENIED_ERROR"),
 	code("mysql", "1049", connUnknownDB).aka("ER_BAD_DB_ERROR"),
+	// mysqlnd reports any failed connect as CR_CONNECTION_ERROR 2002 with the stream's error text
+	// (ext/mysqlnd/mysqlnd_connection.c): php-src main/network.c's "php_network_getaddresses: getaddrinfo for %s
+	// failed: %s" (before PHP 8.1 "getaddrinfo failed: %s") is a name that does not resolve, the socket's
+	// "Connection timed out" a connect that timed out; Connector/C's 2002 is a refused socket or port.
+	code("mysql", "2002", connDNS).whenText("php_network_getaddresses", "dns"),
+	code("mysql", "2002", connTimeout).whenText("timed out", "timeout"),
 	code("mysql", "2002", connRefused),
 	code("mysql", "2003", connRefused),
 	code("mysql", "2005", connDNS),

@@ -80,6 +80,11 @@ var mysqlCases = register([]tc{
 	{"mysql.error.1143", "configuration_error/permission_denied", dbc("mysql", "1143", `SELECT command denied to user 'app'@'%' for column 'ssn' in table 'users'`)},
 	{"mysql.error.1049", "database_connection/unknown_database", ex("pymysql.err.OperationalError", `(1049, "Unknown database 'shop'")`)},
 	{"mysql.error.2002", "database_connection/connection_refused", ex("PDOException", `SQLSTATE[HY000] [2002] Connection refused`)},
+	// guillaumebriday/todolist-backend-laravel#7, firefly-iii/firefly-iii#1734 (DB_HOST a container not up, or
+	// left as CHANGEME); PHP 8.1+ names the host.
+	{"mysql.error.2002.dns", "database_connection/dns_failure", ex(`Illuminate\Database\QueryException`, `SQLSTATE[HY000] [2002] php_network_getaddresses: getaddrinfo failed: Name or service not known (SQL: select * from information_schema.tables where table_schema = laravel and table_name = migrations)`)},
+	{"mysql.error.2002.dns", "database_connection/dns_failure", ex("PDOException", `SQLSTATE[HY000] [2002] php_network_getaddresses: getaddrinfo for mariadb failed: Name or service not known`)},
+	{"mysql.error.2002.timeout", "database_connection/connect_timeout", ex("PDOException", `SQLSTATE[HY000] [2002] Connection timed out`)},
 	{"mysql.error.2003", "database_connection/connection_refused", ex("MySQLdb.OperationalError", `(2003, "Can't connect to MySQL server on 'db:3306' (111)")`)},
 	{"mysql.error.2005", "database_connection/dns_failure", ex("MySQLdb.OperationalError", `(2005, "Unknown MySQL server host 'mysql-primary' (-2)")`)},
 	{"mysql.error.2006", "database_connection/connection_reset", ex("pymysql.err.OperationalError", `(2006, "MySQL server has gone away (BrokenPipeError(32, 'Broken pipe'))")`)},
