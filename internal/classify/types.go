@@ -153,6 +153,9 @@ var typeRows = []typeRow{
 	typ("python.redis.ConnectionError.pool", connPool, "redis.exceptions.ConnectionError").whenAny("too many connections", "no connection available"),
 	// redis-py strips the reply's first word: LOADING → BusyLoadingError.
 	typ("python.redis.BusyLoadingError", connUnavailable, "redis.exceptions.BusyLoadingError", "BusyLoadingError"),
+	// StackExchange.Redis ExceptionFactory.UnableToConnect: "It was not possible to connect to the redis server(s)."
+	// and the failure after it, "ConnectTimeout" when the connect timed out (a refusal says SocketFailure).
+	typ("redis.StackExchange.ConnectTimeout", connTimeout, "RedisConnectionException").whenAny("connecttimeout"),
 	typ("db.ConnectionNotEstablished", connRefused, "ActiveRecord::ConnectionNotEstablished", "PG::ConnectionBad", "Mysql2::Error::ConnectionError", "SequelizeConnectionRefusedError", "SequelizeConnectionError", "MongoNetworkError", "RedisConnectionException", "JedisConnectionException", "redis.exceptions.ConnectionError", "Redis::CannotConnectError", "Sequel::DatabaseConnectionError", "Doctrine\\DBAL\\Exception\\ConnectionException", "Illuminate\\Database\\LostConnectionException").weakRow(),
 	// ioredis lib/errors/MaxRetriesPerRequestError.ts: every retry of a command failed to reach the server.
 	typ("ioredis.MaxRetriesPerRequestError", connRefused, "MaxRetriesPerRequestError"),

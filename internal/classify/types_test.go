@@ -141,6 +141,8 @@ var typeCases = register([]tc{
 	{"jdbc.SQLRecoverableException", "database_connection/connection_reset", ex("java.sql.SQLRecoverableException", `Closed Connection`)},
 	{"python.sqlalchemy.TimeoutError", "database_connection/pool_exhausted", ex("sqlalchemy.exc.TimeoutError", `QueuePool limit of size 5 overflow 10 reached, connection timed out, timeout 30.00 (Background on this error at: https://sqlalche.me/e/20/3o7r)`)},
 	{"db.PoolTimeout", "database_connection/pool_exhausted", ex("ActiveRecord::ConnectionTimeoutError", `could not obtain a connection from the pool within 5.000 seconds (waited 5.001 seconds); all pooled connections were in use`)},
+	// StackExchange/StackExchange.Redis#1955: an egress rule dropped the connect.
+	{"redis.StackExchange.ConnectTimeout", "database_connection/connect_timeout", ex("StackExchange.Redis.RedisConnectionException", `No connection is active/available to service this operation: SET cart:42; It was not possible to connect to the redis server(s). ConnectTimeout, mc: 1/1/0, mgr: 10 of 10 available`)},
 	{"db.ConnectionNotEstablished", "database_connection/connection_refused", ex("ActiveRecord::ConnectionNotEstablished", `No connection pool for 'ActiveRecord::Base' found.`)},
 	{"db.ConnectTimeout", "database_connection/connect_timeout", ex("pymongo.errors.ServerSelectionTimeoutError", `mongo:27017: timed out, Timeout: 30s, Topology Description: <TopologyDescription id: 65f, topology_type: Unknown>`)},
 	{"db.ConnectTimeout.refused", "database_connection/connection_refused", ex("pymongo.errors.ServerSelectionTimeoutError", `localhost:27017: [Errno 111] Connection refused, Timeout: 30s, Topology Description: <TopologyDescription id: 65f, topology_type: Unknown>`)},
