@@ -140,6 +140,18 @@ var originCases = register([]tc{
 			"  File \"/usr/local/lib/python3.11/site-packages/dynaconf/base.py\", line 372, in __getattr__\n    raise AttributeError(key)\nAttributeError: PAYMENTS_URL\n")},
 	{"python.AttributeError", "application_exception/type_error", fromStack("AttributeError", "'dict' object has no attribute 'owner'",
 		"Traceback (most recent call last):\n  File \"/srv/app/shop.py\", line 131, in owner\n    return settings.ACCOUNTS.owner\nAttributeError: 'dict' object has no attribute 'owner'\n")},
+	// configparser's getint() converts in RawConfigParser._get; commons-configuration's getInt in
+	// AbstractConfiguration.getAndConvertProperty (ConversionException); a ValueError of the application's own int() stays its.
+	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("ValueError", "invalid literal for int() with base 10: 'twenty'",
+		"Traceback (most recent call last):\n  File \"/srv/app/shop.py\", line 40, in page_size\n    return config.getint(\"shop\", \"page_size\")\n"+
+			"  File \"/usr/lib/python3.11/configparser.py\", line 834, in getint\n    return self._get_conv(section, option, int, raw=raw, vars=vars,\n"+
+			"  File \"/usr/lib/python3.11/configparser.py\", line 820, in _get\n    return conv(self.get(section, option, **kwargs))\nValueError: invalid literal for int() with base 10: 'twenty'\n")},
+	{"lang.InvalidArgument", "application_exception/invalid_argument", fromStack("ValueError", "invalid literal for int() with base 10: 'twenty'",
+		"Traceback (most recent call last):\n  File \"/srv/app/shop.py\", line 44, in quantity\n    return int(request.query_params[\"qty\"])\nValueError: invalid literal for int() with base 10: 'twenty'\n")},
+	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("org.apache.commons.configuration2.ex.ConversionException", "Key 'page.size' cannot be converted to class java.lang.Integer. Value is: 'twenty'.",
+		"org.apache.commons.configuration2.ex.ConversionException: Key 'page.size' cannot be converted to class java.lang.Integer. Value is: 'twenty'.\n"+
+			"\tat org.apache.commons.configuration2.AbstractConfiguration.getAndConvertProperty(AbstractConfiguration.java:627)\n\tat org.apache.commons.configuration2.AbstractConfiguration.getInt(AbstractConfiguration.java:836)\n"+
+			"\tat com.acme.shop.Shop.pageSize(Shop.java:51)")},
 	// ... and its cast of a value through parse_conf.apply_converter, the ValueError inside chained.
 	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("DynaconfParseError", "Cannot convert 'twenty' to integer: invalid literal for int() with base 10: 'twenty'",
 		"Traceback (most recent call last):\n  File \"/usr/local/lib/python3.11/site-packages/dynaconf/utils/parse_conf.py\", line 546, in _safe_int_casting\n    return int(value)\n"+

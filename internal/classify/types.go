@@ -45,7 +45,8 @@ var typeRows = []typeRow{
 	// commons-pool2 GenericObjectPool.borrowObject (DBCP2, Jedis): the pool's borrow timeout.
 	typ("java.NoSuchElementException.pool", connPool, "NoSuchElementException").whenAny("timeout waiting for idle object", "pool exhausted"),
 	// SmallRye Config SRCFG00014, MicroProfile Config getValue: a property that is not set.
-	typ("java.NoSuchElementException.config", confMissing, "NoSuchElementException").whenAny("srcfg00014", "could not be found in any config source"),
+	// ... and Apache Commons Configuration's getInt/getString of an absent key (AbstractConfiguration.throwMissingPropertyException).
+	typ("java.NoSuchElementException.config", confMissing, "NoSuchElementException").whenAny("srcfg00014", "could not be found in any config source", "does not map to an existing object"),
 	typ("java.NoSuchElementException", appKey, "NoSuchElementException"),
 	typ("dotnet.KeyNotFoundException", appKey, "KeyNotFoundException"),
 	typ("lang.AssertionError", appAssert, "AssertionError", "AssertionFailedError", "Test::Unit::AssertionFailedError"),
@@ -81,6 +82,8 @@ var typeRows = []typeRow{
 	typ("spring.PlaceholderResolution", confMissing, "PlaceholderResolutionException"),
 	typ("symfony.EnvNotFoundException", confMissing, "EnvNotFoundException"),
 	typ("python.decouple.UndefinedValueError", confMissing, "UndefinedValueError"),
+	// cpython Lib/configparser.py: an option or section the configuration file lacks.
+	typ("python.configparser.NoOptionError", confMissing, "configparser.NoOptionError", "configparser.NoSectionError", "NoOptionError", "NoSectionError"),
 	// dynaconf: dynaconf/utils/parse_conf.py raises DynaconfParseError for a value its cast rejects
 	// (_safe_int_casting "Cannot convert '%s' to integer: %s", "Cannot parse as JSON: %s") and for a lazy
 	// @get of a key no loader set ("Key %s not found in settings and no default value provided."),

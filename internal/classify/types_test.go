@@ -53,6 +53,7 @@ var typeCases = register([]tc{
 	{"lang.KeyError", "application_exception/key_error", ex("KeyError", `'sku'`)},
 	{"java.NoSuchElementException.pool", "database_connection/pool_exhausted", ex("java.util.NoSuchElementException", `Timeout waiting for idle object, borrowMaxWaitDuration=PT30S`)},
 	{"java.NoSuchElementException.config", "configuration_error/missing_config", ex("java.util.NoSuchElementException", `SRCFG00014: The config property payment.url is required but it could not be found in any config source`)},
+	{"java.NoSuchElementException.config", "configuration_error/missing_config", ex("java.util.NoSuchElementException", `Key 'payments.url' does not map to an existing object.`)},
 	{"java.NoSuchElementException", "application_exception/key_error", ex("java.util.NoSuchElementException", `No value present`)},
 	{"dotnet.KeyNotFoundException", "application_exception/key_error", ex("System.Collections.Generic.KeyNotFoundException", `The given key 'eur' was not present in the dictionary.`)},
 	{"lang.AssertionError", "application_exception/assertion_failed", ex("AssertionError", `expected positive quantity`)},
@@ -77,6 +78,8 @@ var typeCases = register([]tc{
 	{"spring.PlaceholderResolution", "configuration_error/missing_config", ex("org.springframework.util.PlaceholderResolutionException", `Could not resolve placeholder 'payment.api.url' in value "${payment.api.url}"`)},
 	{"symfony.EnvNotFoundException", "configuration_error/missing_config", ex("Symfony\\Component\\DependencyInjection\\Exception\\EnvNotFoundException", `Environment variable not found: "MAILER_DSN".`)},
 	{"python.decouple.UndefinedValueError", "configuration_error/missing_config", ex("decouple.UndefinedValueError", `SECRET_KEY not found. Declare it as envvar or define a default value.`)},
+	{"python.configparser.NoOptionError", "configuration_error/missing_config", ex("configparser.NoOptionError", `No option 'payments_url' in section: 'shop'`)},
+	{"python.configparser.NoOptionError", "configuration_error/missing_config", ex("NoSectionError", `No section: 'shop'`)},
 	// python-litestar config_not_an_int: the litestar logger's record names the bare class.
 	{"python.dynaconf.invalid", "configuration_error/invalid_config", ex("DynaconfParseError", `Cannot convert 'twenty' to integer: invalid literal for int() with base 10: 'twenty'`)},
 	{"python.dynaconf.invalid", "configuration_error/invalid_config", ex("dynaconf.utils.parse_conf.DynaconfFormatError", `Error parsing : no key specified`)},

@@ -83,6 +83,9 @@ var libraries = []Library{
 		Cite: "spring-projects/spring-framework spring-core/src/main/java/org/springframework/core/env/AbstractPropertyResolver.java; spring-projects/spring-boot spring-boot-project/spring-boot/src/main/java/org/springframework/boot/context/properties/bind/Binder.java"},
 	{Lang: "java", Name: "java.smallrye_config", Kind: KindConfig, frames: []string{"io.smallrye.config.", "org.eclipse.microprofile.config."}, types: []string{"io.smallrye.config."},
 		Cite: "smallrye/smallrye-config implementation/src/main/java/io/smallrye/config/ConfigMessages.java (SRCFG00014 \"The config property %s is required but it could not be found\")"},
+	{Lang: "java", Name: "java.commons_configuration", Kind: KindConfig, frames: []string{"org.apache.commons.configuration2.", "org.apache.commons.configuration."},
+		types: []string{"org.apache.commons.configuration2.", "org.apache.commons.configuration."},
+		Cite:  "apache/commons-configuration src/main/java/org/apache/commons/configuration2/AbstractConfiguration.java (throwMissingPropertyException: NoSuchElementException \"Key '%s' does not map to an existing object.\"; ConversionException \"Key '%s' cannot be converted to class %s. Value is: '%s'.\")"},
 	{Lang: "java", Name: "java.typesafe_config", Kind: KindConfig, frames: []string{"com.typesafe.config."}, types: []string{"com.typesafe.config."},
 		Cite: "lightbend/config config/src/main/java/com/typesafe/config/ConfigException.java (Missing: \"No configuration setting found for key\")"},
 	{Lang: "java", Name: "java.micronaut_config", Kind: KindConfig, frames: []string{"io.micronaut.context.env."}, types: []string{"io.micronaut.context.exceptions.ConfigurationException"},
@@ -142,6 +145,9 @@ var libraries = []Library{
 		Cite: "HBNetwork/python-decouple decouple.py (Config.get: cast(value))"},
 	{Lang: "python", Name: "python.environs", Kind: KindConfig, frames: []string{"/environs/", "/environs.py"}, types: []string{"environs."},
 		Cite: "sloria/environs src/environs/__init__.py (EnvValidationError)"},
+	// getint() converts in RawConfigParser._get (conv(self.get(...))): a ValueError raised in configparser.py.
+	{Lang: "python", Name: "python.configparser", Kind: KindConfig, frames: []string{"/configparser.py"}, types: []string{"configparser."},
+		Cite: "python/cpython Lib/configparser.py (NoOptionError \"No option %r in section: %r\", NoSectionError \"No section: %r\"; RawConfigParser._get)"},
 	// settings.X raises AttributeError(key) in Settings.__getattr__ for a key no loader set; as_int() casts
 	// through parse_conf.apply_converter.
 	{Lang: "python", Name: "python.dynaconf", Kind: KindConfig, frames: []string{"/dynaconf/"}, types: []string{"dynaconf."},
