@@ -85,6 +85,8 @@ var genericRules = map[string]wordClass{
 	ruleGenericException:                      wordsGeneric,
 	ruleGenericDB:                             wordsGeneric,
 	ruleGenericClient:                         wordsGeneric,
+	// A plain span's status description alone: Go handlers' errors (otelecho's echo.error, otelgin's gin.errors).
+	ruleGenericStatus: wordsGeneric,
 }
 
 // originRow decides generic words of one class from a library of one kind.

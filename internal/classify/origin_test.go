@@ -171,6 +171,10 @@ var originCases = register([]tc{
 	{"origin.config.missing", "configuration_error/missing_config", ex("Error", "Config value 'PAYMENTS_URL' is required")},
 	{"origin.config.missing", "configuration_error/missing_config", ex("System.InvalidOperationException", "PAYMENTS_URL is not configured.")},
 	{"origin.config.missing", "configuration_error/missing_config", goErr("payments client: PORT is empty")},
+	// A Go handler's error that otelecho keeps in echo.error, read as the server span's status description.
+	{"origin.config.missing", "configuration_error/missing_config", st("PAYMENTS_URL is not set")},
+	{"origin.config.invalid", "configuration_error/invalid_config", st(`parse POOL_SIZE: strconv.Atoi: parsing "abc": invalid syntax`)},
+	{"generic.status", "application_exception/unhandled_exception", st("order 42 is not set up for shipping")},
 	{"lang.InvalidArgument", "application_exception/invalid_argument", ex("ValueError", "user_id is required")},
 	{"lang.InvalidArgument", "application_exception/invalid_argument", ex("java.lang.IllegalArgumentException", "JSON is required")},
 	{"lang.IllegalState", "application_exception/illegal_state", ex("java.lang.IllegalStateException", "Order ORD_1 is missing")},
