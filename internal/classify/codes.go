@@ -95,6 +95,13 @@ var mysqlRows = []codeRow{
 	code("mysql", "2002", connDNS).whenText("php_network_getaddresses", "dns"),
 	code("mysql", "2002", connTimeout).whenText("timed out", "timeout"),
 	code("mysql", "2002", connRefused),
+	// PyMySQL's connect (pymysql/connections.py) raises every OSError of the socket as CR_CONN_HOST_ERROR 2003,
+	// "Can't connect to MySQL server on %r (%s)" with the error's own text: socket.gaierror's gai_strerror
+	// ("[Errno -2] Name or service not known", "[Errno -3] Temporary failure in name resolution", macOS's
+	// "nodename nor servname provided", Windows' "getaddrinfo failed") is a name that does not resolve,
+	// socket.timeout's "timed out" a connect that timed out; libmysqlclient's 2003 carries only the errno.
+	code("mysql", "2003", connDNS).whenText("name or service not known", "dns").orText("temporary failure in name resolution", "nodename nor servname provided", "getaddrinfo failed"),
+	code("mysql", "2003", connTimeout).whenText("timed out", "timeout"),
 	code("mysql", "2003", connRefused),
 	code("mysql", "2005", connDNS),
 	code("mysql", "2006", connReset).aka("ER_SERVER_GONE_ERROR"),
@@ -357,7 +364,7 @@ func lookupCode(p *prepared, table, c string) (*codeRow, bool) {
 		if r.sys != "" && r.sys != p.system {
 			continue
 		}
-		if r.when != "" && !strings.Contains(p.all, r.when) {
+		if len(r.when) > 0 && !containsAny(p.all, r.when) {
 			continue
 		}
 		return r, true

@@ -86,6 +86,12 @@ var mysqlCases = register([]tc{
 	{"mysql.error.2002.dns", "database_connection/dns_failure", ex("PDOException", `SQLSTATE[HY000] [2002] php_network_getaddresses: getaddrinfo for mariadb failed: Name or service not known`)},
 	{"mysql.error.2002.timeout", "database_connection/connect_timeout", ex("PDOException", `SQLSTATE[HY000] [2002] Connection timed out`)},
 	{"mysql.error.2003", "database_connection/connection_refused", ex("MySQLdb.OperationalError", `(2003, "Can't connect to MySQL server on 'db:3306' (111)")`)},
+	// PyMySQL's 2003 carries the socket error's text: DarkflameUniverse/AccountManager#7 (a host that does not
+	// resolve), and a socket.timeout.
+	{"mysql.error.2003.dns", "database_connection/dns_failure", ex("sqlalchemy.exc.OperationalError", `(pymysql.err.OperationalError) (2003, "Can't connect to MySQL server on 'mysql' ([Errno -2] Name or service not known)")`)},
+	{"mysql.error.2003.dns", "database_connection/dns_failure", ex("pymysql.err.OperationalError", `(2003, "Can't connect to MySQL server on 'db' ([Errno -3] Temporary failure in name resolution)")`)},
+	{"mysql.error.2003.timeout", "database_connection/connect_timeout", ex("pymysql.err.OperationalError", `(2003, "Can't connect to MySQL server on '10.0.0.5' (timed out)")`)},
+	{"mysql.error.2003", "database_connection/connection_refused", ex("pymysql.err.OperationalError", `(2003, "Can't connect to MySQL server on 'localhost' ([Errno 111] Connection refused)")`)},
 	{"mysql.error.2005", "database_connection/dns_failure", ex("MySQLdb.OperationalError", `(2005, "Unknown MySQL server host 'mysql-primary' (-2)")`)},
 	{"mysql.error.2006", "database_connection/connection_reset", ex("pymysql.err.OperationalError", `(2006, "MySQL server has gone away (BrokenPipeError(32, 'Broken pipe'))")`)},
 	{"mysql.error.2013", "database_connection/connection_reset", ex("pymysql.err.OperationalError", `(2013, 'Lost connection to MySQL server during query')`)},

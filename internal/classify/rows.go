@@ -229,8 +229,8 @@ type codeRow struct {
 	alias []string
 	// sys restricts a SQLSTATE row to one database family ("mysql", "postgresql").
 	sys string
-	// when: lower-case needle that must occur in the evidence text.
-	when string
+	// when: lower-case needles, one of which must occur in the evidence text.
+	when []string
 	// tag distinguishes rows of the same code in the rule name.
 	tag  string
 	rule string // computed at init
@@ -241,6 +241,9 @@ func code(table, c string, out outcome) codeRow { return codeRow{table: table, c
 
 func (r codeRow) aka(a ...string) codeRow        { r.alias = a; return r }
 func (r codeRow) onlyFor(sys string) codeRow     { r.sys = sys; return r }
-func (r codeRow) whenText(w, tag string) codeRow { r.when = w; r.tag = tag; return r }
+func (r codeRow) whenText(w, tag string) codeRow { r.when = []string{w}; r.tag = tag; return r }
+
+// orText adds needles any one of which, like whenText's, makes the row apply.
+func (r codeRow) orText(w ...string) codeRow { r.when = append(r.when, w...); return r }
 
 func (r typeRow) notIn(m ctxMask) typeRow { r.skip |= m; return r }
