@@ -166,6 +166,11 @@ var typeRows = []typeRow{
 	typ("db.ConnectTimeout", connTimeout, "SequelizeConnectionTimedOutError", "MongoServerSelectionError", "MongooseServerSelectionError", "ServerSelectionTimeoutError", "pymongo.errors.ServerSelectionTimeoutError", "MongoTimeoutException", "MongoNetworkTimeoutError", "MongoSocketOpenException", "NetworkTimeout", "pymongo.errors.NetworkTimeout"),
 	typ("sequelize.HostNotFound", connDNS, "SequelizeHostNotFoundError", "SequelizeHostNotReachableError"),
 	typ("sequelize.AccessDenied", connAuth, "SequelizeAccessDeniedError", "MongoAuthenticationException", "RedisAuthenticationException", "redis.exceptions.AuthenticationError", "AuthenticationError").whenAny("auth", "password", "access denied"),
+	// ActiveRecord's PostgreSQL adapter (postgresql_adapter.rb new_client / Rails < 7 postgresql_connection) raises
+	// NoDatabaseError for any PG::Error whose message includes the database's name, a host name's resolution
+	// failure too when the host is named like the database (joaoscotto/docker-ruby-puma-nginx-postgres#3): the
+	// libpq text it keeps decides.
+	typ("db.NoDatabase.dns", connDNS, "ActiveRecord::NoDatabaseError").whenAny("could not translate host name", "name or service not known", "temporary failure in name resolution", "nodename nor servname provided"),
 	typ("db.NoDatabase", connUnknownDB, "ActiveRecord::NoDatabaseError"),
 	typ("redis.ReadOnlyError", connReadOnly, "redis.exceptions.ReadOnlyError", "ActiveRecord::ReadOnlyError"),
 

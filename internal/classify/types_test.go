@@ -153,6 +153,8 @@ var typeCases = register([]tc{
 	{"sequelize.HostNotFound", "database_connection/dns_failure", ex("SequelizeHostNotFoundError", `getaddrinfo ENOTFOUND postgres-primary`)},
 	{"sequelize.AccessDenied", "database_connection/authentication_failed", ex("SequelizeAccessDeniedError", `Access denied for user 'app'@'10.0.0.7' (using password: YES)`)},
 	{"db.NoDatabase", "database_connection/unknown_database", ex("ActiveRecord::NoDatabaseError", `We could not find your database: shop_production.`)},
+	{"db.NoDatabase.dns", "database_connection/dns_failure", ex("ActiveRecord::NoDatabaseError", `could not translate host name "postgres" to address: Temporary failure in name resolution`)},
+	{"db.NoDatabase", "database_connection/unknown_database", ex("ActiveRecord::NoDatabaseError", `FATAL:  database "postgres_development" does not exist`)},
 	{"redis.ReadOnlyError", "database_connection/read_only_replica", ex("redis.exceptions.ReadOnlyError", `You can't write against a read only replica.`)},
 	// database_timeout
 	{"db.StatementTimeout", "database_timeout/statement_timeout", ex("com.mysql.cj.jdbc.exceptions.MySQLTimeoutException", `Statement cancelled due to timeout or client request`)},
