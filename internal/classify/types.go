@@ -121,6 +121,11 @@ var typeRows = []typeRow{
 	netTyp("java.NoRouteToHostException", depUnreachable, connRefused, "NoRouteToHostException", "EHOSTUNREACH", "ENETUNREACH"),
 	netTyp("java.SSLException", depTLS, connTLS, "SSLHandshakeException", "SSLException", "ssl.SSLError", "ssl.SSLCertVerificationError", "SSLError", "OpenSSL::SSL::SSLError", "AuthenticationException", "tls.CertificateVerificationError", "x509.UnknownAuthorityError", "x509.HostnameError", "x509.CertificateInvalidError"),
 	netTyp("python.ConnectionResetError", depUnreachable, connReset, "ConnectionResetError", "ConnectionAbortedError", "BrokenPipeError", "Errno::ECONNRESET", "Errno::EPIPE", "ECONNRESET", "EPIPE", "http.client.RemoteDisconnected", "RemoteDisconnected", "ServerDisconnectedError", "NoHttpResponseException"),
+	// Npgsql (src/Npgsql/Internal/NpgsqlReadBuffer.cs Ensure): NpgsqlException "Exception while reading from stream"
+	// around TimeoutException "Timeout during reading attempt" is any read that outlived its timeout; under
+	// NpgsqlConnector.Open/RawOpen/Connect the read is the server's first reply within the connection's Timeout
+	// (npgsql/npgsql#4532), a connect that timed out, not a statement's.
+	typ("npgsql.open.timeout", connTimeout, "System.TimeoutException", "TimeoutException").whenAny("npgsqlconnector.rawopen", "npgsqlconnector.open(", "npgsqlconnector.<open>", "npgsqlconnector.connect("),
 	netTyp("lang.TimeoutError", depTimeout, dbStatementTimeout, "TimeoutError", "socket.timeout", "asyncio.TimeoutError", "concurrent.futures.TimeoutError", "TimeoutException", "System.TimeoutException", "Timeout::Error", "ETIMEDOUT", "ESOCKETTIMEDOUT", "Net::ReadTimeout", "Net::WriteTimeout"),
 	netTyp("go.context.DeadlineExceeded", depTimeout, dbCanceled, "context.deadlineExceededError", "DeadlineExceeded", "context.DeadlineExceeded"),
 	typ("go.context.Canceled", dbCanceled, "context.Canceled", "context.canceledError").notIn(ctxPlain | ctxClient),
