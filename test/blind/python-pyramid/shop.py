@@ -92,7 +92,9 @@ def pool_exhausted(request):
     # The pool's one connection is held while a second is asked for.
     held = single.get()
     try:
-        held.cursor().execute("SELECT 1")
+        cur = held.cursor()
+        cur.execute("SELECT 1")
+        cur.fetchall()  # an unread result would fail the connection's return to the pool instead
         return query(single, "SELECT qty FROM items WHERE id = 1")
     finally:
         held.close()
