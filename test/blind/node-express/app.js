@@ -44,8 +44,9 @@ async function inTx(...statements) {
   try {
     await query(c, 'START TRANSACTION');
     for (const s of statements) await query(c, s);
-    await query(c, 'ROLLBACK');
   } finally {
+    // The pool does not reset a released connection: end the transaction and its locks here.
+    await query(c, 'ROLLBACK').catch(() => {});
     c.release();
   }
   return { ok: true };
