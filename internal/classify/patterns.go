@@ -122,6 +122,10 @@ var patRows = []patRow{
 	// SocketClosedUnexpectedlyError: error classes without a name of their own (exception.type "Error").
 	pat("msg.redis.unreachable", connRefused, "reached the max retries per request limit"),
 	dbPat("msg.redis.offline", connRefused, "the client is offline"),
+	// MySQL's and MariaDB's ER_OPTION_PREVENTS_STATEMENT (1290) where the driver or the application dropped its
+	// number: "The MySQL server is running with the %s option so it cannot execute this statement" (MariaDB: "The
+	// MariaDB server ..."); with --read-only or --super-read-only it is a write sent to a replica.
+	pat("msg.mysql.read_only", connReadOnly, "option so it cannot execute this statement").regex(`running with the --(?:super-)?read[-_]only option`),
 
 	// ---- database_connection: reset / refused / timeout / dns / tls ----
 	// mongo-go-driver x/mongo/driver/topology ServerSelectionError: "server selection error: %v, current topology: %s".

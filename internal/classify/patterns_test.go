@@ -45,6 +45,11 @@ var patternCases = register([]tc{
 	// mongo-go-driver mongo/errors.go ErrNoDocuments.
 	{"msg.no_rows.mongo", "database_query/no_rows", goErr(`find order: mongo: no documents in result`)},
 	{"msg.redis.unreachable", "database_connection/connection_refused", ex("Error", `Reached the max retries per request limit (which is 20). Refer to "maxRetriesPerRequest" option for details.`)},
+	// alibaba/druid#3886, top-think/thinkphp#16, osTicket/osTicket#2937 (MariaDB), bitpoke/mysql-operator#689.
+	{"msg.mysql.read_only", "database_connection/read_only_replica", ex("java.sql.SQLException", `The MySQL server is running with the --read-only option so it cannot execute this statement`)},
+	{"msg.mysql.read_only", "database_connection/read_only_replica", ex("", `[REPLACE INTO ost_session SET session_id='v'] The MariaDB server is running with the --read-only option so it cannot execute this statement`)},
+	{"msg.mysql.read_only", "database_connection/read_only_replica", ex("", `WordPress database error The MySQL server is running with the --super-read-only option so it cannot execute this statement`)},
+	{"generic.db_error", "database_query/query_error", ex("", `The MySQL server is running with the --secure-file-priv option so it cannot execute this statement`)},
 	{"msg.redis.offline", "database_connection/connection_refused", exs("Error", `The client is offline`, "Error: The client is offline\n    at RedisClient._RedisClient_sendCommand (/app/node_modules/@redis/client/dist/lib/client/index.js:520:31)")},
 	{"msg.connection_lost.generic", "database_connection/connection_reset", exs("Error", `Socket closed unexpectedly`, "Error: Socket closed unexpectedly\n    at Socket.<anonymous> (/app/node_modules/@redis/client/dist/lib/client/socket.js:194:118)")},
 	{"msg.connection_refused", "database_connection/connection_refused", ex("PrismaClientInitializationError", "Can't reach database server at `127.0.0.1:40123`\n\nPlease make sure your database server is running at `127.0.0.1:40123`.")},
