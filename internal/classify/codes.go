@@ -534,7 +534,9 @@ var redisPrefixes = []struct{ needle, code string }{
 	{"loading redis is loading", "LOADING"},
 	{"masterdown ", "MASTERDOWN"},
 	{"clusterdown ", "CLUSTERDOWN"},
-	{"readonly you can't write against a read only replica", "READONLY"},
+	// Redis's READONLY reply "-READONLY You can't write against a read only replica." ("slave" before
+	// Redis 5); redis-py's ReadOnlyError keeps only the text after the code.
+	{"write against a read only", "READONLY"},
 	{"misconf redis is configured to save rdb snapshots", "MISCONF"},
 	{"busy redis is busy running a script", "BUSY"},
 	{"wrongtype operation against a key", "WRONGTYPE"},

@@ -227,6 +227,10 @@ var mongoCases = register([]tc{
 })
 
 var redisCases = register([]tc{
+	// redis-py's ReadOnlyError without its code (jazzband/django-redis#616); redis-rb under a Lua script, Redis < 5's
+	// "slave" (sidekiq/sidekiq#5271).
+	{"redis.READONLY", "database_connection/read_only_replica", ex("redis.exceptions.ReadOnlyError", `You can't write against a read only replica.`)},
+	{"redis.READONLY", "database_connection/read_only_replica", dbx("redis", "Redis::CommandError", `ERR Error running script (call to f_3aac19a3): @user_script:1: @user_script: 1: -READONLY You can't write against a read only slave.`)},
 	{"redis.OOM", "resource_exhaustion/out_of_memory", dbx("redis", "redis.exceptions.ResponseError", `OOM command not allowed when used memory > 'maxmemory'.`)},
 	{"redis.WRONGPASS", "database_connection/authentication_failed", dbx("redis", "ReplyError", `WRONGPASS invalid username-password pair or user is disabled.`)},
 	{"redis.NOAUTH", "database_connection/authentication_failed", ex("*errors.errorString", `NOAUTH Authentication required.`)},

@@ -157,7 +157,7 @@ var typeCases = register([]tc{
 	{"db.NoDatabase", "database_connection/unknown_database", ex("ActiveRecord::NoDatabaseError", `We could not find your database: shop_production.`)},
 	{"db.NoDatabase.dns", "database_connection/dns_failure", ex("ActiveRecord::NoDatabaseError", `could not translate host name "postgres" to address: Temporary failure in name resolution`)},
 	{"db.NoDatabase", "database_connection/unknown_database", ex("ActiveRecord::NoDatabaseError", `FATAL:  database "postgres_development" does not exist`)},
-	{"redis.ReadOnlyError", "database_connection/read_only_replica", ex("redis.exceptions.ReadOnlyError", `You can't write against a read only replica.`)},
+	{"redis.ReadOnlyError", "database_connection/read_only_replica", ex("redis.exceptions.ReadOnlyError", ``)},
 	// database_timeout
 	{"db.StatementTimeout", "database_timeout/statement_timeout", ex("com.mysql.cj.jdbc.exceptions.MySQLTimeoutException", `Statement cancelled due to timeout or client request`)},
 	{"db.LockWaitTimeout", "database_timeout/lock_timeout", ex("org.springframework.dao.CannotAcquireLockException", `could not execute statement`)},
