@@ -126,8 +126,12 @@ func originOf(stacktrace, exceptionType string) *Library {
 	walk(stacktrace, func(lang *language, w walked) bool {
 		ln := frameLanguage(lang.name)
 		where := w.where
-		if lang.name == "php_native" {
+		switch lang.name {
+		case "php_native":
 			where = strings.ReplaceAll(where, `\`, ".")
+		case "node", "python":
+			// Windows prints the paths with backslashes (C:\app\node_modules\pg\lib\client.js).
+			where = strings.ReplaceAll(where, `\`, "/")
 		}
 		for i := range libraries {
 			if l := &libraries[i]; l.Lang == ln && l.matchesFrame(where) {

@@ -127,6 +127,8 @@ var originTests = []struct {
 
 	{"node.pg_pool", nodeAt("/app/node_modules/pg-pool/index.js"), ""},
 	{"node.pg", nodeAt("/app/node_modules/pg/lib/client.js"), ""},
+	// brianc/node-postgres#2162: a Windows path.
+	{"node.pg", nodeAt(`C:\Projects\p\node_modules\pg\lib\client.js`), ""},
 	{"node.mysql2_pool", nodeAt("/app/node_modules/mysql2/lib/pool.js"), ""},
 	{"node.mysql2", nodeAt("/app/node_modules/mysql2/lib/connection.js"), ""},
 	{"node.tarn", nodeAt("/app/node_modules/tarn/dist/Pool.js"), ""},
