@@ -187,7 +187,7 @@ func (w *writer) annotateFinal(ctx context.Context, td ptrace.Traces, final []en
 	}
 }
 
-// annotateReleased takes out released spans (see engine.HeldSpan) and annotates them for delivery,
+// annotateReleased decodes released spans and annotates them for delivery,
 // grouped by origin.
 func (w *writer) annotateReleased(ctx context.Context, rel []engine.Released) deliveries {
 	var out deliveries
@@ -197,7 +197,7 @@ func (w *writer) annotateReleased(ctx context.Context, rel []engine.Released) de
 	a := w.newAnnotator()
 	for i := range rel {
 		r := &rel[i]
-		one, err := engine.HeldSpan(r.Held)
+		one, err := engine.DecodeHeld(r.Held.Data)
 		if err != nil {
 			// Cannot happen: the bytes are this processor's own encoding.
 			w.logger.Error("could not decode a held span; it is lost", zap.Error(err))

@@ -197,7 +197,7 @@ func (v *Verdict) Pos() SpanPos { return v.mark.SpanPos }
 func (e *Engine) decide(out *Outcome, td ptrace.Traces, rec recording) {
 	for _, bt := range rec.targets {
 		if bt.duplicate {
-			if h := e.held.OfNode(bt.trace, bt.node); h != nil && sameSpan(td, bt.mark.SpanPos, h) {
+			if h := e.held.OfNode(bt.trace, bt.node); h != nil && sameSpan(td, bt.mark.SpanPos, h.Data) {
 				out.Taken = append(out.Taken, bt.mark.SpanPos)
 				continue
 			}

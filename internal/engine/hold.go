@@ -87,30 +87,28 @@ func (e *Engine) hold(td ptrace.Traces, out *Outcome, now time.Time, org *origin
 		short = false
 	}
 	for _, v := range out.waiting {
+		var data []byte
+		var ids heldTarget
+		ok := false
 		if short {
 			v.Early = forgetReason[why].released
+		} else {
+			sp := SpanAt(td, v.mark.SpanPos)
+			ids = heldTarget{stored: len(out.Stored), spanIDs: spanIDs{sp.TraceID(), sp.SpanID()}}
+			data, ok = holdData(td, v.mark.SpanPos)
+		}
+		if !ok {
 			settle(v.trace, v.node, &v.Res)
 			out.Final = append(out.Final, v)
 			continue
 		}
-		sp := SpanAt(td, v.mark.SpanPos)
-		ids := heldTarget{stored: len(out.Stored), spanIDs: spanIDs{sp.TraceID(), sp.SpanID()}}
 		h := &holdqueue.Held{
 			Trace:    v.trace,
 			Node:     v.node,
+			Data:     data,
 			Status:   v.mark.status,
 			Deadline: now.Add(e.cfg.WaitDuration),
 			Origin:   org,
-		}
-		if e.slots == nil {
-			// Without storage nothing reads the encoding: the span stays pdata.
-			h.Span, h.SpanBytes = holdSpan(td, v.mark.SpanPos)
-		} else if data, ok := holdData(td, v.mark.SpanPos); ok {
-			h.Data = data
-		} else {
-			settle(v.trace, v.node, &v.Res)
-			out.Final = append(out.Final, v)
-			continue
 		}
 		if re != nil {
 			h.Deadline, h.Stored = re.Deadline, re.Ref

@@ -7,8 +7,6 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
-
-	"github.com/errordiagnosis/errordiagnosisprocessor/internal/holdqueue"
 )
 
 // Span surgery: one span with its resource and scope out of a batch and
@@ -60,30 +58,6 @@ var (
 	heldUnmarshaler = &ptrace.ProtoUnmarshaler{}
 )
 
-// heldSizer sizes a held span's encoding, the base of the estimate of the
-// memory it takes as pdata.
-var heldSizer = &ptrace.ProtoMarshaler{}
-
-// A held span as pdata takes about pdataPerByte times its encoded size plus
-// pdataFixed (its Traces, ResourceSpans, ScopeSpans and Span wrappers and
-// their slices); TestHeldSpanBytes checks the estimate against the heap.
-const (
-	pdataPerByte = 2
-	pdataFixed   = 450
-)
-
-// holdSpan moves a target out of the batch with a copy of its resource and
-// scope, and estimates the memory it takes; RemoveSpans then drops the
-// emptied place.
-func holdSpan(td ptrace.Traces, p SpanPos) (one ptrace.Traces, bytes int) {
-	one = moveSpan(td, p)
-	return one, heldSpanBytes(one)
-}
-
-func heldSpanBytes(one ptrace.Traces) int {
-	return pdataPerByte*heldSizer.TracesSize(one) + pdataFixed
-}
-
 // holdData moves a target out of the batch and encodes it with its
 // resource and scope; RemoveSpans then drops the emptied place. On an
 // encoding error (not expected) the span is put back and ok is false.
@@ -99,28 +73,9 @@ func holdData(td ptrace.Traces, p SpanPos) (data []byte, ok bool) {
 
 // sameSpan reports whether a span of the batch is byte-identical, with its
 // resource and scope, to a held span: an upstream sent it again.
-func sameSpan(td ptrace.Traces, p SpanPos, h *holdqueue.Held) bool {
-	held := h.Data
-	if held == nil {
-		var err error
-		if held, err = heldMarshaler.MarshalTraces(h.Span); err != nil {
-			return false
-		}
-	}
+func sameSpan(td ptrace.Traces, p SpanPos, held []byte) bool {
 	a, err := heldMarshaler.MarshalTraces(CopySpan(td, p))
 	return err == nil && bytes.Equal(a, held)
-}
-
-// HeldSpan returns a released span for delivery, with its resource and
-// scope: a copy of it when it is held as pdata (a retry starts from the
-// span as it arrived), decoded when it is held encoded.
-func HeldSpan(h *holdqueue.Held) (ptrace.Traces, error) {
-	if h.Data != nil {
-		return DecodeHeld(h.Data)
-	}
-	one := ptrace.NewTraces()
-	h.Span.CopyTo(one)
-	return one, nil
 }
 
 // DecodeHeld decodes a held span: one ResourceSpans with one span.

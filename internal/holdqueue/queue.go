@@ -11,8 +11,6 @@ import (
 	"time"
 	"unsafe"
 
-	"go.opentelemetry.io/collector/pdata/ptrace"
-
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/heldstore"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/origin"
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/tracecache"
@@ -22,13 +20,8 @@ import (
 type Held struct {
 	Trace *tracecache.Trace
 	Node  *tracecache.Node
-	// Span is the span with its resource and scope as it arrived, moved out
-	// of its batch: a retry starts from it. Empty when Data holds it.
-	Span ptrace.Traces
-	// SpanBytes is the memory Span takes, estimated by the engine.
-	SpanBytes int
-	// Data is the span with its resource and scope, OTLP-encoded, when the
-	// held spans are stored: the form the store writes and reads back.
+	// Data is the span with its resource and scope, OTLP-encoded: one object
+	// for the garbage collector, and a retry starts from the span as it arrived.
 	Data     []byte
 	Status   int
 	Deadline time.Time
@@ -54,10 +47,10 @@ type Held struct {
 // runtime/metrics.
 const heldOverhead = int(unsafe.Sizeof(Held{})) + 16 + 64
 
-// Size is the memory a held span accounts for: its span (SpanBytes, or the
-// capacity of its Data, the OTLP encoding with its resource and scope), its
-// origin and heldOverhead.
-func Size(h *Held) int { return h.SpanBytes + cap(h.Data) + h.Origin.Size() + heldOverhead }
+// Size is the memory a held span accounts for: the capacity of its Data
+// (the OTLP encoding with its resource and scope), its origin and
+// heldOverhead.
+func Size(h *Held) int { return cap(h.Data) + h.Origin.Size() + heldOverhead }
 
 // Backoff is the wait before a retry: Step per failed attempt, at most Max.
 type Backoff struct {
