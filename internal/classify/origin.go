@@ -103,7 +103,12 @@ type originRow struct {
 
 // missingWords are what a message says of something that is not there.
 // A Go or Rust parse error of "" read an unset variable (os.Getenv returns "").
-var missingWords = []string{"not 'nonetype'", `parsing ""`, "cannot parse integer from empty string", "not found", "missing", "required", "not set", "no such", "does not exist", "not defined", "undefined", "could not find", "no configuration setting", "could not be found", "enoent"}
+// commons-text's StringSubstitutor says "Cannot resolve variable" of a
+// placeholder nothing defines (Dropwizard's EnvironmentVariableSubstitutor
+// rethrows it), and Bean Validation "must not be null" of a setting a
+// configuration object lacks (Dropwizard's ConfigurationValidationException).
+var missingWords = []string{"not 'nonetype'", `parsing ""`, "cannot parse integer from empty string", "not found", "missing", "required", "not set", "no such", "does not exist", "not defined", "undefined", "could not find", "no configuration setting", "could not be found", "enoent",
+	"cannot resolve variable", "must not be null"}
 
 // originRows: the first row of the library's kind whose class and words
 // hold decides. A pool that times out or says nothing recognisable ran out
@@ -236,9 +241,19 @@ var reSchemaVariable = regexp.MustCompile("^([A-Z][A-Z0-9_]*) (?:is a required f
 // display_errors); a BaseSettings model's location is the variable.
 var reSchemaLocation = regexp.MustCompile(`validation errors? for \w+\n([A-Z][A-Z0-9_]*)\n  `)
 
-// schemaOnVariable reports whether s is a schema validator's issue on an
-// environment variable's name.
+// reDecodeKey is mapstructure's decode error of one key, as koanf's and
+// viper's Unmarshal return it: go-viper/mapstructure v2 errors.go DecodeError
+// "'%s' %s" of a ParseError ("cannot parse value as '%s'") or an
+// UnconvertibleTypeError ("expected type '%s', got unconvertible type"),
+// mitchellh/mapstructure's "'%s' expected type" and "cannot parse '%s' as".
+var reDecodeKey = regexp.MustCompile(`'([A-Za-z][\w.]*)' (?:cannot parse value as '|expected type ')|cannot parse '([A-Za-z][\w.]*)' as `)
+
+// schemaOnVariable reports whether s is a schema validator's or a decoder's
+// issue on an environment variable's name.
 func schemaOnVariable(s string) bool {
+	if m := reDecodeKey.FindStringSubmatch(s); m != nil && envName(m[1]+m[2]) {
+		return true
+	}
 	for _, re := range [...]*regexp.Regexp{reSchemaIssue, reSchemaLocation} {
 		if m := re.FindStringSubmatch(s); m != nil && envName(m[1]) {
 			return true

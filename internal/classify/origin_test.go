@@ -90,6 +90,15 @@ var originCases = register([]tc{
 	{"origin.config.missing", "configuration_error/missing_config", ex("ZodError", "[\n  {\n    \"code\": \"invalid_type\",\n    \"expected\": \"string\",\n    \"received\": \"undefined\",\n    \"path\": [\n      \"PAYMENTS_URL\"\n    ],\n    \"message\": \"Required\"\n  }\n]")},
 	{"origin.config.invalid", "configuration_error/invalid_config", ex("ZodError", "[\n  {\n    \"code\": \"invalid_type\",\n    \"expected\": \"number\",\n    \"received\": \"nan\",\n    \"path\": [\n      \"PAGE_SIZE\"\n    ],\n    \"message\": \"Expected number, received nan\"\n  }\n]")},
 	{"generic.exception", "application_exception/unhandled_exception", ex("ZodError", "[\n  {\n    \"code\": \"invalid_type\",\n    \"expected\": \"number\",\n    \"received\": \"string\",\n    \"path\": [\n      \"quantity\"\n    ],\n    \"message\": \"Expected number, received string\"\n  }\n]")},
+	// go-viper/mapstructure v2 errors.go DecodeError "'%s' %s" under mapstructure.go's "decoding failed due to the
+	// following error(s)", as koanf's Unmarshal of the environment returns it (go-mux config_not_an_int, a slog
+	// record's *errors.joinError); its UnconvertibleTypeError; mitchellh/mapstructure's forms. A request's field
+	// (lower case) keeps the application's.
+	{"origin.config.invalid", "configuration_error/invalid_config", ex("*errors.joinError", "decoding failed due to the following error(s):\n\n'PAGE_SIZE' cannot parse value as 'int': strconv.ParseInt: invalid syntax")},
+	{"origin.config.invalid", "configuration_error/invalid_config", goErr("decoding failed due to the following error(s):\n\n'RETRIES' expected type 'int', got unconvertible type 'string'")},
+	{"origin.config.invalid", "configuration_error/invalid_config", goErr("1 error(s) decoding:\n\n* 'PAGE_SIZE' expected type 'int', got unconvertible type 'string', value: 'twenty'")},
+	{"origin.config.invalid", "configuration_error/invalid_config", goErr(`1 error(s) decoding:` + "\n\n" + `* cannot parse 'PAGE_SIZE' as int: strconv.ParseInt: parsing "twenty": invalid syntax`)},
+	{"generic.exception", "application_exception/unhandled_exception", ex("*errors.joinError", "decoding failed due to the following error(s):\n\n'quantity' cannot parse value as 'int': strconv.ParseInt: invalid syntax")},
 	// A request's own value keeps the application's: no field name and value before the parse error.
 	{"generic.exception", "application_exception/unhandled_exception", goErr(`parse page: strconv.Atoi: parsing "x": invalid syntax`)},
 	// A schema validator's issue on an environment variable (node-hapi config_missing, config_not_an_int: zod 4.6.7
@@ -119,6 +128,24 @@ var originCases = register([]tc{
 		"Error: retries: must be of type Number: value was \"three\"\n    at Object.validate (/app/node_modules/convict/src/main.js:681:17)\n"+nodeAppLine)},
 	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("Error", "pageSize: must be a positive integer",
 		"Error: pageSize: must be a positive integer\n    at Object.validate (/app/node_modules/convict/src/main.js:681:17)\n"+nodeAppLine)},
+	// dropwizard-configuration BaseConfigurationFactory.build: ConfigurationParsingException ("Incorrect type of
+	// value") and ConfigurationValidationException (Bean Validation's words per field); EnvironmentVariableSubstitutor
+	// rethrows commons-text's "Cannot resolve variable" as UndefinedEnvironmentVariableException (java-dropwizard).
+	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("io.dropwizard.configuration.ConfigurationParsingException",
+		"paging.yml has an error:\n  * Incorrect type of value at: pageSize; is of type: String, expected: int\n",
+		"io.dropwizard.configuration.ConfigurationParsingException: paging.yml has an error:\n  * Incorrect type of value at: pageSize; is of type: String, expected: int\n\n\tat io.dropwizard.configuration.ConfigurationParsingException$Builder.build(ConfigurationParsingException.java:279)\n\tat io.dropwizard.configuration.BaseConfigurationFactory.build(BaseConfigurationFactory.java:163)\n\tat blind.shop.Shop.settings(Shop.java:88)")},
+	{"origin.config.missing", "configuration_error/missing_config", fromStack("io.dropwizard.configuration.UndefinedEnvironmentVariableException",
+		"Cannot resolve variable 'PAYMENTS_URL' (enableSubstitutionInVariables=false).",
+		"io.dropwizard.configuration.UndefinedEnvironmentVariableException: Cannot resolve variable 'PAYMENTS_URL' (enableSubstitutionInVariables=false).\n\tat io.dropwizard.configuration.EnvironmentVariableSubstitutor.substitute(EnvironmentVariableSubstitutor.java:47)\n\tat org.apache.commons.text.StringSubstitutor.replace(StringSubstitutor.java:1066)\n\tat io.dropwizard.configuration.SubstitutingSourceProvider.open(SubstitutingSourceProvider.java:39)\n\tat blind.shop.Shop.settings(Shop.java:88)")},
+	{"origin.config.missing", "configuration_error/missing_config", fromStack("io.dropwizard.configuration.ConfigurationValidationException",
+		"shop.yml has an error:\n  * paymentsUrl must not be null\n",
+		"io.dropwizard.configuration.ConfigurationValidationException: shop.yml has an error:\n  * paymentsUrl must not be null\n\n\tat io.dropwizard.configuration.BaseConfigurationFactory.validate(BaseConfigurationFactory.java:272)\n\tat blind.shop.Shop.settings(Shop.java:88)")},
+	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("io.dropwizard.configuration.ConfigurationValidationException",
+		"shop.yml has an error:\n  * pageSize must be greater than or equal to 1\n",
+		"io.dropwizard.configuration.ConfigurationValidationException: shop.yml has an error:\n  * pageSize must be greater than or equal to 1\n\n\tat io.dropwizard.configuration.BaseConfigurationFactory.validate(BaseConfigurationFactory.java:272)\n\tat blind.shop.Shop.settings(Shop.java:88)")},
+	// indexzero/nconf lib/nconf/provider.js Provider.required: `throw new Error('Missing required keys: ' + ...)` (node-express).
+	{"origin.config.missing", "configuration_error/missing_config", fromStack("Error", "Missing required keys: PAYMENTS_URL",
+		"Error: Missing required keys: PAYMENTS_URL\n    at Provider.required (/app/node_modules/nconf/lib/nconf/provider.js:364:11)\n"+nodeAppLine)},
 	// evanshortiss/env-var lib/variable.js: required() and the as* accessors raise EnvVarError.
 	{"origin.config.missing", "configuration_error/missing_config", fromStack("EnvVarError", `env-var: "PAYMENTS_URL" is a required variable, but it was not set`,
 		"EnvVarError: env-var: \"PAYMENTS_URL\" is a required variable, but it was not set\n    at raiseError (/app/node_modules/env-var/lib/variable.js:47:11)\n    at Object.asUrlString (/app/node_modules/env-var/lib/variable.js:64:11)\n"+nodeAppLine)},
