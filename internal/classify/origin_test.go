@@ -90,6 +90,12 @@ var originCases = register([]tc{
 	{"origin.config.missing", "configuration_error/missing_config", ex("ZodError", "[\n  {\n    \"code\": \"invalid_type\",\n    \"expected\": \"string\",\n    \"received\": \"undefined\",\n    \"path\": [\n      \"PAYMENTS_URL\"\n    ],\n    \"message\": \"Required\"\n  }\n]")},
 	{"origin.config.invalid", "configuration_error/invalid_config", ex("ZodError", "[\n  {\n    \"code\": \"invalid_type\",\n    \"expected\": \"number\",\n    \"received\": \"nan\",\n    \"path\": [\n      \"PAGE_SIZE\"\n    ],\n    \"message\": \"Expected number, received nan\"\n  }\n]")},
 	{"generic.exception", "application_exception/unhandled_exception", ex("ZodError", "[\n  {\n    \"code\": \"invalid_type\",\n    \"expected\": \"number\",\n    \"received\": \"string\",\n    \"path\": [\n      \"quantity\"\n    ],\n    \"message\": \"Expected number, received string\"\n  }\n]")},
+	// int() of a subscript of a mapping named env, in the application's frame (python-pyramid config_not_an_int);
+	// int() of a form's value keeps the application's.
+	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("ValueError", "invalid literal for int() with base 10: 'twenty'",
+		"Traceback (most recent call last):\n  File \"/srv/app/shop.py\", line 41, in <lambda>\n    lambda request: {\"page_size\": int(env[\"PAGE_SIZE\"])}\nValueError: invalid literal for int() with base 10: 'twenty'\n")},
+	{"lang.InvalidArgument", "application_exception/invalid_argument", fromStack("ValueError", "invalid literal for int() with base 10: 'twenty'",
+		"Traceback (most recent call last):\n  File \"/srv/app/shop.py\", line 41, in <lambda>\n    lambda request: {\"page_size\": int(request.params[\"size\"])}\nValueError: invalid literal for int() with base 10: 'twenty'\n")},
 	// go-viper/mapstructure v2 errors.go DecodeError "'%s' %s" under mapstructure.go's "decoding failed due to the
 	// following error(s)", as koanf's Unmarshal of the environment returns it (go-mux config_not_an_int, a slog
 	// record's *errors.joinError); its UnconvertibleTypeError; mitchellh/mapstructure's forms. A request's field

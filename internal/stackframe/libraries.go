@@ -137,9 +137,10 @@ var libraries = []Library{
 	{Lang: "python", Name: "python.grpc", Kind: KindRPC, frames: []string{"/grpc/"}, types: []string{"grpc."},
 		Cite: "grpc/grpc src/python/grpcio/grpc/_channel.py"},
 	// os.environ["X"] raises in os.py (<frozen os> since Python 3.11); int(os.environ["X"]) raises in the
-	// application's own frame, whose source line shows the lookup.
+	// application's own frame, whose source line shows the lookup. A conversion of a subscript of a mapping
+	// named env (`env = {**dotenv_values(...), **os.environ}`) is one too: `int(env["PAGE_SIZE"])`.
 	{Lang: "python", Name: "python.os_environ", Kind: KindConfig, frames: []string{"<frozen os>", "/os.py"},
-		code: []string{"os.environ", "os.getenv(", "environ.get(", "environ[", "getenv("},
+		code: []string{"os.environ", "os.getenv(", "environ.get(", "environ[", "getenv(", "int(env[", "float(env["},
 		Cite: "python/cpython Lib/os.py (_Environ.__getitem__: raise KeyError(key) from None)"},
 	{Lang: "python", Name: "python.pydantic_settings", Kind: KindConfig, frames: []string{"/pydantic_settings/"}, types: []string{"pydantic_settings."},
 		Cite: "pydantic/pydantic-settings pydantic_settings/main.py (BaseSettings.__init__)"},
