@@ -15,6 +15,15 @@ func fromStack(typ, msg, stack string) diagnosis.Evidence {
 	return e
 }
 
+// dropwizardViolation is Dropwizard's ConfigurationValidationException of
+// one Bean Validation violation (ConfigurationException's message format).
+func dropwizardViolation(violation string) diagnosis.Evidence {
+	const typ = "io.dropwizard.configuration.ConfigurationValidationException"
+	msg := "shop.yml has an error:\n  * " + violation + "\n"
+	return fromStack(typ, msg, typ+": "+msg+
+		"\n\tat io.dropwizard.configuration.BaseConfigurationFactory.validate(BaseConfigurationFactory.java:272)\n\tat blind.shop.Shop.settings(Shop.java:88)")
+}
+
 // Generic words decided by the library the failure came from.
 var originCases = register([]tc{
 	// A pool's borrow timeout is the pool running out of connections, not a statement timeout.
@@ -143,12 +152,8 @@ var originCases = register([]tc{
 	{"origin.config.missing", "configuration_error/missing_config", fromStack("io.dropwizard.configuration.UndefinedEnvironmentVariableException",
 		"Cannot resolve variable 'PAYMENTS_URL' (enableSubstitutionInVariables=false).",
 		"io.dropwizard.configuration.UndefinedEnvironmentVariableException: Cannot resolve variable 'PAYMENTS_URL' (enableSubstitutionInVariables=false).\n\tat io.dropwizard.configuration.EnvironmentVariableSubstitutor.substitute(EnvironmentVariableSubstitutor.java:47)\n\tat org.apache.commons.text.StringSubstitutor.replace(StringSubstitutor.java:1066)\n\tat io.dropwizard.configuration.SubstitutingSourceProvider.open(SubstitutingSourceProvider.java:39)\n\tat blind.shop.Shop.settings(Shop.java:88)")},
-	{"origin.config.missing", "configuration_error/missing_config", fromStack("io.dropwizard.configuration.ConfigurationValidationException",
-		"shop.yml has an error:\n  * paymentsUrl must not be null\n",
-		"io.dropwizard.configuration.ConfigurationValidationException: shop.yml has an error:\n  * paymentsUrl must not be null\n\n\tat io.dropwizard.configuration.BaseConfigurationFactory.validate(BaseConfigurationFactory.java:272)\n\tat blind.shop.Shop.settings(Shop.java:88)")},
-	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("io.dropwizard.configuration.ConfigurationValidationException",
-		"shop.yml has an error:\n  * pageSize must be greater than or equal to 1\n",
-		"io.dropwizard.configuration.ConfigurationValidationException: shop.yml has an error:\n  * pageSize must be greater than or equal to 1\n\n\tat io.dropwizard.configuration.BaseConfigurationFactory.validate(BaseConfigurationFactory.java:272)\n\tat blind.shop.Shop.settings(Shop.java:88)")},
+	{"origin.config.missing", "configuration_error/missing_config", dropwizardViolation("paymentsUrl must not be null")},
+	{"origin.config.invalid", "configuration_error/invalid_config", dropwizardViolation("pageSize must be greater than or equal to 1")},
 	// indexzero/nconf lib/nconf/provider.js Provider.required: `throw new Error('Missing required keys: ' + ...)` (node-express).
 	{"origin.config.missing", "configuration_error/missing_config", fromStack("Error", "Missing required keys: PAYMENTS_URL",
 		"Error: Missing required keys: PAYMENTS_URL\n    at Provider.required (/app/node_modules/nconf/lib/nconf/provider.js:364:11)\n"+nodeAppLine)},
