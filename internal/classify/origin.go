@@ -251,18 +251,22 @@ var reDecodeKey = regexp.MustCompile(`'([A-Za-z][\w.]*)' (?:cannot parse value a
 // schemaOnVariable reports whether s is a schema validator's or a decoder's
 // issue on an environment variable's name.
 func schemaOnVariable(s string) bool {
-	if m := reDecodeKey.FindStringSubmatch(s); m != nil && envName(m[1]+m[2]) {
-		return true
-	}
-	for _, re := range [...]*regexp.Regexp{reSchemaIssue, reSchemaLocation} {
-		if m := re.FindStringSubmatch(s); m != nil && envName(m[1]) {
+	for _, re := range [...]*regexp.Regexp{reDecodeKey, reSchemaIssue, reSchemaLocation, reSchemaVariable} {
+		if namesVariable(re, s, 1) {
 			return true
 		}
 	}
-	m := reSchemaVariable.FindStringSubmatch(s)
-	for i := 1; i < len(m); i++ {
-		if m[i] != "" && envName(m[i]) {
-			return true
+	return false
+}
+
+// namesVariable reports whether one of the first n matches of re in s has a
+// group that reads as an environment variable's name (envName).
+func namesVariable(re *regexp.Regexp, s string, n int) bool {
+	for _, m := range re.FindAllStringSubmatch(s, n) {
+		for _, name := range m[1:] {
+			if name != "" && envName(name) {
+				return true
+			}
 		}
 	}
 	return false
@@ -309,14 +313,5 @@ var reMissingSetting = regexp.MustCompile(`(?:^|: )(?:(?i:the|a) )?(?:(?i:settin
 // missingSetting reports whether the evidence's message names a setting
 // that is missing (reMissingSetting).
 func missingSetting(p *prepared) bool {
-	for _, s := range [...]string{p.ev.ExceptionMessage, p.ev.StatusMessage} {
-		for _, m := range reMissingSetting.FindAllStringSubmatch(s, 4) {
-			for _, name := range m[1:] {
-				if name != "" && envName(name) {
-					return true
-				}
-			}
-		}
-	}
-	return false
+	return namesVariable(reMissingSetting, p.ev.ExceptionMessage, 4) || namesVariable(reMissingSetting, p.ev.StatusMessage, 4)
 }
