@@ -92,6 +92,12 @@ var libraries = []Library{
 		Cite: "micronaut-projects/micronaut-core inject/src/main/java/io/micronaut/context/env/DefaultEnvironment.java, inject/src/main/java/io/micronaut/context/exceptions/ConfigurationException.java"},
 	{Lang: "java", Name: "java.dropwizard_config", Kind: KindConfig, frames: []string{"io.dropwizard.configuration."}, types: []string{"io.dropwizard.configuration."},
 		Cite: "dropwizard/dropwizard dropwizard-configuration/src/main/java/io/dropwizard/configuration/BaseConfigurationFactory.java (ConfigurationParsingException \"Incorrect type of value\", ConfigurationValidationException), EnvironmentVariableSubstitutor.java (UndefinedEnvironmentVariableException of commons-text's \"Cannot resolve variable\")"},
+	// Config.get(key).asInt().get(): MissingValueException of an absent key, ConfigMappingException of a value
+	// that does not map to the type.
+	{Lang: "java", Name: "java.helidon_config", Kind: KindConfig, frames: []string{"io.helidon.config."}, types: []string{"io.helidon.config."},
+		Cite: "helidon-io/helidon config/config/src/main/java/io/helidon/config/MissingValueException.java (\"Requested value for configuration key '%s' is not present in the configuration.\"), ConfigMappingException.java (\"Mapping of value '%s' stored under key '%s' to type '%s' has failed.\")"},
+	{Lang: "java", Name: "java.owner", Kind: KindConfig, frames: []string{"org.aeonbits.owner."}, types: []string{"org.aeonbits.owner."},
+		Cite: "matteobaccan/owner owner/src/main/java/org/aeonbits/owner/Converters.java (UNSUPPORTED: \"Cannot convert '%s' to %s\"), MissingMandatoryPropertyException.java (\"Missing mandatory property: \")"},
 	{Lang: "java", Name: "java.thymeleaf", Kind: KindTemplate, frames: []string{"org.thymeleaf."}, types: []string{"org.thymeleaf."},
 		Cite: "thymeleaf/thymeleaf lib/thymeleaf/src/main/java/org/thymeleaf/exceptions/TemplateInputException.java"},
 	{Lang: "java", Name: "java.freemarker", Kind: KindTemplate, frames: []string{"freemarker."}, types: []string{"freemarker."},
@@ -104,6 +110,15 @@ var libraries = []Library{
 		Cite: "psycopg/psycopg psycopg_pool/psycopg_pool/pool.py (getconn: PoolTimeout \"couldn't get a connection after %.2f sec\")"},
 	{Lang: "python", Name: "python.sqlalchemy_pool", Kind: KindPool, frames: []string{"/sqlalchemy/pool/"},
 		Cite: "sqlalchemy/sqlalchemy lib/sqlalchemy/pool/impl.py (QueuePool._do_get: \"QueuePool limit of size %d overflow %d reached\")"},
+	// AbstractConnectionPool._getconn: PoolError("connection pool exhausted") when every connection is lent.
+	{Lang: "python", Name: "python.psycopg2_pool", Kind: KindPool, System: "postgresql", frames: []string{"/psycopg2/pool.py"}, types: []string{"psycopg2.pool."},
+		Cite: "psycopg/psycopg2 lib/pool.py (AbstractConnectionPool._getconn: raise PoolError(\"connection pool exhausted\"))"},
+	// PooledDatabase.connect with a timeout: MaxConnectionsExceeded once max_connections are in use that long.
+	{Lang: "python", Name: "python.peewee_pool", Kind: KindPool, frames: []string{"/playhouse/pool.py"}, types: []string{"playhouse.pool."},
+		Cite: "coleifer/peewee playhouse/pool.py (PooledDatabase.connect: MaxConnectionsExceeded \"Max connections exceeded, timed out attempting to connect.\", _connect: \"Exceeded maximum connections.\")"},
+	// Pool.acquire waits on its condition for a free connection; the wait's timeout surfaces there.
+	{Lang: "python", Name: "python.aiopg_pool", Kind: KindPool, System: "postgresql", frames: []string{"/aiopg/pool.py"},
+		Cite: "aio-libs/aiopg aiopg/pool.py (Pool.acquire: waits on self._cond until a connection is free)"},
 	{Lang: "python", Name: "python.asyncpg_pool", Kind: KindPool, System: "postgresql", frames: []string{"/asyncpg/pool.py"},
 		Cite: "MagicStack/asyncpg asyncpg/pool.py (Pool.acquire with timeout: asyncio.wait_for raises TimeoutError)"},
 	{Lang: "python", Name: "python.asyncpg", Kind: KindDriver, System: "postgresql", frames: []string{"/asyncpg/"}, types: []string{"asyncpg."},
@@ -112,6 +127,12 @@ var libraries = []Library{
 		Cite: "psycopg/psycopg psycopg/psycopg/connection.py"},
 	{Lang: "python", Name: "python.psycopg2", Kind: KindDriver, System: "postgresql", frames: []string{"/psycopg2/"}, types: []string{"psycopg2."},
 		Cite: "psycopg/psycopg2 lib/__init__.py (connect)"},
+	{Lang: "python", Name: "python.aiopg", Kind: KindDriver, System: "postgresql", frames: []string{"/aiopg/"}, types: []string{"aiopg."},
+		Cite: "aio-libs/aiopg aiopg/connection.py (connect over psycopg2's async connection)"},
+	{Lang: "python", Name: "python.peewee", Kind: KindDriver, frames: []string{"/peewee.py"}, types: []string{"peewee."},
+		Cite: "coleifer/peewee peewee.py (Database.connect, __exception_wrapper__ reraising the driver's errors as peewee.OperationalError)"},
+	{Lang: "python", Name: "python.tortoise", Kind: KindDriver, frames: []string{"/tortoise/"}, types: []string{"tortoise."},
+		Cite: "tortoise/tortoise-orm tortoise/backends/asyncpg/client.py (create_connection: DBConnectionError), tortoise/exceptions.py"},
 	{Lang: "python", Name: "python.pymysql", Kind: KindDriver, System: "mysql", frames: []string{"/pymysql/"}, types: []string{"pymysql."},
 		Cite: "PyMySQL/PyMySQL pymysql/connections.py"},
 	{Lang: "python", Name: "python.mysqlclient", Kind: KindDriver, System: "mysql", frames: []string{"/MySQLdb/"}, types: []string{"MySQLdb."},
@@ -151,6 +172,19 @@ var libraries = []Library{
 	// getint() converts in RawConfigParser._get (conv(self.get(...))): a ValueError raised in configparser.py.
 	{Lang: "python", Name: "python.configparser", Kind: KindConfig, frames: []string{"/configparser.py"}, types: []string{"configparser."},
 		Cite: "python/cpython Lib/configparser.py (NoOptionError \"No option %r in section: %r\", NoSectionError \"No section: %r\"; RawConfigParser._get)"},
+	// config("X", cast=int): Config.get raises KeyError "Config 'X' is missing, and has no default." and
+	// _perform_cast ValueError "Config 'X' has value 'v'. Not a valid int.", both in starlette/config.py.
+	{Lang: "python", Name: "python.starlette_config", Kind: KindConfig, frames: []string{"/starlette/config.py"},
+		Cite: "encode/starlette starlette/config.py (Config.get, Config._perform_cast)"},
+	{Lang: "python", Name: "python.everett", Kind: KindConfig, frames: []string{"/everett/"}, types: []string{"everett."},
+		Cite: "willkg/everett src/everett/manager.py (ConfigManager.__call__: InvalidValueError of a parser's exception, ConfigurationMissingError \"%s requires a value parseable by %s\"), src/everett/__init__.py"},
+	{Lang: "python", Name: "python.omegaconf", Kind: KindConfig, frames: []string{"/omegaconf/"}, types: []string{"omegaconf."},
+		Cite: "omry/omegaconf omegaconf/errors.py (MissingMandatoryValue, ValidationError, ConfigKeyError), omegaconf/_utils.py (format_and_raise)"},
+	{Lang: "python", Name: "python.confuse", Kind: KindConfig, frames: []string{"/confuse/"}, types: []string{"confuse."},
+		Cite: "beetbox/confuse confuse/exceptions.py (NotFoundError, ConfigTypeError), confuse/core.py (first: \"{0} not found\")"},
+	// environ.to_config: MissingEnvValueError(var) of an unset variable, the converters' errors in attrs' __init__.
+	{Lang: "python", Name: "python.environ_config", Kind: KindConfig, frames: []string{"/environ/_environ_config.py"}, types: []string{"environ.exceptions."},
+		Cite: "hynek/environ-config src/environ/_environ_config.py (default_get: raise MissingEnvValueError(var)), src/environ/exceptions.py"},
 	// settings.X raises AttributeError(key) in Settings.__getattr__ for a key no loader set; as_int() casts
 	// through parse_conf.apply_converter.
 	{Lang: "python", Name: "python.dynaconf", Kind: KindConfig, frames: []string{"/dynaconf/"}, types: []string{"dynaconf."},
