@@ -217,6 +217,47 @@ var originCases = register([]tc{
 	{"lang.InvalidArgument", "application_exception/invalid_argument", ex("java.lang.IllegalArgumentException", "JSON is required")},
 	{"lang.IllegalState", "application_exception/illegal_state", ex("java.lang.IllegalStateException", "Order ORD_1 is missing")},
 	{"lang.IllegalState", "application_exception/illegal_state", ex("java.lang.IllegalStateException", "STATE_PENDING is not configured for workflow refunds")},
+	// Configuration libraries decided by their frames: starlette/config.py's KeyError and cast ValueError,
+	// everett's InvalidValueError, omegaconf's ValidationError, confuse's NotFoundError and ConfigTypeError,
+	// environ-config's converter in attrs' generated __init__, helidon's ConfigMappingException, owner's
+	// converter; a KeyError of a request's mapping stays the application's.
+	{"origin.config.missing", "configuration_error/missing_config", fromStack("KeyError", `"Config 'PAYMENTS_URL' is missing, and has no default."`,
+		pyTrace("    return {\"url\": config(\"PAYMENTS_URL\")}\n", "starlette/config.py\", line 90, in __call__\n    return self.get(key, cast, default)\n",
+			"starlette/config.py\", line 107, in get\n    raise KeyError(f\"Config '{key}' is missing, and has no default.\")\n", `KeyError: "Config 'PAYMENTS_URL' is missing, and has no default."`))},
+	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("ValueError", "Config 'PAGE_SIZE' has value 'twenty'. Not a valid int.",
+		pyTrace("    size = config(\"PAGE_SIZE\", cast=int)\n", "starlette/config.py\", line 107, in get\n    return self._perform_cast(key, value, cast)\n",
+			"starlette/config.py\", line 119, in _perform_cast\n    raise ValueError(\n", "ValueError: Config 'PAGE_SIZE' has value 'twenty'. Not a valid int."))},
+	{"lang.KeyError", "application_exception/key_error", fromStack("KeyError", "'item'",
+		"Traceback (most recent call last):\n  File \"/srv/app/shop.py\", line 40, in pay\n    item = payload[\"item\"]\nKeyError: 'item'\n")},
+	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("everett.InvalidValueError",
+		"ValueError: invalid literal for int() with base 10: 'twenty'\nPAGE_SIZE requires a value parseable by int\nPAGE_SIZE docs: Orders per page.",
+		pyTrace("    size = config(\"page_size\", parser=int)\n", "everett/manager.py\", line 1079, in __call__\n    raise InvalidValueError(msg, namespace, key, parser)\n", "",
+			"everett.InvalidValueError: ValueError: invalid literal for int() with base 10: 'twenty'\nPAGE_SIZE requires a value parseable by int"))},
+	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("omegaconf.errors.ValidationError",
+		"Value 'twenty' of type 'str' could not be converted to Integer\n    full_key: page_size\n    object_type=ShopConfig",
+		pyTrace("    size = cfg.page_size\n", "omegaconf/dictconfig.py\", line 355, in __getattr__\n    self._format_and_raise(key=key, value=None, cause=e)\n",
+			"omegaconf/_utils.py\", line 819, in _raise\n    raise ex.with_traceback(sys.exc_info()[2])\n", "omegaconf.errors.ValidationError: Value 'twenty' of type 'str' could not be converted to Integer"))},
+	{"origin.config.missing", "configuration_error/missing_config", fromStack("confuse.exceptions.NotFoundError", "payments.url not found",
+		pyTrace("    url = config[\"payments\"][\"url\"].get(str)\n", "confuse/core.py\", line 237, in get\n    return templates.as_template(template).value(self, template)\n",
+			"confuse/core.py\", line 150, in first\n    raise NotFoundError(u\"{0} not found\".format(self.name))\n", "confuse.exceptions.NotFoundError: payments.url not found"))},
+	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("confuse.exceptions.ConfigTypeError", "page_size: must be a number",
+		pyTrace("    size = config[\"page_size\"].get(int)\n", "confuse/templates.py\", line 108, in fail\n    raise exceptions.ConfigTypeError(\n", "",
+			"confuse.exceptions.ConfigTypeError: page_size: must be a number"))},
+	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("ValueError", "invalid literal for int() with base 10: 'twenty'",
+		pyTrace("    cfg = environ.to_config(AppConfig)\n", "environ/_environ_config.py\", line 290, in _to_config\n    return config_cls(**vals)\n",
+			"", "  File \"<attrs generated init shop.AppConfig>\", line 3, in __init__\n    self.page_size = __attr_converter_page_size(page_size)\nValueError: invalid literal for int() with base 10: 'twenty'"))},
+	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("io.helidon.config.ConfigMappingException",
+		"Mapping of value 'twenty' stored under key 'app.page-size' to type 'java.lang.Integer' has failed.",
+		"io.helidon.config.ConfigMappingException: Mapping of value 'twenty' stored under key 'app.page-size' to type 'java.lang.Integer' has failed.\n"+
+			"\tat io.helidon.config.ConfigMappers.lambda$wrap$1(ConfigMappers.java:144)\n\tat io.helidon.config.ConfigValues$GenericConfigValueImpl.get(ConfigValues.java:240)\n\tat com.acme.shop.Shop.pageSize(Shop.java:51)")},
+	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("java.lang.NumberFormatException", `For input string: "twenty"`,
+		"java.lang.NumberFormatException: For input string: \"twenty\"\n\tat java.base/java.lang.NumberFormatException.forInputString(NumberFormatException.java:67)\n"+
+			"\tat java.base/java.lang.Integer.parseInt(Integer.java:662)\n\tat org.aeonbits.owner.Converters$19.convert(Converters.java:263)\n"+
+			"\tat org.aeonbits.owner.PropertiesInvocationHandler.invoke(PropertiesInvocationHandler.java:69)\n\tat com.acme.shop.Shop.pageSize(Shop.java:51)")},
+	// Pools decided by their frames: peewee's PooledDatabase, aiopg's Pool.acquire under asyncio's timeout.
+	{"origin.pool.timeout", "database_connection/pool_exhausted", fromStack("TimeoutError", "",
+		pyTrace("    async with pool.acquire() as conn:\n", "aiopg/pool.py\", line 276, in _acquire\n    await self._cond.wait()\n",
+			"", "  File \"/usr/lib/python3.12/asyncio/timeouts.py\", line 115, in __aexit__\n    raise TimeoutError from exc_val\nTimeoutError"))},
 	{"origin.file.missing", "configuration_error/missing_config", fromStack("Error", "ENOENT: no such file or directory, open '/app/data/prices.csv'",
 		"Error: ENOENT: no such file or directory, open '/app/data/prices.csv'\n    at Object.openSync (node:fs:573:18)\n    at Object.readFileSync (node:fs:452:35)\n"+nodeAppLine)},
 })
@@ -226,6 +267,20 @@ func pydanticSettings(detail string) string {
 		"  File \"/usr/local/lib/python3.12/site-packages/pydantic_settings/main.py\", line 171, in __init__\n    super().__init__(\n" +
 		"  File \"/usr/local/lib/python3.12/site-packages/pydantic/main.py\", line 212, in __init__\n    validated_self = self.__pydantic_validator__.validate_python(data, self_instance=self)\n" +
 		"pydantic_core._pydantic_core.ValidationError: 1 validation error for Settings\n" + detail + "\n"
+}
+
+// pyTrace is a Python traceback of an application frame (its source line
+// app), one or two frames of a library under site-packages (lib1, lib2: the
+// path after it, then the frame's line and source) and the last lines
+// (tail).
+func pyTrace(app, lib1, lib2, tail string) string {
+	s := "Traceback (most recent call last):\n  File \"/srv/app/shop.py\", line 40, in handler\n" + app
+	for _, l := range []string{lib1, lib2} {
+		if l != "" {
+			s += "  File \"/usr/local/lib/python3.12/site-packages/" + l
+		}
+	}
+	return s + tail + "\n"
 }
 
 const nodeAppLine = "    at OrderService.place (/srv/app/src/orders.js:31:9)\n"

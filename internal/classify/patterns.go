@@ -30,6 +30,19 @@ var patRows = []patRow{
 	dbPat("msg.pool.reactor", connPool, "pool#acquire(duration) has been pending for more than the configured timeout"),
 	// sqlx (sqlx-core error.rs): Error::PoolTimedOut.
 	pat("msg.pool.sqlx", connPool, "pool timed out while waiting for an open connection"),
+	// Rust pools, whose errors carry no type or stack: deadpool src/managed/errors.rs PoolError::Timeout
+	// (TimeoutType::Wait "Timeout occurred while waiting for a slot to become available"), bb8 bb8/src/api.rs
+	// RunError::TimedOut "Timed out in bb8", sea-orm src/error.rs DbErr::ConnectionAcquire "Failed to acquire
+	// connection from pool" (ConnAcquireErr::Timeout "Connection pool timed out"), r2d2 src/lib.rs Error
+	// "timed out waiting for connection" (diesel's r2d2 pool) in database context.
+	pat("msg.pool.rust", connPool, "timeout occurred while waiting for a slot to become available", "timed out in bb8", "failed to acquire connection from pool"),
+	dbPat("msg.pool.r2d2", connPool, "timed out waiting for connection"),
+	// peewee playhouse/pool.py PooledDatabase: MaxConnectionsExceeded; go-pg internal/pool/pool.go ErrPoolTimeout.
+	pat("msg.pool.peewee", connPool, "max connections exceeded, timed out attempting to connect", "exceeded maximum connections."),
+	pat("msg.pool.go_pg", connPool, "pg: connection pool timeout"),
+	// mongoose lib/drivers/node-mongodb-native/collection.js: an operation buffered while no connection to
+	// MongoDB was made fails "Operation `x.find()` buffering timed out after 10000ms" (bufferTimeoutMS).
+	pat("msg.mongoose.buffering", connTimeout, "buffering timed out after"),
 	// r2dbc-pool ConnectionPool: R2dbcTimeoutException "Connection acquisition timed out after %dms".
 	pat("msg.pool.r2dbc", connPool, "connection acquisition timed out after"),
 	// psycopg_pool/psycopg_pool/pool.py getconn: PoolTimeout "couldn't get a connection after %.2f sec";
@@ -209,8 +222,28 @@ var patRows = []patRow{
 	// kelseyhightower/envconfig ParseError, caarlos0/env ParseError, lightbend/config ConfigException.WrongType.
 	// dotenv-safe MissingEnvVarsError.
 	pat("msg.config_missing.dotenv", confMissing, "are not present in the environment"),
+	// Rust: config-rs src/error.rs ConfigError::NotFound `configuration property "x" not found`; envy
+	// src/error.rs MissingValue "missing value for field x"; serde's missing_field as config-rs and figment
+	// (src/error.rs Kind::MissingField, " for key \"...\"" after it) report it, alone or after a configuration's
+	// context, where a JSON body's says " at line N column M" and a query string's "Failed to deserialize".
+	pat("msg.config_missing.rust", confMissing, "configuration property", "missing value for field ", "missing field `").
+		regex(`configuration property "[^"]*" not found|^missing value for field \w+$|(?:^|(?:config|configuration|settings|env|environment)\w*: )missing field ` + "`[^`]+`" + `(?:$| for key ")`),
+	// go-playground/validator errors.go fieldError.Error: "Key: '%s' Error:Field validation for '%s' failed on
+	// the '%s' tag" of a struct the configuration was loaded into (Config, AppConfig, Settings, Env); a request
+	// struct's keeps its words.
+	pat("msg.config_missing.validator", confMissing, "error:field validation for").
+		regex(`key: '\w*(?:config|configuration|settings|env|environment)\.[\w.]+' error:field validation for '[^']+' failed on the 'required' tag`),
+	pat("msg.config_invalid.validator", confInvalid, "error:field validation for").
+		regex(`key: '\w*(?:config|configuration|settings|env|environment)\.[\w.]+' error:field validation for '[^']+' failed on the '[^']+' tag`),
 	pat("msg.config_invalid", confInvalid, "failed to convert configuration value at", "failed to bind properties under", "envconfig.process: assigning", "env: parse error on field", "rather than").
 		regex(`failed to convert configuration value at|failed to bind properties under|envconfig\.process: assigning|env: parse error on field|has type [a-z]+ rather than [a-z]+`),
+	// config-rs ConfigError::Type "invalid type: %s, expected %s for key `k`" and figment Kind::InvalidType
+	// "invalid type: found %s, expected %s for key \"k\""; envy's Val deserializer "%s while parsing value '%s'
+	// provided by %s"; SmallRye Config's conversion messages (ConfigMessages: SRCFG00002, 00005-00009, 00026,
+	// 00029-00032, and 00039 "The config property %s with the config value %s threw an Exception whilst being
+	// converted"), printed without frames by Quarkus' logs.
+	pat("msg.config_invalid.loader", confInvalid, "invalid type: ", "while parsing value '", "srcfg000").
+		regex(`invalid type: .{1,200}, expected .{1,120} for key |while parsing value '[^']*' provided by |srcfg000(?:0[25-9]|26|29|3[0-2]|39)\b`),
 	// t3-oss/t3-env packages/core/src/index.ts createEnv (onValidationError): throw Error("Invalid environment
 	// variables") once it has logged the schema's issues; the idiom of hand-written env schemas too.
 	pat("msg.invalid_config", confInvalid, "invalid environment variables", "invalid configuration", "configuration error", "invalid config", "misconfigured", "improperlyconfigured", "yaml: unmarshal errors",

@@ -73,7 +73,10 @@ var typeRows = []typeRow{
 	// Micronaut DefaultPropertyPlaceholderResolver: "Error resolving property value [${x}]. Property doesn't exist".
 	// micronaut-core DefaultPropertyPlaceholderResolver PlaceholderSegment.getValue: "Could not resolve placeholder ${x}",
 	// a property (or environment variable) nothing sets.
-	typ("micronaut.ConfigurationException.missing", confMissing, "ConfigurationException").whenAny("property doesn't exist", "could not resolve placeholder"),
+	// AbstractInitializableBeanDefinition wraps the same resolution failure of an injected @Value or @Property
+	// in DependencyInjectionException "Failed to inject value for parameter [x] ...": a property nothing sets
+	// (its "No bean of type" failures are the application's wiring and keep their words).
+	typ("micronaut.ConfigurationException.missing", confMissing, "ConfigurationException", "DependencyInjectionException").whenAny("property doesn't exist", "could not resolve placeholder"),
 	// Microsoft.Extensions.Options.DataAnnotations DataAnnotationValidateOptions: "DataAnnotation validation failed for
 	// members: '%s' with the error: '%s'.", the error RequiredAttribute's "The {0} field is required." (a bound
 	// section that lacks the key).
@@ -84,6 +87,16 @@ var typeRows = []typeRow{
 	typ("python.decouple.UndefinedValueError", confMissing, "UndefinedValueError"),
 	// cpython Lib/configparser.py: an option or section the configuration file lacks.
 	typ("python.configparser.NoOptionError", confMissing, "configparser.NoOptionError", "configparser.NoSectionError", "NoOptionError", "NoSectionError"),
+	// Configuration libraries' own missing-value errors, whose messages name the key and nothing more:
+	// everett src/everett/__init__.py ConfigurationMissingError ("X requires a value parseable by str");
+	// environ-config src/environ/exceptions.py MissingEnvValueError(var); omegaconf omegaconf/errors.py
+	// MissingMandatoryValue ("Missing mandatory value: db.url") and ConfigKeyError / ConfigAttributeError of a
+	// key a structured config lacks ("Key 'x' is not in struct"); helidon config MissingValueException ("... is
+	// not present in the configuration."); owner MissingMandatoryPropertyException; envalid src/errors.ts
+	// EnvMissingError (the variable's name).
+	typ("config.MissingValue", confMissing, "everett.ConfigurationMissingError", "environ.exceptions.MissingEnvValueError", "MissingEnvValueError",
+		"omegaconf.errors.MissingMandatoryValue", "omegaconf.errors.ConfigKeyError", "omegaconf.errors.ConfigAttributeError", "MissingMandatoryValue",
+		"io.helidon.config.MissingValueException", "org.aeonbits.owner.MissingMandatoryPropertyException", "MissingMandatoryPropertyException", "EnvMissingError"),
 	// dynaconf: dynaconf/utils/parse_conf.py raises DynaconfParseError for a value its cast rejects
 	// (_safe_int_casting "Cannot convert '%s' to integer: %s", "Cannot parse as JSON: %s") and for a lazy
 	// @get of a key no loader set ("Key %s not found in settings and no default value provided."),
