@@ -42,10 +42,8 @@ var originCases = register([]tc{
 	// A configuration source whose value does not convert: invalid; one that lacks it: missing.
 	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("ValueError", "invalid literal for int() with base 10: 'abc'",
 		"Traceback (most recent call last):\n  File \"/srv/app/shop/settings.py\", line 9, in pool_size\n    return int(os.environ[\"POOL_SIZE\"])\nValueError: invalid literal for int() with base 10: 'abc'\n")},
-	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("java.lang.NumberFormatException", `For input string: "abc"`,
-		"java.lang.NumberFormatException: For input string: \"abc\"\n\tat java.base/java.lang.NumberFormatException.forInputString(NumberFormatException.java:67)\n"+
-			"\tat java.base/java.lang.Integer.parseInt(Integer.java:662)\n\tat org.springframework.util.NumberUtils.parseNumber(NumberUtils.java:212)\n"+
-			"\tat org.springframework.core.env.AbstractPropertyResolver.convertValueIfNecessary(AbstractPropertyResolver.java:280)\n\tat com.acme.shop.CartService.total(CartService.java:42)")},
+	{"origin.config.invalid", "configuration_error/invalid_config", javaNumberFormat("abc",
+		"\tat org.springframework.util.NumberUtils.parseNumber(NumberUtils.java:212)\n\tat org.springframework.core.env.AbstractPropertyResolver.convertValueIfNecessary(AbstractPropertyResolver.java:280)\n")},
 	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("System.FormatException", "abc is not a valid value for Int32.",
 		"System.FormatException: abc is not a valid value for Int32.\n   at System.ComponentModel.BaseNumberConverter.ConvertFrom(ITypeDescriptorContext context, CultureInfo culture, Object value)\n"+
 			"   at Microsoft.Extensions.Configuration.ConfigurationBinder.TryConvertValue(Type type, String value, String path, Object& result, Exception& error)\n"+
@@ -250,10 +248,8 @@ var originCases = register([]tc{
 		"Mapping of value 'twenty' stored under key 'app.page-size' to type 'java.lang.Integer' has failed.",
 		"io.helidon.config.ConfigMappingException: Mapping of value 'twenty' stored under key 'app.page-size' to type 'java.lang.Integer' has failed.\n"+
 			"\tat io.helidon.config.ConfigMappers.lambda$wrap$1(ConfigMappers.java:144)\n\tat io.helidon.config.ConfigValues$GenericConfigValueImpl.get(ConfigValues.java:240)\n\tat com.acme.shop.Shop.pageSize(Shop.java:51)")},
-	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("java.lang.NumberFormatException", `For input string: "twenty"`,
-		"java.lang.NumberFormatException: For input string: \"twenty\"\n\tat java.base/java.lang.NumberFormatException.forInputString(NumberFormatException.java:67)\n"+
-			"\tat java.base/java.lang.Integer.parseInt(Integer.java:662)\n\tat org.aeonbits.owner.Converters$19.convert(Converters.java:263)\n"+
-			"\tat org.aeonbits.owner.PropertiesInvocationHandler.invoke(PropertiesInvocationHandler.java:69)\n\tat com.acme.shop.Shop.pageSize(Shop.java:51)")},
+	{"origin.config.invalid", "configuration_error/invalid_config", javaNumberFormat("twenty",
+		"\tat org.aeonbits.owner.Converters$19.convert(Converters.java:263)\n\tat org.aeonbits.owner.PropertiesInvocationHandler.invoke(PropertiesInvocationHandler.java:69)\n")},
 	// Pools decided by their frames: peewee's PooledDatabase, aiopg's Pool.acquire under asyncio's timeout.
 	{"origin.pool.timeout", "database_connection/pool_exhausted", fromStack("TimeoutError", "",
 		pyTrace("    async with pool.acquire() as conn:\n", "aiopg/pool.py\", line 276, in _acquire\n    await self._cond.wait()\n",
@@ -267,6 +263,15 @@ func pydanticSettings(detail string) string {
 		"  File \"/usr/local/lib/python3.12/site-packages/pydantic_settings/main.py\", line 171, in __init__\n    super().__init__(\n" +
 		"  File \"/usr/local/lib/python3.12/site-packages/pydantic/main.py\", line 212, in __init__\n    validated_self = self.__pydantic_validator__.validate_python(data, self_instance=self)\n" +
 		"pydantic_core._pydantic_core.ValidationError: 1 validation error for Settings\n" + detail + "\n"
+}
+
+// javaNumberFormat is Integer.parseInt's NumberFormatException of input,
+// raised under the library frames lib, above an application frame.
+func javaNumberFormat(input, lib string) diagnosis.Evidence {
+	msg := `For input string: "` + input + `"`
+	return fromStack("java.lang.NumberFormatException", msg, "java.lang.NumberFormatException: "+msg+"\n"+
+		"\tat java.base/java.lang.NumberFormatException.forInputString(NumberFormatException.java:67)\n\tat java.base/java.lang.Integer.parseInt(Integer.java:662)\n"+
+		lib+"\tat com.acme.shop.CartService.total(CartService.java:42)")
 }
 
 // pyTrace is a Python traceback of an application frame (its source line
