@@ -62,7 +62,9 @@ final class ShopController {
                 .setAddress("redis://" + u.getHost() + ":" + u.getPort())
                 .setDatabase(Integer.parseInt(u.getPath().substring(1)))
                 .setConnectTimeout(2000)
-                .setRetryAttempts(1);
+                .setRetryAttempts(1)
+                .setConnectionMinimumIdleSize(1)
+                .setConnectionPoolSize(4);
         return c;
     }
 
