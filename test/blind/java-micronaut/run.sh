@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Captures testdata/blind/java-micronaut: Micronaut 4.10 (controllers on Netty, application.yml with environment
-# placeholders read through @Value, the Micronaut HTTP client, logback), c3p0 0.10.2 pools over pgjdbc 42.7.10,
+# placeholders read through @Value, the Micronaut HTTP client on the JDK's HttpClient, logback), c3p0 0.10.2 pools over pgjdbc 42.7.10,
 # Redisson 3.50.0, under the OpenTelemetry Java agent 2.31.1 (its defaults: logs exported too), against a throw-away
 # PostgreSQL and Redis. Classes, libraries and agent built with Maven (pom.xml: micronaut-parent 4.10.8, every other
 # version pinned) into $CACHE, keyed by the pom and the sources.
