@@ -147,6 +147,9 @@ func originOverride(p *prepared, m diagnosis.Match) diagnosis.Match {
 	case missingSetting(p):
 		// The application's own check of a setting it was not given.
 		kind, class = stackframe.KindConfig, wordsMissing
+	case reSettingsModel.MatchString(p.ev.ExceptionMessage):
+		// A settings model's validation, whatever its fields are named: the words decide missing or invalid.
+		kind = stackframe.KindConfig
 	}
 	if kind == "" {
 		return m
@@ -309,6 +312,12 @@ var reMissingSetting = regexp.MustCompile(`(?:^|: )(?:(?i:the|a) )?(?:(?i:settin
 	`(?i:is not configured|is not set|is unset|is not defined|is undefined|is missing|is required|is empty|must be set|must be configured|must be provided|must be defined|must not be empty|has not been set|has not been configured|was not set|was not provided)` +
 	`(?:$|[.;:,!(]|\s+(?i:in|for) (?:the )?(?i:env|environment|config|configuration|settings)\b)` +
 	`|(?i:missing|required|undefined|unset)(?: (?i:required))? (?i:setting|config(?:uration)?(?: key| value| property| option)?|property|option)s?:? ["'\x60]?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)["'\x60]?(?:$|[.;:,!( ])`)
+
+// reSettingsModel is the header of pydantic's ValidationError (v1 error_wrappers.py, v2 pydantic-core: "%d
+// validation error(s) for <Model>") of a model named as configuration, *Settings or *Config: pydantic-settings'
+// BaseSettings subclasses are named so (its docs' Settings), a request's models are not. Its field lines say what
+// failed ("field required (type=value_error.missing)", "Field required [type=missing", "Input should be a valid integer").
+var reSettingsModel = regexp.MustCompile(`^\d+ validation errors? for \w*(?:Settings|Config)\b`)
 
 // missingSetting reports whether the evidence's message names a setting
 // that is missing (reMissingSetting).

@@ -64,6 +64,14 @@ var originCases = register([]tc{
 		"2 validation errors for Settings\nPOSTGRES_SERVER\n  field required (type=value_error.missing)\nSQLALCHEMY_DATABASE_URI\n  can only concatenate str (not \"NoneType\") to str (type=type_error)")},
 	{"origin.config.invalid", "configuration_error/invalid_config", ex("pydantic_core._pydantic_core.ValidationError",
 		"1 validation error for Settings\nPOOL_SIZE\n  Input should be a valid integer, unable to parse string as an integer [type=int_parsing, input_value='abc', input_type=str]")},
+	// A settings model's lower-case fields are settings too (pydantic/pydantic#1714, pydantic 1's docs example without
+	// its variables; pydantic/pydantic-settings#256, pydantic-settings 2): the model's name says what it is.
+	{"origin.config.missing", "configuration_error/missing_config", ex("pydantic.error_wrappers.ValidationError",
+		"2 validation errors for Settings\nauth_key\n  field required (type=value_error.missing)\napi_key\n  field required (type=value_error.missing)")},
+	{"origin.config.missing", "configuration_error/missing_config", ex("pydantic_core._pydantic_core.ValidationError",
+		"1 validation error for Settings\nother_value\n  Field required [type=missing, input_value={'MY_FIRST_VALUE: 'test123'}, input_type=dict]")},
+	{"origin.config.invalid", "configuration_error/invalid_config", ex("pydantic_core._pydantic_core.ValidationError",
+		"1 validation error for AppConfig\npool_size\n  Input should be a valid integer, unable to parse string as an integer [type=int_parsing, input_value='abc', input_type=str]")},
 	{"generic.exception", "application_exception/unhandled_exception", ex("pydantic_core._pydantic_core.ValidationError",
 		"1 validation error for Order\nquantity\n  Input should be a valid integer [type=int_parsing, input_value='x', input_type=str]")},
 	{"msg.type.python", "application_exception/type_error", ex("Exception", `can only concatenate str (not "NoneType") to str`)},

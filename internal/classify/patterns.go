@@ -200,12 +200,18 @@ var patRows = []patRow{
 	pat("msg.secret_missing", confSecret, "no application encryption key has been specified", "secret_key_base", "secret_key setting must not be empty", "unable to locate credentials", "nocredentialproviders",
 		"failed to retrieve credentials", "could not load credentials", "default credentials were not found", "could not load the default credentials",
 		"secretorprivatekey must have a value", "no credentials", "missing credentials", "secret not found", "missing secret"),
-	pat("msg.secret_file", confSecret, "no such file or directory", "enoent", "cannot find the file", "could not find file", "filenotfound", "nosuchfile", "file not found", "could not find a part of the path").
+	pat("msg.secret_file", confSecret, fileMissing...).
 		regex(`\.(?:pem|key|crt|cer|p12|pfx|jks|keystore)\b|/run/secrets/|/var/run/secrets/`).notIn(ctxClient),
-	pat("msg.config_file", confMissing, "no such file or directory", "enoent", "cannot find the file", "could not find file", "filenotfound", "nosuchfile", "file not found", "could not find a part of the path").
+	pat("msg.config_file", confMissing, fileMissing...).
 		regex(`\.(?:ya?ml|json|toml|ini|conf|cfg|env|properties|config|hcl)\b`).notIn(ctxClient),
-	pat("msg.template_file", confMissing, "no such file or directory", "enoent", "cannot find the file", "could not find file", "filenotfound", "nosuchfile", "file not found", "could not find a part of the path", "does not exist").
+	pat("msg.template_file", confMissing, append(fileMissing, "does not exist")...).
 		regex(templateFile).notIn(ctxClient),
+	// spf13/viper ConfigFileNotFoundError.Error(): "Config File %q Not Found in %q" (ReadInConfig found no file of
+	// the configured name on its search paths).
+	pat("msg.config_file.viper", confMissing, "\" not found in \"").regex(`config file "[^"]*" not found in "`),
+	// django/conf/__init__.py LazySettings._setup: "Requested %s, but settings are not configured. You must either
+	// define the environment variable DJANGO_SETTINGS_MODULE or call settings.configure() before accessing settings."
+	pat("msg.config_missing.django", confMissing, "but settings are not configured"),
 	// Twig src/Loader/FilesystemLoader.php findTemplate: "Unable to find template \"%s\" (looked into: %s)."
 	pat("msg.template_missing", confMissing, "failed to lookup view", "template not found", "templatedoesnotexist", "pattern matches no files", "no such template",
 		"unable to find template"),
@@ -220,8 +226,14 @@ var patRows = []patRow{
 		regex(`no configuration setting found for key|configuration property "[^"]*" is not defined|srcfg00014|is required but it could not be found in any config source|connectionstring property has not been initialized|set the \w+ environment variable|missing required value: [a-z][a-z0-9_]*$|is required but the value is not provided`),
 	// A value the configuration source cannot bind: .NET ConfigurationBinder, Spring Boot's Binder,
 	// kelseyhightower/envconfig ParseError, caarlos0/env ParseError, lightbend/config ConfigException.WrongType.
-	// dotenv-safe MissingEnvVarsError.
-	pat("msg.config_missing.dotenv", confMissing, "are not present in the environment"),
+	// dotenv-safe up to v5 (MissingEnvVarsError.js): "The following variables are defined in <example> but are not
+	// defined in the environment: ..."; v6 and later "... were defined in <example> but are not present in the environment".
+	pat("msg.config_missing.dotenv", confMissing, "are not present in the environment", "but are not defined in the environment"),
+	// zoontek/valienv EnvValidationError: "Some environment variables cannot be validated", then (0.2.1 and later)
+	// "Invalid variables: ..." and "Missing variables: ..."; a message listing only missing ones is missing_config,
+	// one that does not say (earlier versions) is read as invalid_config (msg.invalid_config), as t3-env's is.
+	pat("msg.config_invalid.valienv", confInvalid, "invalid variables:").with("environment variables cannot be validated"),
+	pat("msg.config_missing.valienv", confMissing, "missing variables:").with("environment variables cannot be validated"),
 	// Rust: config-rs src/error.rs ConfigError::NotFound `configuration property "x" not found`; envy
 	// src/error.rs MissingValue "missing value for field x"; serde's missing_field as config-rs and figment
 	// (src/error.rs Kind::MissingField, " for key \"...\"" after it) report it, alone or after a configuration's
@@ -246,7 +258,7 @@ var patRows = []patRow{
 		regex(`invalid type: .{1,200}, expected .{1,120} for key |while parsing value '[^']*' provided by |srcfg000(?:0[25-9]|26|29|3[0-2]|39)\b`),
 	// t3-oss/t3-env packages/core/src/index.ts createEnv (onValidationError): throw Error("Invalid environment
 	// variables") once it has logged the schema's issues; the idiom of hand-written env schemas too.
-	pat("msg.invalid_config", confInvalid, "invalid environment variables", "invalid configuration", "configuration error", "invalid config", "misconfigured", "improperlyconfigured", "yaml: unmarshal errors",
+	pat("msg.invalid_config", confInvalid, "invalid environment variables", "environment variables cannot be validated", "invalid configuration", "configuration error", "invalid config", "misconfigured", "improperlyconfigured", "yaml: unmarshal errors",
 		"format of the initialization string does not conform", "invalid connection string", "forgotten import", "no suitable driver found", "cannot load driver class",
 		"failed to configure a datasource", "invalid dsn", "keyword not supported:", "configuration is invalid", "invalid value for setting", "unknown driver"),
 	pat("msg.permission_denied", confPermission, "permission denied", "eacces", "operation not permitted", "eperm", "access to the path", "accessdenied", "access denied").notIn(ctxClient),
@@ -307,3 +319,8 @@ var patRows = []patRow{
 	pat("msg.panic.rust", appPanic, "panicked at").inStack(),
 	pat("msg.panic.go", appPanic, "panic: ", "runtime/panic.go", "panic({", "goroutine ").regex(`(?:^|\n|: )panic: |runtime/panic\.go|panic\(\{|goroutine \d+ \[running\]`).inStack(),
 }
+
+// fileMissing: what the platforms say of a file that is not there (POSIX ENOENT, Node, Java, .NET, Windows'
+// ERROR_FILE_NOT_FOUND "The system cannot find the file specified." and ERROR_PATH_NOT_FOUND "The system cannot
+// find the path specified.", which Go's os errors carry on Windows).
+var fileMissing = []string{"no such file or directory", "enoent", "cannot find the file", "cannot find the path specified", "could not find file", "filenotfound", "nosuchfile", "file not found", "could not find a part of the path"}

@@ -59,6 +59,18 @@ var patternCases = register([]tc{
 	{"msg.mongo.server_selection", "database_connection/connection_refused", goErr(`find cart: server selection error: context deadline exceeded, current topology: { Type: Unknown, Servers: [{ Addr: 127.0.0.1:40123, Type: Unknown, Last error: dial tcp 127.0.0.1:40123: connect: connection refused }, ] }`)},
 	{"msg.mongo.server_selection_timeout", "database_connection/connect_timeout", goErr(`server selection error: context deadline exceeded, current topology: { Type: Unknown, Servers: [{ Addr: db:27017, Type: Unknown }, ] }`)},
 	{"msg.config_missing.dotenv", "configuration_error/missing_config", ex("MissingEnvVarsError", "The following variables were defined in .env.example but are not present in the environment:\n  STRIPE_KEY")},
+	// combine/universal-react-redux#32: dotenv-safe 4's wording.
+	{"msg.config_missing.dotenv", "configuration_error/missing_config", ex("MissingEnvVarsError", "The following variables are defined in .env.example but are not defined in the environment: APPLICATION_PORT, ASSET_HOST.\nMake sure to add them to .env or directly to the environment.")},
+	// spf13/viper#390: ReadInConfig found no config.yaml on its paths.
+	{"msg.config_file.viper", "configuration_error/missing_config", goErr(`Config File "config.yaml" Not Found in "[/etc]"`)},
+	// spf13/viper#853: Go's os error on Windows (ERROR_PATH_NOT_FOUND).
+	{"msg.config_file", "configuration_error/missing_config", goErr(`parse config file fail: open config/in-local.toml: The system cannot find the path specified.`)},
+	// joke2k/django-environ#273: a script that imports Django's settings without DJANGO_SETTINGS_MODULE.
+	{"msg.config_missing.django", "configuration_error/missing_config", ex("django.core.exceptions.ImproperlyConfigured", `Requested setting FILE_DB, but settings are not configured. You must either define the environment variable DJANGO_SETTINGS_MODULE or call settings.configure() before accessing settings.`)},
+	// zoontek/valienv: EnvValidationError with its lists (src/index.ts, 0.2.1+), and without (zoontek/valienv#3).
+	{"msg.config_missing.valienv", "configuration_error/missing_config", ex("EnvValidationError", "Some environment variables cannot be validated\nMissing variables: USER_EMAIL, SERVER_URL")},
+	{"msg.config_invalid.valienv", "configuration_error/invalid_config", ex("EnvValidationError", "Some environment variables cannot be validated\nInvalid variables: NODE_ENV, SERVER_PORT\nMissing variables: USER_EMAIL")},
+	{"msg.invalid_config", "configuration_error/invalid_config", ex("Error", "Some environment variables cannot be validated")},
 	{"msg.no_rows.redis", "database_query/no_rows", goDB("redis", `get session: redis: nil`)},
 	// mongo-go-driver mongo/errors.go ErrNoDocuments.
 	{"msg.no_rows.mongo", "database_query/no_rows", goErr(`find order: mongo: no documents in result`)},

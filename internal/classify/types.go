@@ -15,6 +15,11 @@ var typeRows = []typeRow{
 	typ("java.NullPointerException.getenv", confMissing, "NullPointerException").whenAny(`"java.lang.system.getenv(string)" is null`, `"java.lang.system.getproperty(string)" is null`),
 	typ("java.NullPointerException", appNull, "NullPointerException"),
 	typ("dotnet.NullReferenceException", appNull, "NullReferenceException"),
+	// A connection string that is null or empty: the configuration did not provide it. .NET's ArgumentNullException
+	// "Value cannot be null. (Parameter 'connectionString')" (.NET Framework: "Parameter name: connectionString") from
+	// EF Core's Check.NotEmpty in UseSqlServer/UseNpgsql, and EF6's Strings.ArgumentIsNullOrWhitespace "The argument
+	// 'nameOrConnectionString' cannot be null, empty or contain only white space." (DbContext's constructor).
+	typ("dotnet.Argument.connection_string", confMissing, "ArgumentNullException", "ArgumentException").whenAny("(parameter 'connectionstring')", "parameter name: connectionstring", "the argument 'nameorconnectionstring'", "the argument 'connectionstring'"),
 	typ("dotnet.ArgumentNullException", appNull, "ArgumentNullException"),
 	typ("python.AttributeError.NoneType", appNull, "AttributeError").whenAny("'nonetype' object has no attribute"),
 	// django/conf/__init__.py LazySettings.__getattr__: a setting the settings module does not define.
@@ -46,7 +51,9 @@ var typeRows = []typeRow{
 	typ("java.NoSuchElementException.pool", connPool, "NoSuchElementException").whenAny("timeout waiting for idle object", "pool exhausted"),
 	// SmallRye Config SRCFG00014, MicroProfile Config getValue: a property that is not set.
 	// ... and Apache Commons Configuration's getInt/getString of an absent key (AbstractConfiguration.throwMissingPropertyException).
-	typ("java.NoSuchElementException.config", confMissing, "NoSuchElementException").whenAny("srcfg00014", "could not be found in any config source", "does not map to an existing object"),
+	// SmallRye Config 1.x (Quarkus 1.x) ConfigMessages 2004 "Required property %s not found" and propertyNotFound's
+	// "Property %s not found", the same check before the SRCFG codes.
+	typ("java.NoSuchElementException.config", confMissing, "NoSuchElementException").whenAny("srcfg00014", "could not be found in any config source", "does not map to an existing object", "required property "),
 	typ("java.NoSuchElementException", appKey, "NoSuchElementException"),
 	typ("dotnet.KeyNotFoundException", appKey, "KeyNotFoundException"),
 	typ("lang.AssertionError", appAssert, "AssertionError", "AssertionFailedError", "Test::Unit::AssertionFailedError"),

@@ -28,6 +28,12 @@ var typeCases = register([]tc{
 	{"java.NullPointerException", "application_exception/null_reference", exs("java.lang.NullPointerException", `Cannot invoke "String.length()" because "name" is null`, "java.lang.NullPointerException: Cannot invoke \"String.length()\" because \"name\" is null\n\tat com.shop.OrderService.place(OrderService.java:42)")},
 	{"dotnet.NullReferenceException", "application_exception/null_reference", ex("System.NullReferenceException", `Object reference not set to an instance of an object.`)},
 	{"dotnet.ArgumentNullException", "application_exception/null_reference", ex("System.ArgumentNullException", `Value cannot be null. (Parameter 'source')`)},
+	// DuendeArchive/Support#363 (EF Core UseSqlServer of a missing connection string), valdisiljuconoks/
+	// localization-provider-core#15 (.NET Framework's wording), smartstore/SmartStoreNET#812 (EF6's DbContext).
+	{"dotnet.Argument.connection_string", "configuration_error/missing_config", ex("System.ArgumentNullException", `Value cannot be null. (Parameter 'connectionString')`)},
+	{"dotnet.Argument.connection_string", "configuration_error/missing_config", ex("ArgumentNullException", "Value cannot be null.\n Parameter name: connectionString")},
+	{"dotnet.Argument.connection_string", "configuration_error/missing_config", ex("System.ArgumentException", `The argument 'nameOrConnectionString' cannot be null, empty or contain only white space.`)},
+	{"lang.InvalidArgument", "application_exception/invalid_argument", ex("System.ArgumentException", `The argument 'name' cannot be null, empty or contain only white space.`)},
 	{"python.AttributeError.NoneType", "application_exception/null_reference", ex("AttributeError", `'NoneType' object has no attribute 'id'`)},
 	{"django.settings.missing", "configuration_error/missing_config", ex("AttributeError", `'Settings' object has no attribute 'PAYMENT_URL'`)},
 	{"python.AttributeError", "application_exception/type_error", ex("AttributeError", `'dict' object has no attribute 'items_count'`)},
@@ -54,6 +60,9 @@ var typeCases = register([]tc{
 	{"java.NoSuchElementException.pool", "database_connection/pool_exhausted", ex("java.util.NoSuchElementException", `Timeout waiting for idle object, borrowMaxWaitDuration=PT30S`)},
 	{"java.NoSuchElementException.config", "configuration_error/missing_config", ex("java.util.NoSuchElementException", `SRCFG00014: The config property payment.url is required but it could not be found in any config source`)},
 	{"java.NoSuchElementException.config", "configuration_error/missing_config", ex("java.util.NoSuchElementException", `Key 'payments.url' does not map to an existing object.`)},
+	// quarkusio/quarkus#6431: SmallRye Config 1.x under Quarkus 1.1, a property left blank.
+	{"java.NoSuchElementException.config", "configuration_error/missing_config", exs("java.lang.RuntimeException", "Error injecting boolean org.my.group.MyApplication.someProp",
+		"java.lang.RuntimeException: Failed to start quarkus\nCaused by: java.lang.RuntimeException: Error injecting boolean org.my.group.MyApplication.someProp\nCaused by: java.util.NoSuchElementException: Required property some.boolean.prop not found")},
 	{"java.NoSuchElementException", "application_exception/key_error", ex("java.util.NoSuchElementException", `No value present`)},
 	{"dotnet.KeyNotFoundException", "application_exception/key_error", ex("System.Collections.Generic.KeyNotFoundException", `The given key 'eur' was not present in the dictionary.`)},
 	{"lang.AssertionError", "application_exception/assertion_failed", ex("AssertionError", `expected positive quantity`)},
