@@ -31,7 +31,7 @@ type want struct {
 type blindCase struct {
 	Name, Method, Path string
 	Status             int
-	Needs              string // "redis", "timeout", "unknownhost": only for stacks run with -redis, -timeout, -unknownhost
+	Needs              string // "redis", "timeout", "unknownhost", "template": only for stacks run with -redis, -timeout, -unknownhost, -template
 	LockRow            bool   // the driver holds items row 1 locked while the request runs
 	Want               []want
 }
@@ -61,6 +61,9 @@ var cases = []blindCase{
 	{Name: "config_not_an_int", Method: "GET", Path: "/config/int", Status: 500, Want: entry(config, "invalid_config")},
 	// PAYMENTS_URL is a required setting and is not set.
 	{Name: "config_missing", Method: "GET", Path: "/config/missing", Status: 500, Want: entry(config, "missing_config")},
+	// A template the view renders is not deployed: a file the application
+	// needs at run time is missing (DESIGN.md §3: configuration drift).
+	{Name: "template_missing", Method: "GET", Path: "/template/missing", Status: 500, Needs: "template", Want: entry(config, "missing_config")},
 	{Name: "null_dereference", Method: "GET", Path: "/null", Status: 500, Want: entry(appEx, "null_reference")},
 	// The service calls its own /null over HTTP.
 	{Name: "downstream_500", Method: "GET", Path: "/downstream/500", Status: 500, Want: []want{

@@ -8,7 +8,7 @@
 // labels of its 500 server spans and, when the service exported any, the log
 // records of its trace. test/blind/<stack>/run.sh calls it.
 //
-//	go run ./blindcapture -stack go-echo -service shop-echo -out DIR [-db mariadb] [-redis] [-timeout] [-unknownhost] [-repeat 2] -- CMD ARGS...
+//	go run ./blindcapture -stack go-echo -service shop-echo -out DIR [-db mariadb] [-redis] [-timeout] [-unknownhost] [-template] [-repeat 2] -- CMD ARGS...
 package main
 
 import (
@@ -30,6 +30,7 @@ func main() {
 	out := flag.String("out", "", "where the fixtures go (its *.json files are replaced)")
 	withRedis := flag.Bool("redis", false, "also start Redis and send the cases that need it")
 	withTimeout := flag.Bool("timeout", false, "also send downstream_timeout (the service answers /slow and /downstream/timeout)")
+	withTemplate := flag.Bool("template", false, "also send template_missing (the service renders a template file that is not deployed)")
 	withUnknownHost := flag.Bool("unknownhost", false, "also send db_unknown_host (the service resolves names from its own hosts file, so DB_HOST_UNKNOWN fails without a DNS query)")
 	dbKind := flag.String("db", "postgresql", "the database server: postgresql (15) or mariadb (Debian's mariadb-server); the same routes and faults either way")
 	repeat := flag.Int("repeat", 2, "how many times each case is sent")
@@ -40,7 +41,7 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	needs := map[string]bool{"redis": *withRedis, "timeout": *withTimeout, "unknownhost": *withUnknownHost}
+	needs := map[string]bool{"redis": *withRedis, "timeout": *withTimeout, "unknownhost": *withUnknownHost, "template": *withTemplate}
 	if err := run(*stack, *service, *out, *dbKind, *collectorBin, needs, *repeat, *keep, flag.Args()); err != nil {
 		log.Fatalf("blindcapture %s: %v", *stack, err)
 	}
