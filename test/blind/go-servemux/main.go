@@ -58,10 +58,13 @@ type Item struct {
 	Qty           int
 }
 
-// settings are read per request, as a handler that honours a changed
-// environment does.
-type settings struct {
-	PageSize    int    `mapstructure:"page_size"`
+// Settings are read per request, as a handler that honours a changed
+// environment does; each handler reads the settings it needs.
+type pageSettings struct {
+	PageSize int `mapstructure:"page_size"`
+}
+
+type paymentSettings struct {
 	PaymentsURL string `mapstructure:"payments_url"`
 }
 
@@ -78,18 +81,17 @@ func open(url string, maxOpen int) *bun.DB {
 	return db
 }
 
-// loadSettings reads the environment through viper into settings.
-func loadSettings() (settings, error) {
+// loadSettings reads the environment variables of keys (upper-cased)
+// through viper into out.
+func loadSettings(out any, keys ...string) error {
 	v := viper.New()
 	v.AutomaticEnv()
-	var s settings
-	for _, key := range []string{"page_size", "payments_url"} {
+	for _, key := range keys {
 		if err := v.BindEnv(key); err != nil {
-			return s, err
+			return err
 		}
 	}
-	err := v.Unmarshal(&s)
-	return s, err
+	return v.Unmarshal(out)
 }
 
 func main() {
@@ -157,12 +159,13 @@ func main() {
 		s.done(w, r, err)
 	})
 	mux.HandleFunc("GET /config/int", func(w http.ResponseWriter, r *http.Request) {
-		_, err := loadSettings()
-		s.done(w, r, err)
+		var page pageSettings
+		s.done(w, r, loadSettings(&page, "page_size"))
 	})
 	mux.HandleFunc("GET /config/missing", func(w http.ResponseWriter, r *http.Request) {
-		cfg, err := loadSettings()
-		if err == nil && cfg.PaymentsURL == "" {
+		var pay paymentSettings
+		err := loadSettings(&pay, "payments_url")
+		if err == nil && pay.PaymentsURL == "" {
 			err = errors.New("config: payments_url (PAYMENTS_URL) is required")
 		}
 		s.done(w, r, err)
