@@ -258,6 +258,11 @@ var originCases = register([]tc{
 			"\tat io.helidon.config.ConfigMappers.lambda$wrap$1(ConfigMappers.java:144)\n\tat io.helidon.config.ConfigValues$GenericConfigValueImpl.get(ConfigValues.java:240)\n\tat com.acme.shop.Shop.pageSize(Shop.java:51)")},
 	{"origin.config.invalid", "configuration_error/invalid_config", javaNumberFormat("twenty",
 		"\tat org.aeonbits.owner.Converters$19.convert(Converters.java:263)\n\tat org.aeonbits.owner.PropertiesInvocationHandler.invoke(PropertiesInvocationHandler.java:69)\n")},
+	// pydantic v1's compiled BaseSettings (relative frame paths): a settings model, not a request's.
+	{"origin.config.missing", "configuration_error/missing_config", fromStack("pydantic.error_wrappers.ValidationError",
+		"1 validation error for Settings\npayments_url\n  field required (type=value_error.missing)",
+		pyTrace("    return Settings()\n", "", "", "  File \"pydantic/env_settings.py\", line 39, in pydantic.env_settings.BaseSettings.__init__\n"+
+			"  File \"pydantic/main.py\", line 341, in pydantic.main.BaseModel.__init__\npydantic.error_wrappers.ValidationError: 1 validation error for Settings"))},
 	// Pools decided by their frames: peewee's PooledDatabase, aiopg's Pool.acquire under asyncio's timeout.
 	{"origin.pool.timeout", "database_connection/pool_exhausted", fromStack("TimeoutError", "",
 		pyTrace("    async with pool.acquire() as conn:\n", "aiopg/pool.py\", line 276, in _acquire\n    await self._cond.wait()\n",

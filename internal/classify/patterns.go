@@ -40,6 +40,9 @@ var patRows = []patRow{
 	// peewee playhouse/pool.py PooledDatabase: MaxConnectionsExceeded; go-pg internal/pool/pool.go ErrPoolTimeout.
 	pat("msg.pool.peewee", connPool, "max connections exceeded, timed out attempting to connect", "exceeded maximum connections."),
 	pat("msg.pool.go_pg", connPool, "pg: connection pool timeout"),
+	// coopernurse/node-pool (generic-pool) lib/ResourceRequest.js _fireTimeout: "ResourceRequest timed out", the
+	// acquire timeout of the pools Sequelize 5, TypeORM's mssql/oracle drivers and CAP's cds use.
+	pat("msg.pool.generic_pool", connPool, "resourcerequest timed out"),
 	// mongoose lib/drivers/node-mongodb-native/collection.js: an operation buffered while no connection to
 	// MongoDB was made fails "Operation `x.find()` buffering timed out after 10000ms" (bufferTimeoutMS).
 	pat("msg.mongoose.buffering", connTimeout, "buffering timed out after"),
@@ -240,6 +243,17 @@ var patRows = []patRow{
 	// context, where a JSON body's says " at line N column M" and a query string's "Failed to deserialize".
 	pat("msg.config_missing.rust", confMissing, "configuration property", "missing value for field ", "missing field `").
 		regex(`configuration property "[^"]*" not found|^missing value for field \w+$|(?:^|(?:config|configuration|settings|env|environment)\w*: )missing field ` + "`[^`]+`" + `(?:$| for key ")`),
+	// Go loaders' own messages: ardanlabs/conf conf.go Parse "required field %s is missing value"; vrischmann/envconfig
+	// envconfig.go readValue "envconfig: keys %s not found"; spf13/viper ConfigFileNotFoundError "Config File %q Not
+	// Found in %q". nestjs/config lib/config.service.ts getOrThrow: TypeError `Configuration key "X" does not exist`
+	// (node-nestjs config_missing), also read when only its text reaches the span.
+	pat("msg.config_missing.loader", confMissing, "is missing value", "envconfig: keys ", "config file \"", "configuration key \"").
+		regex(`required field \w+ is missing value|envconfig: keys .{1,200} not found|config file "[^"]*" not found in "|configuration key "[^"]*" does not exist`),
+	// A URL built from a setting that was never set: requests models.py prepare_url MissingSchema "Invalid URL
+	// 'None/charge': No scheme supplied", undici lib/web/fetch/request.js "Failed to parse URL from undefined/charge",
+	// Go net/http transport.go roundTrip's `unsupported protocol scheme ""` (os.Getenv returned "").
+	pat("msg.config_missing.url", confMissing, "invalid url '", "failed to parse url from ", `unsupported protocol scheme ""`).
+		regex(`invalid url '(?:none|null|undefined)\b|failed to parse url from (?:none|null|undefined)\b|unsupported protocol scheme ""`),
 	// go-playground/validator errors.go fieldError.Error: "Key: '%s' Error:Field validation for '%s' failed on
 	// the '%s' tag" of a struct the configuration was loaded into (Config, AppConfig, Settings, Env); a request
 	// struct's keeps its words.
@@ -254,6 +268,8 @@ var patRows = []patRow{
 	// provided by %s"; SmallRye Config's conversion messages (ConfigMessages: SRCFG00002, 00005-00009, 00026,
 	// 00029-00032, and 00039 "The config property %s with the config value %s threw an Exception whilst being
 	// converted"), printed without frames by Quarkus' logs.
+	// sqlx-core src/error.rs Error::Configuration "error with configuration: %s": a DATABASE_URL that does not parse.
+	pat("msg.config_invalid.sqlx", confInvalid, "error with configuration: "),
 	pat("msg.config_invalid.loader", confInvalid, "invalid type: ", "while parsing value '", "srcfg000").
 		regex(`invalid type: .{1,200}, expected .{1,120} for key |while parsing value '[^']*' provided by |srcfg000(?:0[25-9]|26|29|3[0-2]|39)\b`),
 	// t3-oss/t3-env packages/core/src/index.ts createEnv (onValidationError): throw Error("Invalid environment

@@ -44,6 +44,18 @@ var patternCases = register([]tc{
 	{"msg.config_missing.validator", "configuration_error/missing_config", goErr("Key: 'Config.PaymentsURL' Error:Field validation for 'PaymentsURL' failed on the 'required' tag")},
 	{"msg.config_invalid.validator", "configuration_error/invalid_config", goErr("Key: 'AppConfig.PageSize' Error:Field validation for 'PageSize' failed on the 'min' tag")},
 	{"generic.exception", "application_exception/unhandled_exception", goErr("Key: 'OrderRequest.Quantity' Error:Field validation for 'Quantity' failed on the 'required' tag")},
+	// Go loaders' and NestJS's ConfigService's missing values; viper's missing configuration file.
+	{"msg.config_missing.loader", "configuration_error/missing_config", goErr("parsing config: required field PaymentsURL is missing value")},
+	{"msg.config_missing.loader", "configuration_error/missing_config", goErr("envconfig: keys PAYMENTS_URL, payments_url not found")},
+	{"msg.config_missing.loader", "configuration_error/missing_config", ex("viper.ConfigFileNotFoundError", `Config File "config" Not Found in "[/etc/shop]"`)},
+	{"msg.config_missing.loader", "configuration_error/missing_config", st(`Configuration key "PAYMENTS_URL" does not exist`)},
+	// A URL built from an unset setting; a relative URL of the code's own keeps its words.
+	{"msg.config_missing.url", "configuration_error/missing_config", ex("requests.exceptions.MissingSchema", "Invalid URL 'None/charge': No scheme supplied. Perhaps you meant https://None/charge?")},
+	{"msg.config_missing.url", "configuration_error/missing_config", ex("TypeError", "Failed to parse URL from undefined/charge")},
+	{"msg.config_missing.url", "configuration_error/missing_config", goErr(`charge: Post "/charge": unsupported protocol scheme ""`)},
+	{"lang.TypeError", "application_exception/type_error", ex("TypeError", "Failed to parse URL from /api/v1/charge")},
+	{"generic.exception", "application_exception/unhandled_exception", ex("requests.exceptions.MissingSchema", "Invalid URL 'charge': No scheme supplied. Perhaps you meant https://charge?")},
+	{"msg.config_invalid.sqlx", "configuration_error/invalid_config", ex("", "error with configuration: relative URL without a base")},
 	// database_connection: pools, limits, authentication
 	{"msg.pool.hikari", "database_connection/pool_exhausted", ex("org.springframework.jdbc.CannotGetJdbcConnectionException", `Failed to obtain JDBC Connection; nested exception is java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available, request timed out after 30004ms.`)},
 	{"msg.pool.sqlalchemy", "database_connection/pool_exhausted", ex("sqlalchemy.exc.OperationalError", `QueuePool limit of size 5 overflow 10 reached, connection timed out, timeout 30.00`)},
@@ -97,6 +109,7 @@ var patternCases = register([]tc{
 	{"msg.pool.peewee", "database_connection/pool_exhausted", ex("playhouse.pool.MaxConnectionsExceeded", `Max connections exceeded, timed out attempting to connect.`)},
 	{"msg.pool.peewee", "database_connection/pool_exhausted", ex("MaxConnectionsExceeded", `Exceeded maximum connections.`)},
 	{"msg.pool.go_pg", "database_connection/pool_exhausted", goErr(`pg: connection pool timeout`)},
+	{"msg.pool.generic_pool", "database_connection/pool_exhausted", ex("TimeoutError", "ResourceRequest timed out")},
 	{"msg.mongoose.buffering", "database_connection/connect_timeout", ex("MongooseError", "Operation `orders.find()` buffering timed out after 10000ms")},
 	{"msg.null.rust", "application_exception/null_reference", ex("", "Service panicked: called `Option::unwrap()` on a `None` value")},
 	{"msg.connection_refused", "database_connection/connection_refused", ex("", `load cart: error communicating with database: Connection refused (os error 111)`)},

@@ -93,6 +93,9 @@ var typeRows = []typeRow{
 	typ("symfony.EnvNotFoundException", confMissing, "EnvNotFoundException"),
 	typ("python.decouple.UndefinedValueError", confMissing, "UndefinedValueError"),
 	// cpython Lib/configparser.py: an option or section the configuration file lacks.
+	// A library's exception named ConfigurationError is a configuration it rejects (tortoise/exceptions.py,
+	// pymongo/errors.py: a URI's options or its SRV record, everett's base class); its message decides first.
+	typ("lang.ConfigurationError", confInvalid, "ConfigurationError").weakRow(),
 	typ("python.configparser.NoOptionError", confMissing, "configparser.NoOptionError", "configparser.NoSectionError", "NoOptionError", "NoSectionError"),
 	// Configuration libraries' own missing-value errors, whose messages name the key and nothing more:
 	// everett src/everett/__init__.py ConfigurationMissingError ("X requires a value parseable by str");

@@ -96,6 +96,8 @@ var typeCases = register([]tc{
 	{"config.MissingValue", "configuration_error/missing_config", ex("io.helidon.config.MissingValueException", "Requested value for configuration key 'app.payments-url' is not present in the configuration.")},
 	{"config.MissingValue", "configuration_error/missing_config", ex("org.aeonbits.owner.MissingMandatoryPropertyException", "Missing mandatory property: 'payments.url'")},
 	{"config.MissingValue", "configuration_error/missing_config", ex("EnvMissingError", "PAYMENTS_URL")},
+	{"lang.ConfigurationError", "configuration_error/invalid_config", ex("tortoise.exceptions.ConfigurationError", "You must call Tortoise.init() before using models")},
+	{"lang.ConfigurationError", "configuration_error/invalid_config", dbx("mongodb", "pymongo.errors.ConfigurationError", "The DNS query name does not exist: _mongodb._tcp.cluster0.example.net.")},
 	{"micronaut.ConfigurationException.missing", "configuration_error/missing_config", ex("io.micronaut.context.exceptions.DependencyInjectionException",
 		"Failed to inject value for parameter [paymentsUrl] of class: shop.PaymentsClient\n\nMessage: Error resolving property value [${payments.url}]. Property doesn't exist\nPath Taken: new PaymentsClient([String paymentsUrl])")},
 	{"generic.exception", "application_exception/unhandled_exception", ex("io.micronaut.context.exceptions.DependencyInjectionException",

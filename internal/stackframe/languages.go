@@ -119,6 +119,8 @@ var skips = []skip{
 	{lang: "python", name: "dist_packages", prefix: "/dist-packages/", contains: true},
 	{lang: "python", name: "stdlib", prefix: "/lib/python", contains: true},
 	{lang: "python", name: "frozen", prefix: "<frozen "},
+	// pydantic v1 is compiled with Cython: its frames print the module's relative path (pydantic/main.py).
+	{lang: "python", name: "pydantic_compiled", prefix: "pydantic/"},
 	// attrs' generated __init__ runs the field converters (environ-config's int of a variable): library code.
 	{lang: "python", name: "attrs_generated", prefix: "<attrs generated "},
 

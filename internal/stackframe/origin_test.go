@@ -128,6 +128,7 @@ var originTests = []struct {
 	{"python.confuse", pyAt("/confuse/core.py"), ""},
 	{"python.environ_config", pyAt("/environ/_environ_config.py"), ""},
 	{"python.environ_config", "", "environ.exceptions.MissingEnvValueError"},
+	{"python.pydantic_settings", "Traceback (most recent call last):\n" + pyApp + "  File \"pydantic/env_settings.py\", line 39, in pydantic.env_settings.BaseSettings.__init__\n  File \"pydantic/main.py\", line 341, in pydantic.main.BaseModel.__init__\npydantic.error_wrappers.ValidationError: 1 validation error for Settings\n", ""},
 	{"python.django_environ", pyAt("/usr/lib/python3.11/site-packages/environ/environ.py"), ""},
 	{"python.django_conf", pyAt("/django/conf/__init__.py"), ""},
 	{"python.jinja2", pyAt("/jinja2/loaders.py"), ""},

@@ -112,6 +112,7 @@ var skipRowTests = []struct {
 	{"python.dist_packages", "Traceback (most recent call last):\n" + pyApp + "  File \"/usr/lib/python3/dist-packages/requests/sessions.py\", line 589, in request\n    resp = self.send(prep, **send_kwargs)\n", pyAppFrame},
 	{"python.stdlib", "Traceback (most recent call last):\n" + pyApp + "  File \"/usr/local/lib/python3.11/json/decoder.py\", line 355, in raw_decode\n    raise JSONDecodeError(\"Expecting value\", s, err.value) from None\n", pyAppFrame},
 	{"python.frozen", "Traceback (most recent call last):\n" + pyApp + "  File \"<frozen importlib._bootstrap>\", line 1176, in _find_and_load\n", pyAppFrame},
+	{"python.pydantic_compiled", "Traceback (most recent call last):\n" + pyApp + "  File \"pydantic/main.py\", line 341, in pydantic.main.BaseModel.__init__\n", pyAppFrame},
 	{"python.attrs_generated", "Traceback (most recent call last):\n" + pyApp + "  File \"<attrs generated init shop.config.AppConfig>\", line 3, in __init__\n", pyAppFrame},
 
 	{"node.internals", "Error: boom\n    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)\n" + nodeApp, nodeAppFrame},
