@@ -93,6 +93,10 @@ func record(c *tracecache.Cache, td ptrace.Traces, scan *Scan, now time.Time) re
 			if serviceRS != i {
 				service, serviceRS = evidence.ServiceName(rs.Resource()), i
 			}
+			if t.NodeCount() == 0 {
+				// The rest of the run is usually the rest of the trace.
+				c.Expect(t, int(r.end)-k)
+			}
 			n := c.AddNode(t, span.SpanID())
 			if n == nil {
 				if m == nil {

@@ -55,10 +55,10 @@ func (t *Trace) Attribute(target *Node, dst []Attributed) []Attributed {
 			dst[len(dst)-1].Evidence.Depth = depth
 		}
 		for i, at := 0, 0; i < len(x.packed); i++ {
-			var ev diagnosis.Evidence
-			ev, at = unpack(&x.packed[i], x.text, at)
-			ev.Depth = depth
-			dst = append(dst, Attributed{Evidence: ev, Node: n, Linked: linked})
+			dst = append(dst, Attributed{Node: n, Linked: linked})
+			a := &dst[len(dst)-1]
+			at = unpack(&a.Evidence, &x.packed[i], x.text, at)
+			a.Evidence.Depth = depth
 		}
 	}
 	own := t.withoutRecovered(dst[start:])

@@ -93,9 +93,10 @@ type nodeExtra struct {
 	evidence []diagnosis.Evidence
 	packed   []packedItem
 	text     string
-	decided  Decided
-	// isDecided: decided holds the released diagnosis.
-	isDecided bool
+	// decided is the index+1 of the node's released diagnosis in
+	// Trace.decisions, 0: none. Few nodes have one: kept apart, an extra
+	// is half the size.
+	decided uint32
 }
 
 // Decided is a released diagnosis, kept for callers that want it as root cause.
@@ -122,6 +123,8 @@ type Trace struct {
 	services []string
 	// extras hold the evidence and decision of the nodes that have one.
 	extras []nodeExtra
+	// decisions are the released diagnoses of the nodes (nodeExtra.decided).
+	decisions []Decided
 	// EvidenceNodes lists the nodes with evidence, in arrival order.
 	EvidenceNodes []*Node
 	// version changes whenever a node may have changed: the recorder sets a
@@ -376,6 +379,20 @@ func (c *Cache) AddNode(t *Trace, id pcommon.SpanID) *Node {
 	return t.add(id)
 }
 
+// Expect sizes the first chunk of nodes of a trace that has none for about
+// spans spans (within [minChunk, maxChunk]): the spans of a trace usually
+// arrive together, and a chunk of their number takes less than the doubling
+// chunks that would hold them. A batch-only cache keeps its recycled chunks.
+func (c *Cache) Expect(t *Trace, spans int) {
+	if c.batchOnly || cap(t.chunks) > 0 {
+		return
+	}
+	size := min(max(spans, minChunk), maxChunk)
+	t.chunks = append(t.chunks, make([]Node, 0, size))
+	t.grown(0, cap(t.chunks), chunkSize)
+	t.grow(size * nodeSize)
+}
+
 // Sizes of what a trace allocates, in bytes. The struct sizes are the
 // compiler's; the map and filter shares are measured (TestBytesAccounted):
 // a Go map entry costs its key and value over the load factor plus control
@@ -383,7 +400,7 @@ func (c *Cache) AddNode(t *Trace, id pcommon.SpanID) *Node {
 const (
 	nodeSize       = int(unsafe.Sizeof(Node{}))
 	extraSize      = int(unsafe.Sizeof(nodeExtra{}))
-	evidenceSize   = int(unsafe.Sizeof(diagnosis.Evidence{}))
+	decidedSize    = int(unsafe.Sizeof(Decided{}))
 	packedItemSize = int(unsafe.Sizeof(packedItem{}))
 	stringSize     = int(unsafe.Sizeof(""))
 	pointerSize    = int(unsafe.Sizeof((*Node)(nil)))
@@ -416,6 +433,7 @@ func (t *Trace) grown(before, after, size int) {
 // doubles, up to maxChunk.
 const (
 	firstChunk = 16
+	minChunk   = 4
 	maxChunk   = 256
 	// linearNodes is the size up to which a look-up scans the nodes: cheaper
 	// than a map for the small traces most are, and no map to allocate.
@@ -574,9 +592,8 @@ func (t *Trace) Evidence(n *Node, dst []diagnosis.Evidence) []diagnosis.Evidence
 	x := &t.extras[n.extra-1]
 	dst = append(dst, x.evidence...)
 	for i, at := 0, 0; i < len(x.packed); i++ {
-		var e diagnosis.Evidence
-		e, at = unpack(&x.packed[i], x.text, at)
-		dst = append(dst, e)
+		dst = append(dst, diagnosis.Evidence{})
+		at = unpack(&dst[len(dst)-1], &x.packed[i], x.text, at)
 	}
 	return dst
 }
@@ -588,7 +605,10 @@ func (t *Trace) Decided(n *Node) (d Decided, ok bool) {
 		return Decided{}, false
 	}
 	x := &t.extras[n.extra-1]
-	return x.decided, x.isDecided
+	if x.decided == 0 {
+		return Decided{}, false
+	}
+	return t.decisions[x.decided-1], true
 }
 
 // SetDecided records the released diagnosis of a node of the trace; not for
@@ -598,7 +618,14 @@ func (t *Trace) SetDecided(n *Node, d Decided) {
 		return
 	}
 	x := t.extraOf(n)
-	x.decided, x.isDecided = d, true
+	if x.decided != 0 {
+		t.decisions[x.decided-1] = d
+		return
+	}
+	before := cap(t.decisions)
+	t.decisions = append(t.decisions, d)
+	t.grown(before, cap(t.decisions), decidedSize)
+	x.decided = uint32(len(t.decisions))
 }
 
 // extraOf returns the extra of a node, adding one when it has none. The

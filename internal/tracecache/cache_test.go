@@ -294,7 +294,7 @@ func TestByteBudget(t *testing.T) {
 	c := New(lim)
 	a := fill(c, 1, t0)
 	one := c.Bytes()
-	assert.Greater(t, one, 40*(evidenceSize+300+nodeSize), "nodes, evidence items and their text are counted")
+	assert.Greater(t, one, 40*(packedItemSize+len("java.sql.SQLException")+300+nodeSize+extraSize), "nodes, evidence items and their text are counted")
 	b := fill(c, 2, t0.Add(time.Second))
 	assert.Equal(t, 2*one, c.Bytes(), "the same trace accounts for the same bytes")
 	c.Remove(a)

@@ -70,10 +70,12 @@ func pack(dst []packedItem, text string, items []diagnosis.Evidence) ([]packedIt
 	return dst, b.String()
 }
 
-// unpack returns the item p, whose packed text is at text[at:], with its
-// texts (parts of text), and where the next item's text starts.
-func unpack(p *packedItem, text string, at int) (diagnosis.Evidence, int) {
-	e := diagnosis.Evidence{
+// unpack sets *e to the item p, whose packed text is at text[at:], with
+// its texts (parts of text), and returns where the next item's text starts.
+// e is the caller's, an element of its slice: an item built here and
+// returned would escape to the heap (its Texts are pointers into it).
+func unpack(e *diagnosis.Evidence, p *packedItem, text string, at int) int {
+	*e = diagnosis.Evidence{
 		Kind: p.kind, Depth: p.depth, HTTPStatusCode: p.httpStatusCode, StatusError: p.statusError, UserRule: p.userRule,
 		Match: diagnosis.Match{Strength: p.strength, UserRule: p.matchRule},
 	}
@@ -82,5 +84,5 @@ func unpack(p *packedItem, text string, at int) (diagnosis.Evidence, int) {
 		l := int(head[i*fieldLenBytes])<<8 | int(head[i*fieldLenBytes+1])
 		*f, at = text[at:at+l], at+l
 	}
-	return e, at
+	return at
 }

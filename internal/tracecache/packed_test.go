@@ -62,7 +62,7 @@ func TestPackRoundTrip(t *testing.T) {
 			at := 0
 			for i := range packed {
 				var got diagnosis.Evidence
-				got, at = unpack(&packed[i], text, at)
+				at = unpack(&got, &packed[i], text, at)
 				assert.Equal(t, tt.items[i], got, "item %d", i)
 			}
 			assert.Equal(t, len(text), at, "every byte read")
@@ -75,7 +75,8 @@ func TestPackRoundTrip(t *testing.T) {
 func TestPackClipsLongFields(t *testing.T) {
 	long := strings.Repeat("x", maxFieldLen+10)
 	packed, text := pack(nil, "", []diagnosis.Evidence{{Stacktrace: long, Frame: "f"}})
-	got, at := unpack(&packed[0], text, 0)
+	var got diagnosis.Evidence
+	at := unpack(&got, &packed[0], text, 0)
 	assert.Len(t, got.Stacktrace, maxFieldLen)
 	assert.Equal(t, "f", got.Frame)
 	assert.Equal(t, len(text), at)
