@@ -349,3 +349,46 @@ func TestHorizon(t *testing.T) {
 	_, _, ok = c.Horizon(now, time.Second)
 	assert.False(t, ok, "Reset clears the pressure")
 }
+
+// TestExpect: a trace told how many spans to expect keeps them in one chunk
+// of that size, accounted for; a trace that has nodes, and a batch-only
+// cache, are left as they are.
+func TestExpect(t *testing.T) {
+	tests := []struct {
+		name      string
+		batchOnly bool
+		expect    int
+		wantCaps  []int
+	}{
+		{"the run's spans", false, 17, []int{17}},
+		{"at least minChunk", false, 1, []int{minChunk, 2 * minChunk, 4 * minChunk}},
+		{"at most maxChunk", false, 10_000, []int{maxChunk}},
+		{"no hint", false, 0, []int{firstChunk, 2 * firstChunk}},
+		{"batch-only: its recycled chunks", true, 17, []int{firstChunk, 2 * firstChunk}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := New(Limits{MaxTraces: 3, MaxNodesPerTrace: 100, MaxNodes: 100, MaxEvidenceNodes: 2, MaxEvidencePerNode: 16, TTL: time.Minute})
+			if tt.batchOnly {
+				c.SetBatchOnly()
+			}
+			tr := c.Remember(tid(1), t0)
+			if tt.expect > 0 {
+				c.Expect(tr, tt.expect)
+			}
+			for i := byte(1); i <= 17; i++ {
+				require.NotNil(t, c.AddNode(tr, sid(i)))
+				c.Expect(tr, 100) // a trace with nodes keeps its chunks
+			}
+			var caps []int
+			want := traceSize
+			for _, chunk := range tr.chunks {
+				caps = append(caps, cap(chunk))
+				want += cap(chunk) * nodeSize
+			}
+			assert.Equal(t, tt.wantCaps, caps)
+			assert.Equal(t, want+cap(tr.chunks)*chunkSize, c.Bytes(), "every chunk accounted for")
+			assert.Equal(t, 17, tr.NodeCount())
+		})
+	}
+}
