@@ -167,9 +167,15 @@ func (s *Scan) prepare(ctx context.Context, td ptrace.Traces, rules Rules) {
 				service, serviceRS = evidence.ServiceName(rs.Resource()), m.rs
 			}
 			from := len(s.items)
+			ownStatus := span.Kind() == ptrace.SpanKindServer || m.target
+			if ownStatus && evidence.OwnStatusOnly(span) {
+				// Nothing WithoutOwnStatus would keep: read as no evidence.
+				m.read, m.from, m.to = true, int32(from), int32(from)
+				continue
+			}
 			s.items = evidence.ReadSpan(service, span, s.items, evidence.Borrowed)
 			items := s.items[from:]
-			if span.Kind() == ptrace.SpanKindServer || m.target {
+			if ownStatus {
 				items = evidence.WithoutOwnStatus(items)
 				// What was cut holds no text of the batch past it.
 				clear(s.items[from+len(items):])

@@ -12,6 +12,7 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/testtraces"
 )
 
 func TestReadSpan(t *testing.T) {
@@ -482,4 +483,58 @@ func TestOperationKey(t *testing.T) {
 	assert.Zero(t, key(map[string]any{"server.address": "x"}), "no operation named")
 	s := newSpan(ptrace.SpanKindClient, db("SELECT 1"))
 	assert.Zero(t, testing.AllocsPerRun(100, func() { OperationKey(s) }))
+}
+
+// TestOwnStatusOnly: a span that carries nothing beyond its response status
+// is told apart with one attribute scan, and whenever it is, ReadSpan's items
+// of it are all cut by WithoutOwnStatus (the read it lets prepare skip would
+// have found nothing); a span with anything more is read.
+func TestOwnStatusOnly(t *testing.T) {
+	tests := []struct {
+		name  string
+		attrs map[string]any
+		setup func(ptrace.Span)
+		want  bool
+	}{
+		{"a 500 and an Error status", map[string]any{"http.response.status_code": 500}, nil, true},
+		{"error.type is the status code", map[string]any{"http.response.status_code": 500, "error.type": "500"}, nil, true},
+		{"error.type _OTHER", map[string]any{"error.type": "_OTHER"}, nil, true},
+		{"an empty handler error", map[string]any{"echo.error": ""}, nil, true},
+		{"a real error.type", map[string]any{"http.response.status_code": 500, "error.type": "java.lang.IllegalStateException"}, nil, false},
+		{"echo's handler error", map[string]any{"echo.error": "code=500, message=boom"}, nil, false},
+		{"gin's errors", map[string]any{"gin.errors": "Error #01: boom\n"}, nil, false},
+		{"a status description", map[string]any{"http.response.status_code": 500}, func(s ptrace.Span) { s.Status().SetMessage("boom") }, false},
+		{"an exception event", map[string]any{}, func(s ptrace.Span) { addException(s, "E", "boom", "") }, false},
+		{"an event of another name", map[string]any{}, func(s ptrace.Span) {
+			s.Events().AppendEmpty().Attributes().PutStr("exception.message", "boom")
+		}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			span := newSpan(ptrace.SpanKindServer, tt.attrs)
+			span.Status().SetCode(ptrace.StatusCodeError)
+			if tt.setup != nil {
+				tt.setup(span)
+			}
+			assert.Equal(t, tt.want, OwnStatusOnly(span))
+			items := WithoutOwnStatus(ReadSpan("shop", span, nil, Borrowed))
+			assert.Equal(t, tt.want, len(items) == 0, "ReadSpan and WithoutOwnStatus agree: %v", items)
+		})
+	}
+}
+
+// TestOwnStatusOnlyOfScenarios: over every span of the realistic scenarios,
+// a span OwnStatusOnly passes over has no item WithoutOwnStatus keeps.
+func TestOwnStatusOnlyOfScenarios(t *testing.T) {
+	skipped := 0
+	for _, sc := range testtraces.Scenarios() {
+		td := testtraces.Build(sc.Root, testtraces.Options{})
+		testtraces.ForEachSpan(td, func(_, _, _ int, _ ptrace.ResourceSpans, span ptrace.Span) {
+			if OwnStatusOnly(span) {
+				skipped++
+				assert.Empty(t, WithoutOwnStatus(ReadSpan("svc", span, nil, Borrowed)), "%s: span %s", sc.Name, span.Name())
+			}
+		})
+	}
+	assert.NotZero(t, skipped, "some spans carry nothing")
 }
