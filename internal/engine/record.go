@@ -3,6 +3,7 @@ package engine // import "github.com/errordiagnosis/errordiagnosisprocessor/inte
 import (
 	"time"
 
+	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/evidence"
@@ -60,6 +61,7 @@ func record(c *tracecache.Cache, td ptrace.Traces, scan *Scan, now time.Time) re
 	marks := scan.marks
 	mi := 0
 	service, serviceRS := "", -1
+	var last lastTrace
 	for _, r := range scan.runs {
 		i, j := int(r.rs), int(r.ss)
 		hasMark := mi < len(marks) && marks[mi].rs == i && marks[mi].ss == j && marks[mi].span < int(r.end)
@@ -79,7 +81,7 @@ func record(c *tracecache.Cache, td ptrace.Traces, scan *Scan, now time.Time) re
 			var t *tracecache.Trace
 			if m == nil {
 				// An empty trace id is never in the cache.
-				if t = c.Get(span.TraceID()); t == nil {
+				if t = last.get(c, span.TraceID()); t == nil {
 					continue
 				}
 			}
@@ -89,6 +91,7 @@ func record(c *tracecache.Cache, td ptrace.Traces, scan *Scan, now time.Time) re
 			if m != nil {
 				// Remembered again if a tiny max_traces forgot it earlier in this batch.
 				t = c.Remember(span.TraceID(), now)
+				last = lastTrace{id: span.TraceID(), t: t, ok: true}
 			}
 			if serviceRS != i {
 				service, serviceRS = evidence.ServiceName(rs.Resource()), i
@@ -143,4 +146,20 @@ func record(c *tracecache.Cache, td ptrace.Traces, scan *Scan, now time.Time) re
 		}
 	}
 	return rec
+}
+
+// lastTrace is the trace of the last span looked up: the spans of a run are
+// usually one trace's, so the cache is looked up once a run rather than once
+// a span. A Remember may forget any other trace: it sets the last one anew.
+type lastTrace struct {
+	id pcommon.TraceID
+	t  *tracecache.Trace
+	ok bool
+}
+
+func (l *lastTrace) get(c *tracecache.Cache, id pcommon.TraceID) *tracecache.Trace {
+	if !l.ok || l.id != id {
+		*l = lastTrace{id: id, t: c.Get(id), ok: true}
+	}
+	return l.t
 }

@@ -58,11 +58,12 @@ func pack(dst []packedItem, text string, items []diagnosis.Evidence) ([]packedIt
 			kind: e.Kind, strength: e.Match.Strength, statusError: e.StatusError,
 		})
 		fields := e.Texts()
-		for _, f := range fields {
+		var head [packedHeader]byte
+		for i, f := range fields {
 			l := min(len(*f), maxFieldLen)
-			b.WriteByte(byte(l >> 8))
-			b.WriteByte(byte(l))
+			head[i*fieldLenBytes], head[i*fieldLenBytes+1] = byte(l>>8), byte(l)
 		}
+		b.Write(head[:])
 		for _, f := range fields {
 			b.WriteString((*f)[:min(len(*f), maxFieldLen)])
 		}
