@@ -90,8 +90,7 @@ func record(c *tracecache.Cache, td ptrace.Traces, scan *Scan, now time.Time) re
 			}
 			if m != nil {
 				// Remembered again if a tiny max_traces forgot it earlier in this batch.
-				t = c.Remember(span.TraceID(), now)
-				last = lastTrace{id: span.TraceID(), t: t, ok: true}
+				t = last.remember(c, span.TraceID(), now)
 			}
 			if serviceRS != i {
 				service, serviceRS = evidence.ServiceName(rs.Resource()), i
@@ -155,6 +154,15 @@ type lastTrace struct {
 	id pcommon.TraceID
 	t  *tracecache.Trace
 	ok bool
+}
+
+// remember is c.Remember(id, now) but for the touch when id is the last
+// trace and remembered: the recorder touches it after adding the node.
+func (l *lastTrace) remember(c *tracecache.Cache, id pcommon.TraceID, now time.Time) *tracecache.Trace {
+	if !l.ok || l.id != id || l.t == nil {
+		*l = lastTrace{id: id, t: c.Remember(id, now), ok: true}
+	}
+	return l.t
 }
 
 func (l *lastTrace) get(c *tracecache.Cache, id pcommon.TraceID) *tracecache.Trace {
