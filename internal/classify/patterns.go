@@ -244,11 +244,10 @@ var patRows = []patRow{
 	pat("msg.config_missing.rust", confMissing, "configuration property", "missing value for field ", "missing field `").
 		regex(`configuration property "[^"]*" not found|^missing value for field \w+$|(?:^|(?:config|configuration|settings|env|environment)\w*: )missing field ` + "`[^`]+`" + `(?:$| for key ")`),
 	// Go loaders' own messages: ardanlabs/conf conf.go Parse "required field %s is missing value"; vrischmann/envconfig
-	// envconfig.go readValue "envconfig: keys %s not found"; spf13/viper ConfigFileNotFoundError "Config File %q Not
-	// Found in %q". nestjs/config lib/config.service.ts getOrThrow: TypeError `Configuration key "X" does not exist`
+	// envconfig.go readValue "envconfig: keys %s not found". nestjs/config lib/config.service.ts getOrThrow: TypeError `Configuration key "X" does not exist`
 	// (node-nestjs config_missing), also read when only its text reaches the span.
-	pat("msg.config_missing.loader", confMissing, "is missing value", "envconfig: keys ", "config file \"", "configuration key \"").
-		regex(`required field \w+ is missing value|envconfig: keys .{1,200} not found|config file "[^"]*" not found in "|configuration key "[^"]*" does not exist`),
+	pat("msg.config_missing.loader", confMissing, "is missing value", "envconfig: keys ", "configuration key \"").
+		regex(`required field \w+ is missing value|envconfig: keys .{1,200} not found|configuration key "[^"]*" does not exist`),
 	// A URL built from a setting that was never set: requests models.py prepare_url MissingSchema "Invalid URL
 	// 'None/charge': No scheme supplied", undici lib/web/fetch/request.js "Failed to parse URL from undefined/charge",
 	// Go net/http transport.go roundTrip's `unsupported protocol scheme ""` (os.Getenv returned "").

@@ -44,10 +44,9 @@ var patternCases = register([]tc{
 	{"msg.config_missing.validator", "configuration_error/missing_config", goErr("Key: 'Config.PaymentsURL' Error:Field validation for 'PaymentsURL' failed on the 'required' tag")},
 	{"msg.config_invalid.validator", "configuration_error/invalid_config", goErr("Key: 'AppConfig.PageSize' Error:Field validation for 'PageSize' failed on the 'min' tag")},
 	{"generic.exception", "application_exception/unhandled_exception", goErr("Key: 'OrderRequest.Quantity' Error:Field validation for 'Quantity' failed on the 'required' tag")},
-	// Go loaders' and NestJS's ConfigService's missing values; viper's missing configuration file.
+	// Go loaders' and NestJS's ConfigService's missing values.
 	{"msg.config_missing.loader", "configuration_error/missing_config", goErr("parsing config: required field PaymentsURL is missing value")},
 	{"msg.config_missing.loader", "configuration_error/missing_config", goErr("envconfig: keys PAYMENTS_URL, payments_url not found")},
-	{"msg.config_missing.loader", "configuration_error/missing_config", ex("viper.ConfigFileNotFoundError", `Config File "config" Not Found in "[/etc/shop]"`)},
 	{"msg.config_missing.loader", "configuration_error/missing_config", st(`Configuration key "PAYMENTS_URL" does not exist`)},
 	// A URL built from an unset setting; a relative URL of the code's own keeps its words.
 	{"msg.config_missing.url", "configuration_error/missing_config", ex("requests.exceptions.MissingSchema", "Invalid URL 'None/charge': No scheme supplied. Perhaps you meant https://None/charge?")},
