@@ -10,7 +10,9 @@ var patRows = []patRow{
 	pat("msg.pool.sqlalchemy", connPool, "queuepool limit of size"),
 	// SqlClient, Npgsql; MySqlConnector's ConnectionPool: "Connect Timeout expired. All pooled connections are in use."
 	pat("msg.pool.dotnet", connPool, "max pool size was reached", "the connection pool has been exhausted", "all pooled connections are in use"),
-	pat("msg.pool.activerecord", connPool, "could not obtain a connection from the pool", "all pooled connections were in use"),
+	// Active Record's ConnectionTimeoutError; up to Rails 4.0 (connection_pool.rb Queue#poll) "could not obtain a database
+	// connection within %0.3f seconds (waited %0.3f seconds)".
+	pat("msg.pool.activerecord", connPool, "could not obtain a connection from the pool", "all pooled connections were in use", "could not obtain a database connection within"),
 	pat("msg.pool.node", connPool, "timeout exceeded when trying to connect", "knex: timeout acquiring a connection", "the pool is probably full"),
 	pat("msg.pool.prisma", connPool, "timed out fetching a new connection from the connection pool"),
 	pat("msg.pool.redis", connPool, "redis: connection pool timeout", "could not get a resource from the pool"),
@@ -18,6 +20,9 @@ var patRows = []patRow{
 	dbPat("msg.pool.go", connPool, "connection pool exhausted", "pool exhausted", "failed to acquire connection"),
 	// c3p0 BasicResourcePool.awaitAvailable, and C3P0PooledConnectionPool.checkoutPooledConnection's wrapper.
 	pat("msg.pool.c3p0", connPool, "a client timed out while waiting to acquire a resource", "an attempt by a client to checkout a connection has timed out"),
+	// BoneCP BoneCP.getConnection / DefaultConnectionStrategy.getConnectionInternal: SQLException("Timed out waiting for
+	// a free available connection.", "08001") when no partition frees one within connectionTimeoutInMs.
+	pat("msg.pool.bonecp", connPool, "timed out waiting for a free available connection"),
 	// Tomcat JDBC ConnectionPool.borrowConnection (PoolExhaustedException).
 	pat("msg.pool.tomcat_jdbc", connPool, "pool empty. unable to fetch a connection"),
 	// Agroal ConnectionPool.handlerFromSharedCache.

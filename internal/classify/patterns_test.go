@@ -60,6 +60,10 @@ var patternCases = register([]tc{
 	{"msg.pool.sqlalchemy", "database_connection/pool_exhausted", ex("sqlalchemy.exc.OperationalError", `QueuePool limit of size 5 overflow 10 reached, connection timed out, timeout 30.00`)},
 	{"msg.pool.dotnet", "database_connection/pool_exhausted", ex("System.InvalidOperationException", `Timeout expired.  The timeout period elapsed prior to obtaining a connection from the pool.  This may have occurred because all pooled connections were in use and max pool size was reached.`)},
 	{"msg.pool.activerecord", "database_connection/pool_exhausted", ex("ActiveRecord::ActiveRecordError", `could not obtain a connection from the pool within 5.000 seconds (waited 5.002 seconds); all pooled connections were in use`)},
+	// sportngin/okcomputer#91: Rails 4.0's wording.
+	{"msg.pool.activerecord", "database_connection/pool_exhausted", st(`Error: 'could not obtain a database connection within 5.000 seconds (waited 5.000 seconds)'`)},
+	// aselab/scala-activerecord#49: BoneCP with connections not released.
+	{"msg.pool.bonecp", "database_connection/pool_exhausted", ex("java.sql.SQLException", `Timed out waiting for a free available connection.`)},
 	{"msg.pool.node", "database_connection/pool_exhausted", ex("Error", `timeout exceeded when trying to connect`)},
 	{"msg.pool.prisma", "database_connection/pool_exhausted", ex("Error", `Timed out fetching a new connection from the connection pool. More info: http://pris.ly/d/connection-pool`)},
 	{"msg.pool.redis", "database_connection/pool_exhausted", goErr(`get cart: redis: connection pool timeout`)},
