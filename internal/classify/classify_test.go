@@ -187,7 +187,8 @@ func TestRealWorldSamples(t *testing.T) {
 		{ex("Error", "Connection terminated unexpectedly"), "database_connection/connection_reset"},
 		{ex("PG::ConnectionBad", "connection to server at \"127.0.0.1\", port 5432 failed: Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?"), "database_connection/connection_refused"},
 		{ex("Mysql2::Error::ConnectionError", "Can't connect to MySQL server on 'db' (111)"), "database_connection/connection_refused"},
-		{ex("PDOException", "SQLSTATE[08006] [7] connection to server at \"db\" (10.0.0.5), port 5432 failed: Connection refused"), "database_connection/connection_reset"},
+		// PDO pgsql's 08006 is any failed connect; libpq's words after it say which.
+		{ex("PDOException", "SQLSTATE[08006] [7] connection to server at \"db\" (10.0.0.5), port 5432 failed: Connection refused"), "database_connection/connection_refused"},
 		{ex("PDOException", "SQLSTATE[42S02]: Base table or view not found: 1146 Table 'shop.orders' doesn't exist"), "database_query/undefined_table"},
 		{ex("PDOException", "SQLSTATE[42P01]: Undefined table: 7 ERROR:  relation \"orders\" does not exist"), "database_query/undefined_table"},
 		{ex("Doctrine\\DBAL\\Exception\\UniqueConstraintViolationException", "An exception occurred while executing a query: SQLSTATE[23505]: Unique violation: 7 ERROR:  duplicate key value violates unique constraint \"uniq_email\""), "database_query/constraint_violation"},

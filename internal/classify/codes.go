@@ -14,6 +14,12 @@ var sqlstateRows = []codeRow{
 	// Class 08 — connection exception.
 	code("sqlstate", "08001", connRefused),
 	code("sqlstate", "08004", connRefused),
+	// PDO pgsql reports every connect that fails as SQLSTATE 08006 (ext/pdo_pgsql pgsql_driver.c: pdo_pgsql_error with
+	// PHP_PDO_PGSQL_CONNECTION_FAILURE_SQLSTATE) and libpq's PQerrorMessage after it: libpq's words name the cause.
+	code("sqlstate", "08006", connTooMany).whenText("too many clients already", "too_many").orText("remaining connection slots are reserved", "too many connections for"),
+	code("sqlstate", "08006", connAuth).whenText("password authentication failed", "auth").orText("no pg_hba.conf entry"),
+	code("sqlstate", "08006", connDNS).whenText("could not translate host name", "dns"),
+	code("sqlstate", "08006", connRefused).whenText("connection refused", "refused"),
 	code("sqlstate", "08006", connReset),
 	code("sqlstate", "08003", connReset),
 	code("sqlstate", "08P01", connReset),

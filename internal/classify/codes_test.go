@@ -24,6 +24,11 @@ var sqlstateCases = register([]tc{
 	{"postgresql.sqlstate.08001", "database_connection/connection_refused", dbc("postgresql", "08001", `could not connect to server`)},
 	{"postgresql.sqlstate.08004", "database_connection/connection_refused", dbc("postgresql", "08004", `server rejected the connection`)},
 	{"postgresql.sqlstate.08006", "database_connection/connection_reset", dbc("postgresql", "08006", `connection failure`)},
+	// PDO pgsql's connect failures: TBroTeam/TBro#57 (max_connections reached), and libpq's other connect errors.
+	{"postgresql.sqlstate.08006.too_many", "database_connection/too_many_connections", st(`Error!: SQLSTATE[08006] [7] FATAL:  sorry, too many clients already<br/>`)},
+	{"postgresql.sqlstate.08006.auth", "database_connection/authentication_failed", ex("PDOException", `SQLSTATE[08006] [7] FATAL:  password authentication failed for user "app"`)},
+	{"postgresql.sqlstate.08006.dns", "database_connection/dns_failure", ex("PDOException", `SQLSTATE[08006] [7] could not translate host name "db" to address: Name or service not known`)},
+	{"postgresql.sqlstate.08006.refused", "database_connection/connection_refused", ex(`Illuminate\Database\QueryException`, "SQLSTATE[08006] [7] could not connect to server: Connection refused\n\tIs the server running on host \"127.0.0.1\" and accepting\n\tTCP/IP connections on port 5432?")},
 	{"postgresql.sqlstate.08003", "database_connection/connection_reset", dbc("postgresql", "08003", `connection does not exist`)},
 	{"postgresql.sqlstate.08P01", "database_connection/connection_reset", dbc("postgresql", "08P01", `protocol violation`)},
 	{"postgresql.sqlstate.28000", "database_connection/authentication_failed", dbc("postgresql", "28000", `FATAL: role "app" does not exist`)},
