@@ -96,8 +96,28 @@ var securityRows = []struct {
 	{rule: "security.sqli.comment", sql: true, check: quoteComment},
 	{rule: "security.sqli.quote_break", sql: true, check: quoteBreak},
 	{rule: "security.sqli.time", sql: true, any: []string{"pg_sleep(", "sleep(", "benchmark(", "waitfor delay", "dbms_pipe.receive_message"}},
-	{rule: "security.sqli.probe", sql: true, any: []string{"information_schema", "@@version", "load_file(", "into outfile", "extractvalue(", "updatexml("}},
+	{rule: "security.sqli.probe", sql: true, any: []string{"@@version", "load_file(", "into outfile", "extractvalue(", "updatexml("}, check: catalogProbe},
 	{rule: "security.path_traversal", any: []string{"../../", "..\\..\\", "%2e%2e%2f", "%2e%2e/", "..%2f", "%252e%252e", "/etc/passwd", "\\windows\\win.ini", "/proc/self/environ"}},
+}
+
+// catalogProbe: the catalog named where a statement does not read from it. An unknown column 'information_schema'
+// (the input taken as an identifier) is a probe; "from information_schema.columns" is the application's own
+// introspection, which Laravel's and Doctrine's schema builders and Hibernate's validation run
+// (mrmarchone/laravel-auto-crud#1: a column that PostgreSQL's catalog lacks).
+func catalogProbe(s string) bool {
+	const catalog = "information_schema"
+	for i := 0; ; {
+		j := strings.Index(s[i:], catalog)
+		if j < 0 {
+			return false
+		}
+		j += i
+		head := strings.TrimRight(s[:j], " \t\n`\"")
+		if !strings.HasSuffix(head, "from") && !strings.HasSuffix(head, "join") {
+			return true
+		}
+		i = j + len(catalog)
+	}
 }
 
 // quoteBreak: MySQL's parse error (ER_PARSE_ERROR, "... to use near '%s' at

@@ -337,6 +337,8 @@ var securityCases = register([]tc{
 	{"msg.syntax.mysql", "database_query/syntax_error", ex("", `You have an error in your SQL syntax; check the manual that corresponds to your MariaDB server version for the right syntax to use near 'ORDER BY timestamp DESC LIMIT 100' at line 7`)},
 	{"security.sqli.time", "security/suspected_injection", ex("org.postgresql.util.PSQLException", `ERROR: invalid input syntax for type integer: "1;select pg_sleep(10)"`)},
 	{"security.sqli.probe", "security/suspected_injection", dbx("mysql", "*mysql.MySQLError", `Error 1054 (42S22): Unknown column 'information_schema' in 'where clause'`)},
+	// mrmarchone/laravel-auto-crud#1: MySQL's catalog query run on PostgreSQL, whose information_schema lacks the column.
+	{"postgresql.sqlstate.42703", "database_query/undefined_column", ex(`Illuminate\Database\QueryException`, "SQLSTATE[42703]: Undefined column: 7 ERROR:  column \"column_key\" does not exist\nLINE 1: SELECT COLUMN_NAME, COLUMN_KEY, IS_NULLABLE, DATA_TYPE, CHAR...\n                            ^ (Connection: pgsql, SQL: SELECT COLUMN_NAME, COLUMN_KEY, IS_NULLABLE FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_NAME = subscription_addons AND COLUMN_NAME = id)")},
 	{"security.path_traversal", "security/suspected_injection", ex("FileNotFoundError", `[Errno 2] No such file or directory: '/srv/files/../../etc/passwd.json'`)},
 })
 
