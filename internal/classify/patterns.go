@@ -161,9 +161,11 @@ var patRows = []patRow{
 		"this connection has been closed", "driver: bad connection", "sql: database is closed", "client has encountered a connection error",
 		"sql: connection is already closed"),
 	dbPat("msg.connection_lost.generic", connReset, "socket closed unexpectedly", "invalid connection", "unexpected eof", "busy buffer", "commands out of sync", "connection is closed", "conn closed", "connection already closed"),
+	// urllib3 connection.py _new_conn: ConnectTimeoutError "Connection to %s timed out. (connect timeout=%s)", which
+	// requests and urllib3's MaxRetryError carry ("Caused by ConnectTimeoutError(...)").
 	netPat("msg.connect_timeout", depUnreachable, connTimeout, "i/o timeout", "timeout expired", "connect timed out", "connection timed out", "etimedout", "server selection timed out",
 		"while waiting to connect", "login timeout expired", "did not properly respond after a period of time", "connection timeout", "context deadline exceeded", "timeout").
-		with("connect").regex(`dial tcp.*i/o timeout|connection timeout expired|connect timed out|connection timed out|connect etimedout|server selection timed out|while waiting to connect|login timeout expired|did not properly respond after a period of time|failed to connect to.*time|connection timeout`),
+		with("connect").regex(`dial tcp.*i/o timeout|connection timeout expired|connect timed out|connection timed out|connect etimedout|server selection timed out|while waiting to connect|login timeout expired|did not properly respond after a period of time|failed to connect to.*time|connection timeout|timed out\. \(connect timeout=`),
 	netPat("msg.dns", depUnreachable, connDNS, "no such host", "name or service not known", "nodename nor servname provided", "temporary failure in name resolution",
 		"could not translate host name", "enotfound", "eai_again", "name does not resolve", "no address associated with hostname", "could not resolve host",
 		"unknownhostexception", "name resolution", "getaddrinfo failed", "no such host is known", "hostname resolving error", "server can't find"),
