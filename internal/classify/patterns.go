@@ -216,6 +216,9 @@ var patRows = []patRow{
 		regex(`\.(?:ya?ml|json|toml|ini|conf|cfg|env|properties|config|hcl)\b`).notIn(ctxClient),
 	pat("msg.template_file", confMissing, append(fileMissing, "does not exist")...).
 		regex(templateFile).notIn(ctxClient),
+	// spf13/viper ConfigFileNotFoundError.Error(): "Config File %q Not Found in %q" (ReadInConfig found no file of
+	// the configured name on its search paths).
+	pat("msg.config_file.viper", confMissing, "\" not found in \"").regex(`config file "[^"]*" not found in "`),
 	// django/conf/__init__.py LazySettings._setup: "Requested %s, but settings are not configured. You must either
 	// define the environment variable DJANGO_SETTINGS_MODULE or call settings.configure() before accessing settings."
 	pat("msg.config_missing.django", confMissing, "but settings are not configured"),

@@ -77,7 +77,7 @@ var patternCases = register([]tc{
 	// combine/universal-react-redux#32: dotenv-safe 4's wording.
 	{"msg.config_missing.dotenv", "configuration_error/missing_config", ex("MissingEnvVarsError", "The following variables are defined in .env.example but are not defined in the environment: APPLICATION_PORT, ASSET_HOST.\nMake sure to add them to .env or directly to the environment.")},
 	// spf13/viper#390: ReadInConfig found no config.yaml on its paths (as the Go error alone).
-	{"msg.config_missing.loader", "configuration_error/missing_config", goErr(`Config File "config.yaml" Not Found in "[/etc]"`)},
+	{"msg.config_file.viper", "configuration_error/missing_config", goErr(`Config File "config.yaml" Not Found in "[/etc]"`)},
 	// spf13/viper#853: Go's os error on Windows (ERROR_PATH_NOT_FOUND).
 	{"msg.config_file", "configuration_error/missing_config", goErr(`parse config file fail: open config/in-local.toml: The system cannot find the path specified.`)},
 	// joke2k/django-environ#273: a script that imports Django's settings without DJANGO_SETTINGS_MODULE.
