@@ -433,6 +433,8 @@ func (t *Trace) grown(before, after, size int) {
 // doubles, up to maxChunk.
 const (
 	firstChunk = 16
+	// firstExtras is the first capacity of a trace's extras.
+	firstExtras = 4
 	minChunk   = 4
 	maxChunk   = 256
 	// linearNodes is the size up to which a look-up scans the nodes: cheaper
@@ -633,6 +635,11 @@ func (t *Trace) SetDecided(n *Node, d Decided) {
 func (t *Trace) extraOf(n *Node) *nodeExtra {
 	if n.extra == 0 {
 		before := cap(t.extras)
+		if before == 0 {
+			// A failing trace's target and the spans of its evidence: one
+			// allocation rather than three doublings.
+			t.extras = make([]nodeExtra, 0, firstExtras)
+		}
 		t.extras = append(t.extras, nodeExtra{})
 		t.grown(before, cap(t.extras), extraSize)
 		n.extra = uint32(len(t.extras))
