@@ -8,7 +8,10 @@
 use std::{env, time::Duration};
 
 use actix_web::{
+    body::MessageBody,
+    dev::{ServiceRequest, ServiceResponse},
     http::StatusCode,
+    middleware::{from_fn, Next},
     web::{self, Data},
     App, HttpResponse, HttpServer, ResponseError,
 };
@@ -217,6 +220,20 @@ async fn downstream_timeout(s: Data<Shop>) -> Result<HttpResponse> {
     call(&s.impatient, format!("{}/slow", env::var("DOWNSTREAM_URL").unwrap_or_default())).await
 }
 
+/// Answers an inner middleware's error (CatchPanic's) with its response here, as actix's dispatcher would
+/// further out: the server span then has the 500 it sends (RequestTracing records an error it is handed as an
+/// error with no status code).
+async fn error_to_response(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> std::result::Result<ServiceResponse, actix_web::Error> {
+    let http_req = req.request().clone();
+    Ok(match next.call(req).await {
+        Ok(res) => res.map_into_boxed_body(),
+        Err(err) => ServiceResponse::new(http_req, err.error_response()),
+    })
+}
+
 async fn bare_500() -> HttpResponse {
     HttpResponse::InternalServerError().finish()
 }
@@ -259,6 +276,7 @@ async fn serve() -> std::io::Result<()> {
         App::new()
             .app_data(Data::new(shop))
             .wrap(CatchPanic::default())
+            .wrap(from_fn(error_to_response))
             .wrap(RequestTracing::new())
             .route("/health", web::get().to(|| async { "ok" }))
             .route("/items", web::get().to(items))
