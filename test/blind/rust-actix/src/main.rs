@@ -11,9 +11,10 @@ use actix_web::{
     body::MessageBody,
     dev::{ServiceRequest, ServiceResponse},
     http::StatusCode,
+    dev::HttpServiceFactory,
     middleware::{from_fn, Next},
     web::{self, Data},
-    App, HttpResponse, HttpServer, ResponseError,
+    App, HttpResponse, HttpServer, ResponseError, Route,
 };
 use actix_web_lab::middleware::CatchPanic;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, PoolError, RecyclingMethod, Runtime, Timeouts};
@@ -222,7 +223,8 @@ async fn downstream_timeout(s: Data<Shop>) -> Result<HttpResponse> {
 
 /// Answers an inner middleware's error (CatchPanic's) with its response here, as actix's dispatcher would
 /// further out: the server span then has the 500 it sends (RequestTracing records an error it is handed as an
-/// error with no status code).
+/// error with no status code). It keeps a clone of the request, so it wraps each resource, where the path is
+/// already routed (an app-wide middleware holding a clone makes actix's router panic).
 async fn error_to_response(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -262,6 +264,11 @@ fn main() -> std::io::Result<()> {
     served
 }
 
+/// One route, its panics answered with a 500 (actix-web-lab's CatchPanic) that the server span records.
+fn resource(path: &str, route: Route) -> impl HttpServiceFactory {
+    web::resource(path).route(route).wrap(CatchPanic::default()).wrap(from_fn(error_to_response))
+}
+
 async fn serve() -> std::io::Result<()> {
     let port: u16 = env::var("PORT").expect("PORT").parse().expect("PORT");
     HttpServer::new(|| {
@@ -275,29 +282,27 @@ async fn serve() -> std::io::Result<()> {
         };
         App::new()
             .app_data(Data::new(shop))
-            .wrap(CatchPanic::default())
-            .wrap(from_fn(error_to_response))
             .wrap(RequestTracing::new())
-            .route("/health", web::get().to(|| async { "ok" }))
-            .route("/items", web::get().to(items))
-            .route("/items/{id}", web::get().to(item))
-            .route("/db/refused", web::get().to(db_refused))
-            .route("/db/auth", web::get().to(db_auth))
-            .route("/db/pool", web::get().to(db_pool))
-            .route("/db/statement-timeout", web::get().to(statement_timeout))
-            .route("/db/lock-timeout", web::get().to(lock_timeout))
-            .route("/db/undefined-table", web::get().to(undefined_table))
-            .route("/db/undefined-column", web::get().to(undefined_column))
-            .route("/db/unique", web::post().to(unique))
-            .route("/config/int", web::get().to(page_size))
-            .route("/config/missing", web::get().to(payments_url))
-            .route("/template/missing", web::get().to(template_missing))
-            .route("/null", web::get().to(null_dereference))
-            .route("/slow", web::get().to(slow))
-            .route("/downstream/500", web::get().to(downstream_500))
-            .route("/downstream/refused", web::get().to(downstream_refused))
-            .route("/downstream/timeout", web::get().to(downstream_timeout))
-            .route("/bare500", web::get().to(bare_500))
+            .service(resource("/health", web::get().to(|| async { "ok" })))
+            .service(resource("/items", web::get().to(items)))
+            .service(resource("/items/{id}", web::get().to(item)))
+            .service(resource("/db/refused", web::get().to(db_refused)))
+            .service(resource("/db/auth", web::get().to(db_auth)))
+            .service(resource("/db/pool", web::get().to(db_pool)))
+            .service(resource("/db/statement-timeout", web::get().to(statement_timeout)))
+            .service(resource("/db/lock-timeout", web::get().to(lock_timeout)))
+            .service(resource("/db/undefined-table", web::get().to(undefined_table)))
+            .service(resource("/db/undefined-column", web::get().to(undefined_column)))
+            .service(resource("/db/unique", web::post().to(unique)))
+            .service(resource("/config/int", web::get().to(page_size)))
+            .service(resource("/config/missing", web::get().to(payments_url)))
+            .service(resource("/template/missing", web::get().to(template_missing)))
+            .service(resource("/null", web::get().to(null_dereference)))
+            .service(resource("/slow", web::get().to(slow)))
+            .service(resource("/downstream/500", web::get().to(downstream_500)))
+            .service(resource("/downstream/refused", web::get().to(downstream_refused)))
+            .service(resource("/downstream/timeout", web::get().to(downstream_timeout)))
+            .service(resource("/bare500", web::get().to(bare_500)))
     })
     .workers(2)
     .bind(("127.0.0.1", port))?
