@@ -149,6 +149,9 @@ var typeRows = []typeRow{
 	// NpgsqlConnector.Open/RawOpen/Connect the read is the server's first reply within the connection's Timeout
 	// (npgsql/npgsql#4532), a connect that timed out, not a statement's.
 	typ("npgsql.open.timeout", connTimeout, "System.TimeoutException", "TimeoutException").whenAny("npgsqlconnector.rawopen", "npgsqlconnector.open(", "npgsqlconnector.<open>", "npgsqlconnector.connect("),
+	// ruby/net-http lib/net/http.rb connect: Timeout.timeout(@open_timeout, Net::OpenTimeout), the TCP connect that
+	// nothing answered ("execution expired" is Timeout's text): a call's peer unreachable, a database's connect timeout.
+	netTyp("ruby.Net::OpenTimeout", depUnreachable, connTimeout, "Net::OpenTimeout"),
 	netTyp("lang.TimeoutError", depTimeout, dbStatementTimeout, "TimeoutError", "socket.timeout", "asyncio.TimeoutError", "concurrent.futures.TimeoutError", "TimeoutException", "System.TimeoutException", "Timeout::Error", "ETIMEDOUT", "ESOCKETTIMEDOUT", "Net::ReadTimeout", "Net::WriteTimeout"),
 	netTyp("go.context.DeadlineExceeded", depTimeout, dbCanceled, "context.deadlineExceededError", "DeadlineExceeded", "context.DeadlineExceeded"),
 	typ("go.context.Canceled", dbCanceled, "context.Canceled", "context.canceledError").notIn(ctxPlain | ctxClient),

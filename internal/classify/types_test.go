@@ -141,6 +141,8 @@ var typeCases = register([]tc{
 	{"java.NoRouteToHostException", "dependency_failure/upstream_unreachable", ex("java.net.NoRouteToHostException", `No route to host (Host unreachable)`)},
 	{"java.SSLException", "dependency_failure/tls_failure", ex("javax.net.ssl.SSLHandshakeException", `PKIX path building failed: sun.security.provider.certpath.SunCertPathBuilderException: unable to find valid certification path to requested target`)},
 	{"python.ConnectionResetError", "dependency_failure/upstream_unreachable", ex("ConnectionResetError", `[Errno 104] Connection reset by peer`)},
+	// ualbertalib/HydraNorth#1416: Faraday's Net::HTTP whose connect timed out.
+	{"ruby.Net::OpenTimeout", "dependency_failure/upstream_unreachable", ex("Net::OpenTimeout", "execution expired")},
 	{"lang.TimeoutError", "dependency_failure/upstream_timeout", ex("asyncio.exceptions.TimeoutError", ``)},
 	{"npgsql.open.timeout", "database_connection/connect_timeout", exs("Npgsql.NpgsqlException", "Exception while reading from stream",
 		"Npgsql.NpgsqlException (0x80004005): Exception while reading from stream\n ---> System.TimeoutException: Timeout during reading attempt\n   at Npgsql.Internal.NpgsqlReadBuffer.<Ensure>g__EnsureLong|41_0(NpgsqlReadBuffer buffer, Int32 count, Boolean async, Boolean readingNotifications)\n   at Npgsql.Internal.NpgsqlConnector.RawOpen(SslMode sslMode, NpgsqlTimeout timeout, Boolean async, CancellationToken cancellationToken, Boolean isFirstAttempt)\n   at Npgsql.Internal.NpgsqlConnector.Open(NpgsqlTimeout timeout, Boolean async, CancellationToken cancellationToken)\n")},
