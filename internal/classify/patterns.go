@@ -219,6 +219,18 @@ var patRows = []patRow{
 	// spf13/viper ConfigFileNotFoundError.Error(): "Config File %q Not Found in %q" (ReadInConfig found no file of
 	// the configured name on its search paths).
 	pat("msg.config_file.viper", confMissing, "\" not found in \"").regex(`config file "[^"]*" not found in "`),
+	// EF6 LazyInternalConnection (Strings.DbContext_ConnectionStringNotFound): "No connection string named '%s' could be
+	// found in the application config file." (a DbContext named a connection string the config does not have).
+	pat("msg.config_missing.ef6", confMissing, "could be found in the application config file"),
+	// micronaut-core AbstractInitializableBeanDefinition: "Error resolving property value [${x}]. Property doesn't
+	// exist" (field injection: "Error resolving field value [...]. Property doesn't exist or cannot be converted"),
+	// when only its text reaches the span, without the DependencyInjectionException's type.
+	pat("msg.config_missing.micronaut", confMissing, "property doesn't exist").regex(`error resolving (?:property|field) value \[[^\]]*\]\. property doesn't exist`),
+	// dotenvx validateEnvExample (--validate): "[VALIDATION_FAILED] missing required (DATABASE_URL, API_KEY)".
+	pat("msg.config_missing.dotenvx", confMissing, "[validation_failed] missing required ("),
+	// SqlClient's "Instance failure." (SQL_InstanceFailure, TdsParser.Connect): the data source names an instance it
+	// cannot resolve, typically a backslash doubled by the JSON or string it was written in.
+	pat("msg.config_invalid.sqlclient_instance", confInvalid, "instance failure.").with("sqlclient").regex(`(?:^|: )instance failure\.$`),
 	// django/conf/__init__.py LazySettings._setup: "Requested %s, but settings are not configured. You must either
 	// define the environment variable DJANGO_SETTINGS_MODULE or call settings.configure() before accessing settings."
 	pat("msg.config_missing.django", confMissing, "but settings are not configured"),

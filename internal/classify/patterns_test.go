@@ -80,6 +80,14 @@ var patternCases = register([]tc{
 	{"msg.config_file.viper", "configuration_error/missing_config", goErr(`Config File "config.yaml" Not Found in "[/etc]"`)},
 	// spf13/viper#853: Go's os error on Windows (ERROR_PATH_NOT_FOUND).
 	{"msg.config_file", "configuration_error/missing_config", goErr(`parse config file fail: open config/in-local.toml: The system cannot find the path specified.`)},
+	// dotnet/roslyn#23295: EF6 without the named connection string in app.config.
+	{"msg.config_missing.ef6", "configuration_error/missing_config", ex("System.InvalidOperationException", `No connection string named 'ConnectionName' could be found in the application config file.`)},
+	// seqeralabs/nf-tower#151: Micronaut's text alone, as Netty's router logged it.
+	{"msg.config_missing.micronaut", "configuration_error/missing_config", st("Unexpected error occurred: Failed to inject value for parameter [trustedEmails] of method [setTrustedEmails] of class: io.seqera.tower.service.UserServiceImpl\n\nMessage: Error resolving property value [${tower.trusted-emails}]. Property doesn't exist")},
+	// dotenvx/dotenvx#907.
+	{"msg.config_missing.dotenvx", "configuration_error/missing_config", st(`[VALIDATION_FAILED] missing required (DATABASE_URL, API_KEY)`)},
+	// OrchardCMS/OrchardCore#856: a connection string's doubled backslash.
+	{"msg.config_invalid.sqlclient_instance", "configuration_error/invalid_config", exs("System.InvalidOperationException", "Instance failure.", "System.InvalidOperationException: Instance failure.\n   at System.Data.SqlClient.TdsParser.Connect(ServerInfo serverInfo, SqlInternalConnectionTds connHandler, Boolean ignoreSniOpenTimeout, Int64 timerExpire, Boolean encrypt, Boolean trustServerCert, Boolean integratedSecurity, Boolean withFailover)")},
 	// joke2k/django-environ#273: a script that imports Django's settings without DJANGO_SETTINGS_MODULE.
 	{"msg.config_missing.django", "configuration_error/missing_config", ex("django.core.exceptions.ImproperlyConfigured", `Requested setting FILE_DB, but settings are not configured. You must either define the environment variable DJANGO_SETTINGS_MODULE or call settings.configure() before accessing settings.`)},
 	// zoontek/valienv: EnvValidationError with its lists (src/index.ts, 0.2.1+), and without (zoontek/valienv#3).
