@@ -192,7 +192,9 @@ var (
 	// A schema validator's type check says the same of the value (joi lib/types/number.js number.base:
 	// '{{#label}} must be a number', checked by Joi.attempt on process.env).
 	reParseError = regexp.MustCompile(`strconv\.\w+: parsing |time: invalid duration |invalid (?:boolean|port|duration|integer|number)|must be an? (?:valid )?(?:number|integer|boolean)\b|` +
-		"invalid digit found in string|cannot parse integer from empty string|number too (?:large|small) to fit in target type|invalid float literal|provided string was not `true` or `false`")
+		"invalid digit found in string|cannot parse integer from empty string|number too (?:large|small) to fit in target type|invalid float literal|provided string was not `true` or `false`|" +
+		// humantime's parse_duration (src/duration.rs Error's Display), as Rust services read a timeout setting.
+		`unknown time unit "|time unit needed, for example `)
 	reConfigNamed = regexp.MustCompile(`\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|(?i:\b(?:env|environment|config|configuration|setting|settings|variable)\b)`)
 	// sethvargo/go-envconfig's decode error of a field: `%s(%q): %w`, its
 	// name and the variable's value (envconfig.go processWith).

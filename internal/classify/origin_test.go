@@ -83,6 +83,8 @@ var originCases = register([]tc{
 	{"origin.config.invalid", "configuration_error/invalid_config", ex("", `setting PAGE_SIZE: invalid digit found in string`)},
 	{"origin.config.missing", "configuration_error/missing_config", ex("", `setting PAGE_SIZE: cannot parse integer from empty string`)},
 	{"origin.config.invalid", "configuration_error/invalid_config", goErr(`config: request timeout: time: invalid duration "5x"`)},
+	// humantime's parse_duration, wrapped with the variable's name (a Rust service's timeout setting).
+	{"origin.config.invalid", "configuration_error/invalid_config", ex("", `setting REQUEST_TIMEOUT: unknown time unit "x", supported units: ns, us, ms, sec, min, hours, days, weeks, months, years (and few variations)`)},
 	// sethvargo/go-envconfig envconfig.go processWith: a field that fails to decode is `%s(%q): %w` (field name, value),
 	// a required one unset `%w: %s` (ErrMissingRequired "missing required value", the variable) under the field's name.
 	{"origin.config.invalid", "configuration_error/invalid_config", goErr(`PageSize("twenty"): strconv.ParseInt: parsing "twenty": invalid syntax`)},

@@ -39,9 +39,11 @@ var patRows = []patRow{
 	// (TimeoutType::Wait "Timeout occurred while waiting for a slot to become available"), bb8 bb8/src/api.rs
 	// RunError::TimedOut "Timed out in bb8", sea-orm src/error.rs DbErr::ConnectionAcquire "Failed to acquire
 	// connection from pool" (ConnAcquireErr::Timeout "Connection pool timed out"), r2d2 src/lib.rs Error
-	// "timed out waiting for connection" (diesel's r2d2 pool) in database context.
+	// "timed out waiting for connection" (diesel's r2d2 pool), alone or before the pool's last connect error.
 	pat("msg.pool.rust", connPool, "timeout occurred while waiting for a slot to become available", "timed out in bb8", "failed to acquire connection from pool"),
-	dbPat("msg.pool.r2d2", connPool, "timed out waiting for connection"),
+	pat("msg.pool.r2d2", connPool, "timed out waiting for connection").regex(`(?:^|: )timed out waiting for connection(?:$|: )`),
+	// deadpool's TimeoutType::Create: the pool's connect to the database did not finish in time.
+	pat("msg.pool.rust.create", connTimeout, "timeout occurred while creating a new object"),
 	// peewee playhouse/pool.py PooledDatabase: MaxConnectionsExceeded; go-pg internal/pool/pool.go ErrPoolTimeout.
 	pat("msg.pool.peewee", connPool, "max connections exceeded, timed out attempting to connect", "exceeded maximum connections."),
 	pat("msg.pool.go_pg", connPool, "pg: connection pool timeout"),

@@ -117,6 +117,11 @@ var patternCases = register([]tc{
 	{"msg.pool.rust", "database_connection/pool_exhausted", ex("", `checkout: Timed out in bb8`)},
 	{"msg.pool.rust", "database_connection/pool_exhausted", ex("", `Failed to acquire connection from pool: Connection pool timed out`)},
 	{"msg.pool.r2d2", "database_connection/pool_exhausted", dbx("postgresql", "", `timed out waiting for connection: connection to server at "127.0.0.1", port 5432 failed`)},
+	{"msg.pool.r2d2", "database_connection/pool_exhausted", ex("", `timed out waiting for connection`)},
+	{"msg.pool.rust.create", "database_connection/connect_timeout", ex("", `Timeout occurred while creating a new object`)},
+	// tokio-postgres's and deadpool's connect errors name no database, but are the database's (dbHints).
+	{"msg.connection_refused", "database_connection/connection_refused", ex("", `error connecting to server: Connection refused (os error 111)`)},
+	{"msg.connection_refused", "database_connection/connection_refused", ex("", `Error occurred while creating a new object: Connection refused (os error 111)`)},
 	{"msg.pool.peewee", "database_connection/pool_exhausted", ex("playhouse.pool.MaxConnectionsExceeded", `Max connections exceeded, timed out attempting to connect.`)},
 	{"msg.pool.peewee", "database_connection/pool_exhausted", ex("MaxConnectionsExceeded", `Exceeded maximum connections.`)},
 	{"msg.pool.go_pg", "database_connection/pool_exhausted", goErr(`pg: connection pool timeout`)},
