@@ -60,6 +60,14 @@ var patRows = []patRow{
 	pat("msg.pool.psycopg", connPool, "couldn't get a connection after", "requests waiting").regex(`couldn't get a connection after|has already \d+ requests waiting`),
 	// node-mysql2 lib/pool.js getConnection.
 	dbPat("msg.pool.mysql2", connPool, "no connections available.", "queue limit reached."),
+	// The same error whole, wherever it is recorded: only a pool that does not wait says so (mysql2's promise
+	// pool re-creates it at the caller, without the pool's frames; mysqljs/mysql lib/Pool.js raises it too).
+	pat("msg.pool.mysql2.whole", connPool, "no connections available.").regex(`^no connections available\.$`),
+	// mariadb-connector-nodejs lib/pool.js _rejectTimedOutRequest (ER_GET_CONNECTION_TIMEOUT) when no connection
+	// came in acquireTimeout: "pool timeout:" while connections exist, "pool failed to retrieve" while none is active
+	// and creating one failed. A borrow timeout either way: the creation's error, when the trace or a log holds it,
+	// decides instead (connectFailure).
+	pat("msg.pool.mariadb", connPool, "pool timeout: failed to retrieve a connection from pool", "pool failed to retrieve a connection from pool"),
 	// Vert.x: vertx-sql-client SqlConnectionPool.execute fails a request still waiting for a connection at
 	// PoolOptions' connection timeout with the stackless VertxException("Timeout waiting for connection");
 	// vert.x core's SimpleConnectionPool, under it, refuses a waiter beyond maxWaitQueueSize with

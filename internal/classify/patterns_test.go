@@ -133,6 +133,18 @@ var patternCases = register([]tc{
 	{"msg.pool.psycopg", "database_connection/pool_exhausted", ex("django.db.utils.OperationalError", `couldn't get a connection after 5.00 sec`)},
 	{"msg.pool.psycopg", "database_connection/pool_exhausted", ex("django.db.utils.OperationalError", `the pool 'pool-1' has already 10 requests waiting`)},
 	{"msg.pool.mysql2", "database_connection/pool_exhausted", exs("Error", `No connections available.`, "Error: No connections available.\n    at Pool.getConnection (/app/node_modules/mysql2/lib/pool.js:46:19)")},
+	// node-hono db_pool_exhausted: mysql2's promise pool (lib/base/pool.js getConnection, waitForConnections: false)
+	// rejects with a new Error at the caller: only the application's and the framework's frames.
+	{"msg.pool.mysql2.whole", "database_connection/pool_exhausted", exs("Error", `No connections available.`, "Error: No connections available.\n    at Array.<anonymous> (/srv/app.js:80:37)\n    at async responseViaResponseObject (/srv/node_modules/@hono/node-server/dist/index.js:433:13)")},
+	{"generic.exception", "application_exception/unhandled_exception", ex("Error", `No connections available. Add one in the settings.`)},
+	// node-restify db_pool_exhausted / db_refused: mariadb-connector-nodejs lib/pool.js _rejectTimedOutRequest, as
+	// instrumentation-restify records it on the handler span (exception.type = the error's code).
+	{"msg.pool.mariadb", "database_connection/pool_exhausted", exs("ER_GET_CONNECTION_TIMEOUT", "(conn:-1, no: 45028, SQLState: HY000) pool timeout: failed to retrieve a connection from pool after 500ms\n    (pool connections: active=1 idle=0 limit=1)",
+		"SqlError: (conn:-1, no: 45028, SQLState: HY000) pool timeout: failed to retrieve a connection from pool after 500ms\n    at vr._rejectTimedOutRequest (/srv/node_modules/mariadb/dist/promise.cjs:35:15457)")},
+	{"msg.pool.mariadb", "database_connection/pool_exhausted", exs("ER_GET_CONNECTION_TIMEOUT", "(conn:-1, no: 45028, SQLState: HY000) pool failed to retrieve a connection from pool\n    (pool connections: active=0 idle=0 limit=4)",
+		"SqlError: (conn:-1, no: 45028, SQLState: HY000) pool failed to retrieve a connection from pool\n    at vr._rejectTimedOutRequest (/srv/node_modules/mariadb/dist/promise.cjs:35:15457)")},
+	// pino's err serializer appends the creation's error: its code decides.
+	{"postgresql.sqlstate.28000", "database_connection/authentication_failed", ex("ER_GET_CONNECTION_TIMEOUT", "(conn:-1, no: 45028, SQLState: HY000) pool failed to retrieve a connection from pool\n    (pool connections: active=0 idle=0 limit=4): (conn:6, no: 1045, SQLState: 28000) Access denied for user 'app'@'127.0.0.1' (using password: YES)")},
 	// java-vertx db_pool_exhausted: the agent's vertx-sql-client span (no db.system) with the pool's stackless timeout.
 	{"msg.pool.vertx", "database_connection/pool_exhausted", dbx("", "io.vertx.core.VertxException", `Timeout waiting for connection`)},
 	{"msg.pool.vertx", "database_connection/pool_exhausted", dbx("postgresql", "io.vertx.core.http.ConnectionPoolTooBusyException", `Connection pool reached max wait queue size of 16`)},

@@ -235,6 +235,9 @@ var libraries = []Library{
 		Cite: "sidorares/node-mysql2 lib/base/pool.js (getConnection: \"No connections available.\", \"Queue limit reached.\"); lib/pool.js extends it"},
 	{Lang: "node", Name: "node.mysql2", Kind: KindDriver, System: "mysql", frames: []string{"/node_modules/mysql2/", "/node_modules/mysql/"},
 		Cite: "sidorares/node-mysql2 lib/connection.js"},
+	// The MariaDB connector's pool, connections and protocol, one bundle (dist/promise.cjs) or lib/*.js.
+	{Lang: "node", Name: "node.mariadb", Kind: KindDriver, System: "mariadb", frames: []string{"/node_modules/mariadb/"},
+		Cite: "mariadb-corporation/mariadb-connector-nodejs lib/pool.js (_rejectTimedOutRequest: ER_GET_CONNECTION_TIMEOUT \"pool timeout: failed to retrieve a connection from pool after %dms\", \"pool failed to retrieve a connection from pool\"), lib/misc/errors.js"},
 	{Lang: "node", Name: "node.tarn", Kind: KindPool, frames: []string{"/node_modules/tarn/", "/node_modules/generic-pool/", "/node_modules/sequelize-pool/"},
 		Cite: "Vincit/tarn.js src/Pool.ts, src/PendingOperation.ts (TimeoutError \"operation timed out for an unknown reason\"); coopernurse/node-pool lib/Pool.js; sequelize/sequelize-pool src/Pool.ts"},
 	{Lang: "node", Name: "node.knex", Kind: KindDriver, frames: []string{"/node_modules/knex/"},

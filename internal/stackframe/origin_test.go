@@ -153,6 +153,8 @@ var originTests = []struct {
 	{"node.pg", nodeAt(`C:\Projects\p\node_modules\pg\lib\client.js`), ""},
 	{"node.mysql2_pool", nodeAt("/app/node_modules/mysql2/lib/pool.js"), ""},
 	{"node.mysql2", nodeAt("/app/node_modules/mysql2/lib/connection.js"), ""},
+	{"node.mariadb", nodeAt("/app/node_modules/mariadb/dist/promise.cjs"), ""},
+	{"node.mariadb", nodeAt("/app/node_modules/mariadb/lib/pool.js"), ""},
 	{"node.tarn", nodeAt("/app/node_modules/tarn/dist/Pool.js"), ""},
 	{"node.knex", nodeAt("/app/node_modules/knex/lib/client.js"), ""},
 	{"node.orm", nodeAt("/app/node_modules/sequelize/lib/dialects/abstract/connection-manager.js"), ""},
