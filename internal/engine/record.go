@@ -41,13 +41,14 @@ func record(c *tracecache.Cache, td ptrace.Traces, scan *Scan, now time.Time) re
 	rss := td.ResourceSpans()
 	// Traces of the marked spans first, so that their other spans in this
 	// batch are recorded whatever their order.
+	var first lastTrace
 	for i := range scan.marks {
 		m := &scan.marks[i]
 		span := SpanAt(td, m.SpanPos)
 		if span.TraceID().IsEmpty() || span.SpanID().IsEmpty() {
 			continue // malformed: passed through untouched
 		}
-		t := c.Remember(span.TraceID(), now)
+		t := first.remember(c, span.TraceID(), now)
 		if m.errorish && span.Kind() == ptrace.SpanKindClient {
 			t.FailedCall = true
 		}
@@ -157,7 +158,7 @@ type lastTrace struct {
 }
 
 // remember is c.Remember(id, now) but for the touch when id is the last
-// trace and remembered: the recorder touches it after adding the node.
+// trace and remembered: the recorder touches it again with each node.
 func (l *lastTrace) remember(c *tracecache.Cache, id pcommon.TraceID, now time.Time) *tracecache.Trace {
 	if !l.ok || l.id != id || l.t == nil {
 		*l = lastTrace{id: id, t: c.Remember(id, now), ok: true}
