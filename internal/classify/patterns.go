@@ -159,6 +159,18 @@ var patRows = []patRow{
 	pat("msg.mysql.read_only", connReadOnly, "option so it cannot execute this statement").regex(`running with the --(?:super-)?read[-_]only option`),
 
 	// ---- database_connection: reset / refused / timeout / dns / tls ----
+	// Rust drivers and pools, whose errors reach a log record as their Display alone: no type, no stack, and since
+	// tokio-postgres 0.7.14 (rust-postgres c5d3442) not the source either; their words are database hints (dbHints),
+	// and these rows decide what the generic words there do not. tokio-postgres src/error/mod.rs Display of Kind:
+	// Timeout "timeout waiting for server" (connect_timeout elapsed), Io "error communicating with the server", Db
+	// "db error" (the server's ErrorResponse, its SQLSTATE only in the source). deadpool src/managed/errors.rs
+	// PoolError::Backend "Error occurred while creating a new object: %s" is a connection the pool could not open, and
+	// a server's error there rejected it (authentication, an unknown database, too many clients: the export does not
+	// say which). deadpool's create timeout is msg.pool.rust.create.
+	pat("msg.connect.deadpool", connRefused, "error occurred while creating a new object: db error").regex(`error occurred while creating a new object: db error$`),
+	pat("msg.connect_timeout.rust", connTimeout, "timeout waiting for server").regex(`(?:^|: )timeout waiting for server$`).notIn(ctxClient),
+	pat("msg.connection_lost.rust", connReset, "error communicating with the server").regex(`(?:^|: )error communicating with the server$`).notIn(ctxClient),
+	pat("msg.db_error.rust", qError, "db error").regex(`(?:^|: )db error$`),
 	// mongo-go-driver x/mongo/driver/topology ServerSelectionError: "server selection error: %v, current topology: %s".
 	pat("msg.mongo.server_selection", connRefused, "server selection error").with("connection refused"),
 	pat("msg.mongo.server_selection_timeout", connTimeout, "server selection error"),
@@ -270,8 +282,9 @@ var patRows = []patRow{
 	// src/error.rs MissingValue "missing value for field x"; serde's missing_field as config-rs and figment
 	// (src/error.rs Kind::MissingField, " for key \"...\"" after it) report it, alone or after a configuration's
 	// context, where a JSON body's says " at line N column M" and a query string's "Failed to deserialize".
-	pat("msg.config_missing.rust", confMissing, "configuration property", "missing value for field ", "missing field `").
-		regex(`configuration property "[^"]*" not found|^missing value for field \w+$|(?:^|(?:config|configuration|settings|env|environment)\w*: )missing field ` + "`[^`]+`" + `(?:$| for key ")`),
+	// config-rs 0.15 says NotFound (serde's missing_field too) as `missing configuration field "x"`.
+	pat("msg.config_missing.rust", confMissing, "configuration property", "missing configuration field \"", "missing value for field ", "missing field `").
+		regex(`configuration property "[^"]*" not found|missing configuration field "[^"]+"|^missing value for field \w+$|(?:^|(?:config|configuration|settings|env|environment)\w*: )missing field ` + "`[^`]+`" + `(?:$| for key ")`),
 	// Go loaders' own messages: ardanlabs/conf conf.go Parse "required field %s is missing value"; vrischmann/envconfig
 	// envconfig.go readValue "envconfig: keys %s not found". nestjs/config lib/config.service.ts getOrThrow: TypeError `Configuration key "X" does not exist`
 	// (node-nestjs config_missing), also read when only its text reaches the span.

@@ -37,6 +37,7 @@ var patternCases = register([]tc{
 	{"msg.config_missing.rust", "configuration_error/missing_config", ex("", "missing field `payments_url` for key \"default.payments_url\" in APP_ environment variable(s)")},
 	{"msg.config_missing.rust", "configuration_error/missing_config", ex("", "loading config: missing field `payments_url`")},
 	{"msg.config_missing.rust", "configuration_error/missing_config", ex("", `missing value for field payments_url`)},
+	{"msg.config_missing.rust", "configuration_error/missing_config", ex("", `settings: missing configuration field "payments_url"`)},
 	// A request body's or query string's missing field keeps the application's words.
 	{"generic.exception", "application_exception/unhandled_exception", ex("", "Failed to deserialize the JSON body into the target type: missing field `quantity` at line 1 column 2")},
 	{"generic.exception", "application_exception/unhandled_exception", ex("", "Failed to deserialize query string: missing field `page`")},
@@ -116,6 +117,19 @@ var patternCases = register([]tc{
 	{"msg.pool.rust", "database_connection/pool_exhausted", ex("", `Timeout occurred while waiting for a slot to become available`)},
 	{"msg.pool.rust", "database_connection/pool_exhausted", ex("", `checkout: Timed out in bb8`)},
 	{"msg.pool.rust", "database_connection/pool_exhausted", ex("", `Failed to acquire connection from pool: Connection pool timed out`)},
+	// Rust drivers' and pools' Display alone (tokio-postgres 0.7.14 drops the source; rust-actix's log records).
+	{"msg.connect.deadpool", "database_connection/connection_refused", ex("", `Error occurred while creating a new object: db error`)},
+	{"msg.connection_refused", "database_connection/connection_refused", ex("", `Error occurred while creating a new object: error connecting to server`)},
+	{"msg.connect_timeout.rust", "database_connection/connect_timeout", ex("", `orders: timeout waiting for server`)},
+	{"msg.tls", "database_connection/tls_failure", ex("", `error performing TLS handshake: invalid peer certificate: UnknownIssuer`)},
+	{"msg.connection_lost.rust", "database_connection/connection_reset", ex("", `error communicating with the server`)},
+	{"msg.connection_reset", "database_connection/connection_reset", ex("", `error communicating with the server: Connection reset by peer (os error 104)`)},
+	{"msg.connection_reset", "database_connection/connection_reset", ex("", `Error occurred while recycling an object: error communicating with the server: Broken pipe (os error 32)`)},
+	{"msg.db_error.rust", "database_query/query_error", ex("", `db error`)},
+	{"msg.db_error.rust", "database_query/query_error", ex("", `loading orders: db error`)},
+	// An HTTP client's own "error connecting to server" is the call's; another text's "db error" is not the driver's.
+	{"msg.connection_refused", "dependency_failure/upstream_unreachable", diagnosis.Evidence{Kind: diagnosis.KindClient, Depth: 1, StatusMessage: "error connecting to server", StatusError: true, Peer: "payments"}},
+	{"generic.exception", "application_exception/unhandled_exception", ex("", `db error budget exceeded for tenant 7`)},
 	{"msg.pool.r2d2", "database_connection/pool_exhausted", dbx("postgresql", "", `timed out waiting for connection: connection to server at "127.0.0.1", port 5432 failed`)},
 	{"msg.pool.r2d2", "database_connection/pool_exhausted", ex("", `timed out waiting for connection`)},
 	{"msg.pool.rust.create", "database_connection/connect_timeout", ex("", `Timeout occurred while creating a new object`)},

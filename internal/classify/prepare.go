@@ -257,10 +257,12 @@ var dbHints = []string{
 	"sqlite", "database", "pg-pool", "node_modules/pg/", "mysql2", "mongoose", "ioredis", "sql: ", "hikari", "cassandra", "datastax", "mssql", "tedious",
 	// sqlx's Error::Database and Error::Io (sqlx-core error.rs).
 	"error returned from database", "error communicating with database",
-	// tokio-postgres src/error/mod.rs Kind::Connect "error connecting to server: <io error>" (postgres, deadpool-postgres,
-	// bb8-postgres); deadpool src/managed/errors.rs PoolError::Backend "Error occurred while creating a new object: <the
-	// backend's error>", the connect of deadpool-postgres, deadpool-redis, deadpool-diesel.
-	"error connecting to server: ", "error occurred while creating a new object: ",
+	// tokio-postgres src/error/mod.rs Display of Kind::Connect "error connecting to server", Timeout, Io and Tls
+	// (postgres, deadpool-postgres, bb8-postgres; since 0.7.14 without the source after it); deadpool
+	// src/managed/errors.rs PoolError::Backend "Error occurred while creating a new object: <the backend's error>" and
+	// its recycle's, the connect of deadpool-postgres, deadpool-redis, deadpool-diesel.
+	"error connecting to server", "timeout waiting for server", "error communicating with the server", "error performing tls handshake",
+	"error occurred while creating a new object: ", "error occurred while recycling an object: ",
 	// libpq's connection failure (psycopg, the pg gem, PDO pgsql): "connection to server at \"h\" (ip), port N failed".
 	"connection to server at \"",
 	":5432", ":3306", ":1433", ":1521", ":27017", ":6379", ":6432", ":26257", ":9042", ":5433",
