@@ -172,6 +172,11 @@ var typeRows = []typeRow{
 	// ---- database_connection ----
 	typ("jdbc.SQLTransientConnectionException.pool", connPool, "SQLTransientConnectionException").whenAny("connection is not available", "request timed out"),
 	typ("jdbc.SQLNonTransientConnectionException", connRefused, "SQLNonTransientConnectionException", "CommunicationsException", "CannotGetJdbcConnectionException", "JDBCConnectionException", "DataAccessResourceFailureException", "CannotCreateTransactionException").weakRow(),
+	// Hibernate's LogicalConnectionManagedImpl.acquireConnectionIfNeeded converts the provider's SQLException with
+	// "Unable to acquire JDBC Connection"; SQLStateConversionDelegate makes a JDBCConnectionException of SQLState
+	// class 08, so a GenericJDBCException got no connection state: a pool's checkout that timed out (Hikari's,
+	// Agroal's, c3p0's carry none). A cause in the chain that says more (a refusal, a password) decides first.
+	typ("hibernate.GenericJDBCException.acquire", connPool, "org.hibernate.exception.GenericJDBCException").whenAny("unable to acquire jdbc connection").weakRow(),
 	typ("jdbc.SQLRecoverableException", connReset, "SQLRecoverableException", "RecoverableDataAccessException").weakRow(),
 	typ("python.sqlalchemy.TimeoutError", connPool, "sqlalchemy.exc.TimeoutError", "exc.TimeoutError").whenAny("queuepool", "pool"),
 	typ("db.PoolTimeout", connPool, "ActiveRecord::ConnectionTimeoutError", "ConnectionPool::TimeoutError", "SequelizeConnectionAcquireTimeoutError", "KnexTimeoutError", "MongoWaitQueueTimeoutError", "WaitQueueTimeoutError", "MongoWaitQueueFullError", "JedisExhaustedPoolException", "PoolTimeoutException", "PoolExhaustedException"),
@@ -194,6 +199,10 @@ var typeRows = []typeRow{
 	// ioredis lib/errors/MaxRetriesPerRequestError.ts: every retry of a command failed to reach the server.
 	typ("ioredis.MaxRetriesPerRequestError", connRefused, "MaxRetriesPerRequestError"),
 	typ("db.ConnectTimeout.refused", connRefused, "SequelizeConnectionTimedOutError", "MongoServerSelectionError", "MongooseServerSelectionError", "ServerSelectionTimeoutError", "pymongo.errors.ServerSelectionTimeoutError", "MongoTimeoutException", "MongoNetworkTimeoutError", "MongoSocketOpenException", "NetworkTimeout", "pymongo.errors.NetworkTimeout").whenAny("connection refused", "econnrefused"),
+	// The Node driver's and Mongoose's server selection errors carry the last heartbeat's failure as their message
+	// (mongoose lib/error/serverSelection.js assimilateError), pymongo's ServerSelectionTimeoutError the per-host
+	// errors: a resolver's failure of the host is a DNS failure, not a timeout.
+	typ("db.ConnectTimeout.dns", connDNS, "SequelizeConnectionTimedOutError", "MongoServerSelectionError", "MongooseServerSelectionError", "ServerSelectionTimeoutError", "pymongo.errors.ServerSelectionTimeoutError", "MongoTimeoutException", "MongoNetworkTimeoutError", "MongoSocketOpenException", "NetworkTimeout", "pymongo.errors.NetworkTimeout").whenAny("getaddrinfo", "enotfound", "eai_again", "name resolution", "nodename nor servname", "name or service not known", "no such host"),
 	typ("db.ConnectTimeout", connTimeout, "SequelizeConnectionTimedOutError", "MongoServerSelectionError", "MongooseServerSelectionError", "ServerSelectionTimeoutError", "pymongo.errors.ServerSelectionTimeoutError", "MongoTimeoutException", "MongoNetworkTimeoutError", "MongoSocketOpenException", "NetworkTimeout", "pymongo.errors.NetworkTimeout"),
 	typ("sequelize.HostNotFound", connDNS, "SequelizeHostNotFoundError", "SequelizeHostNotReachableError"),
 	typ("sequelize.AccessDenied", connAuth, "SequelizeAccessDeniedError", "MongoAuthenticationException", "RedisAuthenticationException", "redis.exceptions.AuthenticationError", "AuthenticationError").whenAny("auth", "password", "access denied"),

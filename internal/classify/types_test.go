@@ -9,6 +9,15 @@ import (
 var typeCases = register([]tc{
 	{"ioredis.MaxRetriesPerRequestError", "database_connection/connection_refused", ex("MaxRetriesPerRequestError", `Reached the max retries per request limit (which is 20). Refer to "maxRetriesPerRequest" option for details.`)},
 	{"db.ConnectTimeout.refused", "database_connection/connection_refused", ex("MongooseServerSelectionError", `connect ECONNREFUSED 127.0.0.1:40123`)},
+	// nodejs/help#3279: the compose network's resolver did not answer for the mongo service.
+	{"db.ConnectTimeout.dns", "database_connection/dns_failure", ex("MongooseServerSelectionError", `getaddrinfo EAI_AGAIN mongo`)},
+	{"db.ConnectTimeout.dns", "database_connection/dns_failure", ex("pymongo.errors.ServerSelectionTimeoutError", `mongo:27017: [Errno -3] Temporary failure in name resolution, Timeout: 30s, Topology Description: <TopologyDescription id: 65f, topology_type: Unknown>`)},
+	// quarkusio/quarkus#16279: leaked connections left the pool none to lend.
+	{"hibernate.GenericJDBCException.acquire", "database_connection/pool_exhausted", ex("org.hibernate.exception.GenericJDBCException", `Unable to acquire JDBC Connection`)},
+	// The cause says more: the refusal decides.
+	{"msg.connection_refused", "database_connection/connection_refused", exs("org.hibernate.exception.GenericJDBCException", `Unable to acquire JDBC Connection`,
+		"org.hibernate.exception.GenericJDBCException: Unable to acquire JDBC Connection\n\tat org.hibernate.resource.jdbc.internal.LogicalConnectionManagedImpl.acquireConnectionIfNeeded(LogicalConnectionManagedImpl.java:111)\n"+
+			"Caused by: org.postgresql.util.PSQLException: Connection to localhost:5432 refused. Check that the hostname and port are correct and that the postmaster is accepting TCP/IP connections.\n")},
 	{"db.StatementTimeout", "database_timeout/statement_timeout", ex("StackExchange.Redis.RedisTimeoutException", `Timeout performing GET (5000ms), next: GET cart:1, inst: 0, qu: 0, qs: 1`)},
 	{"micronaut.ConfigurationException.missing", "configuration_error/missing_config", ex("io.micronaut.context.exceptions.ConfigurationException", `Error resolving property value [${payments.url}]. Property doesn't exist`)},
 	// micronaut-projects/micronaut-core#10797: an environment variable the placeholder names is not set.
