@@ -137,6 +137,10 @@ func originOverride(p *prepared, m diagnosis.Match) diagnosis.Match {
 	if !generic || m.Strength == diagnosis.StrengthUser {
 		return m
 	}
+	if class == wordsConversion && reCallSignature.MatchString(p.ev.ExceptionMessage) {
+		// The code called the library wrongly: its words (a keyword named missing) say nothing of a value.
+		return m
+	}
 	kind := stackframe.Kind("")
 	switch {
 	case p.origin != nil:
@@ -174,6 +178,11 @@ func hasClass(cs []wordClass, c wordClass) bool {
 	}
 	return false
 }
+
+// reCallSignature is CPython's TypeError of a call that does not bind to the
+// callee's parameters (Python/ceval.c, Python/getargs.c): an unexpected or
+// doubled keyword, a missing required argument, too many positionals.
+var reCallSignature = regexp.MustCompile(`\(\) (?:got an unexpected keyword argument|got multiple values for (?:keyword )?argument|missing \d+ required (?:positional|keyword-only) arguments?|takes (?:from \d+ to )?\d+ positional arguments? but \d+ (?:were|was) given)`)
 
 // reUnsetTypeCheck is convict's failed constructor check of one setting
 // with no value after it.

@@ -26,6 +26,12 @@ func dropwizardViolation(violation string) diagnosis.Evidence {
 
 // Generic words decided by the library the failure came from.
 var originCases = register([]tc{
+	// sloria/environs#416: environs < 11 passes marshmallow 4 a keyword it removed; the call is the bug, whatever its words.
+	{"lang.TypeError", "application_exception/type_error", fromStack("TypeError", "Field.__init__() got an unexpected keyword argument 'missing'",
+		"Traceback (most recent call last):\n  File \"/srv/app/config.py\", line 9, in <module>\n    DEBUG = env.bool(\"DEBUG\", False)\n"+
+			"  File \"/srv/venv/lib/python3.11/site-packages/environs/__init__.py\", line 72, in method\n    field = field_or_factory(missing=missing, **kwargs)\n"+
+			"  File \"/srv/venv/lib/python3.11/site-packages/marshmallow/fields.py\", line 1166, in __init__\n    super().__init__(**kwargs)\n"+
+			"TypeError: Field.__init__() got an unexpected keyword argument 'missing'\n")},
 	// A pool's borrow timeout is the pool running out of connections, not a statement timeout.
 	{"origin.pool.timeout", "database_connection/pool_exhausted", fromStack("TimeoutError", "",
 		"Traceback (most recent call last):\n  File \"/srv/app/shop/api.py\", line 40, in cart\n    async with pool.acquire(timeout=2) as conn:\n"+

@@ -193,7 +193,10 @@ var patRows = []patRow{
 		"unknownhostexception", "name resolution", "getaddrinfo failed", "no such host is known", "hostname resolving error", "server can't find"),
 	netPat("msg.tls", depTLS, connTLS, "x509: certificate", "tls: failed to verify certificate", "certificate verify failed", "ssl handshake failed", "pkix path building failed",
 		"the remote certificate is invalid", "tls handshake", "ssl routines", "self-signed certificate", "self signed certificate", "unable to verify the first certificate",
-		"certificate has expired", "wrong version number", "sslhandshakeexception", "handshake_failure"),
+		"certificate has expired", "wrong version number", "sslhandshakeexception", "handshake_failure",
+		// libcurl's OpenSSL backend (lib/vtls/openssl.c): "SSL certificate problem: %s" of X509_verify_cert_error_string,
+		// curl error 60 (CURLE_PEER_FAILED_VERIFICATION) as Guzzle and PHP's curl report it.
+		"ssl certificate problem"),
 	netPat("msg.connection_refused", depUnreachable, connRefused, "connection refused", "econnrefused", "actively refused", "no connection could be made", "can't connect to mysql server",
 		"can't connect to local mysql server", "could not connect to server", "a network-related or instance-specific error occurred", "tns:no listener", "unable to connect to",
 		"failed to establish a new connection", "connection to server at", "can't reach database server at",

@@ -242,6 +242,8 @@ var patternCases = register([]tc{
 	// xtekky/chatgpt-clone#35: requests to an API host that did not answer the connect; a call's is unreachable.
 	{"msg.connect_timeout", "dependency_failure/upstream_unreachable", ex("", "an error occurred HTTPSConnectionPool(host='ddg-api.herokuapp.com', port=443): Max retries exceeded with url: /search?query=hi&limit=3 (Caused by ConnectTimeoutError(<urllib3.connection.HTTPSConnection object at 0x0000027A0A0FD210>, 'Connection to ddg-api.herokuapp.com timed out. (connect timeout=None)'))")},
 	{"msg.dns", "database_connection/dns_failure", goErr("failed to connect to `user=app database=shop`: hostname resolving error: lookup postgres on 127.0.0.11:53: no such host")},
+	// guzzle/guzzle#1935: PHP's curl had no CA bundle to verify the API's certificate with.
+	{"msg.tls", "dependency_failure/tls_failure", ex("GuzzleHttp\\Exception\\RequestException", "cURL error 60: SSL certificate problem: unable to get local issuer certificate (see http://curl.haxx.se/libcurl/c/libcurl-errors.html)")},
 	{"msg.tls", "database_connection/tls_failure", goErr("failed to connect to `user=app database=shop`: 10.0.0.5:5432 (db): tls error: tls: failed to verify certificate: x509: certificate signed by unknown authority")},
 	{"msg.connection_refused", "database_connection/connection_refused", goErr("failed to connect to `user=app database=shop`: 127.0.0.1:5432 (127.0.0.1): dial error: dial tcp 127.0.0.1:5432: connect: connection refused")},
 	{"msg.unreachable", "database_connection/connection_refused", goDB("mysql", `dial tcp 10.0.3.7:3306: connect: no route to host`)},
