@@ -1,6 +1,7 @@
 package evidence // import "github.com/errordiagnosis/errordiagnosisprocessor/internal/evidence"
 
 import (
+	"net/http"
 	"strconv"
 	"strings"
 	"unique"
@@ -189,11 +190,8 @@ func ReadSpan(service string, span ptrace.Span, dst []diagnosis.Evidence, names 
 	if base.StatusMessage == "" && handlerError != "" {
 		base.StatusMessage = clip(handlerError, maxMessage)
 	}
-	if base.StatusMessage == "" && httpStatus >= 500 && span.Kind() != ptrace.SpanKindClient && span.Kind() != ptrace.SpanKindProducer {
-		// An Error status that comes with the 5xx it answered and nothing
-		// else only restates the response (the ASGI middleware's
-		// "http send" span of http.response.start): no evidence.
-		base.StatusError = false
+	if httpStatus >= 500 && span.Kind() != ptrace.SpanKindClient && span.Kind() != ptrace.SpanKindProducer {
+		restateResponse(&base, httpStatus)
 	}
 	base.Origin = names.of(stackframe.SpanOrigin(span.Name()))
 	switch {
@@ -653,4 +651,19 @@ func OperationKey(span ptrace.Span) uint32 {
 		h = 1
 	}
 	return h
+}
+
+// restateResponse drops an Error status that comes with the 5xx it
+// answered and says nothing else: no description (the ASGI middleware's
+// "http send" span of http.response.start), or the code's reason phrase with
+// the code as error.type or none (opentelemetry-instrumentation-actix-web's
+// server span, middleware/trace.rs: canonical_reason() as the description
+// of every 5xx). Only restating the response, it is no evidence.
+func restateResponse(ev *diagnosis.Evidence, code int) {
+	switch {
+	case ev.StatusMessage == "":
+		ev.StatusError = false
+	case strings.EqualFold(ev.StatusMessage, http.StatusText(code)) && (ev.ErrorType == "" || ev.ErrorType == strconv.Itoa(code)):
+		ev.StatusError, ev.StatusMessage, ev.ErrorType = false, "", ""
+	}
 }
