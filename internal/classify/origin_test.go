@@ -271,6 +271,16 @@ var originCases = register([]tc{
 		"1 validation error for Settings\npayments_url\n  field required (type=value_error.missing)",
 		pyTrace("    return Settings()\n", "", "", "  File \"pydantic/env_settings.py\", line 39, in pydantic.env_settings.BaseSettings.__init__\n"+
 			"  File \"pydantic/main.py\", line 341, in pydantic.main.BaseModel.__init__\npydantic.error_wrappers.ValidationError: 1 validation error for Settings"))},
+	// Redisson's "Unable to connect to Redis server" over the refused connect: a cache's refusal, not a peer's.
+	{"java.ConnectException", "database_connection/connection_refused", fromStack("org.redisson.client.RedisConnectionException",
+		"Unable to connect to Redis server: 127.0.0.1/127.0.0.1:40123",
+		"org.redisson.client.RedisConnectionException: Unable to connect to Redis server: 127.0.0.1/127.0.0.1:40123\n"+
+			"\tat org.redisson.connection.pool.ConnectionPool$1.lambda$run$0(ConnectionPool.java:158)\n\tat com.acme.shop.Shop.cache(Shop.java:51)\n"+
+			"Caused by: io.netty.channel.AbstractChannel$AnnotatedConnectException: Connection refused: /127.0.0.1:40123\nCaused by: java.net.ConnectException: Connection refused\n\t... 3 more\n")},
+	// The MariaDB connector's pool frames (Node): its timeout is the pool's.
+	{"msg.pool.mariadb_node", "database_connection/pool_exhausted", fromStack("SqlError", "(conn:-1, no: 45028, SQLState: HY000) retrieve connection from pool timeout after 10012ms",
+		"SqlError: (conn:-1, no: 45028, SQLState: HY000) retrieve connection from pool timeout after 10012ms\n    at module.exports.createError (/app/node_modules/mariadb/lib/misc/errors.js:66:10)\n"+
+			"    at Pool._requestTimeoutHandler (/app/node_modules/mariadb/lib/pool.js:349:26)\n"+nodeAppLine)},
 	// Pools decided by their frames: peewee's PooledDatabase, aiopg's Pool.acquire under asyncio's timeout.
 	{"origin.pool.timeout", "database_connection/pool_exhausted", fromStack("TimeoutError", "",
 		pyTrace("    async with pool.acquire() as conn:\n", "aiopg/pool.py\", line 276, in _acquire\n    await self._cond.wait()\n",

@@ -47,6 +47,8 @@ var patRows = []patRow{
 	// peewee playhouse/pool.py PooledDatabase: MaxConnectionsExceeded; go-pg internal/pool/pool.go ErrPoolTimeout.
 	pat("msg.pool.peewee", connPool, "max connections exceeded, timed out attempting to connect", "exceeded maximum connections."),
 	pat("msg.pool.go_pg", connPool, "pg: connection pool timeout"),
+	// mariadb-connector-nodejs lib/pool.js: SqlError 45028 ER_GET_CONNECTION_TIMEOUT.
+	pat("msg.pool.mariadb_node", connPool, "retrieve connection from pool timeout after"),
 	// coopernurse/node-pool (generic-pool) lib/ResourceRequest.js _fireTimeout: "ResourceRequest timed out", the
 	// acquire timeout of the pools Sequelize 5, TypeORM's mssql/oracle drivers and CAP's cds use.
 	pat("msg.pool.generic_pool", connPool, "resourcerequest timed out"),
@@ -296,8 +298,11 @@ var patRows = []patRow{
 	// A URL built from a setting that was never set: requests models.py prepare_url MissingSchema "Invalid URL
 	// 'None/charge': No scheme supplied", undici lib/web/fetch/request.js "Failed to parse URL from undefined/charge",
 	// Go net/http transport.go roundTrip's `unsupported protocol scheme ""` (os.Getenv returned "").
-	pat("msg.config_missing.url", confMissing, "invalid url '", "failed to parse url from ", `unsupported protocol scheme ""`).
-		regex(`invalid url '(?:none|null|undefined)\b|failed to parse url from (?:none|null|undefined)\b|unsupported protocol scheme ""`),
+	// The JDK HttpClient's HttpRequestBuilderImpl.checkURI "unsupported URI null/charge"; OkHttp HttpUrl.Builder.parse
+	// "Expected URL scheme 'http' or 'https' but no scheme was found for null/cha..."; aiohttp's InvalidURL, whose
+	// text is the URL ("None/charge").
+	pat("msg.config_missing.url", confMissing, "invalid url '", "failed to parse url from ", `unsupported protocol scheme ""`, "unsupported uri ", "no scheme was found for ", "none/", "null/", "undefined/").
+		regex(`invalid url '(?:none|null|undefined)\b|failed to parse url from (?:none|null|undefined)\b|unsupported protocol scheme ""|unsupported uri (?:null|undefined)/|no scheme was found for (?:null|undefined)\b|^(?:none|null|undefined)/[\w/-]*$`),
 	// go-playground/validator errors.go fieldError.Error: "Key: '%s' Error:Field validation for '%s' failed on
 	// the '%s' tag" of a struct the configuration was loaded into (Config, AppConfig, Settings, Env); a request
 	// struct's keeps its words.

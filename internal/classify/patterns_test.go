@@ -54,6 +54,9 @@ var patternCases = register([]tc{
 	{"msg.config_missing.url", "configuration_error/missing_config", ex("TypeError", "Failed to parse URL from undefined/charge")},
 	{"msg.config_missing.url", "configuration_error/missing_config", goErr(`charge: Post "/charge": unsupported protocol scheme ""`)},
 	{"lang.TypeError", "application_exception/type_error", ex("TypeError", "Failed to parse URL from /api/v1/charge")},
+	{"msg.config_missing.url", "configuration_error/missing_config", ex("java.lang.IllegalArgumentException", "unsupported URI null/charge")},
+	{"msg.config_missing.url", "configuration_error/missing_config", ex("java.lang.IllegalArgumentException", "Expected URL scheme 'http' or 'https' but no scheme was found for null/cha...")},
+	{"msg.config_missing.url", "configuration_error/missing_config", ex("aiohttp.client_exceptions.InvalidUrlClientError", "None/charge")},
 	{"generic.exception", "application_exception/unhandled_exception", ex("requests.exceptions.MissingSchema", "Invalid URL 'charge': No scheme supplied. Perhaps you meant https://charge?")},
 	{"msg.config_invalid.sqlx", "configuration_error/invalid_config", ex("", "error with configuration: relative URL without a base")},
 	// database_connection: pools, limits, authentication
@@ -140,6 +143,7 @@ var patternCases = register([]tc{
 	{"msg.pool.peewee", "database_connection/pool_exhausted", ex("MaxConnectionsExceeded", `Exceeded maximum connections.`)},
 	{"msg.pool.go_pg", "database_connection/pool_exhausted", goErr(`pg: connection pool timeout`)},
 	{"msg.pool.generic_pool", "database_connection/pool_exhausted", ex("TimeoutError", "ResourceRequest timed out")},
+	{"msg.pool.mariadb_node", "database_connection/pool_exhausted", ex("SqlError", "(conn:-1, no: 45028, SQLState: HY000) retrieve connection from pool timeout after 10012ms\n    (pool connections: active=10 idle=0 limit=10)")},
 	{"msg.mongoose.buffering", "database_connection/connect_timeout", ex("MongooseError", "Operation `orders.find()` buffering timed out after 10000ms")},
 	{"msg.null.rust", "application_exception/null_reference", ex("", "Service panicked: called `Option::unwrap()` on a `None` value")},
 	{"msg.connection_refused", "database_connection/connection_refused", ex("", `load cart: error communicating with database: Connection refused (os error 111)`)},

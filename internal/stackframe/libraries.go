@@ -65,6 +65,13 @@ var libraries = []Library{
 	{Lang: "java", Name: "java.quarkus_redis", Kind: KindCache, System: "redis", frames: []string{"io.quarkus.redis.", "io.vertx.redis.", "io.vertx.mutiny.redis."},
 		types: []string{"io.quarkus.redis.", "io.vertx.redis."},
 		Cite:  "quarkusio/quarkus extensions/redis-client/runtime/src/main/java/io/quarkus/redis/runtime/datasource/BlockingRedisDataSourceImpl.java (execute: await on the Vert.x Redis client)"},
+	// ConnectionPool.initConnections: RedisConnectionException "Unable to connect to Redis server: <addr>", the
+	// connect failure as its cause.
+	{Lang: "java", Name: "java.redisson", Kind: KindCache, System: "redis", frames: []string{"org.redisson."}, types: []string{"org.redisson."},
+		Cite: "redisson/redisson redisson/src/main/java/org/redisson/connection/pool/ConnectionPool.java (\"Unable to connect to Redis server: \"), org/redisson/client/RedisConnectionException.java"},
+	// RedisConnectionFailureException over Lettuce or Jedis (Spring Boot's RedisTemplate, Spring Cache).
+	{Lang: "java", Name: "java.spring_data_redis", Kind: KindCache, System: "redis", frames: []string{"org.springframework.data.redis."}, types: []string{"org.springframework.data.redis."},
+		Cite: "spring-projects/spring-data-redis src/main/java/org/springframework/data/redis/connection/lettuce/LettuceConnectionFactory.java (RedisConnectionFailureException \"Unable to connect to Redis\")"},
 	{Lang: "java", Name: "java.jedis", Kind: KindCache, System: "redis", frames: []string{"redis.clients.jedis."}, types: []string{"redis.clients.jedis."},
 		Cite: "redis/jedis src/main/java/redis/clients/jedis/util/Pool.java (getResource: \"Could not get a resource from the pool\")"},
 	{Lang: "java", Name: "java.apache_httpclient", Kind: KindHTTP, frames: []string{"org.apache.hc.client5.", "org.apache.http."}, types: []string{"org.apache.hc.", "org.apache.http."},
@@ -133,6 +140,14 @@ var libraries = []Library{
 		Cite: "coleifer/peewee peewee.py (Database.connect, __exception_wrapper__ reraising the driver's errors as peewee.OperationalError)"},
 	{Lang: "python", Name: "python.tortoise", Kind: KindDriver, frames: []string{"/tortoise/"}, types: []string{"tortoise."},
 		Cite: "tortoise/tortoise-orm tortoise/backends/asyncpg/client.py (create_connection: DBConnectionError), tortoise/exceptions.py"},
+	{Lang: "python", Name: "python.pg8000", Kind: KindDriver, System: "postgresql", frames: []string{"/pg8000/"}, types: []string{"pg8000."},
+		Cite: "tlocke/pg8000 pg8000/core.py (CoreConnection.__init__: InterfaceError \"Can't create a connection to host %s and port %s\")"},
+	{Lang: "python", Name: "python.oracledb", Kind: KindDriver, System: "oracle", frames: []string{"/oracledb/", "/cx_Oracle"}, types: []string{"oracledb.", "cx_Oracle."},
+		Cite: "oracle/python-oracledb src/oracledb/errors.py (DPY-6005 \"cannot connect to database\")"},
+	{Lang: "python", Name: "python.pymssql", Kind: KindDriver, System: "mssql", frames: []string{"/pymssql/", "src/pymssql/_pymssql.pyx"}, types: []string{"pymssql.", "_mssql."},
+		Cite: "pymssql/pymssql src/pymssql/_pymssql.pyx (connect: OperationalError of DB-Lib's \"Unable to connect: Adaptive Server is unavailable or does not exist\")"},
+	{Lang: "python", Name: "python.asyncmy", Kind: KindDriver, System: "mysql", frames: []string{"/asyncmy/", "asyncmy/connection.pyx"}, types: []string{"asyncmy."},
+		Cite: "long2ice/asyncmy asyncmy/connection.pyx (connect: OperationalError 2003 \"Can't connect to MySQL server on\")"},
 	{Lang: "python", Name: "python.pymysql", Kind: KindDriver, System: "mysql", frames: []string{"/pymysql/"}, types: []string{"pymysql."},
 		Cite: "PyMySQL/PyMySQL pymysql/connections.py"},
 	{Lang: "python", Name: "python.mysqlclient", Kind: KindDriver, System: "mysql", frames: []string{"/MySQLdb/"}, types: []string{"MySQLdb."},
@@ -143,6 +158,12 @@ var libraries = []Library{
 		Cite: "mysql/mysql-connector-python mysql-connector-python/lib/mysql/connector/connection.py"},
 	{Lang: "python", Name: "python.pymongo", Kind: KindDriver, System: "mongodb", frames: []string{"/pymongo/"}, types: []string{"pymongo."},
 		Cite: "mongodb/mongo-python-driver pymongo/synchronous/topology.py"},
+	// Motor drives PyMongo under asyncio: its frames are PyMongo's caller's.
+	{Lang: "python", Name: "python.motor", Kind: KindDriver, System: "mongodb", frames: []string{"/motor/"}, types: []string{"motor."},
+		Cite: "mongodb/motor motor/core.py (AgnosticCollection over pymongo.collection.Collection)"},
+	// aioredis 2 (before redis-py absorbed it as redis.asyncio).
+	{Lang: "python", Name: "python.aioredis", Kind: KindCache, System: "redis", frames: []string{"/aioredis/"}, types: []string{"aioredis."},
+		Cite: "aio-libs-abandoned/aioredis-py aioredis/connection.py (Connection.connect: ConnectionError \"Error %s connecting to %s:%s. %s.\")"},
 	{Lang: "python", Name: "python.redis", Kind: KindCache, System: "redis", frames: []string{"/redis/"}, types: []string{"redis."},
 		Cite: "redis/redis-py redis/connection.py"},
 	{Lang: "python", Name: "python.sqlalchemy_engine", Kind: KindDriver, frames: []string{"/sqlalchemy/engine/", "/sqlalchemy/dialects/"},
@@ -238,6 +259,13 @@ var libraries = []Library{
 	// The MariaDB connector's pool, connections and protocol, one bundle (dist/promise.cjs) or lib/*.js.
 	{Lang: "node", Name: "node.mariadb", Kind: KindDriver, System: "mariadb", frames: []string{"/node_modules/mariadb/"},
 		Cite: "mariadb-corporation/mariadb-connector-nodejs lib/pool.js (_rejectTimedOutRequest: ER_GET_CONNECTION_TIMEOUT \"pool timeout: failed to retrieve a connection from pool after %dms\", \"pool failed to retrieve a connection from pool\"), lib/misc/errors.js"},
+	// porsager/postgres (postgres.js): its own protocol client, errors CONNECT_TIMEOUT and the socket's.
+	{Lang: "node", Name: "node.postgres_js", Kind: KindDriver, System: "postgresql", frames: []string{"/node_modules/postgres/"},
+		Cite: "porsager/postgres src/connection.js (connectTimedOut: \"write CONNECT_TIMEOUT\"), src/errors.js"},
+	{Lang: "node", Name: "node.mssql", Kind: KindDriver, System: "mssql", frames: []string{"/node_modules/tedious/", "/node_modules/mssql/"},
+		Cite: "tediousjs/tedious src/connection.ts (ConnectionError \"Failed to connect to %s:%d - %s\"); tediousjs/node-mssql lib/base/connection-pool.js"},
+	{Lang: "node", Name: "node.oracledb", Kind: KindDriver, System: "oracle", frames: []string{"/node_modules/oracledb/"},
+		Cite: "oracle/node-oracledb lib/errors.js (NJS- and DPI- errors; ORA- from the server)"},
 	{Lang: "node", Name: "node.tarn", Kind: KindPool, frames: []string{"/node_modules/tarn/", "/node_modules/generic-pool/", "/node_modules/sequelize-pool/"},
 		Cite: "Vincit/tarn.js src/Pool.ts, src/PendingOperation.ts (TimeoutError \"operation timed out for an unknown reason\"); coopernurse/node-pool lib/Pool.js; sequelize/sequelize-pool src/Pool.ts"},
 	{Lang: "node", Name: "node.knex", Kind: KindDriver, frames: []string{"/node_modules/knex/"},
