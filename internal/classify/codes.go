@@ -46,6 +46,9 @@ var sqlstateRows = []codeRow{
 	code("sqlstate", "40001", qDeadlock).onlyFor("mysql"),
 	code("sqlstate", "40001", qSerialize),
 	code("sqlstate", "25P03", dbStatementTimeout),
+	// 25006 read_only_sql_transaction: a write to a read-only transaction or server (PostgreSQL's
+	// PreventCommandIfReadOnly; a hot standby's PreventCommandDuringRecovery uses it too).
+	code("sqlstate", "25006", connReadOnly),
 	// Class 42 — syntax error or access rule violation.
 	code("sqlstate", "42P01", qTable),
 	code("sqlstate", "42S02", qTable),

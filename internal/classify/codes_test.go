@@ -46,6 +46,7 @@ var sqlstateCases = register([]tc{
 	{"postgresql.sqlstate.55P03", "database_timeout/lock_timeout", dbc("postgresql", "55P03", `ERROR: canceling statement due to lock timeout`)},
 	{"postgresql.sqlstate.40P01", "database_query/deadlock", dbc("postgresql", "40P01", `ERROR: deadlock detected`)},
 	{"postgresql.sqlstate.40001", "database_query/serialization_failure", dbc("postgresql", "40001", `ERROR: could not serialize access due to concurrent update`)},
+	{"sqlstate.25006", "database_connection/read_only_replica", dbc("postgresql", "25006", `ERROR: cannot execute UPDATE in a read-only transaction`)},
 	{"postgresql.sqlstate.25P03", "database_timeout/statement_timeout", dbc("postgresql", "25P03", `FATAL: terminating connection due to idle-in-transaction timeout`)},
 	{"mysql.sqlstate.40001", "database_query/deadlock", dbc("mysql", "40001", `Deadlock found when trying to get lock; try restarting transaction`)},
 	// Standard / ODBC SQLSTATEs (MySQL, SQL Server drivers).

@@ -158,6 +158,9 @@ var patRows = []patRow{
 	// MySQL's and MariaDB's ER_OPTION_PREVENTS_STATEMENT (1290) where the driver or the application dropped its
 	// number: "The MySQL server is running with the %s option so it cannot execute this statement" (MariaDB: "The
 	// MariaDB server ..."); with --read-only or --super-read-only it is a write sent to a replica.
+	// PostgreSQL src/backend/tcop/utility.c: "cannot execute %s in a read-only transaction" (PreventCommandIfReadOnly)
+	// and, on a hot standby, "cannot execute %s during recovery" (PreventCommandDuringRecovery).
+	pat("msg.pg.read_only", connReadOnly, "in a read-only transaction", "during recovery").regex(`cannot execute [a-z ]+ (?:in a read-only transaction|during recovery)`),
 	pat("msg.mysql.read_only", connReadOnly, "option so it cannot execute this statement").regex(`running with the --(?:super-)?read[-_]only option`),
 
 	// ---- database_connection: reset / refused / timeout / dns / tls ----

@@ -103,6 +103,8 @@ var patternCases = register([]tc{
 	{"msg.no_rows.mongo", "database_query/no_rows", goErr(`find order: mongo: no documents in result`)},
 	{"msg.redis.unreachable", "database_connection/connection_refused", ex("Error", `Reached the max retries per request limit (which is 20). Refer to "maxRetriesPerRequest" option for details.`)},
 	// alibaba/druid#3886, top-think/thinkphp#16, osTicket/osTicket#2937 (MariaDB), bitpoke/mysql-operator#689.
+	{"msg.pg.read_only", "database_connection/read_only_replica", dbx("postgresql", "", `cannot execute INSERT during recovery`)},
+	{"msg.pg.read_only", "database_connection/read_only_replica", ex("Error", `cannot execute UPDATE in a read-only transaction`)},
 	{"msg.mysql.read_only", "database_connection/read_only_replica", ex("java.sql.SQLException", `The MySQL server is running with the --read-only option so it cannot execute this statement`)},
 	{"msg.mysql.read_only", "database_connection/read_only_replica", ex("", `[REPLACE INTO ost_session SET session_id='v'] The MariaDB server is running with the --read-only option so it cannot execute this statement`)},
 	{"msg.mysql.read_only", "database_connection/read_only_replica", ex("", `WordPress database error The MySQL server is running with the --super-read-only option so it cannot execute this statement`)},

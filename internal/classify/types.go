@@ -213,6 +213,9 @@ var typeRows = []typeRow{
 	typ("db.NoDatabase.dns", connDNS, "ActiveRecord::NoDatabaseError").whenAny("could not translate host name", "name or service not known", "temporary failure in name resolution", "nodename nor servname provided"),
 	typ("db.NoDatabase", connUnknownDB, "ActiveRecord::NoDatabaseError"),
 	typ("redis.ReadOnlyError", connReadOnly, "redis.exceptions.ReadOnlyError", "ActiveRecord::ReadOnlyError"),
+	// SQLSTATE 25006 by name: the pg gem's PG::ReadOnlySqlTransaction, psycopg2.errors.ReadOnlySqlTransaction,
+	// asyncpg's ReadOnlySQLTransactionError.
+	typ("pg.ReadOnlySqlTransaction", connReadOnly, "ReadOnlySqlTransaction", "ReadOnlySQLTransactionError"),
 
 	// ---- database_timeout ----
 	typ("db.StatementTimeout", dbStatementTimeout, "SQLTimeoutException", "MySQLTimeoutException", "QueryTimeoutException", "ActiveRecord::StatementTimeout", "SequelizeTimeoutError", "RedisCommandTimeoutException", "RedisTimeoutException", "MongoExecutionTimeoutException", "pymongo.errors.ExecutionTimeout", "MongoOperationTimeoutException", "redis.exceptions.TimeoutError", "Redis::TimeoutError"),

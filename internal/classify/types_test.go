@@ -191,6 +191,8 @@ var typeCases = register([]tc{
 	{"db.NoDatabase.dns", "database_connection/dns_failure", ex("ActiveRecord::NoDatabaseError", `could not translate host name "postgres" to address: Temporary failure in name resolution`)},
 	{"db.NoDatabase", "database_connection/unknown_database", ex("ActiveRecord::NoDatabaseError", `FATAL:  database "postgres_development" does not exist`)},
 	{"redis.ReadOnlyError", "database_connection/read_only_replica", ex("redis.exceptions.ReadOnlyError", ``)},
+	// EBWiki/EBWiki#3635: a session write while the database was read-only for maintenance.
+	{"pg.ReadOnlySqlTransaction", "database_connection/read_only_replica", ex("ActiveRecord::StatementInvalid", `PG::ReadOnlySqlTransaction: ERROR:  cannot execute INSERT in a read-only transaction : INSERT INTO "sessions" ("session_id", "data", "created_at", "updated_at") VALUES ($1, $2, $3, $4) RETURNING "id"`)},
 	// database_timeout
 	{"db.StatementTimeout", "database_timeout/statement_timeout", ex("com.mysql.cj.jdbc.exceptions.MySQLTimeoutException", `Statement cancelled due to timeout or client request`)},
 	{"db.LockWaitTimeout", "database_timeout/lock_timeout", ex("org.springframework.dao.CannotAcquireLockException", `could not execute statement`)},
