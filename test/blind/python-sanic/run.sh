@@ -10,6 +10,9 @@ python_venv blind-pyvenv-sanic "$HERE/requirements.lock"
 # The SDK's logging handler on the root logger (the driver sets OTEL_LOGS_EXPORTER=otlp); Sanic's `sanic.error`
 # logger propagates to it.
 export OTEL_PYTHON_LOGGING_AUTO_INSTRUMENTATION_ENABLED=true
+# uvicorn on asyncio's own loop: under uvloop (a dependency of Sanic's), a socket aiopg has closed leaves a stale poll
+# handle, and a later socket given the same descriptor fails at random (`RuntimeError: unable to perform operation on
+# <UVPoll closed=True ...>`: a wrong password's request, then an unrelated HTTP call, in the first captures).
 # shellcheck disable=SC2016 # $PORT is the driver's, expanded by the inner shell
 capture python-sanic shop-sanic -redis -timeout -template -- bash -c 'exec "$0/bin/opentelemetry-instrument" \
-	"$0/bin/uvicorn" --app-dir "$1" --host 127.0.0.1 --port "$PORT" --no-access-log shop:asgi' "$venv" "$HERE"
+	"$0/bin/uvicorn" --app-dir "$1" --host 127.0.0.1 --port "$PORT" --loop asyncio --no-access-log shop:asgi' "$venv" "$HERE"
