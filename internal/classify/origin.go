@@ -322,7 +322,9 @@ var reMissingSetting = regexp.MustCompile(`(?:^|: )(?:(?i:the|a) )?(?:(?i:settin
 	`["'\x60]?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)["'\x60]? (?:(?i:setting|variable|property|option|value) )?` +
 	`(?i:is not configured|is not set|is unset|is not defined|is undefined|is missing|is required|is empty|must be set|must be configured|must be provided|must be defined|must not be empty|has not been set|has not been configured|was not set|was not provided)` +
 	`(?:$|[.;:,!(]|\s+(?i:in|for) (?:the )?(?i:env|environment|config|configuration|settings)\b)` +
-	`|(?i:missing|required|undefined|unset)(?: (?i:required))? (?i:setting|config(?:uration)?(?: key| value| property| option)?|property|option)s?:? ["'\x60]?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)["'\x60]?(?:$|[.;:,!( ])`)
+	`|(?i:missing|required|undefined|unset)(?: (?i:required))? (?i:setting|config(?:uration)?(?: key| value| property| option)?|property|option)s?:? ["'\x60]?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)["'\x60]?(?:$|[.;:,!( ])` +
+	// A loader's key with the variable bound to it in parentheses (viper's BindEnv("payments_url", "PAYMENTS_URL")).
+	`|(?:^|: )[a-z][\w.-]* \(([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)\) (?i:is required|is not set|is unset|is missing|is empty|must be set)(?:$|[.;:,!(])`)
 
 // reSettingsModel is the header of pydantic's ValidationError (v1 error_wrappers.py, v2 pydantic-core: "%d
 // validation error(s) for <Model>") of a model named as configuration, *Settings or *Config: pydantic-settings'

@@ -222,6 +222,10 @@ var originCases = register([]tc{
 	{"origin.config.missing", "configuration_error/missing_config", ex("ValueError", "The PAYMENTS_URL setting is not set.")},
 	{"origin.config.missing", "configuration_error/missing_config", ex("Error", "Config value 'PAYMENTS_URL' is required")},
 	{"origin.config.missing", "configuration_error/missing_config", ex("System.InvalidOperationException", "PAYMENTS_URL is not configured.")},
+	// go-servemux config_missing: the application's check of viper's empty value names the key and the variable
+	// bound to it; a request's field in parentheses is no variable.
+	{"origin.config.missing", "configuration_error/missing_config", ex("*errors.errorString", "config: payments_url (PAYMENTS_URL) is required")},
+	{"generic.exception", "application_exception/unhandled_exception", ex("*errors.errorString", "order: customer (id) is required")},
 	{"origin.config.missing", "configuration_error/missing_config", goErr("payments client: PORT is empty")},
 	// A Go handler's error that otelecho keeps in echo.error, read as the server span's status description.
 	{"origin.config.missing", "configuration_error/missing_config", st("PAYMENTS_URL is not set")},

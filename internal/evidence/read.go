@@ -39,6 +39,8 @@ const (
 	attrDBName              = "db.name"
 	attrServerPort          = "server.port"
 	attrLogError            = "error" // a Go logger's error field (ReadLogRecord)
+	attrLogPanic            = "panic" // a recoverer's panic value (ReadLogRecord)
+	attrCodeStacktrace      = "code.stacktrace"
 	attrNetPeerPort         = "net.peer.port"
 	attrRPCService          = "rpc.service"
 	attrRPCMethod           = "rpc.method"
@@ -251,15 +253,28 @@ func ReadSpan(service string, span ptrace.Span, dst []diagnosis.Evidence, names 
 // (entry.go: ErrorKey = "error"), and the contrib otelslog bridge of the
 // SDK 1.35 line (v0.10.0: an error value becomes a string attribute); an
 // ERROR (or more severe) record with such a string is read as an exception
-// with that message.
+// with that message. A recoverer logs the value it recovered under "panic"
+// (zap.Any("panic", recover()), the usual spelling), with the stack in the
+// semantic conventions' code.stacktrace when the bridge adds it (otelzap
+// does for records at or above its stack level): read alike.
 func ReadLogRecord(service string, lr plog.LogRecord) (diagnosis.Evidence, bool) {
 	attrs := lr.Attributes()
 	_, hasType := attrs.Get(attrExceptionType)
 	_, hasMsg := attrs.Get(attrExceptionMessage)
 	if !hasType && !hasMsg {
-		if v, ok := attrs.Get(attrLogError); ok && v.Type() == pcommon.ValueTypeStr && v.Str() != "" &&
-			lr.SeverityNumber() >= plog.SeverityNumberError {
-			return diagnosis.Evidence{Kind: diagnosis.KindSpan, Service: service, ExceptionMessage: clip(v.Str(), maxMessage)}, true
+		if lr.SeverityNumber() < plog.SeverityNumberError {
+			return diagnosis.Evidence{}, false
+		}
+		if msg := strAttr(attrs, attrLogError); msg != "" {
+			return diagnosis.Evidence{Kind: diagnosis.KindSpan, Service: service, ExceptionMessage: clip(msg, maxMessage)}, true
+		}
+		if msg := strAttr(attrs, attrLogPanic); msg != "" {
+			item := diagnosis.Evidence{Kind: diagnosis.KindSpan, Service: service, ExceptionMessage: clip(msg, maxMessage)}
+			if st := strAttr(attrs, attrCodeStacktrace); st != "" {
+				item.Stacktrace = compactStacktrace(st)
+				item.Frame = name(stackframe.Top(st))
+			}
+			return item, true
 		}
 		return diagnosis.Evidence{}, false
 	}
@@ -666,4 +681,12 @@ func restateResponse(ev *diagnosis.Evidence, code int) {
 	case strings.EqualFold(ev.StatusMessage, http.StatusText(code)) && (ev.ErrorType == "" || ev.ErrorType == strconv.Itoa(code)):
 		ev.StatusError, ev.StatusMessage, ev.ErrorType = false, "", ""
 	}
+}
+
+// strAttr is the string attribute k of attrs, "" when absent or of another type.
+func strAttr(attrs pcommon.Map, k string) string {
+	if v, ok := attrs.Get(k); ok && v.Type() == pcommon.ValueTypeStr {
+		return v.Str()
+	}
+	return ""
 }

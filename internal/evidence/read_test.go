@@ -190,6 +190,38 @@ func TestReadLogRecordErrorField(t *testing.T) {
 	}
 }
 
+// A recoverer's ERROR record of the recovered value under "panic", with
+// otelzap's code.stacktrace (go-servemux null_dereference): the runtime
+// error is the message and the stack its trace; a warning is no failure.
+func TestReadLogRecordPanicField(t *testing.T) {
+	const stack = "main.(*shop).recoverer.func26.1\n\t/srv/main.go:227\nruntime.gopanic\n\t/usr/local/go/src/runtime/panic.go:860\n" +
+		"runtime.panicmem\n\t/usr/local/go/src/runtime/panic.go:262\nruntime.sigpanic\n\t/usr/local/go/src/runtime/signal_unix.go:925\n" +
+		"main.nullDereference\n\t/srv/main.go:120\n"
+	tests := []struct {
+		name     string
+		severity plog.SeverityNumber
+		want     string
+	}{
+		{"error", plog.SeverityNumberError, "runtime error: invalid memory address or nil pointer dereference"},
+		{"a warning is no failure", plog.SeverityNumberWarn, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			lr := plog.NewLogRecord()
+			lr.SetSeverityNumber(tc.severity)
+			lr.Body().SetStr("panic recovered")
+			require.NoError(t, lr.Attributes().FromRaw(map[string]any{
+				"panic": "runtime error: invalid memory address or nil pointer dereference", "code.stacktrace": stack, "path": "/null"}))
+			item, ok := ReadLogRecord("svc", lr)
+			assert.Equal(t, tc.want != "", ok)
+			assert.Equal(t, tc.want, item.ExceptionMessage)
+			if ok {
+				assert.Contains(t, item.Stacktrace, "main.nullDereference")
+			}
+		})
+	}
+}
+
 func TestServiceName(t *testing.T) {
 	res := pcommon.NewResource()
 	assert.Empty(t, ServiceName(res))
