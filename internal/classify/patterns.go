@@ -256,6 +256,13 @@ var patRows = []patRow{
 	// exist" (field injection: "Error resolving field value [...]. Property doesn't exist or cannot be converted"),
 	// when only its text reaches the span, without the DependencyInjectionException's type.
 	pat("msg.config_missing.micronaut", confMissing, "property doesn't exist").regex(`error resolving (?:property|field) value \[[^\]]*\]\. property doesn't exist`),
+	// micronaut-core DependencyInjectionException (inject/.../exceptions/DependencyInjectionException.java): "Error
+	// resolving property value [${x}]. Unable to convert value [v] to target type [T] due to: ..." of a property set
+	// to what does not convert (java-micronaut config_not_an_int).
+	pat("msg.config_invalid.micronaut", confInvalid, "unable to convert value").regex(`error resolving (?:property|field) value \[[^\]]*\]\. unable to convert value`),
+	// koanf getters.go: Must*(path) panics "invalid value: %s=%v" when the value is the type's empty one; an empty
+	// string, slice or map printed after "=" is a key nothing set (go-mux config_missing).
+	pat("msg.config_missing.koanf", confMissing, "invalid value: ").regex(`^invalid value: [\w.\-]+=(?:\[\]|map\[\])?$`),
 	// dotenvx validateEnvExample (--validate): "[VALIDATION_FAILED] missing required (DATABASE_URL, API_KEY)".
 	pat("msg.config_missing.dotenvx", confMissing, "[validation_failed] missing required ("),
 	// SqlClient's "Instance failure." (SQL_InstanceFailure, TdsParser.Connect): the data source names an instance it

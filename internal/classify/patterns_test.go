@@ -87,6 +87,12 @@ var patternCases = register([]tc{
 	// dotnet/roslyn#23295: EF6 without the named connection string in app.config.
 	{"msg.config_missing.ef6", "configuration_error/missing_config", ex("System.InvalidOperationException", `No connection string named 'ConnectionName' could be found in the application config file.`)},
 	// seqeralabs/nf-tower#151: Micronaut's text alone, as Netty's router logged it.
+	{"msg.config_invalid.micronaut", "configuration_error/invalid_config", ex("io.micronaut.context.exceptions.DependencyInjectionException",
+		"Failed to inject value for parameter [pageSize] of class: blind.shop.Settings$Paging\n\nMessage: Error resolving property value [${shop.page-size}]. Unable to convert value [twenty] to target type [int] due to: For input string: \"twenty\"\nPath Taken: new Settings$Paging(int pageSize)")},
+	{"msg.config_missing.koanf", "configuration_error/missing_config", goErr("invalid value: PAYMENTS_URL=")},
+	{"msg.config_missing.koanf", "configuration_error/missing_config", goErr("invalid value: payments.hosts=[]")},
+	// MustInt of a value that does not parse and of an unset one both print 0: the words do not say which.
+	{"generic.exception", "application_exception/unhandled_exception", goErr("invalid value: PAGE_SIZE=0")},
 	{"msg.config_missing.micronaut", "configuration_error/missing_config", st("Unexpected error occurred: Failed to inject value for parameter [trustedEmails] of method [setTrustedEmails] of class: io.seqera.tower.service.UserServiceImpl\n\nMessage: Error resolving property value [${tower.trusted-emails}]. Property doesn't exist")},
 	// dotenvx/dotenvx#907.
 	{"msg.config_missing.dotenvx", "configuration_error/missing_config", st(`[VALIDATION_FAILED] missing required (DATABASE_URL, API_KEY)`)},

@@ -49,6 +49,7 @@ var originTests = []struct {
 	{"java.reactor_netty", javaAt("reactor.netty.resources.PooledConnectionProvider$DisposableAcquire.run"), ""},
 	{"java.r2dbc_pool", javaAt("reactor.pool.AbstractPool$Borrower.run"), ""},
 	{"java.r2dbc_spi", "", "io.r2dbc.spi.R2dbcNonTransientResourceException"},
+	{"java.redisson", javaAt("org.redisson.connection.MasterSlaveConnectionManager.doConnect"), ""},
 	{"java.pgjdbc", javaAt("org.postgresql.core.v3.ConnectionFactoryImpl.openConnectionImpl"), ""},
 	{"java.r2dbc_postgresql", javaAt("io.r2dbc.postgresql.PostgresqlConnectionFactory.create"), ""},
 	{"java.vertx_pgclient", javaAt("io.vertx.pgclient.impl.PgSocketConnection.init"), ""},
