@@ -531,6 +531,8 @@ func superseded(items []diagnosis.Evidence, i int) bool {
 //     wrapper nearer the target carries was recovered from (superseded);
 //   - a pool's borrow timeout yields to a connect failure of the same
 //     service (connectFailure);
+//   - a database call's driver.ErrBadConn yields to another failed
+//     database call of the same service (badConn);
 //   - a call's reset yields to a client's timeout raised nearer the target
 //     in the same service (resetRules);
 //   - nothing usable: unknown / no_evidence, confidence 0, not conclusive.
@@ -539,8 +541,8 @@ func superseded(items []diagnosis.Evidence, i int) bool {
 // whose category is not dependency_failure (the processor decides those,
 // since it needs the downstream service's own diagnosis).
 func ClassifyMatched(items []diagnosis.Evidence, pre []diagnosis.Match) diagnosis.Result {
-	var user, spec, gen, conn, tmo candidate
-	user.idx, spec.idx, gen.idx, conn.idx, tmo.idx = -1, -1, -1, -1, -1
+	var user, spec, gen, conn, tmo, stmt candidate
+	user.idx, spec.idx, gen.idx, conn.idx, tmo.idx, stmt.idx = -1, -1, -1, -1, -1, -1
 	wrapped := anyDriverWrapper(items)
 	for i := range items {
 		if wrapped && superseded(items, i) {
@@ -576,6 +578,9 @@ func ClassifyMatched(items []diagnosis.Evidence, pre []diagnosis.Match) diagnosi
 			if m.Category == depTimeout.cat && m.Cause == depTimeout.cause && (tmo.idx < 0 || better(items, c, tmo)) {
 				tmo = c
 			}
+			if items[i].Kind == diagnosis.KindDB && !badConn(&items[i]) && (stmt.idx < 0 || better(items, c, stmt)) {
+				stmt = c
+			}
 		}
 	}
 	best := user
@@ -594,6 +599,9 @@ func ClassifyMatched(items []diagnosis.Evidence, pre []diagnosis.Match) diagnosi
 	if best.m.Strength != diagnosis.StrengthUser && best.m.Category == connPool.cat && best.m.Cause == connPool.cause &&
 		conn.idx >= 0 && items[conn.idx].Service == items[best.idx].Service {
 		best = conn
+	}
+	if best.m.Strength != diagnosis.StrengthUser && badConn(&items[best.idx]) && stmt.idx >= 0 && items[stmt.idx].Service == items[best.idx].Service {
+		best = stmt
 	}
 	if resetRules[best.m.Rule] && tmo.idx >= 0 && items[tmo.idx].Service == items[best.idx].Service && items[tmo.idx].Depth < items[best.idx].Depth {
 		best = tmo
@@ -634,6 +642,17 @@ var resetRules = func() map[string]bool {
 	}
 	return rules
 }()
+
+// badConn reports whether a database call failed with database/sql's
+// driver.ErrBadConn ("driver: bad connection", database/sql/driver/driver.go):
+// the driver marked its connection unusable, which a failed statement of
+// the same service explains when there is one (pgdriver closes a connection
+// whose statement was cancelled, and bun's RunInTx then rolls back on it),
+// and which database/sql retries on a fresh connection otherwise.
+func badConn(ev *diagnosis.Evidence) bool {
+	const errBadConn = "driver: bad connection"
+	return ev.Kind == diagnosis.KindDB && (ev.ExceptionMessage == errBadConn || (ev.ExceptionMessage == "" && ev.StatusMessage == errBadConn))
+}
 
 // connectFailure reports whether m is a connection the database would not
 // open: what keeps a pool from lending when it cannot grow. A pool times out

@@ -662,6 +662,34 @@ func TestClassifyPoolTimeoutBehindConnectFailure(t *testing.T) {
 	}
 }
 
+// go-servemux db_statement_timeout: bunotel's SELECT fails with the 57014, and
+// the ROLLBACK of bun's RunInTx, a child of the BEGIN, with driver.ErrBadConn
+// (pgdriver closed the cancelled connection). The statement decides; a bad
+// connection alone, or beside another service's failure, stays a reset.
+func TestClassifyBadConnectionBehindStatement(t *testing.T) {
+	stmt := diagnosis.Evidence{Kind: diagnosis.KindDB, Depth: 1, Service: "shop", DBSystem: "postgresql", StatusError: true,
+		ExceptionType: "github.com/uptrace/bun/driver/pgdriver.Error", ExceptionMessage: "ERROR: canceling statement due to statement timeout (SQLSTATE=57014)"}
+	rollback := func(svc string) diagnosis.Evidence {
+		return diagnosis.Evidence{Kind: diagnosis.KindDB, Depth: 2, Service: svc, DBSystem: "postgresql", StatusError: true,
+			ExceptionType: "*errors.errorString", ExceptionMessage: "driver: bad connection"}
+	}
+	cases := []struct {
+		name  string
+		items []diagnosis.Evidence
+		want  string
+	}{
+		{"behind the cancelled statement", []diagnosis.Evidence{stmt, rollback("shop")}, "database_timeout/statement_timeout"},
+		{"alone", []diagnosis.Evidence{rollback("shop")}, "database_connection/connection_reset"},
+		{"beside another service's statement", []diagnosis.Evidence{stmt, rollback("cart")}, "database_connection/connection_reset"},
+	}
+	for _, c := range cases {
+		r := Classify(c.items)
+		if got := string(r.Category) + "/" + r.Cause; got != c.want {
+			t.Errorf("%s: got %s (%s), want %s", c.name, got, r.Rule, c.want)
+		}
+	}
+}
+
 // vertxSQL: the Java agent's vertx-sql-client span (no db.system) with the exception of its failed connect.
 func vertxSQL(endpoint, msg string) diagnosis.Evidence {
 	typ := "io.netty.channel.AbstractChannel.AnnotatedConnectException"

@@ -19,8 +19,10 @@ func Decide(items []diagnosis.Evidence, pre []diagnosis.Match, status int) (res 
 	// of the service's subtree. An exception on the target or an internal span
 	// may still be explained by a deeper span that has not arrived yet (spans
 	// of one trace come in any order), so it waits for wait_duration.
+	// A bad connection may be the aftermath of a failed statement whose span
+	// has not arrived yet (badConn): it waits too.
 	final = res.Strength == diagnosis.StrengthUser ||
-		(res.Conclusive && res.Evidence != nil && res.Evidence.Kind != diagnosis.KindSpan && !contested(items, res.Evidence))
+		(res.Conclusive && res.Evidence != nil && res.Evidence.Kind != diagnosis.KindSpan && !badConn(res.Evidence) && !contested(items, res.Evidence))
 	// A gateway status of its own (502/503/504, when configured) says more
 	// than no evidence or a generic one.
 	if res.Category == diagnosis.Unknown || res.Strength <= diagnosis.StrengthStatus {

@@ -16,6 +16,7 @@ func TestDecide(t *testing.T) {
 	// The target's own exception naming another cause than the deeper call.
 	ownOther := ex("java.lang.NullPointerException", "other")
 	ownOther.Depth = 0
+	badConn := diagnosis.Evidence{Kind: diagnosis.KindDB, Depth: 2, DBSystem: "postgresql", StatusError: true, ExceptionMessage: "driver: bad connection"}
 	for _, c := range []struct {
 		name   string
 		items  []diagnosis.Evidence
@@ -25,6 +26,7 @@ func TestDecide(t *testing.T) {
 		final  bool
 	}{
 		{"a failed database call: final", []diagnosis.Evidence{refused}, 500, "", "", true},
+		{"a bad connection: waits for the statement it may follow", []diagnosis.Evidence{badConn}, 500, "database_connection/connection_reset", "", false},
 		{"an exception on a span: waits for a deeper span", []diagnosis.Evidence{npe}, 500, "", "", false},
 		{"contested by the target's own exception: waits", []diagnosis.Evidence{ownOther, refused}, 500, "", "", false},
 		{"no evidence: generic.no_evidence, waits", nil, 500, "unknown/no_evidence", "generic.no_evidence", false},
