@@ -40,8 +40,10 @@ const (
 // with, after it released what it kept for it (TakeForgotten). A trace
 // still remembered, or beyond the spare bounds, is left as it is.
 func (c *Cache) Recycle(t *Trace) {
-	// A remembered trace is in the LRU list: inLRU says it.
 	if t.pinned || t.inLRU || len(c.spare) >= maxSpare || t.kept() > maxSpareBytes {
+		return
+	}
+	if cur, ok := c.traces[t.ID]; ok && cur == t {
 		return
 	}
 	t.recycle()
