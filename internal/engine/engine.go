@@ -189,7 +189,6 @@ func (e *Engine) Apply(ctx context.Context, td ptrace.Traces, scan *Scan, re *Re
 	e.cache.Expired(now)
 	e.collectForgotten(out)
 	out.releaseForgotten()
-	e.recycleForgotten(out)
 	e.storeStats()
 	return out
 }
@@ -239,7 +238,6 @@ func (e *Engine) ApplyLogs(ld plog.Logs) *Outcome {
 	// Diagnosed again with the evidence of every record.
 	out.ready = out.release(out.ready, "")
 	out.releaseForgotten()
-	e.recycleForgotten(out)
 	e.storeStats()
 	return out
 }
@@ -258,7 +256,6 @@ func (e *Engine) Due() *Outcome {
 	e.cache.Expired(now)
 	e.collectForgotten(out)
 	out.releaseForgotten()
-	e.recycleForgotten(out)
 	e.storeStats()
 	return out
 }

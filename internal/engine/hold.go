@@ -171,28 +171,14 @@ func (out *Outcome) release(held []*holdqueue.Held, reason string) []*holdqueue.
 
 // collectForgotten takes out of the queue the held spans of the traces the
 // cache forgot since the last call, at once: a span is never held again
-// for a trace forgotten. It counts the traces by reason, and keeps them
-// for recycleForgotten.
+// for a trace forgotten. It counts the traces by reason.
 func (e *Engine) collectForgotten(out *Outcome) {
-	start := len(out.forgot)
-	out.forgot = e.cache.TakeForgotten(out.forgot)
-	for _, f := range out.forgot[start:] {
+	out.forgot = e.cache.TakeForgotten(out.forgot[:0])
+	for _, f := range out.forgot {
 		out.Forgotten[f.Why]++
 		out.forgotten[f.Why] = e.held.TakeTrace(f.Trace, out.forgotten[f.Why])
 	}
-}
-
-// recycleForgotten gives the cache back the memory of the traces forgotten
-// during the call, once nothing of the call reads them any more: last,
-// after releaseForgotten. The outcome's verdicts still name them but are
-// read no further than their results; a trace a held span refers to is
-// pinned and left alone.
-func (e *Engine) recycleForgotten(out *Outcome) {
-	for _, f := range out.forgot {
-		e.cache.Recycle(f.Trace)
-	}
 	clear(out.forgot)
-	out.forgot = out.forgot[:0]
 }
 
 // releaseForgotten releases the spans collectForgotten took, by reason.

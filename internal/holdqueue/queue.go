@@ -87,12 +87,8 @@ func (q *Queue) Len() int { return len(q.byDeadline) }
 // Bytes is the memory the held spans account for (see Size).
 func (q *Queue) Bytes() int { return q.bytes }
 
-// Hold adds a span, due at h.Deadline. Its trace is pinned: the cache
-// never recycles it (tracecache.Cache.Recycle).
+// Hold adds a span, due at h.Deadline.
 func (q *Queue) Hold(h *Held) {
-	if h.Trace != nil {
-		h.Trace.Pin()
-	}
 	if h.seq == 0 {
 		q.seq++
 		h.seq = q.seq

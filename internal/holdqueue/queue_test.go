@@ -183,23 +183,3 @@ func TestBytes(t *testing.T) {
 	f.q.Hold(d)
 	assert.Equal(t, heldOverhead+big.Size(), f.q.Bytes(), "the client information of its request counts too")
 }
-
-// TestHoldPins: the trace of a held span is never recycled once the cache
-// forgets it: the span outlives the trace's place in the cache (it is
-// released, and held again when its delivery fails).
-func TestHoldPins(t *testing.T) {
-	c := tracecache.New(tracecache.Limits{MaxTraces: 1, MaxNodesPerTrace: 8, MaxNodes: 8, MaxEvidenceNodes: 1, MaxEvidencePerNode: 1, TTL: time.Minute})
-	q := New(Backoff{Step: time.Second, Max: time.Second})
-	held := c.Remember(pcommon.TraceID{1}, t0)
-	q.Hold(&Held{Trace: held, Node: c.AddNode(held, pcommon.SpanID{1}), Deadline: at(5)})
-	free := c.Remember(pcommon.TraceID{2}, t0) // forgets the held one
-	c.Remember(pcommon.TraceID{3}, t0)         // forgets the free one
-	for _, f := range c.TakeForgotten(nil) {
-		c.Recycle(f.Trace)
-	}
-	next := c.Remember(pcommon.TraceID{4}, t0)
-	assert.Same(t, free, next, "a trace no span holds is recycled")
-	assert.NotSame(t, held, next)
-	assert.Equal(t, pcommon.TraceID{1}, held.ID, "the held span's trace is left as it was")
-	assert.Equal(t, 1, held.NodeCount())
-}

@@ -21,35 +21,6 @@ func (c *Cache) SetBatchOnly() { c.batchOnly = true }
 // span of its traces after the batch.
 func (c *Cache) BatchOnly() bool { return c.batchOnly }
 
-// Pin marks the trace as referred to by a held span: a held span outlives
-// the trace's place in the cache (it is released, and may be held again
-// when its delivery fails), so a pinned trace is never recycled.
-func (t *Trace) Pin() { t.pinned = true }
-
-// Spare traces: at most maxSpare, each keeping at most maxSpareBytes.
-const (
-	maxSpare      = 256
-	maxSpareBytes = 4096
-)
-
-// Recycle keeps a forgotten trace's memory for a trace remembered later:
-// in an outage the cache forgets about as many traces as it remembers, and
-// each is a dozen objects to allocate and for the garbage collector to
-// sweep. The caller must hold no *Trace or *Node of it any more: only a
-// trace that no held span refers to (Pin) and that the caller is done
-// with, after it released what it kept for it (TakeForgotten). A trace
-// still remembered, or beyond the spare bounds, is left as it is.
-func (c *Cache) Recycle(t *Trace) {
-	if t.pinned || t.inLRU || len(c.spare) >= maxSpare || t.kept() > maxSpareBytes {
-		return
-	}
-	if cur, ok := c.traces[t.ID]; ok && cur == t {
-		return
-	}
-	t.recycle()
-	c.spare = append(c.spare, t)
-}
-
 // newTrace returns an empty trace, a kept one when there is one.
 func (c *Cache) newTrace(id pcommon.TraceID, now time.Time) *Trace {
 	var t *Trace

@@ -2,7 +2,6 @@ package tracecache
 
 import (
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -70,67 +69,4 @@ func TestBatchOnlyReuse(t *testing.T) {
 	fresh.SetBatchOnly()
 	fill(fresh, 1, 40, items)
 	assert.Equal(t, fresh.Bytes(), c.Bytes())
-}
-
-// TestRecycle: a forgotten trace's memory goes to the next trace
-// remembered, which shows nothing of it; a pinned trace, one still
-// remembered and one beyond the spare bounds are left alone.
-func TestRecycle(t *testing.T) {
-	lim := Limits{MaxTraces: 2, MaxNodesPerTrace: 256, MaxNodes: 1024, MaxEvidenceNodes: 16, MaxEvidencePerNode: 16, TTL: time.Minute}
-	fill := func(c *Cache, id byte, nodes int) *Trace {
-		tr := c.Remember(tid(id), t0)
-		for i := 0; i < nodes; i++ {
-			n := c.AddNode(tr, sid(byte(i+1)))
-			n.Known = true
-			tr.SetService(n, "svc-"+string(rune('a'+id)))
-			if i == 0 {
-				c.AddEvidence(tr, n, []diagnosis.Evidence{{ExceptionType: "E"}})
-				tr.SetDecided(n, Decided{Category: diagnosis.Unknown})
-			}
-		}
-		return tr
-	}
-	tests := []struct {
-		name     string
-		setup    func(c *Cache, tr *Trace)
-		nodes    int
-		recycled bool
-	}{
-		{"forgotten", nil, 5, true},
-		{"pinned by a held span", func(_ *Cache, tr *Trace) { tr.Pin() }, 5, false},
-		{"beyond maxSpareBytes", nil, maxSpareBytes/nodeSize + 1, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c := New(lim)
-			first := fill(c, 1, tt.nodes)
-			if tt.setup != nil {
-				tt.setup(c, first)
-			}
-			fill(c, 2, 3)
-			third := fill(c, 3, 3) // forgets the first (max_traces 2)
-			forgot := c.TakeForgotten(nil)
-			require.Len(t, forgot, 1)
-			require.Same(t, first, forgot[0].Trace)
-			c.Recycle(first)
-			tr := fill(c, 4, 2)
-			assert.Equal(t, tt.recycled, tr == first, "the forgotten trace's memory reused")
-			assert.Equal(t, 2, tr.NodeCount())
-			assert.Nil(t, tr.Lookup(sid(3)), "no node of the trace before")
-			assert.Len(t, tr.EvidenceNodes, 1)
-			assert.Equal(t, []string{"svc-e"}, tr.services)
-			_, decided := tr.Decided(tr.Lookup(sid(2)))
-			assert.False(t, decided)
-			assert.Equal(t, third.bytes+tr.bytes, c.Bytes(), "the remembered traces' bytes, kept memory included")
-			fresh := New(lim)
-			assert.GreaterOrEqual(t, tr.bytes, fill(fresh, 4, 2).bytes)
-		})
-	}
-
-	c := New(lim)
-	still := fill(c, 1, 3)
-	c.Recycle(still)
-	assert.Same(t, still, c.Get(tid(1)), "a trace still remembered is not recycled")
-	assert.Equal(t, 3, still.NodeCount())
-	assert.Empty(t, c.spare)
 }

@@ -138,9 +138,6 @@ type Trace struct {
 	// by the caller; in a batch-only cache the operation of a client span
 	// (Node.Op) matters only then.
 	FailedCall bool
-	// pinned: a held span refers to the trace (Pin); forgotten, it is
-	// never recycled.
-	pinned bool
 	// batch is the Cache.batch that last touched the trace (FirstTouch).
 	batch    uint64
 	lastSeen time.Time
@@ -438,8 +435,8 @@ const (
 	firstChunk = 16
 	// firstExtras is the first capacity of a trace's extras.
 	firstExtras = 4
-	minChunk    = 4
-	maxChunk    = 256
+	minChunk   = 4
+	maxChunk   = 256
 	// linearNodes is the size up to which a look-up scans the nodes: cheaper
 	// than a map for the small traces most are, and no map to allocate.
 	linearNodes = 32
@@ -467,7 +464,7 @@ func (t *Trace) add(id pcommon.SpanID) *Node {
 		if last >= 0 {
 			size = min(2*cap(t.chunks[last]), maxChunk)
 		}
-		if last+1 < cap(t.chunks) && cap(t.chunks[:last+2][last+1]) > 0 {
+		if last+1 < cap(t.chunks) && cap(t.chunks[:last+2][last+1]) == size {
 			t.chunks = t.chunks[:last+2] // a chunk kept by recycle, accounted for by newTrace
 		} else {
 			before := cap(t.chunks)
