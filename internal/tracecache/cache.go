@@ -435,8 +435,8 @@ const (
 	firstChunk = 16
 	// firstExtras is the first capacity of a trace's extras.
 	firstExtras = 4
-	minChunk   = 4
-	maxChunk   = 256
+	minChunk    = 4
+	maxChunk    = 256
 	// linearNodes is the size up to which a look-up scans the nodes: cheaper
 	// than a map for the small traces most are, and no map to allocate.
 	linearNodes = 32
