@@ -317,9 +317,9 @@ var patRows = []patRow{
 	// the '%s' tag" of a struct the configuration was loaded into (Config, AppConfig, Settings, Env); a request
 	// struct's keeps its words.
 	pat("msg.config_missing.validator", confMissing, "error:field validation for").
-		regex(`key: '\w*(?:config|configuration|settings|env|environment)\.[\w.]+' error:field validation for '[^']+' failed on the 'required' tag`),
+		regex(configValidation + `'required' tag`),
 	pat("msg.config_invalid.validator", confInvalid, "error:field validation for").
-		regex(`key: '\w*(?:config|configuration|settings|env|environment)\.[\w.]+' error:field validation for '[^']+' failed on the '[^']+' tag`),
+		regex(configValidation + `'[^']+' tag`),
 	pat("msg.config_invalid", confInvalid, "failed to convert configuration value at", "failed to bind properties under", "envconfig.process: assigning", "env: parse error on field", "rather than").
 		regex(`failed to convert configuration value at|failed to bind properties under|envconfig\.process: assigning|env: parse error on field|has type [a-z]+ rather than [a-z]+`),
 	// config-rs ConfigError::Type "invalid type: %s, expected %s for key `k`" and figment Kind::InvalidType
@@ -394,6 +394,9 @@ var patRows = []patRow{
 	pat("msg.panic.rust", appPanic, "panicked at").inStack(),
 	pat("msg.panic.go", appPanic, "panic: ", "runtime/panic.go", "panic({", "goroutine ").regex(`(?:^|\n|: )panic: |runtime/panic\.go|panic\(\{|goroutine \d+ \[running\]`).inStack(),
 }
+
+// configValidation is go-playground/validator's failure of a field of a configuration struct, before its tag.
+const configValidation = `key: '\w*(?:config|configuration|settings|env|environment)\.[\w.]+' error:field validation for '[^']+' failed on the `
 
 // fileMissing: what the platforms say of a file that is not there (POSIX ENOENT, Node, Java, .NET, Windows'
 // ERROR_FILE_NOT_FOUND "The system cannot find the file specified." and ERROR_PATH_NOT_FOUND "The system cannot

@@ -198,12 +198,12 @@ var typeRows = []typeRow{
 	typ("db.ConnectionNotEstablished", connRefused, "ActiveRecord::ConnectionNotEstablished", "PG::ConnectionBad", "Mysql2::Error::ConnectionError", "SequelizeConnectionRefusedError", "SequelizeConnectionError", "MongoNetworkError", "RedisConnectionException", "JedisConnectionException", "redis.exceptions.ConnectionError", "Redis::CannotConnectError", "Sequel::DatabaseConnectionError", "Doctrine\\DBAL\\Exception\\ConnectionException", "Illuminate\\Database\\LostConnectionException").weakRow(),
 	// ioredis lib/errors/MaxRetriesPerRequestError.ts: every retry of a command failed to reach the server.
 	typ("ioredis.MaxRetriesPerRequestError", connRefused, "MaxRetriesPerRequestError"),
-	typ("db.ConnectTimeout.refused", connRefused, "SequelizeConnectionTimedOutError", "MongoServerSelectionError", "MongooseServerSelectionError", "ServerSelectionTimeoutError", "pymongo.errors.ServerSelectionTimeoutError", "MongoTimeoutException", "MongoNetworkTimeoutError", "MongoSocketOpenException", "NetworkTimeout", "pymongo.errors.NetworkTimeout").whenAny("connection refused", "econnrefused"),
+	typ("db.ConnectTimeout.refused", connRefused, connectTimeoutTypes...).whenAny("connection refused", "econnrefused"),
 	// The Node driver's and Mongoose's server selection errors carry the last heartbeat's failure as their message
 	// (mongoose lib/error/serverSelection.js assimilateError), pymongo's ServerSelectionTimeoutError the per-host
 	// errors: a resolver's failure of the host is a DNS failure, not a timeout.
-	typ("db.ConnectTimeout.dns", connDNS, "SequelizeConnectionTimedOutError", "MongoServerSelectionError", "MongooseServerSelectionError", "ServerSelectionTimeoutError", "pymongo.errors.ServerSelectionTimeoutError", "MongoTimeoutException", "MongoNetworkTimeoutError", "MongoSocketOpenException", "NetworkTimeout", "pymongo.errors.NetworkTimeout").whenAny("getaddrinfo", "enotfound", "eai_again", "name resolution", "nodename nor servname", "name or service not known", "no such host"),
-	typ("db.ConnectTimeout", connTimeout, "SequelizeConnectionTimedOutError", "MongoServerSelectionError", "MongooseServerSelectionError", "ServerSelectionTimeoutError", "pymongo.errors.ServerSelectionTimeoutError", "MongoTimeoutException", "MongoNetworkTimeoutError", "MongoSocketOpenException", "NetworkTimeout", "pymongo.errors.NetworkTimeout"),
+	typ("db.ConnectTimeout.dns", connDNS, connectTimeoutTypes...).whenAny("getaddrinfo", "enotfound", "eai_again", "name resolution", "nodename nor servname", "name or service not known", "no such host"),
+	typ("db.ConnectTimeout", connTimeout, connectTimeoutTypes...),
 	typ("sequelize.HostNotFound", connDNS, "SequelizeHostNotFoundError", "SequelizeHostNotReachableError"),
 	typ("sequelize.AccessDenied", connAuth, "SequelizeAccessDeniedError", "MongoAuthenticationException", "RedisAuthenticationException", "redis.exceptions.AuthenticationError", "AuthenticationError").whenAny("auth", "password", "access denied"),
 	// ActiveRecord's PostgreSQL adapter (postgresql_adapter.rb new_client / Rails < 7 postgresql_connection) raises
@@ -253,6 +253,10 @@ var typeRows = []typeRow{
 	// Result.scalar_one()/one() and Django's Model.objects.get() on no row.
 	typ("python.sqlalchemy.NoResultFound", qNoRows, "sqlalchemy.exc.NoResultFound", "sqlalchemy.orm.exc.NoResultFound", "NoResultFound", "ObjectDoesNotExist", "DoesNotExist"),
 }
+
+// connectTimeoutTypes are the exceptions of a connect that did not complete in time (Sequelize's connect timeout,
+// the MongoDB drivers' and Mongoose's server selection and network timeouts): their message says why.
+var connectTimeoutTypes = []string{"SequelizeConnectionTimedOutError", "MongoServerSelectionError", "MongooseServerSelectionError", "ServerSelectionTimeoutError", "pymongo.errors.ServerSelectionTimeoutError", "MongoTimeoutException", "MongoNetworkTimeoutError", "MongoSocketOpenException", "NetworkTimeout", "pymongo.errors.NetworkTimeout"}
 
 var reEnvKey = regexp.MustCompile(`^(?:key not found: )?["':]*([A-Z][A-Z0-9_]{2,})["']?$`)
 
