@@ -138,19 +138,24 @@ func waitFor(t *testing.T, timeout time.Duration, cond func() bool) {
 	}
 }
 
-// sendTenant500 exports one SERVER span with HTTP status 500 and no
-// evidence (held), named name, through the SDK with the tenant's header.
-func sendTenant500(ctx context.Context, endpoint, tenant, path, name string) error {
+// sendTenant500 exports a SERVER span with HTTP status 500 and no evidence
+// (held) for each name, through the SDK with the tenant's header.
+func sendTenant500(ctx context.Context, endpoint, tenant, path string, names ...string) error {
 	exp, err := otlptracehttp.New(ctx, otlptracehttp.WithEndpoint(endpoint), otlptracehttp.WithInsecure(),
 		otlptracehttp.WithHeaders(map[string]string{"X-Tenant": tenant}))
 	if err != nil {
 		return err
 	}
 	res := resource.NewWithAttributes(semconv.SchemaURL, semconv.ServiceName("tenants-"+path), attribute.String("sent.tenant", tenant))
-	tp := sdktrace.NewTracerProvider(sdktrace.WithResource(res), sdktrace.WithSyncer(exp))
-	_, span := tp.Tracer("tenants").Start(ctx, name, trace.WithSpanKind(trace.SpanKindServer),
-		trace.WithAttributes(attribute.Int("http.response.status_code", 500), attribute.String("http.route", "/"+name)))
-	span.End()
+	// One export request for all names: they arrive in one batch, so they are
+	// held with one deadline and released by the same tick.
+	tp := sdktrace.NewTracerProvider(sdktrace.WithResource(res),
+		sdktrace.WithBatcher(exp, sdktrace.WithBatchTimeout(time.Hour), sdktrace.WithMaxExportBatchSize(len(names))))
+	for _, name := range names {
+		_, span := tp.Tracer("tenants").Start(ctx, name, trace.WithSpanKind(trace.SpanKindServer),
+			trace.WithAttributes(attribute.Int("http.response.status_code", 500), attribute.String("http.route", "/"+name)))
+		span.End()
+	}
 	return tp.Shutdown(ctx)
 }
 
