@@ -48,6 +48,10 @@ var originCases = register([]tc{
 	// A configuration source whose value does not convert: invalid; one that lacks it: missing.
 	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("ValueError", "invalid literal for int() with base 10: 'abc'",
 		"Traceback (most recent call last):\n  File \"/srv/app/shop/settings.py\", line 9, in pool_size\n    return int(os.environ[\"POOL_SIZE\"])\nValueError: invalid literal for int() with base 10: 'abc'\n")},
+	// Flask's app.config, filled from the environment: the application line shows the read.
+	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("ValueError", "invalid literal for int() with base 10: 'twenty'",
+		"Traceback (most recent call last):\n  File \"/usr/local/lib/python3.12/site-packages/flask/app.py\", line 917, in full_dispatch_request\n    rv = self.dispatch_request()\n"+
+			"  File \"/srv/app/shop/views.py\", line 40, in items\n    size = int(current_app.config[\"PAGE_SIZE\"])\nValueError: invalid literal for int() with base 10: 'twenty'\n")},
 	{"origin.config.invalid", "configuration_error/invalid_config", javaNumberFormat("abc",
 		"\tat org.springframework.util.NumberUtils.parseNumber(NumberUtils.java:212)\n\tat org.springframework.core.env.AbstractPropertyResolver.convertValueIfNecessary(AbstractPropertyResolver.java:280)\n")},
 	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("System.FormatException", "abc is not a valid value for Int32.",
@@ -281,6 +285,11 @@ var originCases = register([]tc{
 		"org.redisson.client.RedisConnectionException: Unable to connect to Redis server: 127.0.0.1/127.0.0.1:40123\n"+
 			"\tat org.redisson.connection.pool.ConnectionPool$1.lambda$run$0(ConnectionPool.java:158)\n\tat com.acme.shop.Shop.cache(Shop.java:51)\n"+
 			"Caused by: io.netty.channel.AbstractChannel$AnnotatedConnectException: Connection refused: /127.0.0.1:40123\nCaused by: java.net.ConnectException: Connection refused\n\t... 3 more\n")},
+	// pymemcache's connect on first use: the socket's refusal under the cache client's frames is the cache's.
+	{"java.ConnectException", "database_connection/connection_refused", fromStack("ConnectionRefusedError", "[Errno 111] Connection refused",
+		"Traceback (most recent call last):\n  File \"/srv/app/shop/views.py\", line 52, in cached\n    hit = mc.get(key)\n"+
+			"  File \"/usr/local/lib/python3.12/site-packages/pymemcache/client/base.py\", line 687, in get\n    return self._fetch_cmd(b\"get\", [key], False, key_prefix=self.key_prefix).get(key, default)\n"+
+			"  File \"/usr/local/lib/python3.12/site-packages/pymemcache/client/base.py\", line 363, in _connect\n    sock.connect(sockaddr)\nConnectionRefusedError: [Errno 111] Connection refused\n")},
 	// The MariaDB connector's pool frames (Node): its timeout is the pool's.
 	{"msg.pool.mariadb_node", "database_connection/pool_exhausted", fromStack("SqlError", "(conn:-1, no: 45028, SQLState: HY000) retrieve connection from pool timeout after 10012ms",
 		"SqlError: (conn:-1, no: 45028, SQLState: HY000) retrieve connection from pool timeout after 10012ms\n    at module.exports.createError (/app/node_modules/mariadb/lib/misc/errors.js:66:10)\n"+

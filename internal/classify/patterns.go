@@ -369,6 +369,14 @@ var patRows = []patRow{
 	pat("msg.circuit_open", depUnreachable, "circuit breaker is open", "circuitbreaker", "circuit is open", "the circuit is now open", "breaker is open", "does not permit further calls").
 		regex(`circuit ?breaker.{0,60}(?:open|does not permit)|circuit is (?:now )?open|breaker is open|does not permit further calls`),
 	pat("msg.http.gateway_timeout", depTimeout, "504 gateway timeout", "gateway timeout", "gateway time-out", "504 gateway time-out"),
+	// Clients that put the status first: aio-libs/aiohttp aiohttp/client_exceptions.py 3.12 ClientResponseError.__str__
+	// ("{status}, message={reason!r}, url={url!r}", raise_for_status; its client span then has no status attribute);
+	// sindresorhus/got source/core/errors.ts 14.4 HTTPError ("Response code {statusCode} ({statusMessage})").
+	pat("msg.http.5xx.status_first", dep5xx, ", message=", "response code 5").regex(`^5\d\d, message=|^response code 5\d\d \(`).notIn(ctxDB),
+	// boto/botocore botocore/exceptions.py 1.40: EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError of an
+	// AWS (or S3-compatible) endpoint; botocore retries and then raises these with no HTTP status.
+	pat("msg.http.aws_endpoint", depUnreachable, "could not connect to the endpoint url:", "connect timeout on endpoint url:"),
+	pat("msg.http.aws_endpoint.read_timeout", depTimeout, "read timeout on endpoint url:"),
 	pat("msg.http.5xx", dep5xx, "server error for url", "server error '5", "response status code does not indicate success: 5", "request failed with status code 5",
 		"http error 5", "502 bad gateway", "503 service unavailable", "bad gateway", "service unavailable", "upstream connect error", "no healthy upstream", "status code 5",
 		"unexpected status code: 5", "returned status 5", "non-2xx status code: 5", "internal server error").

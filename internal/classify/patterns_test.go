@@ -326,6 +326,13 @@ var patternCases = register([]tc{
 	{"msg.circuit_open", "dependency_failure/upstream_unreachable", goErr(`charge: circuit breaker is open`)},
 	{"msg.http.gateway_timeout", "dependency_failure/upstream_timeout", ex("Error", `Request failed: 504 Gateway Timeout`)},
 	{"msg.http.5xx", "dependency_failure/upstream_5xx", ex("System.Net.Http.HttpRequestException", `Response status code does not indicate success: 503 (Service Unavailable).`)},
+	// python-sanic's downstream_500: aiohttp-client's span of raise_for_status, no http.status_code attribute.
+	{"msg.http.5xx.status_first", "dependency_failure/upstream_5xx", diagnosis.Evidence{Kind: diagnosis.KindClient, Depth: 1, ExceptionType: "aiohttp.client_exceptions.ClientResponseError",
+		ExceptionMessage: "500, message='Internal Server Error', url='http://127.0.0.1:41234/null'", StatusError: true}},
+	{"msg.http.5xx.status_first", "dependency_failure/upstream_5xx", ex("HTTPError", `Response code 502 (Bad Gateway)`)},
+	{"msg.http.aws_endpoint", "dependency_failure/upstream_unreachable", ex("botocore.exceptions.EndpointConnectionError", `Could not connect to the endpoint URL: "http://127.0.0.1:9000/receipts/7.pdf"`)},
+	{"msg.http.aws_endpoint", "dependency_failure/upstream_unreachable", ex("botocore.exceptions.ConnectTimeoutError", `Connect timeout on endpoint URL: "https://s3.eu-west-1.amazonaws.com/receipts/7.pdf"`)},
+	{"msg.http.aws_endpoint.read_timeout", "dependency_failure/upstream_timeout", ex("botocore.exceptions.ReadTimeoutError", `Read timeout on endpoint URL: "https://dynamodb.eu-west-1.amazonaws.com/"`)},
 	{"msg.http.429", "dependency_failure/upstream_rate_limited", ex("requests.exceptions.HTTPError", `429 Client Error: Too Many Requests for url: https://api.partner.example/v1/rates`)},
 	{"msg.context_deadline", "dependency_failure/upstream_timeout", goErr(`Post "http://payments:8080/charge": context deadline exceeded`)},
 	{"msg.timeout.http", "dependency_failure/upstream_timeout", ex("AxiosError", `timeout of 5000ms exceeded`)},

@@ -166,6 +166,10 @@ var libraries = []Library{
 		Cite: "aio-libs-abandoned/aioredis-py aioredis/connection.py (Connection.connect: ConnectionError \"Error %s connecting to %s:%s. %s.\")"},
 	{Lang: "python", Name: "python.redis", Kind: KindCache, System: "redis", frames: []string{"/redis/"}, types: []string{"redis."},
 		Cite: "redis/redis-py redis/connection.py"},
+	// pymemcache's Client connects on first use (_connect: socket.connect); a refused or timed-out connect raises
+	// the socket's own ConnectionRefusedError/TimeoutError under its frames.
+	{Lang: "python", Name: "python.pymemcache", Kind: KindCache, System: "memcached", frames: []string{"/pymemcache/"}, types: []string{"pymemcache."},
+		Cite: "pinterest/pymemcache pymemcache/client/base.py 4.0.0 (Client._connect: sock.connect), pymemcache/exceptions.py (MemcacheUnexpectedCloseError)"},
 	{Lang: "python", Name: "python.sqlalchemy_engine", Kind: KindDriver, frames: []string{"/sqlalchemy/engine/", "/sqlalchemy/dialects/"},
 		Cite: "sqlalchemy/sqlalchemy lib/sqlalchemy/engine/base.py (_handle_dbapi_exception)"},
 	{Lang: "python", Name: "python.requests", Kind: KindHTTP, frames: []string{"/requests/"}, types: []string{"requests."},
@@ -213,6 +217,12 @@ var libraries = []Library{
 	// env.int("X") casts in Env.parse_value; a missing variable is ImproperlyConfigured "Set the X environment variable".
 	{Lang: "python", Name: "python.django_environ", Kind: KindConfig, frames: []string{"/environ/environ.py"},
 		Cite: "joke2k/django-environ environ/environ.py (Env.get_value, Env.parse_value: value = cast(value))"},
+	// Flask's Config is a dict the app fills from files and the environment (from_prefixed_env, from_mapping);
+	// app.config["X"] raises from dict itself, no frame of Flask's: the application line shows the read. Quart
+	// and Sanic keep the same app.config mapping.
+	{Lang: "python", Name: "python.flask_config", Kind: KindConfig, frames: []string{"/flask/config.py"},
+		code: []string{"app.config[", "app.config.get("},
+		Cite: "pallets/flask src/flask/config.py 3.1.2 (class Config(dict), from_prefixed_env: loads FLASK_* variables)"},
 	{Lang: "python", Name: "python.django_conf", Kind: KindConfig, frames: []string{"/django/conf/"}, types: []string{"django.core.exceptions.ImproperlyConfigured"},
 		Cite: "django/django django/conf/__init__.py (LazySettings.__getattr__)"},
 	{Lang: "python", Name: "python.jinja2", Kind: KindTemplate, frames: []string{"/jinja2/"}, types: []string{"jinja2."},
