@@ -285,6 +285,20 @@ var originCases = register([]tc{
 		"org.redisson.client.RedisConnectionException: Unable to connect to Redis server: 127.0.0.1/127.0.0.1:40123\n"+
 			"\tat org.redisson.connection.pool.ConnectionPool$1.lambda$run$0(ConnectionPool.java:158)\n\tat com.acme.shop.Shop.cache(Shop.java:51)\n"+
 			"Caused by: io.netty.channel.AbstractChannel$AnnotatedConnectException: Connection refused: /127.0.0.1:40123\nCaused by: java.net.ConnectException: Connection refused\n\t... 3 more\n")},
+	// Spring's @Value of a value that does not convert: "required type" is the target's, not a missing key's.
+	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("org.springframework.beans.TypeMismatchException",
+		"Failed to convert value of type 'java.lang.String' to required type 'int'; For input string: \"twenty\"",
+		"org.springframework.beans.TypeMismatchException: Failed to convert value of type 'java.lang.String' to required type 'int'; For input string: \"twenty\"\n"+
+			"\tat org.springframework.beans.TypeConverterSupport.convertIfNecessary(TypeConverterSupport.java:81)\n"+
+			"\tat org.springframework.beans.factory.annotation.AutowiredAnnotationBeanPostProcessor$AutowiredFieldElement.resolveFieldValue(AutowiredAnnotationBeanPostProcessor.java:772)\n"+
+			"\tat com.acme.shop.ShopController.items(ShopController.java:40)\nCaused by: java.lang.NumberFormatException: For input string: \"twenty\"\n")},
+	// Ktor's ApplicationConfig of a key no source sets.
+	{"origin.config.missing", "configuration_error/missing_config", fromStack("io.ktor.server.config.ApplicationConfigurationException", "Property shop.paymentsUrl not found.",
+		"io.ktor.server.config.ApplicationConfigurationException: Property shop.paymentsUrl not found.\n"+
+			"\tat io.ktor.server.config.HoconApplicationConfig.property(HoconApplicationConfig.kt:21)\n\tat com.acme.shop.RoutesKt$shop$1.invokeSuspend(Routes.kt:30)\n")},
+	// A cache client's refused connect, from its frames (memjs): the cache's refusal, not a peer's.
+	{"msg.connection_refused", "database_connection/connection_refused", fromStack("Error", "connect ECONNREFUSED 127.0.0.1:11211",
+		"Error: connect ECONNREFUSED 127.0.0.1:11211\n    at Socket.<anonymous> (/app/node_modules/memjs/lib/memjs/server.js:211:21)\n"+nodeAppLine)},
 	// pymemcache's connect on first use: the socket's refusal under the cache client's frames is the cache's.
 	{"java.ConnectException", "database_connection/connection_refused", fromStack("ConnectionRefusedError", "[Errno 111] Connection refused",
 		"Traceback (most recent call last):\n  File \"/srv/app/shop/views.py\", line 52, in cached\n    hit = mc.get(key)\n"+

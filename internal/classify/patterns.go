@@ -17,6 +17,9 @@ var patRows = []patRow{
 	pat("msg.pool.prisma", connPool, "timed out fetching a new connection from the connection pool"),
 	pat("msg.pool.redis", connPool, "redis: connection pool timeout", "could not get a resource from the pool"),
 	pat("msg.pool.java", connPool, "timeout waiting for idle object", "cannot get a connection, pool error", "timed out while checking out a connection from connection pool", "wait queue timeout"),
+	// gomodule/redigo redis/pool.go v1.9.2: ErrPoolExhausted, MaxActive reached with Wait false; a cache's pool,
+	// read wherever it is recorded (a handler's error, no database span).
+	pat("msg.pool.redigo", connPool, "redigo: connection pool exhausted"),
 	dbPat("msg.pool.go", connPool, "connection pool exhausted", "pool exhausted", "failed to acquire connection"),
 	// c3p0 BasicResourcePool.awaitAvailable, and C3P0PooledConnectionPool.checkoutPooledConnection's wrapper.
 	pat("msg.pool.c3p0", connPool, "a client timed out while waiting to acquire a resource", "an attempt by a client to checkout a connection has timed out"),
@@ -145,6 +148,10 @@ var patRows = []patRow{
 	pat("msg.orm.typeorm", qORM, "no metadata for", "was not found in", "entity metadata").regex(`no metadata for "[^"]*" was found|property "[^"]*" was not found in "|entity metadata for .* was not found`),
 	pat("msg.orm.efcore_model", qORM, "requires a primary key to be defined", "could not be translated", "the entity type").regex(`requires a primary key to be defined|the linq expression .* could not be translated|the entity type '[^']*' was not found`),
 	pat("msg.no_rows.go", qNoRows, "sql: no rows in result set", "no rows in result set"),
+	// typeorm/typeorm src/error/EntityNotFoundError.ts 0.3 (findOneOrFail, findOneByOrFail): "Could not find any entity
+	// of type \"X\" matching: ..."; Automattic/mongoose lib/error/notFound.js 8.x (orFail): "No document found for query".
+	pat("msg.no_rows.typeorm", qNoRows, "could not find any entity of type"),
+	pat("msg.no_rows.mongoose", qNoRows, "no document found for query"),
 	// go-redis: redis.Nil, the reply to a key that does not exist.
 	// gorm errors.go: ErrRecordNotFound.
 	pat("msg.no_rows.gorm", qNoRows, "record not found").regex(`(?:^|: )record not found$`),
@@ -311,6 +318,9 @@ var patRows = []patRow{
 	// The JDK HttpClient's HttpRequestBuilderImpl.checkURI "unsupported URI null/charge"; OkHttp HttpUrl.Builder.parse
 	// "Expected URL scheme 'http' or 'https' but no scheme was found for null/cha..."; aiohttp's InvalidURL, whose
 	// text is the URL ("None/charge").
+	// dotnet/runtime src/libraries/System.Net.Http/src/Resources/Strings.resx net_http_client_invalid_requesturi:
+	// a relative request URI and no BaseAddress configured.
+	pat("msg.config_missing.base_address", confMissing, "the request uri must be an absolute uri or baseaddress must be set"),
 	pat("msg.config_missing.url", confMissing, "invalid url '", "failed to parse url from ", `unsupported protocol scheme ""`, "unsupported uri ", "no scheme was found for ", "none/", "null/", "undefined/").
 		regex(`invalid url '(?:none|null|undefined)\b|failed to parse url from (?:none|null|undefined)\b|unsupported protocol scheme ""|unsupported uri (?:null|undefined)/|no scheme was found for (?:null|undefined)\b|^(?:none|null|undefined)/[\w/-]*$`),
 	// go-playground/validator errors.go fieldError.Error: "Key: '%s' Error:Field validation for '%s' failed on
@@ -351,6 +361,9 @@ var patRows = []patRow{
 	pat("msg.null.dotnet", appNull, "object reference not set to an instance of an object", "value cannot be null"),
 	pat("msg.null.java", appNull, "nullpointerexception", "because the return value of", "is null").regex(`nullpointerexception|cannot invoke "[^"]*" because .{1,120} is null|because the return value of .{1,120} is null`),
 	pat("msg.type.go", appType, "interface conversion:"),
+	// Kotlin's cast of a null to a non-null type (`x as String`, a platform type's null): the compiler's intrinsic
+	// throws NullPointerException "null cannot be cast to non-null type kotlin.String", a null, not a type's cast.
+	pat("msg.null.kotlin", appNull, "null cannot be cast to non-null type"),
 	pat("msg.type.java", appType, "cannot be cast to", "unable to cast object of type"),
 	pat("msg.type.js", appType, "is not a function", "is not a constructor", "is not iterable"),
 	pat("msg.type.python", appType, "unsupported operand type", "object is not subscriptable", "object is not callable", "object is not iterable", "can only concatenate str", "must be str, not", "object has no attribute"),
@@ -375,6 +388,9 @@ var patRows = []patRow{
 	pat("msg.http.5xx.status_first", dep5xx, ", message=", "response code 5").regex(`^5\d\d, message=|^response code 5\d\d \(`).notIn(ctxDB),
 	// boto/botocore botocore/exceptions.py 1.40: EndpointConnectionError, ConnectTimeoutError, ReadTimeoutError of an
 	// AWS (or S3-compatible) endpoint; botocore retries and then raises these with no HTTP status.
+	// seanmonstar/reqwest src/error.rs 0.12 Display of Kind::Request: "error sending request for url (...)", the connect
+	// or send failed; the source chain, when recorded (tracing's error.chain), says more and is read first.
+	pat("msg.http.reqwest_send", depUnreachable, "error sending request for url (").notIn(ctxDB),
 	pat("msg.http.aws_endpoint", depUnreachable, "could not connect to the endpoint url:", "connect timeout on endpoint url:"),
 	pat("msg.http.aws_endpoint.read_timeout", depTimeout, "read timeout on endpoint url:"),
 	pat("msg.http.5xx", dep5xx, "server error for url", "server error '5", "response status code does not indicate success: 5", "request failed with status code 5",

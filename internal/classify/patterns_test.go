@@ -57,6 +57,7 @@ var patternCases = register([]tc{
 	{"msg.config_missing.url", "configuration_error/missing_config", ex("java.lang.IllegalArgumentException", "unsupported URI null/charge")},
 	{"msg.config_missing.url", "configuration_error/missing_config", ex("java.lang.IllegalArgumentException", "Expected URL scheme 'http' or 'https' but no scheme was found for null/cha...")},
 	{"msg.config_missing.url", "configuration_error/missing_config", ex("aiohttp.client_exceptions.InvalidUrlClientError", "None/charge")},
+	{"msg.config_missing.base_address", "configuration_error/missing_config", ex("System.InvalidOperationException", "An invalid request URI was provided. Either the request URI must be an absolute URI or BaseAddress must be set.")},
 	{"generic.exception", "application_exception/unhandled_exception", ex("requests.exceptions.MissingSchema", "Invalid URL 'charge': No scheme supplied. Perhaps you meant https://charge?")},
 	{"msg.config_invalid.sqlx", "configuration_error/invalid_config", ex("", "error with configuration: relative URL without a base")},
 	// database_connection: pools, limits, authentication
@@ -73,8 +74,12 @@ var patternCases = register([]tc{
 	{"msg.pool.redis", "database_connection/pool_exhausted", goErr(`get cart: redis: connection pool timeout`)},
 	{"msg.pool.java", "database_connection/pool_exhausted", ex("org.apache.commons.dbcp.SQLNestedException", `Cannot get a connection, pool error Timeout waiting for idle object`)},
 	{"msg.pool.go", "database_connection/pool_exhausted", goDB("postgresql", `failed to acquire connection: context deadline exceeded`)},
+	// A handler's error of redigo's pool (no database span, no stack): the cache's pool, not the handler.
+	{"msg.pool.redigo", "database_connection/pool_exhausted", goErr(`cart cache: redigo: connection pool exhausted`)},
 	{"msg.connect_failed.database", "database_connection/connection_refused", dbx("postgresql", "Npgsql.NpgsqlException", `Failed to connect to 127.0.0.1:40123`)},
 	{"msg.no_rows.gorm", "database_query/no_rows", goDB("postgresql", `load order: record not found`)},
+	{"msg.no_rows.typeorm", "database_query/no_rows", ex("EntityNotFoundError", "Could not find any entity of type \"Order\" matching: {\n    \"id\": 7\n}")},
+	{"msg.no_rows.mongoose", "database_query/no_rows", ex("DocumentNotFoundError", `No document found for query "{ _id: new ObjectId('665f1c2e8b3a4d0012345678') }" on model "Order"`)},
 	{"msg.mongo.server_selection", "database_connection/connection_refused", goErr(`find cart: server selection error: context deadline exceeded, current topology: { Type: Unknown, Servers: [{ Addr: 127.0.0.1:40123, Type: Unknown, Last error: dial tcp 127.0.0.1:40123: connect: connection refused }, ] }`)},
 	{"msg.mongo.server_selection_timeout", "database_connection/connect_timeout", goErr(`server selection error: context deadline exceeded, current topology: { Type: Unknown, Servers: [{ Addr: db:27017, Type: Unknown }, ] }`)},
 	{"msg.config_missing.dotenv", "configuration_error/missing_config", ex("MissingEnvVarsError", "The following variables were defined in .env.example but are not present in the environment:\n  STRIPE_KEY")},
@@ -306,6 +311,7 @@ var patternCases = register([]tc{
 	{"msg.null.dotnet", "application_exception/null_reference", st(`Object reference not set to an instance of an object.`)},
 	{"msg.null.java", "application_exception/null_reference", ex("java.lang.RuntimeException", `Cannot invoke "com.shop.Cart.getItems()" because "cart" is null`)},
 	{"msg.type.go", "application_exception/type_error", goErr(`panic: interface conversion: interface {} is nil, not string`)},
+	{"msg.null.kotlin", "application_exception/null_reference", st(`null cannot be cast to non-null type kotlin.String`)},
 	{"msg.type.java", "application_exception/type_error", st(`class java.lang.Long cannot be cast to class java.lang.Integer`)},
 	{"msg.type.js", "application_exception/type_error", ex("Error", `order.items.map is not a function`)},
 	{"msg.type.python", "application_exception/type_error", st(`can only concatenate str (not "int") to str`)},
@@ -330,6 +336,8 @@ var patternCases = register([]tc{
 	{"msg.http.5xx.status_first", "dependency_failure/upstream_5xx", diagnosis.Evidence{Kind: diagnosis.KindClient, Depth: 1, ExceptionType: "aiohttp.client_exceptions.ClientResponseError",
 		ExceptionMessage: "500, message='Internal Server Error', url='http://127.0.0.1:41234/null'", StatusError: true}},
 	{"msg.http.5xx.status_first", "dependency_failure/upstream_5xx", ex("HTTPError", `Response code 502 (Bad Gateway)`)},
+	// reqwest's Display without its source chain (an application logging the error alone).
+	{"msg.http.reqwest_send", "dependency_failure/upstream_unreachable", ex("reqwest::Error", `error sending request for url (http://127.0.0.1:42377/payments)`)},
 	{"msg.http.aws_endpoint", "dependency_failure/upstream_unreachable", ex("botocore.exceptions.EndpointConnectionError", `Could not connect to the endpoint URL: "http://127.0.0.1:9000/receipts/7.pdf"`)},
 	{"msg.http.aws_endpoint", "dependency_failure/upstream_unreachable", ex("botocore.exceptions.ConnectTimeoutError", `Connect timeout on endpoint URL: "https://s3.eu-west-1.amazonaws.com/receipts/7.pdf"`)},
 	{"msg.http.aws_endpoint.read_timeout", "dependency_failure/upstream_timeout", ex("botocore.exceptions.ReadTimeoutError", `Read timeout on endpoint URL: "https://dynamodb.eu-west-1.amazonaws.com/"`)},

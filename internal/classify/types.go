@@ -244,6 +244,9 @@ var typeRows = []typeRow{
 	typ("orm.AdminShutdown", connReset, "AdminShutdown", "AdminShutdownError", "ConnectionDoesNotExistError", "ConnectionFailure", "InterfaceError"),
 	typ("orm.DiskFull", resDisk, "DiskFull", "DiskFullError"),
 	typ("orm.OutOfMemory", resOOM, "errors.OutOfMemory"),
+	// sqlalchemy/sqlalchemy lib/sqlalchemy/engine/url.py 2.0 make_url: create_engine(os.getenv("DATABASE_URL")) of an
+	// unset variable raises ArgumentError "Expected string or URL object, got None": no mapping's error.
+	typ("python.sqlalchemy.ArgumentError.url_none", confMissing, "sqlalchemy.exc.ArgumentError", "ArgumentError").whenAny("expected string or url object, got none"),
 	typ("orm.Mapping", qORM, "MappingException", "PropertyAccessException", "PropertyNotFoundException", "UnknownEntityException", "HibernateMappingException", "InvalidDataAccessApiUsageException",
 		"NoReferencedTableError", "NoReferencedColumnError", "NoForeignKeysError", "AmbiguousForeignKeysError", "UnmappedInstanceError", "UnmappedColumnError", "DetachedInstanceError", "ObjectDeletedError", "UnmappedClassError", "sqlalchemy.exc.InvalidRequestError", "sqlalchemy.exc.ArgumentError", "sqlalchemy.exc.NoInspectionAvailable",
 		"FieldError", "django.core.exceptions.FieldError", "FieldDoesNotExist", "ActiveRecord::UnknownAttributeError", "ActiveModel::UnknownAttributeError", "ActiveRecord::AssociationNotFoundError", "ActiveRecord::HasManyThroughAssociationNotFoundError", "ActiveRecord::UnknownPrimaryKey",

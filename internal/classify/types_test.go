@@ -218,6 +218,7 @@ var typeCases = register([]tc{
 	{"orm.AdminShutdown", "database_connection/connection_reset", ex("psycopg2.InterfaceError", `connection already closed`)},
 	{"orm.DiskFull", "resource_exhaustion/disk_full", ex("psycopg2.errors.DiskFull", `could not extend file "base/16384/16397": No space left on device`)},
 	{"orm.OutOfMemory", "resource_exhaustion/out_of_memory", ex("psycopg2.errors.OutOfMemory", `out of memory`)},
+	{"python.sqlalchemy.ArgumentError.url_none", "configuration_error/missing_config", ex("sqlalchemy.exc.ArgumentError", `Expected string or URL object, got None`)},
 	{"orm.Mapping", "database_query/orm_mapping", ex("org.hibernate.MappingException", `Unknown entity: com.shop.model.Coupon`)},
 	{"go.sql.ErrNoRows", "database_query/no_rows", diagnosis.Evidence{Kind: diagnosis.KindSpan, ErrorType: "sql.ErrNoRows", StatusError: true}},
 	{"python.sqlalchemy.NoResultFound", "database_query/no_rows", ex("sqlalchemy.exc.NoResultFound", `No row was found when one was required`)},

@@ -72,6 +72,9 @@ var libraries = []Library{
 	// RedisConnectionFailureException over Lettuce or Jedis (Spring Boot's RedisTemplate, Spring Cache).
 	{Lang: "java", Name: "java.spring_data_redis", Kind: KindCache, System: "redis", frames: []string{"org.springframework.data.redis."}, types: []string{"org.springframework.data.redis."},
 		Cite: "spring-projects/spring-data-redis src/main/java/org/springframework/data/redis/connection/lettuce/LettuceConnectionFactory.java (RedisConnectionFailureException \"Unable to connect to Redis\")"},
+	// The memcached clients: spymemcached's and Xmemcached's connect and operation failures under their frames.
+	{Lang: "java", Name: "java.memcached", Kind: KindCache, System: "memcached", frames: []string{"net.spy.memcached.", "net.rubyeye.xmemcached."}, types: []string{"net.spy.memcached.", "net.rubyeye.xmemcached."},
+		Cite: "couchbase/spymemcached src/main/java/net/spy/memcached/OperationTimeoutException.java, MemcachedConnection.java; killme2008/xmemcached src/main/java/net/rubyeye/xmemcached/exception/MemcachedException.java"},
 	{Lang: "java", Name: "java.jedis", Kind: KindCache, System: "redis", frames: []string{"redis.clients.jedis."}, types: []string{"redis.clients.jedis."},
 		Cite: "redis/jedis src/main/java/redis/clients/jedis/util/Pool.java (getResource: \"Could not get a resource from the pool\")"},
 	{Lang: "java", Name: "java.apache_httpclient", Kind: KindHTTP, frames: []string{"org.apache.hc.client5.", "org.apache.http."}, types: []string{"org.apache.hc.", "org.apache.http."},
@@ -103,6 +106,10 @@ var libraries = []Library{
 	// that does not map to the type.
 	{Lang: "java", Name: "java.helidon_config", Kind: KindConfig, frames: []string{"io.helidon.config."}, types: []string{"io.helidon.config."},
 		Cite: "helidon-io/helidon config/config/src/main/java/io/helidon/config/MissingValueException.java (\"Requested value for configuration key '%s' is not present in the configuration.\"), ConfigMappingException.java (\"Mapping of value '%s' stored under key '%s' to type '%s' has failed.\")"},
+	// Ktor's ApplicationConfig (HOCON, YAML or a map): property(path) of a key no source sets throws
+	// ApplicationConfigurationException "Property <path> not found."
+	{Lang: "java", Name: "java.ktor_config", Kind: KindConfig, frames: []string{"io.ktor.server.config."}, types: []string{"io.ktor.server.config."},
+		Cite: "ktorio/ktor ktor-server/ktor-server-core/common/src/io/ktor/server/config/MapApplicationConfig.kt 3.2 (property: \"Property $key not found.\"), ktor-server-host-common/jvm/src/io/ktor/server/config/HoconApplicationConfig.kt"},
 	{Lang: "java", Name: "java.owner", Kind: KindConfig, frames: []string{"org.aeonbits.owner."}, types: []string{"org.aeonbits.owner."},
 		Cite: "matteobaccan/owner owner/src/main/java/org/aeonbits/owner/Converters.java (UNSUPPORTED: \"Cannot convert '%s' to %s\"), MissingMandatoryPropertyException.java (\"Missing mandatory property: \")"},
 	{Lang: "java", Name: "java.thymeleaf", Kind: KindTemplate, frames: []string{"org.thymeleaf."}, types: []string{"org.thymeleaf."},
@@ -244,6 +251,14 @@ var libraries = []Library{
 		Cite: "golang/go src/database/sql/sql.go (DB.conn: waits for a free connection up to SetMaxOpenConns)"},
 	{Lang: "go", Name: "go.go_redis", Kind: KindCache, System: "redis", frames: []string{"github.com/redis/go-redis", "github.com/go-redis/redis"}, types: []string{"redis.", "proto.RedisError"},
 		Cite: "redis/go-redis internal/pool/pool.go (ErrPoolTimeout \"redis: connection pool timeout\")"},
+	// redigo: Pool.Get returns ErrPoolExhausted "redigo: connection pool exhausted" when MaxActive is reached
+	// and Wait is false; rueidis and gomemcache: the client's dial errors under their frames.
+	{Lang: "go", Name: "go.redigo", Kind: KindCache, System: "redis", frames: []string{"github.com/gomodule/redigo/", "github.com/garyburd/redigo/"},
+		Cite: "gomodule/redigo redis/pool.go v1.9.2 (ErrPoolExhausted)"},
+	{Lang: "go", Name: "go.rueidis", Kind: KindCache, System: "redis", frames: []string{"github.com/redis/rueidis"}, types: []string{"rueidis."},
+		Cite: "redis/rueidis pipe.go v1.0 (_newPipe: the dial error), rueidis.go (ErrClosing)"},
+	{Lang: "go", Name: "go.gomemcache", Kind: KindCache, System: "memcached", frames: []string{"github.com/bradfitz/gomemcache/"}, types: []string{"memcache."},
+		Cite: "bradfitz/gomemcache memcache/memcache.go (dial: ConnectTimeoutError \"memcache: connect timeout to %s\", ErrNoServers)"},
 	{Lang: "go", Name: "go.mongo", Kind: KindDriver, System: "mongodb", frames: []string{"go.mongodb.org/mongo-driver"}, types: []string{"mongo.", "topology."},
 		Cite: "mongodb/mongo-go-driver x/mongo/driver/topology/topology.go"},
 	{Lang: "go", Name: "go.net_http_client", Kind: KindHTTP, frames: []string{"net/http.(*Client)", "net/http.(*Transport)", "net/http.(*persistConn)"}, types: []string{"url.Error"},
@@ -284,6 +299,8 @@ var libraries = []Library{
 		Cite: "sequelize/sequelize packages/core/src/dialects/abstract/connection-manager.ts"},
 	{Lang: "node", Name: "node.ioredis", Kind: KindCache, System: "redis", frames: []string{"/node_modules/ioredis/"},
 		Cite: "redis/ioredis lib/Redis.ts"},
+	{Lang: "node", Name: "node.memcached", Kind: KindCache, System: "memcached", frames: []string{"/node_modules/memjs/", "/node_modules/memcached/"},
+		Cite: "memcachier/memjs lib/memjs/server.ts (Server.connect: the socket's error), 3rd-Eden/memcached lib/memcached.js (connect)"},
 	{Lang: "node", Name: "node.redis", Kind: KindCache, System: "redis", frames: []string{"/node_modules/@redis/client/", "/node_modules/redis/"},
 		Cite: "redis/node-redis packages/client/lib/client/socket.ts"},
 	{Lang: "node", Name: "node.mongodb", Kind: KindDriver, System: "mongodb", frames: []string{"/node_modules/mongodb/", "/node_modules/mongoose/"},
