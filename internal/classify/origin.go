@@ -127,6 +127,9 @@ var originRows = []originRow{
 	// null (a `default: null` setting left unset) fails a String, Number or Boolean constructor's check.
 	{rule: "origin.config.unset", kind: stackframe.KindConfig, classes: []wordClass{wordsConversion}, named: reUnsetTypeCheck, out: confMissing},
 	{rule: "origin.config.invalid", kind: stackframe.KindConfig, classes: []wordClass{wordsConversion, wordsGeneric}, out: confInvalid},
+	// An HTTP client's error whose words are only a 5xx reason phrase (superagent's http.STATUS_CODES[status],
+	// Micronaut's HttpClientResponseException): the peer answered 5xx.
+	{rule: "origin.http.reason_5xx", kind: stackframe.KindHTTP, classes: []wordClass{wordsGeneric}, named: reReason5xx, out: dep5xx},
 	{rule: "origin.template.missing", kind: stackframe.KindTemplate, classes: []wordClass{wordsMissing, wordsGeneric}, when: missingWords, out: confMissing},
 	// jinja2's TemplateNotFound says the template's name and nothing else (jinja2/exceptions.py: message = name).
 	{rule: "origin.template.name", kind: stackframe.KindTemplate, classes: []wordClass{wordsGeneric}, named: reTemplateName, out: confMissing},
@@ -186,6 +189,9 @@ func hasClass(cs []wordClass, c wordClass) bool {
 // callee's parameters (Python/ceval.c, Python/getargs.c): an unexpected or
 // doubled keyword, a missing required argument, too many positionals.
 var reCallSignature = regexp.MustCompile(`\(\) (?:got an unexpected keyword argument|got multiple values for (?:keyword )?argument|missing \d+ required (?:positional|keyword-only) arguments?|takes (?:from \d+ to )?\d+ positional arguments? but \d+ (?:were|was) given)`)
+
+// reReason5xx is the reason phrase of a 500, 502 or 503 alone (net/http StatusText, Node's http.STATUS_CODES).
+var reReason5xx = regexp.MustCompile(`(?i)^(?:internal server error|bad gateway|service unavailable)$`)
 
 // reUnsetTypeCheck is convict's failed constructor check of one setting
 // with no value after it.

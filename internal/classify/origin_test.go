@@ -299,6 +299,13 @@ var originCases = register([]tc{
 	// A cache client's refused connect, from its frames (memjs): the cache's refusal, not a peer's.
 	{"msg.connection_refused", "database_connection/connection_refused", fromStack("Error", "connect ECONNREFUSED 127.0.0.1:11211",
 		"Error: connect ECONNREFUSED 127.0.0.1:11211\n    at Socket.<anonymous> (/app/node_modules/memjs/lib/memjs/server.js:211:21)\n"+nodeAppLine)},
+	// An HTTP client's error of a reason phrase alone: superagent (its frames), Micronaut's client (its type).
+	{"origin.http.reason_5xx", "dependency_failure/upstream_5xx", fromStack("Error", "Internal Server Error",
+		"Error: Internal Server Error\n    at Request.callback (/app/node_modules/superagent/lib/node/index.js:857:15)\n"+nodeAppLine)},
+	{"origin.http.reason_5xx", "dependency_failure/upstream_5xx", fromStack("io.micronaut.http.client.exceptions.HttpClientResponseException", "Internal Server Error", "")},
+	// The same words without a client's frames are the application's own.
+	{"generic.exception", "application_exception/unhandled_exception", fromStack("Error", "Internal Server Error",
+		"Error: Internal Server Error\n"+nodeAppLine)},
 	// pymemcache's connect on first use: the socket's refusal under the cache client's frames is the cache's.
 	{"java.ConnectException", "database_connection/connection_refused", fromStack("ConnectionRefusedError", "[Errno 111] Connection refused",
 		"Traceback (most recent call last):\n  File \"/srv/app/shop/views.py\", line 52, in cached\n    hit = mc.get(key)\n"+

@@ -187,6 +187,10 @@ var patRows = []patRow{
 	pat("msg.mongo.server_selection", connRefused, "server selection error").with("connection refused"),
 	pat("msg.mongo.server_selection_timeout", connTimeout, "server selection error"),
 	// gRPC status names first: the code is more telling than the transport text.
+	// hyperium/tonic tonic/src/status.rs 0.12 Display: "status: {code:?}, message: {message:?}, details: ..." (Rust gRPC).
+	netPat("msg.grpc.tonic.deadline", depTimeout, dbStatementTimeout, "status: deadlineexceeded, message: "),
+	netPat("msg.grpc.tonic.unavailable", depUnreachable, connUnavailable, "status: unavailable, message: "),
+	netPat("msg.grpc.tonic", depRPC, qError, "status: ", ", message: \"").regex(`^status: [a-z]+, message: "`),
 	netPat("msg.grpc.deadline", depTimeout, dbStatementTimeout, "code = deadlineexceeded", "statuscode.deadline_exceeded", "deadline_exceeded", "statuscode=\"deadlineexceeded\""),
 	netPat("msg.grpc.unavailable", depUnreachable, connUnavailable, "code = unavailable", "statuscode.unavailable", "unavailable: io exception", "statuscode=\"unavailable\"", "unavailable: network closed"),
 	dbPat("msg.socket.database", connRefused, "no such file or directory").regex(`\.s\.pgsql|\.sock\b`),
@@ -390,7 +394,9 @@ var patRows = []patRow{
 	// AWS (or S3-compatible) endpoint; botocore retries and then raises these with no HTTP status.
 	// seanmonstar/reqwest src/error.rs 0.12 Display of Kind::Request: "error sending request for url (...)", the connect
 	// or send failed; the source chain, when recorded (tracing's error.chain), says more and is read first.
-	pat("msg.http.reqwest_send", depUnreachable, "error sending request for url (").notIn(ctxDB),
+	pat("msg.http.reqwest_send", depUnreachable, "error sending request for url (").regex(`error sending request for url \([^)\s]*\)$`).notIn(ctxDB),
+	// unjs/ofetch src/error.ts 1.4 createFetchError: "[GET] \"url\": 500 Internal Server Error" (Nuxt's $fetch).
+	pat("msg.http.5xx.ofetch", dep5xx, "]").regex(`^\[(?:get|post|put|patch|delete|head|options)\] "[^"]*": 5\d\d\b`).notIn(ctxDB),
 	pat("msg.http.aws_endpoint", depUnreachable, "could not connect to the endpoint url:", "connect timeout on endpoint url:"),
 	pat("msg.http.aws_endpoint.read_timeout", depTimeout, "read timeout on endpoint url:"),
 	pat("msg.http.5xx", dep5xx, "server error for url", "server error '5", "response status code does not indicate success: 5", "request failed with status code 5",

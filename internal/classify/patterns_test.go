@@ -326,6 +326,9 @@ var patternCases = register([]tc{
 	{"msg.stack_overflow", "application_exception/stack_overflow", ex("Error", `stack level too deep`)},
 	{"msg.go_fatal", "application_exception/panic", goErr(`fatal error: concurrent map writes`)},
 	// dependency_failure, from messages
+	{"msg.grpc.tonic.deadline", "dependency_failure/upstream_timeout", ex("tonic::status::Status", `status: DeadlineExceeded, message: "Timeout expired", details: [], metadata: MetadataMap { headers: {} }`)},
+	{"msg.grpc.tonic.unavailable", "dependency_failure/upstream_unreachable", ex("tonic::status::Status", `status: Unavailable, message: "service was not ready", details: [], metadata: MetadataMap { headers: {} }`)},
+	{"msg.grpc.tonic", "dependency_failure/rpc_error", ex("tonic::status::Status", `status: Internal, message: "stock failed", details: [], metadata: MetadataMap { headers: {} }`)},
 	{"msg.grpc.deadline", "dependency_failure/upstream_timeout", goErr(`get price: rpc error: code = DeadlineExceeded desc = context deadline exceeded`)},
 	{"msg.grpc.unavailable", "dependency_failure/upstream_unreachable", goErr(`rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp 10.0.0.8:50051: connect: connection refused"`)},
 	{"msg.grpc.other", "dependency_failure/rpc_error", goErr(`rpc error: code = Internal desc = stock service failed`)},
@@ -338,6 +341,9 @@ var patternCases = register([]tc{
 	{"msg.http.5xx.status_first", "dependency_failure/upstream_5xx", ex("HTTPError", `Response code 502 (Bad Gateway)`)},
 	// reqwest's Display without its source chain (an application logging the error alone).
 	{"msg.http.reqwest_send", "dependency_failure/upstream_unreachable", ex("reqwest::Error", `error sending request for url (http://127.0.0.1:42377/payments)`)},
+	// reqwest with its source in the message: the source's words decide.
+	{"msg.timeout.http", "dependency_failure/upstream_timeout", ex("reqwest::Error", `error sending request for url (http://127.0.0.1:42377/slow): operation timed out`)},
+	{"msg.http.5xx.ofetch", "dependency_failure/upstream_5xx", ex("FetchError", `[GET] "http://127.0.0.1:41234/payments": 500 Internal Server Error`)},
 	{"msg.http.aws_endpoint", "dependency_failure/upstream_unreachable", ex("botocore.exceptions.EndpointConnectionError", `Could not connect to the endpoint URL: "http://127.0.0.1:9000/receipts/7.pdf"`)},
 	{"msg.http.aws_endpoint", "dependency_failure/upstream_unreachable", ex("botocore.exceptions.ConnectTimeoutError", `Connect timeout on endpoint URL: "https://s3.eu-west-1.amazonaws.com/receipts/7.pdf"`)},
 	{"msg.http.aws_endpoint.read_timeout", "dependency_failure/upstream_timeout", ex("botocore.exceptions.ReadTimeoutError", `Read timeout on endpoint URL: "https://dynamodb.eu-west-1.amazonaws.com/"`)},

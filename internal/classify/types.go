@@ -164,6 +164,11 @@ var typeRows = []typeRow{
 	typ("python.requests.ReadTimeout", depTimeout, "requests.exceptions.ReadTimeout", "requests.exceptions.Timeout", "requests.ReadTimeout", "urllib3.exceptions.ReadTimeoutError", "httpx.ReadTimeout", "httpx.TimeoutException", "httpx.PoolTimeout", "httpcore.ReadTimeout", "aiohttp.ServerTimeoutError", "Faraday::TimeoutError", "RestClient::Exceptions::ReadTimeout", "HTTPX::TimeoutError", "HttpClientErrorException$GatewayTimeout"),
 	typ("python.requests.HTTPError.5xx", dep5xx, "requests.exceptions.HTTPError", "httpx.HTTPStatusError", "aiohttp.ClientResponseError", "urllib.error.HTTPError", "HTTPError").whenAny("server error for url", "http error 5", "server error '5"),
 	typ("java.HttpServerErrorException", dep5xx, "HttpServerErrorException", "HttpServerErrorException$InternalServerError", "HttpServerErrorException$BadGateway", "HttpServerErrorException$ServiceUnavailable", "FeignException$InternalServerError", "FeignException$BadGateway", "FeignException$ServiceUnavailable", "FeignServerException", "WebClientResponseException$InternalServerError", "WebClientResponseException$ServiceUnavailable", "WebClientResponseException$BadGateway", "ServerException", "GuzzleHttp\\Exception\\ServerException", "Faraday::ServerError", "RestClient::InternalServerError", "RestClient::ServiceUnavailable", "RestClient::BadGateway"),
+	// Clients' exceptions of a 5xx response, read by the status in their message: square/retrofit retrofit2/HttpException.java
+	// ("HTTP 500 Internal Server Error"), tornadoweb/tornado tornado/httpclient.py HTTPClientError ("HTTP 500: ..."; 599
+	// is no response, left to its words), ktorio/ktor DefaultResponseValidation.kt ServerResponseException.
+	typ("http.client_exception.5xx", dep5xx, "retrofit2.HttpException", "tornado.httpclient.HTTPClientError", "tornado.httpclient.HTTPError", "io.ktor.client.plugins.ServerResponseException", "ServerResponseException").
+		checked(func(p *prepared) bool { return reClientStatus5xx.MatchString(messageText(p)) }),
 	typ("java.HttpServerErrorException.GatewayTimeout", depTimeout, "HttpServerErrorException$GatewayTimeout", "FeignException$GatewayTimeout", "WebClientResponseException$GatewayTimeout", "RestClient::GatewayTimeout"),
 	typ("java.ResourceAccessException", depUnreachable, "ResourceAccessException", "WebClientRequestException", "RetryableException", "feign.RetryableException", "HttpRequestException", "AxiosError", "FetchError", "Faraday::ConnectionFailed", "GuzzleHttp\\Exception\\ConnectException", "TransportException", "HTTPX::ConnectionError", "Net::OpenTimeout", "Errno::EHOSTUNREACH").weakRow(),
 	typ("resilience4j.CallNotPermittedException", depUnreachable, "CallNotPermittedException", "BrokenCircuitException", "CircuitBreakerOpenException", "HystrixRuntimeException", "CircuitBreakerError", "pybreaker.CircuitBreakerError"),
@@ -260,6 +265,10 @@ var typeRows = []typeRow{
 // connectTimeoutTypes are the exceptions of a connect that did not complete in time (Sequelize's connect timeout,
 // the MongoDB drivers' and Mongoose's server selection and network timeouts): their message says why.
 var connectTimeoutTypes = []string{"SequelizeConnectionTimedOutError", "MongoServerSelectionError", "MongooseServerSelectionError", "ServerSelectionTimeoutError", "pymongo.errors.ServerSelectionTimeoutError", "MongoTimeoutException", "MongoNetworkTimeoutError", "MongoSocketOpenException", "NetworkTimeout", "pymongo.errors.NetworkTimeout"}
+
+// reClientStatus5xx: the 5xx status a client's exception message carries ("HTTP 502 Bad Gateway", "HTTP 500: ...",
+// "Server error(GET url: 503 Service Unavailable."), not 599.
+var reClientStatus5xx = regexp.MustCompile(`(?:^http |: )5(?:[0-8]\d|9[0-8])\b`)
 
 var reEnvKey = regexp.MustCompile(`^(?:key not found: )?["':]*([A-Z][A-Z0-9_]{2,})["']?$`)
 

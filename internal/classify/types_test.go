@@ -165,6 +165,11 @@ var typeCases = register([]tc{
 	{"python.requests.ConnectTimeout", "dependency_failure/upstream_unreachable", ex("requests.exceptions.ConnectTimeout", `HTTPConnectionPool(host='10.0.0.9', port=80): Max retries exceeded with url: / (Caused by ConnectTimeoutError(<urllib3.connection.HTTPConnection object at 0x7f>, 'Connection to 10.0.0.9 timed out. (connect timeout=3)'))`)},
 	{"python.requests.ReadTimeout", "dependency_failure/upstream_timeout", ex("requests.exceptions.ReadTimeout", `HTTPConnectionPool(host='inventory', port=8080): Read timed out. (read timeout=2)`)},
 	{"python.requests.HTTPError.5xx", "dependency_failure/upstream_5xx", ex("requests.exceptions.HTTPError", `500 Server Error: Internal Server Error for url: http://inventory:8080/stock/42`)},
+	{"http.client_exception.5xx", "dependency_failure/upstream_5xx", ex("retrofit2.HttpException", `HTTP 502 Bad Gateway`)},
+	{"http.client_exception.5xx", "dependency_failure/upstream_5xx", ex("tornado.httpclient.HTTPClientError", `HTTP 500: Internal Server Error`)},
+	{"http.client_exception.5xx", "dependency_failure/upstream_5xx", ex("io.ktor.client.plugins.ServerResponseException", `Server error(GET http://127.0.0.1:41234/payments: 503 Service Unavailable. Text: "down"`)},
+	// Tornado's 599 is no response at all: its words decide.
+	{"msg.timeout.http", "dependency_failure/upstream_timeout", ex("tornado.httpclient.HTTPClientError", `HTTP 599: Timeout during request`)},
 	{"java.HttpServerErrorException", "dependency_failure/upstream_5xx", ex("org.springframework.web.client.HttpServerErrorException.InternalServerError", `500 Internal Server Error: "{"timestamp":"2026-12-02T03:24:08.939+00:00","status":500,"error":"Internal Server Error","path":"/checkout"}"`)},
 	{"java.HttpServerErrorException", "dependency_failure/upstream_5xx", ex("feign.FeignException.InternalServerError", `[500 Internal Server Error] during [GET] to [http://inventory/stock] [InventoryClient#stock()]: [boom]`)},
 	{"java.HttpServerErrorException.GatewayTimeout", "dependency_failure/upstream_timeout", ex("org.springframework.web.client.HttpServerErrorException.GatewayTimeout", `504 Gateway Timeout: [no body]`)},

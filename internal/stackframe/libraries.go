@@ -85,6 +85,14 @@ var libraries = []Library{
 		Cite: "openjdk/jdk src/java.net.http/share/classes/jdk/internal/net/http/HttpClientImpl.java"},
 	{Lang: "java", Name: "java.spring_web_client", Kind: KindHTTP, frames: []string{"org.springframework.web.client.", "org.springframework.web.reactive.function.client."}, types: []string{"org.springframework.web.client.", "org.springframework.web.reactive.function.client."},
 		Cite: "spring-projects/spring-framework spring-web/src/main/java/org/springframework/web/client/RestTemplate.java, spring-webflux .../function/client/WebClientRequestException.java"},
+	// HTTP clients whose error of a 5xx carries the status apart from its words: Micronaut's
+	// HttpClientResponseException (message: the reason phrase), Ktor's client plugins, Retrofit's HttpException.
+	{Lang: "java", Name: "java.micronaut_http_client", Kind: KindHTTP, frames: []string{"io.micronaut.http.client."}, types: []string{"io.micronaut.http.client."},
+		Cite: "micronaut-projects/micronaut-core http-client-core/src/main/java/io/micronaut/http/client/exceptions/HttpClientResponseException.java 4.x (super(message) of the response's reason)"},
+	{Lang: "java", Name: "java.ktor_client", Kind: KindHTTP, frames: []string{"io.ktor.client."}, types: []string{"io.ktor.client."},
+		Cite: "ktorio/ktor ktor-client/ktor-client-core/common/src/io/ktor/client/plugins/DefaultResponseValidation.kt 3.2 (ServerResponseException \"Server error(...)\")"},
+	{Lang: "java", Name: "java.retrofit", Kind: KindHTTP, frames: []string{"retrofit2."}, types: []string{"retrofit2."},
+		Cite: "square/retrofit retrofit/src/main/java/retrofit2/HttpException.java 2.11 (\"HTTP \" + response.code() + \" \" + response.message())"},
 	{Lang: "java", Name: "java.feign", Kind: KindHTTP, frames: []string{"feign."}, types: []string{"feign."},
 		Cite: "OpenFeign/feign core/src/main/java/feign/SynchronousMethodHandler.java"},
 	{Lang: "java", Name: "java.grpc", Kind: KindRPC, frames: []string{"io.grpc."}, types: []string{"io.grpc."},
@@ -183,6 +191,8 @@ var libraries = []Library{
 		Cite: "psf/requests src/requests/adapters.py (HTTPAdapter.send)"},
 	{Lang: "python", Name: "python.urllib3", Kind: KindHTTP, frames: []string{"/urllib3/"}, types: []string{"urllib3."},
 		Cite: "urllib3/urllib3 src/urllib3/connectionpool.py"},
+	{Lang: "python", Name: "python.tornado_httpclient", Kind: KindHTTP, frames: []string{"/tornado/httpclient.py", "/tornado/simple_httpclient.py", "/tornado/curl_httpclient.py"}, types: []string{"tornado.httpclient.", "tornado.simple_httpclient."},
+		Cite: "tornadoweb/tornado tornado/httpclient.py 6.5 (HTTPClientError.__str__: \"HTTP %d: %s\" % (self.code, self.message))"},
 	{Lang: "python", Name: "python.httpx", Kind: KindHTTP, frames: []string{"/httpx/", "/httpcore/"}, types: []string{"httpx.", "httpcore."},
 		Cite: "encode/httpx httpx/_transports/default.py; encode/httpcore httpcore/_sync/connection.py"},
 	{Lang: "python", Name: "python.aiohttp", Kind: KindHTTP, frames: []string{"/aiohttp/"}, types: []string{"aiohttp."},
@@ -307,6 +317,9 @@ var libraries = []Library{
 		Cite: "mongodb/node-mongodb-native src/sdam/topology.ts"},
 	{Lang: "node", Name: "node.undici", Kind: KindHTTP, frames: []string{"/node_modules/undici/", "node:internal/deps/undici/"},
 		Cite: "nodejs/undici lib/web/fetch/index.js (\"fetch failed\")"},
+	// superagent's error of a non-2xx response: new Error(http.STATUS_CODES[res.status]), the reason phrase alone.
+	{Lang: "node", Name: "node.superagent", Kind: KindHTTP, frames: []string{"/node_modules/superagent/"},
+		Cite: "forwardemail/superagent src/node/index.js 10.x (Request.prototype.callback: msg = http.STATUS_CODES[res.status] || msg)"},
 	{Lang: "node", Name: "node.axios", Kind: KindHTTP, frames: []string{"/node_modules/axios/", "/node_modules/node-fetch/", "/node_modules/got/"},
 		Cite: "axios/axios lib/adapters/http.js; node-fetch/node-fetch src/index.js"},
 	{Lang: "node", Name: "node.grpc", Kind: KindRPC, frames: []string{"/node_modules/@grpc/grpc-js/"},
