@@ -306,6 +306,11 @@ var originCases = register([]tc{
 	// The same words without a client's frames are the application's own.
 	{"generic.exception", "application_exception/unhandled_exception", fromStack("Error", "Internal Server Error",
 		"Error: Internal Server Error\n"+nodeAppLine)},
+	// aiomysql's pool under an asyncio timeout: the pool's wait, not a statement's.
+	{"origin.pool.timeout", "database_connection/pool_exhausted", fromStack("TimeoutError", "",
+		"Traceback (most recent call last):\n  File \"/usr/local/lib/python3.12/site-packages/aiomysql/pool.py\", line 158, in _acquire\n    await self._cond.wait()\n"+
+			"asyncio.exceptions.CancelledError\n\nThe above exception was the direct cause of the following exception:\n\nTraceback (most recent call last):\n"+
+			"  File \"/srv/app/shop/views.py\", line 30, in cart\n    async with asyncio.timeout(2):\nTimeoutError\n")},
 	// pymemcache's connect on first use: the socket's refusal under the cache client's frames is the cache's.
 	{"java.ConnectException", "database_connection/connection_refused", fromStack("ConnectionRefusedError", "[Errno 111] Connection refused",
 		"Traceback (most recent call last):\n  File \"/srv/app/shop/views.py\", line 52, in cached\n    hit = mc.get(key)\n"+

@@ -152,6 +152,8 @@ var patRows = []patRow{
 	// of type \"X\" matching: ..."; Automattic/mongoose lib/error/notFound.js 8.x (orFail): "No document found for query".
 	pat("msg.no_rows.typeorm", qNoRows, "could not find any entity of type"),
 	pat("msg.no_rows.mongoose", qNoRows, "no document found for query"),
+	// ent/ent entc/gen/template/ent.tmpl NotFoundError.Error: "ent: <label> not found" (Only, First, Get of no row).
+	pat("msg.no_rows.ent", qNoRows, "ent: ").regex(`(?:^|: )ent: [\w ]+ not found$`),
 	// go-redis: redis.Nil, the reply to a key that does not exist.
 	// gorm errors.go: ErrRecordNotFound.
 	pat("msg.no_rows.gorm", qNoRows, "record not found").regex(`(?:^|: )record not found$`),

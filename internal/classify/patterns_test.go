@@ -78,6 +78,7 @@ var patternCases = register([]tc{
 	{"msg.pool.redigo", "database_connection/pool_exhausted", goErr(`cart cache: redigo: connection pool exhausted`)},
 	{"msg.connect_failed.database", "database_connection/connection_refused", dbx("postgresql", "Npgsql.NpgsqlException", `Failed to connect to 127.0.0.1:40123`)},
 	{"msg.no_rows.gorm", "database_query/no_rows", goDB("postgresql", `load order: record not found`)},
+	{"msg.no_rows.ent", "database_query/no_rows", goErr(`load order: ent: order not found`)},
 	{"msg.no_rows.typeorm", "database_query/no_rows", ex("EntityNotFoundError", "Could not find any entity of type \"Order\" matching: {\n    \"id\": 7\n}")},
 	{"msg.no_rows.mongoose", "database_query/no_rows", ex("DocumentNotFoundError", `No document found for query "{ _id: new ObjectId('665f1c2e8b3a4d0012345678') }" on model "Order"`)},
 	{"msg.mongo.server_selection", "database_connection/connection_refused", goErr(`find cart: server selection error: context deadline exceeded, current topology: { Type: Unknown, Servers: [{ Addr: 127.0.0.1:40123, Type: Unknown, Last error: dial tcp 127.0.0.1:40123: connect: connection refused }, ] }`)},

@@ -149,6 +149,9 @@ var typeRows = []typeRow{
 	// NpgsqlConnector.Open/RawOpen/Connect the read is the server's first reply within the connection's Timeout
 	// (npgsql/npgsql#4532), a connect that timed out, not a statement's.
 	typ("npgsql.open.timeout", connTimeout, "System.TimeoutException", "TimeoutException").whenAny("npgsqlconnector.rawopen", "npgsqlconnector.open(", "npgsqlconnector.<open>", "npgsqlconnector.connect("),
+	// MagicStack/asyncpg asyncpg/connect_utils.py 0.30 _connect_addr: asyncio.wait_for of the connect, or
+	// "raise asyncio.TimeoutError" when the connect timeout is spent: the connect's timeout, not a statement's.
+	typ("asyncpg.connect.timeout", connTimeout, "TimeoutError", "asyncio.TimeoutError", "asyncio.exceptions.TimeoutError").whenAny("asyncpg/connect_utils.py"),
 	// ruby/net-http lib/net/http.rb connect: Timeout.timeout(@open_timeout, Net::OpenTimeout), the TCP connect that
 	// nothing answered ("execution expired" is Timeout's text): a call's peer unreachable, a database's connect timeout.
 	netTyp("ruby.Net::OpenTimeout", depUnreachable, connTimeout, "Net::OpenTimeout"),

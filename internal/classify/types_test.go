@@ -153,6 +153,9 @@ var typeCases = register([]tc{
 	// ualbertalib/HydraNorth#1416: Faraday's Net::HTTP whose connect timed out.
 	{"ruby.Net::OpenTimeout", "dependency_failure/upstream_unreachable", ex("Net::OpenTimeout", "execution expired")},
 	{"lang.TimeoutError", "dependency_failure/upstream_timeout", ex("asyncio.exceptions.TimeoutError", ``)},
+	{"asyncpg.connect.timeout", "database_connection/connect_timeout", exs("TimeoutError", "",
+		"Traceback (most recent call last):\n  File \"/srv/app/shop/db.py\", line 12, in conn\n    return await asyncpg.connect(DSN, timeout=2)\n"+
+			"  File \"/usr/local/lib/python3.12/site-packages/asyncpg/connect_utils.py\", line 1075, in _connect_addr\n    raise asyncio.TimeoutError\nTimeoutError\n")},
 	{"npgsql.open.timeout", "database_connection/connect_timeout", exs("Npgsql.NpgsqlException", "Exception while reading from stream",
 		"Npgsql.NpgsqlException (0x80004005): Exception while reading from stream\n ---> System.TimeoutException: Timeout during reading attempt\n   at Npgsql.Internal.NpgsqlReadBuffer.<Ensure>g__EnsureLong|41_0(NpgsqlReadBuffer buffer, Int32 count, Boolean async, Boolean readingNotifications)\n   at Npgsql.Internal.NpgsqlConnector.RawOpen(SslMode sslMode, NpgsqlTimeout timeout, Boolean async, CancellationToken cancellationToken, Boolean isFirstAttempt)\n   at Npgsql.Internal.NpgsqlConnector.Open(NpgsqlTimeout timeout, Boolean async, CancellationToken cancellationToken)\n")},
 	{"go.context.DeadlineExceeded", "dependency_failure/upstream_timeout", ex("context.deadlineExceededError", ``)},

@@ -141,6 +141,10 @@ var libraries = []Library{
 	// Pool.acquire waits on its condition for a free connection; the wait's timeout surfaces there.
 	{Lang: "python", Name: "python.aiopg_pool", Kind: KindPool, System: "postgresql", frames: []string{"/aiopg/pool.py"},
 		Cite: "aio-libs/aiopg aiopg/pool.py (Pool.acquire: waits on self._cond until a connection is free)"},
+	// aiomysql's Pool._acquire waits on its condition with no timeout of its own: an asyncio timeout around
+	// acquire() cancels it there (the same shape as aiopg's pool, whose code it shares).
+	{Lang: "python", Name: "python.aiomysql_pool", Kind: KindPool, System: "mysql", frames: []string{"/aiomysql/pool.py"},
+		Cite: "aio-libs/aiomysql aiomysql/pool.py 0.2 (Pool._acquire: await self._cond.wait())"},
 	{Lang: "python", Name: "python.asyncpg_pool", Kind: KindPool, System: "postgresql", frames: []string{"/asyncpg/pool.py"},
 		Cite: "MagicStack/asyncpg asyncpg/pool.py (Pool.acquire with timeout: asyncio.wait_for raises TimeoutError)"},
 	{Lang: "python", Name: "python.asyncpg", Kind: KindDriver, System: "postgresql", frames: []string{"/asyncpg/"}, types: []string{"asyncpg."},

@@ -146,6 +146,8 @@ var originTests = []struct {
 	{"python.django_environ", pyAt("/usr/lib/python3.11/site-packages/environ/environ.py"), ""},
 	{"python.django_conf", pyAt("/django/conf/__init__.py"), ""},
 	{"python.flask_config", pyAt("/flask/config.py"), ""},
+	{"python.aiomysql_pool", pyAt("/aiomysql/pool.py"), ""},
+	{"python.aiomysql", pyAt("/aiomysql/connection.py"), ""},
 	{"java.ktor_config", javaAt("io.ktor.server.config.HoconApplicationConfig.property"), ""},
 	{"java.micronaut_http_client", javaAt("io.micronaut.http.client.netty.DefaultHttpClient.lambda$exchange$1"), ""},
 	{"java.ktor_client", javaAt("io.ktor.client.plugins.DefaultResponseValidationKt$addDefaultResponseValidation$1$1.invokeSuspend"), ""},
