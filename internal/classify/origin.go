@@ -119,8 +119,9 @@ var originRows = []originRow{
 	{rule: "origin.pool.timeout", kind: stackframe.KindPool, classes: []wordClass{wordsTimeout, wordsMissing, wordsGeneric}, out: connPool},
 	{rule: "origin.config.missing", kind: stackframe.KindConfig, classes: []wordClass{wordsMissing}, out: confMissing},
 	// spring-beans TypeMismatchException "Failed to convert value of type 'java.lang.String' to required type 'int'"
-	// (TypeConverterSupport.convertIfNecessary of an @Value): "required" there is the target type's, a conversion.
-	{rule: "origin.config.invalid", kind: stackframe.KindConfig, classes: []wordClass{wordsGeneric, wordsConversion}, when: []string{"to required type '"}, out: confInvalid},
+	// (TypeConverterSupport.convertIfNecessary of an @Value), tornado.options' "Option 'x' is required to be a int
+	// (str given)": "required" there is the target type's, a conversion.
+	{rule: "origin.config.invalid", kind: stackframe.KindConfig, classes: []wordClass{wordsGeneric, wordsConversion}, when: []string{"to required type '", "is required to be a "}, out: confInvalid},
 	{rule: "origin.config.missing", kind: stackframe.KindConfig, classes: []wordClass{wordsGeneric, wordsConversion}, when: missingWords, out: confMissing},
 	// convict's type check of a null value: validate() appends ": value was <JSON>" to a setting's failed
 	// format check whenever the value is truthy (src/main.js fillErrorBuffer), and of the falsy values only

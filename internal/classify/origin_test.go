@@ -311,6 +311,17 @@ var originCases = register([]tc{
 		"Traceback (most recent call last):\n  File \"/usr/local/lib/python3.12/site-packages/aiomysql/pool.py\", line 158, in _acquire\n    await self._cond.wait()\n"+
 			"asyncio.exceptions.CancelledError\n\nThe above exception was the direct cause of the following exception:\n\nTraceback (most recent call last):\n"+
 			"  File \"/srv/app/shop/views.py\", line 30, in cart\n    async with asyncio.timeout(2):\nTimeoutError\n")},
+	// tornado.options: an option no one defined, and a value of the wrong type ("required" there is the type's).
+	{"origin.config.missing", "configuration_error/missing_config", fromStack("AttributeError", "Unrecognized option 'page_size'",
+		"Traceback (most recent call last):\n  File \"/srv/app/shop.py\", line 40, in get\n    size = options.page_size\n"+
+			"  File \"/usr/local/lib/python3.12/site-packages/tornado/options.py\", line 157, in __getattr__\n    raise AttributeError(\"Unrecognized option %r\" % name)\nAttributeError: Unrecognized option 'page_size'\n")},
+	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("tornado.options.Error", "Option 'page_size' is required to be a int (<class 'str'> given)",
+		"Traceback (most recent call last):\n  File \"/srv/app/shop.py\", line 12, in settings\n    options.page_size = os.environ.get(\"PAGE_SIZE\")\n"+
+			"  File \"/usr/local/lib/python3.12/site-packages/tornado/options.py\", line 595, in set\n    raise Error(\ntornado.options.Error: Option 'page_size' is required to be a int (<class 'str'> given)\n")},
+	// Sanic's app.config.X of a key no source set.
+	{"origin.config.missing", "configuration_error/missing_config", fromStack("AttributeError", "Config has no 'PAYMENTS_URL'",
+		"Traceback (most recent call last):\n  File \"/srv/app/shop.py\", line 40, in pay\n    url = request.app.config.PAYMENTS_URL\n"+
+			"  File \"/usr/local/lib/python3.12/site-packages/sanic/config.py\", line 165, in __getattr__\n    raise AttributeError(f\"Config has no '{ke.args[0]}'\")\nAttributeError: Config has no 'PAYMENTS_URL'\n")},
 	// pymemcache's connect on first use: the socket's refusal under the cache client's frames is the cache's.
 	{"java.ConnectException", "database_connection/connection_refused", fromStack("ConnectionRefusedError", "[Errno 111] Connection refused",
 		"Traceback (most recent call last):\n  File \"/srv/app/shop/views.py\", line 52, in cached\n    hit = mc.get(key)\n"+

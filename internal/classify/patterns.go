@@ -100,6 +100,10 @@ var patRows = []patRow{
 	pat("msg.timeout.lock.postgresql", dbLockTimeout, "canceling statement due to lock timeout", "could not obtain lock on"),
 	pat("msg.canceled.postgresql", dbCanceled, "canceling statement due to user request", "canceling statement due to conflict with recovery"),
 	pat("msg.timeout.lock.mysql", dbLockTimeout, "lock wait timeout exceeded"),
+	// sqlite/sqlite src/main.c sqlite3ErrStr: SQLITE_BUSY "database is locked" (the busy timeout ran out waiting for
+	// another connection's lock), SQLITE_LOCKED "database table is locked".
+	pat("msg.timeout.lock.sqlite", dbLockTimeout, "database is locked", "database table is locked"),
+
 	pat("msg.timeout.statement.mysql", dbStatementTimeout, "maximum statement execution time exceeded", "max_statement_time exceeded", "statement cancelled due to timeout"),
 	pat("msg.canceled.mysql", dbCanceled, "query execution was interrupted"),
 	pat("msg.timeout.statement.mssql", dbStatementTimeout, "execution timeout expired", "the timeout period elapsed prior to completion of the operation"),
@@ -284,6 +288,14 @@ var patRows = []patRow{
 	// django/conf/__init__.py LazySettings._setup: "Requested %s, but settings are not configured. You must either
 	// define the environment variable DJANGO_SETTINGS_MODULE or call settings.configure() before accessing settings."
 	pat("msg.config_missing.django", confMissing, "but settings are not configured"),
+	// Template engines' own not-found words: golang/go src/text/template/exec.go ExecuteTemplate ("template: no template
+	// %q associated with template %q"), src/html/template/template.go lookupAndEscapeTemplate ("html/template: %q is
+	// undefined"), gofiber/template html/html.go Render ("render: template %s does not exist"), sqlalchemy/mako
+	// mako/lookup.py TemplateLookup.get_template ("Cant locate template for uri %r"), PebbleTemplates/pebble
+	// LoaderException ("Could not find template"), spullara/mustache.java MustacheNotFoundException ("Template %s not
+	// found"), Keats/tera src/errors.rs ErrorKind::TemplateNotFound ("Template '%s' not found").
+	pat("msg.template_missing.engines", confMissing, "no template \"", "is undefined", "render: template ", "cant locate template for uri", "could not find template", " not found").
+		regex(`template: no template "[^"]*" associated with template|html/template: "[^"]*" is undefined|render: template \S+ does not exist|cant locate template for uri|could not find template|^template '?[\w./-]+'? not found`),
 	// Twig src/Loader/FilesystemLoader.php findTemplate: "Unable to find template \"%s\" (looked into: %s)."
 	pat("msg.template_missing", confMissing, "failed to lookup view", "template not found", "templatedoesnotexist", "pattern matches no files", "no such template",
 		"unable to find template"),

@@ -14,6 +14,10 @@ var typeRows = []typeRow{
 	// System.getProperty: a variable or property the deployment lacks.
 	typ("java.NullPointerException.getenv", confMissing, "NullPointerException").whenAny(`"java.lang.system.getenv(string)" is null`, `"java.lang.system.getproperty(string)" is null`),
 	typ("java.NullPointerException", appNull, "NullPointerException"),
+	// Kotlin before 1.4 throws its own KotlinNullPointerException for `!!` of a null (kotlin/jvm/internal/Intrinsics.java
+	// throwNpe); later versions a plain NullPointerException.
+	typ("kotlin.KotlinNullPointerException", appNull, "kotlin.KotlinNullPointerException", "KotlinNullPointerException"),
+
 	typ("dotnet.NullReferenceException", appNull, "NullReferenceException"),
 	// A connection string that is null or empty: the configuration did not provide it. .NET's ArgumentNullException
 	// "Value cannot be null. (Parameter 'connectionString')" (.NET Framework: "Parameter name: connectionString") from
@@ -28,6 +32,8 @@ var typeRows = []typeRow{
 	typ("python.TypeError.NoneType", appNull, "TypeError").whenAny("'nonetype' object"),
 	typ("js.TypeError.undefined", appNull, "TypeError").whenAny("cannot read properties of undefined", "cannot read properties of null",
 		"cannot read property", "undefined is not an object", "cannot set properties of undefined", "cannot destructure property"),
+	// V8's ToObject of undefined or null (Object.keys(x), Object.entries(x), a spread of x): the value was absent.
+	typ("js.TypeError.to_object", appNull, "TypeError").whenAny("cannot convert undefined or null to object"),
 	typ("js.TypeError.fetch_failed", depUnreachable, "TypeError").whenAny("fetch failed").weakRow(),
 	typ("lang.TypeError", appType, "TypeError"),
 	typ("ruby.NoMethodError.nil", appNull, "NoMethodError").whenAny("for nil"),

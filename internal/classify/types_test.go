@@ -34,6 +34,7 @@ var typeCases = register([]tc{
 	// application_exception
 	{"java.NullPointerException.getenv", "configuration_error/missing_config", ex("java.lang.NullPointerException", `Cannot invoke "String.length()" because the return value of "java.lang.System.getenv(String)" is null`)},
 	{"java.NullPointerException.getenv", "configuration_error/missing_config", ex("java.lang.NullPointerException", `Cannot invoke "String.trim()" because the return value of "java.lang.System.getProperty(String)" is null`)},
+	{"kotlin.KotlinNullPointerException", "application_exception/null_reference", ex("kotlin.KotlinNullPointerException", "")},
 	{"java.NullPointerException", "application_exception/null_reference", exs("java.lang.NullPointerException", `Cannot invoke "String.length()" because "name" is null`, "java.lang.NullPointerException: Cannot invoke \"String.length()\" because \"name\" is null\n\tat com.shop.OrderService.place(OrderService.java:42)")},
 	{"dotnet.NullReferenceException", "application_exception/null_reference", ex("System.NullReferenceException", `Object reference not set to an instance of an object.`)},
 	{"dotnet.ArgumentNullException", "application_exception/null_reference", ex("System.ArgumentNullException", `Value cannot be null. (Parameter 'source')`)},
@@ -48,6 +49,7 @@ var typeCases = register([]tc{
 	{"python.AttributeError", "application_exception/type_error", ex("AttributeError", `'dict' object has no attribute 'items_count'`)},
 	{"python.TypeError.NoneType", "application_exception/null_reference", ex("TypeError", `'NoneType' object is not subscriptable`)},
 	{"js.TypeError.undefined", "application_exception/null_reference", ex("TypeError", `Cannot read properties of undefined (reading 'price')`)},
+	{"js.TypeError.to_object", "application_exception/null_reference", ex("TypeError", `Cannot convert undefined or null to object`)},
 	{"js.TypeError.fetch_failed", "dependency_failure/upstream_unreachable", ex("TypeError", `fetch failed`)},
 	{"lang.TypeError", "application_exception/type_error", ex("TypeError", `unsupported operand type(s) for +: 'int' and 'str'`)},
 	{"ruby.NoMethodError.nil", "application_exception/null_reference", ex("NoMethodError", "undefined method `name' for nil:NilClass")},

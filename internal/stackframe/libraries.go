@@ -244,6 +244,14 @@ var libraries = []Library{
 	{Lang: "python", Name: "python.flask_config", Kind: KindConfig, frames: []string{"/flask/config.py"},
 		code: []string{"app.config[", "app.config.get("},
 		Cite: "pallets/flask src/flask/config.py 3.1.2 (class Config(dict), from_prefixed_env: loads FLASK_* variables)"},
+	// Sanic's Config (a dict filled from SANIC_* variables): app.config.X of a key none set raises
+	// AttributeError "Config has no 'X'" in Config.__getattr__.
+	{Lang: "python", Name: "python.sanic_config", Kind: KindConfig, frames: []string{"/sanic/config.py"},
+		Cite: "sanic-org/sanic sanic/config.py 25.3 (Config.__getattr__: raise AttributeError(f\"Config has no '{ke.args[0]}'\"))"},
+	// tornado.options: options.x of an undefined option raises AttributeError "Unrecognized option %r"; a value of
+	// the wrong type Error "Option %r is required to be a %s (%s given)" (_Option.set).
+	{Lang: "python", Name: "python.tornado_options", Kind: KindConfig, frames: []string{"/tornado/options.py"}, types: []string{"tornado.options."},
+		Cite: "tornadoweb/tornado tornado/options.py 6.5 (OptionParser.__getattr__, _Option.set)"},
 	{Lang: "python", Name: "python.django_conf", Kind: KindConfig, frames: []string{"/django/conf/"}, types: []string{"django.core.exceptions.ImproperlyConfigured"},
 		Cite: "django/django django/conf/__init__.py (LazySettings.__getattr__)"},
 	{Lang: "python", Name: "python.jinja2", Kind: KindTemplate, frames: []string{"/jinja2/"}, types: []string{"jinja2."},
