@@ -252,6 +252,15 @@ var patRows = []patRow{
 	// "required key '%s' for field '%s' not found", the same check of another Go loader.
 	pat("msg.env_missing", confMissing, "environment variable", "env var", "envvar", "required key", "could not resolve placeholder", "declare it as envvar").
 		regex(`environment variables? .{0,80}(?:not set|is not set|missing|required|undefined|not defined|not found|is empty|must be set|not present)|(?:missing|required|undefined|unset)(?: required)? (?:environment|env) var|env var .{0,80}(?:not set|missing|required|not present)|environment variable not found|required key .{1,80} (?:missing value|for field .{1,80} not found)|could not resolve placeholder|declare it as envvar`),
+	// A framework or SDK refusing to work without its secret: pallets/flask src/flask/sessions.py 3.1 NullSession._fail
+	// (no SECRET_KEY: the session of every request fails), expressjs/session index.js 1.18 (next(new Error(...)) when
+	// no secret is set), openai/openai-python src/openai/_client.py 1.x (and the other Stainless-generated SDKs).
+	pat("msg.secret_missing.framework", confSecret, "the session is unavailable because no secret key was set", "secret option required for sessions", "the api_key client option must be set"),
+	// Settings a library requires and was not given: pallets-eco/flask-sqlalchemy src/flask_sqlalchemy/extension.py 3.1
+	// init_app, the AWS SDKs' region (boto/botocore botocore/exceptions.py NoRegionError, aws/aws-sdk-go-v2
+	// aws/... MissingRegionError, aws/aws-sdk-java-v2 regions/providers/AwsRegionProviderChain.java).
+	pat("msg.config_missing.library", confMissing, "either 'sqlalchemy_database_uri' or 'sqlalchemy_binds' must be set", "you must specify a region.", "an aws region is required, but was not found",
+		"unable to load region from any of the providers in the chain"),
 	// laravel/framework src/Illuminate/Encryption/EncryptionServiceProvider.php key(): an empty APP_KEY
 	// (MissingAppKeyException since 8.x, RuntimeException before) "No application encryption key has been specified."
 	pat("msg.secret_missing", confSecret, "no application encryption key has been specified", "secret_key_base", "secret_key setting must not be empty", "unable to locate credentials", "nocredentialproviders",

@@ -278,6 +278,13 @@ var patternCases = register([]tc{
 	// configuration_error
 	{"msg.env_missing", "configuration_error/missing_config", goErr(`config: environment variable PAYMENT_API_URL is not set`)},
 	{"msg.secret_missing", "configuration_error/missing_secret", ex("Error", `secretOrPrivateKey must have a value`)},
+	{"msg.secret_missing.framework", "configuration_error/missing_secret", ex("RuntimeError", `The session is unavailable because no secret key was set.  Set the secret_key on the application to something unique and secret.`)},
+	{"msg.secret_missing.framework", "configuration_error/missing_secret", ex("Error", `secret option required for sessions`)},
+	{"msg.secret_missing.framework", "configuration_error/missing_secret", ex("openai.OpenAIError", `The api_key client option must be set either by passing api_key to the client or by setting the OPENAI_API_KEY environment variable`)},
+	{"msg.config_missing.library", "configuration_error/missing_config", ex("RuntimeError", `Either 'SQLALCHEMY_DATABASE_URI' or 'SQLALCHEMY_BINDS' must be set.`)},
+	{"msg.config_missing.library", "configuration_error/missing_config", ex("botocore.exceptions.NoRegionError", `You must specify a region.`)},
+	{"msg.config_missing.library", "configuration_error/missing_config", goErr(`operation error S3: GetObject, failed to resolve service endpoint, an AWS region is required, but was not found`)},
+	{"msg.config_missing.library", "configuration_error/missing_config", ex("software.amazon.awssdk.core.exception.SdkClientException", `Unable to load region from any of the providers in the chain software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain@62615be: [...]`)},
 	// alexjustesen/speedtest-tracker#711, ZacharyJia/serverchan#1: Laravel without APP_KEY.
 	{"msg.secret_missing", "configuration_error/missing_secret", ex(`Illuminate\Encryption\MissingAppKeyException`, `No application encryption key has been specified.`)},
 	{"msg.secret_missing", "configuration_error/missing_secret", ex("RuntimeException", `No application encryption key has been specified.`)},

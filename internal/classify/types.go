@@ -219,6 +219,9 @@ var typeRows = []typeRow{
 	typ("db.ConnectTimeout.dns", connDNS, connectTimeoutTypes...).whenAny("getaddrinfo", "enotfound", "eai_again", "name resolution", "nodename nor servname", "name or service not known", "no such host"),
 	typ("db.ConnectTimeout", connTimeout, connectTimeoutTypes...),
 	typ("sequelize.HostNotFound", connDNS, "SequelizeHostNotFoundError", "SequelizeHostNotReachableError"),
+	// stripe/stripe-python stripe/_api_requestor.py: AuthenticationError "No API key provided. (HINT: set your API key
+	// using \"stripe.api_key = <API-KEY>\") ..." before any request is made: a key the deployment lacks, not a refusal.
+	typ("stripe.AuthenticationError.no_key", confSecret, "stripe.error.AuthenticationError", "stripe._error.AuthenticationError", "AuthenticationError").whenAny("no api key provided"),
 	typ("sequelize.AccessDenied", connAuth, "SequelizeAccessDeniedError", "MongoAuthenticationException", "RedisAuthenticationException", "redis.exceptions.AuthenticationError", "AuthenticationError").whenAny("auth", "password", "access denied"),
 	// ActiveRecord's PostgreSQL adapter (postgresql_adapter.rb new_client / Rails < 7 postgresql_connection) raises
 	// NoDatabaseError for any PG::Error whose message includes the database's name, a host name's resolution

@@ -123,6 +123,7 @@ var typeCases = register([]tc{
 	{"generic.exception", "application_exception/unhandled_exception", ex("marshmallow.exceptions.ValidationError", `{'quantity': ['Not a valid integer.']}`)},
 	{"lang.PermissionDenied", "configuration_error/permission_denied", ex("PermissionError", `[Errno 13] Permission denied: '/var/log/app/app.log'`)},
 	{"aws.NoCredentials", "configuration_error/missing_secret", ex("botocore.exceptions.NoCredentialsError", `Unable to locate credentials`)},
+	{"stripe.AuthenticationError.no_key", "configuration_error/missing_secret", ex("stripe.error.AuthenticationError", `No API key provided. (HINT: set your API key using "stripe.api_key = <API-KEY>"). You can generate API keys from the Stripe web interface.`)},
 	{"lang.FileNotFound.secret", "configuration_error/missing_secret", ex("FileNotFoundError", `[Errno 2] No such file or directory: '/run/secrets/stripe_api_key'`)},
 	{"lang.FileNotFound.config", "configuration_error/missing_config", ex("java.io.FileNotFoundException", `/etc/shop/application.yml (No such file or directory)`)},
 	// A file the application needs at run time, missing or unreadable, per language (docs/design.md §3: configuration drift).
