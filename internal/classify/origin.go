@@ -49,6 +49,7 @@ const (
 	wordsConversion                      // a value that does not convert or is of the wrong type
 	wordsMissing                         // a key, attribute or value that is not there
 	wordsGeneric                         // an exception no row recognises
+	wordsPanic                           // a panic: the code gave up, its message may say why
 )
 
 // genericRules are the rows whose words say only how something failed,
@@ -82,9 +83,12 @@ var genericRules = map[string]wordClass{
 	"msg.key":                                 wordsMissing,
 	"lang.IllegalState":                       wordsGeneric,
 	"jdbc.SQLNonTransientConnectionException": wordsGeneric,
-	ruleGenericException:                      wordsGeneric,
-	ruleGenericDB:                             wordsGeneric,
-	ruleGenericClient:                         wordsGeneric,
+	// A Go panic's stack says only that the code gave up: a configuration source's (gojek goconfig's checkKey) or
+	// the application's own panic that names a missing setting is the missing setting.
+	"msg.panic.go":       wordsPanic,
+	ruleGenericException: wordsGeneric,
+	ruleGenericDB:        wordsGeneric,
+	ruleGenericClient:    wordsGeneric,
 	// A plain span's status description alone: Go handlers' errors (otelecho's echo.error, otelgin's gin.errors).
 	ruleGenericStatus: wordsGeneric,
 }
@@ -122,7 +126,7 @@ var originRows = []originRow{
 	// (TypeConverterSupport.convertIfNecessary of an @Value), tornado.options' "Option 'x' is required to be a int
 	// (str given)": "required" there is the target type's, a conversion.
 	{rule: "origin.config.invalid", kind: stackframe.KindConfig, classes: []wordClass{wordsGeneric, wordsConversion}, when: []string{"to required type '", "is required to be a "}, out: confInvalid},
-	{rule: "origin.config.missing", kind: stackframe.KindConfig, classes: []wordClass{wordsGeneric, wordsConversion}, when: missingWords, out: confMissing},
+	{rule: "origin.config.missing", kind: stackframe.KindConfig, classes: []wordClass{wordsGeneric, wordsConversion, wordsPanic}, when: missingWords, out: confMissing},
 	// convict's type check of a null value: validate() appends ": value was <JSON>" to a setting's failed
 	// format check whenever the value is truthy (src/main.js fillErrorBuffer), and of the falsy values only
 	// null (a `default: null` setting left unset) fails a String, Number or Boolean constructor's check.
@@ -329,7 +333,7 @@ func configMessage(p *prepared) bool {
 // acronym, names an environment variable or setting, where a request's
 // field ("user_id is required") or a code's value does not.
 var reMissingSetting = regexp.MustCompile(`(?:^|: )(?:(?i:the|a) )?(?:(?i:setting|config(?:uration)?(?: key| value| property| option)?|property|option|env(?:ironment)?(?: variable)?|variable) )?` +
-	`["'\x60]?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)["'\x60]? (?:(?i:setting|variable|property|option|value) )?` +
+	`["'\x60]?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)["'\x60]? (?:(?i:setting|variable|property|option|value|key) )?` +
 	`(?i:is not configured|is not set|is unset|is not defined|is undefined|is missing|is required|is empty|must be set|must be configured|must be provided|must be defined|must not be empty|has not been set|has not been configured|was not set|was not provided)` +
 	`(?:$|[.;:,!(]|\s+(?i:in|for) (?:the )?(?i:env|environment|config|configuration|settings)\b)` +
 	`|(?i:missing|required|undefined|unset)(?: (?i:required))? (?i:setting|config(?:uration)?(?: key| value| property| option)?|property|option)s?:? ["'\x60]?([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)["'\x60]?(?:$|[.;:,!( ])` +

@@ -62,6 +62,14 @@ var originCases = register([]tc{
 	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("pydantic_core._pydantic_core.ValidationError",
 		"1 validation error for Settings\npool_size\n  Input should be a valid integer, unable to parse string as an integer [type=int_parsing, input_value='abc', input_type=str]",
 		pydanticSettings("pool_size\n  Input should be a valid integer, unable to parse string as an integer [type=int_parsing, input_value='abc', input_type=str]"))},
+	// gojek/consul-envoy-xds#32: gojek goconfig's checkKey panics on a variable the environment lacks; the
+	// application's own panic naming a setting reads the same; a panic that names none stays a panic.
+	{"origin.config.missing", "configuration_error/missing_config", exs("", "CONSUL_CLIENT_PORT key is not set",
+		"panic: CONSUL_CLIENT_PORT key is not set\n\ngoroutine 1 [running]:\nconsul-envoy-xds/vendor/github.com/gojek-engineering/goconfig.checkKey(0xc21fe3, 0x12)\n\t/opt/gopath/src/consul-envoy-xds/vendor/github.com/gojek-engineering/goconfig/utils.go:27 +0x128\nmain.main()\n\t/opt/gopath/src/consul-envoy-xds/main.go:6 +0x20")},
+	{"origin.config.missing", "configuration_error/missing_config", exs("", "PAYMENTS_URL key is not set",
+		"panic: PAYMENTS_URL key is not set\n\ngoroutine 1 [running]:\nmain.mustEnv(...)\n\t/app/main.go:20 +0x1f\nmain.main()\n\t/app/main.go:31 +0x2a")},
+	{"msg.panic.go", "application_exception/panic", exs("", "order book is not set",
+		"panic: order book is not set\n\ngoroutine 7 [running]:\nmain.reserve()\n\t/app/main.go:88 +0x1f")},
 	{"origin.config.missing", "configuration_error/missing_config", fromStack("pydantic_core._pydantic_core.ValidationError",
 		"1 validation error for Settings\ndatabase_url\n  Field required [type=missing, input_value={}, input_type=dict]",
 		pydanticSettings("database_url\n  Field required [type=missing, input_value={}, input_type=dict]"))},

@@ -210,6 +210,11 @@ var patRows = []patRow{
 	netPat("msg.connect_timeout", depUnreachable, connTimeout, "i/o timeout", "timeout expired", "connect timed out", "connection timed out", "etimedout", "server selection timed out",
 		"while waiting to connect", "login timeout expired", "did not properly respond after a period of time", "connection timeout", "context deadline exceeded", "timeout").
 		with("connect").regex(`dial tcp.*i/o timeout|connection timeout expired|connect timed out|connection timed out|connect etimedout|server selection timed out|while waiting to connect|login timeout expired|did not properly respond after a period of time|failed to connect to.*time|connection timeout|timed out\. \(connect timeout=`),
+	// A host taken from a setting that was never set, as the client printed it: aiohttp's ClientConnectorError
+	// "Cannot connect to host None:443" (connector.py, its host from yarl's URL, lower-cased: "none"), Node's
+	// getaddrinfo of `undefined` (lib/dns.js: "getaddrinfo ENOTFOUND undefined", process.env.X unset).
+	pat("msg.config_missing.host", confMissing, "cannot connect to host none:", "cannot connect to host null:", "cannot connect to host undefined:", "getaddrinfo enotfound undefined", "getaddrinfo eai_again undefined").
+		regex(`cannot connect to host (?:none|null|undefined):\d+|getaddrinfo (?:enotfound|eai_again) undefined\b`),
 	netPat("msg.dns", depUnreachable, connDNS, "no such host", "name or service not known", "nodename nor servname provided", "temporary failure in name resolution",
 		"could not translate host name", "enotfound", "eai_again", "name does not resolve", "no address associated with hostname", "could not resolve host",
 		"unknownhostexception", "name resolution", "getaddrinfo failed", "no such host is known", "hostname resolving error", "server can't find"),

@@ -58,6 +58,11 @@ var patternCases = register([]tc{
 	{"msg.config_missing.url", "configuration_error/missing_config", ex("java.lang.IllegalArgumentException", "Expected URL scheme 'http' or 'https' but no scheme was found for null/cha...")},
 	{"msg.config_missing.url", "configuration_error/missing_config", ex("aiohttp.client_exceptions.InvalidUrlClientError", "None/charge")},
 	{"msg.config_missing.base_address", "configuration_error/missing_config", ex("System.InvalidOperationException", "An invalid request URI was provided. Either the request URI must be an absolute URI or BaseAddress must be set.")},
+	// bot-ssttkkl/nonebot-plugin-pixivbot#148 (a setting left "None"); Node's getaddrinfo of an unset process.env host.
+	{"msg.config_missing.host", "configuration_error/missing_config", ex("aiohttp.client_exceptions.ClientConnectorError", "Cannot connect to host none:443 ssl:default [getaddrinfo failed]")},
+	{"msg.config_missing.host", "configuration_error/missing_config", ex("Error", "getaddrinfo ENOTFOUND undefined")},
+	// A host of that name's prefix is a host.
+	{"msg.dns", "dependency_failure/upstream_unreachable", ex("aiohttp.client_exceptions.ClientConnectorError", "Cannot connect to host nonexistent.example:443 ssl:default [Name or service not known]")},
 	{"generic.exception", "application_exception/unhandled_exception", ex("requests.exceptions.MissingSchema", "Invalid URL 'charge': No scheme supplied. Perhaps you meant https://charge?")},
 	{"msg.config_invalid.sqlx", "configuration_error/invalid_config", ex("", "error with configuration: relative URL without a base")},
 	// database_connection: pools, limits, authentication

@@ -212,12 +212,22 @@ var typeRows = []typeRow{
 	typ("db.ConnectionNotEstablished", connRefused, "ActiveRecord::ConnectionNotEstablished", "PG::ConnectionBad", "Mysql2::Error::ConnectionError", "SequelizeConnectionRefusedError", "SequelizeConnectionError", "MongoNetworkError", "RedisConnectionException", "JedisConnectionException", "redis.exceptions.ConnectionError", "Redis::CannotConnectError", "Sequel::DatabaseConnectionError", "Doctrine\\DBAL\\Exception\\ConnectionException", "Illuminate\\Database\\LostConnectionException").weakRow(),
 	// ioredis lib/errors/MaxRetriesPerRequestError.ts: every retry of a command failed to reach the server.
 	typ("ioredis.MaxRetriesPerRequestError", connRefused, "MaxRetriesPerRequestError"),
-	typ("db.ConnectTimeout.refused", connRefused, connectTimeoutTypes...).whenAny("connection refused", "econnrefused"),
+	// Windows words a refusal "The remote computer refused the network connection" (ERROR_CONNECTION_REFUSED, the
+	// JDK's IOException on Windows) and "No connection could be made because the target machine actively refused it"
+	// (WSAECONNREFUSED, .NET's SocketException).
+	typ("db.ConnectTimeout.refused", connRefused, connectTimeoutTypes...).whenAny("connection refused", "econnrefused", "refused the network connection", "actively refused it"),
 	// The Node driver's and Mongoose's server selection errors carry the last heartbeat's failure as their message
 	// (mongoose lib/error/serverSelection.js assimilateError), pymongo's ServerSelectionTimeoutError the per-host
 	// errors: a resolver's failure of the host is a DNS failure, not a timeout.
 	typ("db.ConnectTimeout.dns", connDNS, connectTimeoutTypes...).whenAny("getaddrinfo", "enotfound", "eai_again", "name resolution", "nodename nor servname", "name or service not known", "no such host"),
 	typ("db.ConnectTimeout", connTimeout, connectTimeoutTypes...),
+	// The DataStax Cassandra drivers: no node could be connected to (java-driver 4 core/src/main/java/com/datastax/oss/
+	// driver/api/core/AllNodesFailedException.java, ControlConnection's "Could not reach any contact point, make sure
+	// you've provided valid addresses", each node's error after it; java-driver 3 and the C# driver's
+	// NoHostAvailableException "All host(s) tried for query failed"). The nodes' errors say why.
+	typ("cassandra.AllNodesFailed.auth", connAuth, cassandraNoNodeTypes...).whenAny("authenticationexception", "authentication error on node", "username and/or password are incorrect", "password are incorrect"),
+	typ("cassandra.AllNodesFailed.dns", connDNS, cassandraNoNodeTypes...).whenAny("unknownhostexception", "/<unresolved>:"),
+	typ("cassandra.AllNodesFailed", connRefused, cassandraNoNodeTypes...),
 	typ("sequelize.HostNotFound", connDNS, "SequelizeHostNotFoundError", "SequelizeHostNotReachableError"),
 	// stripe/stripe-python stripe/_api_requestor.py: AuthenticationError "No API key provided. (HINT: set your API key
 	// using \"stripe.api_key = <API-KEY>\") ..." before any request is made: a key the deployment lacks, not a refusal.
@@ -276,7 +286,15 @@ var typeRows = []typeRow{
 
 // connectTimeoutTypes are the exceptions of a connect that did not complete in time (Sequelize's connect timeout,
 // the MongoDB drivers' and Mongoose's server selection and network timeouts): their message says why.
-var connectTimeoutTypes = []string{"SequelizeConnectionTimedOutError", "MongoServerSelectionError", "MongooseServerSelectionError", "ServerSelectionTimeoutError", "pymongo.errors.ServerSelectionTimeoutError", "MongoTimeoutException", "MongoNetworkTimeoutError", "MongoSocketOpenException", "NetworkTimeout", "pymongo.errors.NetworkTimeout"}
+// The PHP driver's ConnectionTimeoutException (src/MongoDB/Exception/ConnectionTimeoutException.c: server
+// selection failed, "No suitable servers found: `serverSelectionTimeoutMS` expired: [...]") and the Ruby
+// driver's NoServerAvailable (lib/mongo/error/no_server_available.rb, "No primary_preferred server is available
+// in cluster: ...") are the same failure: no server of the deployment answered.
+var connectTimeoutTypes = []string{"SequelizeConnectionTimedOutError", "MongoServerSelectionError", "MongooseServerSelectionError", "ServerSelectionTimeoutError", "pymongo.errors.ServerSelectionTimeoutError", "MongoTimeoutException", "MongoNetworkTimeoutError", "MongoSocketOpenException", "NetworkTimeout", "pymongo.errors.NetworkTimeout",
+	"MongoDB\\Driver\\Exception\\ConnectionTimeoutException", "Mongo::Error::NoServerAvailable"}
+
+// cassandraNoNodeTypes are the DataStax drivers' exceptions of a session that reached no node.
+var cassandraNoNodeTypes = []string{"com.datastax.oss.driver.api.core.AllNodesFailedException", "com.datastax.oss.driver.api.core.NoNodeAvailableException", "com.datastax.driver.core.exceptions.NoHostAvailableException", "Cassandra.NoHostAvailableException"}
 
 // reClientStatus5xx: the 5xx status a client's exception message carries ("HTTP 502 Bad Gateway", "HTTP 500: ...",
 // "Server error(GET url: 503 Service Unavailable."), not 599.

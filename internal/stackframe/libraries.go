@@ -289,6 +289,10 @@ var libraries = []Library{
 		Cite: "grpc/grpc-go clientconn.go"},
 	{Lang: "go", Name: "go.envconfig", Kind: KindConfig, frames: []string{"github.com/kelseyhightower/envconfig", "github.com/caarlos0/env", "github.com/spf13/viper", "github.com/knadh/koanf"}, types: []string{"envconfig.", "env.ParseError", "env.AggregateError"},
 		Cite: "kelseyhightower/envconfig envconfig.go (ParseError \"envconfig.Process: assigning %[1]s to %[2]s\"); caarlos0/env error.go (ParseError, AggregateError); spf13/viper viper.go; knadh/koanf koanf.go"},
+	// gojek's goconfig (vendored by gojek/consul-envoy-xds): Get*Value of a key the environment lacks panics in
+	// checkKey with "<KEY> key is not set" (the panic of gojek/consul-envoy-xds#32, utils.go:27).
+	{Lang: "go", Name: "go.goconfig", Kind: KindConfig, frames: []string{"github.com/gojek-engineering/goconfig", "github.com/gojektech/goconfig"},
+		Cite: "gojek-engineering/goconfig utils.go (checkKey: panic \"<KEY> key is not set\"; getIntOrPanic), as gojek/consul-envoy-xds#32 shows it"},
 	{Lang: "go", Name: "go.template", Kind: KindTemplate, frames: []string{"html/template.", "text/template."}, types: []string{"template."},
 		Cite: "golang/go src/text/template/exec.go"},
 	{Lang: "go", Name: "go.os_file", Kind: KindFile, frames: []string{"os.Open", "os.ReadFile", "os.(*File)"}, types: []string{"fs.PathError", "os.PathError"},

@@ -60,6 +60,13 @@ func (l *Library) pathLanguage() bool {
 }
 
 func (l *Library) matchesFrame(where string) bool {
+	if l.Lang == "go" {
+		// A package vendored into a GOPATH project's vendor/ directory keeps the project's path in its
+		// symbols: "app/vendor/github.com/lib/pq.(*conn).query" is lib/pq's.
+		if i := strings.LastIndex(where, "/vendor/"); i >= 0 {
+			where = where[i+len("/vendor/"):]
+		}
+	}
 	for _, f := range l.frames {
 		if l.pathLanguage() && strings.Contains(where, f) || !l.pathLanguage() && strings.HasPrefix(where, f) {
 			return true

@@ -179,6 +179,7 @@ var originTests = []struct {
 	{"go.net_http_client", goAt("net/http.(*Client).do"), ""},
 	{"go.grpc", goAt("google.golang.org/grpc.(*ClientConn).Invoke"), ""},
 	{"go.envconfig", goAt("github.com/kelseyhightower/envconfig.Process"), ""},
+	{"go.goconfig", goAt("consul-envoy-xds/vendor/github.com/gojek-engineering/goconfig.checkKey"), ""},
 	{"go.template", goAt("html/template.(*Template).Execute"), ""},
 	{"go.os_file", goAt("os.ReadFile"), ""},
 
