@@ -39,6 +39,8 @@ const (
 	attrDBName              = "db.name"
 	attrServerPort          = "server.port"
 	attrLogError            = "error" // a Go logger's error field (ReadLogRecord)
+	attrLogErr              = "err"   // log/slog's own examples' spelling of it
+	attrLogStack            = "stack" // winston's flattened err.stack (ReadLogRecord)
 	attrLogPanic            = "panic" // a recoverer's panic value (ReadLogRecord)
 	attrCodeStacktrace      = "code.stacktrace"
 	attrNetPeerPort         = "net.peer.port"
@@ -251,9 +253,10 @@ func ReadSpan(service string, span ptrace.Span, dst []diagnosis.Evidence, names 
 // Go's structured loggers put an error under the key "error" instead: zap's
 // zap.Error (field.go: NamedError("error", err)), logrus's WithError
 // (entry.go: ErrorKey = "error"), and the contrib otelslog bridge of the
-// SDK 1.35 line (v0.10.0: an error value becomes a string attribute); an
-// ERROR (or more severe) record with such a string is read as an exception
-// with that message. A recoverer logs the value it recovered under "panic"
+// SDK 1.35 line (v0.10.0: an error value becomes a string attribute), or
+// under "err", as log/slog's package examples write it (slog.Error("oops",
+// "err", err)); an ERROR (or more severe) record with such a string is read
+// as an exception with that message. A recoverer logs the value it recovered under "panic"
 // (zap.Any("panic", recover()), the usual spelling), with the stack in the
 // semantic conventions' code.stacktrace when the bridge adds it (otelzap
 // does for records at or above its stack level): read alike.
@@ -265,8 +268,10 @@ func ReadLogRecord(service string, lr plog.LogRecord) (diagnosis.Evidence, bool)
 		if lr.SeverityNumber() < plog.SeverityNumberError {
 			return diagnosis.Evidence{}, false
 		}
-		if msg := strAttr(attrs, attrLogError); msg != "" {
-			return diagnosis.Evidence{Kind: diagnosis.KindSpan, Service: service, ExceptionMessage: clip(msg, maxMessage)}, true
+		for _, k := range [...]string{attrLogError, attrLogErr} {
+			if msg := strAttr(attrs, k); msg != "" {
+				return diagnosis.Evidence{Kind: diagnosis.KindSpan, Service: service, ExceptionMessage: clip(msg, maxMessage)}, true
+			}
 		}
 		if msg := strAttr(attrs, attrLogPanic); msg != "" {
 			item := diagnosis.Evidence{Kind: diagnosis.KindSpan, Service: service, ExceptionMessage: clip(msg, maxMessage)}
@@ -280,6 +285,9 @@ func ReadLogRecord(service string, lr plog.LogRecord) (diagnosis.Evidence, bool)
 	}
 	item := diagnosis.Evidence{Kind: diagnosis.KindSpan, Service: service}
 	readException(attrs, &item, Interned)
+	if item.Stacktrace == "" {
+		readFlatStack(attrs, &item)
+	}
 	if item.ExceptionMessage == "" && lr.Body().Type() == pcommon.ValueTypeStr {
 		item.ExceptionMessage = clip(lr.Body().Str(), maxMessage)
 	}
@@ -287,6 +295,23 @@ func ReadLogRecord(service string, lr plog.LogRecord) (diagnosis.Evidence, bool)
 		item.ErrorType = name(str(v))
 	}
 	return item, true
+}
+
+// readFlatStack reads a JavaScript stack left under "stack" beside the
+// exception: @opentelemetry/winston-transport (utils.ts getExceptionPayload)
+// takes the exception from an "err" or "error" key first, so a record of
+// logger.error(msg, {error: err.name, stack: err.stack}) keeps the stack as a
+// plain attribute, the frames that say which library failed.
+func readFlatStack(attrs pcommon.Map, item *diagnosis.Evidence) {
+	st := strAttr(attrs, attrLogStack)
+	if !strings.Contains(st, "\n    at ") {
+		return
+	}
+	item.Stacktrace = compactStacktrace(st)
+	item.Frame = Interned.of(stackframe.Top(st))
+	if o := stackframe.Origin(st, item.ExceptionType); o != "" {
+		item.Origin = Interned.of(o)
+	}
 }
 
 func readException(attrs pcommon.Map, item *diagnosis.Evidence, names Names) {

@@ -160,32 +160,69 @@ func TestReadLogRecord(t *testing.T) {
 	assert.False(t, ok)
 }
 
-// Go's loggers (zap, logrus, otelslog v0.10.0) put the error under "error":
-// an ERROR record's is an exception message; a lower severity's, or an
-// empty or non-string one, is not evidence.
+// Go's loggers (zap, logrus, otelslog v0.10.0) put the error under "error",
+// slog's examples under "err": an ERROR record's is an exception message; a
+// lower severity's, or an empty or non-string one, is not evidence.
 func TestReadLogRecordErrorField(t *testing.T) {
 	tests := []struct {
 		name     string
 		severity plog.SeverityNumber
+		key      string
 		err      any
 		want     string
 	}{
-		{"otelslog v0.10.0 record of a recovered panic", plog.SeverityNumberError, "runtime error: invalid memory address or nil pointer dereference",
+		{"otelslog v0.10.0 record of a recovered panic", plog.SeverityNumberError, "error", "runtime error: invalid memory address or nil pointer dereference",
 			"runtime error: invalid memory address or nil pointer dereference"},
-		{"fatal", plog.SeverityNumberFatal, "dial tcp 10.0.0.5:5432: connect: connection refused", "dial tcp 10.0.0.5:5432: connect: connection refused"},
-		{"a warning is no failure", plog.SeverityNumberWarn, "retrying: connection reset by peer", ""},
-		{"empty", plog.SeverityNumberError, "", ""},
-		{"not a string", plog.SeverityNumberError, int64(3), ""},
+		{"fatal", plog.SeverityNumberFatal, "error", "dial tcp 10.0.0.5:5432: connect: connection refused", "dial tcp 10.0.0.5:5432: connect: connection refused"},
+		{"slog's err", plog.SeverityNumberError, "err", "PAGE_SIZE: strconv.Atoi: parsing \"twenty\": invalid syntax", "PAGE_SIZE: strconv.Atoi: parsing \"twenty\": invalid syntax"},
+		{"a warning is no failure", plog.SeverityNumberWarn, "error", "retrying: connection reset by peer", ""},
+		{"slog's err of a warning", plog.SeverityNumberWarn, "err", "retrying: connection reset by peer", ""},
+		{"empty", plog.SeverityNumberError, "error", "", ""},
+		{"not a string", plog.SeverityNumberError, "err", int64(3), ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			lr := plog.NewLogRecord()
 			lr.SetSeverityNumber(tc.severity)
 			lr.Body().SetStr("request failed")
-			require.NoError(t, lr.Attributes().FromRaw(map[string]any{"error": tc.err, "route": "/null"}))
+			require.NoError(t, lr.Attributes().FromRaw(map[string]any{tc.key: tc.err, "route": "/null"}))
 			item, ok := ReadLogRecord("svc", lr)
 			assert.Equal(t, tc.want != "", ok)
 			assert.Equal(t, tc.want, item.ExceptionMessage)
+		})
+	}
+}
+
+// winston-transport's record of logger.error(msg, {error: err.name, stack: err.stack}) (node-koa's shape): the
+// exception is the "error" key's, the stack a plain attribute, read with its frames; a "stack" that is no
+// JavaScript stack, or a record with its own exception.stacktrace, is left as it is.
+func TestReadLogRecordFlatStack(t *testing.T) {
+	const pgStack = "Error: timeout exceeded when trying to connect\n    at /app/node_modules/pg-pool/index.js:45:11\n" +
+		"    at async Object.cart (/app/src/routes/cart.js:12:3)"
+	tests := []struct {
+		name       string
+		attrs      map[string]any
+		wantStack  string
+		wantOrigin string
+	}{
+		{"flat stack", map[string]any{"exception.message": "Error", "stack": pgStack}, "pg-pool/index.js", "node.pg_pool"},
+		{"not a stack", map[string]any{"exception.message": "Error", "stack": "main"}, "", ""},
+		{"its own stacktrace wins", map[string]any{"exception.message": "Error", "exception.stacktrace": "Error: x\n    at f (/app/a.js:1:1)", "stack": pgStack}, "/app/a.js", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			lr := plog.NewLogRecord()
+			lr.SetSeverityNumber(plog.SeverityNumberError)
+			lr.Body().SetStr("GET /cart failed: timeout exceeded when trying to connect")
+			require.NoError(t, lr.Attributes().FromRaw(tc.attrs))
+			item, ok := ReadLogRecord("svc", lr)
+			require.True(t, ok)
+			if tc.wantStack == "" {
+				assert.Empty(t, item.Stacktrace)
+			} else {
+				assert.Contains(t, item.Stacktrace, tc.wantStack)
+			}
+			assert.Equal(t, tc.wantOrigin, item.Origin)
 		})
 	}
 }
