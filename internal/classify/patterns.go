@@ -158,6 +158,11 @@ var patRows = []patRow{
 	pat("msg.no_rows.mongoose", qNoRows, "no document found for query"),
 	// ent/ent entc/gen/template/ent.tmpl NotFoundError.Error: "ent: <label> not found" (Only, First, Get of no row).
 	pat("msg.no_rows.ent", qNoRows, "ent: ").regex(`(?:^|: )ent: [\w ]+ not found$`),
+	// prisma/prisma-engines P2025 RecordsNotFound (KnownError of update, delete, connect and *OrThrow): "An operation
+	// failed because it depends on one or more records that were required but not found. ..."
+	pat("msg.no_rows.prisma", qNoRows, "depends on one or more records that were required but not found"),
+	// go-gorm/gorm errors.go 1.25 ErrDuplicatedKey (TranslateError: true): a unique constraint the statement broke.
+	pat("msg.constraint.gorm", qConstraint, "duplicated key not allowed").regex(`(?:^|: )duplicated key not allowed$`),
 	// go-redis: redis.Nil, the reply to a key that does not exist.
 	// gorm errors.go: ErrRecordNotFound.
 	pat("msg.no_rows.gorm", qNoRows, "record not found").regex(`(?:^|: )record not found$`),
@@ -205,6 +210,10 @@ var patRows = []patRow{
 		"this connection has been closed", "driver: bad connection", "sql: database is closed", "client has encountered a connection error",
 		"sql: connection is already closed"),
 	dbPat("msg.connection_lost.generic", connReset, "socket closed unexpectedly", "invalid connection", "unexpected eof", "busy buffer", "commands out of sync", "connection is closed", "conn closed", "connection already closed"),
+	// go-sql-driver/mysql errors.go 1.9 ErrInvalidConn "invalid connection": the driver's connection broke under a
+	// statement (database/sql retries only driver.ErrBadConn), alone or wrapped by the handler, with no
+	// database span (a database span's words are read by the row above).
+	pat("msg.connection_lost.mysql_go", connReset, "invalid connection").regex(`(?:^|: )invalid connection$`),
 	// urllib3 connection.py _new_conn: ConnectTimeoutError "Connection to %s timed out. (connect timeout=%s)", which
 	// requests and urllib3's MaxRetryError carry ("Caused by ConnectTimeoutError(...)").
 	netPat("msg.connect_timeout", depUnreachable, connTimeout, "i/o timeout", "timeout expired", "connect timed out", "connection timed out", "etimedout", "server selection timed out",
@@ -425,6 +434,8 @@ var patRows = []patRow{
 	pat("msg.http.reqwest_send", depUnreachable, "error sending request for url (").regex(`error sending request for url \([^)\s]*\)$`).notIn(ctxDB),
 	// unjs/ofetch src/error.ts 1.4 createFetchError: "[GET] \"url\": 500 Internal Server Error" (Nuxt's $fetch).
 	pat("msg.http.5xx.ofetch", dep5xx, "]").regex(`^\[(?:get|post|put|patch|delete|head|options)\] "[^"]*": 5\d\d\b`).notIn(ctxDB),
+	// oven-sh/bun src/bun.js/webcore/fetch.zig: error.ConnectionRefused of fetch() (err.code "ConnectionRefused").
+	pat("msg.http.bun_fetch", depUnreachable, "unable to connect. is the computer able to access the url?"),
 	pat("msg.http.aws_endpoint", depUnreachable, "could not connect to the endpoint url:", "connect timeout on endpoint url:"),
 	pat("msg.http.aws_endpoint.read_timeout", depTimeout, "read timeout on endpoint url:"),
 	pat("msg.http.5xx", dep5xx, "server error for url", "server error '5", "response status code does not indicate success: 5", "request failed with status code 5",

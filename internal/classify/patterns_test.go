@@ -83,6 +83,8 @@ var patternCases = register([]tc{
 	{"msg.pool.redigo", "database_connection/pool_exhausted", goErr(`cart cache: redigo: connection pool exhausted`)},
 	{"msg.connect_failed.database", "database_connection/connection_refused", dbx("postgresql", "Npgsql.NpgsqlException", `Failed to connect to 127.0.0.1:40123`)},
 	{"msg.no_rows.gorm", "database_query/no_rows", goDB("postgresql", `load order: record not found`)},
+	{"msg.no_rows.prisma", "database_query/no_rows", ex("PrismaClientKnownRequestError", "\nInvalid `prisma.order.update()` invocation:\n\n\nAn operation failed because it depends on one or more records that were required but not found. Record to update not found.")},
+	{"msg.constraint.gorm", "database_query/constraint_violation", goErr(`create user: duplicated key not allowed`)},
 	{"msg.no_rows.ent", "database_query/no_rows", goErr(`load order: ent: order not found`)},
 	{"msg.no_rows.typeorm", "database_query/no_rows", ex("EntityNotFoundError", "Could not find any entity of type \"Order\" matching: {\n    \"id\": 7\n}")},
 	{"msg.no_rows.mongoose", "database_query/no_rows", ex("DocumentNotFoundError", `No document found for query "{ _id: new ObjectId('665f1c2e8b3a4d0012345678') }" on model "Order"`)},
@@ -260,6 +262,7 @@ var patternCases = register([]tc{
 	{"msg.no_rows.go", "database_query/no_rows", goErr(`get order 42: sql: no rows in result set`)},
 	// network, in database context
 	{"msg.socket.database", "database_connection/connection_refused", ex("psycopg2.OperationalError", "connection to server on socket \"/var/run/postgresql/.s.PGSQL.5432\" failed: No such file or directory\n\tIs the server running locally and accepting connections on that socket?")},
+	{"msg.connection_lost.mysql_go", "database_connection/connection_reset", goErr(`load cart: invalid connection`)},
 	{"msg.connection_lost.database", "database_connection/connection_reset", ex("psycopg2.OperationalError", "server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally\n\tbefore or while processing the request.")},
 	{"msg.connection_lost.generic", "database_connection/connection_reset", goDB("mysql", `invalid connection`)},
 	{"msg.connect_timeout", "database_connection/connect_timeout", goErr("failed to connect to `user=app database=shop`: 10.0.0.5:5432 (db): dial error: timeout: dial tcp 10.0.0.5:5432: i/o timeout")},
@@ -365,6 +368,7 @@ var patternCases = register([]tc{
 	// reqwest with its source in the message: the source's words decide.
 	{"msg.timeout.http", "dependency_failure/upstream_timeout", ex("reqwest::Error", `error sending request for url (http://127.0.0.1:42377/slow): operation timed out`)},
 	{"msg.http.5xx.ofetch", "dependency_failure/upstream_5xx", ex("FetchError", `[GET] "http://127.0.0.1:41234/payments": 500 Internal Server Error`)},
+	{"msg.http.bun_fetch", "dependency_failure/upstream_unreachable", ex("Error", `Unable to connect. Is the computer able to access the url?`)},
 	{"msg.http.aws_endpoint", "dependency_failure/upstream_unreachable", ex("botocore.exceptions.EndpointConnectionError", `Could not connect to the endpoint URL: "http://127.0.0.1:9000/receipts/7.pdf"`)},
 	{"msg.http.aws_endpoint", "dependency_failure/upstream_unreachable", ex("botocore.exceptions.ConnectTimeoutError", `Connect timeout on endpoint URL: "https://s3.eu-west-1.amazonaws.com/receipts/7.pdf"`)},
 	{"msg.http.aws_endpoint.read_timeout", "dependency_failure/upstream_timeout", ex("botocore.exceptions.ReadTimeoutError", `Read timeout on endpoint URL: "https://dynamodb.eu-west-1.amazonaws.com/"`)},
