@@ -81,8 +81,10 @@ var patRows = []patRow{
 	pat("msg.too_many_clients.postgresql", connTooMany, "sorry, too many clients already", "remaining connection slots are reserved", "too many connections for role", "too many connections for database"),
 	pat("msg.too_many_connections.mysql", connTooMany, "too many connections", "max_user_connections", "max number of clients reached"),
 	pat("msg.auth.postgresql", connAuth, "password authentication failed for user", "no pg_hba.conf entry for", "sasl authentication failed", "ident authentication failed", "peer authentication failed", "server requested a password but no password was provided",
-		// libpq-fe.h PQnoPasswordSupplied: a connection string without a password.
-		"fe_sendauth: no password supplied"),
+		// libpq-fe.h PQnoPasswordSupplied: a connection string without a password; Npgsql's own words for the same
+		// (NpgsqlConnector.Auth.cs: "No password has been provided but the backend requires one (in MD5)", "in SASL",
+		// "in cleartext").
+		"fe_sendauth: no password supplied", "no password has been provided but the backend requires one"),
 	pat("msg.permission.mysql_db", confPermission, "command denied to user"),
 	pat("msg.auth.mysql", connAuth, "access denied for user"),
 	pat("msg.auth.mssql", connAuth, "login failed for user"),
@@ -230,6 +232,8 @@ var patRows = []patRow{
 	netPat("msg.tls", depTLS, connTLS, "x509: certificate", "tls: failed to verify certificate", "certificate verify failed", "ssl handshake failed", "pkix path building failed",
 		"the remote certificate is invalid", "tls handshake", "ssl routines", "self-signed certificate", "self signed certificate", "unable to verify the first certificate",
 		"certificate has expired", "wrong version number", "sslhandshakeexception", "handshake_failure",
+		// Go net/http client.go: a TLS handshake answered in plain HTTP (ErrSchemeMismatch since Go 1.21).
+		"server gave http response to https client",
 		// libcurl's OpenSSL backend (lib/vtls/openssl.c): "SSL certificate problem: %s" of X509_verify_cert_error_string,
 		// curl error 60 (CURLE_PEER_FAILED_VERIFICATION) as Guzzle and PHP's curl report it.
 		"ssl certificate problem"),

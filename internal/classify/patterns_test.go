@@ -195,6 +195,8 @@ var patternCases = register([]tc{
 	{"msg.auth.postgresql", "database_connection/authentication_failed", ex("org.postgresql.util.PSQLException", `FATAL: password authentication failed for user "app"`)},
 	// mapbox/osm-boundaries#4: psycopg2 on a connection string without a password.
 	{"msg.auth.postgresql", "database_connection/authentication_failed", ex("psycopg2.OperationalError", `fe_sendauth: no password supplied`)},
+	// npgsql/npgsql#1340: a password the connection string gave did not reach the connector.
+	{"msg.auth.postgresql", "database_connection/authentication_failed", ex("Npgsql.NpgsqlException", `No password has been provided but the backend requires one (in MD5)`)},
 	{"msg.permission.mysql_db", "configuration_error/permission_denied", ex("java.sql.SQLSyntaxErrorException", `SELECT command denied to user 'report'@'10.0.0.8' for table 'salaries'`)},
 	{"msg.auth.mysql", "database_connection/authentication_failed", ex("java.sql.SQLException", `Access denied for user 'app'@'10.0.0.7' (using password: YES)`)},
 	{"msg.auth.mssql", "database_connection/authentication_failed", ex("Microsoft.Data.SqlClient.SqlException", `Login failed for user 'shop'.`)},
@@ -270,6 +272,8 @@ var patternCases = register([]tc{
 	{"msg.connect_timeout", "dependency_failure/upstream_unreachable", ex("", "an error occurred HTTPSConnectionPool(host='ddg-api.herokuapp.com', port=443): Max retries exceeded with url: /search?query=hi&limit=3 (Caused by ConnectTimeoutError(<urllib3.connection.HTTPSConnection object at 0x0000027A0A0FD210>, 'Connection to ddg-api.herokuapp.com timed out. (connect timeout=None)'))")},
 	{"msg.dns", "database_connection/dns_failure", goErr("failed to connect to `user=app database=shop`: hostname resolving error: lookup postgres on 127.0.0.11:53: no such host")},
 	// guzzle/guzzle#1935: PHP's curl had no CA bundle to verify the API's certificate with.
+	// kdudkov/goatak#22: an https:// URL of a port that speaks plain HTTP.
+	{"msg.tls", "dependency_failure/tls_failure", ex("*url.Error", `Get "https://192.168.1.99:8446/Marti/api/tls/config": http: server gave HTTP response to HTTPS client`)},
 	{"msg.tls", "dependency_failure/tls_failure", ex("GuzzleHttp\\Exception\\RequestException", "cURL error 60: SSL certificate problem: unable to get local issuer certificate (see http://curl.haxx.se/libcurl/c/libcurl-errors.html)")},
 	{"msg.tls", "database_connection/tls_failure", goErr("failed to connect to `user=app database=shop`: 10.0.0.5:5432 (db): tls error: tls: failed to verify certificate: x509: certificate signed by unknown authority")},
 	{"msg.connection_refused", "database_connection/connection_refused", goErr("failed to connect to `user=app database=shop`: 127.0.0.1:5432 (127.0.0.1): dial error: dial tcp 127.0.0.1:5432: connect: connection refused")},
