@@ -21,6 +21,11 @@ var patternCases = register([]tc{
 	{"msg.config_missing", "configuration_error/missing_config", ex("System.InvalidOperationException", `The ConnectionString property has not been initialized.`)},
 	{"msg.config_missing", "configuration_error/missing_config", ex("django.core.exceptions.ImproperlyConfigured", `Set the SECRET_KEY environment variable`)},
 	{"msg.pool.dotnet", "database_connection/pool_exhausted", ex("MySqlConnector.MySqlException", `Connect Timeout expired. All pooled connections are in use.`)},
+	{"msg.config_invalid.decode", "configuration_error/invalid_config", goErr(`load config: json: cannot unmarshal string into Go struct field Config.page_size of type int`)},
+	{"msg.config_invalid.decode", "configuration_error/invalid_config", goErr(`config.toml: toml: line 3 (last key "page_size"): incompatible types: TOML value has type string; destination has type integer`)},
+	{"msg.config_invalid.decode", "configuration_error/invalid_config", goErr(`toml: cannot decode TOML string into struct field main.Config.PageSize of type int`)},
+	// The same decoder's words of a request struct are the request's.
+	{"generic.exception", "application_exception/unhandled_exception", ex("*json.UnmarshalTypeError", `json: cannot unmarshal string into Go struct field OrderIn.quantity of type int`)},
 	{"msg.config_invalid", "configuration_error/invalid_config", ex("System.InvalidOperationException", `Failed to convert configuration value at 'Pool:Size' to type 'System.Int32'.`)},
 	{"msg.config_invalid", "configuration_error/invalid_config", ex("org.springframework.boot.context.properties.bind.BindException", `Failed to bind properties under 'app.pool-size' to int`)},
 	{"msg.config_invalid", "configuration_error/invalid_config", goErr(`envconfig.Process: assigning APP_POOL_SIZE to PoolSize: converting 'abc' to type int. details: strconv.ParseInt: parsing "abc": invalid syntax`)},
