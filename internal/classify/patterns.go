@@ -379,9 +379,11 @@ var patRows = []patRow{
 	// UnmarshalTypeError ("json: cannot unmarshal string into Go struct field Config.page_size of type int"; goccy/go-yaml
 	// and go-ini word it alike) into a configuration struct (a request struct's keeps its words), BurntSushi/toml
 	// decode.go ("incompatible types: TOML value has type string; destination has type integer") and pelletier/go-toml
-	// v2 ("toml: cannot decode TOML string into struct field ..."): TOML is read for configuration.
-	pat("msg.config_invalid.decode", confInvalid, "cannot unmarshal", "incompatible types: toml value has type", "cannot decode toml ").
-		regex(`cannot unmarshal \S+ into go struct field \w*(?:config|configuration|settings|env|environment)\.[\w.]+ of type|incompatible types: toml value has type \S+; destination has type|toml: cannot decode toml \w+ into struct field`),
+	// v2 ("toml: cannot decode TOML string into struct field ..."): TOML is read for configuration. Jackson alike:
+	// FasterXML/jackson-databind JsonMappingException's " (through reference chain: com.acme.ShopConfig[\"pageSize\"])"
+	// of a class named for configuration.
+	pat("msg.config_invalid.decode", confInvalid, "cannot unmarshal", "incompatible types: toml value has type", "cannot decode toml ", "through reference chain: ").
+		regex(`cannot unmarshal \S+ into go struct field \w*(?:config|configuration|settings|env|environment)\.[\w.]+ of type|incompatible types: toml value has type \S+; destination has type|toml: cannot decode toml \w+ into struct field|cannot deserialize value of type [\s\S]{1,300}through reference chain: [\w.$]*(?:config|configuration|settings|properties)\["`),
 	pat("msg.config_invalid", confInvalid, "failed to convert configuration value at", "failed to bind properties under", "envconfig.process: assigning", "env: parse error on field", "rather than").
 		regex(`failed to convert configuration value at|failed to bind properties under|envconfig\.process: assigning|env: parse error on field|has type [a-z]+ rather than [a-z]+`),
 	// config-rs ConfigError::Type "invalid type: %s, expected %s for key `k`" and figment Kind::InvalidType

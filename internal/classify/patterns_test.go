@@ -24,7 +24,9 @@ var patternCases = register([]tc{
 	{"msg.config_invalid.decode", "configuration_error/invalid_config", goErr(`load config: json: cannot unmarshal string into Go struct field Config.page_size of type int`)},
 	{"msg.config_invalid.decode", "configuration_error/invalid_config", goErr(`config.toml: toml: line 3 (last key "page_size"): incompatible types: TOML value has type string; destination has type integer`)},
 	{"msg.config_invalid.decode", "configuration_error/invalid_config", goErr(`toml: cannot decode TOML string into struct field main.Config.PageSize of type int`)},
-	// The same decoder's words of a request struct are the request's.
+	{"msg.config_invalid.decode", "configuration_error/invalid_config", ex("com.fasterxml.jackson.databind.exc.InvalidFormatException", "Cannot deserialize value of type `int` from String \"twenty\": not a valid `int` value\n at [Source: (File); line: 3, column: 14] (through reference chain: com.acme.shop.ShopConfig[\"pageSize\"])")},
+	// The same decoders' words of a request struct are the request's.
+	{"generic.exception", "application_exception/unhandled_exception", ex("com.fasterxml.jackson.databind.exc.InvalidFormatException", "Cannot deserialize value of type `int` from String \"twenty\": not a valid `int` value\n at [Source: REDACTED; line: 1, column: 14] (through reference chain: com.acme.shop.OrderIn[\"quantity\"])")},
 	{"generic.exception", "application_exception/unhandled_exception", ex("*json.UnmarshalTypeError", `json: cannot unmarshal string into Go struct field OrderIn.quantity of type int`)},
 	{"msg.config_invalid", "configuration_error/invalid_config", ex("System.InvalidOperationException", `Failed to convert configuration value at 'Pool:Size' to type 'System.Int32'.`)},
 	{"msg.config_invalid", "configuration_error/invalid_config", ex("org.springframework.boot.context.properties.bind.BindException", `Failed to bind properties under 'app.pool-size' to int`)},
