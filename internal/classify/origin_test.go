@@ -52,6 +52,9 @@ var originCases = register([]tc{
 	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("ValueError", "invalid literal for int() with base 10: 'twenty'",
 		"Traceback (most recent call last):\n  File \"/usr/local/lib/python3.12/site-packages/flask/app.py\", line 917, in full_dispatch_request\n    rv = self.dispatch_request()\n"+
 			"  File \"/srv/app/shop/views.py\", line 40, in items\n    size = int(current_app.config[\"PAGE_SIZE\"])\nValueError: invalid literal for int() with base 10: 'twenty'\n")},
+	// A mapping named for the configuration (a YAML file loaded into config), read on the application's line.
+	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("ValueError", "invalid literal for int() with base 10: 'twenty'",
+		"Traceback (most recent call last):\n  File \"/srv/app/shop/views.py\", line 40, in items\n    size = int(config[\"page_size\"])\nValueError: invalid literal for int() with base 10: 'twenty'\n")},
 	{"origin.config.invalid", "configuration_error/invalid_config", javaNumberFormat("abc",
 		"\tat org.springframework.util.NumberUtils.parseNumber(NumberUtils.java:212)\n\tat org.springframework.core.env.AbstractPropertyResolver.convertValueIfNecessary(AbstractPropertyResolver.java:280)\n")},
 	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("System.FormatException", "abc is not a valid value for Int32.",

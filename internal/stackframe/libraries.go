@@ -244,6 +244,12 @@ var libraries = []Library{
 	{Lang: "python", Name: "python.flask_config", Kind: KindConfig, frames: []string{"/flask/config.py"},
 		code: []string{"app.config[", "app.config.get("},
 		Cite: "pallets/flask src/flask/config.py 3.1.2 (class Config(dict), from_prefixed_env: loads FLASK_* variables)"},
+	// A mapping the application named for its configuration (a YAML or JSON file loaded into config/settings,
+	// CONFIG = load()), read on the application's line like os.environ: int(config["page_size"]) of "twenty".
+	// A dict's KeyError and int()'s ValueError raise from C, with no frame of the loader's.
+	{Lang: "python", Name: "python.config_mapping", Kind: KindConfig,
+		code: []string{"config[", "settings[", "CONFIG[", "SETTINGS[", "config.get(", "settings.get(", "CONFIG.get(", "SETTINGS.get("},
+		Cite: "python/cpython Objects/dictobject.c (dict_subscript: KeyError), Objects/longobject.c (int(): \"invalid literal for int() with base %d: %R\")"},
 	// Sanic's Config (a dict filled from SANIC_* variables): app.config.X of a key none set raises
 	// AttributeError "Config has no 'X'" in Config.__getattr__.
 	{Lang: "python", Name: "python.sanic_config", Kind: KindConfig, frames: []string{"/sanic/config.py"},
