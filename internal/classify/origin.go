@@ -63,6 +63,7 @@ var genericRules = map[string]wordClass{
 	"db.StatementTimeout":           wordsTimeout, // SQLTimeoutException: a driver's statement, or a pool's borrow
 	"msg.timeout.http":              wordsTimeout,
 	"msg.context_deadline":          wordsTimeout,
+	"msg.timeout.tokio":             wordsTimeout,
 	"msg.timeout.statement.generic": wordsTimeout,
 	"lang.InvalidArgument":          wordsConversion,
 	"lang.TypeError":                wordsConversion,

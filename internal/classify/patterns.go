@@ -268,6 +268,9 @@ var patRows = []patRow{
 	// ---- configuration_error ----
 	// kelseyhightower/envconfig Process: "required key %s missing value"; heetch/confita config.go (Load):
 	// "required key '%s' for field '%s' not found", the same check of another Go loader.
+	// rust-lang/rust library/std/src/env.rs VarError::NotPresent, as unwrap() prints its Debug: env::var("X").unwrap()
+	// of an unset variable panics "called `Result::unwrap()` on an `Err` value: NotPresent".
+	pat("msg.env_missing.rust_unwrap", confMissing, "notpresent").regex(`value: notpresent$`),
 	pat("msg.env_missing", confMissing, "environment variable", "env var", "envvar", "required key", "could not resolve placeholder", "declare it as envvar").
 		regex(`environment variables? .{0,80}(?:not set|is not set|missing|required|undefined|not defined|not found|is empty|must be set|not present)|(?:missing|required|undefined|unset)(?: required)? (?:environment|env) var|env var .{0,80}(?:not set|missing|required|not present)|environment variable not found|required key .{1,80} (?:missing value|for field .{1,80} not found)|could not resolve placeholder|declare it as envvar`),
 	// A framework or SDK refusing to work without its secret: pallets/flask src/flask/sessions.py 3.1 NullSession._fail
@@ -457,6 +460,10 @@ var patRows = []patRow{
 		regex(`server error for url|server error '5\d\d|response status code does not indicate success: 5\d\d|request failed with status code 5\d\d|http error 5\d\d|502 bad gateway|503 service unavailable|bad gateway|service unavailable|upstream connect error|no healthy upstream|status code:? 5\d\d|returned status 5\d\d|5\d\d internal server error.{0,40}(?:from|for|on) (?:post|get|put|patch|delete|url|http)`).notIn(ctxDB),
 	pat("msg.http.429", depRateLimited, "too many requests").regex(`too many requests for url|429 too many requests.{0,40}(?:from|for|on) (?:post|get|put|patch|delete|url|http)|status code 429|status code: 429`),
 	netPat("msg.context_deadline", depTimeout, dbCanceled, "context deadline exceeded"),
+	// tokio-rs/tokio tokio/src/time/error.rs Elapsed's Display: tokio::time::timeout gave up on the future (a call,
+	// a query, a pool's get); the origin decides which, as for Go's deadline.
+	netPat("msg.timeout.tokio", depTimeout, dbCanceled, "deadline has elapsed"),
+
 	// golang/go net/http transport.go errRequestCanceled: on an outgoing call's span, the client gave up
 	// on the call (Client.Timeout, whose url.Error adds "(Client.Timeout exceeded ...)" on the caller's side).
 	{rule: "msg.canceled.go_http", any: []string{"net/http: request canceled"}, ctxOutcomes: ctxOutcomes{client: depTimeout, skip: ctxPlain | ctxDB}},

@@ -295,6 +295,7 @@ var patternCases = register([]tc{
 	// owncloud/android#126: PHP's memory_limit.
 	{"msg.oom.php", "resource_exhaustion/out_of_memory", ex("", `Allowed memory size of 67108864 bytes exhausted (tried to allocate 64 bytes)`)},
 	// configuration_error
+	{"msg.env_missing.rust_unwrap", "configuration_error/missing_config", ex("", "called `Result::unwrap()` on an `Err` value: NotPresent")},
 	{"msg.env_missing", "configuration_error/missing_config", goErr(`config: environment variable PAYMENT_API_URL is not set`)},
 	{"msg.secret_missing", "configuration_error/missing_secret", ex("Error", `secretOrPrivateKey must have a value`)},
 	{"msg.secret_missing.framework", "configuration_error/missing_secret", ex("RuntimeError", `The session is unavailable because no secret key was set.  Set the secret_key on the application to something unique and secret.`)},
@@ -384,6 +385,8 @@ var patternCases = register([]tc{
 	{"msg.http.aws_endpoint", "dependency_failure/upstream_unreachable", ex("botocore.exceptions.ConnectTimeoutError", `Connect timeout on endpoint URL: "https://s3.eu-west-1.amazonaws.com/receipts/7.pdf"`)},
 	{"msg.http.aws_endpoint.read_timeout", "dependency_failure/upstream_timeout", ex("botocore.exceptions.ReadTimeoutError", `Read timeout on endpoint URL: "https://dynamodb.eu-west-1.amazonaws.com/"`)},
 	{"msg.http.429", "dependency_failure/upstream_rate_limited", ex("requests.exceptions.HTTPError", `429 Client Error: Too Many Requests for url: https://api.partner.example/v1/rates`)},
+	{"msg.timeout.tokio", "dependency_failure/upstream_timeout", ex("tokio::time::error::Elapsed", "deadline has elapsed")},
+	{"msg.timeout.tokio", "database_timeout/query_canceled", diagnosis.Evidence{Kind: diagnosis.KindDB, Depth: 1, DBSystem: "postgresql", ExceptionMessage: "deadline has elapsed", StatusError: true}},
 	{"msg.context_deadline", "dependency_failure/upstream_timeout", goErr(`Post "http://payments:8080/charge": context deadline exceeded`)},
 	{"msg.timeout.http", "dependency_failure/upstream_timeout", ex("AxiosError", `timeout of 5000ms exceeded`)},
 	{"msg.context_canceled", "database_timeout/query_canceled", goDB("postgresql", `context canceled`)},
