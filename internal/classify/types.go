@@ -3,6 +3,8 @@ package classify
 import (
 	"regexp"
 	"strings"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/stackframe"
 )
 
 // typeRows: exception types (also used for error.type values). Order matters
@@ -178,6 +180,11 @@ var typeRows = []typeRow{
 	// is no response, left to its words), ktorio/ktor DefaultResponseValidation.kt ServerResponseException.
 	typ("http.client_exception.5xx", dep5xx, "retrofit2.HttpException", "tornado.httpclient.HTTPClientError", "tornado.httpclient.HTTPError", "io.ktor.client.plugins.ServerResponseException", "ServerResponseException").
 		checked(func(p *prepared) bool { return reClientStatus5xx.MatchString(messageText(p)) }),
+	// JAX-RS's server-error exceptions raised by a client of the API (its frames say which): the peer's 5xx. Raised by
+	// the application's own resource they are its chosen 500, left to the other rows.
+	typ("jaxrs.ServerErrorException.client", dep5xx, "jakarta.ws.rs.InternalServerErrorException", "javax.ws.rs.InternalServerErrorException", "jakarta.ws.rs.ServiceUnavailableException",
+		"javax.ws.rs.ServiceUnavailableException", "jakarta.ws.rs.ServerErrorException", "javax.ws.rs.ServerErrorException").
+		checked(func(p *prepared) bool { return p.origin != nil && p.origin.Kind == stackframe.KindHTTP }),
 	typ("java.HttpServerErrorException.GatewayTimeout", depTimeout, "HttpServerErrorException$GatewayTimeout", "FeignException$GatewayTimeout", "WebClientResponseException$GatewayTimeout", "RestClient::GatewayTimeout"),
 	typ("java.ResourceAccessException", depUnreachable, "ResourceAccessException", "WebClientRequestException", "RetryableException", "feign.RetryableException", "HttpRequestException", "AxiosError", "FetchError", "Faraday::ConnectionFailed", "GuzzleHttp\\Exception\\ConnectException", "TransportException", "HTTPX::ConnectionError", "Net::OpenTimeout", "Errno::EHOSTUNREACH").weakRow(),
 	typ("resilience4j.CallNotPermittedException", depUnreachable, "CallNotPermittedException", "BrokenCircuitException", "CircuitBreakerOpenException", "HystrixRuntimeException", "CircuitBreakerError", "pybreaker.CircuitBreakerError"),

@@ -188,6 +188,11 @@ var typeCases = register([]tc{
 	{"http.client_exception.5xx", "dependency_failure/upstream_5xx", ex("io.ktor.client.plugins.ServerResponseException", `Server error(GET http://127.0.0.1:41234/payments: 503 Service Unavailable. Text: "down"`)},
 	// Tornado's 599 is no response at all: its words decide.
 	{"msg.timeout.http", "dependency_failure/upstream_timeout", ex("tornado.httpclient.HTTPClientError", `HTTP 599: Timeout during request`)},
+	{"jaxrs.ServerErrorException.client", "dependency_failure/upstream_5xx", fromStack("jakarta.ws.rs.InternalServerErrorException", `HTTP 500 Internal Server Error`,
+		"jakarta.ws.rs.InternalServerErrorException: HTTP 500 Internal Server Error\n\tat org.glassfish.jersey.client.JerseyInvocation.convertToException(JerseyInvocation.java:974)\n\tat com.acme.shop.Payments.charge(Payments.java:31)\n")},
+	// Raised by the application's own resource: no client frame, its own 500.
+	{"generic.exception", "application_exception/unhandled_exception", fromStack("jakarta.ws.rs.InternalServerErrorException", `HTTP 500 Internal Server Error`,
+		"jakarta.ws.rs.InternalServerErrorException: HTTP 500 Internal Server Error\n\tat com.acme.shop.OrdersResource.place(OrdersResource.java:31)\n")},
 	{"java.HttpServerErrorException", "dependency_failure/upstream_5xx", ex("org.springframework.web.client.HttpServerErrorException.InternalServerError", `500 Internal Server Error: "{"timestamp":"2026-12-02T03:24:08.939+00:00","status":500,"error":"Internal Server Error","path":"/checkout"}"`)},
 	{"java.HttpServerErrorException", "dependency_failure/upstream_5xx", ex("feign.FeignException.InternalServerError", `[500 Internal Server Error] during [GET] to [http://inventory/stock] [InventoryClient#stock()]: [boom]`)},
 	{"java.HttpServerErrorException.GatewayTimeout", "dependency_failure/upstream_timeout", ex("org.springframework.web.client.HttpServerErrorException.GatewayTimeout", `504 Gateway Timeout: [no body]`)},

@@ -93,6 +93,10 @@ var libraries = []Library{
 		Cite: "ktorio/ktor ktor-client/ktor-client-core/common/src/io/ktor/client/plugins/DefaultResponseValidation.kt 3.2 (ServerResponseException \"Server error(...)\")"},
 	{Lang: "java", Name: "java.retrofit", Kind: KindHTTP, frames: []string{"retrofit2."}, types: []string{"retrofit2."},
 		Cite: "square/retrofit retrofit/src/main/java/retrofit2/HttpException.java 2.11 (\"HTTP \" + response.code() + \" \" + response.message())"},
+	// The JAX-RS clients (Jersey, RESTEasy) translate a 5xx response into the server-error exceptions of the API
+	// (JerseyInvocation.convertToException: InternalServerErrorException "HTTP 500 Internal Server Error").
+	{Lang: "java", Name: "java.jaxrs_client", Kind: KindHTTP, frames: []string{"org.glassfish.jersey.client.", "org.jboss.resteasy.client.", "org.jboss.resteasy.reactive.client."},
+		Cite: "eclipse-ee4j/jersey core-client/src/main/java/org/glassfish/jersey/client/JerseyInvocation.java 3.1 (convertToException), resteasy/resteasy resteasy-client/src/main/java/org/jboss/resteasy/client/jaxrs/internal/ClientInvocation.java (handleErrorStatus)"},
 	{Lang: "java", Name: "java.feign", Kind: KindHTTP, frames: []string{"feign."}, types: []string{"feign."},
 		Cite: "OpenFeign/feign core/src/main/java/feign/SynchronousMethodHandler.java"},
 	{Lang: "java", Name: "java.grpc", Kind: KindRPC, frames: []string{"io.grpc."}, types: []string{"io.grpc."},

@@ -156,6 +156,7 @@ var originTests = []struct {
 	{"java.micronaut_http_client", javaAt("io.micronaut.http.client.netty.DefaultHttpClient.lambda$exchange$1"), ""},
 	{"java.ktor_client", javaAt("io.ktor.client.plugins.DefaultResponseValidationKt$addDefaultResponseValidation$1$1.invokeSuspend"), ""},
 	{"java.retrofit", "", "retrofit2.HttpException"},
+	{"java.jaxrs_client", javaAt("org.glassfish.jersey.client.JerseyInvocation.convertToException"), ""},
 	{"python.tornado_httpclient", pyAt("/tornado/simple_httpclient.py"), ""},
 	{"node.superagent", nodeAt("/app/node_modules/superagent/lib/node/index.js"), ""},
 	{"java.memcached", javaAt("net.spy.memcached.MemcachedClient.get"), ""},
