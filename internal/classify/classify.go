@@ -74,14 +74,14 @@ var prepPool = sync.Pool{New: func() any { return new(prepared) }}
 
 // matchKey is what matching reads of an Evidence, the memo key: equal
 // keys match alike whatever the fields matching does not read (depth,
-// service, frame, dependency). Compact and of fields, not arrays: hashed
+// service, dependency). Compact and of fields, not arrays: hashed
 // and compared on every item.
 type matchKey struct {
 	kind                                        diagnosis.Kind
 	statusError                                 bool
 	httpStatusCode                              int
 	exceptionType, exceptionMessage, stacktrace string
-	origin                                      string
+	origin, frame                               string
 	dbSystem, dbStatusCode, dbQueryText         string
 	rpcSystem, rpcStatus                        string
 	errorType, statusMessage, spanName          string
@@ -91,9 +91,9 @@ type matchKey struct {
 // pairs pairs each text of the key with the Evidence field it is read
 // from: the one list of them. matchKeyOf writes the same out for the hot
 // path; TestMatchKeyPairs holds the two together.
-func (k *matchKey) pairs(ev *diagnosis.Evidence) [14][2]*string {
+func (k *matchKey) pairs(ev *diagnosis.Evidence) [15][2]*string {
 	return [...][2]*string{{&k.exceptionType, &ev.ExceptionType}, {&k.exceptionMessage, &ev.ExceptionMessage},
-		{&k.stacktrace, &ev.Stacktrace}, {&k.origin, &ev.Origin}, {&k.dbSystem, &ev.DBSystem}, {&k.dbStatusCode, &ev.DBStatusCode},
+		{&k.stacktrace, &ev.Stacktrace}, {&k.origin, &ev.Origin}, {&k.frame, &ev.Frame}, {&k.dbSystem, &ev.DBSystem}, {&k.dbStatusCode, &ev.DBStatusCode},
 		{&k.dbQueryText, &ev.DBQueryText}, {&k.rpcSystem, &ev.RPCSystem}, {&k.rpcStatus, &ev.RPCStatusCode},
 		{&k.errorType, &ev.ErrorType}, {&k.statusMessage, &ev.StatusMessage}, {&k.spanName, &ev.SpanName},
 		{&k.peer, &ev.Peer}, {&k.endpoint, &ev.Endpoint}}
@@ -101,7 +101,7 @@ func (k *matchKey) pairs(ev *diagnosis.Evidence) [14][2]*string {
 
 func matchKeyOf(ev *diagnosis.Evidence) matchKey {
 	return matchKey{kind: ev.Kind, statusError: ev.StatusError, httpStatusCode: ev.HTTPStatusCode,
-		exceptionType: ev.ExceptionType, exceptionMessage: ev.ExceptionMessage, stacktrace: ev.Stacktrace, origin: ev.Origin,
+		exceptionType: ev.ExceptionType, exceptionMessage: ev.ExceptionMessage, stacktrace: ev.Stacktrace, origin: ev.Origin, frame: ev.Frame,
 		dbSystem: ev.DBSystem, dbStatusCode: ev.DBStatusCode, dbQueryText: ev.DBQueryText, rpcSystem: ev.RPCSystem,
 		rpcStatus: ev.RPCStatusCode, errorType: ev.ErrorType, statusMessage: ev.StatusMessage, spanName: ev.SpanName,
 		peer: ev.Peer, endpoint: ev.Endpoint}
@@ -130,7 +130,7 @@ var memoized = memo.New(12, func(k matchKey) matchResult {
 	m, ok := matchUncached(&ev)
 	return matchResult{m, ok}
 }).OwnKeys(func(k matchKey) matchKey {
-	var fields [14]*string
+	var fields [15]*string
 	var none diagnosis.Evidence
 	for i, p := range k.pairs(&none) {
 		fields[i] = p[0]

@@ -757,7 +757,7 @@ func TestMatchKeyKeepsWhatMatchingReads(t *testing.T) {
 			t.Errorf("%s: the key matches %+v %v, the evidence %+v %v", c.rule, gotM, gotOK, wantM, wantOK)
 		}
 		other := ev
-		other.Depth, other.Service, other.Frame, other.Dependency = ev.Depth+3, "elsewhere", "main.other", "db other"
+		other.Depth, other.Service, other.Dependency = ev.Depth+3, "elsewhere", "db other"
 		if matchKeyOf(&other) != key {
 			t.Errorf("%s: fields matching does not read change the key", c.rule)
 		}

@@ -166,6 +166,9 @@ func originOverride(p *prepared, m diagnosis.Match) diagnosis.Match {
 	case reSettingsModel.MatchString(p.ev.ExceptionMessage):
 		// A settings model's validation, whatever its fields are named: the words decide missing or invalid.
 		kind = stackframe.KindConfig
+	case class != wordsGeneric && reConfigFrame.MatchString(p.ev.Frame):
+		// No library's frame: the application's own configuration code converted or looked up the value.
+		kind = stackframe.KindConfig
 	}
 	if kind == "" {
 		return m
@@ -198,6 +201,15 @@ var reCallSignature = regexp.MustCompile(`\(\) (?:got an unexpected keyword argu
 
 // reReason5xx is the reason phrase of a 500, 502 or 503 alone (net/http StatusText, Node's http.STATUS_CODES).
 var reReason5xx = regexp.MustCompile(`(?i)^(?:internal server error|bad gateway|service unavailable)$`)
+
+// reConfigFrame is the application's top frame (stackframe.Top) in its own
+// configuration code: a module or file named config/settings/env
+// (shop/settings.page_size, src/config.get, config/index.load), a class named
+// for it (com.acme.shop.AppConfig.pageSize, Shop.ShopProperties.Load; not
+// *Settings, which names a user's settings as often), a Go package config or
+// a *Config method (config.Load, main.(*Config).PageSize).
+var reConfigFrame = regexp.MustCompile(`(?i:(?:^|/)(?:config|configuration|settings|conf|env|environment)(?:/|\.))|` +
+	`[.$]\w*(?:Config|Configuration|Properties)\.[\w$<>]+$|\(\*?\w*Config\)\.`)
 
 // reUnsetTypeCheck is convict's failed constructor check of one setting
 // with no value after it.

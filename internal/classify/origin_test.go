@@ -12,6 +12,7 @@ import (
 func fromStack(typ, msg, stack string) diagnosis.Evidence {
 	e := exs(typ, msg, stack)
 	e.Origin = stackframe.Origin(stack, typ)
+	e.Frame = stackframe.Top(stack)
 	return e
 }
 
@@ -52,6 +53,18 @@ var originCases = register([]tc{
 	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("ValueError", "invalid literal for int() with base 10: 'twenty'",
 		"Traceback (most recent call last):\n  File \"/usr/local/lib/python3.12/site-packages/flask/app.py\", line 917, in full_dispatch_request\n    rv = self.dispatch_request()\n"+
 			"  File \"/srv/app/shop/views.py\", line 40, in items\n    size = int(current_app.config[\"PAGE_SIZE\"])\nValueError: invalid literal for int() with base 10: 'twenty'\n")},
+	// No library's frame, the application's own configuration code: a Java class named for it, a Python settings module.
+	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("java.lang.NumberFormatException", `For input string: "twenty"`,
+		"java.lang.NumberFormatException: For input string: \"twenty\"\n\tat java.base/java.lang.NumberFormatException.forInputString(NumberFormatException.java:67)\n"+
+			"\tat java.base/java.lang.Integer.parseInt(Integer.java:662)\n\tat com.acme.shop.AppConfig.pageSize(AppConfig.java:31)\n\tat com.acme.shop.ItemsHandler.handle(ItemsHandler.java:18)\n")},
+	{"origin.config.missing", "configuration_error/missing_config", fromStack("KeyError", "'payments_url'",
+		"Traceback (most recent call last):\n  File \"/srv/app/shop/views.py\", line 40, in pay\n    url = settings.payments_url()\n"+
+			"  File \"/srv/app/shop/settings.py\", line 12, in payments_url\n    return _loaded[\"payments_url\"]\nKeyError: 'payments_url'\n")},
+	// The same words in other code of the application's stay its own.
+	{"lang.KeyError", "application_exception/key_error", fromStack("KeyError", "'payments_url'",
+		"Traceback (most recent call last):\n  File \"/srv/app/shop/views.py\", line 40, in pay\n    url = body[\"payments_url\"]\nKeyError: 'payments_url'\n")},
+	{"java.NullPointerException", "application_exception/null_reference", fromStack("java.lang.NullPointerException", `Cannot invoke "String.length()" because "theme" is null`,
+		"java.lang.NullPointerException: Cannot invoke \"String.length()\" because \"theme\" is null\n\tat com.acme.shop.UserSettings.update(UserSettings.java:22)\n")},
 	// A mapping named for the configuration (a YAML file loaded into config), read on the application's line.
 	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("ValueError", "invalid literal for int() with base 10: 'twenty'",
 		"Traceback (most recent call last):\n  File \"/srv/app/shop/views.py\", line 40, in items\n    size = int(config[\"page_size\"])\nValueError: invalid literal for int() with base 10: 'twenty'\n")},
