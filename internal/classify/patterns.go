@@ -369,6 +369,10 @@ var patRows = []patRow{
 	// dotnet/runtime src/libraries/System.Net.Http/src/Resources/Strings.resx net_http_client_invalid_requesturi:
 	// a relative request URI and no BaseAddress configured.
 	pat("msg.config_missing.base_address", confMissing, "the request uri must be an absolute uri or baseaddress must be set"),
+	// encode/httpx httpx/_client.py 0.28 _transport_for_url: UnsupportedProtocol "Request URL is missing an 'http://' or
+	// 'https://' protocol." of a base URL built from an unset or empty setting (f"{None}/charge", OPENAI_BASE_URL=""),
+	// raised before any request is sent; the message does not carry the URL.
+	pat("msg.config_missing.scheme", confMissing, "request url is missing an 'http://' or 'https://' protocol"),
 	pat("msg.config_missing.url", confMissing, "invalid url '", "failed to parse url from ", `unsupported protocol scheme ""`, "unsupported uri ", "no scheme was found for ", "none/", "null/", "undefined/").
 		regex(`invalid url '(?:none|null|undefined)\b|failed to parse url from (?:none|null|undefined)\b|unsupported protocol scheme ""|unsupported uri (?:null|undefined)/|no scheme was found for (?:null|undefined)\b|^(?:none|null|undefined)/[\w/-]*$`),
 	// go-playground/validator errors.go fieldError.Error: "Key: '%s' Error:Field validation for '%s' failed on

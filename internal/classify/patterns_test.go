@@ -64,6 +64,7 @@ var patternCases = register([]tc{
 	{"msg.config_missing.url", "configuration_error/missing_config", ex("java.lang.IllegalArgumentException", "unsupported URI null/charge")},
 	{"msg.config_missing.url", "configuration_error/missing_config", ex("java.lang.IllegalArgumentException", "Expected URL scheme 'http' or 'https' but no scheme was found for null/cha...")},
 	{"msg.config_missing.url", "configuration_error/missing_config", ex("aiohttp.client_exceptions.InvalidUrlClientError", "None/charge")},
+	{"msg.config_missing.scheme", "configuration_error/missing_config", ex("httpx.UnsupportedProtocol", "Request URL is missing an 'http://' or 'https://' protocol.")},
 	{"msg.config_missing.base_address", "configuration_error/missing_config", ex("System.InvalidOperationException", "An invalid request URI was provided. Either the request URI must be an absolute URI or BaseAddress must be set.")},
 	// bot-ssttkkl/nonebot-plugin-pixivbot#148 (a setting left "None"); Node's getaddrinfo of an unset process.env host.
 	{"msg.config_missing.host", "configuration_error/missing_config", ex("aiohttp.client_exceptions.ClientConnectorError", "Cannot connect to host none:443 ssl:default [getaddrinfo failed]")},
