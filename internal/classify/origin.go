@@ -231,7 +231,10 @@ var (
 		"invalid digit found in string|cannot parse integer from empty string|number too (?:large|small) to fit in target type|invalid float literal|provided string was not `true` or `false`|" +
 		// humantime's parse_duration (src/duration.rs Error's Display), as Rust services read a timeout setting.
 		`unknown time unit "|time unit needed, for example `)
-	reConfigNamed = regexp.MustCompile(`\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|(?i:\b(?:env|environment|config|configuration|setting|settings|variable)\b)`)
+	// The wrapping may be the reading function's camel-case name (OpenIM's "configGetEnv failed,err:...",
+	// openimsdk/open-im-server#2043; getEnv, loadConfig).
+	reConfigNamed = regexp.MustCompile(`\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|(?i:\b(?:env|environment|config|configuration|setting|settings|variable)\b)|` +
+		`\b(?:env|config|settings?)[A-Z]\w*|\b[a-z]\w*(?:Env|Config|Settings?)\b`)
 	// sethvargo/go-envconfig's decode error of a field: `%s(%q): %w`, its
 	// name and the variable's value (envconfig.go processWith).
 	reFieldValue = regexp.MustCompile(`\b[A-Z]\w*\("[^"]*"\): $`)

@@ -113,6 +113,10 @@ var originCases = register([]tc{
 	{"origin.config.invalid", "configuration_error/invalid_config", goErr(`parse POOL_SIZE: strconv.Atoi: parsing "abc": invalid syntax`)},
 	{"origin.config.invalid", "configuration_error/invalid_config", goErr(`invalid PORT: strconv.Atoi: parsing "80a": invalid syntax`)},
 	{"origin.config.missing", "configuration_error/missing_config", goErr(`parse POOL_SIZE: strconv.Atoi: parsing "": invalid syntax`)},
+	// The reading function's camel-case name (openimsdk/open-im-server#2043); a wrap that names none stays generic.
+	{"origin.config.invalid", "configuration_error/invalid_config", goErr(`configGetEnv failed,err:string to int failed: strconv.Atoi: parsing "openim_v3": invalid syntax`)},
+	{"origin.config.invalid", "configuration_error/invalid_config", goErr(`loadConfig: strconv.Atoi: parsing "x": invalid syntax`)},
+	{"generic.exception", "application_exception/unhandled_exception", goErr(`environmental: strconv.Atoi: parsing "x": invalid syntax`)},
 	// Rust: core::num's ParseIntError, wrapped with the variable's name.
 	{"origin.config.invalid", "configuration_error/invalid_config", ex("", `setting PAGE_SIZE: invalid digit found in string`)},
 	{"origin.config.missing", "configuration_error/missing_config", ex("", `setting PAGE_SIZE: cannot parse integer from empty string`)},
@@ -232,6 +236,11 @@ var originCases = register([]tc{
 		"org.apache.commons.configuration2.ex.ConversionException: Key 'page.size' cannot be converted to class java.lang.Integer. Value is: 'twenty'.\n"+
 			"\tat org.apache.commons.configuration2.AbstractConfiguration.getAndConvertProperty(AbstractConfiguration.java:627)\n\tat org.apache.commons.configuration2.AbstractConfiguration.getInt(AbstractConfiguration.java:836)\n"+
 			"\tat com.acme.shop.Shop.pageSize(Shop.java:51)")},
+	// Iceberg's PropertyUtil parses a catalog property as it stands (databricks/iceberg-rest-image#135).
+	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("java.lang.NumberFormatException", `For input string: "tcp://10.0.0.7:8181"`,
+		"java.lang.NumberFormatException: For input string: \"tcp://10.0.0.7:8181\"\n\tat java.base/java.lang.NumberFormatException.forInputString(NumberFormatException.java:67)\n"+
+			"\tat java.base/java.lang.Integer.parseInt(Integer.java:668)\n\tat org.apache.iceberg.util.PropertyUtil.propertyAsInt(PropertyUtil.java:64)\n"+
+			"\tat org.apache.iceberg.rest.RESTCatalogServer.main(RESTCatalogServer.java:102)")},
 	// ... and its cast of a value through parse_conf.apply_converter, the ValueError inside chained.
 	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("DynaconfParseError", "Cannot convert 'twenty' to integer: invalid literal for int() with base 10: 'twenty'",
 		"Traceback (most recent call last):\n  File \"/usr/local/lib/python3.11/site-packages/dynaconf/utils/parse_conf.py\", line 546, in _safe_int_casting\n    return int(value)\n"+

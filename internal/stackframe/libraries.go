@@ -108,6 +108,10 @@ var libraries = []Library{
 	{Lang: "java", Name: "java.commons_configuration", Kind: KindConfig, frames: []string{"org.apache.commons.configuration2.", "org.apache.commons.configuration."},
 		types: []string{"org.apache.commons.configuration2.", "org.apache.commons.configuration."},
 		Cite:  "apache/commons-configuration src/main/java/org/apache/commons/configuration2/AbstractConfiguration.java (throwMissingPropertyException: NoSuchElementException \"Key '%s' does not map to an existing object.\"; ConversionException \"Key '%s' cannot be converted to class %s. Value is: '%s'.\")"},
+	// Apache Iceberg reads its catalog and table properties through PropertyUtil, whose propertyAsInt/Long/Double
+	// parse the property's string as it stands: a NumberFormatException thrown under it is a property's value.
+	{Lang: "java", Name: "java.iceberg_properties", Kind: KindConfig, frames: []string{"org.apache.iceberg.util.PropertyUtil"},
+		Cite: "apache/iceberg core/src/main/java/org/apache/iceberg/util/PropertyUtil.java (propertyAsInt: Integer.parseInt(properties.get(property))), as databricks/iceberg-rest-image#135 shows it"},
 	{Lang: "java", Name: "java.typesafe_config", Kind: KindConfig, frames: []string{"com.typesafe.config."}, types: []string{"com.typesafe.config."},
 		Cite: "lightbend/config config/src/main/java/com/typesafe/config/ConfigException.java (Missing: \"No configuration setting found for key\")"},
 	{Lang: "java", Name: "java.micronaut_config", Kind: KindConfig, frames: []string{"io.micronaut.context.env."}, types: []string{"io.micronaut.context.exceptions.ConfigurationException"},

@@ -76,6 +76,7 @@ var originTests = []struct {
 	{"java.smallrye_config", javaAt("io.smallrye.config.SmallRyeConfig.getValue"), ""},
 	{"java.commons_configuration", javaAt("org.apache.commons.configuration2.AbstractConfiguration.throwMissingPropertyException"), ""},
 	{"java.commons_configuration", "", "org.apache.commons.configuration2.ex.ConversionException"},
+	{"java.iceberg_properties", javaAt("org.apache.iceberg.util.PropertyUtil.propertyAsInt"), ""},
 	{"java.typesafe_config", javaAt("com.typesafe.config.impl.SimpleConfig.findKeyOrNull"), ""},
 	{"java.micronaut_config", javaAt("io.micronaut.context.env.DefaultEnvironment.getProperty"), ""},
 	{"java.dropwizard_config", javaAt("io.dropwizard.configuration.BaseConfigurationFactory.build"), ""},
