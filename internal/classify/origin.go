@@ -232,9 +232,9 @@ var (
 		// humantime's parse_duration (src/duration.rs Error's Display), as Rust services read a timeout setting.
 		`unknown time unit "|time unit needed, for example `)
 	// The wrapping may be the reading function's camel-case name (OpenIM's "configGetEnv failed,err:...",
-	// openimsdk/open-im-server#2043; getEnv, loadConfig).
+	// openimsdk/open-im-server#2043; getEnv, loadConfig); not "...Settings", which a request's update names too.
 	reConfigNamed = regexp.MustCompile(`\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|(?i:\b(?:env|environment|config|configuration|setting|settings|variable)\b)|` +
-		`\b(?:env|config|settings?)[A-Z]\w*|\b[a-z]\w*(?:Env|Config|Settings?)\b`)
+		`\b(?:env|config)[A-Z]\w*|\b[a-z]\w*(?:Env|Config)\b`)
 	// sethvargo/go-envconfig's decode error of a field: `%s(%q): %w`, its
 	// name and the variable's value (envconfig.go processWith).
 	reFieldValue = regexp.MustCompile(`\b[A-Z]\w*\("[^"]*"\): $`)

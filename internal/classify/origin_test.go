@@ -117,6 +117,7 @@ var originCases = register([]tc{
 	{"origin.config.invalid", "configuration_error/invalid_config", goErr(`configGetEnv failed,err:string to int failed: strconv.Atoi: parsing "openim_v3": invalid syntax`)},
 	{"origin.config.invalid", "configuration_error/invalid_config", goErr(`loadConfig: strconv.Atoi: parsing "x": invalid syntax`)},
 	{"generic.exception", "application_exception/unhandled_exception", goErr(`environmental: strconv.Atoi: parsing "x": invalid syntax`)},
+	{"generic.exception", "application_exception/unhandled_exception", goErr(`updateUserSettings: strconv.Atoi: parsing "x": invalid syntax`)},
 	// Rust: core::num's ParseIntError, wrapped with the variable's name.
 	{"origin.config.invalid", "configuration_error/invalid_config", ex("", `setting PAGE_SIZE: invalid digit found in string`)},
 	{"origin.config.missing", "configuration_error/missing_config", ex("", `setting PAGE_SIZE: cannot parse integer from empty string`)},
