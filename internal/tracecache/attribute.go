@@ -50,14 +50,16 @@ func (t *Trace) Attribute(target *Node, dst []Attributed) []Attributed {
 			}
 		}
 		x := &t.extras[n.extra-1]
-		for i := range x.evidence {
-			dst = append(dst, Attributed{Evidence: x.evidence[i], Node: n, Linked: linked})
-			dst[len(dst)-1].Evidence.Depth = depth
+		if x.borrowed != 0 {
+			for _, e := range t.borrowed[x.borrowed-1] {
+				dst = append(dst, Attributed{Evidence: e, Node: n, Linked: linked})
+				dst[len(dst)-1].Evidence.Depth = depth
+			}
 		}
-		for i, at := 0, 0; i < len(x.packed); i++ {
+		for j := x.first; j != 0; {
 			dst = append(dst, Attributed{Node: n, Linked: linked})
 			a := &dst[len(dst)-1]
-			at = unpack(&a.Evidence, &x.packed[i], x.text, at)
+			j = unpack(&a.Evidence, &t.items[j-1], t.text)
 			a.Evidence.Depth = depth
 		}
 	}

@@ -55,16 +55,17 @@ func (t *Trace) recycle() {
 	clear(t.extras)
 	clear(t.decisions)
 	clear(t.EvidenceNodes)
+	clear(t.borrowed)
 	*t = Trace{
 		chunks: t.chunks[:0], services: t.services[:0], extras: t.extras[:0], decisions: t.decisions[:0],
-		EvidenceNodes: t.EvidenceNodes[:0],
+		EvidenceNodes: t.EvidenceNodes[:0], borrowed: t.borrowed[:0],
 	}
 }
 
 // kept is the memory an empty trace kept from recycle, in bytes.
 func (t *Trace) kept() int {
 	n := cap(t.chunks)*chunkSize + cap(t.services)*stringSize + cap(t.extras)*extraSize + cap(t.decisions)*decidedSize +
-		cap(t.EvidenceNodes)*pointerSize
+		cap(t.EvidenceNodes)*pointerSize + cap(t.borrowed)*borrowedSize
 	for _, chunk := range t.chunks[:cap(t.chunks)] {
 		n += cap(chunk) * nodeSize
 	}
@@ -74,11 +75,15 @@ func (t *Trace) kept() int {
 // borrow adds items to the evidence of x without copying their text: the
 // first items of a node are kept in the caller's memory, later ones
 // appended to a copy, so the caller's slice is never written.
-func borrow(t *Trace, x *nodeExtra, items []diagnosis.Evidence) {
-	if len(x.evidence) == 0 {
-		x.evidence = items[:len(items):len(items)]
+func (t *Trace) borrow(x *nodeExtra, items []diagnosis.Evidence) {
+	if x.borrowed == 0 {
+		before := cap(t.borrowed)
+		t.borrowed = append(t.borrowed, items[:len(items):len(items)])
+		t.grown(before, cap(t.borrowed), borrowedSize)
+		x.borrowed = uint32(len(t.borrowed))
 	} else {
-		x.evidence = append(x.evidence[:len(x.evidence):len(x.evidence)], items...)
+		b := &t.borrowed[x.borrowed-1]
+		*b = append((*b)[:len(*b):len(*b)], items...)
 	}
 	// Counted as the copy would be: the items are the trace's while it lives.
 	t.grow(len(items) * packedItemSize)

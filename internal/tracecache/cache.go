@@ -87,15 +87,14 @@ func (n *Node) clientTimes() bool { return n.Kind == ptrace.SpanKindClient && n.
 func Detached(id pcommon.SpanID) *Node { return &Node{ID: id, detached: true} }
 
 // nodeExtra is what only some nodes have: evidence, a released decision.
+// It holds no pointer: the items are the trace's (packed.go), by index.
 type nodeExtra struct {
-	// evidence are the node's items in a cache of one batch (borrowed);
-	// packed and text in one that outlives its batch (packed.go).
-	evidence []diagnosis.Evidence
-	packed   []packedItem
-	text     string
+	// first and last are the index+1 of the node's first and last packed
+	// item in Trace.items, 0: none; packed counts them. borrowed is the
+	// index+1 of its items in Trace.borrowed, in a cache of one batch.
+	first, last, packed, borrowed uint32
 	// decided is the index+1 of the node's released diagnosis in
-	// Trace.decisions, 0: none. Few nodes have one: kept apart, an extra
-	// is half the size.
+	// Trace.decisions, 0: none.
 	decided uint32
 }
 
@@ -121,8 +120,13 @@ type Trace struct {
 	index map[pcommon.SpanID]*Node
 	// services are the service names of the nodes, each once.
 	services []string
-	// extras hold the evidence and decision of the nodes that have one.
-	extras []nodeExtra
+	// extras hold the evidence and decision of the nodes that have one;
+	// items and text are the arenas of their packed evidence (packed.go),
+	// borrowed the items of a cache of one batch (batch.go).
+	extras   []nodeExtra
+	items    []packedItem
+	text     []byte
+	borrowed [][]diagnosis.Evidence
 	// decisions are the released diagnoses of the nodes (nodeExtra.decided).
 	decisions []Decided
 	// EvidenceNodes lists the nodes with evidence, in arrival order.
@@ -405,6 +409,7 @@ const (
 	stringSize     = int(unsafe.Sizeof(""))
 	pointerSize    = int(unsafe.Sizeof((*Node)(nil)))
 	chunkSize      = int(unsafe.Sizeof([]Node(nil)))
+	borrowedSize   = int(unsafe.Sizeof([]diagnosis.Evidence(nil)))
 	// traceSize: the Trace, its entry in the cache's map (a 16-byte key and
 	// a pointer) and its share of the filter.
 	traceSize = int(unsafe.Sizeof(Trace{})) + 48 + 32
@@ -531,13 +536,10 @@ func (c *Cache) AddEvidence(t *Trace, n *Node, items []diagnosis.Evidence) bool 
 	}
 	x := t.extraOf(n)
 	if c.batchOnly {
-		borrow(t, x, items)
+		t.borrow(x, items)
 		return all
 	}
-	before, textBefore := cap(x.packed), len(x.text)
-	x.packed, x.text = pack(x.packed, x.text, items)
-	t.grown(before, cap(x.packed), packedItemSize)
-	t.grow(len(x.text) - textBefore)
+	t.pack(x, items)
 	return all
 }
 
@@ -582,7 +584,11 @@ func (t *Trace) EvidenceLen(n *Node) int {
 		return 0
 	}
 	x := &t.extras[n.extra-1]
-	return len(x.evidence) + len(x.packed)
+	count := int(x.packed)
+	if x.borrowed != 0 {
+		count += len(t.borrowed[x.borrowed-1])
+	}
+	return count
 }
 
 // Evidence appends the evidence items of a node of the trace to dst, with
@@ -592,10 +598,12 @@ func (t *Trace) Evidence(n *Node, dst []diagnosis.Evidence) []diagnosis.Evidence
 		return dst
 	}
 	x := &t.extras[n.extra-1]
-	dst = append(dst, x.evidence...)
-	for i, at := 0, 0; i < len(x.packed); i++ {
+	if x.borrowed != 0 {
+		dst = append(dst, t.borrowed[x.borrowed-1]...)
+	}
+	for i := x.first; i != 0; {
 		dst = append(dst, diagnosis.Evidence{})
-		at = unpack(&dst[len(dst)-1], &x.packed[i], x.text, at)
+		i = unpack(&dst[len(dst)-1], &t.items[i-1], t.text)
 	}
 	return dst
 }

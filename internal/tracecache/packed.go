@@ -1,27 +1,33 @@
 package tracecache // import "github.com/errordiagnosis/errordiagnosisprocessor/internal/tracecache"
 
 import (
-	"strings"
+	"slices"
+	"unsafe"
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
 )
 
-// The evidence a remembered trace keeps is packed: each item's other fields
-// in a packedItem, and the texts of a node's items in one string of the
-// node, after each item's field lengths. Neither holds a pointer, so the
-// garbage collector marks them without reading them, where an unpacked item
-// is 328 bytes with 20 strings to follow, most of them names that many
-// items share: in an outage the cache holds tens of thousands of items, and
-// reading them was most of what the processor cost the collector's mark
-// work (docs/performance.md §8).
+// The evidence a remembered trace keeps is packed, in two arenas of the
+// trace: each item's other fields in a packedItem of Trace.items, the items
+// of one node linked by index, and the texts of every item in Trace.text,
+// after each item's field lengths. Neither holds a pointer, nor do the
+// node extras that point into them, so the garbage collector marks a
+// trace's evidence as two objects it does not read, however many items and
+// nodes it has; an unpacked item is 328 bytes with 20 strings to follow.
+// In an outage the cache holds tens of thousands of items, and reading
+// them was most of what the processor cost the collector's mark work
+// (docs/performance.md §8).
 
 // packedItem is an evidence item without its texts.
 type packedItem struct {
 	depth, httpStatusCode int
-	userRule, matchRule   diagnosis.UserRule
-	kind                  diagnosis.Kind
-	strength              diagnosis.Strength
-	statusError           bool
+	// text is where the item's packed text starts in Trace.text; next is
+	// the index+1 of the node's next item in Trace.items, 0 for its last.
+	text, next          uint32
+	userRule, matchRule diagnosis.UserRule
+	kind                diagnosis.Kind
+	strength            diagnosis.Strength
+	statusError         bool
 }
 
 // A field's length takes fieldLenBytes in a packed text: the texts are
@@ -41,49 +47,61 @@ func packedLen(e *diagnosis.Evidence) int {
 	return n
 }
 
-// pack appends the items to dst and their packed texts to text, and
-// returns both: what a node keeps then refers to nothing of the batch.
-func pack(dst []packedItem, text string, items []diagnosis.Evidence) ([]packedItem, string) {
-	n := len(text)
+// pack appends the items to the trace's arenas as the last of node extra
+// x's, and accounts for their growth: what the trace keeps then refers to
+// nothing of the batch. The text arena is only ever appended to: the
+// strings unpack made of it stay valid when it moves.
+func (t *Trace) pack(x *nodeExtra, items []diagnosis.Evidence) {
+	n := 0
 	for i := range items {
 		n += packedLen(&items[i])
 	}
-	var b strings.Builder
-	b.Grow(n)
-	b.WriteString(text)
+	itemsBefore, textBefore := cap(t.items), cap(t.text)
+	t.text = slices.Grow(t.text, n)
 	for i := range items {
 		e := &items[i]
-		dst = append(dst, packedItem{
+		t.items = append(t.items, packedItem{
 			depth: e.Depth, httpStatusCode: e.HTTPStatusCode, userRule: e.UserRule, matchRule: e.Match.UserRule,
-			kind: e.Kind, strength: e.Match.Strength, statusError: e.StatusError,
+			kind: e.Kind, strength: e.Match.Strength, statusError: e.StatusError, text: uint32(len(t.text)),
 		})
+		at := uint32(len(t.items))
+		if x.last != 0 {
+			t.items[x.last-1].next = at
+		} else {
+			x.first = at
+		}
+		x.last = at
+		x.packed++
 		fields := e.Texts()
 		var head [packedHeader]byte
 		for i, f := range fields {
 			l := min(len(*f), maxFieldLen)
 			head[i*fieldLenBytes], head[i*fieldLenBytes+1] = byte(l>>8), byte(l)
 		}
-		b.Write(head[:])
+		t.text = append(t.text, head[:]...)
 		for _, f := range fields {
-			b.WriteString((*f)[:min(len(*f), maxFieldLen)])
+			t.text = append(t.text, (*f)[:min(len(*f), maxFieldLen)]...)
 		}
 	}
-	return dst, b.String()
+	t.grown(itemsBefore, cap(t.items), packedItemSize)
+	t.grown(textBefore, cap(t.text), 1)
 }
 
-// unpack sets *e to the item p, whose packed text is at text[at:], with
-// its texts (parts of text), and returns where the next item's text starts.
+// unpack sets *e to the item p, whose packed text is in text, with its
+// texts (parts of text), and returns the index+1 of the node's next item.
 // e is the caller's, an element of its slice: an item built here and
 // returned would escape to the heap (its Texts are pointers into it).
-func unpack(e *diagnosis.Evidence, p *packedItem, text string, at int) int {
+func unpack(e *diagnosis.Evidence, p *packedItem, text []byte) uint32 {
 	*e = diagnosis.Evidence{
 		Kind: p.kind, Depth: p.depth, HTTPStatusCode: p.httpStatusCode, StatusError: p.statusError, UserRule: p.userRule,
 		Match: diagnosis.Match{Strength: p.strength, UserRule: p.matchRule},
 	}
+	at := int(p.text)
 	head, at := text[at:at+packedHeader], at+packedHeader
 	for i, f := range e.Texts() {
-		l := int(head[i*fieldLenBytes])<<8 | int(head[i*fieldLenBytes+1])
-		*f, at = text[at:at+l], at+l
+		if l := int(head[i*fieldLenBytes])<<8 | int(head[i*fieldLenBytes+1]); l > 0 {
+			*f, at = unsafe.String(&text[at], l), at+l
+		}
 	}
-	return at
+	return p.next
 }

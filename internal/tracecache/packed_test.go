@@ -56,16 +56,21 @@ func TestPackRoundTrip(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			packed, text := pack(nil, "", tt.items[:1])
-			packed, text = pack(packed, text, tt.items[1:]) // a node's later items
-			require.Len(t, packed, len(tt.items))
-			at := 0
-			for i := range packed {
+			var tr Trace
+			var x, other nodeExtra
+			tr.pack(&x, tt.items[:1])
+			tr.pack(&other, []diagnosis.Evidence{everyField(t, 90)}) // another node's between
+			tr.pack(&x, tt.items[1:])                                // a node's later items
+			require.EqualValues(t, len(tt.items), x.packed)
+			read := 0
+			for i, j := 0, x.first; j != 0; i++ {
 				var got diagnosis.Evidence
-				at = unpack(&got, &packed[i], text, at)
+				j = unpack(&got, &tr.items[j-1], tr.text)
 				assert.Equal(t, tt.items[i], got, "item %d", i)
+				read += packedLen(&got)
 			}
-			assert.Equal(t, len(text), at, "every byte read")
+			assert.Equal(t, len(tr.text), read+packedLen(&[]diagnosis.Evidence{everyField(t, 90)}[0]), "every byte read")
+			assert.Equal(t, tr.bytes, cap(tr.items)*packedItemSize+cap(tr.text), "the arenas accounted for")
 		})
 	}
 }
@@ -74,16 +79,18 @@ func TestPackRoundTrip(t *testing.T) {
 // clipped, not misread.
 func TestPackClipsLongFields(t *testing.T) {
 	long := strings.Repeat("x", maxFieldLen+10)
-	packed, text := pack(nil, "", []diagnosis.Evidence{{Stacktrace: long, Frame: "f"}})
+	var tr Trace
+	var x nodeExtra
+	tr.pack(&x, []diagnosis.Evidence{{Stacktrace: long, Frame: "f"}})
 	var got diagnosis.Evidence
-	at := unpack(&got, &packed[0], text, 0)
+	assert.Zero(t, unpack(&got, &tr.items[0], tr.text))
 	assert.Len(t, got.Stacktrace, maxFieldLen)
 	assert.Equal(t, "f", got.Frame)
-	assert.Equal(t, len(text), at)
+	assert.Equal(t, len(tr.text), packedLen(&got))
 }
 
-// TestPackedHoldsNoPointer: what a node keeps of its items is nothing the
-// garbage collector reads.
+// TestPackedHoldsNoPointer: what a trace keeps of its items and its nodes'
+// extras is nothing the garbage collector reads.
 func TestPackedHoldsNoPointer(t *testing.T) {
 	var hasPointers func(reflect.Type) bool
 	hasPointers = func(ty reflect.Type) bool {
@@ -104,4 +111,6 @@ func TestPackedHoldsNoPointer(t *testing.T) {
 		}
 	}
 	assert.False(t, hasPointers(reflect.TypeFor[packedItem]()))
+	assert.False(t, hasPointers(reflect.TypeFor[nodeExtra]()))
+	assert.False(t, hasPointers(reflect.TypeFor[Node]()))
 }
