@@ -36,7 +36,8 @@ type Attributed struct {
 // later ones — then by span id; a span's items keep their event order.
 func (t *Trace) Attribute(target *Node, dst []Attributed) []Attributed {
 	start := len(dst)
-	for i, n := range t.EvidenceNodes {
+	for i, at := range t.evidenceNodes {
+		n := t.nodeAt(at)
 		depth, linked, ok := t.depthTo(n, target)
 		if !ok {
 			continue
@@ -132,7 +133,7 @@ func (t *Trace) isBoundary(n, target *Node) bool {
 	return p == nil || !p.Known || p.Kind == ptrace.SpanKindClient || p.Kind == ptrace.SpanKindProducer
 }
 
-// ownerOf is owner(n) for EvidenceNodes[i], computed once while the trace's
+// ownerOf is owner(n) for evidenceNodes[i], computed once while the trace's
 // nodes are unchanged (version): each target of a trace asks for the owners
 // of its evidence, so without the memo a diagnosis would cost as many walks of
 // the trace as it has evidence nodes, and a long failing trace quadratic time.
@@ -145,18 +146,28 @@ func (t *Trace) ownerOf(i int, n *Node) *Node {
 	if i >= len(t.owners) {
 		before := cap(t.owners)
 		for len(t.owners) <= i {
-			t.owners = append(t.owners, &unresolved)
+			t.owners = append(t.owners, unresolved)
 		}
-		t.grown(before, cap(t.owners), pointerSize)
+		t.grown(before, cap(t.owners), placeSize)
 	}
-	if t.owners[i] == &unresolved {
-		t.owners[i] = t.owner(n)
+	if t.owners[i] == unresolved {
+		t.owners[i] = noOwner
+		if o := t.owner(n); o != nil {
+			t.owners[i] = t.placeOf(o)
+		}
 	}
-	return t.owners[i]
+	if t.owners[i] == noOwner {
+		return nil
+	}
+	return t.nodeAt(t.owners[i])
 }
 
-// unresolved marks an owner not computed yet.
-var unresolved Node
+// unresolved marks an owner not computed yet, noOwner one that cannot be
+// told: no place of a node (the detached bit with every index bit set).
+const (
+	unresolved = ^uint32(0)
+	noOwner    = ^uint32(0) - 1
+)
 
 // owner returns the server span of n's service that a span n of a
 // broken chain belongs to: the only one the trace knows, or else the

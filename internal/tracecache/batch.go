@@ -54,18 +54,18 @@ func (t *Trace) recycle() {
 	clear(t.services)
 	clear(t.extras)
 	clear(t.decisions)
-	clear(t.EvidenceNodes)
+	clear(t.detached)
 	clear(t.borrowed)
 	*t = Trace{
 		chunks: t.chunks[:0], services: t.services[:0], extras: t.extras[:0], decisions: t.decisions[:0],
-		EvidenceNodes: t.EvidenceNodes[:0], borrowed: t.borrowed[:0],
+		evidenceNodes: t.evidenceNodes[:0], detached: t.detached[:0], borrowed: t.borrowed[:0],
 	}
 }
 
 // kept is the memory an empty trace kept from recycle, in bytes.
 func (t *Trace) kept() int {
 	n := cap(t.chunks)*chunkSize + cap(t.services)*stringSize + cap(t.extras)*extraSize + cap(t.decisions)*decidedSize +
-		cap(t.EvidenceNodes)*pointerSize + cap(t.borrowed)*borrowedSize
+		cap(t.evidenceNodes)*placeSize + cap(t.detached)*pointerSize + cap(t.borrowed)*borrowedSize
 	for _, chunk := range t.chunks[:cap(t.chunks)] {
 		n += cap(chunk) * nodeSize
 	}

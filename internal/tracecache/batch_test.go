@@ -55,9 +55,9 @@ func TestBatchOnlyReuse(t *testing.T) {
 		return true
 	})
 	assert.Equal(t, 5, seen)
-	assert.Len(t, tr.EvidenceNodes, 2)
-	for _, n := range tr.EvidenceNodes {
-		assert.Equal(t, other, tr.Evidence(n, nil))
+	assert.Len(t, tr.evidenceNodes, 2)
+	for _, at := range tr.evidenceNodes {
+		assert.Equal(t, other, tr.Evidence(tr.nodeAt(at), nil))
 	}
 	assert.Equal(t, []string{"svc-c"}, tr.services)
 

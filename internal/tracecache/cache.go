@@ -116,8 +116,9 @@ type Trace struct {
 	// per node keep the garbage collector's work per trace small.
 	chunks [][]Node
 	nodes  int
-	// index finds a node once the trace outgrows a linear scan; nil before.
-	index map[pcommon.SpanID]*Node
+	// index finds a node (its place, nodeAt) once the trace outgrows a
+	// linear scan; nil before.
+	index map[pcommon.SpanID]uint32
 	// services are the service names of the nodes, each once.
 	services []string
 	// extras hold the evidence and decision of the nodes that have one;
@@ -129,13 +130,15 @@ type Trace struct {
 	borrowed [][]diagnosis.Evidence
 	// decisions are the released diagnoses of the nodes (nodeExtra.decided).
 	decisions []Decided
-	// EvidenceNodes lists the nodes with evidence, in arrival order.
-	EvidenceNodes []*Node
+	// evidenceNodes are the places (nodeAt) of the nodes with evidence, in
+	// arrival order; detached are the detached ones among them.
+	evidenceNodes []uint32
+	detached      []*Node
 	// version changes whenever a node may have changed: the recorder sets a
 	// node's fields between AddNode and Touch, both of which count. owners
-	// are the owners of EvidenceNodes (ownerOf) as of version ownersAt.
+	// are the owners of evidenceNodes (ownerOf) as of version ownersAt.
 	version, ownersAt uint64
-	owners            []*Node
+	owners            []uint32
 	// Diagnosed: a target of this trace was diagnosed and released.
 	Diagnosed bool
 	// FailedCall: a failed client span of the trace is being recorded, set
@@ -408,6 +411,7 @@ const (
 	packedItemSize = int(unsafe.Sizeof(packedItem{}))
 	stringSize     = int(unsafe.Sizeof(""))
 	pointerSize    = int(unsafe.Sizeof((*Node)(nil)))
+	placeSize      = int(unsafe.Sizeof(uint32(0)))
 	chunkSize      = int(unsafe.Sizeof([]Node(nil)))
 	borrowedSize   = int(unsafe.Sizeof([]diagnosis.Evidence(nil)))
 	// traceSize: the Trace, its entry in the cache's map (a 16-byte key and
@@ -450,7 +454,10 @@ const (
 // Lookup returns the node of a span, or nil.
 func (t *Trace) Lookup(id pcommon.SpanID) *Node {
 	if t.index != nil {
-		return t.index[id]
+		if at, ok := t.index[id]; ok {
+			return t.nodeAt(at)
+		}
+		return nil
 	}
 	for _, chunk := range t.chunks {
 		for i := range chunk {
@@ -460,6 +467,43 @@ func (t *Trace) Lookup(id pcommon.SpanID) *Node {
 		}
 	}
 	return nil
+}
+
+// A node's place in its trace: chunk<<16 | index in the chunk, or
+// detachedPlace | index in Trace.detached. Places instead of pointers keep
+// the trace's lists of nodes pointer-free (evidenceNodes, owners, index).
+const (
+	placeBits     = 16
+	detachedPlace = 1 << 31
+)
+
+func place(chunk, i int) uint32 { return uint32(chunk)<<placeBits | uint32(i) }
+
+// nodeAt returns the node at a place of the trace.
+func (t *Trace) nodeAt(at uint32) *Node {
+	if at&detachedPlace != 0 {
+		return t.detached[at&^detachedPlace]
+	}
+	return &t.chunks[at>>placeBits][at&(1<<placeBits-1)]
+}
+
+// placeOf returns the place of a node of the trace, keeping a detached
+// node in the trace (it has no other place).
+func (t *Trace) placeOf(n *Node) uint32 {
+	if n.detached {
+		before := cap(t.detached)
+		t.detached = append(t.detached, n)
+		t.grown(before, cap(t.detached), pointerSize)
+		return detachedPlace | uint32(len(t.detached)-1)
+	}
+	p := uintptr(unsafe.Pointer(n))
+	for c, chunk := range t.chunks {
+		base := uintptr(unsafe.Pointer(unsafe.SliceData(chunk)))
+		if p >= base && p < base+uintptr(len(chunk)*nodeSize) {
+			return place(c, int((p-base)/uintptr(nodeSize)))
+		}
+	}
+	panic("tracecache: a node of another trace")
 }
 
 func (t *Trace) add(id pcommon.SpanID) *Node {
@@ -484,14 +528,14 @@ func (t *Trace) add(id pcommon.SpanID) *Node {
 	t.nodes++
 	switch {
 	case t.index != nil:
-		t.index[id] = n
+		t.index[id] = place(last, len(t.chunks[last])-1)
 		t.grow(indexEntrySize)
 	case t.nodes > linearNodes:
-		t.index = make(map[pcommon.SpanID]*Node, 2*t.nodes)
+		t.index = make(map[pcommon.SpanID]uint32, 2*t.nodes)
 		t.grow(t.nodes * indexEntrySize)
-		for _, chunk := range t.chunks {
+		for c, chunk := range t.chunks {
 			for i := range chunk {
-				t.index[chunk[i].ID] = &chunk[i]
+				t.index[chunk[i].ID] = place(c, i)
 			}
 		}
 	}
@@ -520,12 +564,12 @@ func (c *Cache) AddEvidence(t *Trace, n *Node, items []diagnosis.Evidence) bool 
 	}
 	have := t.EvidenceLen(n)
 	if have == 0 {
-		if len(t.EvidenceNodes) >= c.limits.MaxEvidenceNodes {
+		if len(t.evidenceNodes) >= c.limits.MaxEvidenceNodes {
 			return false
 		}
-		before := cap(t.EvidenceNodes)
-		t.EvidenceNodes = append(t.EvidenceNodes, n)
-		t.grown(before, cap(t.EvidenceNodes), pointerSize)
+		before := cap(t.evidenceNodes)
+		t.evidenceNodes = append(t.evidenceNodes, t.placeOf(n))
+		t.grown(before, cap(t.evidenceNodes), placeSize)
 		if n.detached {
 			t.grow(nodeSize) // allocated on its own (Detached)
 		}
