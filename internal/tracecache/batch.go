@@ -64,7 +64,7 @@ func (t *Trace) recycle() {
 
 // kept is the memory an empty trace kept from recycle, in bytes.
 func (t *Trace) kept() int {
-	n := cap(t.chunks)*chunkSize + cap(t.services)*stringSize + cap(t.extras)*extraSize + cap(t.decisions)*decidedSize +
+	n := cap(t.chunks)*chunkSize + cap(t.services)*textRefSize + cap(t.extras)*extraSize + cap(t.decisions)*decidedSize +
 		cap(t.evidenceNodes)*placeSize + cap(t.detached)*pointerSize + cap(t.borrowed)*borrowedSize
 	for _, chunk := range t.chunks[:cap(t.chunks)] {
 		n += cap(chunk) * nodeSize

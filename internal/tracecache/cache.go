@@ -119,8 +119,8 @@ type Trace struct {
 	// index finds a node (its place, nodeAt) once the trace outgrows a
 	// linear scan; nil before.
 	index map[pcommon.SpanID]uint32
-	// services are the service names of the nodes, each once.
-	services []string
+	// services are the service names of the nodes, each once, in text.
+	services []textRef
 	// extras hold the evidence and decision of the nodes that have one;
 	// items and text are the arenas of their packed evidence (packed.go),
 	// borrowed the items of a cache of one batch (batch.go).
@@ -128,8 +128,9 @@ type Trace struct {
 	items    []packedItem
 	text     []byte
 	borrowed [][]diagnosis.Evidence
-	// decisions are the released diagnoses of the nodes (nodeExtra.decided).
-	decisions []Decided
+	// decisions are the released diagnoses of the nodes (nodeExtra.decided),
+	// their texts in text.
+	decisions []decidedRef
 	// evidenceNodes are the places (nodeAt) of the nodes with evidence, in
 	// arrival order; detached are the detached ones among them.
 	evidenceNodes []uint32
@@ -407,9 +408,9 @@ func (c *Cache) Expect(t *Trace, spans int) {
 const (
 	nodeSize       = int(unsafe.Sizeof(Node{}))
 	extraSize      = int(unsafe.Sizeof(nodeExtra{}))
-	decidedSize    = int(unsafe.Sizeof(Decided{}))
+	decidedSize    = int(unsafe.Sizeof(decidedRef{}))
 	packedItemSize = int(unsafe.Sizeof(packedItem{}))
-	stringSize     = int(unsafe.Sizeof(""))
+	textRefSize    = int(unsafe.Sizeof(textRef{}))
 	pointerSize    = int(unsafe.Sizeof((*Node)(nil)))
 	placeSize      = int(unsafe.Sizeof(uint32(0)))
 	chunkSize      = int(unsafe.Sizeof([]Node(nil)))
@@ -592,7 +593,7 @@ func (t *Trace) Service(n *Node) string {
 	if n.service == 0 {
 		return ""
 	}
-	return t.services[n.service-1]
+	return t.textOf(t.services[n.service-1])
 }
 
 // SetService sets the service name of a node of the trace.
@@ -603,7 +604,7 @@ func (t *Trace) SetService(n *Node, service string) {
 		return
 	}
 	for i, s := range t.services {
-		if s == service {
+		if t.textOf(s) == service {
 			n.service = uint16(i + 1)
 			return
 		}
@@ -613,9 +614,8 @@ func (t *Trace) SetService(n *Node, service string) {
 		return
 	}
 	before := cap(t.services)
-	t.services = append(t.services, service)
-	t.grown(before, cap(t.services), stringSize)
-	t.grow(len(service))
+	t.services = append(t.services, t.keepText(service))
+	t.grown(before, cap(t.services), textRefSize)
 	n.service = uint16(len(t.services))
 }
 
@@ -662,7 +662,16 @@ func (t *Trace) Decided(n *Node) (d Decided, ok bool) {
 	if x.decided == 0 {
 		return Decided{}, false
 	}
-	return t.decisions[x.decided-1], true
+	r := &t.decisions[x.decided-1]
+	return Decided{
+		Category: diagnosis.Category(t.textOf(r.category)), Cause: t.textOf(r.cause),
+		RootCategory: diagnosis.Category(t.textOf(r.rootCategory)), RootService: t.textOf(r.rootService),
+	}, true
+}
+
+// decidedRef is a Decided kept in the trace's text.
+type decidedRef struct {
+	category, cause, rootCategory, rootService textRef
 }
 
 // SetDecided records the released diagnosis of a node of the trace; not for
@@ -672,12 +681,16 @@ func (t *Trace) SetDecided(n *Node, d Decided) {
 		return
 	}
 	x := t.extraOf(n)
+	r := decidedRef{
+		category: t.keepText(string(d.Category)), cause: t.keepText(d.Cause),
+		rootCategory: t.keepText(string(d.RootCategory)), rootService: t.keepText(d.RootService),
+	}
 	if x.decided != 0 {
-		t.decisions[x.decided-1] = d
+		t.decisions[x.decided-1] = r
 		return
 	}
 	before := cap(t.decisions)
-	t.decisions = append(t.decisions, d)
+	t.decisions = append(t.decisions, r)
 	t.grown(before, cap(t.decisions), decidedSize)
 	x.decided = uint32(len(t.decisions))
 }

@@ -105,3 +105,25 @@ func unpack(e *diagnosis.Evidence, p *packedItem, text []byte) uint32 {
 	}
 	return p.next
 }
+
+// textRef is a text kept in Trace.text: n bytes at at.
+type textRef struct{ at, n uint32 }
+
+// keepText appends s to the trace's text arena.
+func (t *Trace) keepText(s string) textRef {
+	if s == "" {
+		return textRef{}
+	}
+	before, at := cap(t.text), len(t.text)
+	t.text = append(t.text, s...)
+	t.grown(before, cap(t.text), 1)
+	return textRef{uint32(at), uint32(len(s))}
+}
+
+// textOf is a text kept in the trace's text arena.
+func (t *Trace) textOf(r textRef) string {
+	if r.n == 0 {
+		return ""
+	}
+	return unsafe.String(&t.text[r.at], r.n)
+}

@@ -113,4 +113,6 @@ func TestPackedHoldsNoPointer(t *testing.T) {
 	assert.False(t, hasPointers(reflect.TypeFor[packedItem]()))
 	assert.False(t, hasPointers(reflect.TypeFor[nodeExtra]()))
 	assert.False(t, hasPointers(reflect.TypeFor[Node]()))
+	assert.False(t, hasPointers(reflect.TypeFor[decidedRef]()))
+	assert.False(t, hasPointers(reflect.TypeFor[textRef]()))
 }
