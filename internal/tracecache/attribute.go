@@ -36,6 +36,7 @@ type Attributed struct {
 // later ones — then by span id; a span's items keep their event order.
 func (t *Trace) Attribute(target *Node, dst []Attributed) []Attributed {
 	start := len(dst)
+	text := t.text.String()
 	for i, at := range t.evidenceNodes {
 		n := t.nodeAt(at)
 		depth, linked, ok := t.depthTo(n, target)
@@ -60,7 +61,7 @@ func (t *Trace) Attribute(target *Node, dst []Attributed) []Attributed {
 		for j := x.first; j != 0; {
 			dst = append(dst, Attributed{Node: n, Linked: linked})
 			a := &dst[len(dst)-1]
-			j = unpack(&a.Evidence, &t.items[j-1], t.text)
+			j = unpack(&a.Evidence, &t.items[j-1], text)
 			a.Evidence.Depth = depth
 		}
 	}

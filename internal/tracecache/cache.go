@@ -7,6 +7,7 @@
 package tracecache // import "github.com/errordiagnosis/errordiagnosisprocessor/internal/tracecache"
 
 import (
+	"strings"
 	"time"
 	"unsafe"
 
@@ -126,7 +127,7 @@ type Trace struct {
 	// borrowed the items of a cache of one batch (batch.go).
 	extras   []nodeExtra
 	items    []packedItem
-	text     []byte
+	text     strings.Builder
 	borrowed [][]diagnosis.Evidence
 	// decisions are the released diagnoses of the nodes (nodeExtra.decided),
 	// their texts in text.
@@ -497,11 +498,12 @@ func (t *Trace) placeOf(n *Node) uint32 {
 		t.grown(before, cap(t.detached), pointerSize)
 		return detachedPlace | uint32(len(t.detached)-1)
 	}
-	p := uintptr(unsafe.Pointer(n))
-	for c, chunk := range t.chunks {
-		base := uintptr(unsafe.Pointer(unsafe.SliceData(chunk)))
-		if p >= base && p < base+uintptr(len(chunk)*nodeSize) {
-			return place(c, int((p-base)/uintptr(nodeSize)))
+	// From the last node: a node gets its evidence as it is recorded.
+	for c := len(t.chunks) - 1; c >= 0; c-- {
+		for i := len(t.chunks[c]) - 1; i >= 0; i-- {
+			if &t.chunks[c][i] == n {
+				return place(c, i)
+			}
 		}
 	}
 	panic("tracecache: a node of another trace")
@@ -647,7 +649,7 @@ func (t *Trace) Evidence(n *Node, dst []diagnosis.Evidence) []diagnosis.Evidence
 	}
 	for i := x.first; i != 0; {
 		dst = append(dst, diagnosis.Evidence{})
-		i = unpack(&dst[len(dst)-1], &t.items[i-1], t.text)
+		i = unpack(&dst[len(dst)-1], &t.items[i-1], t.text.String())
 	}
 	return dst
 }

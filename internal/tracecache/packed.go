@@ -1,9 +1,6 @@
 package tracecache // import "github.com/errordiagnosis/errordiagnosisprocessor/internal/tracecache"
 
 import (
-	"slices"
-	"unsafe"
-
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
 )
 
@@ -49,20 +46,20 @@ func packedLen(e *diagnosis.Evidence) int {
 
 // pack appends the items to the trace's arenas as the last of node extra
 // x's, and accounts for their growth: what the trace keeps then refers to
-// nothing of the batch. The text arena is only ever appended to: the
-// strings unpack made of it stay valid when it moves.
+// nothing of the batch. The text arena is only ever appended to (a
+// strings.Builder): the strings made of it stay valid when it moves.
 func (t *Trace) pack(x *nodeExtra, items []diagnosis.Evidence) {
 	n := 0
 	for i := range items {
 		n += packedLen(&items[i])
 	}
-	itemsBefore, textBefore := cap(t.items), cap(t.text)
-	t.text = slices.Grow(t.text, n)
+	itemsBefore, textBefore := cap(t.items), t.text.Cap()
+	t.text.Grow(n)
 	for i := range items {
 		e := &items[i]
 		t.items = append(t.items, packedItem{
 			depth: e.Depth, httpStatusCode: e.HTTPStatusCode, userRule: e.UserRule, matchRule: e.Match.UserRule,
-			kind: e.Kind, strength: e.Match.Strength, statusError: e.StatusError, text: uint32(len(t.text)),
+			kind: e.Kind, strength: e.Match.Strength, statusError: e.StatusError, text: uint32(t.text.Len()),
 		})
 		at := uint32(len(t.items))
 		if x.last != 0 {
@@ -78,20 +75,20 @@ func (t *Trace) pack(x *nodeExtra, items []diagnosis.Evidence) {
 			l := min(len(*f), maxFieldLen)
 			head[i*fieldLenBytes], head[i*fieldLenBytes+1] = byte(l>>8), byte(l)
 		}
-		t.text = append(t.text, head[:]...)
+		t.text.Write(head[:])
 		for _, f := range fields {
-			t.text = append(t.text, (*f)[:min(len(*f), maxFieldLen)]...)
+			t.text.WriteString((*f)[:min(len(*f), maxFieldLen)])
 		}
 	}
 	t.grown(itemsBefore, cap(t.items), packedItemSize)
-	t.grown(textBefore, cap(t.text), 1)
+	t.grown(textBefore, t.text.Cap(), 1)
 }
 
 // unpack sets *e to the item p, whose packed text is in text, with its
 // texts (parts of text), and returns the index+1 of the node's next item.
 // e is the caller's, an element of its slice: an item built here and
 // returned would escape to the heap (its Texts are pointers into it).
-func unpack(e *diagnosis.Evidence, p *packedItem, text []byte) uint32 {
+func unpack(e *diagnosis.Evidence, p *packedItem, text string) uint32 {
 	*e = diagnosis.Evidence{
 		Kind: p.kind, Depth: p.depth, HTTPStatusCode: p.httpStatusCode, StatusError: p.statusError, UserRule: p.userRule,
 		Match: diagnosis.Match{Strength: p.strength, UserRule: p.matchRule},
@@ -100,7 +97,7 @@ func unpack(e *diagnosis.Evidence, p *packedItem, text []byte) uint32 {
 	head, at := text[at:at+packedHeader], at+packedHeader
 	for i, f := range e.Texts() {
 		if l := int(head[i*fieldLenBytes])<<8 | int(head[i*fieldLenBytes+1]); l > 0 {
-			*f, at = unsafe.String(&text[at], l), at+l
+			*f, at = text[at:at+l], at+l
 		}
 	}
 	return p.next
@@ -114,9 +111,9 @@ func (t *Trace) keepText(s string) textRef {
 	if s == "" {
 		return textRef{}
 	}
-	before, at := cap(t.text), len(t.text)
-	t.text = append(t.text, s...)
-	t.grown(before, cap(t.text), 1)
+	before, at := t.text.Cap(), t.text.Len()
+	t.text.WriteString(s)
+	t.grown(before, t.text.Cap(), 1)
 	return textRef{uint32(at), uint32(len(s))}
 }
 
@@ -125,5 +122,5 @@ func (t *Trace) textOf(r textRef) string {
 	if r.n == 0 {
 		return ""
 	}
-	return unsafe.String(&t.text[r.at], r.n)
+	return t.text.String()[r.at : r.at+r.n]
 }

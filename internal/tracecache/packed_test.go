@@ -65,12 +65,12 @@ func TestPackRoundTrip(t *testing.T) {
 			read := 0
 			for i, j := 0, x.first; j != 0; i++ {
 				var got diagnosis.Evidence
-				j = unpack(&got, &tr.items[j-1], tr.text)
+				j = unpack(&got, &tr.items[j-1], tr.text.String())
 				assert.Equal(t, tt.items[i], got, "item %d", i)
 				read += packedLen(&got)
 			}
-			assert.Equal(t, len(tr.text), read+packedLen(&[]diagnosis.Evidence{everyField(t, 90)}[0]), "every byte read")
-			assert.Equal(t, tr.bytes, cap(tr.items)*packedItemSize+cap(tr.text), "the arenas accounted for")
+			assert.Equal(t, tr.text.Len(), read+packedLen(&[]diagnosis.Evidence{everyField(t, 90)}[0]), "every byte read")
+			assert.Equal(t, tr.bytes, cap(tr.items)*packedItemSize+tr.text.Cap(), "the arenas accounted for")
 		})
 	}
 }
@@ -83,10 +83,10 @@ func TestPackClipsLongFields(t *testing.T) {
 	var x nodeExtra
 	tr.pack(&x, []diagnosis.Evidence{{Stacktrace: long, Frame: "f"}})
 	var got diagnosis.Evidence
-	assert.Zero(t, unpack(&got, &tr.items[0], tr.text))
+	assert.Zero(t, unpack(&got, &tr.items[0], tr.text.String()))
 	assert.Len(t, got.Stacktrace, maxFieldLen)
 	assert.Equal(t, "f", got.Frame)
-	assert.Equal(t, len(tr.text), packedLen(&got))
+	assert.Equal(t, tr.text.Len(), packedLen(&got))
 }
 
 // TestPackedHoldsNoPointer: what a trace keeps of its items and its nodes'
