@@ -53,7 +53,7 @@ func (t *Trace) Attribute(target *Node, dst []Attributed) []Attributed {
 		}
 		x := &t.extras[n.extra-1]
 		if x.borrowed != 0 {
-			for _, e := range t.borrowed[x.borrowed-1] {
+			for _, e := range t.side.borrowed[x.borrowed-1] {
 				dst = append(dst, Attributed{Evidence: e, Node: n, Linked: linked})
 				dst[len(dst)-1].Evidence.Depth = depth
 			}

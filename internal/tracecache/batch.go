@@ -54,18 +54,24 @@ func (t *Trace) recycle() {
 	clear(t.services)
 	clear(t.extras)
 	clear(t.decisions)
-	clear(t.detached)
-	clear(t.borrowed)
+	if s := t.side; s != nil {
+		clear(s.detached)
+		clear(s.borrowed)
+		s.detached, s.borrowed = s.detached[:0], s.borrowed[:0]
+	}
 	*t = Trace{
 		chunks: t.chunks[:0], services: t.services[:0], extras: t.extras[:0], decisions: t.decisions[:0],
-		evidenceNodes: t.evidenceNodes[:0], detached: t.detached[:0], borrowed: t.borrowed[:0],
+		evidenceNodes: t.evidenceNodes[:0], side: t.side,
 	}
 }
 
 // kept is the memory an empty trace kept from recycle, in bytes.
 func (t *Trace) kept() int {
 	n := cap(t.chunks)*chunkSize + cap(t.services)*textRefSize + cap(t.extras)*extraSize + cap(t.decisions)*decidedSize +
-		cap(t.evidenceNodes)*placeSize + cap(t.detached)*pointerSize + cap(t.borrowed)*borrowedSize
+		cap(t.evidenceNodes)*placeSize
+	if s := t.side; s != nil {
+		n += sideSize + cap(s.detached)*pointerSize + cap(s.borrowed)*borrowedSize
+	}
 	for _, chunk := range t.chunks[:cap(t.chunks)] {
 		n += cap(chunk) * nodeSize
 	}
@@ -76,13 +82,14 @@ func (t *Trace) kept() int {
 // first items of a node are kept in the caller's memory, later ones
 // appended to a copy, so the caller's slice is never written.
 func (t *Trace) borrow(x *nodeExtra, items []diagnosis.Evidence) {
+	s := t.sideOf()
 	if x.borrowed == 0 {
-		before := cap(t.borrowed)
-		t.borrowed = append(t.borrowed, items[:len(items):len(items)])
-		t.grown(before, cap(t.borrowed), borrowedSize)
-		x.borrowed = uint32(len(t.borrowed))
+		before := cap(s.borrowed)
+		s.borrowed = append(s.borrowed, items[:len(items):len(items)])
+		t.grown(before, cap(s.borrowed), borrowedSize)
+		x.borrowed = uint32(len(s.borrowed))
 	} else {
-		b := &t.borrowed[x.borrowed-1]
+		b := &s.borrowed[x.borrowed-1]
 		*b = append((*b)[:len(*b):len(*b)], items...)
 	}
 	// Counted as the copy would be: the items are the trace's while it lives.

@@ -124,18 +124,17 @@ type Trace struct {
 	services []textRef
 	// extras hold the evidence and decision of the nodes that have one;
 	// items and text are the arenas of their packed evidence (packed.go),
-	// borrowed the items of a cache of one batch (batch.go).
-	extras   []nodeExtra
-	items    []packedItem
-	text     strings.Builder
-	borrowed [][]diagnosis.Evidence
+	// side the items of a cache of one batch (batch.go).
+	extras []nodeExtra
+	items  []packedItem
+	text   strings.Builder
 	// decisions are the released diagnoses of the nodes (nodeExtra.decided),
 	// their texts in text.
 	decisions []decidedRef
 	// evidenceNodes are the places (nodeAt) of the nodes with evidence, in
-	// arrival order; detached are the detached ones among them.
+	// arrival order; side keeps the detached ones among them.
 	evidenceNodes []uint32
-	detached      []*Node
+	side          *traceSide
 	// version changes whenever a node may have changed: the recorder sets a
 	// node's fields between AddNode and Touch, both of which count. owners
 	// are the owners of evidenceNodes (ownerOf) as of version ownersAt.
@@ -158,6 +157,23 @@ type Trace struct {
 	// the cache's sum (see Cache.Bytes).
 	bytes int
 	total *int
+}
+
+// traceSide is what few traces have, apart so that every trace is smaller:
+// the detached nodes with evidence (placeOf) and, in a cache of one batch,
+// the items borrowed from it (batch.go).
+type traceSide struct {
+	borrowed [][]diagnosis.Evidence
+	detached []*Node
+}
+
+// sideOf returns the trace's side, adding one when it has none.
+func (t *Trace) sideOf() *traceSide {
+	if t.side == nil {
+		t.side = &traceSide{}
+		t.grow(sideSize)
+	}
+	return t.side
 }
 
 // maxServices bounds the service names of one trace; the nodes of further
@@ -416,6 +432,7 @@ const (
 	placeSize      = int(unsafe.Sizeof(uint32(0)))
 	chunkSize      = int(unsafe.Sizeof([]Node(nil)))
 	borrowedSize   = int(unsafe.Sizeof([]diagnosis.Evidence(nil)))
+	sideSize       = int(unsafe.Sizeof(traceSide{}))
 	// traceSize: the Trace, its entry in the cache's map (a 16-byte key and
 	// a pointer) and its share of the filter.
 	traceSize = int(unsafe.Sizeof(Trace{})) + 48 + 32
@@ -484,7 +501,7 @@ func place(chunk, i int) uint32 { return uint32(chunk)<<placeBits | uint32(i) }
 // nodeAt returns the node at a place of the trace.
 func (t *Trace) nodeAt(at uint32) *Node {
 	if at&detachedPlace != 0 {
-		return t.detached[at&^detachedPlace]
+		return t.side.detached[at&^detachedPlace]
 	}
 	return &t.chunks[at>>placeBits][at&(1<<placeBits-1)]
 }
@@ -493,10 +510,11 @@ func (t *Trace) nodeAt(at uint32) *Node {
 // node in the trace (it has no other place).
 func (t *Trace) placeOf(n *Node) uint32 {
 	if n.detached {
-		before := cap(t.detached)
-		t.detached = append(t.detached, n)
-		t.grown(before, cap(t.detached), pointerSize)
-		return detachedPlace | uint32(len(t.detached)-1)
+		s := t.sideOf()
+		before := cap(s.detached)
+		s.detached = append(s.detached, n)
+		t.grown(before, cap(s.detached), pointerSize)
+		return detachedPlace | uint32(len(s.detached)-1)
 	}
 	// From the last node: a node gets its evidence as it is recorded.
 	for c := len(t.chunks) - 1; c >= 0; c-- {
@@ -632,7 +650,7 @@ func (t *Trace) EvidenceLen(n *Node) int {
 	x := &t.extras[n.extra-1]
 	count := int(x.packed)
 	if x.borrowed != 0 {
-		count += len(t.borrowed[x.borrowed-1])
+		count += len(t.side.borrowed[x.borrowed-1])
 	}
 	return count
 }
@@ -645,7 +663,7 @@ func (t *Trace) Evidence(n *Node, dst []diagnosis.Evidence) []diagnosis.Evidence
 	}
 	x := &t.extras[n.extra-1]
 	if x.borrowed != 0 {
-		dst = append(dst, t.borrowed[x.borrowed-1]...)
+		dst = append(dst, t.side.borrowed[x.borrowed-1]...)
 	}
 	for i := x.first; i != 0; {
 		dst = append(dst, diagnosis.Evidence{})

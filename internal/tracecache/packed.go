@@ -1,6 +1,8 @@
 package tracecache // import "github.com/errordiagnosis/errordiagnosisprocessor/internal/tracecache"
 
 import (
+	"strings"
+
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
 )
 
@@ -15,9 +17,10 @@ import (
 // them was most of what the processor cost the collector's mark work
 // (docs/performance.md §8).
 
-// packedItem is an evidence item without its texts.
+// packedItem is an evidence item without its texts, nor its depth: read as
+// 0, the depth is the attribution's (Trace.Attribute).
 type packedItem struct {
-	depth, httpStatusCode int
+	httpStatusCode int
 	// text is where the item's packed text starts in Trace.text; next is
 	// the index+1 of the node's next item in Trace.items, 0 for its last.
 	text, next          uint32
@@ -54,11 +57,11 @@ func (t *Trace) pack(x *nodeExtra, items []diagnosis.Evidence) {
 		n += packedLen(&items[i])
 	}
 	itemsBefore, textBefore := cap(t.items), t.text.Cap()
-	t.text.Grow(n)
+	t.reserveText(n)
 	for i := range items {
 		e := &items[i]
 		t.items = append(t.items, packedItem{
-			depth: e.Depth, httpStatusCode: e.HTTPStatusCode, userRule: e.UserRule, matchRule: e.Match.UserRule,
+			httpStatusCode: e.HTTPStatusCode, userRule: e.UserRule, matchRule: e.Match.UserRule,
 			kind: e.Kind, strength: e.Match.Strength, statusError: e.StatusError, text: uint32(t.text.Len()),
 		})
 		at := uint32(len(t.items))
@@ -90,7 +93,7 @@ func (t *Trace) pack(x *nodeExtra, items []diagnosis.Evidence) {
 // returned would escape to the heap (its Texts are pointers into it).
 func unpack(e *diagnosis.Evidence, p *packedItem, text string) uint32 {
 	*e = diagnosis.Evidence{
-		Kind: p.kind, Depth: p.depth, HTTPStatusCode: p.httpStatusCode, StatusError: p.statusError, UserRule: p.userRule,
+		Kind: p.kind, HTTPStatusCode: p.httpStatusCode, StatusError: p.statusError, UserRule: p.userRule,
 		Match: diagnosis.Match{Strength: p.strength, UserRule: p.matchRule},
 	}
 	at := int(p.text)
@@ -112,10 +115,28 @@ func (t *Trace) keepText(s string) textRef {
 		return textRef{}
 	}
 	before, at := t.text.Cap(), t.text.Len()
+	t.reserveText(len(s))
 	t.text.WriteString(s)
 	t.grown(before, t.text.Cap(), 1)
 	return textRef{uint32(at), uint32(len(s))}
 }
+
+// reserveText makes room for n more bytes in the text arena, with a
+// quarter of slack rather than strings.Builder's doubling: the budget counts
+// the arena's capacity, and most of a trace's text comes at once.
+func (t *Trace) reserveText(n int) {
+	if t.text.Cap()-t.text.Len() >= n {
+		return
+	}
+	old := t.text.String()
+	t.text = strings.Builder{}
+	t.text.Grow(len(old) + n + len(old)/4 + textSlack)
+	t.text.WriteString(old)
+}
+
+// textSlack is the least room left after a growth of the text arena: a
+// released diagnosis's texts, or another service's name.
+const textSlack = 32
 
 // textOf is a text kept in the trace's text arena.
 func (t *Trace) textOf(r textRef) string {
