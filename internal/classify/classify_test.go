@@ -614,6 +614,9 @@ func TestClassifyConnectBesideDatabase(t *testing.T) {
 		// node-koa cache_refused: ioredis' "Connection is closed." after its socket's refusal, in the connect's service.
 		{"beside a cache client's connection failure", []diagnosis.Evidence{ioredisClosed(""), connect}, "database_connection/connection_refused"},
 		{"beside a cache client's connection failure of another service", []diagnosis.Evidence{ioredisClosed("cart"), connect}, "dependency_failure/upstream_unreachable"},
+		// node-h3 db_refused: drizzle-orm's DrizzleQueryError of postgres.js' refusal (no database span), logged by h3.
+		{"beside an ORM's wrapper of the driver's refusal", []diagnosis.Evidence{drizzleRefused("127.0.0.1:40123"), connect}, "database_connection/connection_refused"},
+		{"beside an ORM's wrapper of another endpoint's refusal", []diagnosis.Evidence{drizzleRefused("127.0.0.1:40999"), connect}, "dependency_failure/upstream_unreachable"},
 		// java-vertx db_refused, db_unknown_host: the agent's vertx-sql-client span names no db.system; the
 		// netty CONNECT (or RESOLVE) under it carries the same exception.
 		{"beside a database span with no system", []diagnosis.Evidence{vertxSQL("127.0.0.1:40123", "Connection refused: /127.0.0.1:40123"), connect}, "database_connection/connection_refused"},
@@ -704,6 +707,16 @@ func vertxSQL(endpoint, msg string) diagnosis.Evidence {
 func ioredisClosed(svc string) diagnosis.Evidence {
 	e := exs("Error", "Connection is closed.", "Error: Connection is closed.\n    at EventEmitter.connectionCloseHandler (/app/node_modules/ioredis/built/Redis.js:208:28)\n")
 	e.Origin, e.Depth, e.Service = "node.ioredis", 1, svc
+	return e
+}
+
+// drizzleRefused: h3's H3Error of drizzle-orm's DrizzleQueryError, whose cause is postgres.js' refused connect.
+func drizzleRefused(endpoint string) diagnosis.Evidence {
+	msg := "Failed query: select \"id\" from \"items\"\nparams: : connect ECONNREFUSED " + endpoint
+	stack := "Error: Failed query: select \"id\" from \"items\"\nparams: \n    at PostgresJsPreparedQuery.queryWithCache (/app/node_modules/drizzle-orm/pg-core/session.cjs:66:15)\n" +
+		"caused by: Error: connect ECONNREFUSED " + endpoint + "\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1611:16)\n"
+	e := fromStack("H3Error", msg, stack)
+	e.Depth = 1
 	return e
 }
 

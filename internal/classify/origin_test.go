@@ -41,6 +41,7 @@ var originCases = register([]tc{
 	{"origin.pool.timeout", "database_connection/pool_exhausted", fromStack("TimeoutError", "operation timed out",
 		"TimeoutError: operation timed out\n    at Timeout._onTimeout (/app/node_modules/tarn/dist/PendingOperation.js:17:27)\n    at listOnTimeout (node:internal/timers:581:17)")},
 	{"origin.pool.timeout", "database_connection/pool_exhausted", fromStack("com.mchange.v2.resourcepool.TimeoutException", "", "")},
+	{"origin.pool.timeout", "database_connection/pool_exhausted", fromStack("com.alibaba.druid.pool.GetConnectionTimeoutException", "wait millis 501, active 1, maxActive 1, creating 0", "")},
 	{"origin.pool.timeout", "database_connection/pool_exhausted", fromStack("java.sql.SQLTimeoutException", "Couldn't obtain connection within 5000ms",
 		"java.sql.SQLTimeoutException: Couldn't obtain connection within 5000ms\n\tat org.vibur.dbcp.pool.PoolOperations.getProxyConnection(PoolOperations.java:120)\n\tat com.acme.shop.CartService.total(CartService.java:42)")},
 	// otelpgx's pool.acquire span: pgxpool waited for a connection until the request's deadline.
