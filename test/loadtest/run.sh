@@ -15,7 +15,8 @@
 # DURATION, then waits for the sink to receive every accepted span.
 # Reported per run: spans/s, collector CPU seconds (/proc/PID/stat), peak RSS
 # (VmHWM), spans in == spans out; then the medians over the rounds of
-# with/without (target >= 0.95), writes-only/without and with/writes-only.
+# with/without (target >= 0.97 at PCT <= 1, else 0.95), writes-only/without
+# and with/writes-only.
 #
 #   DURATION=20s ROUNDS=3 SENDERS=4 bash test/loadtest/run.sh
 #
@@ -74,7 +75,8 @@ PROFILE="${PROFILE:-}"
 SIGNAL="${SIGNAL:-traces}"
 STORAGE="${STORAGE:-}"
 case "$SIGNAL" in
-traces) unit=spans TARGET="${TARGET:-$([ -n "$STORAGE" ] && echo 0.9 || echo 0.95)}" ;;
+# Issue 24's targets: 0.97 at 1 % (or less) of traces failing, 0.95 above, 0.9 with crash-safe holding.
+traces) unit=spans TARGET="${TARGET:-$(if [ -n "$STORAGE" ]; then echo 0.9; elif awk -v p="$PCT" 'BEGIN { exit !(p <= 1) }'; then echo 0.97; else echo 0.95; fi)}" ;;
 metrics) unit=points TARGET="${TARGET:-0.97}" ;;
 *) echo "loadtest: SIGNAL=$SIGNAL: use traces or metrics"; exit 2 ;;
 esac
