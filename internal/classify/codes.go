@@ -69,6 +69,8 @@ var sqlstateRows = []codeRow{
 	code("sqlstate", "22003", qData),
 	code("sqlstate", "22012", qData),
 	// ODBC timeout.
+	// msodbcsql's connect: "[HYT00] ... Login timeout expired" is the connect's timeout, not a statement's.
+	code("sqlstate", "HYT00", connTimeout).whenText("login timeout expired", "login"),
 	code("sqlstate", "HYT00", dbStatementTimeout),
 	code("sqlstate", "HYT01", connTimeout),
 	// Class fallbacks.
@@ -515,6 +517,9 @@ var (
 	// "FATAL 3781: [28000] Invalid username or password"; a severity first, as r2dbc-postgresql's
 	// "PostgresConnectionException: [08003] Cannot connect" (a refusal, its cause says) has none.
 	reBracketSQLSTATE = regexp.MustCompile(`(?:^|: )(?:error|fatal|panic|rollback)(?: \d+)?: \[([0-9][0-9a-z]{4})\] `)
+	// pyodbc's error args (mkleehammer/pyodbc src/errors.cpp RaiseErrorFromHandle): the ODBC SQLSTATE, then the
+	// driver's message led by it, "('08001', '[08001] [Microsoft][ODBC Driver 18 for SQL Server]TCP Provider: ...')".
+	reODBCArgs = regexp.MustCompile(`^\('([0-9a-z]{5})', ["']\[([0-9a-z]{5})\] `)
 	// ClickHouse: "Code: 60. DB::Exception: ...", "DB::Exception (516): ...",
 	// clickhouse-go's "code: 60, message: ..." (reClickHouseGo, with a hint).
 	reClickHouse   = regexp.MustCompile(`\bcode: (\d{1,4})\.(?: |\n)(?:db::exception|.{0,40}\ndb::exception)|db::exception \((\d{1,4})\)`)
@@ -622,6 +627,13 @@ func codeInText(p *prepared, s string) (*codeRow, bool) {
 	if p.system == "clickhouse" || strings.Contains(p.all, "clickhouse") {
 		if m := reClickHouseGo.FindStringSubmatch(s); m != nil {
 			if r, ok := try("clickhouse", m[1]); ok {
+				return r, true
+			}
+		}
+	}
+	if strings.HasPrefix(s, "('") {
+		if m := reODBCArgs.FindStringSubmatch(s); m != nil && m[1] == m[2] {
+			if r, ok := lookupSQLSTATE(p, m[1]); ok {
 				return r, true
 			}
 		}

@@ -67,6 +67,11 @@ var sqlstateCases = register([]tc{
 	{"sqlstate.class.22", "database_query/data_exception", dbc("postgresql", "22007", `ERROR: invalid datetime format`)},
 	{"sqlstate.class.3D", "database_connection/unknown_database", dbc("", "3D001", ``)},
 	{"sqlstate.class.58", "resource_exhaustion/disk_full", dbc("postgresql", "58030", `ERROR: could not write to file "pg_wal/xlogtemp.123"`)},
+	// pyodbc's error args lead with the ODBC SQLSTATE (msodbcsql's messages as SQL Server's driver prints them).
+	{"sqlstate.HYT00.login", "database_connection/connect_timeout", ex("pyodbc.OperationalError", `('HYT00', '[HYT00] [Microsoft][ODBC Driver 18 for SQL Server]Login timeout expired (0) (SQLDriverConnect)')`)},
+	{"sqlstate.HYT00", "database_timeout/statement_timeout", ex("pyodbc.OperationalError", `('HYT00', '[HYT00] [Microsoft][ODBC Driver 18 for SQL Server]Query timeout expired (0) (SQLExecDirectW)')`)},
+	{"postgresql.sqlstate.28000", "database_connection/authentication_failed", ex("pyodbc.InterfaceError", `('28000', "[28000] [Microsoft][ODBC Driver 18 for SQL Server][SQL Server]Login failed for user 'sa'. (18456) (SQLDriverConnect)")`)},
+	{"postgresql.sqlstate.08001", "database_connection/connection_refused", ex("pyodbc.OperationalError", `('08001', '[08001] [Microsoft][ODBC Driver 17 for SQL Server]TCP Provider: Error code 0x2749 (10057) (SQLDriverConnect)')`)},
 })
 
 var mysqlCases = register([]tc{

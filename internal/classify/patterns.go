@@ -58,6 +58,13 @@ var patRows = []patRow{
 	// mongoose lib/drivers/node-mongodb-native/collection.js: an operation buffered while no connection to
 	// MongoDB was made fails "Operation `x.find()` buffering timed out after 10000ms" (bufferTimeoutMS).
 	pat("msg.mongoose.buffering", connTimeout, "buffering timed out after"),
+	// A clustered database's client with no node left to send to: gocql session.go ErrNoConnections, the
+	// Elasticsearch clients' elastic/elastic-transport-js src/Transport.ts NoLivingConnectionsError and
+	// olivere/elastic errors.go ErrNoClient (every node failed its connect or health check).
+	pat("msg.no_nodes", connRefused, "gocql: no hosts available in the pool", "there are no living connections", "no elasticsearch node available"),
+	// ServiceStack/ServiceStack.Redis src/ServiceStack.Redis/RedisNativeClient_Utils.cs Connect: RedisException
+	// "could not connect to redis Instance at host:port", the socket's error as the inner exception.
+	pat("msg.redis.connect.servicestack", connRefused, "could not connect to redis instance at"),
 	// r2dbc-pool ConnectionPool: R2dbcTimeoutException "Connection acquisition timed out after %dms".
 	pat("msg.pool.r2dbc", connPool, "connection acquisition timed out after"),
 	// psycopg_pool/psycopg_pool/pool.py getconn: PoolTimeout "couldn't get a connection after %.2f sec";
@@ -228,7 +235,9 @@ var patRows = []patRow{
 		regex(`cannot connect to host (?:none|null|undefined):\d+|getaddrinfo (?:enotfound|eai_again) undefined\b`),
 	netPat("msg.dns", depUnreachable, connDNS, "no such host", "name or service not known", "nodename nor servname provided", "temporary failure in name resolution",
 		"could not translate host name", "enotfound", "eai_again", "name does not resolve", "no address associated with hostname", "could not resolve host",
-		"unknownhostexception", "name resolution", "getaddrinfo failed", "no such host is known", "hostname resolving error", "server can't find"),
+		"unknownhostexception", "name resolution", "getaddrinfo failed", "no such host is known", "hostname resolving error", "server can't find",
+		// httplib2/httplib2 python3/httplib2/__init__.py _conn_request: ServerNotFoundError of socket.gaierror.
+		"unable to find the server at"),
 	netPat("msg.tls", depTLS, connTLS, "x509: certificate", "tls: failed to verify certificate", "certificate verify failed", "ssl handshake failed", "pkix path building failed",
 		"the remote certificate is invalid", "tls handshake", "ssl routines", "self-signed certificate", "self signed certificate", "unable to verify the first certificate",
 		"certificate has expired", "wrong version number", "sslhandshakeexception", "handshake_failure",
@@ -327,8 +336,10 @@ var patRows = []patRow{
 	pat("msg.template_missing.engines", confMissing, "no template \"", "is undefined", "render: template ", "cant locate template for uri", "could not find template", " not found").
 		regex(`template: no template "[^"]*" associated with template|html/template: "[^"]*" is undefined|render: template \S+ does not exist|cant locate template for uri|could not find template|^template '?[\w./-]+'? not found`),
 	// Twig src/Loader/FilesystemLoader.php findTemplate: "Unable to find template \"%s\" (looked into: %s)."
+	// apache/velocity-engine ResourceManagerImpl.loadResource: ResourceNotFoundException "Unable to find resource '%s'
+	// in any resource loader."
 	pat("msg.template_missing", confMissing, "failed to lookup view", "template not found", "templatedoesnotexist", "pattern matches no files", "no such template",
-		"unable to find template"),
+		"unable to find template", "' in any resource loader"),
 	// A setting the configuration source lacks: lightbend/config ConfigException.Missing, node-config
 	// lib/config.js get(), SmallRye Config SRCFG00014, MicroProfile Config.
 	// ADO.NET's DbConnection.Open (SqlClient, Npgsql) on an empty connection string; Django's get_secret idiom
@@ -453,6 +464,9 @@ var patRows = []patRow{
 	// or send failed; the source chain, when recorded (tracing's error.chain), says more and is read first.
 	pat("msg.http.reqwest_send", depUnreachable, "error sending request for url (").regex(`error sending request for url \([^)\s]*\)$`).notIn(ctxDB),
 	// unjs/ofetch src/error.ts 1.4 createFetchError: "[GET] \"url\": 500 Internal Server Error" (Nuxt's $fetch).
+	// hashicorp/go-retryablehttp client.go Client.Do: "%s %s giving up after %d attempt(s)" with no error after it when
+	// CheckRetry retried every answer (5xx, 429) and no attempt failed to connect; with ": %w" the error decides.
+	pat("msg.http.retries_exhausted", dep5xx, "giving up after").regex(`giving up after \d+ attempt\(s\)$`).notIn(ctxDB),
 	pat("msg.http.5xx.ofetch", dep5xx, "]").regex(`^\[(?:get|post|put|patch|delete|head|options)\] "[^"]*": 5\d\d\b`).notIn(ctxDB),
 	// oven-sh/bun src/bun.js/webcore/fetch.zig: error.ConnectionRefused of fetch() (err.code "ConnectionRefused").
 	pat("msg.http.bun_fetch", depUnreachable, "unable to connect. is the computer able to access the url?"),

@@ -398,6 +398,17 @@ var patternCases = register([]tc{
 	// panics
 	{"msg.panic.rust", "application_exception/panic", st(`thread 'tokio-runtime-worker' panicked at src/handlers/order.rs:42:10: called Option::unwrap() on a None value`)},
 	{"msg.panic.go", "application_exception/panic", exs("*errors.errorString", `stock reservation failed badly`, "goroutine 42 [running]:\nruntime/debug.Stack()\n\t/usr/local/go/src/runtime/debug/stack.go:26 +0x5e\npanic({0x9a2b40?, 0xc0001a2f30?})\n\t/usr/local/go/src/runtime/panic.go:785 +0x132\nmain.reserve()\n\t/app/main.go:88 +0x1f")},
+	// Clustered databases' clients with no node left (gocql, the Elasticsearch clients); ServiceStack.Redis's connect.
+	{"msg.no_nodes", "database_connection/connection_refused", goErr("gocql: no hosts available in the pool")},
+	{"msg.no_nodes", "database_connection/connection_refused", ex("NoLivingConnectionsError", "There are no living connections")},
+	{"msg.no_nodes", "database_connection/connection_refused", goErr("health check timeout: no Elasticsearch node available")},
+	{"msg.redis.connect.servicestack", "database_connection/connection_refused", ex("ServiceStack.Redis.RedisException", "could not connect to redis Instance at localhost:6379")},
+	// httplib2's ServerNotFoundError of a failed lookup; Velocity's template that no loader has.
+	{"msg.dns", "dependency_failure/upstream_unreachable", ex("httplib2.error.ServerNotFoundError", "Unable to find the server at payments.internal")},
+	{"msg.template_missing", "configuration_error/missing_config", ex("org.apache.velocity.exception.ResourceNotFoundException", "Unable to find resource 'templates/cart.vm' in any resource loader.")},
+	// go-retryablehttp out of retries: every answer was retryable (5xx); with its last error after it, the error decides.
+	{"msg.http.retries_exhausted", "dependency_failure/upstream_5xx", goErr("GET http://payments:8080/charge giving up after 4 attempt(s)")},
+	{"msg.connection_refused", "dependency_failure/upstream_unreachable", goErr(`GET http://payments:8080/charge giving up after 4 attempt(s): Get "http://payments:8080/charge": dial tcp 10.0.0.5:8080: connect: connection refused`)},
 })
 
 var clientCases = register([]tc{

@@ -275,6 +275,10 @@ var typeRows = []typeRow{
 	typ("orm.TooManyConnections", connTooMany, "TooManyConnections", "TooManyConnectionsError"),
 	typ("orm.InvalidPassword", connAuth, "InvalidPassword", "InvalidPasswordError", "InvalidAuthorizationSpecification", "InvalidAuthorizationSpecificationError"),
 	typ("orm.InvalidCatalogName", connUnknownDB, "InvalidCatalogName", "InvalidCatalogNameError"),
+	// MongoEngine/mongoengine mongoengine/connection.py get_connection: no connect() registered the alias, "You have not
+	// defined a default connection" / 'Connection with alias "%s" has not been defined': a setting missing, not a reset.
+	typ("mongoengine.ConnectionFailure.undefined", confMissing, "mongoengine.connection.ConnectionFailure", "mongoengine.connection.ConnectionError", "mongoengine.connection.MongoEngineConnectionError").
+		whenAny("you have not defined a default connection", "connection with alias"),
 	typ("orm.AdminShutdown", connReset, "AdminShutdown", "AdminShutdownError", "ConnectionDoesNotExistError", "ConnectionFailure", "InterfaceError"),
 	typ("orm.DiskFull", resDisk, "DiskFull", "DiskFullError"),
 	typ("orm.OutOfMemory", resOOM, "errors.OutOfMemory"),
