@@ -47,6 +47,16 @@ var originCases = register([]tc{
 	// otelpgx's pool.acquire span: pgxpool waited for a connection until the request's deadline.
 	{"origin.pool.timeout", "database_connection/pool_exhausted", diagnosis.Evidence{Kind: diagnosis.KindDB, Depth: 1, DBSystem: "postgresql", SpanName: "pool.acquire",
 		ExceptionType: "*context.deadlineExceededError", ExceptionMessage: "context deadline exceeded", StatusError: true, Origin: stackframe.SpanOrigin("pool.acquire")}},
+	// MVC's view lookup: the engines' result says the view was not found, under ViewEngineResult's frame.
+	{"origin.template.missing", "configuration_error/missing_config", fromStack("System.InvalidOperationException", "The view 'Cart' was not found. The following locations were searched:\n/Views/Shop/Cart.cshtml",
+		"System.InvalidOperationException: The view 'Cart' was not found. The following locations were searched:\n/Views/Shop/Cart.cshtml\n"+
+			"   at Microsoft.AspNetCore.Mvc.ViewEngines.ViewEngineResult.EnsureSuccessful(IEnumerable`1 originalLocations)\n"+
+			"   at Microsoft.AspNetCore.Mvc.ViewFeatures.ViewResultExecutor.ExecuteAsync(ActionContext context, ViewResult result)\n"+
+			"   at Shop.Controllers.ShopController.Cart() in /src/Shop/Controllers/ShopController.cs:line 20\n")},
+	// dj-database-url's parse of a DATABASE_URL whose scheme it has no engine for.
+	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("ValueError", "No support for 'mssqlx'. We support: cockroach, mssql, mysql, postgres",
+		"Traceback (most recent call last):\n  File \"/srv/app/shop/settings.py\", line 9, in <module>\n    DATABASES = {\"default\": dj_database_url.config()}\n"+
+			"  File \"/usr/local/lib/python3.12/site-packages/dj_database_url/__init__.py\", line 120, in parse\n    raise ValueError(...)\nValueError: No support for 'mssqlx'\n")},
 	// A configuration source whose value does not convert: invalid; one that lacks it: missing.
 	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("ValueError", "invalid literal for int() with base 10: 'abc'",
 		"Traceback (most recent call last):\n  File \"/srv/app/shop/settings.py\", line 9, in pool_size\n    return int(os.environ[\"POOL_SIZE\"])\nValueError: invalid literal for int() with base 10: 'abc'\n")},

@@ -467,6 +467,10 @@ var patRows = []patRow{
 	// hashicorp/go-retryablehttp client.go Client.Do: "%s %s giving up after %d attempt(s)" with no error after it when
 	// CheckRetry retried every answer (5xx, 429) and no attempt failed to connect; with ": %w" the error decides.
 	pat("msg.http.retries_exhausted", dep5xx, "giving up after").regex(`giving up after \d+ attempt\(s\)$`).notIn(ctxDB),
+	// googleapis/google-http-java-client HttpResponseException.computeMessageBuffer: the status code and reason first
+	// ("500 Internal Server Error"), the request or the body on the lines after it.
+	pat("msg.http.5xx.status_line", dep5xx, " server error", "bad gateway", "service unavailable", "gateway timeout").
+		regex(`^5\d\d (?:internal server error|bad gateway|service unavailable|gateway timeout)(?:\n|$)`).notIn(ctxDB),
 	pat("msg.http.5xx.ofetch", dep5xx, "]").regex(`^\[(?:get|post|put|patch|delete|head|options)\] "[^"]*": 5\d\d\b`).notIn(ctxDB),
 	// oven-sh/bun src/bun.js/webcore/fetch.zig: error.ConnectionRefused of fetch() (err.code "ConnectionRefused").
 	pat("msg.http.bun_fetch", depUnreachable, "unable to connect. is the computer able to access the url?"),

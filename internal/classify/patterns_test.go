@@ -409,6 +409,10 @@ var patternCases = register([]tc{
 	// go-retryablehttp out of retries: every answer was retryable (5xx); with its last error after it, the error decides.
 	{"msg.http.retries_exhausted", "dependency_failure/upstream_5xx", goErr("GET http://payments:8080/charge giving up after 4 attempt(s)")},
 	{"msg.connection_refused", "dependency_failure/upstream_unreachable", goErr(`GET http://payments:8080/charge giving up after 4 attempt(s): Get "http://payments:8080/charge": dial tcp 10.0.0.5:8080: connect: connection refused`)},
+	// google-http-java-client's status line first, the request after it; the server's own "500 ...: description" is not one.
+	{"msg.http.5xx.status_line", "dependency_failure/upstream_5xx", ex("com.google.api.client.http.HttpResponseException", "500 Internal Server Error\nGET http://payments:8080/charge")},
+	{"msg.http.5xx.status_line", "dependency_failure/upstream_5xx", ex("com.google.api.client.http.HttpResponseException", "503 Service Unavailable")},
+	{"generic.exception", "application_exception/unhandled_exception", ex("werkzeug.exceptions.InternalServerError", "500 Internal Server Error: The server encountered an internal error and was unable to complete your request.")},
 })
 
 var clientCases = register([]tc{

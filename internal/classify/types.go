@@ -279,6 +279,10 @@ var typeRows = []typeRow{
 	// defined a default connection" / 'Connection with alias "%s" has not been defined': a setting missing, not a reset.
 	typ("mongoengine.ConnectionFailure.undefined", confMissing, "mongoengine.connection.ConnectionFailure", "mongoengine.connection.ConnectionError", "mongoengine.connection.MongoEngineConnectionError").
 		whenAny("you have not defined a default connection", "connection with alias"),
+	// hazelcast/hazelcast HazelcastClientOfflineException ("Thrown when Hazelcast client is offline during an
+	// invocation"): no member of the cluster connected; petergoldstein/dalli lib/dalli/ring.rb server_for_key:
+	// RingError "No server available" when every memcached server is down.
+	typ("cache.no_server", connRefused, "com.hazelcast.client.HazelcastClientOfflineException", "Dalli::RingError"),
 	typ("orm.AdminShutdown", connReset, "AdminShutdown", "AdminShutdownError", "ConnectionDoesNotExistError", "ConnectionFailure", "InterfaceError"),
 	typ("orm.DiskFull", resDisk, "DiskFull", "DiskFullError"),
 	typ("orm.OutOfMemory", resOOM, "errors.OutOfMemory"),

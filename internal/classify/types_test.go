@@ -256,6 +256,8 @@ var typeCases = register([]tc{
 	{"python.redis.BusyLoadingError", "database_connection/server_unavailable", dbx("redis", "redis.exceptions.BusyLoadingError", `Redis is loading the dataset in memory`)},
 	// asyncpg: the socket address of a refused connect names the database's port.
 	{"java.ConnectException", "database_connection/connection_refused", ex("ConnectionRefusedError", `[Errno 111] Connect call failed ('127.0.0.1', 5432)`)},
+	{"cache.no_server", "database_connection/connection_refused", ex("com.hazelcast.client.HazelcastClientOfflineException", "Client is offline.")},
+	{"cache.no_server", "database_connection/connection_refused", ex("Dalli::RingError", "No server available")},
 	// MongoEngine's get_connection of an alias no connect() registered: a missing setting.
 	{"mongoengine.ConnectionFailure.undefined", "configuration_error/missing_config", ex("mongoengine.connection.ConnectionFailure", "You have not defined a default connection")},
 	{"mongoengine.ConnectionFailure.undefined", "configuration_error/missing_config", ex("mongoengine.connection.ConnectionFailure", `Connection with alias "reports" has not been defined`)},
