@@ -418,6 +418,18 @@ var originTests = []struct {
 	{"php.symfony_http_client", "", `Symfony\Component\HttpClient\Exception\TransportException`},
 	{"php.twig", phpAt("Twig.Loader.FilesystemLoader->findTemplate"), ""},
 	{"php.twig", "", `Twig\Error\LoaderError`},
+
+	{"java.r2dbc_mssql", javaAt("io.r2dbc.mssql.MssqlConnectionFactory.create"), ""},
+	{"java.r2dbc_mysql", javaAt("io.asyncer.r2dbc.mysql.MySqlConnectionFactory.create"), ""},
+	{"java.r2dbc_mysql", "", "dev.miku.r2dbc.mysql.client.MySqlConnectionClosedException"},
+	{"java.oracle_r2dbc", javaAt("oracle.r2dbc.impl.OracleConnectionFactoryImpl.create"), ""},
+	{"java.r2dbc_h2", javaAt("io.r2dbc.h2.H2ConnectionFactory.create"), ""},
+	{"java.neo4j", "", "org.neo4j.driver.exceptions.ServiceUnavailableException"},
+	{"java.cosmos", javaAt("com.azure.cosmos.implementation.RxDocumentClientImpl.readDocument"), ""},
+	{"python.snowflake", pyAt("/snowflake/connector/connection.py"), ""},
+	{"python.snowflake", "", "snowflake.connector.errors.OperationalError"},
+	{"go.oracle", goAt("github.com/sijms/go-ora/v2.(*Connection).Open"), ""},
+	{"go.oracle", "", "*godror.OraErr"},
 }
 
 func TestOriginRows(t *testing.T) {
