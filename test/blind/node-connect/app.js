@@ -113,4 +113,13 @@ app.use((err, req, res, next) => {
   return undefined;
 });
 
-http.createServer(app).listen(port, '127.0.0.1');
+const server = http.createServer(app).listen(port, '127.0.0.1');
+
+// Close what keeps the event loop alive, so that the process ends once the
+// SDK (its own SIGTERM handler) has flushed.
+process.on('SIGTERM', () => {
+  server.close();
+  server.closeAllConnections();
+  pgp.end();
+  log4js.shutdown();
+});
