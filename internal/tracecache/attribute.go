@@ -36,7 +36,6 @@ type Attributed struct {
 // later ones — then by span id; a span's items keep their event order.
 func (t *Trace) Attribute(target *Node, dst []Attributed) []Attributed {
 	start := len(dst)
-	text := t.text.String()
 	for i, at := range t.evidenceNodes {
 		n := t.nodeAt(at)
 		depth, linked, ok := t.depthTo(n, target)
@@ -61,7 +60,8 @@ func (t *Trace) Attribute(target *Node, dst []Attributed) []Attributed {
 		for j := x.first; j != 0; {
 			dst = append(dst, Attributed{Node: n, Linked: linked})
 			a := &dst[len(dst)-1]
-			j = unpack(&a.Evidence, &t.items[j-1], text)
+			p := &t.items[j-1]
+			j = unpack(&a.Evidence, p, t.textChunk(p.chunk))
 			a.Evidence.Depth = depth
 		}
 	}

@@ -127,7 +127,10 @@ type Trace struct {
 	// side the items of a cache of one batch (batch.go).
 	extras []nodeExtra
 	items  []packedItem
-	text   strings.Builder
+	// text is the text chunk appended to, texts the full ones before it
+	// (packed.go: reserveText), textLen the bytes in texts.
+	text  strings.Builder
+	texts []string
 	// decisions are the released diagnoses of the nodes (nodeExtra.decided),
 	// their texts in text.
 	decisions []decidedRef
@@ -146,6 +149,7 @@ type Trace struct {
 	// by the caller; in a batch-only cache the operation of a client span
 	// (Node.Op) matters only then.
 	FailedCall bool
+	textLen    uint32
 	// batch is the Cache.batch that last touched the trace (FirstTouch).
 	batch    uint64
 	lastSeen time.Time
@@ -431,6 +435,7 @@ const (
 	pointerSize    = int(unsafe.Sizeof((*Node)(nil)))
 	placeSize      = int(unsafe.Sizeof(uint32(0)))
 	chunkSize      = int(unsafe.Sizeof([]Node(nil)))
+	stringSize     = int(unsafe.Sizeof(""))
 	borrowedSize   = int(unsafe.Sizeof([]diagnosis.Evidence(nil)))
 	sideSize       = int(unsafe.Sizeof(traceSide{}))
 	// traceSize: the Trace, its entry in the cache's map (a 16-byte key and
@@ -667,7 +672,8 @@ func (t *Trace) Evidence(n *Node, dst []diagnosis.Evidence) []diagnosis.Evidence
 	}
 	for i := x.first; i != 0; {
 		dst = append(dst, diagnosis.Evidence{})
-		i = unpack(&dst[len(dst)-1], &t.items[i-1], t.text.String())
+		p := &t.items[i-1]
+		i = unpack(&dst[len(dst)-1], p, t.textChunk(p.chunk))
 	}
 	return dst
 }

@@ -8,8 +8,9 @@ import (
 
 // The evidence a remembered trace keeps is packed, in two arenas of the
 // trace: each item's other fields in a packedItem of Trace.items, the items
-// of one node linked by index, and the texts of every item in Trace.text,
-// after each item's field lengths. Neither holds a pointer, nor do the
+// of one node linked by index, and the texts of every item in the trace's
+// text chunks (Trace.text, the one appended to, and Trace.texts, the full
+// ones before it), after each item's field lengths. Neither holds a pointer, nor do the
 // node extras that point into them, so the garbage collector marks a
 // trace's evidence as two objects it does not read, however many items and
 // nodes it has; an unpacked item is 328 bytes with 20 strings to follow.
@@ -21,13 +22,15 @@ import (
 // 0, the depth is the attribution's (Trace.Attribute).
 type packedItem struct {
 	httpStatusCode int
-	// text is where the item's packed text starts in Trace.text; next is
-	// the index+1 of the node's next item in Trace.items, 0 for its last.
+	// text is where the item's packed text starts in text chunk chunk
+	// (Trace.textChunk); next is the index+1 of the node's next item in
+	// Trace.items, 0 for its last.
 	text, next          uint32
 	userRule, matchRule diagnosis.UserRule
 	kind                diagnosis.Kind
 	strength            diagnosis.Strength
 	statusError         bool
+	chunk               uint8
 }
 
 // A field's length takes fieldLenBytes in a packed text: the texts are
@@ -49,20 +52,19 @@ func packedLen(e *diagnosis.Evidence) int {
 
 // pack appends the items to the trace's arenas as the last of node extra
 // x's, and accounts for their growth: what the trace keeps then refers to
-// nothing of the batch. The text arena is only ever appended to (a
-// strings.Builder): the strings made of it stay valid when it moves.
+// nothing of the batch. The texts of one call go in one text chunk.
 func (t *Trace) pack(x *nodeExtra, items []diagnosis.Evidence) {
 	n := 0
 	for i := range items {
 		n += packedLen(&items[i])
 	}
-	itemsBefore, textBefore := cap(t.items), t.text.Cap()
-	t.reserveText(n)
+	itemsBefore := cap(t.items)
+	chunk := t.reserveText(n)
 	for i := range items {
 		e := &items[i]
 		t.items = append(t.items, packedItem{
 			httpStatusCode: e.HTTPStatusCode, userRule: e.UserRule, matchRule: e.Match.UserRule,
-			kind: e.Kind, strength: e.Match.Strength, statusError: e.StatusError, text: uint32(t.text.Len()),
+			kind: e.Kind, strength: e.Match.Strength, statusError: e.StatusError, text: uint32(t.text.Len()), chunk: chunk,
 		})
 		at := uint32(len(t.items))
 		if x.last != 0 {
@@ -84,7 +86,6 @@ func (t *Trace) pack(x *nodeExtra, items []diagnosis.Evidence) {
 		}
 	}
 	t.grown(itemsBefore, cap(t.items), packedItemSize)
-	t.grown(textBefore, t.text.Cap(), 1)
 }
 
 // unpack sets *e to the item p, whose packed text is in text, with its
@@ -106,42 +107,82 @@ func unpack(e *diagnosis.Evidence, p *packedItem, text string) uint32 {
 	return p.next
 }
 
-// textRef is a text kept in Trace.text: n bytes at at.
+// textRef is a text kept in the trace's text chunks: n&maxKeptText bytes
+// at at of chunk n>>keptTextBits (Trace.textChunk); 8 bytes, as a
+// decision keeps four.
 type textRef struct{ at, n uint32 }
 
-// keepText appends s to the trace's text arena.
+// A kept text's length takes the low keptTextBits of textRef.n, its chunk
+// the 8 bits above.
+const (
+	keptTextBits = 24
+	maxKeptText  = 1<<keptTextBits - 1
+)
+
+// keepText appends s, within maxKeptText bytes, to the trace's text chunks.
 func (t *Trace) keepText(s string) textRef {
 	if s == "" {
 		return textRef{}
 	}
-	before, at := t.text.Cap(), t.text.Len()
-	t.reserveText(len(s))
+	s = s[:min(len(s), maxKeptText)]
+	chunk := t.reserveText(len(s))
+	at := t.text.Len()
 	t.text.WriteString(s)
-	t.grown(before, t.text.Cap(), 1)
-	return textRef{uint32(at), uint32(len(s))}
+	return textRef{uint32(at), uint32(chunk)<<keptTextBits | uint32(len(s))}
 }
 
-// reserveText makes room for n more bytes in the text arena, with a
-// quarter of slack rather than strings.Builder's doubling: the budget counts
-// the arena's capacity, and most of a trace's text comes at once.
-func (t *Trace) reserveText(n int) {
+// reserveText makes room for n more bytes in the chunk appended to, and
+// returns its index, accounting for what it allocates. When the chunk has
+// no room, it is kept full as it is (the strings made of it stay valid)
+// and a new one starts, of n bytes and a quarter of the text before it as
+// slack: nothing is copied, and the budget counts the chunks' capacity.
+// The last index a packedItem or textRef can say grows the chunk instead,
+// copying it (its offsets stay); the quarter's growth never gets there.
+func (t *Trace) reserveText(n int) uint8 {
 	if t.text.Cap()-t.text.Len() >= n {
-		return
+		return uint8(len(t.texts))
 	}
-	old := t.text.String()
-	t.text = strings.Builder{}
-	t.text.Grow(len(old) + n + len(old)/4 + textSlack)
-	t.text.WriteString(old)
+	before := t.text.Cap()
+	size := n + int(t.textLen)/4 + textSlack
+	if len(t.texts) == maxTextChunks-1 {
+		old := t.text.String()
+		t.text = strings.Builder{}
+		t.text.Grow(len(old) + size)
+		t.text.WriteString(old)
+		t.grown(before, t.text.Cap(), 1)
+		return uint8(len(t.texts))
+	}
+	if t.text.Cap() > 0 {
+		chunksBefore := cap(t.texts)
+		t.texts = append(t.texts, t.text.String())
+		t.grown(chunksBefore, cap(t.texts), stringSize)
+		t.textLen += uint32(t.text.Len())
+		t.text = strings.Builder{}
+	}
+	t.text.Grow(size)
+	t.grow(t.text.Cap())
+	return uint8(len(t.texts))
 }
 
-// textSlack is the least room left after a growth of the text arena: a
-// released diagnosis's texts, or another service's name.
+// textSlack is the least room left in a new text chunk: a released
+// diagnosis's texts, or another service's name.
 const textSlack = 32
 
-// textOf is a text kept in the trace's text arena.
+// maxTextChunks is the number of text chunks a uint8 index can say.
+const maxTextChunks = 256
+
+// textChunk is the text of chunk i of the trace.
+func (t *Trace) textChunk(i uint8) string {
+	if int(i) < len(t.texts) {
+		return t.texts[i]
+	}
+	return t.text.String()
+}
+
+// textOf is a text kept in the trace's text chunks.
 func (t *Trace) textOf(r textRef) string {
 	if r.n == 0 {
 		return ""
 	}
-	return t.text.String()[r.at : r.at+r.n]
+	return t.textChunk(uint8(r.n >> keptTextBits))[r.at : r.at+r.n&maxKeptText]
 }

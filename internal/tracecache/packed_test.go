@@ -58,21 +58,64 @@ func TestPackRoundTrip(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var tr Trace
 			var x, other nodeExtra
-			tr.pack(&x, tt.items[:1])
-			tr.pack(&other, []diagnosis.Evidence{everyField(t, 90)}) // another node's between
-			tr.pack(&x, tt.items[1:])                                // a node's later items
+			textCap := 0 // the capacity of the text chunks, as they start
+			pack := func(x *nodeExtra, items []diagnosis.Evidence) {
+				chunks, capBefore := len(tr.texts), tr.text.Cap()
+				tr.pack(x, items)
+				if len(tr.texts) > chunks || capBefore == 0 {
+					textCap += tr.text.Cap()
+				}
+			}
+			pack(&x, tt.items[:1])
+			pack(&other, []diagnosis.Evidence{everyField(t, 90)}) // another node's between
+			pack(&x, tt.items[1:])                                // a node's later items
 			require.EqualValues(t, len(tt.items), x.packed)
 			read := 0
 			for i, j := 0, x.first; j != 0; i++ {
 				var got diagnosis.Evidence
-				j = unpack(&got, &tr.items[j-1], tr.text.String())
+				p := &tr.items[j-1]
+				j = unpack(&got, p, tr.textChunk(p.chunk))
 				want := tt.items[i]
 				want.Depth = 0 // not packed: the attribution's
 				assert.Equal(t, want, got, "item %d", i)
 				read += packedLen(&got)
 			}
-			assert.Equal(t, tr.text.Len(), read+packedLen(&[]diagnosis.Evidence{everyField(t, 90)}[0]), "every byte read")
-			assert.Equal(t, tr.bytes, cap(tr.items)*packedItemSize+tr.text.Cap(), "the arenas accounted for")
+			assert.Equal(t, int(tr.textLen)+tr.text.Len(), read+packedLen(&[]diagnosis.Evidence{everyField(t, 90)}[0]), "every byte read")
+			assert.Equal(t, tr.bytes, cap(tr.items)*packedItemSize+textCap+cap(tr.texts)*stringSize, "the arenas accounted for")
+		})
+	}
+}
+
+// TestTextChunks: a text that does not fit the chunk appended to starts a
+// new one, every text reads back from its chunk, and at the last chunk
+// index the chunk grows instead.
+func TestTextChunks(t *testing.T) {
+	tests := []struct {
+		name   string
+		texts  int
+		chunks int // at least
+	}{
+		{"one chunk", 1, 0},
+		{"several chunks", 40, 3},
+		{"past the last index", 3000, maxTextChunks - 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var tr Trace
+			refs := make([]textRef, tt.texts)
+			want := make([]string, tt.texts)
+			for i := range refs {
+				// Texts longer than the slack, one after another: each
+				// may open a chunk; a tiny textLen keeps chunks small.
+				want[i] = strings.Repeat(string(rune('a'+i%26)), textSlack+1+i%7)
+				refs[i] = tr.keepText(want[i])
+				tr.textLen = 0 // as if every chunk were the first: many chunks
+			}
+			assert.GreaterOrEqual(t, len(tr.texts), tt.chunks)
+			assert.LessOrEqual(t, len(tr.texts), maxTextChunks-1)
+			for i, r := range refs {
+				require.Equal(t, want[i], tr.textOf(r), "text %d", i)
+			}
 		})
 	}
 }
@@ -85,7 +128,7 @@ func TestPackClipsLongFields(t *testing.T) {
 	var x nodeExtra
 	tr.pack(&x, []diagnosis.Evidence{{Stacktrace: long, Frame: "f"}})
 	var got diagnosis.Evidence
-	assert.Zero(t, unpack(&got, &tr.items[0], tr.text.String()))
+	assert.Zero(t, unpack(&got, &tr.items[0], tr.textChunk(tr.items[0].chunk)))
 	assert.Len(t, got.Stacktrace, maxFieldLen)
 	assert.Equal(t, "f", got.Frame)
 	assert.Equal(t, tr.text.Len(), packedLen(&got))
