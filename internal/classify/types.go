@@ -272,6 +272,11 @@ var typeRows = []typeRow{
 	typ("orm.SyntaxError", qSyntax, "errors.SyntaxError", "PostgresSyntaxError", "pg::SyntaxError"),
 	typ("orm.DataError", qData, "DataError", "InvalidTextRepresentation", "NumericValueOutOfRange", "StringDataRightTruncation", "ActiveRecord::ValueTooLong", "ActiveRecord::RangeError", "DataException", "DataTruncation", "errors.DivisionByZero", "PG::DivisionByZero"),
 	typ("orm.InsufficientPrivilege", confPermission, "InsufficientPrivilege", "InsufficientPrivilegeError"),
+	// WebwareForPython/DBUtils dbutils/pooled_db.py and pooled_pg.py _wait_lock: a non-blocking pool at its
+	// maxconnections raises TooManyConnections (TooManyConnectionsError since 3.0): the pool's own limit, not the server's.
+	typ("python.dbutils.TooManyConnections", connPool, "dbutils.pooled_db.TooManyConnectionsError", "dbutils.pooled_db.TooManyConnections",
+		"dbutils.pooled_pg.TooManyConnectionsError", "dbutils.pooled_pg.TooManyConnections", "TooManyConnectionsError", "TooManyConnections").
+		whenAny("dbutils/pooled_db.py", "dbutils/pooled_pg.py", "dbutils.pooled_db.", "dbutils.pooled_pg."),
 	typ("orm.TooManyConnections", connTooMany, "TooManyConnections", "TooManyConnectionsError"),
 	typ("orm.InvalidPassword", connAuth, "InvalidPassword", "InvalidPasswordError", "InvalidAuthorizationSpecification", "InvalidAuthorizationSpecificationError"),
 	typ("orm.InvalidCatalogName", connUnknownDB, "InvalidCatalogName", "InvalidCatalogNameError"),
@@ -289,6 +294,10 @@ var typeRows = []typeRow{
 	// sqlalchemy/sqlalchemy lib/sqlalchemy/engine/url.py 2.0 make_url: create_engine(os.getenv("DATABASE_URL")) of an
 	// unset variable raises ArgumentError "Expected string or URL object, got None": no mapping's error.
 	typ("python.sqlalchemy.ArgumentError.url_none", confMissing, "sqlalchemy.exc.ArgumentError", "ArgumentError").whenAny("expected string or url object, got none"),
+	// ardanlabs/conf conf.go (v3) FieldError.Error: "conf: error assigning to field %s: converting '%s' to type %s.
+	// details: %s"; its "config:" spelling in forks. A configuration value that does not convert, not an ORM mapping.
+	typ("go.ardanlabs.conf.FieldError", confInvalid, "*conf.FieldError", "conf.FieldError", "FieldError").
+		whenAny("conf: error assigning to field ", "config: error assigning to field "),
 	typ("orm.Mapping", qORM, "MappingException", "PropertyAccessException", "PropertyNotFoundException", "UnknownEntityException", "HibernateMappingException", "InvalidDataAccessApiUsageException",
 		"NoReferencedTableError", "NoReferencedColumnError", "NoForeignKeysError", "AmbiguousForeignKeysError", "UnmappedInstanceError", "UnmappedColumnError", "DetachedInstanceError", "ObjectDeletedError", "UnmappedClassError", "sqlalchemy.exc.InvalidRequestError", "sqlalchemy.exc.ArgumentError", "sqlalchemy.exc.NoInspectionAvailable",
 		"FieldError", "django.core.exceptions.FieldError", "FieldDoesNotExist", "ActiveRecord::UnknownAttributeError", "ActiveModel::UnknownAttributeError", "ActiveRecord::AssociationNotFoundError", "ActiveRecord::HasManyThroughAssociationNotFoundError", "ActiveRecord::UnknownPrimaryKey",
