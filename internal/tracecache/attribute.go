@@ -180,7 +180,7 @@ func (t *Trace) owner(n *Node) *Node {
 	count := 0
 	ambiguous := false
 	t.ForEachNode(func(s *Node) bool {
-		if !s.Known || s.Kind != ptrace.SpanKindServer || !sameService(s, n) {
+		if !s.Known || s.Kind != ptrace.SpanKindServer || !sameService(s, n) || t.below(s, n) {
 			return true
 		}
 		count++
@@ -201,6 +201,21 @@ func (t *Trace) owner(n *Node) *Node {
 		return nil
 	}
 	return inner
+}
+
+// below reports whether n is an ancestor of s: a server span that n's own
+// call reached (a self-call's callee) runs inside n and cannot own it.
+func (t *Trace) below(s, n *Node) bool {
+	cur := s
+	for d := 0; d < maxWalk && cur.Known && !cur.Parent.IsEmpty(); d++ {
+		if cur.Parent == n.ID {
+			return true
+		}
+		if cur = t.Lookup(cur.Parent); cur == nil {
+			return false
+		}
+	}
+	return false
 }
 
 // within reports whether a's time range lies in b's (differences, as

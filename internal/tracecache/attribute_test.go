@@ -72,6 +72,31 @@ func TestAttributeBrokenChain(t *testing.T) {
 	assert.Empty(t, tr.Attribute(tr.Lookup(sid(1)), nil), "two server spans of the service: ambiguous, not attributed")
 }
 
+// TestAttributeBrokenChainNotTheCallee: a self-call's client span whose own
+// parent was not seen yet (its caller's server span arrives last) belongs to
+// no server span that its call reached, even when that is the only one known.
+func TestAttributeBrokenChainNotTheCallee(t *testing.T) {
+	c := New(Limits{MaxTraces: 10, MaxNodesPerTrace: 100, MaxNodes: 100, MaxEvidenceNodes: 100, MaxEvidencePerNode: 16, TTL: time.Minute})
+	tr := c.Remember(tid(1), t0)
+	tree(c, tr,
+		node{id: 2, parent: 1, kind: ptrace.SpanKindClient, service: "a", evidence: "call"}, // 1 not seen yet
+		node{id: 3, parent: 2, kind: ptrace.SpanKindServer, service: "a"},
+		node{id: 4, parent: 3, kind: ptrace.SpanKindInternal, service: "a", evidence: "own"},
+	)
+	var got []string
+	for _, a := range tr.Attribute(tr.Lookup(sid(3)), nil) {
+		got = append(got, a.Evidence.ExceptionType)
+	}
+	assert.Equal(t, []string{"own"}, got, "the callee's own evidence only, not its caller's call")
+
+	tree(c, tr, node{id: 1, kind: ptrace.SpanKindServer, service: "a"})
+	got = got[:0]
+	for _, a := range tr.Attribute(tr.Lookup(sid(1)), nil) {
+		got = append(got, a.Evidence.ExceptionType)
+	}
+	assert.Equal(t, []string{"call"}, got, "the caller, once seen, owns its call")
+}
+
 // TestAttributeBrokenChainOwner: with several server spans of the service
 // (a self-call: one request's server span runs within the other's), a span
 // of a broken chain belongs to the innermost one whose time range holds it;
