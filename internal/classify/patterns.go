@@ -155,6 +155,10 @@ var patRows = []patRow{
 	netPat("msg.division_by_zero", appArith, qData, "division by zero", "divide by zero", "divided by 0", "/ by zero", "modulo by zero"),
 	pat("msg.permission.database", confPermission, "permission denied for", "permission was denied on the object", "insufficient privileges", "not authorized on", "noperm"),
 	pat("msg.orm.sqlalchemy", qORM, "could not determine join condition", "failed to initialize", "could not locate column in row", "could not find table").regex(`could not determine join condition|mappers? .{0,80}failed to initialize|could not locate column in row|could not find table '[^']*' with which to generate a foreign key`),
+	// golang/go src/database/sql/sql.go Rows.Scan "sql: Scan error on column index %d, name %q: %w"; convert.go
+	// convertAssignRows "converting NULL to %s is unsupported", "unsupported Scan, storing driver.Value type %T into
+	// type %T": a column's value that the destination type cannot hold (a NULL into a string) is the mapping's.
+	pat("msg.orm.go_scan", qORM, "sql: scan error on column index", "unsupported scan, storing driver.value type"),
 	pat("msg.orm.django", qORM, "cannot resolve keyword", "unknown field(s)", "has no field named"),
 	pat("msg.orm.activerecord", qORM, "unknown attribute '", "association named", "could not find the association").regex(`unknown attribute '[^']*' for|association named '[^']*' was not found|could not find the association`),
 	pat("msg.orm.hibernate", qORM, "could not resolve property", "unknown entity", "is not mapped", "no persister for", "could not determine type for"),
@@ -171,6 +175,8 @@ var patRows = []patRow{
 	// failed because it depends on one or more records that were required but not found. ..."
 	pat("msg.no_rows.prisma", qNoRows, "depends on one or more records that were required but not found"),
 	// go-gorm/gorm errors.go 1.25 ErrDuplicatedKey (TranslateError: true): a unique constraint the statement broke.
+	// h2database h2/src/main/org/h2/res/_messages_en.prop 23505 "Unique index or primary key violation: {0}".
+	pat("msg.constraint.h2", qConstraint, "unique index or primary key violation"),
 	pat("msg.constraint.gorm", qConstraint, "duplicated key not allowed").regex(`(?:^|: )duplicated key not allowed$`),
 	// go-redis: redis.Nil, the reply to a key that does not exist.
 	// gorm errors.go: ErrRecordNotFound.
@@ -473,6 +479,11 @@ var patRows = []patRow{
 		regex(`^5\d\d (?:internal server error|bad gateway|service unavailable|gateway timeout)(?:\n|$)`).notIn(ctxDB),
 	pat("msg.http.5xx.ofetch", dep5xx, "]").regex(`^\[(?:get|post|put|patch|delete|head|options)\] "[^"]*": 5\d\d\b`).notIn(ctxDB),
 	// oven-sh/bun src/bun.js/webcore/fetch.zig: error.ConnectionRefused of fetch() (err.code "ConnectionRefused").
+	// dotnet/runtime System.Net.Requests Strings.resx net_servererror "The remote server returned an error: ({0}) {1}."
+	// (HttpWebRequest's WebException of a 5xx answer).
+	pat("msg.http.5xx.webexception", dep5xx, "the remote server returned an error: (5").regex(`the remote server returned an error: \(5\d\d\)`).notIn(ctxDB),
+	// IBM/sarama errors.go ErrOutOfBrokers "kafka: client has run out of available brokers to talk to": no broker answered.
+	pat("msg.kafka.sarama_out_of_brokers", depUnreachable, "kafka: client has run out of available brokers to talk to"),
 	pat("msg.http.bun_fetch", depUnreachable, "unable to connect. is the computer able to access the url?"),
 	pat("msg.http.aws_endpoint", depUnreachable, "could not connect to the endpoint url:", "connect timeout on endpoint url:"),
 	pat("msg.http.aws_endpoint.read_timeout", depTimeout, "read timeout on endpoint url:"),
