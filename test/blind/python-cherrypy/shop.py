@@ -1,8 +1,9 @@
 """The blind check's CherryPy stack: CherryPy 18 (its default dispatcher and
 its own server, cheroot) with the application grafted inside the OpenTelemetry
 WSGI middleware (CherryPy has no instrumentation of its own), DBUtils' PooledDB
-pools over psycopg2, httpx, redis-py, pyhocon for the settings (shop.conf with
-environment substitutions, parsed per request); run under
+pools over psycopg2, httpx, redis-py, pyhocon for the settings (a HOCON file
+per setting with its environment substitution, parsed per request: a route
+resolves only the setting it reads); run under
 opentelemetry-instrument (psycopg2, httpx, redis, logging). Each route induces
 one fault of test/integration/blindcapture/cases.go; an exception out of a
 handler is left to CherryPy (it answers 500 and logs the traceback to its
@@ -41,9 +42,10 @@ client = httpx.Client(timeout=5.0)
 impatient = httpx.Client(timeout=0.5)
 
 
-def settings():
-    # Read per request, as a route that honours a changed environment does.
-    return ConfigFactory.parse_file(os.path.join(HERE, "shop.conf"))
+def settings(name):
+    # Read per request, as a route that honours a changed environment does. One file per setting: pyhocon resolves
+    # every substitution of a file as it parses it, so the file of PAGE_SIZE must not hold the unset PAYMENTS_URL.
+    return ConfigFactory.parse_file(os.path.join(HERE, name + ".conf"))
 
 
 def query(db, sql, args=None):
@@ -135,12 +137,12 @@ class Config:
     @cherrypy.expose
     @cherrypy.tools.json_out()
     def int(self):
-        return {"page_size": settings().get_int("shop.page_size")}
+        return {"page_size": settings("page_size").get_int("shop.page_size")}
 
     @cherrypy.expose
     @cherrypy.tools.json_out()
     def missing(self):
-        return {"payments": settings().get_string("shop.payments_url")}
+        return {"payments": settings("payments_url").get_string("shop.payments_url")}
 
 
 class Downstream:
