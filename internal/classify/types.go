@@ -164,6 +164,15 @@ var typeRows = []typeRow{
 	// nothing answered ("execution expired" is Timeout's text): a call's peer unreachable, a database's connect timeout.
 	netTyp("ruby.Net::OpenTimeout", depUnreachable, connTimeout, "Net::OpenTimeout"),
 	netTyp("lang.TimeoutError", depTimeout, dbStatementTimeout, "TimeoutError", "socket.timeout", "asyncio.TimeoutError", "concurrent.futures.TimeoutError", "TimeoutException", "System.TimeoutException", "Timeout::Error", "ETIMEDOUT", "ESOCKETTIMEDOUT", "Net::ReadTimeout", "Net::WriteTimeout"),
+	// database/sql (src/database/sql/sql.go DB.conn): a request whose deadline passes while it waits in connRequests
+	// for a free connection gets ctx.Err() itself, before any driver is called. The PostgreSQL drivers word a statement
+	// their context interrupted in their own words: pgx's "timeout: context deadline exceeded" (pgconn/errors.go
+	// normalizeTimeoutError, errTimeout; "context already done" before a send), lib/pq's cancel request and the
+	// server's 57014 (conn_go18.go watchCancel), bun's pgdriver its socket deadline's "i/o timeout" (driver.go
+	// setReadDeadline). So a bare deadline on a PostgreSQL database span, an ORM's that covers database/sql's wait
+	// (gorm's opentelemetry plugin, bunotel), is the wait for a connection; MySQL's driver returns a statement's
+	// cancellation as ctx.Err() too (go-sql-driver/mysql packets.go readPacket: mc.canceled), so it stays the query's.
+	typ("go.database_sql.conn_wait", connPool, "context.deadlineExceededError", "context.DeadlineExceeded", "DeadlineExceeded").notIn(ctxPlain | ctxClient).checked(bareDeadlineOnPostgres),
 	netTyp("go.context.DeadlineExceeded", depTimeout, dbCanceled, "context.deadlineExceededError", "DeadlineExceeded", "context.DeadlineExceeded"),
 	typ("go.context.Canceled", dbCanceled, "context.Canceled", "context.canceledError").notIn(ctxPlain | ctxClient),
 	netTyp("dotnet.TaskCanceledException", depTimeout, dbCanceled, "TaskCanceledException", "OperationCanceledException").weakRow(),
@@ -323,6 +332,18 @@ var cassandraNoNodeTypes = []string{"com.datastax.oss.driver.api.core.AllNodesFa
 // reClientStatus5xx: the 5xx status a client's exception message carries ("HTTP 502 Bad Gateway", "HTTP 500: ...",
 // "Server error(GET url: 503 Service Unavailable."), not 599.
 var reClientStatus5xx = regexp.MustCompile(`(?:^http |: )5(?:[0-8]\d|9[0-8])\b`)
+
+// bareDeadlineOnPostgres: context.DeadlineExceeded's own words, nothing wrapped around them, on a PostgreSQL span
+// that is no pool's own (otelpgx's pool.acquire is decided by its origin).
+func bareDeadlineOnPostgres(p *prepared) bool {
+	if p.origin != nil && p.origin.Kind == stackframe.KindPool {
+		return false
+	}
+	const deadline = "context deadline exceeded"
+	msg := strings.TrimSpace(p.levels[len(p.levels)-1].msgLower)
+	status := strings.TrimSpace(p.statusLower)
+	return p.system == "postgresql" && (msg == deadline || msg == "") && (status == deadline || status == "") && msg+status != ""
+}
 
 var reEnvKey = regexp.MustCompile(`^(?:key not found: )?["':]*([A-Z][A-Z0-9_]{2,})["']?$`)
 

@@ -174,6 +174,10 @@ var typeCases = register([]tc{
 	{"npgsql.open.timeout", "database_connection/connect_timeout", exs("Npgsql.NpgsqlException", "Exception while reading from stream",
 		"Npgsql.NpgsqlException (0x80004005): Exception while reading from stream\n ---> System.TimeoutException: Timeout during reading attempt\n   at Npgsql.Internal.NpgsqlReadBuffer.<Ensure>g__EnsureLong|41_0(NpgsqlReadBuffer buffer, Int32 count, Boolean async, Boolean readingNotifications)\n   at Npgsql.Internal.NpgsqlConnector.RawOpen(SslMode sslMode, NpgsqlTimeout timeout, Boolean async, CancellationToken cancellationToken, Boolean isFirstAttempt)\n   at Npgsql.Internal.NpgsqlConnector.Open(NpgsqlTimeout timeout, Boolean async, CancellationToken cancellationToken)\n")},
 	{"go.context.DeadlineExceeded", "dependency_failure/upstream_timeout", ex("context.deadlineExceededError", ``)},
+	// gorm's opentelemetry plugin and bunotel record database/sql's ctx.Err() of a request that waited for a connection.
+	{"go.database_sql.conn_wait", "database_connection/pool_exhausted", dbx("postgresql", "context.deadlineExceededError", `context deadline exceeded`)},
+	{"go.context.DeadlineExceeded", "database_timeout/query_canceled", dbx("mysql", "context.deadlineExceededError", `context deadline exceeded`)},
+	{"go.context.DeadlineExceeded", "database_timeout/query_canceled", dbx("postgresql", "context.deadlineExceededError", `query stock: context deadline exceeded`)},
 	{"go.context.Canceled", "database_timeout/query_canceled", dbx("postgresql", "context.canceledError", ``)},
 	{"dotnet.TaskCanceledException", "dependency_failure/upstream_timeout", ex("System.Threading.Tasks.TaskCanceledException", `A task was canceled.`)},
 	{"go.net.OpError", "dependency_failure/upstream_unreachable", ex("*net.OpError", `read tcp 10.0.0.4:51234->10.0.0.9:8080: use of closed network connection`)},
