@@ -170,6 +170,10 @@ func hasContent(ev *diagnosis.Evidence) bool {
 
 func match(p *prepared) (diagnosis.Match, bool) {
 	ev := p.ev
+	// 0. An error its library made up in a database's words (ownErrorRows).
+	if r := ownError(p); r != nil {
+		return mk(r.out, r.rule, diagnosis.StrengthPattern), true
+	}
 	// 1. Structured codes: db.response.status_code, an error.type that is a
 	// code on a database span, the status of an outgoing RPC, codes inside
 	// the messages (innermost first), the status description, the stack.

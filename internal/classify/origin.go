@@ -142,6 +142,44 @@ var originRows = []originRow{
 	{rule: "origin.file.missing", kind: stackframe.KindFile, classes: []wordClass{wordsMissing, wordsGeneric}, when: []string{"no such file", "enoent", "not found", "could not find", "does not exist"}, out: confMissing},
 }
 
+// ownErrorRow is an error a library makes up itself in a database's words,
+// for something the database never saw: it is read by the library that
+// raised it (origin) before any code its words carry.
+type ownErrorRow struct {
+	rule, origin string
+	// prefix is the lower-case start of the error's message.
+	prefix string
+	out    outcome
+}
+
+var ownErrorRows = []ownErrorRow{
+	// postgres.js (src/index.js cancel): a query no connection has taken yet, queued while every connection is busy
+	// (handler: queries.push) or while its connection opens, is taken off the queue and rejected with
+	// Errors.generic('57014', 'canceling statement due to user request'), whose message is "57014: " and the words
+	// (src/errors.js generic); the server's own cancellation is a PostgresError with the words alone
+	// (src/connection.js ErrorResponse). The query was waiting for a connection.
+	{rule: "origin.postgres_js.queued_cancel", origin: "node.postgres_js", prefix: "57014: canceling statement due to user request", out: connPool},
+}
+
+// ownError is the row of an error its library made up, nil when none.
+func ownError(p *prepared) *ownErrorRow {
+	if p.origin == nil {
+		return nil
+	}
+	for i := range ownErrorRows {
+		r := &ownErrorRows[i]
+		if r.origin != p.origin.Name {
+			continue
+		}
+		for j := range p.levels {
+			if strings.HasPrefix(p.levels[j].msgLower, r.prefix) {
+				return r
+			}
+		}
+	}
+	return nil
+}
+
 // originOverride decides a match of generic words by the library the
 // failure came from, or by a configuration source its message names.
 func originOverride(p *prepared, m diagnosis.Match) diagnosis.Match {

@@ -47,6 +47,18 @@ var originCases = register([]tc{
 	// otelpgx's pool.acquire span: pgxpool waited for a connection until the request's deadline.
 	{"origin.pool.timeout", "database_connection/pool_exhausted", diagnosis.Evidence{Kind: diagnosis.KindDB, Depth: 1, DBSystem: "postgresql", SpanName: "pool.acquire",
 		ExceptionType: "*context.deadlineExceededError", ExceptionMessage: "context deadline exceeded", StatusError: true, Origin: stackframe.SpanOrigin("pool.acquire")}},
+	// postgres.js's cancel() of a query still queued for a connection: its own 57014, not the server's.
+	{"origin.postgres_js.queued_cancel", "database_connection/pool_exhausted", fromStack("Error", "57014: canceling statement due to user request",
+		"Error: 57014: canceling statement due to user request\n    at /app/node_modules/postgres/cjs/src/index.js:359:31\n    at new Promise (<anonymous>)\n"+
+			"    at Query.cancel (/app/node_modules/postgres/cjs/src/index.js:351:12)\n    at Query.cancel (/app/node_modules/postgres/cjs/src/query.js:53:36)\n"+
+			"    at Timeout.<anonymous> (/app/src/routes/stock.js:91:38)\n    at listOnTimeout (node:internal/timers:581:17)")},
+	// The server's cancellation through postgres.js: a PostgresError with the words alone.
+	{"msg.canceled.postgresql", "database_timeout/query_canceled", fromStack("PostgresError", "canceling statement due to user request",
+		"PostgresError: canceling statement due to user request\n    at ErrorResponse (/app/node_modules/postgres/cjs/src/connection.js:818:30)\n"+
+			"    at handle (/app/node_modules/postgres/cjs/src/connection.js:492:6)\n    at Socket.data (/app/node_modules/postgres/cjs/src/connection.js:327:9)")},
+	// Npgsql words every server error "<SQLSTATE>: <message>": no postgres.js frame, the code decides.
+	{"postgresql.sqlstate.57014.user_request", "database_timeout/query_canceled", fromStack("Npgsql.PostgresException", "57014: canceling statement due to user request",
+		"Npgsql.PostgresException (0x80004005): 57014: canceling statement due to user request\n   at Npgsql.Internal.NpgsqlConnector.ReadMessageLong(Boolean async, DataRowLoadingMode dataRowLoadingMode, Boolean readingNotifications, Boolean isReadingPrependedMessage)")},
 	// MVC's view lookup: the engines' result says the view was not found, under ViewEngineResult's frame.
 	{"origin.template.missing", "configuration_error/missing_config", fromStack("System.InvalidOperationException", "The view 'Cart' was not found. The following locations were searched:\n/Views/Shop/Cart.cshtml",
 		"System.InvalidOperationException: The view 'Cart' was not found. The following locations were searched:\n/Views/Shop/Cart.cshtml\n"+

@@ -35,6 +35,9 @@ func allRules() []string {
 	for _, r := range originRows {
 		add(r.rule)
 	}
+	for _, r := range ownErrorRows {
+		add(r.rule)
+	}
 	for _, r := range []string{ruleGenericException, ruleGenericDB, ruleGenericClient, ruleGenericStatus} {
 		add(r)
 	}
