@@ -67,6 +67,13 @@ func TestContext(t *testing.T) {
 		{"client span", diagnosis.Evidence{Kind: diagnosis.KindClient, StatusMessage: strings.Replace(refused, "%s", "8080", 1), StatusError: true}, "dependency_failure/upstream_unreachable"},
 		{"plain span to http port", goErr(`charge: Post "http://payments:8080/charge": ` + strings.Replace(refused, "%s", "8080", 1)), "dependency_failure/upstream_unreachable"},
 		{"plain span to db port", goErr(strings.Replace(refused, "%s", "3306", 1)), "database_connection/connection_refused"},
+		// A dial no HTTP or RPC client wrapped: lib/pq's, go-pg's, go-redis' own connect, on any port.
+		{"plain span, bare Go dial", goErr("count items: " + strings.Replace(refused, "%s", "41465", 1)), "database_connection/connection_refused"},
+		{"plain span, bare Go dial's lookup", goErr("connect: dial tcp: lookup db on 127.0.0.11:53: no such host"), "database_connection/dns_failure"},
+		{"plain span, bare Go dial to a socket", goErr("dial unix /var/run/postgresql/.s.PGSQL.5433: connect: no such file or directory"), "database_connection/connection_refused"},
+		{"plain span, Go dial under grpc", goErr(`rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: ` + strings.Replace(refused, "%s", "50051", 1) + `"`), "dependency_failure/upstream_unreachable"},
+		{"plain span, Go dial of a broker", goErr("connect to rabbitmq: " + strings.Replace(refused, "%s", "5673", 1)), "dependency_failure/upstream_unreachable"},
+		{"client span, bare Go dial", diagnosis.Evidence{Kind: diagnosis.KindClient, ExceptionType: "*net.OpError", ExceptionMessage: strings.Replace(refused, "%s", "41465", 1), StatusError: true}, "dependency_failure/upstream_unreachable"},
 		{"plain span, driver in stack", exs("java.net.ConnectException", "Connection refused", "java.net.ConnectException: Connection refused\n\tat org.postgresql.core.PGStream.<init>(PGStream.java:98)"), "database_connection/connection_refused"},
 		{"requests to http", ex("requests.exceptions.ConnectionError", "HTTPConnectionPool(host='inventory', port=8080): Max retries exceeded with url: /stock (Caused by NewConnectionError('<urllib3.connection.HTTPConnection object at 0x7f>: Failed to establish a new connection: [Errno 111] Connection refused'))"), "dependency_failure/upstream_unreachable"},
 		{"node ECONNREFUSED redis", ex("Error", "connect ECONNREFUSED 127.0.0.1:6379"), "database_connection/connection_refused"},
@@ -294,9 +301,9 @@ func TestClassifyDepthAndStrength(t *testing.T) {
 	}
 
 	// Same depth: code > type > pattern > error.type > status.
-	a := ex("com.shop.Err", "cart: dial tcp 10.0.0.9:8080: connect: connection refused") // pattern
-	b := ex("java.lang.NullPointerException", "")                                        // type
-	c := dbc("postgresql", "23505", "")                                                  // code
+	a := ex("com.shop.Err", `cart: Get "http://cart:8080/": dial tcp 10.0.0.9:8080: connect: connection refused`) // pattern
+	b := ex("java.lang.NullPointerException", "")                                                                 // type
+	c := dbc("postgresql", "23505", "")                                                                           // code
 	c.Depth = 0
 	d := diagnosis.Evidence{Kind: diagnosis.KindSpan, ErrorType: "timeout", StatusError: true} // error.type
 	r = Classify([]diagnosis.Evidence{d, a, b, c})

@@ -234,6 +234,9 @@ var patRows = []patRow{
 	netPat("msg.connect_timeout", depUnreachable, connTimeout, "i/o timeout", "timeout expired", "connect timed out", "connection timed out", "etimedout", "server selection timed out",
 		"while waiting to connect", "login timeout expired", "did not properly respond after a period of time", "connection timeout", "context deadline exceeded", "timeout").
 		with("connect").regex(`dial tcp.*i/o timeout|connection timeout expired|connect timed out|connection timed out|connect etimedout|server selection timed out|while waiting to connect|login timeout expired|did not properly respond after a period of time|failed to connect to.*time|connection timeout|timed out\. \(connect timeout=`),
+	// Go's dial that timed out (net/net.go OpError "dial tcp <addr>: i/o timeout", net/fd_unix.go connect) is a connect
+	// that nothing answered in time, whatever the words around it; on a call it keeps the call's reading.
+	pat("msg.connect_timeout.go_dial", connTimeout, "i/o timeout").regex(`\bdial (?:tcp|unix) \S+: i/o timeout`).notIn(ctxPlain | ctxClient),
 	// A host taken from a setting that was never set, as the client printed it: aiohttp's ClientConnectorError
 	// "Cannot connect to host None:443" (connector.py, its host from yarl's URL, lower-cased: "none"), Node's
 	// getaddrinfo of `undefined` (lib/dns.js: "getaddrinfo ENOTFOUND undefined", process.env.X unset).

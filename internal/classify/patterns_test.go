@@ -279,6 +279,10 @@ var patternCases = register([]tc{
 	{"msg.connection_lost.database", "database_connection/connection_reset", ex("psycopg2.OperationalError", "server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally\n\tbefore or while processing the request.")},
 	{"msg.connection_lost.generic", "database_connection/connection_reset", goDB("mysql", `invalid connection`)},
 	{"msg.connect_timeout", "database_connection/connect_timeout", goErr("failed to connect to `user=app database=shop`: 10.0.0.5:5432 (db): dial error: timeout: dial tcp 10.0.0.5:5432: i/o timeout")},
+	// redis/go-redis#1659: go-redis returns its dial's timeout bare, on a plain span read as the database's connect.
+	{"msg.connect_timeout.go_dial", "database_connection/connect_timeout", goErr("dial tcp 10.0.0.7:6380: i/o timeout")},
+	{"msg.connect_timeout.go_dial", "database_connection/connect_timeout", goDB("redis", "dial tcp 10.0.0.7:6380: i/o timeout")},
+	{"msg.timeout.http", "dependency_failure/upstream_timeout", goErr(`Get "http://pricing:8080/v1": dial tcp 10.0.0.9:8080: i/o timeout`)},
 	// xtekky/chatgpt-clone#35: requests to an API host that did not answer the connect; a call's is unreachable.
 	{"msg.connect_timeout", "dependency_failure/upstream_unreachable", ex("", "an error occurred HTTPSConnectionPool(host='ddg-api.herokuapp.com', port=443): Max retries exceeded with url: /search?query=hi&limit=3 (Caused by ConnectTimeoutError(<urllib3.connection.HTTPSConnection object at 0x0000027A0A0FD210>, 'Connection to ddg-api.herokuapp.com timed out. (connect timeout=None)'))")},
 	{"msg.dns", "database_connection/dns_failure", goErr("failed to connect to `user=app database=shop`: hostname resolving error: lookup postgres on 127.0.0.11:53: no such host")},

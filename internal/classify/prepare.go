@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
@@ -87,6 +88,8 @@ func prepare(ev *diagnosis.Evidence, p *prepared) {
 	case ev.Kind == diagnosis.KindDB || ev.DBSystem != "":
 		p.ctx = ctxDB
 	case hasDBHint(p.all):
+		p.ctx = ctxDB
+	case ev.Kind == diagnosis.KindSpan && bareDial(p.all):
 		p.ctx = ctxDB
 	default:
 		p.ctx = ctxPlain
@@ -269,6 +272,25 @@ var dbHints = []string{
 	"port 5432", "port 3306", ".s.pgsql", "mysql.sock",
 	// Python socket addresses: asyncpg, aiomysql, redis.asyncio "Connect call failed ('127.0.0.1', 5432)".
 	", 5432)", ", 3306)", ", 6379)", ", 27017)", ", 1433)",
+}
+
+// Go's net.OpError of a dial ("dial tcp 10.0.0.5:5432: connect: connection refused", "dial tcp: lookup db: no such
+// host", net/net.go OpError.Error)
+// reaches a handler bare from the clients that dial their server themselves and return the dial's error as it is:
+// lib/pq (conn.go dial), go-pg (pool.go dialConn), go-sql-driver/mysql (connector.go Connect), go-redis
+// (options.go NewDialer), redigo (redis/conn.go DialContext). Go's HTTP and RPC clients wrap it in their own words:
+// net/http's url.Error `Get "http://...": ` (net/url/url.go Error.Error, also under resty and go-retryablehttp),
+// grpc-go's "connection error: desc = \"transport: Error while dialing: ...\"". A message broker's or a mail
+// server's client may return the dial bare too (amqp091 DialConfig, net/smtp Dial): their names keep a call's reading.
+var (
+	reGoDial     = regexp.MustCompile(`\bdial (?:tcp|unix)[ :]`)
+	reGoCallWrap = regexp.MustCompile(`\b(?:get|post|put|patch|delete|head|options) "[^"]*": |rpc error: |while dialing|\b(?:amqp|rabbitmq|smtp|nats|kafka|sarama|mqtt)\b`)
+)
+
+// bareDial reports whether the text holds a Go dial error that no HTTP or
+// RPC client wrapped: a database's or a cache's own connect.
+func bareDial(all string) bool {
+	return reGoDial.MatchString(all) && !reGoCallWrap.MatchString(all)
 }
 
 func hasDBHint(all string) bool {
