@@ -323,6 +323,13 @@ var reSchemaVariable = regexp.MustCompile("^([A-Z][A-Z0-9_]*) (?:is a required f
 // display_errors); a BaseSettings model's location is the variable.
 var reSchemaLocation = regexp.MustCompile(`validation errors? for \w+\n([A-Z][A-Z0-9_]*)\n  `)
 
+// reSchemaMessages is marshmallow's ValidationError of a schema's load: its
+// text is the repr of the messages dict, field name to a list of messages
+// (marshmallow/exceptions.py ValidationError.__init__ passes the dict to
+// Exception; schema.py _do_load raises it), as a schema loading os.environ
+// names the variables.
+var reSchemaMessages = regexp.MustCompile(`^\{'([A-Z][A-Za-z0-9_]*)': \[`)
+
 // reDecodeKey is mapstructure's decode error of one key, as koanf's and
 // viper's Unmarshal return it: go-viper/mapstructure v2 errors.go DecodeError
 // "'%s' %s" of a ParseError ("cannot parse value as '%s'") or an
@@ -333,7 +340,7 @@ var reDecodeKey = regexp.MustCompile(`'([A-Za-z][\w.]*)' (?:cannot parse value a
 // schemaOnVariable reports whether s is a schema validator's or a decoder's
 // issue on an environment variable's name.
 func schemaOnVariable(s string) bool {
-	for _, re := range [...]*regexp.Regexp{reDecodeKey, reSchemaIssue, reSchemaLocation, reSchemaVariable} {
+	for _, re := range [...]*regexp.Regexp{reDecodeKey, reSchemaIssue, reSchemaLocation, reSchemaVariable, reSchemaMessages} {
 		if namesVariable(re, s, 1) {
 			return true
 		}

@@ -97,6 +97,11 @@ var originCases = register([]tc{
 		"System.FormatException: abc is not a valid value for Int32.\n   at System.ComponentModel.BaseNumberConverter.ConvertFrom(ITypeDescriptorContext context, CultureInfo culture, Object value)\n"+
 			"   at Microsoft.Extensions.Configuration.ConfigurationBinder.TryConvertValue(Type type, String value, String path, Object& result, Exception& error)\n"+
 			"   at Shop.Orders.OrderService.Place(Int32 id) in /src/Shop/Orders/OrderService.cs:line 31")},
+	// marshmallow's Schema.load of the environment: the messages dict names the variable (fields.py
+	// default_error_messages "required", Integer "invalid"); a request's lower-case field stays the application's.
+	{"origin.config.missing", "configuration_error/missing_config", ex("marshmallow.exceptions.ValidationError", `{'PAYMENTS_URL': ['Missing data for required field.']}`)},
+	{"origin.config.invalid", "configuration_error/invalid_config", ex("marshmallow.exceptions.ValidationError", `{'PAGE_SIZE': ['Not a valid integer.']}`)},
+	{"generic.exception", "application_exception/unhandled_exception", ex("marshmallow.exceptions.ValidationError", `{'quantity': ['Not a valid integer.'], 'SKU': ['Missing data for required field.']}`)},
 	// pydantic-settings: BaseSettings.__init__ validating the environment.
 	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("pydantic_core._pydantic_core.ValidationError",
 		"1 validation error for Settings\npool_size\n  Input should be a valid integer, unable to parse string as an integer [type=int_parsing, input_value='abc', input_type=str]",
