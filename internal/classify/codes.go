@@ -203,7 +203,11 @@ var oracleRows = []codeRow{
 	code("oracle", "ORA-01017", connAuth),
 	code("oracle", "ORA-28000", connAuth),
 	code("oracle", "ORA-12541", connRefused),
-	code("oracle", "ORA-12514", connRefused),
+	// Oracle's Database Error Messages: ORA-12514 "TNS:listener does not currently know of service requested in connect
+	// descriptor", ORA-12505 "... of SID given in connect descriptor": the listener answered, the database the connect
+	// string names is not registered with it.
+	code("oracle", "ORA-12514", connUnknownDB),
+	code("oracle", "ORA-12505", connUnknownDB),
 	code("oracle", "ORA-12154", connDNS),
 	code("oracle", "ORA-12170", connTimeout),
 	code("oracle", "ORA-03113", connReset),
@@ -501,6 +505,9 @@ func leftPad5(s string) string {
 var (
 	// go-sql-driver/mysql, mysql CLI: "Error 1146 (42S02): ...", "Error 1040: ...".
 	reMySQLError = regexp.MustCompile(`\berror (\d{4})(?: \([0-9a-z]{5}\))?: `)
+	// mysql/mysql-connector-python lib/mysql/connector/errors.py Error.__init__: "{errno} ({state}): {msg}", or
+	// "{errno}: {msg}" without a SQLSTATE ("2003: Can't connect to MySQL server on 'h:3306' (111 Connection refused)").
+	reMySQLConnector = regexp.MustCompile(`^(\d{4})(?: \([0-9a-z]{5}\))?: `)
 	// PyMySQL / mysqlclient: "(1146, \"Table 'x' doesn't exist\")".
 	reMySQLTuple = regexp.MustCompile(`\((\d{4}), ["']`)
 	// PHP PDO MySQL: "SQLSTATE[42S02]: Base table or view not found: 1146 Table ..."
@@ -566,6 +573,13 @@ func codeInText(p *prepared, s string) (*codeRow, bool) {
 	try := func(table, c string) (*codeRow, bool) { return lookupCode(p, table, c) }
 	if strings.Contains(s, "error ") {
 		for _, m := range reMySQLError.FindAllStringSubmatch(s, 3) {
+			if r, ok := try("mysql", m[1]); ok {
+				return r, true
+			}
+		}
+	}
+	if s[0] >= '0' && s[0] <= '9' && strings.Contains(p.all, "mysql") {
+		if m := reMySQLConnector.FindStringSubmatch(s); m != nil {
 			if r, ok := try("mysql", m[1]); ok {
 				return r, true
 			}

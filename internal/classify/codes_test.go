@@ -75,6 +75,10 @@ var sqlstateCases = register([]tc{
 })
 
 var mysqlCases = register([]tc{
+	// mysql-connector-python's own "errno: msg" text, bare and wrapped by SQLAlchemy; a leading number elsewhere is no code.
+	{"mysql.error.2003", "database_connection/connection_refused", ex("mysql.connector.errors.InterfaceError", `2003: Can't connect to MySQL server on 'db:3306' (111 Connection refused)`)},
+	{"mysql.error.2003", "database_connection/connection_refused", ex("sqlalchemy.exc.InterfaceError", `(mysql.connector.errors.InterfaceError) 2003: Can't connect to MySQL server on 'db:3306' (10061 No connection could be made because the target machine actively refused it)`)},
+	{"generic.exception", "application_exception/unhandled_exception", ex("Error", `2003: quota of widgets reached`)},
 	{"mysql.error.1040", "database_connection/too_many_connections", dbx("mysql", "*mysql.MySQLError", `Error 1040: Too many connections`)},
 	{"mysql.error.1203", "database_connection/too_many_connections", dbc("mysql", "1203", `User app already has more than 'max_user_connections' active connections`)},
 	{"mysql.error.1226", "database_connection/too_many_connections", dbc("mariadb", "1226", `User 'app' has exceeded the 'max_user_connections' resource (current value: 10)`)},
@@ -196,7 +200,10 @@ var oracleCases = register([]tc{
 	{"oracle.ORA-01017", "database_connection/authentication_failed", ex("java.sql.SQLException", `ORA-01017: invalid username/password; logon denied`)},
 	{"oracle.ORA-28000", "database_connection/authentication_failed", dbc("oracle", "ORA-28000", `ORA-28000: The account is locked.`)},
 	{"oracle.ORA-12541", "database_connection/connection_refused", ex("java.sql.SQLRecoverableException", `IO Error: ORA-12541: Cannot connect. No listener at host db port 1521.`)},
-	{"oracle.ORA-12514", "database_connection/connection_refused", dbc("oracle", "ORA-12514", `ORA-12514: TNS:listener does not currently know of service requested in connect descriptor`)},
+	{"oracle.ORA-12514", "database_connection/unknown_database", dbc("oracle", "ORA-12514", `ORA-12514: TNS:listener does not currently know of service requested in connect descriptor`)},
+	// node-oracledb's Error of a thin connect to a service the listener does not know; the SID form under JDBC.
+	{"oracle.ORA-12514", "database_connection/unknown_database", ex("Error", `ORA-12514: Cannot connect to database. Service SHOPPDB is not registered with the listener at host db port 1521. (CONNECTION_ID=x)`)},
+	{"oracle.ORA-12505", "database_connection/unknown_database", ex("java.sql.SQLException", "Listener refused the connection with the following error:\nORA-12505, TNS:listener does not currently know of SID given in connect descriptor")},
 	{"oracle.ORA-12154", "database_connection/dns_failure", dbc("oracle", "ORA-12154", `ORA-12154: TNS:could not resolve the connect identifier specified`)},
 	{"oracle.ORA-12170", "database_connection/connect_timeout", dbc("oracle", "ORA-12170", `ORA-12170: TNS:Connect timeout occurred`)},
 	{"oracle.ORA-03113", "database_connection/connection_reset", dbc("oracle", "ORA-03113", `ORA-03113: end-of-file on communication channel`)},

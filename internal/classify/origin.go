@@ -72,17 +72,20 @@ var genericRules = map[string]wordClass{
 	// (src/main.js) asserts `must be of type ${Format.name}` on a setting.
 	"msg.type.php": wordsConversion,
 	// Python's TypeError words, as a settings model's validator reports them.
-	"msg.type.python":                         wordsConversion,
-	"lang.KeyError":                           wordsMissing,
-	"java.NoSuchElementException":             wordsMissing,
-	"dotnet.KeyNotFoundException":             wordsMissing,
-	"java.NullPointerException":               wordsMissing,
-	"dotnet.NullReferenceException":           wordsMissing,
-	"python.AttributeError":                   wordsMissing,
-	"python.AttributeError.NoneType":          wordsMissing,
-	"python.TypeError.NoneType":               wordsMissing,
-	"msg.key":                                 wordsMissing,
-	"lang.IllegalState":                       wordsGeneric,
+	"msg.type.python":                wordsConversion,
+	"lang.KeyError":                  wordsMissing,
+	"java.NoSuchElementException":    wordsMissing,
+	"dotnet.KeyNotFoundException":    wordsMissing,
+	"java.NullPointerException":      wordsMissing,
+	"dotnet.NullReferenceException":  wordsMissing,
+	"python.AttributeError":          wordsMissing,
+	"python.AttributeError.NoneType": wordsMissing,
+	"python.TypeError.NoneType":      wordsMissing,
+	// V8's read of a property of undefined: a value absent where configuration code reads it (config/docker.js
+	// splitting an unset process.env list).
+	"js.TypeError.undefined": wordsMissing,
+	"msg.key":                wordsMissing,
+	"lang.IllegalState":      wordsGeneric,
 	"jdbc.SQLNonTransientConnectionException": wordsGeneric,
 	// A Go panic's stack says only that the code gave up: a configuration source's (gojek goconfig's checkKey) or
 	// the application's own panic that names a missing setting is the missing setting.

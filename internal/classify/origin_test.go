@@ -69,6 +69,12 @@ var originCases = register([]tc{
 	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("ValueError", "No support for 'mssqlx'. We support: cockroach, mssql, mysql, postgres",
 		"Traceback (most recent call last):\n  File \"/srv/app/shop/settings.py\", line 9, in <module>\n    DATABASES = {\"default\": dj_database_url.config()}\n"+
 			"  File \"/usr/local/lib/python3.12/site-packages/dj_database_url/__init__.py\", line 120, in parse\n    raise ValueError(...)\nValueError: No support for 'mssqlx'\n")},
+	// A property read of undefined in the application's configuration module is a setting it was not given; in a
+	// handler, the code's null.
+	{"origin.config.missing", "configuration_error/missing_config", fromStack("TypeError", "Cannot read properties of undefined (reading 'split')",
+		"TypeError: Cannot read properties of undefined (reading 'split')\n    at Object.<anonymous> (/srv/app/config/index.js:12:48)\n    at Module._compile (node:internal/modules/cjs/loader:1378:14)\n    at Object.<anonymous> (/srv/app/server.js:3:16)")},
+	{"js.TypeError.undefined", "application_exception/null_reference", fromStack("TypeError", "Cannot read properties of undefined (reading 'split')",
+		"TypeError: Cannot read properties of undefined (reading 'split')\n    at cartTotal (/srv/app/routes/cart.js:12:48)\n    at Layer.handle [as handle_request] (/srv/app/node_modules/express/lib/router/layer.js:95:5)")},
 	// A configuration source whose value does not convert: invalid; one that lacks it: missing.
 	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("ValueError", "invalid literal for int() with base 10: 'abc'",
 		"Traceback (most recent call last):\n  File \"/srv/app/shop/settings.py\", line 9, in pool_size\n    return int(os.environ[\"POOL_SIZE\"])\nValueError: invalid literal for int() with base 10: 'abc'\n")},

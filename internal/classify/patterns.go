@@ -10,6 +10,13 @@ var patRows = []patRow{
 	pat("msg.pool.sqlalchemy", connPool, "queuepool limit of size"),
 	// SqlClient, Npgsql; MySqlConnector's ConnectionPool: "Connect Timeout expired. All pooled connections are in use."
 	pat("msg.pool.dotnet", connPool, "max pool size was reached", "the connection pool has been exhausted", "all pooled connections are in use"),
+	// The same ADP_PooledOpenTimeout in SqlClient's translations (dotnet/SqlClient src/Microsoft.Data.SqlClient/src/
+	// Resources/Strings.<culture>.resx, as System.Data's language packs print it): its max-pool-size clause in cs, de,
+	// es, fr, it, ja, ko, pl, pt-BR, ru, tr, zh-Hans, zh-Hant.
+	pat("msg.pool.dotnet.localized", connPool, "dosažení maximální velikosti fondu", "die maximale poolgröße wurde erreicht", "se alcanzó el máximo tamaño del grupo",
+		"la taille maximale du pool a été atteinte", "raggiunta la dimensione massima del pool", "プール サイズの制限値に達した", "최대 풀 크기에 도달했기",
+		"osiągnięto maksymalny rozmiar puli", "o tamanho máximo do pool foi atingido", "достигнут максимальный размер пула", "havuz boyutu üst sınırına ulaşıldığından",
+		"达到了最大池大小", "已達共用集區大小的最大值"),
 	// Active Record's ConnectionTimeoutError; up to Rails 4.0 (connection_pool.rb Queue#poll) "could not obtain a database
 	// connection within %0.3f seconds (waited %0.3f seconds)".
 	pat("msg.pool.activerecord", connPool, "could not obtain a connection from the pool", "all pooled connections were in use", "could not obtain a database connection within"),
@@ -74,6 +81,9 @@ var patRows = []patRow{
 	dbPat("msg.pool.mysql2", connPool, "no connections available.", "queue limit reached."),
 	// The same error whole, wherever it is recorded: only a pool that does not wait says so (mysql2's promise
 	// pool re-creates it at the caller, without the pool's frames; mysqljs/mysql lib/Pool.js raises it too).
+	// long2ice/asynch asynch/pool.py Pool._acquire_connection: AsynchPoolError "no free connection in the <Pool(minsize=,
+	// maxsize=) ...>" when every connection of the ClickHouse pool is lent.
+	pat("msg.pool.asynch", connPool, "no free connection in ").regex(`no free connection in (?:the )?<pool\(`),
 	pat("msg.pool.mysql2.whole", connPool, "no connections available.").regex(`^no connections available\.$`),
 	// mariadb-connector-nodejs lib/pool.js _rejectTimedOutRequest (ER_GET_CONNECTION_TIMEOUT) when no connection
 	// came in acquireTimeout: "pool timeout:" while connections exist, "pool failed to retrieve" while none is active
@@ -124,7 +134,9 @@ var patRows = []patRow{
 	// ---- database_query ----
 	pat("msg.undefined_column.postgresql", qColumn, "does not exist").regex(`\bcolumn "?[\w.$]+"?(?: of relation "[^"]*")? does not exist`),
 	pat("msg.undefined_function.postgresql", qFunction, "does not exist", "no function matches").regex(`\b(?:function|operator|procedure) .{1,120} does not exist|no function matches the given name`),
-	pat("msg.undefined_table.postgresql", qTable, "does not exist").regex(`\brelation "[^"]*" does not exist`),
+	// postgres src/backend/commands/tablecmds.c dropmsgstringarray: DROP and ALTER of a relation that is not there say
+	// "table \"%s\" does not exist" (also view, sequence), ERRCODE_UNDEFINED_TABLE as the parser's "relation".
+	pat("msg.undefined_table.postgresql", qTable, "does not exist").regex(`\b(?:relation|table|view|sequence) "[^"]*" does not exist`),
 	pat("msg.undefined_table.mysql", qTable, "doesn't exist").regex(`\btable '[^']*' doesn't exist`),
 	pat("msg.undefined_table.mssql", qTable, "invalid object name '"),
 	pat("msg.undefined_table.oracle", qTable, "table or view does not exist"),
@@ -231,12 +243,19 @@ var patRows = []patRow{
 	pat("msg.connection_lost.mysql_go", connReset, "invalid connection").regex(`(?:^|: )invalid connection$`),
 	// urllib3 connection.py _new_conn: ConnectTimeoutError "Connection to %s timed out. (connect timeout=%s)", which
 	// requests and urllib3's MaxRetryError carry ("Caused by ConnectTimeoutError(...)").
+	// Android's libcore/io/IoBridge.java connectDetail: SocketTimeoutException "failed to connect to host/ip (port N) after
+	// Nms" (with ": <errno>" after it when the connect failed otherwise); mongodb/node-mongodb-native 3.x
+	// lib/core/connection/connection.js timeoutHandler: MongoNetworkError "connection N to host:port timed out".
 	netPat("msg.connect_timeout", depUnreachable, connTimeout, "i/o timeout", "timeout expired", "connect timed out", "connection timed out", "etimedout", "server selection timed out",
-		"while waiting to connect", "login timeout expired", "did not properly respond after a period of time", "connection timeout", "context deadline exceeded", "timeout").
-		with("connect").regex(`dial tcp.*i/o timeout|connection timeout expired|connect timed out|connection timed out|connect etimedout|server selection timed out|while waiting to connect|login timeout expired|did not properly respond after a period of time|failed to connect to.*time|connection timeout|timed out\. \(connect timeout=`),
+		"while waiting to connect", "login timeout expired", "did not properly respond after a period of time", "connection timeout", "context deadline exceeded", "timeout", "(port ", " timed out").
+		with("connect").regex(`dial tcp.*i/o timeout|connection timeout expired|connect timed out|connection timed out|connect etimedout|server selection timed out|while waiting to connect|login timeout expired|did not properly respond after a period of time|failed to connect to.*time|connection timeout|timed out\. \(connect timeout=|failed to connect to .{1,200} \(port \d+\) after \d+ms(?:$|\n)|\bconnection \d+ to [^\s\]]+ timed out`),
 	// Go's dial that timed out (net/net.go OpError "dial tcp <addr>: i/o timeout", net/fd_unix.go connect) is a connect
 	// that nothing answered in time, whatever the words around it; on a call it keeps the call's reading.
 	pat("msg.connect_timeout.go_dial", connTimeout, "i/o timeout").regex(`\bdial (?:tcp|unix) \S+: i/o timeout`).notIn(ctxPlain | ctxClient),
+	// porsager/postgres src/errors.js connection(): Error "write <CODE> host:port" of connection.js's connectTimedOut
+	// (CONNECT_TIMEOUT: connect_timeout elapsed) and closed (CONNECTION_CLOSED: the socket closed under queries).
+	pat("msg.postgres_js.connect_timeout", connTimeout, "write connect_timeout ").regex(`(?:^|: )write connect_timeout `),
+	pat("msg.postgres_js.connection_closed", connReset, "write connection_closed ").regex(`(?:^|: )write connection_closed `),
 	// A host taken from a setting that was never set, as the client printed it: aiohttp's ClientConnectorError
 	// "Cannot connect to host None:443" (connector.py, its host from yarl's URL, lower-cased: "none"), Node's
 	// getaddrinfo of `undefined` (lib/dns.js: "getaddrinfo ENOTFOUND undefined", process.env.X unset).
@@ -246,7 +265,10 @@ var patRows = []patRow{
 		"could not translate host name", "enotfound", "eai_again", "name does not resolve", "no address associated with hostname", "could not resolve host",
 		"unknownhostexception", "name resolution", "getaddrinfo failed", "no such host is known", "hostname resolving error", "server can't find",
 		// httplib2/httplib2 python3/httplib2/__init__.py _conn_request: ServerNotFoundError of socket.gaierror.
-		"unable to find the server at"),
+		"unable to find the server at",
+		// nodejs/node lib/dns.js (0.10-0.12) errnoException: "libuv returns ENOENT on NXDOMAIN" (getaddrinfo ENOENT);
+		// libuv include/uv.h UV_EAI_FAIL, a permanent failure of the name's resolution.
+		"getaddrinfo enoent", "getaddrinfo eai_fail"),
 	netPat("msg.tls", depTLS, connTLS, "x509: certificate", "tls: failed to verify certificate", "certificate verify failed", "ssl handshake failed", "pkix path building failed",
 		"the remote certificate is invalid", "tls handshake", "ssl routines", "self-signed certificate", "self signed certificate", "unable to verify the first certificate",
 		"certificate has expired", "wrong version number", "sslhandshakeexception", "handshake_failure",
@@ -420,8 +442,17 @@ var patRows = []patRow{
 	// converted"), printed without frames by Quarkus' logs.
 	// sqlx-core src/error.rs Error::Configuration "error with configuration: %s": a DATABASE_URL that does not parse.
 	pat("msg.config_invalid.sqlx", confInvalid, "error with configuration: "),
+	// SmallRye's SRCFG00050 "%s in %s does not map to any root" (ConfigMappingProvider's validation): a property set
+	// that no configuration mapping declares.
 	pat("msg.config_invalid.loader", confInvalid, "invalid type: ", "while parsing value '", "srcfg000").
-		regex(`invalid type: .{1,200}, expected .{1,120} for key |while parsing value '[^']*' provided by |srcfg000(?:0[25-9]|26|29|3[0-2]|39)\b`),
+		regex(`invalid type: .{1,200}, expected .{1,120} for key |while parsing value '[^']*' provided by |srcfg000(?:0[25-9]|26|29|3[0-2]|39|50)\b`),
+	// golang/go src/flag/flag.go FlagSet.parseOne: "invalid value %q for flag -%s: %v", "invalid boolean value %q for
+	// -%s: %v"; spf13/pflag flag.go: "invalid argument %q for %q flag: %v": a command-line flag that does not convert.
+	pat("msg.config_invalid.flag", confInvalid, "for flag -", "invalid boolean value \"", "\" flag: ").
+		regex(`invalid value ".*" for flag -[\w.-]+: |invalid boolean value ".*" for -[\w.-]+: |invalid argument ".*" for "[^"]*" flag: `),
+	// rails activerecord/lib/active_record/database_configurations/connection_url_resolver.rb (6.0:
+	// connection_specification.rb) ConnectionUrlResolver#initialize: raise "Database URL cannot be empty" if url.blank?
+	pat("msg.config_invalid.database_url", confInvalid, "database url cannot be empty"),
 	// t3-oss/t3-env packages/core/src/index.ts createEnv (onValidationError): throw Error("Invalid environment
 	// variables") once it has logged the schema's issues; the idiom of hand-written env schemas too.
 	pat("msg.invalid_config", confInvalid, "invalid environment variables", "environment variables cannot be validated", "invalid configuration", "configuration error", "invalid config", "misconfigured", "improperlyconfigured", "yaml: unmarshal errors",
@@ -487,6 +518,14 @@ var patRows = []patRow{
 	pat("msg.http.5xx.webexception", dep5xx, "the remote server returned an error: (5").regex(`the remote server returned an error: \(5\d\d\)`).notIn(ctxDB),
 	// IBM/sarama errors.go ErrOutOfBrokers "kafka: client has run out of available brokers to talk to": no broker answered.
 	pat("msg.kafka.sarama_out_of_brokers", depUnreachable, "kafka: client has run out of available brokers to talk to"),
+	// apache/kafka clients/src/main/java/org/apache/kafka/clients/producer/KafkaProducer.java waitOnMetadata:
+	// TimeoutException "Topic %s not present in metadata after %d ms." when no broker gave the topic's metadata
+	// within max.block.ms (spring-kafka wraps it in KafkaException "Send failed").
+	pat("msg.kafka.metadata", depUnreachable, "not present in metadata after"),
+	// Netflix/ribbon ribbon-loadbalancer/src/main/java/com/netflix/loadbalancer/LoadBalancerContext.java
+	// getServerFromLoadBalancer: ClientException "Load balancer does not have available server for client: %s", no
+	// instance of the called service registered or alive (Feign and Zuul over Ribbon).
+	pat("msg.lb.no_servers", depUnreachable, "load balancer does not have available server"),
 	pat("msg.http.bun_fetch", depUnreachable, "unable to connect. is the computer able to access the url?"),
 	pat("msg.http.aws_endpoint", depUnreachable, "could not connect to the endpoint url:", "connect timeout on endpoint url:"),
 	pat("msg.http.aws_endpoint.read_timeout", depTimeout, "read timeout on endpoint url:"),

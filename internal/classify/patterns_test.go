@@ -39,6 +39,13 @@ var patternCases = register([]tc{
 	{"msg.config_invalid.loader", "configuration_error/invalid_config", ex("", `invalid digit found in string while parsing value 'twenty' provided by page_size`)},
 	{"msg.config_invalid.loader", "configuration_error/invalid_config", ex("java.lang.NumberFormatException", `SRCFG00029: Expected an integer value, got "twenty"`)},
 	{"msg.config_invalid.loader", "configuration_error/invalid_config", ex("java.lang.IllegalArgumentException", `SRCFG00039: The config property shop.page-size with the config value "twenty" threw an Exception whilst being converted`)},
+	{"msg.config_invalid.loader", "configuration_error/invalid_config", ex("io.smallrye.config.ConfigValidationException", "Configuration validation failed:\n\tSRCFG00050: shop.pagesize in EnvConfigSource does not map to any root")},
+	// Go's flag package and pflag: a flag's value that does not convert, the strconv error after it.
+	{"msg.config_invalid.flag", "configuration_error/invalid_config", goErr(`invalid value "twenty" for flag -page-size: parse error`)},
+	{"msg.config_invalid.flag", "configuration_error/invalid_config", goErr(`invalid boolean value "maybe" for -debug: parse error`)},
+	{"msg.config_invalid.flag", "configuration_error/invalid_config", goErr(`invalid argument "twenty" for "-p, --page-size" flag: strconv.ParseInt: parsing "twenty": invalid syntax`)},
+	{"msg.config_invalid.database_url", "configuration_error/invalid_config", exs("RuntimeError", "Database URL cannot be empty",
+		"/usr/local/bundle/gems/activerecord-6.1.4/lib/active_record/database_configurations/connection_url_resolver.rb:25:in `initialize'\n")},
 	{"msg.config_missing.rust", "configuration_error/missing_config", ex("", `configuration property "payments.url" not found`)},
 	{"msg.config_missing.rust", "configuration_error/missing_config", ex("", "missing field `payments_url`")},
 	{"msg.config_missing.rust", "configuration_error/missing_config", ex("", "missing field `payments_url` for key \"default.payments_url\" in APP_ environment variable(s)")},
@@ -71,11 +78,21 @@ var patternCases = register([]tc{
 	{"msg.config_missing.host", "configuration_error/missing_config", ex("Error", "getaddrinfo ENOTFOUND undefined")},
 	// A host of that name's prefix is a host.
 	{"msg.dns", "dependency_failure/upstream_unreachable", ex("aiohttp.client_exceptions.ClientConnectorError", "Cannot connect to host nonexistent.example:443 ssl:default [Name or service not known]")},
+	// Kafka's producer with no metadata from any broker; Ribbon with no instance to call.
+	{"msg.kafka.metadata", "dependency_failure/upstream_unreachable", exs("org.springframework.kafka.KafkaException", "Send failed; nested exception is org.apache.kafka.common.errors.TimeoutException: Topic orders not present in metadata after 60000 ms.",
+		"org.springframework.kafka.KafkaException: Send failed; nested exception is org.apache.kafka.common.errors.TimeoutException: Topic orders not present in metadata after 60000 ms.\n\tat org.springframework.kafka.core.KafkaTemplate.doSend(KafkaTemplate.java:574)\n\tat com.acme.shop.OrderEvents.publish(OrderEvents.java:30)\n"+
+			"Caused by: org.apache.kafka.common.errors.TimeoutException: Topic orders not present in metadata after 60000 ms.\n")},
+	{"msg.lb.no_servers", "dependency_failure/upstream_unreachable", exs("com.netflix.client.ClientException", "Load balancer does not have available server for client: payments",
+		"com.netflix.client.ClientException: Load balancer does not have available server for client: payments\n\tat com.netflix.loadbalancer.LoadBalancerContext.getServerFromLoadBalancer(LoadBalancerContext.java:483)\n\tat com.netflix.loadbalancer.reactive.LoadBalancerCommand$1.call(LoadBalancerCommand.java:184)\n\tat com.acme.shop.PaymentsClient.charge(PaymentsClient.java:20)\n")},
 	{"generic.exception", "application_exception/unhandled_exception", ex("requests.exceptions.MissingSchema", "Invalid URL 'charge': No scheme supplied. Perhaps you meant https://charge?")},
 	{"msg.config_invalid.sqlx", "configuration_error/invalid_config", ex("", "error with configuration: relative URL without a base")},
 	// database_connection: pools, limits, authentication
 	{"msg.pool.hikari", "database_connection/pool_exhausted", ex("org.springframework.jdbc.CannotGetJdbcConnectionException", `Failed to obtain JDBC Connection; nested exception is java.sql.SQLTransientConnectionException: HikariPool-1 - Connection is not available, request timed out after 30004ms.`)},
 	{"msg.pool.sqlalchemy", "database_connection/pool_exhausted", ex("sqlalchemy.exc.OperationalError", `QueuePool limit of size 5 overflow 10 reached, connection timed out, timeout 30.00`)},
+	// SqlClient's German and Simplified Chinese ADP_PooledOpenTimeout, under System.Data's frames.
+	{"msg.pool.dotnet.localized", "database_connection/pool_exhausted", exs("System.InvalidOperationException", `Timeout abgelaufen. Das Zeitlimit ist vor dem Anfordern einer Verbindung aus dem Pool abgelaufen. Möglicherweise werden alle Verbindungen im Pool bereits verwendet, und die maximale Poolgröße wurde erreicht.`,
+		"System.InvalidOperationException: Timeout abgelaufen. Das Zeitlimit ist vor dem Anfordern einer Verbindung aus dem Pool abgelaufen. Möglicherweise werden alle Verbindungen im Pool bereits verwendet, und die maximale Poolgröße wurde erreicht.\n   bei System.Data.ProviderBase.DbConnectionFactory.TryGetConnection(DbConnection owningConnection)\n   bei Shop.Data.Orders.Load()")},
+	{"msg.pool.dotnet.localized", "database_connection/pool_exhausted", ex("System.InvalidOperationException", `超时时间已到。超时时间已到，但是尚未从池中获取连接。出现这种情况可能是因为所有池连接均在使用，并且达到了最大池大小。`)},
 	{"msg.pool.dotnet", "database_connection/pool_exhausted", ex("System.InvalidOperationException", `Timeout expired.  The timeout period elapsed prior to obtaining a connection from the pool.  This may have occurred because all pooled connections were in use and max pool size was reached.`)},
 	{"msg.pool.activerecord", "database_connection/pool_exhausted", ex("ActiveRecord::ActiveRecordError", `could not obtain a connection from the pool within 5.000 seconds (waited 5.002 seconds); all pooled connections were in use`)},
 	// sportngin/okcomputer#91: Rails 4.0's wording.
@@ -182,6 +199,8 @@ var patternCases = register([]tc{
 	{"msg.pool.mysql2", "database_connection/pool_exhausted", exs("Error", `No connections available.`, "Error: No connections available.\n    at Pool.getConnection (/app/node_modules/mysql2/lib/pool.js:46:19)")},
 	// node-hono db_pool_exhausted: mysql2's promise pool (lib/base/pool.js getConnection, waitForConnections: false)
 	// rejects with a new Error at the caller: only the application's and the framework's frames.
+	{"msg.pool.asynch", "database_connection/pool_exhausted", ex("asynch.errors.AsynchPoolError", `no free connection in the <Pool(minsize=1, maxsize=10) object at 0x7f5ed1859190; status: PoolStatus.opened>`)},
+	{"msg.pool.asynch", "database_connection/pool_exhausted", diagnosis.Evidence{Kind: diagnosis.KindClient, Depth: 1, ExceptionType: "AsynchPoolError", ExceptionMessage: `no free connection in <Pool(minsize=1, maxsize=2) object at 0x7f01>`, StatusError: true}},
 	{"msg.pool.mysql2.whole", "database_connection/pool_exhausted", exs("Error", `No connections available.`, "Error: No connections available.\n    at Array.<anonymous> (/srv/app.js:80:37)\n    at async responseViaResponseObject (/srv/node_modules/@hono/node-server/dist/index.js:433:13)")},
 	{"generic.exception", "application_exception/unhandled_exception", ex("Error", `No connections available. Add one in the settings.`)},
 	// node-restify db_pool_exhausted / db_refused: mariadb-connector-nodejs lib/pool.js _rejectTimedOutRequest, as
@@ -233,6 +252,8 @@ var patternCases = register([]tc{
 	{"msg.undefined_column.postgresql", "database_query/undefined_column", ex("org.postgresql.util.PSQLException", "ERROR: column \"totl\" of relation \"orders\" does not exist\n  Position: 21")},
 	{"msg.undefined_function.postgresql", "database_query/undefined_function", ex("org.postgresql.util.PSQLException", `ERROR: function lower(integer) does not exist`)},
 	{"msg.undefined_table.postgresql", "database_query/undefined_table", goDB("postgresql", `pq: relation "orders" does not exist`)},
+	{"msg.undefined_table.postgresql", "database_query/undefined_table", ex("django.db.utils.ProgrammingError", `table "shop_coupon" does not exist`)},
+	{"msg.undefined_table.postgresql", "database_query/undefined_table", ex("django.db.utils.ProgrammingError", `view "order_totals" does not exist`)},
 	{"msg.undefined_table.mysql", "database_query/undefined_table", ex("java.sql.SQLSyntaxErrorException", `Table 'shop.orders' doesn't exist`)},
 	{"msg.undefined_table.mssql", "database_query/undefined_table", ex("Microsoft.Data.SqlClient.SqlException", `Invalid object name 'dbo.Orders'.`)},
 	{"msg.undefined_table.oracle", "database_query/undefined_table", dbx("oracle", "OracleException", `table or view does not exist`)},
@@ -283,6 +304,21 @@ var patternCases = register([]tc{
 	{"msg.connect_timeout.go_dial", "database_connection/connect_timeout", goErr("dial tcp 10.0.0.7:6380: i/o timeout")},
 	{"msg.connect_timeout.go_dial", "database_connection/connect_timeout", goDB("redis", "dial tcp 10.0.0.7:6380: i/o timeout")},
 	{"msg.timeout.http", "dependency_failure/upstream_timeout", goErr(`Get "http://pricing:8080/v1": dial tcp 10.0.0.9:8080: i/o timeout`)},
+	// Android's libcore: a connect timeout of an HTTP client's socket; the same words with the errno after them are a refusal.
+	{"msg.connect_timeout", "dependency_failure/upstream_unreachable", exs("java.net.SocketTimeoutException", "failed to connect to api.shop.example/10.1.2.3 (port 443) after 10000ms",
+		"java.net.SocketTimeoutException: failed to connect to api.shop.example/10.1.2.3 (port 443) after 10000ms\n\tat libcore.io.IoBridge.connectErrno(IoBridge.java:169)\n\tat libcore.io.IoBridge.connect(IoBridge.java:122)\n\tat okhttp3.internal.platform.AndroidPlatform.connectSocket(AndroidPlatform.java:73)\n")},
+	{"msg.connection_refused", "dependency_failure/upstream_unreachable", ex("", "failed to connect to api.shop.example/10.1.2.3 (port 443) after 10000ms: isConnected failed: ECONNREFUSED (Connection refused)")},
+	// The MongoDB Node driver 3.x: the first connect's failure around the connection's own timeout.
+	{"msg.connect_timeout", "database_connection/connect_timeout", ex("MongoNetworkError", "failed to connect to server [db:27017] on first connect [MongoNetworkError: connection 0 to db:27017 timed out]")},
+	// postgres.js's connection errors, the host and port after the code.
+	{"msg.postgres_js.connect_timeout", "database_connection/connect_timeout", exs("Error", "write CONNECT_TIMEOUT db:5432", "Error: write CONNECT_TIMEOUT db:5432\n    at connectTimedOut (/app/node_modules/postgres/cjs/src/connection.js:257:20)\n    at Timeout.done (/app/node_modules/postgres/cjs/src/connection.js:1039:8)")},
+	{"msg.postgres_js.connection_closed", "database_connection/connection_reset", exs("Error", "write CONNECTION_CLOSED db:5432", "Error: write CONNECTION_CLOSED db:5432\n    at Socket.closed (/app/node_modules/postgres/cjs/src/connection.js:434:57)")},
+	// getaddrinfo's other codes: libuv's EAI_FAIL, old Node's ENOENT of a name that does not resolve.
+	{"msg.dns", "database_connection/dns_failure", exs("SequelizeConnectionError", "getaddrinfo ENOENT", "SequelizeConnectionError: getaddrinfo ENOENT\n    at /app/node_modules/sequelize/lib/dialects/postgres/connection-manager.js:74:20\n    at null.<anonymous> (/app/node_modules/pg/lib/client.js:176:5)")},
+	{"msg.dns", "dependency_failure/upstream_unreachable", ex("Error", "getaddrinfo EAI_FAIL payments.internal")},
+	// A Go net/http client's url.Error: the URL's host name is the peer's, whatever words it holds.
+	{"msg.dns", "dependency_failure/upstream_unreachable", goErr(`Post "http://prometheus_postgresql_adapter:9201/write": dial tcp: lookup prometheus_postgresql_adapter on 127.0.0.11:53: no such host`)},
+	{"msg.dns", "database_connection/dns_failure", goErr(`failed to connect to host=postgres user=app database=shop: hostname resolving error (lookup postgres on 127.0.0.11:53: no such host)`)},
 	// xtekky/chatgpt-clone#35: requests to an API host that did not answer the connect; a call's is unreachable.
 	{"msg.connect_timeout", "dependency_failure/upstream_unreachable", ex("", "an error occurred HTTPSConnectionPool(host='ddg-api.herokuapp.com', port=443): Max retries exceeded with url: /search?query=hi&limit=3 (Caused by ConnectTimeoutError(<urllib3.connection.HTTPSConnection object at 0x0000027A0A0FD210>, 'Connection to ddg-api.herokuapp.com timed out. (connect timeout=None)'))")},
 	{"msg.dns", "database_connection/dns_failure", goErr("failed to connect to `user=app database=shop`: hostname resolving error: lookup postgres on 127.0.0.11:53: no such host")},

@@ -81,13 +81,13 @@ func prepare(ev *diagnosis.Evidence, p *prepared) {
 
 	// Context.
 	switch {
-	case unnamedCall(ev) && hasDBHint(p.all):
+	case unnamedCall(ev) && hasDBHint(hintText(p.all)):
 		p.ctx = ctxDB
 	case ev.Kind == diagnosis.KindClient:
 		p.ctx = ctxClient
 	case ev.Kind == diagnosis.KindDB || ev.DBSystem != "":
 		p.ctx = ctxDB
-	case hasDBHint(p.all):
+	case hasDBHint(hintText(p.all)):
 		p.ctx = ctxDB
 	case ev.Kind == diagnosis.KindSpan && bareDial(p.all):
 		p.ctx = ctxDB
@@ -291,6 +291,30 @@ var (
 // RPC client wrapped: a database's or a cache's own connect.
 func bareDial(all string) bool {
 	return reGoDial.MatchString(all) && !reGoCallWrap.MatchString(all)
+}
+
+// reQuotedURL is an HTTP call's URL in quotes, as golang/go src/net/url/url.go Error.Error prints it (`%s %q: %s`:
+// `Post "http://host:9201/write": dial tcp: lookup host ...`) and Spring's RestTemplate ("I/O error on POST request
+// for \"http://...\""): the called peer, whose host name (prometheus_postgresql_adapter) names no database, there
+// or in the dial error after it.
+var reQuotedURL = regexp.MustCompile(`"https?://([^"\s/:?#]*)[^"\s]*"`)
+
+// hintText is the evidence text database hints are looked for in: without the URLs of HTTP calls and their hosts.
+func hintText(all string) string {
+	if !strings.Contains(all, "\"http") {
+		return all
+	}
+	ms := reQuotedURL.FindAllStringSubmatch(all, 4)
+	if ms == nil {
+		return all
+	}
+	all = reQuotedURL.ReplaceAllLiteralString(all, `""`)
+	for _, m := range ms {
+		if m[1] != "" {
+			all = strings.ReplaceAll(all, m[1], "")
+		}
+	}
+	return all
 }
 
 func hasDBHint(all string) bool {

@@ -72,6 +72,9 @@ var typeRows = []typeRow{
 	typ("lang.InvalidArgument", appArgument, "IllegalArgumentException", "ArgumentException", "FormatException", "NumberFormatException", "ValueError", "ArgumentError", "InvalidArgumentException", "DateTimeParseException"),
 	// Spring's Environment.getRequiredProperty: a property or environment variable that is not set.
 	typ("spring.IllegalStateException.required_key", confMissing, "IllegalStateException").whenAny("required key '"),
+	// redis/node-redis packages/client/lib/errors.ts ClientClosedError "The client is closed": a command sent on a
+	// client the application never connected or already quit.
+	typ("node_redis.ClientClosedError", appState, "ClientClosedError"),
 	typ("lang.IllegalState", appState, "IllegalStateException", "InvalidOperationException").weakRow(),
 	typ("lang.NotImplemented", appNotImpl, "NotImplementedError", "NotImplementedException", "UnsupportedOperationException", "NotSupportedException"),
 
@@ -99,6 +102,10 @@ var typeRows = []typeRow{
 	typ("dotnet.ConfigurationErrorsException", confInvalid, "ConfigurationErrorsException", "ConfigurationException", "OptionsValidationException", "InvalidConfigurationException"),
 	typ("spring.PlaceholderResolution", confMissing, "PlaceholderResolutionException"),
 	typ("symfony.EnvNotFoundException", confMissing, "EnvNotFoundException"),
+	// rails activerecord/lib/active_record/connection_adapters/connection_specification.rb (4.x-6.0) Resolver
+	// resolve_symbol_connection: AdapterNotSpecified "'%s' database is not configured. Available: %s", and
+	// "database configuration does not specify adapter": database.yml has no entry for the environment.
+	typ("rails.AdapterNotSpecified", confMissing, "ActiveRecord::AdapterNotSpecified"),
 	typ("python.decouple.UndefinedValueError", confMissing, "UndefinedValueError"),
 	// cpython Lib/configparser.py: an option or section the configuration file lacks.
 	// A library's exception named ConfigurationError is a configuration it rejects (tortoise/exceptions.py,
@@ -201,6 +208,11 @@ var typeRows = []typeRow{
 
 	// ---- database_connection ----
 	typ("jdbc.SQLTransientConnectionException.pool", connPool, "SQLTransientConnectionException").whenAny("connection is not available", "request timed out"),
+	// spring-projects/spring-framework spring-orm/src/main/java/org/springframework/orm/jpa/JpaTransactionManager.java
+	// doBegin: CannotCreateTransactionException "Could not open JPA EntityManager for transaction", Spring 5 appending
+	// "; nested exception is" its cause: Hibernate's GenericJDBCException "Unable to acquire JDBC Connection" (the
+	// pool's checkout, hibernate.GenericJDBCException.acquire) when no cause in the chain says more.
+	typ("spring.CannotCreateTransaction.acquire", connPool, "CannotCreateTransactionException").whenAny("genericjdbcexception: unable to acquire jdbc connection").weakRow(),
 	typ("jdbc.SQLNonTransientConnectionException", connRefused, "SQLNonTransientConnectionException", "CommunicationsException", "CannotGetJdbcConnectionException", "JDBCConnectionException", "DataAccessResourceFailureException", "CannotCreateTransactionException").weakRow(),
 	// Hibernate's LogicalConnectionManagedImpl.acquireConnectionIfNeeded converts the provider's SQLException with
 	// "Unable to acquire JDBC Connection"; SQLStateConversionDelegate makes a JDBCConnectionException of SQLState
@@ -297,6 +309,14 @@ var typeRows = []typeRow{
 	// invocation"): no member of the cluster connected; petergoldstein/dalli lib/dalli/ring.rb server_for_key:
 	// RingError "No server available" when every memcached server is down.
 	typ("cache.no_server", connRefused, "com.hazelcast.client.HazelcastClientOfflineException", "Dalli::RingError"),
+	// A driver's connection-failure type whose message says the server refused: mongodb/mongo-python-driver
+	// pymongo/errors.py ConnectionFailure ("could not connect to host:port: [Errno 111] Connection refused", pymongo
+	// 2's connection.py), mysql/mysql-connector-python lib/mysql/connector/errors.py InterfaceError of CR 2003 (its
+	// "2003: Can't connect to MySQL server on '%s' (%s)" read by the code first).
+	typ("db.ConnectionFailure.refused", connRefused, "ConnectionFailure", "InterfaceError", "AutoReconnect").whenAny("connection refused", "actively refused it", "econnrefused"),
+	// pymongo 1.x-2.x pymongo/connection.py __find_master: AutoReconnect "could not find master/primary", no member of
+	// the deployment answered as primary; any other AutoReconnect is left to its words.
+	typ("pymongo.AutoReconnect.no_primary", connUnavailable, "pymongo.errors.AutoReconnect", "AutoReconnect").whenAny("could not find master/primary"),
 	typ("orm.AdminShutdown", connReset, "AdminShutdown", "AdminShutdownError", "ConnectionDoesNotExistError", "ConnectionFailure", "InterfaceError"),
 	typ("orm.DiskFull", resDisk, "DiskFull", "DiskFullError"),
 	typ("orm.OutOfMemory", resOOM, "errors.OutOfMemory"),

@@ -96,6 +96,10 @@ var typeCases = register([]tc{
 	{"lang.InvalidArgument", "application_exception/invalid_argument", ex("ValueError", `invalid literal for int() with base 10: 'abc'`)},
 	{"spring.IllegalStateException.required_key", "configuration_error/missing_config", ex("java.lang.IllegalStateException", `Required key 'TAX_RATE' not found`)},
 	{"lang.IllegalState", "application_exception/illegal_state", ex("java.lang.IllegalStateException", `Cart is already checked out`)},
+	// node-redis v4 ClientClosedError: a command on a client never connected (no database span, on a client span too).
+	{"node_redis.ClientClosedError", "application_exception/illegal_state", exs("ClientClosedError", "The client is closed",
+		"ClientClosedError: The client is closed\n    at Commander._RedisClient_sendCommand (/app/node_modules/@redis/client/dist/lib/client/index.js:490:31)\n    at Commander.commandsExecutor (/app/node_modules/@redis/client/dist/lib/client/index.js:188:154)\n    at /app/src/cart.js:14:30")},
+	{"node_redis.ClientClosedError", "application_exception/illegal_state", diagnosis.Evidence{Kind: diagnosis.KindClient, Depth: 1, ExceptionType: "ClientClosedError", StatusError: true}},
 	{"lang.NotImplemented", "application_exception/not_implemented", ex("NotImplementedError", ``)},
 	// resource_exhaustion
 	{"java.OutOfMemoryError.thread", "resource_exhaustion/thread_pool_exhausted", ex("java.lang.OutOfMemoryError", `unable to create native thread: possibly out of memory or process/resource limits reached`)},
@@ -108,6 +112,9 @@ var typeCases = register([]tc{
 	{"django.ImproperlyConfigured", "configuration_error/invalid_config", ex("django.core.exceptions.ImproperlyConfigured", `The INSTALLED_APPS setting must be a list or a tuple.`)},
 	{"dotnet.ConfigurationErrorsException", "configuration_error/invalid_config", ex("System.Configuration.ConfigurationErrorsException", `Unrecognized configuration section system.webServer2.`)},
 	{"spring.PlaceholderResolution", "configuration_error/missing_config", ex("org.springframework.util.PlaceholderResolutionException", `Could not resolve placeholder 'payment.api.url' in value "${payment.api.url}"`)},
+	{"rails.AdapterNotSpecified", "configuration_error/missing_config", exs("ActiveRecord::AdapterNotSpecified", `'production' database is not configured. Available: ["development", "test"]`,
+		"/usr/local/bundle/gems/activerecord-5.2.4/lib/active_record/connection_adapters/connection_specification.rb:260:in `resolve_symbol_connection'\n/usr/local/bundle/gems/activerecord-5.2.4/lib/active_record/connection_adapters/connection_specification.rb:219:in `resolve_connection'\n")},
+	{"rails.AdapterNotSpecified", "configuration_error/missing_config", ex("ActiveRecord::AdapterNotSpecified", `database configuration does not specify adapter`)},
 	{"symfony.EnvNotFoundException", "configuration_error/missing_config", ex("Symfony\\Component\\DependencyInjection\\Exception\\EnvNotFoundException", `Environment variable not found: "MAILER_DSN".`)},
 	{"python.decouple.UndefinedValueError", "configuration_error/missing_config", ex("decouple.UndefinedValueError", `SECRET_KEY not found. Declare it as envvar or define a default value.`)},
 	{"python.configparser.NoOptionError", "configuration_error/missing_config", ex("configparser.NoOptionError", `No option 'payments_url' in section: 'shop'`)},
@@ -250,6 +257,14 @@ var typeCases = register([]tc{
 	{"orm.InvalidPassword", "database_connection/authentication_failed", ex("asyncpg.exceptions.InvalidPasswordError", `password authentication failed for user "app"`)},
 	{"orm.InvalidCatalogName", "database_connection/unknown_database", ex("asyncpg.exceptions.InvalidCatalogNameError", `database "shop" does not exist`)},
 	{"orm.AdminShutdown", "database_connection/connection_reset", ex("psycopg2.InterfaceError", `connection already closed`)},
+	// pymongo's ConnectionFailure of a refused connect; AutoReconnect of no primary (pymongo 2) and of a refusal.
+	{"db.ConnectionFailure.refused", "database_connection/connection_refused", exs("pymongo.errors.ConnectionFailure", "could not connect to db:27017: [Errno 111] Connection refused",
+		"Traceback (most recent call last):\n  File \"/srv/app/shop/db.py\", line 12, in client\n    return MongoClient(\"db\", 27017)\n  File \"/usr/lib/python2.7/site-packages/pymongo/mongo_client.py\", line 336, in __init__\n    raise ConnectionFailure(str(e))\npymongo.errors.ConnectionFailure: could not connect to db:27017: [Errno 111] Connection refused\n")},
+	{"pymongo.AutoReconnect.no_primary", "database_connection/server_unavailable", ex("pymongo.errors.AutoReconnect", `could not find master/primary`)},
+	{"db.ConnectionFailure.refused", "database_connection/connection_refused", ex("pymongo.errors.AutoReconnect", `db:27017: [Errno 111] Connection refused`)},
+	// JPA's transaction begin over a pool whose checkout timed out (Spring 5's nested message).
+	{"spring.CannotCreateTransaction.acquire", "database_connection/pool_exhausted", ex("org.springframework.transaction.CannotCreateTransactionException",
+		`Could not open JPA EntityManager for transaction; nested exception is javax.persistence.PersistenceException: org.hibernate.exception.GenericJDBCException: Unable to acquire JDBC Connection`)},
 	{"orm.DiskFull", "resource_exhaustion/disk_full", ex("psycopg2.errors.DiskFull", `could not extend file "base/16384/16397": No space left on device`)},
 	{"orm.OutOfMemory", "resource_exhaustion/out_of_memory", ex("psycopg2.errors.OutOfMemory", `out of memory`)},
 	{"python.sqlalchemy.ArgumentError.url_none", "configuration_error/missing_config", ex("sqlalchemy.exc.ArgumentError", `Expected string or URL object, got None`)},

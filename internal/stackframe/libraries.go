@@ -98,6 +98,9 @@ var libraries = []Library{
 		Cite: "apache/httpcomponents-client httpclient5/src/main/java/org/apache/hc/client5/http/impl/classic/InternalHttpClient.java"},
 	{Lang: "java", Name: "java.okhttp", Kind: KindHTTP, frames: []string{"okhttp3."}, types: []string{"okhttp3."},
 		Cite: "square/okhttp okhttp/src/main/kotlin/okhttp3/internal/connection/RealCall.kt"},
+	// OkHttp 2 (Android's and Retrofit 1's), in its former package.
+	{Lang: "java", Name: "java.okhttp2", Kind: KindHTTP, frames: []string{"com.squareup.okhttp."}, types: []string{"com.squareup.okhttp."},
+		Cite: "square/okhttp parent-2.7 okhttp/src/main/java/com/squareup/okhttp/internal/Platform.java (connectSocket), com/squareup/okhttp/Call.java"},
 	{Lang: "java", Name: "java.jdk_httpclient", Kind: KindHTTP, frames: []string{"jdk.internal.net.http.", "java.net.http."}, types: []string{"java.net.http."},
 		Cite: "openjdk/jdk src/java.net.http/share/classes/jdk/internal/net/http/HttpClientImpl.java"},
 	{Lang: "java", Name: "java.spring_web_client", Kind: KindHTTP, frames: []string{"org.springframework.web.client.", "org.springframework.web.reactive.function.client."}, types: []string{"org.springframework.web.client.", "org.springframework.web.reactive.function.client."},
@@ -114,6 +117,9 @@ var libraries = []Library{
 	// (JerseyInvocation.convertToException: InternalServerErrorException "HTTP 500 Internal Server Error").
 	{Lang: "java", Name: "java.jaxrs_client", Kind: KindHTTP, frames: []string{"org.glassfish.jersey.client.", "org.jboss.resteasy.client.", "org.jboss.resteasy.reactive.client."},
 		Cite: "eclipse-ee4j/jersey core-client/src/main/java/org/glassfish/jersey/client/JerseyInvocation.java 3.1 (convertToException), resteasy/resteasy resteasy-client/src/main/java/org/jboss/resteasy/client/jaxrs/internal/ClientInvocation.java (handleErrorStatus)"},
+	// Ribbon's client-side load balancer, under Feign and Zuul: its ClientException when no server is available.
+	{Lang: "java", Name: "java.ribbon", Kind: KindHTTP, frames: []string{"com.netflix.loadbalancer.", "com.netflix.client.", "com.netflix.niws.client."}, types: []string{"com.netflix.client."},
+		Cite: "Netflix/ribbon ribbon-loadbalancer/src/main/java/com/netflix/loadbalancer/LoadBalancerContext.java (getServerFromLoadBalancer: ClientException \"Load balancer does not have available server for client: %s\")"},
 	{Lang: "java", Name: "java.feign", Kind: KindHTTP, frames: []string{"feign."}, types: []string{"feign."},
 		Cite: "OpenFeign/feign core/src/main/java/feign/SynchronousMethodHandler.java"},
 	{Lang: "java", Name: "java.grpc", Kind: KindRPC, frames: []string{"io.grpc."}, types: []string{"io.grpc."},
@@ -210,6 +216,9 @@ var libraries = []Library{
 		Cite: "aio-libs/aiopg aiopg/pool.py (Pool.acquire: waits on self._cond until a connection is free)"},
 	// aiomysql's Pool._acquire waits on its condition with no timeout of its own: an asyncio timeout around
 	// acquire() cancels it there (the same shape as aiopg's pool, whose code it shares).
+	// asynch, the asyncio ClickHouse driver: its Pool raises AsynchPoolError when no connection is free.
+	{Lang: "python", Name: "python.asynch_pool", Kind: KindPool, System: "clickhouse", frames: []string{"/asynch/pool.py"}, types: []string{"asynch.errors.AsynchPoolError"},
+		Cite: "long2ice/asynch asynch/pool.py (Pool._acquire_connection: AsynchPoolError \"no free connection in the %s\")"},
 	{Lang: "python", Name: "python.aiomysql_pool", Kind: KindPool, System: "mysql", frames: []string{"/aiomysql/pool.py"},
 		Cite: "aio-libs/aiomysql aiomysql/pool.py 0.2 (Pool._acquire: await self._cond.wait())"},
 	{Lang: "python", Name: "python.asyncpg_pool", Kind: KindPool, System: "postgresql", frames: []string{"/asyncpg/pool.py"},
