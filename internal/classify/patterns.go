@@ -1,5 +1,10 @@
 package classify
 
+import (
+	"regexp"
+	"strconv"
+)
+
 // patRows: message patterns, matched on lower-cased text segments (the
 // innermost wrapped cause first). Within one segment the first matching row
 // wins, so specific phrases come before general ones. Rule names are
@@ -69,6 +74,10 @@ var patRows = []patRow{
 	// Elasticsearch clients' elastic/elastic-transport-js src/Transport.ts NoLivingConnectionsError and
 	// olivere/elastic errors.go ErrNoClient (every node failed its connect or health check).
 	pat("msg.no_nodes", connRefused, "gocql: no hosts available in the pool", "there are no living connections", "no elasticsearch node available"),
+	// StackExchange/StackExchange.Redis docs/Timeouts.md: a "Timeout performing" (2.x also "Timeout awaiting response")
+	// prints the .NET thread pool's IOCP and WORKER counts; once Busy exceeds Min the pool injects one thread per 500 ms,
+	// and the reply waits for a thread, not for Redis (ExceptionFactory.Timeout adds the counts).
+	pat("msg.redis.stackexchange.thread_pool", resThreads, "timeout performing ", "timeout awaiting response").with("busy=").checked(threadPoolThrottled),
 	// ServiceStack/ServiceStack.Redis src/ServiceStack.Redis/RedisNativeClient_Utils.cs Connect: RedisException
 	// "could not connect to redis Instance at host:port", the socket's error as the inner exception.
 	pat("msg.redis.connect.servicestack", connRefused, "could not connect to redis instance at"),
@@ -557,6 +566,21 @@ var patRows = []patRow{
 	// ---- panics (last resort, also looked for in the stack trace) ----
 	pat("msg.panic.rust", appPanic, "panicked at").inStack(),
 	pat("msg.panic.go", appPanic, "panic: ", "runtime/panic.go", "panic({", "goroutine ").regex(`(?:^|\n|: )panic: |runtime/panic\.go|panic\(\{|goroutine \d+ \[running\]`).inStack(),
+}
+
+// reThreadPoolStats is one of StackExchange.Redis's thread-pool counts in a timeout's message (lower case).
+var reThreadPoolStats = regexp.MustCompile(`(?:iocp|worker): \(busy=(\d+),free=\d+,min=(\d+),max=\d+\)`)
+
+// threadPoolThrottled reports whether a pool's busy threads exceed its minimum (the pool grows slowly past it).
+func threadPoolThrottled(seg string) bool {
+	for _, m := range reThreadPoolStats.FindAllStringSubmatch(seg, 2) {
+		busy, err1 := strconv.Atoi(m[1])
+		lim, err2 := strconv.Atoi(m[2])
+		if err1 == nil && err2 == nil && busy > lim {
+			return true
+		}
+	}
+	return false
 }
 
 // configValidation is go-playground/validator's failure of a field of a configuration struct, before its tag.

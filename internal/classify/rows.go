@@ -140,6 +140,8 @@ type patRow struct {
 	re   *regexp.Regexp
 	// stack: also look for the needles in the stack trace (last resort).
 	stack bool
+	// check: an extra condition on the segment the words matched in.
+	check func(seg string) bool
 	ctxOutcomes
 }
 
@@ -162,7 +164,11 @@ func netPat(rule string, out, db outcome, needles ...string) patRow {
 func (r patRow) with(and ...string) patRow { r.and = and; return r }
 func (r patRow) regex(expr string) patRow  { r.re = regexp.MustCompile(expr); return r }
 func (r patRow) inStack() patRow           { r.stack = true; return r }
-func (r patRow) notIn(m ctxMask) patRow    { r.skip |= m; return r }
+func (r patRow) checked(f func(seg string) bool) patRow {
+	r.check = f
+	return r
+}
+func (r patRow) notIn(m ctxMask) patRow { r.skip |= m; return r }
 func (r patRow) inClient(c outcome) patRow {
 	r.client = c
 	return r
@@ -184,7 +190,7 @@ func (r *patRow) matchText(seg, all string) bool {
 			return false
 		}
 	}
-	return r.re == nil || r.re.MatchString(seg)
+	return (r.re == nil || r.re.MatchString(seg)) && (r.check == nil || r.check(seg))
 }
 
 // typeRow is one exception type (or error.type value). names are matched
