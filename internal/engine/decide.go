@@ -194,7 +194,7 @@ func (v *Verdict) Pos() SpanPos { return v.mark.SpanPos }
 // (a held caller diagnosed next reads them as its root cause), and
 // diagnoses again the held spans of the traces the batch touched: those it
 // made final are to be released.
-func (e *Engine) decide(out *Outcome, td ptrace.Traces, rec recording) {
+func (e *Engine) decide(out *Outcome, td ptrace.Traces, rec *recording) {
 	for _, bt := range rec.targets {
 		if bt.duplicate {
 			if h := e.held.OfNode(bt.trace, bt.node); h != nil && sameSpan(td, bt.mark.SpanPos, h.Data) {

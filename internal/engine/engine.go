@@ -63,7 +63,7 @@ type Config struct {
 type Engine struct {
 	cfg      Config
 	scans    scans
-	outcomes sync.Pool
+	outcomes spares[Outcome]
 	// batchCaches are the caches of one batch each, for the per-batch mode.
 	batchCaches sync.Pool
 
@@ -89,7 +89,6 @@ type Stats struct {
 // New returns an engine.
 func New(cfg Config) *Engine {
 	e := &Engine{cfg: cfg}
-	e.outcomes.New = func() any { return new(Outcome) }
 	e.batchCaches.New = func() any {
 		c := tracecache.New(tracecache.Limits{})
 		c.SetBatchOnly()
@@ -177,7 +176,8 @@ func (e *Engine) Apply(ctx context.Context, td ptrace.Traces, scan *Scan, re *Re
 	defer e.mu.Unlock()
 	now := e.cfg.Now()
 	out := e.outcome()
-	rec := record(e.cache, td, scan, now)
+	rec := &out.rec
+	record(e.cache, td, scan, now, rec)
 	e.collectForgotten(out)
 	for _, t := range rec.late {
 		if !e.held.Holds(t) {
@@ -300,14 +300,19 @@ func (e *Engine) Requeue(held []*holdqueue.Held) bool {
 func (e *Engine) Recycle(scan *Scan, out *Outcome) {
 	if out != nil {
 		out.reset()
-		e.outcomes.Put(out)
+		e.outcomes.keep(out)
 	}
 	if scan != nil {
 		e.scans.put(scan)
 	}
 }
 
-func (e *Engine) outcome() *Outcome { return e.outcomes.Get().(*Outcome) }
+func (e *Engine) outcome() *Outcome {
+	if out := e.outcomes.take(); out != nil {
+		return out
+	}
+	return new(Outcome)
+}
 
 // storeStats stores what Stats reports, under the lock.
 func (e *Engine) storeStats() {

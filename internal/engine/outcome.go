@@ -38,6 +38,8 @@ type Outcome struct {
 	scratch, ready []*holdqueue.Held
 	forgotten      [ForgetReasons][]*holdqueue.Held
 	forgot         []tracecache.Forgot
+	// rec is what recording the batch learned, its buffers reused.
+	rec recording
 }
 
 // reset empties the buffers, dropping what they point to.
@@ -52,6 +54,7 @@ func (out *Outcome) reset() {
 	out.Final, out.Released, out.Taken, out.Stored = out.Final[:0], out.Released[:0], out.Taken[:0], out.Stored[:0]
 	out.evidenced, out.waiting, out.scratch, out.ready = out.evidenced[:0], out.waiting[:0], out.scratch[:0], out.ready[:0]
 	out.Late, out.Forgotten = 0, [ForgetReasons]int64{}
+	out.rec.reset()
 }
 
 // diagnoseBatch is the per-batch mode (wait_duration 0, or after Close): a
@@ -74,9 +77,9 @@ func (e *Engine) diagnoseBatch(td ptrace.Traces, scan *Scan) *Outcome {
 		MaxEvidencePerNode: maxEvidencePerNode,
 		TTL:                time.Hour,
 	})
-	rec := record(c, td, scan, time.Time{})
 	out := e.outcome()
-	for _, bt := range rec.targets {
+	record(c, td, scan, time.Time{}, &out.rec)
+	for _, bt := range out.rec.targets {
 		// Only the place and the diagnosis: the cache is emptied on return.
 		out.Final = append(out.Final, Verdict{target: target{mark: bt.mark}, Res: diagnose(bt.trace, bt.node, bt.mark.status, maxCallChain)})
 	}

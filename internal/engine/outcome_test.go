@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -27,8 +28,10 @@ func TestOutcomeReset(t *testing.T) {
 		waiting:   []Verdict{{Early: ReasonShutdown}},
 		scratch:   []*holdqueue.Held{h},
 		ready:     []*holdqueue.Held{h},
+		rec:       recording{targets: []target{{trace: &tracecache.Trace{}}}, touched: []*tracecache.Trace{{}}, late: []*tracecache.Trace{{}}},
 	}
 	final, released, stored, scratch, ready := out.Final, out.Released, out.Stored, out.scratch, out.ready
+	targets, touched, late := out.rec.targets, out.rec.touched, out.rec.late
 	out.reset()
 	assert.Empty(t, out.Final)
 	assert.Empty(t, out.Released)
@@ -45,7 +48,33 @@ func TestOutcomeReset(t *testing.T) {
 	assert.Nil(t, stored[0])
 	assert.Nil(t, scratch[0])
 	assert.Nil(t, ready[0])
+	assert.Empty(t, out.rec.targets)
+	assert.Empty(t, out.rec.touched)
+	assert.Empty(t, out.rec.late)
+	assert.Zero(t, targets[0])
+	assert.Nil(t, touched[0])
+	assert.Nil(t, late[0])
 	assert.Equal(t, 1, cap(out.Final), "the memory is kept")
+	assert.Equal(t, 1, cap(out.rec.targets), "the memory is kept")
+}
+
+// TestOutcomeKeptAcrossCollections: an outcome given back is handed out
+// again after a garbage collection, emptied, with the buffers its batch
+// grew: a sync.Pool would drop them, and the next batches grow them again.
+func TestOutcomeKeptAcrossCollections(t *testing.T) {
+	e, _ := testEngine(16)
+	out := applied(e, bare500(1))
+	require.NotNil(t, out)
+	require.NotEmpty(t, out.Taken)
+	require.NotEmpty(t, out.rec.targets)
+	e.Recycle(nil, out)
+	runtime.GC()
+	runtime.GC()
+	again := e.outcome()
+	assert.Same(t, out, again)
+	assert.Empty(t, again.Taken)
+	assert.Empty(t, again.rec.targets)
+	assert.Positive(t, cap(again.rec.targets), "the buffers are kept")
 }
 
 // TestDiagnoseBatch: per batch every target is final in it, diagnosed from

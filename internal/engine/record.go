@@ -33,10 +33,12 @@ type recording struct {
 }
 
 // record adds the batch to the cache: the nodes of the traces that matter,
-// the evidence prepared for the error-ish spans and the targets. The shared
-// cache is recorded into under the lock; a cache of the batch alone
-// (per-batch mode) without it.
-func record(c *tracecache.Cache, td ptrace.Traces, scan *Scan, now time.Time) recording {
+// the evidence prepared for the error-ish spans and the targets, and says
+// what it learned in rec, whose buffers it reuses. The shared cache is
+// recorded into under the lock; a cache of the batch alone (per-batch mode)
+// without it.
+func record(c *tracecache.Cache, td ptrace.Traces, scan *Scan, now time.Time, rec *recording) {
+	rec.reset()
 	c.BeginBatch()
 	rss := td.ResourceSpans()
 	// Traces of the marked spans first, so that their other spans in this
@@ -58,7 +60,6 @@ func record(c *tracecache.Cache, td ptrace.Traces, scan *Scan, now time.Time) re
 	// knows which traces have one, the shared cache may get it later.
 	allOps := !c.BatchOnly()
 
-	var rec recording
 	marks := scan.marks
 	mi := 0
 	service, serviceRS := "", -1
@@ -145,7 +146,14 @@ func record(c *tracecache.Cache, td ptrace.Traces, scan *Scan, now time.Time) re
 			}
 		}
 	}
-	return rec
+}
+
+// reset empties the buffers, dropping the traces they point to.
+func (rec *recording) reset() {
+	clear(rec.targets)
+	clear(rec.touched)
+	clear(rec.late)
+	rec.targets, rec.touched, rec.late = rec.targets[:0], rec.touched[:0], rec.late[:0]
 }
 
 // lastTrace is the trace of the last span looked up: the spans of a run are

@@ -17,7 +17,9 @@ var recordNow = time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)
 
 // recorded records td into c, scanned and prepared.
 func recorded(c *tracecache.Cache, td ptrace.Traces) recording {
-	return record(c, td, scanned(td, noRules{}), recordNow)
+	var rec recording
+	record(c, td, scanned(td, noRules{}), recordNow, &rec)
+	return rec
 }
 
 // TestRecordTargets: each target is recorded with its node and status; a

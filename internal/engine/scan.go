@@ -74,30 +74,49 @@ func (s *Scan) Servers() []int { return s.servers }
 // it is dropped when given back.
 const spareScans = 8
 
-// scans keeps scans between calls: unlike a sync.Pool they survive garbage
-// collections, so a healthy batch allocates nothing, and concurrent calls
-// each find one, grown to their batches, instead of one call's spare while
-// the others allocate and grow theirs.
+// spares keeps objects between calls, at most spareScans: unlike a
+// sync.Pool they survive garbage collections, so that the buffers a batch
+// grew serve the next ones instead of growing again after every
+// collection, and concurrent calls each find one.
+type spares[T any] struct {
+	spare [spareScans]atomic.Pointer[T]
+}
+
+// take returns a spare, nil when none is left.
+func (p *spares[T]) take() *T {
+	for i := range p.spare {
+		if x := p.spare[i].Swap(nil); x != nil {
+			return x
+		}
+	}
+	return nil
+}
+
+// keep gives x back; it is dropped when the spares are full.
+func (p *spares[T]) keep(x *T) {
+	for i := range p.spare {
+		if p.spare[i].CompareAndSwap(nil, x) {
+			return
+		}
+	}
+}
+
+// scans keeps scans between calls, grown to their batches: a healthy batch
+// allocates nothing.
 type scans struct {
-	spare [spareScans]atomic.Pointer[Scan]
+	spares[Scan]
 }
 
 func (p *scans) get() *Scan {
-	for i := range p.spare {
-		if s := p.spare[i].Swap(nil); s != nil {
-			return s
-		}
+	if s := p.take(); s != nil {
+		return s
 	}
 	return &Scan{marks: make([]batchMark, 0, 64), runs: make([]batchRun, 0, 256)}
 }
 
 func (p *scans) put(s *Scan) {
 	s.reset()
-	for i := range p.spare {
-		if p.spare[i].CompareAndSwap(nil, s) {
-			return
-		}
-	}
+	p.keep(s)
 }
 
 // evidenceOf returns the evidence prepare read of a mark.

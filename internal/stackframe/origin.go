@@ -173,19 +173,14 @@ func originOf(stacktrace, exceptionType string) *Library {
 }
 
 // SpanOrigin names the library whose own operation a span of that name
-// is, "" when none.
+// is, "" when none: the first row of the table that names the span. Asked
+// of every span with evidence, so looked up rather than walked over the
+// table's rows.
 func SpanOrigin(spanName string) string {
 	if spanName == "" {
 		return ""
 	}
-	for i := range libraries {
-		for _, n := range libraries[i].spans {
-			if n == spanName {
-				return libraries[i].Name
-			}
-		}
-	}
-	return ""
+	return spanOrigins[spanName]
 }
 
 // LibraryNamed returns the row of the origin table named name (as Origin
@@ -199,8 +194,16 @@ func LibraryNamed(name string) *Library {
 
 var libraryIndex = map[string]*Library{}
 
+// spanOrigins are the libraries by the names of their spans (SpanOrigin).
+var spanOrigins = map[string]string{}
+
 func init() {
 	for i := range libraries {
 		libraryIndex[libraries[i].Name] = &libraries[i]
+		for _, n := range libraries[i].spans {
+			if _, taken := spanOrigins[n]; !taken {
+				spanOrigins[n] = libraries[i].Name
+			}
+		}
 	}
 }

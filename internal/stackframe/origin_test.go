@@ -1,6 +1,7 @@
 package stackframe
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -453,6 +454,19 @@ func TestSpanOrigin(t *testing.T) {
 	assert("pool.acquire", "go.pgxpool")
 	assert("query SELECT 1", "")
 	assert("", "")
+	// Every span name of the table: the first row that names it.
+	for i := range libraries {
+		for _, n := range libraries[i].spans {
+			first := ""
+			for j := range libraries[:i+1] {
+				if slices.Contains(libraries[j].spans, n) {
+					first = libraries[j].Name
+					break
+				}
+			}
+			assert(n, first)
+		}
+	}
 }
 
 func TestEveryLibraryHasATest(t *testing.T) {
