@@ -241,11 +241,16 @@ func New(limits Limits) *Cache {
 // per batch (wait_duration 0) is reused instead of allocated each time.
 func (c *Cache) Reset(limits Limits) {
 	c.limits = limits
+	for t := c.lru.front; t != nil; {
+		next := t.next
+		t.prev, t.next, t.inLRU = nil, nil, false
+		t = next
+	}
+	c.lru = lruList{}
 	if c.batchOnly {
 		c.keepSpare()
 	}
 	clear(c.traces)
-	c.lru = lruList{}
 	c.nodes = 0
 	c.bytes = 0
 	c.pressure = pressure{}
@@ -738,9 +743,11 @@ func (t *Trace) extraOf(n *Node) *nodeExtra {
 	return &t.extras[n.extra-1]
 }
 
-// Remove forgets a trace.
+// Remove forgets a trace; nothing when it is not remembered (removed
+// before, or remembered before a Reset). A trace is in the map exactly
+// while it is in the LRU list, so inLRU says so without a look-up.
 func (c *Cache) Remove(t *Trace) {
-	if _, ok := c.traces[t.ID]; !ok {
+	if !t.inLRU {
 		return
 	}
 	delete(c.traces, t.ID)
@@ -751,9 +758,7 @@ func (c *Cache) Remove(t *Trace) {
 	c.nodes -= t.nodes
 	c.bytes -= t.bytes
 	t.total = nil
-	if t.inLRU {
-		c.lru.remove(t)
-	}
+	c.lru.remove(t)
 }
 
 // forgetTrace removes a trace and keeps it for TakeForgotten.

@@ -319,6 +319,33 @@ func TestByteBudget(t *testing.T) {
 	assert.Zero(t, c.Bytes())
 }
 
+// TestRemoveNotRemembered: removing a trace removed before, or remembered
+// before a Reset, changes nothing of what the cache remembers now.
+func TestRemoveNotRemembered(t *testing.T) {
+	c := New(limits())
+	a := c.Remember(tid(1), t0)
+	c.AddNode(a, sid(1))
+	b := c.Remember(tid(2), t0)
+	c.AddNode(b, sid(1))
+	c.Remove(a)
+	bytes, nodes := c.Bytes(), c.NodeCount()
+	c.Remove(a)
+	assert.Equal(t, 1, c.Len())
+	assert.Equal(t, []int{bytes, nodes}, []int{c.Bytes(), c.NodeCount()}, "removed twice: counted once")
+	assert.Same(t, b, c.Get(tid(2)))
+
+	c.Reset(limits())
+	fresh := c.Remember(tid(2), t0)
+	c.AddNode(fresh, sid(1))
+	bytes, nodes = c.Bytes(), c.NodeCount()
+	c.Remove(b)
+	assert.Equal(t, 1, c.Len())
+	assert.Equal(t, []int{bytes, nodes}, []int{c.Bytes(), c.NodeCount()}, "a trace of before the Reset is not the one remembered now")
+	assert.Same(t, fresh, c.Get(tid(2)))
+	c.Expired(t0.Add(time.Hour))
+	assert.Zero(t, c.Len(), "the LRU list is intact")
+}
+
 // TestHorizon: only a budget sets the horizon, with the age of the trace it
 // forgot; a trace that expires does not, an old forgetting stops counting
 // after `within`, and Reset clears it.
