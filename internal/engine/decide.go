@@ -75,10 +75,14 @@ func diagnose(t *tracecache.Trace, target *tracecache.Node, status, budget int) 
 	}()
 	// Items that matched nothing cannot decide: left out.
 	attributed := t.Attribute(target, sc.attributed[:0])
+	// In place, by index: an item is a few hundred bytes.
 	matched := attributed[:0]
-	for _, a := range attributed {
-		if a.Evidence.Match.Strength != diagnosis.StrengthNone {
-			matched = append(matched, a)
+	for i := range attributed {
+		if attributed[i].Evidence.Match.Strength != diagnosis.StrengthNone {
+			if len(matched) != i {
+				attributed[len(matched)] = attributed[i]
+			}
+			matched = attributed[:len(matched)+1]
 		}
 	}
 	clear(attributed[len(matched):])
