@@ -629,6 +629,9 @@ func TestClassifyConnectBesideDatabase(t *testing.T) {
 		{"beside a database span with no system", []diagnosis.Evidence{vertxSQL("127.0.0.1:40123", "Connection refused: /127.0.0.1:40123"), connect}, "database_connection/connection_refused"},
 		{"a netty RESOLVE beside a database span with no system", []diagnosis.Evidence{vertxSQL("db.example.invalid:40123", "db.example.invalid"), resolve}, "database_connection/dns_failure"},
 		{"a netty RESOLVE alone", []diagnosis.Evidence{resolve}, "dependency_failure/upstream_unreachable"},
+		// node-hono db_refused: winston kept mysql2's fatal=true beside the frameless socket error (evidence.ReadLogRecord).
+		{"beside a record of mysql2's fatal socket error", []diagnosis.Evidence{mysql2Fatal(refused), connect}, "database_connection/connection_refused"},
+		{"beside a record of mysql2's fatal error of another endpoint", []diagnosis.Evidence{mysql2Fatal("connect ECONNREFUSED 127.0.0.1:40999"), connect}, "dependency_failure/upstream_unreachable"},
 	}
 	for _, c := range cases {
 		r := Classify(c.items)
@@ -639,6 +642,11 @@ func TestClassifyConnectBesideDatabase(t *testing.T) {
 			t.Errorf("%s: decided by %+v, want the connect span", c.name, r.Evidence)
 		}
 	}
+}
+
+// mysql2Fatal is winston's record of a socket error mysql2 marked fatal: no frame, the origin from the property.
+func mysql2Fatal(msg string) diagnosis.Evidence {
+	return diagnosis.Evidence{Kind: diagnosis.KindSpan, ExceptionType: "ECONNREFUSED", ExceptionMessage: msg, Stacktrace: "Error: " + msg, Origin: "node.mysql2"}
 }
 
 // A pool's borrow timeout is the connect failure that kept it from lending

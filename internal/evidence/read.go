@@ -294,7 +294,23 @@ func ReadLogRecord(service string, lr plog.LogRecord) (diagnosis.Evidence, bool)
 	if v, ok := attrs.Get(attrErrorType); ok {
 		item.ErrorType = name(str(v))
 	}
+	if item.Origin == "" {
+		item.Origin = propertyOrigin(attrs)
+	}
 	return item, true
+}
+
+// propertyOrigin names the library an exception of a log record came from
+// by a property of its own error that the logger kept as an attribute
+// (winston-transport copies the error's enumerable properties: mysql2's
+// fatal=true beside a socket error whose stack has no frame), "" when none.
+func propertyOrigin(attrs pcommon.Map) string {
+	for _, k := range stackframe.ErrorProperties() {
+		if v, ok := attrs.Get(k); ok && v.Type() == pcommon.ValueTypeBool && v.Bool() {
+			return Interned.of(stackframe.PropertyOrigin(k))
+		}
+	}
+	return ""
 }
 
 // readFlatStack reads a JavaScript stack left under "stack" beside the

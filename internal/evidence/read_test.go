@@ -227,6 +227,31 @@ func TestReadLogRecordFlatStack(t *testing.T) {
 	}
 }
 
+// winston-transport copies an error's own properties (node-hono db_refused: mysql2's socket error, fatal=true):
+// the property names the library when no frame does; a false one or another type does not.
+func TestReadLogRecordPropertyOrigin(t *testing.T) {
+	tests := []struct {
+		name  string
+		fatal any
+		want  string
+	}{
+		{"mysql2's fatal error", true, "node.mysql2"},
+		{"not fatal", false, ""},
+		{"not a boolean", "true", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			lr := plog.NewLogRecord()
+			lr.SetSeverityNumber(plog.SeverityNumberError)
+			require.NoError(t, lr.Attributes().FromRaw(map[string]any{"exception.type": "ECONNREFUSED", "exception.message": "connect ECONNREFUSED 127.0.0.1:46477",
+				"exception.stacktrace": "Error: connect ECONNREFUSED 127.0.0.1:46477", "code": "ECONNREFUSED", "syscall": "connect", "fatal": tc.fatal}))
+			item, ok := ReadLogRecord("svc", lr)
+			require.True(t, ok)
+			assert.Equal(t, tc.want, item.Origin)
+		})
+	}
+}
+
 // A recoverer's ERROR record of the recovered value under "panic", with
 // otelzap's code.stacktrace (go-servemux null_dereference): the runtime
 // error is the message and the stack its trace; a warning is no failure.

@@ -484,8 +484,11 @@ var libraries = []Library{
 		Cite: "brianc/node-postgres packages/pg/lib/client.js"},
 	{Lang: "node", Name: "node.mysql2_pool", Kind: KindPool, System: "mysql", frames: []string{"/node_modules/mysql2/lib/pool", "/node_modules/mysql2/lib/base/pool"},
 		Cite: "sidorares/node-mysql2 lib/base/pool.js (getConnection: \"No connections available.\", \"Queue limit reached.\"); lib/pool.js extends it"},
-	{Lang: "node", Name: "node.mysql2", Kind: KindDriver, System: "mysql", frames: []string{"/node_modules/mysql2/", "/node_modules/mysql/"},
-		Cite: "sidorares/node-mysql2 lib/connection.js"},
+	// Both mark an error that ended the connection err.fatal = true (mysql2 lib/base/connection.js _handleFatalError, of
+	// a socket's error such as a refused connect too; mysqljs lib/protocol/Protocol.js _delegateError), which a logger
+	// that flattens an error's own properties keeps as the attribute fatal=true beside a socket error with no frame.
+	{Lang: "node", Name: "node.mysql2", Kind: KindDriver, System: "mysql", frames: []string{"/node_modules/mysql2/", "/node_modules/mysql/"}, props: []string{"fatal"},
+		Cite: "sidorares/node-mysql2 lib/connection.js, lib/base/connection.js (_handleFatalError: err.fatal = true); mysqljs/mysql lib/protocol/Protocol.js (_delegateError)"},
 	// The MariaDB connector's pool, connections and protocol, one bundle (dist/promise.cjs) or lib/*.js.
 	{Lang: "node", Name: "node.mariadb", Kind: KindDriver, System: "mariadb", frames: []string{"/node_modules/mariadb/"},
 		Cite: "mariadb-corporation/mariadb-connector-nodejs lib/pool.js (_rejectTimedOutRequest: ER_GET_CONNECTION_TIMEOUT \"pool timeout: failed to retrieve a connection from pool after %dms\", \"pool failed to retrieve a connection from pool\"), lib/misc/errors.js"},

@@ -44,6 +44,10 @@ type Library struct {
 	// spans: names of the spans an instrumentation of the library makes
 	// for one of its own operations (otelpgx's "pool.acquire").
 	spans []string
+	// props: names of boolean properties the library sets true on its own
+	// errors, which a logger that copies an error's properties into the
+	// record's attributes keeps (mysql2's fatal).
+	props []string
 	// Cite is where the row was taken from: a file of the library's own
 	// source, or a message it emits.
 	Cite string
@@ -182,6 +186,30 @@ func SpanOrigin(spanName string) string {
 	}
 	return spanOrigins[spanName]
 }
+
+// PropertyOrigin names the library whose errors carry the boolean property
+// name set true, "" when none.
+func PropertyOrigin(name string) string {
+	for i := range libraries {
+		for _, p := range libraries[i].props {
+			if p == name {
+				return libraries[i].Name
+			}
+		}
+	}
+	return ""
+}
+
+// ErrorProperties are the property names PropertyOrigin knows.
+func ErrorProperties() []string { return errorProperties }
+
+var errorProperties = func() []string {
+	var out []string
+	for i := range libraries {
+		out = append(out, libraries[i].props...)
+	}
+	return out
+}()
 
 // LibraryNamed returns the row of the origin table named name (as Origin
 // returns it), nil when none.

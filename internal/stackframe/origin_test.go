@@ -469,6 +469,20 @@ func TestSpanOrigin(t *testing.T) {
 	}
 }
 
+func TestPropertyOrigin(t *testing.T) {
+	if got := PropertyOrigin("fatal"); got != "node.mysql2" {
+		t.Errorf("PropertyOrigin(fatal) = %q", got)
+	}
+	if got := PropertyOrigin("code"); got != "" {
+		t.Errorf("PropertyOrigin(code) = %q", got)
+	}
+	for _, p := range ErrorProperties() {
+		if PropertyOrigin(p) == "" {
+			t.Errorf("property %s names no library", p)
+		}
+	}
+}
+
 func TestEveryLibraryHasATest(t *testing.T) {
 	covered := map[string]bool{}
 	for _, tc := range originTests {
