@@ -118,6 +118,11 @@ var patRows = []patRow{
 	// ClickHouse's AUTHENTICATION_FAILED (516) text, "<user>: Authentication failed: password is incorrect, or there
 	// is no user with such name", as clickhouse-client prints it and clickhouse-go wraps it ("code: 516, message: ...",
 	// without the comma in older servers: ClickHouse/clickhouse-go#346).
+	// MongoDB's drivers on a failed authentication: mongodb/mongo-go-driver x/mongo/driver/auth/auth.go Error.Error
+	// "auth error: %s: %v" of sasl.go's newAuthError("sasl conversation error", err); go-mgo/mgo auth.go saslLogin
+	// "server returned error on SASL authentication step: %s"; mongodb/mongo-java-driver SaslAuthenticator
+	// MongoSecurityException "Exception authenticating " + the MongoCredential.
+	pat("msg.auth.mongodb", connAuth, "auth error: sasl conversation error", "server returned error on sasl authentication step", "exception authenticating mongocredential"),
 	pat("msg.auth.clickhouse", connAuth, "authentication failed: password is incorrect"),
 	dbPat("msg.auth.generic", connAuth, "authentication failed", "wrongpass", "noauth", "invalid password", "auth failed"),
 	pat("msg.unknown_database", connUnknownDB, "does not exist", "unknown database '", "cannot open database \"").regex(`database "[^"]*" does not exist|unknown database '|cannot open database "`),
@@ -238,8 +243,10 @@ var patRows = []patRow{
 	netPat("msg.grpc.tonic.deadline", depTimeout, dbStatementTimeout, "status: deadlineexceeded, message: "),
 	netPat("msg.grpc.tonic.unavailable", depUnreachable, connUnavailable, "status: unavailable, message: "),
 	netPat("msg.grpc.tonic", depRPC, qError, "status: ", ", message: \"").regex(`^status: [a-z]+, message: "`),
-	netPat("msg.grpc.deadline", depTimeout, dbStatementTimeout, "code = deadlineexceeded", "statuscode.deadline_exceeded", "deadline_exceeded", "statuscode=\"deadlineexceeded\""),
-	netPat("msg.grpc.unavailable", depUnreachable, connUnavailable, "code = unavailable", "statuscode.unavailable", "unavailable: io exception", "statuscode=\"unavailable\"", "unavailable: network closed"),
+	// grpc-go before 1.4 (rpc_util.go rpcError.Error) printed the code as its number: "rpc error: code = %d desc = %s"
+	// (codes/codes.go: 4 DeadlineExceeded, 14 Unavailable).
+	netPat("msg.grpc.deadline", depTimeout, dbStatementTimeout, "code = deadlineexceeded", "statuscode.deadline_exceeded", "deadline_exceeded", "statuscode=\"deadlineexceeded\"", "rpc error: code = 4 desc = "),
+	netPat("msg.grpc.unavailable", depUnreachable, connUnavailable, "code = unavailable", "statuscode.unavailable", "unavailable: io exception", "statuscode=\"unavailable\"", "unavailable: network closed", "rpc error: code = 14 desc = "),
 	dbPat("msg.socket.database", connRefused, "no such file or directory").regex(`\.s\.pgsql|\.sock\b`),
 	pat("msg.connection_lost.database", connReset, "server closed the connection unexpectedly", "terminating connection due to", "connection terminated unexpectedly",
 		"mysql server has gone away", "lost connection to mysql server", "communications link failure", "an i/o error occurred while sending to the backend",
@@ -500,6 +507,9 @@ var patRows = []patRow{
 
 	// ---- dependency_failure (RPC and HTTP clients) ----
 	netPat("msg.grpc.other", depRPC, qError, "rpc error: code = ", "statuscode.", "status(statuscode=", "grpc status"),
+	// resilience4j BulkheadFullException's own words, without its type: "Bulkhead '%s' is full and does not permit
+	// further calls" (and "... is full and thread was interrupted during permission wait"), before the circuit's.
+	pat("msg.bulkhead_full", resThreads, "bulkhead '").regex(`bulkhead '[^']*' is full and (?:does not permit further calls|thread was interrupted)`),
 	pat("msg.circuit_open", depUnreachable, "circuit breaker is open", "circuitbreaker", "circuit is open", "the circuit is now open", "breaker is open", "does not permit further calls").
 		regex(`circuit ?breaker.{0,60}(?:open|does not permit)|circuit is (?:now )?open|breaker is open|does not permit further calls`),
 	pat("msg.http.gateway_timeout", depTimeout, "504 gateway timeout", "gateway timeout", "gateway time-out", "504 gateway time-out"),
@@ -526,6 +536,9 @@ var patRows = []patRow{
 	// (HttpWebRequest's WebException of a 5xx answer).
 	pat("msg.http.5xx.webexception", dep5xx, "the remote server returned an error: (5").regex(`the remote server returned an error: \(5\d\d\)`).notIn(ctxDB),
 	// IBM/sarama errors.go ErrOutOfBrokers "kafka: client has run out of available brokers to talk to": no broker answered.
+	// nats-io/nats.go nats.go ErrNoServers, nats-io/nats.py nats/errors.py NoServersError: no server of the
+	// connection's list answered; Go errors carry no type, so its words decide (wrapped or in a panic).
+	pat("msg.nats.no_servers", depUnreachable, "nats: no servers available for connection"),
 	pat("msg.kafka.sarama_out_of_brokers", depUnreachable, "kafka: client has run out of available brokers to talk to"),
 	// apache/kafka clients/src/main/java/org/apache/kafka/clients/producer/KafkaProducer.java waitOnMetadata:
 	// TimeoutException "Topic %s not present in metadata after %d ms." when no broker gave the topic's metadata

@@ -232,6 +232,10 @@ var patternCases = register([]tc{
 	{"msg.auth.mysql", "database_connection/authentication_failed", ex("java.sql.SQLException", `Access denied for user 'app'@'10.0.0.7' (using password: YES)`)},
 	{"msg.auth.mssql", "database_connection/authentication_failed", ex("Microsoft.Data.SqlClient.SqlException", `Login failed for user 'shop'.`)},
 	{"msg.auth.clickhouse", "database_connection/authentication_failed", goErr(`code: 516, message: root: Authentication failed: password is incorrect or there is no user with such name`)},
+	// MongoDB's Go, mgo and Java drivers on a failed authentication, with no database span.
+	{"msg.auth.mongodb", "database_connection/authentication_failed", goErr(`load user: connection() : auth error: sasl conversation error: unable to authenticate using mechanism "SCRAM-SHA-1": (AuthenticationFailed) Authentication failed.`)},
+	{"msg.auth.mongodb", "database_connection/authentication_failed", goErr(`server returned error on SASL authentication step: Authentication failed.`)},
+	{"msg.auth.mongodb", "database_connection/authentication_failed", ex("com.mongodb.MongoSecurityException", `Exception authenticating MongoCredential{mechanism=SCRAM-SHA-1, userName='shop', source='admin', password=<hidden>, mechanismProperties=<hidden>}`)},
 	{"msg.auth.clickhouse", "database_connection/authentication_failed", st("clickhouse: [HTTP 516] default: Authentication failed: password is incorrect, or there is no user with such name.")},
 	{"msg.permission.mysql_db", "configuration_error/permission_denied", ex("", "DROP command denied to user 'app'@'localhost' for table 'orders'")},
 	{"msg.auth.mysql", "database_connection/authentication_failed", ex("Error", "Access denied for user ''@'localhost' to database 'discord_bot_rpg'")},
@@ -334,6 +338,8 @@ var patternCases = register([]tc{
 	{"msg.connection_refused", "database_connection/connection_refused", goErr("failed to connect to `user=app database=shop`: 127.0.0.1:5432 (127.0.0.1): dial error: dial tcp 127.0.0.1:5432: connect: connection refused")},
 	{"msg.http.5xx.webexception", "dependency_failure/upstream_5xx", ex("System.Net.WebException", `The remote server returned an error: (500) Internal Server Error.`)},
 	{"msg.kafka.sarama_out_of_brokers", "dependency_failure/upstream_unreachable", st(`kafka: client has run out of available brokers to talk to: EOF`)},
+	{"msg.nats.no_servers", "dependency_failure/upstream_unreachable", goErr(`connect events: nats: no servers available for connection`)},
+	{"msg.nats.no_servers", "dependency_failure/upstream_unreachable", exs("", "nats: no servers available for connection", "panic: nats: no servers available for connection\n\ngoroutine 1 [running]:\nmain.main()\n\t/app/main.go:22 +0x17f\n")},
 	{"msg.unreachable", "database_connection/connection_refused", goDB("mysql", `dial tcp 10.0.3.7:3306: connect: no route to host`)},
 	{"msg.connection_reset", "database_connection/connection_reset", ex("Error", `read ECONNRESET`+"\n    at TCP.onStreamRead (node:internal/stream_base_commons:217:20) [pg-pool]")},
 	// resource_exhaustion
@@ -417,8 +423,13 @@ var patternCases = register([]tc{
 	{"msg.grpc.tonic", "dependency_failure/rpc_error", ex("tonic::status::Status", `status: Internal, message: "stock failed", details: [], metadata: MetadataMap { headers: {} }`)},
 	{"msg.grpc.deadline", "dependency_failure/upstream_timeout", goErr(`get price: rpc error: code = DeadlineExceeded desc = context deadline exceeded`)},
 	{"msg.grpc.unavailable", "dependency_failure/upstream_unreachable", goErr(`rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp 10.0.0.8:50051: connect: connection refused"`)},
+	// grpc-go before 1.4 printed the code's number.
+	{"msg.grpc.unavailable", "dependency_failure/upstream_unreachable", goErr(`rpc error: code = 14 desc = grpc: the connection is unavailable`)},
+	{"msg.grpc.deadline", "dependency_failure/upstream_timeout", goErr(`get price: rpc error: code = 4 desc = context deadline exceeded`)},
 	{"msg.grpc.other", "dependency_failure/rpc_error", goErr(`rpc error: code = Internal desc = stock service failed`)},
 	{"msg.circuit_open", "dependency_failure/upstream_unreachable", goErr(`charge: circuit breaker is open`)},
+	{"msg.bulkhead_full", "resource_exhaustion/thread_pool_exhausted", st(`Bulkhead 'payments' is full and does not permit further calls`)},
+	{"msg.bulkhead_full", "resource_exhaustion/thread_pool_exhausted", st(`Bulkhead 'payments' is full and thread was interrupted during permission wait`)},
 	{"msg.http.gateway_timeout", "dependency_failure/upstream_timeout", ex("Error", `Request failed: 504 Gateway Timeout`)},
 	{"msg.http.5xx", "dependency_failure/upstream_5xx", ex("System.Net.Http.HttpRequestException", `Response status code does not indicate success: 503 (Service Unavailable).`)},
 	// python-sanic's downstream_500: aiohttp-client's span of raise_for_status, no http.status_code attribute.

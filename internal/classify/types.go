@@ -111,6 +111,11 @@ var typeRows = []typeRow{
 	// A library's exception named ConfigurationError is a configuration it rejects (tortoise/exceptions.py,
 	// pymongo/errors.py: a URI's options or its SRV record, everett's base class); its message decides first.
 	typ("lang.ConfigurationError", confInvalid, "ConfigurationError").weakRow(),
+	// A YAML file that does not parse: snakeyaml's org/yaml/snakeyaml/scanner/ScannerImpl.java and
+	// parser/ParserImpl.java (ScannerException, ParserException "mapping values are not allowed here", Spring Boot's
+	// and Grails' application.yml), PyYAML lib/yaml/scanner.py and parser.py (ScannerError, ParserError, the file's
+	// name in the mark). Applications read YAML for configuration; a request body in YAML is rare enough.
+	typ("yaml.parse_error", confInvalid, "org.yaml.snakeyaml.scanner.ScannerException", "org.yaml.snakeyaml.parser.ParserException", "yaml.scanner.ScannerError", "yaml.parser.ParserError"),
 	typ("python.configparser.NoOptionError", confMissing, "configparser.NoOptionError", "configparser.NoSectionError", "NoOptionError", "NoSectionError"),
 	// Configuration libraries' own missing-value errors, whose messages name the key and nothing more:
 	// everett src/everett/__init__.py ConfigurationMissingError ("X requires a value parseable by str");
@@ -203,6 +208,23 @@ var typeRows = []typeRow{
 		checked(func(p *prepared) bool { return p.origin != nil && p.origin.Kind == stackframe.KindHTTP }),
 	typ("java.HttpServerErrorException.GatewayTimeout", depTimeout, "HttpServerErrorException$GatewayTimeout", "FeignException$GatewayTimeout", "WebClientResponseException$GatewayTimeout", "RestClient::GatewayTimeout"),
 	typ("java.ResourceAccessException", depUnreachable, "ResourceAccessException", "WebClientRequestException", "RetryableException", "feign.RetryableException", "HttpRequestException", "AxiosError", "FetchError", "Faraday::ConnectionFailed", "GuzzleHttp\\Exception\\ConnectException", "TransportException", "HTTPX::ConnectionError", "Net::OpenTimeout", "Errno::EHOSTUNREACH").weakRow(),
+	// resilience4j resilience4j-bulkhead/src/main/java/io/github/resilience4j/bulkhead/BulkheadFullException.java:
+	// "Bulkhead '%s' is full and does not permit further calls" (its words are the circuit breaker's): the bulkhead's
+	// concurrent calls, or its thread pool's queue, are all taken.
+	typ("resilience4j.BulkheadFullException", resThreads, "io.github.resilience4j.bulkhead.BulkheadFullException", "BulkheadFullException"),
+	// Message brokers' clients that reached no broker: nats-io/nats.go nats.go ErrNoServers and nats-io/nats.py
+	// nats/errors.py NoServersError ("nats: no servers available for connection"), rabbitmq/rabbitmq-dotnet-client
+	// projects/RabbitMQ.Client/client/exceptions/BrokerUnreachableException.cs ("None of the specified endpoints were
+	// reachable", the endpoints' errors inside), dpkp/kafka-python kafka/errors.py NoBrokersAvailable (bootstrap found
+	// no broker), pika/pika pika/exceptions.py AMQPConnectionError and its ConnectionClosed, raised by
+	// BlockingConnection's setup (adapters/blocking_connection.py _process_io_for_connection_setup). The
+	// wrapped cause, innermost first, says more when it is there (a refusal, an authentication).
+	typ("broker.unreachable", depUnreachable, "RabbitMQ.Client.Exceptions.BrokerUnreachableException", "BrokerUnreachableException", "kafka.errors.NoBrokersAvailable", "NoBrokersAvailable",
+		"pika.exceptions.AMQPConnectionError", "pika.exceptions.ConnectionClosed", "pika.exceptions.IncompatibleProtocolError", "nats.errors.NoServersError"),
+	// netty/netty handler/src/main/java/io/netty/handler/timeout/ReadTimeoutHandler.java readTimedOut: the stackless
+	// ReadTimeoutException.INSTANCE (no message) when nothing was read on the channel in time; a gateway's or client's
+	// read of its peer (Spring Cloud Gateway, reactor-netty, Shenyu), a database's in database context.
+	netTyp("netty.ReadTimeoutException", depTimeout, dbStatementTimeout, "io.netty.handler.timeout.ReadTimeoutException"),
 	typ("resilience4j.CallNotPermittedException", depUnreachable, "CallNotPermittedException", "BrokenCircuitException", "CircuitBreakerOpenException", "HystrixRuntimeException", "CircuitBreakerError", "pybreaker.CircuitBreakerError"),
 	typ("grpc.StatusRuntimeException", depRPC, "StatusRuntimeException", "StatusException", "RpcException", "Grpc.Core.RpcException", "grpc.RpcError", "grpc._channel._InactiveRpcError", "_InactiveRpcError", "GRPC::BadStatus").weakRow(),
 

@@ -281,6 +281,23 @@ var typeCases = register([]tc{
 	{"java.ConnectException", "database_connection/connection_refused", ex("ConnectionRefusedError", `[Errno 111] Connect call failed ('127.0.0.1', 5432)`)},
 	{"cache.no_server", "database_connection/connection_refused", ex("com.hazelcast.client.HazelcastClientOfflineException", "Client is offline.")},
 	{"cache.no_server", "database_connection/connection_refused", ex("Dalli::RingError", "No server available")},
+	// resilience4j's bulkhead: its words are the circuit breaker's, its type says which.
+	{"resilience4j.BulkheadFullException", "resource_exhaustion/thread_pool_exhausted", ex("io.github.resilience4j.bulkhead.BulkheadFullException", "Bulkhead 'payments' is full and does not permit further calls")},
+	// Message brokers' clients that reached no broker; a refusal inside says the same.
+	{"broker.unreachable", "dependency_failure/upstream_unreachable", exs("RabbitMQ.Client.Exceptions.BrokerUnreachableException", "None of the specified endpoints were reachable",
+		"RabbitMQ.Client.Exceptions.BrokerUnreachableException: None of the specified endpoints were reachable\n   at RabbitMQ.Client.ConnectionFactory.CreateConnection(IEndpointResolver endpointResolver, String clientProvidedName)\n")},
+	{"broker.unreachable", "dependency_failure/upstream_unreachable", exs("kafka.errors.NoBrokersAvailable", "NoBrokersAvailable",
+		"Traceback (most recent call last):\n  File \"/app/events.py\", line 12, in <module>\n    producer = KafkaProducer(bootstrap_servers=\"kafka:9092\")\n  File \"/usr/lib/python3/site-packages/kafka/client_async.py\", line 900, in check_version\n    raise Errors.NoBrokersAvailable()\nkafka.errors.NoBrokersAvailable: NoBrokersAvailable\n")},
+	{"broker.unreachable", "dependency_failure/upstream_unreachable", ex("pika.exceptions.AMQPConnectionError", "")},
+	{"broker.unreachable", "dependency_failure/upstream_unreachable", ex("pika.exceptions.ConnectionClosed", "")},
+	{"broker.unreachable", "dependency_failure/upstream_unreachable", ex("nats.errors.NoServersError", "nats: no servers available for connection")},
+	// netty's read timeout has no message: a call's peer that did not answer in time.
+	{"netty.ReadTimeoutException", "dependency_failure/upstream_timeout", exs("io.netty.handler.timeout.ReadTimeoutException", "", "io.netty.handler.timeout.ReadTimeoutException: null\n")},
+	// A YAML configuration file that does not parse.
+	{"yaml.parse_error", "configuration_error/invalid_config", exs("org.yaml.snakeyaml.scanner.ScannerException", "mapping values are not allowed here\n in 'reader', line 21, column 7:\n    grails:\n          ^",
+		"org.yaml.snakeyaml.scanner.ScannerException: mapping values are not allowed here\n\tat org.yaml.snakeyaml.scanner.ScannerImpl.fetchValue(ScannerImpl.java:871)\n")},
+	{"yaml.parse_error", "configuration_error/invalid_config", ex("yaml.scanner.ScannerError", "mapping values are not allowed here\n  in \"/app/config.yaml\", line 9, column 8")},
+	{"yaml.parse_error", "configuration_error/invalid_config", ex("yaml.parser.ParserError", "while parsing a block mapping\n  in \"/app/config.yaml\", line 1, column 1\nexpected <block end>, but found '-'")},
 	// MongoEngine's get_connection of an alias no connect() registered: a missing setting.
 	{"mongoengine.ConnectionFailure.undefined", "configuration_error/missing_config", ex("mongoengine.connection.ConnectionFailure", "You have not defined a default connection")},
 	{"mongoengine.ConnectionFailure.undefined", "configuration_error/missing_config", ex("mongoengine.connection.ConnectionFailure", `Connection with alias "reports" has not been defined`)},
