@@ -124,4 +124,12 @@ const app = async (req, res) => {
   }
 };
 
-createServer(serve(app)).listen(Number(process.env.PORT), '127.0.0.1');
+const server = createServer(serve(app)).listen(Number(process.env.PORT), '127.0.0.1');
+
+// Close what keeps the event loop alive, so that the process ends once the
+// SDK (its own SIGTERM handler) has flushed.
+process.on('SIGTERM', async () => {
+  server.close();
+  server.closeAllConnections();
+  await Promise.all(Object.values(dbs).map((k) => k.destroy()));
+});
