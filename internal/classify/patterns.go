@@ -140,6 +140,11 @@ var patRows = []patRow{
 	pat("msg.timeout.statement.mysql", dbStatementTimeout, "maximum statement execution time exceeded", "max_statement_time exceeded", "statement cancelled due to timeout"),
 	pat("msg.canceled.mysql", dbCanceled, "query execution was interrupted"),
 	pat("msg.timeout.statement.mssql", dbStatementTimeout, "execution timeout expired", "the timeout period elapsed prior to completion of the operation"),
+	// SqlClient's SQL_Timeout_Execution in its translations (Strings.<culture>.resx, as msg.pool.dotnet.localized): the
+	// first sentence in cs, de, es, fr, it, ja, ko, pl, pt-BR, ru, tr, zh-Hans, zh-Hant.
+	pat("msg.timeout.statement.mssql.localized", dbStatementTimeout, "časový limit provedení vypršel", "das ausführungstimeout ist abgelaufen", "se agotó el tiempo de espera de ejecución",
+		"le délai d'exécution a expiré", "il timeout di esecuzione è scaduto", "実行タイムアウトの期限が切れました", "실행 제한 시간을 초과했습니다", "upłynął limit czasu wykonywania",
+		"tempo limite de execução expirado", "время ожидания выполнения истекло", "yürütme zaman aşımı süresi doldu", "执行超时已过期", "執行逾時到期"),
 	pat("msg.timeout.lock.mssql", dbLockTimeout, "lock request time out period exceeded", "resource busy and acquire with nowait"),
 	pat("msg.canceled.oracle", dbCanceled, "user requested cancel of current operation", "operation cancelled by user"),
 	pat("msg.timeout.statement.mongodb", dbStatementTimeout, "operation exceeded time limit", "maxtimemsexpired"),
@@ -299,6 +304,12 @@ var patRows = []patRow{
 		// CPython asyncio (selector_events.py sock_connect): OSError "Connect call failed ('host', port)"; anyio's
 		// connect_tcp (under httpcore/httpx): OSError "All connection attempts failed".
 		"connect call failed", "all connection attempts failed", "refused. check that the hostname and port", "connect failed", "cannot connect to host", "error connecting to", "couldn't connect to server"),
+	// SqlClient's Snix_Connect ("A network-related or instance-specific error occurred while establishing a connection
+	// to SQL Server", msg.connection_refused's words) in its translations (Strings.<culture>.resx).
+	netPat("msg.connection_refused.mssql_localized", depUnreachable, connRefused, "došlo k chybě související se sítí nebo s instancí", "netzwerkbezogener oder instanzspezifischer fehler",
+		"error relacionado con la red o específico de la instancia", "une erreur liée au réseau ou spécifique à l'instance", "errore di rete o specifico dell'istanza",
+		"ネットワーク関連またはインスタンス固有のエラー", "네트워크 관련 또는 인스턴스 관련 오류", "błąd związany z siecią lub wystąpieniem", "erro de rede ou específico à instância",
+		"ошибка, связанная с сетью или с определенным экземпляром", "ağla ilgili veya örneğe özel bir hata", "与网络相关的或特定于实例的错误", "發生網路相關或執行個體特定的錯誤"),
 	// Npgsql NpgsqlConnector.Open: "Failed to connect to {endpoint}" (older: "Exception while connecting"), its
 	// socket error inside.
 	dbPat("msg.connect_failed.database", connRefused, "failed to connect to", "exception while connecting"),
