@@ -156,6 +156,11 @@ var patRows = []patRow{
 	// postgres src/backend/commands/tablecmds.c dropmsgstringarray: DROP and ALTER of a relation that is not there say
 	// "table \"%s\" does not exist" (also view, sequence), ERRCODE_UNDEFINED_TABLE as the parser's "relation".
 	pat("msg.undefined_table.postgresql", qTable, "does not exist").regex(`\b(?:relation|table|view|sequence) "[^"]*" does not exist`),
+	// The same two under lc_messages=fr (postgres src/backend/po/fr.po: msgstr "la relation « %s » n'existe pas",
+	// "la colonne %d de la relation « %s » n'existe pas"; the column's own "la colonne « %s » n'existe pas"), as
+	// pgjdbc and psycopg pass the server's localized text on without its SQLSTATE.
+	pat("msg.undefined_column.postgresql_fr", qColumn, "n'existe pas").regex(`\bla colonne (?:« [^»]{1,200} »|\d+) (?:de la relation « [^»]{1,200} » )?n'existe pas`),
+	pat("msg.undefined_table.postgresql_fr", qTable, "n'existe pas").regex(`\bla relation « [^»]{1,200} » n'existe pas`),
 	pat("msg.undefined_table.mysql", qTable, "doesn't exist").regex(`\btable '[^']*' doesn't exist`),
 	pat("msg.undefined_table.mssql", qTable, "invalid object name '"),
 	pat("msg.undefined_table.oracle", qTable, "table or view does not exist"),

@@ -266,6 +266,10 @@ var patternCases = register([]tc{
 	{"msg.undefined_function.postgresql", "database_query/undefined_function", ex("org.postgresql.util.PSQLException", `ERROR: function lower(integer) does not exist`)},
 	{"msg.undefined_table.postgresql", "database_query/undefined_table", goDB("postgresql", `pq: relation "orders" does not exist`)},
 	{"msg.undefined_table.postgresql", "database_query/undefined_table", ex("django.db.utils.ProgrammingError", `table "shop_coupon" does not exist`)},
+	// A French server's words (lc_messages=fr), through pgjdbc.
+	{"msg.undefined_column.postgresql_fr", "database_query/undefined_column", ex("org.postgresql.util.PSQLException", `ERREUR: la colonne « discount_code » n'existe pas
+  Position : 42`)},
+	{"msg.undefined_table.postgresql_fr", "database_query/undefined_table", ex("org.postgresql.util.PSQLException", `ERREUR: la relation « coupons » n'existe pas`)},
 	{"msg.undefined_table.postgresql", "database_query/undefined_table", ex("django.db.utils.ProgrammingError", `view "order_totals" does not exist`)},
 	{"msg.undefined_table.mysql", "database_query/undefined_table", ex("java.sql.SQLSyntaxErrorException", `Table 'shop.orders' doesn't exist`)},
 	{"msg.undefined_table.mssql", "database_query/undefined_table", ex("Microsoft.Data.SqlClient.SqlException", `Invalid object name 'dbo.Orders'.`)},
