@@ -28,6 +28,10 @@ var patRows = []patRow{
 	pat("msg.pool.node", connPool, "timeout exceeded when trying to connect", "knex: timeout acquiring a connection", "the pool is probably full"),
 	pat("msg.pool.prisma", connPool, "timed out fetching a new connection from the connection pool"),
 	pat("msg.pool.redis", connPool, "redis: connection pool timeout", "could not get a resource from the pool"),
+	// redisson/redisson redisson/src/main/java/org/redisson/command/RedisExecutor.java scheduleConnectionTimeout:
+	// RedisTimeoutException "Unable to acquire connection! <future>Increase connection pool size..." when no pooled
+	// connection came within the response timeout (its type's words are a command's timeout).
+	pat("msg.pool.redisson", connPool, "unable to acquire connection! ").with("connection pool size"),
 	pat("msg.pool.java", connPool, "timeout waiting for idle object", "cannot get a connection, pool error", "timed out while checking out a connection from connection pool", "wait queue timeout"),
 	// gomodule/redigo redis/pool.go v1.9.2: ErrPoolExhausted, MaxActive reached with Wait false; a cache's pool,
 	// read wherever it is recorded (a handler's error, no database span).
@@ -161,6 +165,10 @@ var patRows = []patRow{
 	// pgjdbc and psycopg pass the server's localized text on without its SQLSTATE.
 	pat("msg.undefined_column.postgresql_fr", qColumn, "n'existe pas").regex(`\bla colonne (?:« [^»]{1,200} »|\d+) (?:de la relation « [^»]{1,200} » )?n'existe pas`),
 	pat("msg.undefined_table.postgresql_fr", qTable, "n'existe pas").regex(`\bla relation « [^»]{1,200} » n'existe pas`),
+	// ... and under lc_messages=zh_CN: postgres/postgres src/backend/po/zh_CN.po (catalog/namespace.c,
+	// parser/parse_relation.c) msgid "relation \"%s\" does not exist" msgstr "关系 \"%s\" 不存在", as a driver that
+	// drops the SQLSTATE (Tortoise's OperationalError) passes it on.
+	pat("msg.undefined_table.postgresql_zh_cn", qTable, "不存在").regex(`关系 "[^"]*" 不存在`),
 	pat("msg.undefined_table.mysql", qTable, "doesn't exist").regex(`\btable '[^']*' doesn't exist`),
 	pat("msg.undefined_table.mssql", qTable, "invalid object name '"),
 	pat("msg.undefined_table.oracle", qTable, "table or view does not exist"),
@@ -275,6 +283,10 @@ var patRows = []patRow{
 	netPat("msg.connect_timeout", depUnreachable, connTimeout, "i/o timeout", "timeout expired", "connect timed out", "connection timed out", "etimedout", "server selection timed out",
 		"while waiting to connect", "login timeout expired", "did not properly respond after a period of time", "connection timeout", "context deadline exceeded", "timeout", "(port ", " timed out").
 		with("connect").regex(`dial tcp.*i/o timeout|connection timeout expired|connect timed out|connection timed out|connect etimedout|server selection timed out|while waiting to connect|login timeout expired|did not properly respond after a period of time|failed to connect to.*time|connection timeout|timed out\. \(connect timeout=|failed to connect to .{1,200} \(port \d+\) after \d+ms(?:$|\n)|\bconnection \d+ to [^\s\]]+ timed out`),
+	// net/http's url.Error around a dial that timed out (net/url/url.go Error.Error: `%s %q: %s`, before Go 1.14 the
+	// URL unquoted; aws-sdk-go's RequestError "send request failed" wraps it): nothing answered the call's connect.
+	netPat("msg.http.dial_timeout", depUnreachable, connTimeout, "i/o timeout").
+		regex(`\b(?:get|post|put|patch|delete|head|options) (?:"https?://[^"\s]+"|https?://\S+): dial tcp(?: \S+)?: i/o timeout`),
 	// Go's dial that timed out (net/net.go OpError "dial tcp <addr>: i/o timeout", net/fd_unix.go connect) is a connect
 	// that nothing answered in time, whatever the words around it; on a call it keeps the call's reading.
 	pat("msg.connect_timeout.go_dial", connTimeout, "i/o timeout").regex(`\bdial (?:tcp|unix) \S+: i/o timeout`).notIn(ctxPlain | ctxClient),
@@ -287,6 +299,11 @@ var patRows = []patRow{
 	// getaddrinfo of `undefined` (lib/dns.js: "getaddrinfo ENOTFOUND undefined", process.env.X unset).
 	pat("msg.config_missing.host", confMissing, "cannot connect to host none:", "cannot connect to host null:", "cannot connect to host undefined:", "getaddrinfo enotfound undefined", "getaddrinfo eai_again undefined").
 		regex(`cannot connect to host (?:none|null|undefined):\d+|getaddrinfo (?:enotfound|eai_again) undefined\b`),
+	// .NET's resolver: a SocketException raised in System.Net.Dns (GetHostAddresses, InternalGetHostByName) is the
+	// name's lookup, whatever errno it carries (dotnet/runtime src/libraries/System.Net.NameResolution NameResolutionPal.Unix.cs
+	// maps getaddrinfo's EAI_AGAIN to SocketError.TryAgain, whose text on Linux is "Resource temporarily unavailable"),
+	// as a driver's heartbeat prints it (MongoDB's cluster state).
+	netPat("msg.dns.dotnet", depUnreachable, connDNS, "at system.net.dns.").regex(`socketexception[\s\S]{0,300}?\bat system\.net\.dns\.`),
 	netPat("msg.dns", depUnreachable, connDNS, "no such host", "name or service not known", "nodename nor servname provided", "temporary failure in name resolution",
 		"could not translate host name", "enotfound", "eai_again", "name does not resolve", "no address associated with hostname", "could not resolve host",
 		"unknownhostexception", "name resolution", "getaddrinfo failed", "no such host is known", "hostname resolving error", "server can't find",
@@ -317,6 +334,9 @@ var patRows = []patRow{
 		"ошибка, связанная с сетью или с определенным экземпляром", "ağla ilgili veya örneğe özel bir hata", "与网络相关的或特定于实例的错误", "發生網路相關或執行個體特定的錯誤"),
 	// Npgsql NpgsqlConnector.Open: "Failed to connect to {endpoint}" (older: "Exception while connecting"), its
 	// socket error inside.
+	// neo4j/neo4j-python-driver 1.x neo4j/bolt/connection.py _connect: ServiceUnavailable "Failed to establish
+	// connection to {!r} (reason {})" of the socket's errno when it is 61, 99, 111 or 10061 (a refusal, no address).
+	pat("msg.connect_refused.neo4j", connRefused, "failed to establish connection to").regex(`failed to establish connection to .{1,200} \(reason (?:61|99|111|10061)\)`),
 	dbPat("msg.connect_failed.database", connRefused, "failed to connect to", "exception while connecting"),
 	netPat("msg.unreachable", depUnreachable, connRefused, "no route to host", "ehostunreach", "network is unreachable", "enetunreach", "host is down", "host unreachable"),
 	netPat("msg.connection_reset", depUnreachable, connReset, "connection reset", "econnreset", "socket hang up", "forcibly closed by the remote host", "connection aborted",
@@ -487,6 +507,11 @@ var patRows = []patRow{
 	pat("msg.config_invalid.database_url", confInvalid, "database url cannot be empty"),
 	// t3-oss/t3-env packages/core/src/index.ts createEnv (onValidationError): throw Error("Invalid environment
 	// variables") once it has logged the schema's issues; the idiom of hand-written env schemas too.
+	// A schema of the environment whose every issue is zod's "Required" (zod v3 src/locales/en.ts: an invalid_type
+	// issue whose received value is undefined), listed as NAME: message after "Invalid environment variables" (the
+	// t3-env idiom of flatten().fieldErrors): variables that are not set. One other issue makes it invalid_config.
+	pat("msg.config_missing.env_schema", confMissing, "invalid environment variables").
+		regex(`invalid environment variables:?\s*\n(?:[ \t]*[a-z][a-z0-9_]*: required[ \t]*(?:\n|$))+$`),
 	pat("msg.invalid_config", confInvalid, "invalid environment variables", "environment variables cannot be validated", "invalid configuration", "configuration error", "invalid config", "misconfigured", "improperlyconfigured", "yaml: unmarshal errors",
 		"format of the initialization string does not conform", "invalid connection string", "forgotten import", "no suitable driver found", "cannot load driver class",
 		"failed to configure a datasource", "invalid dsn", "keyword not supported:", "configuration is invalid", "invalid value for setting", "unknown driver"),

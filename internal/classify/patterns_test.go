@@ -143,6 +143,9 @@ var patternCases = register([]tc{
 	{"msg.config_missing.micronaut", "configuration_error/missing_config", st("Unexpected error occurred: Failed to inject value for parameter [trustedEmails] of method [setTrustedEmails] of class: io.seqera.tower.service.UserServiceImpl\n\nMessage: Error resolving property value [${tower.trusted-emails}]. Property doesn't exist")},
 	// dotenvx/dotenvx#907.
 	{"msg.config_missing.dotenvx", "configuration_error/missing_config", st(`[VALIDATION_FAILED] missing required (DATABASE_URL, API_KEY)`)},
+	// An environment schema whose issues are all zod's "Required"; one of another kind keeps it invalid.
+	{"msg.config_missing.env_schema", "configuration_error/missing_config", ex("", "Invalid environment variables:\n DATABASE_URL: Required\n OPENAI_API_KEY: Required")},
+	{"msg.invalid_config", "configuration_error/invalid_config", ex("", "Invalid environment variables:\n DATABASE_URL: Required\n PORT: Expected number, received string")},
 	// OrchardCMS/OrchardCore#856: a connection string's doubled backslash.
 	{"msg.config_invalid.sqlclient_instance", "configuration_error/invalid_config", exs("System.InvalidOperationException", "Instance failure.", "System.InvalidOperationException: Instance failure.\n   at System.Data.SqlClient.TdsParser.Connect(ServerInfo serverInfo, SqlInternalConnectionTds connHandler, Boolean ignoreSniOpenTimeout, Int64 timerExpire, Boolean encrypt, Boolean trustServerCert, Boolean integratedSecurity, Boolean withFailover)")},
 	// joke2k/django-environ#273: a script that imports Django's settings without DJANGO_SETTINGS_MODULE.
@@ -241,6 +244,16 @@ var patternCases = register([]tc{
 	{"msg.auth.mongodb", "database_connection/authentication_failed", goErr(`load user: connection() : auth error: sasl conversation error: unable to authenticate using mechanism "SCRAM-SHA-1": (AuthenticationFailed) Authentication failed.`)},
 	{"msg.auth.mongodb", "database_connection/authentication_failed", goErr(`server returned error on SASL authentication step: Authentication failed.`)},
 	{"msg.auth.mongodb", "database_connection/authentication_failed", ex("com.mongodb.MongoSecurityException", `Exception authenticating MongoCredential{mechanism=SCRAM-SHA-1, userName='shop', source='admin', password=<hidden>, mechanismProperties=<hidden>}`)},
+	// Redisson's borrow of a pooled connection that timed out (its type is a command's timeout).
+	{"msg.pool.redisson", "database_connection/pool_exhausted", ex("org.redisson.client.RedisTimeoutException", "Unable to acquire connection! java.util.concurrent.CompletableFuture@3c838224[Completed exceptionally: java.util.concurrent.CancellationException]Increase connection pool size. Node source: NodeSource [slot=0, addr=null, redisClient=null, redirect=null, entry=null], command: (GET), params: [cart:42] after 3 retry attempts")},
+	// PostgreSQL's undefined relation in its zh_CN translation, no SQLSTATE.
+	{"msg.undefined_table.postgresql_zh_cn", "database_query/undefined_table", ex("tortoise.exceptions.OperationalError", `关系 "user" 不存在`)},
+	{"msg.undefined_table.postgresql_zh_cn", "database_query/undefined_table", goDB("postgresql", `pq: 关系 "public.orders" 不存在`)},
+	// neo4j-python-driver 1.x: the connect's errno in its own words.
+	{"msg.connect_refused.neo4j", "database_connection/connection_refused", ex("neo4j.exceptions.ServiceUnavailable", `Failed to establish connection to ('127.0.0.1', 7687) (reason 111)`)},
+	{"msg.connect_refused.neo4j", "database_connection/connection_refused", ex("ServiceUnavailable", `Failed to establish connection to ('127.0.0.1', 7687) (reason 10061)`)},
+	// .NET's resolver failing inside a driver's heartbeat: DNS, whatever errno.
+	{"msg.dns.dotnet", "database_connection/dns_failure", ex("System.TimeoutException", `A timeout occured after 30000ms selecting a server using CompositeServerSelector{ Selectors = ReadPreferenceServerSelector{ ReadPreference = { Mode = Primary } } }. Client view of cluster state is { ClusterId : "1", Servers : [{ EndPoint: "Unspecified/mongo:27017", State: "Disconnected", HeartbeatException: "MongoDB.Driver.MongoConnectionException: An exception occurred while opening a connection to the server. ---> System.Net.Internals.SocketExceptionFactory+ExtendedSocketException (00000001, 11): Resource temporarily unavailable at System.Net.Dns.InternalGetHostByName(String hostName) at System.Net.Dns.ResolveCallback(Object context)`)},
 	{"msg.auth.clickhouse", "database_connection/authentication_failed", st("clickhouse: [HTTP 516] default: Authentication failed: password is incorrect, or there is no user with such name.")},
 	{"msg.permission.mysql_db", "configuration_error/permission_denied", ex("", "DROP command denied to user 'app'@'localhost' for table 'orders'")},
 	{"msg.auth.mysql", "database_connection/authentication_failed", ex("Error", "Access denied for user ''@'localhost' to database 'discord_bot_rpg'")},
@@ -320,7 +333,9 @@ var patternCases = register([]tc{
 	// redis/go-redis#1659: go-redis returns its dial's timeout bare, on a plain span read as the database's connect.
 	{"msg.connect_timeout.go_dial", "database_connection/connect_timeout", goErr("dial tcp 10.0.0.7:6380: i/o timeout")},
 	{"msg.connect_timeout.go_dial", "database_connection/connect_timeout", goDB("redis", "dial tcp 10.0.0.7:6380: i/o timeout")},
-	{"msg.timeout.http", "dependency_failure/upstream_timeout", goErr(`Get "http://pricing:8080/v1": dial tcp 10.0.0.9:8080: i/o timeout`)},
+	// net/http's call keeps a call's reading; its dial's timeout is the connect's (msg.http.dial_timeout), as a Java or
+	// Python client's connect timeout is.
+	{"msg.http.dial_timeout", "dependency_failure/upstream_unreachable", goErr(`Get "http://pricing:8080/v1": dial tcp 10.0.0.9:8080: i/o timeout`)},
 	// Android's libcore: a connect timeout of an HTTP client's socket; the same words with the errno after them are a refusal.
 	{"msg.connect_timeout", "dependency_failure/upstream_unreachable", exs("java.net.SocketTimeoutException", "failed to connect to api.shop.example/10.1.2.3 (port 443) after 10000ms",
 		"java.net.SocketTimeoutException: failed to connect to api.shop.example/10.1.2.3 (port 443) after 10000ms\n\tat libcore.io.IoBridge.connectErrno(IoBridge.java:169)\n\tat libcore.io.IoBridge.connect(IoBridge.java:122)\n\tat okhttp3.internal.platform.AndroidPlatform.connectSocket(AndroidPlatform.java:73)\n")},
@@ -434,6 +449,10 @@ var patternCases = register([]tc{
 	{"msg.grpc.unavailable", "dependency_failure/upstream_unreachable", goErr(`rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp 10.0.0.8:50051: connect: connection refused"`)},
 	// grpc-go before 1.4 printed the code's number.
 	{"msg.grpc.unavailable", "dependency_failure/upstream_unreachable", goErr(`rpc error: code = 14 desc = grpc: the connection is unavailable`)},
+	// net/http's url.Error of a dial that timed out, quoted (Go 1.14+) or not (aws-sdk-go's RequestError under older Go).
+	{"msg.http.dial_timeout", "dependency_failure/upstream_unreachable", goErr("RequestError: send request failed\ncaused by: Post https://sqs.eu-west-1.amazonaws.com/: dial tcp 52.94.1.10:443: i/o timeout")},
+	{"msg.http.dial_timeout", "dependency_failure/upstream_unreachable", goErr("RequestError: send request failed\ncaused by: Post https://sqs.eu-west-1.amazonaws.com/: dial tcp: i/o timeout")},
+	{"msg.http.dial_timeout", "dependency_failure/upstream_unreachable", goErr(`charge: Post "http://payments:8080/charge": dial tcp 10.0.0.7:8080: i/o timeout`)},
 	{"msg.grpc.deadline", "dependency_failure/upstream_timeout", goErr(`get price: rpc error: code = 4 desc = context deadline exceeded`)},
 	{"msg.grpc.other", "dependency_failure/rpc_error", goErr(`rpc error: code = Internal desc = stock service failed`)},
 	{"msg.circuit_open", "dependency_failure/upstream_unreachable", goErr(`charge: circuit breaker is open`)},

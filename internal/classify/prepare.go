@@ -279,12 +279,13 @@ var dbHints = []string{
 // reaches a handler bare from the clients that dial their server themselves and return the dial's error as it is:
 // lib/pq (conn.go dial), go-pg (pool.go dialConn), go-sql-driver/mysql (connector.go Connect), go-redis
 // (options.go NewDialer), redigo (redis/conn.go DialContext). Go's HTTP and RPC clients wrap it in their own words:
-// net/http's url.Error `Get "http://...": ` (net/url/url.go Error.Error, also under resty and go-retryablehttp),
+// net/http's url.Error `Get "http://...": ` (net/url/url.go Error.Error, also under resty and go-retryablehttp;
+// before Go 1.14 the URL unquoted, `Get http://...: `, as aws-sdk-go's "send request failed" carries it),
 // grpc-go's "connection error: desc = \"transport: Error while dialing: ...\"". A message broker's or a mail
 // server's client may return the dial bare too (amqp091 DialConfig, net/smtp Dial): their names keep a call's reading.
 var (
 	reGoDial     = regexp.MustCompile(`\bdial (?:tcp|unix)[ :]`)
-	reGoCallWrap = regexp.MustCompile(`\b(?:get|post|put|patch|delete|head|options) "[^"]*": |rpc error: |while dialing|\b(?:amqp|rabbitmq|smtp|nats|kafka|sarama|mqtt)\b`)
+	reGoCallWrap = regexp.MustCompile(`\b(?:get|post|put|patch|delete|head|options) (?:"[^"]*"|https?://\S+): |rpc error: |while dialing|\b(?:amqp|rabbitmq|smtp|nats|kafka|sarama|mqtt)\b`)
 )
 
 // bareDial reports whether the text holds a Go dial error that no HTTP or

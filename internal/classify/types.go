@@ -189,6 +189,9 @@ var typeRows = []typeRow{
 	typ("go.context.Canceled", dbCanceled, "context.Canceled", "context.canceledError").notIn(ctxPlain | ctxClient),
 	netTyp("dotnet.TaskCanceledException", depTimeout, dbCanceled, "TaskCanceledException", "OperationCanceledException").weakRow(),
 	netTyp("go.net.OpError", depUnreachable, connReset, "*net.OpError", "net.OpError", "*url.Error", "url.Error").weakRow(),
+	// A SocketException thrown by .NET's resolver (its frames in System.Net.Dns): the lookup failed (msg.dns.dotnet).
+	netTyp("dotnet.SocketException.dns", depUnreachable, connDNS, "System.Net.Sockets.SocketException", "SocketException", "System.Net.Internals.SocketExceptionFactory+ExtendedSocketException", "ExtendedSocketException").
+		whenAny("at system.net.dns."),
 	netTyp("dotnet.SocketException", depUnreachable, connRefused, "System.Net.Sockets.SocketException", "SocketException", "IOException").weakRow().notIn(ctxPlain),
 	netTyp("python.ConnectionError", depUnreachable, connRefused, "ConnectionError").weakRow(),
 	typ("python.requests.ConnectionError", depUnreachable, "requests.exceptions.ConnectionError", "requests.ConnectionError", "urllib3.exceptions.NewConnectionError", "urllib3.exceptions.MaxRetryError", "urllib3.exceptions.ProtocolError", "httpx.ConnectError", "httpcore.ConnectError", "aiohttp.ClientConnectorError", "aiohttp.client_exceptions.ClientConnectorError", "aiohttp.ClientOSError").weakRow(),

@@ -293,6 +293,9 @@ var typeCases = register([]tc{
 	{"broker.unreachable", "dependency_failure/upstream_unreachable", ex("nats.errors.NoServersError", "nats: no servers available for connection")},
 	// netty's read timeout has no message: a call's peer that did not answer in time.
 	{"netty.ReadTimeoutException", "dependency_failure/upstream_timeout", exs("io.netty.handler.timeout.ReadTimeoutException", "", "io.netty.handler.timeout.ReadTimeoutException: null\n")},
+	// A SocketException thrown by .NET's resolver.
+	{"dotnet.SocketException.dns", "dependency_failure/upstream_unreachable", exs("System.Net.Sockets.SocketException", "Resource temporarily unavailable",
+		"System.Net.Sockets.SocketException (11): Resource temporarily unavailable\n   at System.Net.Dns.GetHostEntryOrAddressesCore(String hostName, Boolean justAddresses, AddressFamily addressFamily, Int64 startingTimestamp)\n   at System.Net.Dns.GetHostAddresses(String hostNameOrAddress)\n")},
 	// A YAML configuration file that does not parse.
 	{"yaml.parse_error", "configuration_error/invalid_config", exs("org.yaml.snakeyaml.scanner.ScannerException", "mapping values are not allowed here\n in 'reader', line 21, column 7:\n    grails:\n          ^",
 		"org.yaml.snakeyaml.scanner.ScannerException: mapping values are not allowed here\n\tat org.yaml.snakeyaml.scanner.ScannerImpl.fetchValue(ScannerImpl.java:871)\n")},
