@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode"
 	"unique"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -409,6 +410,8 @@ func compactStacktrace(s string) string {
 	head := textutil.CutAtRune(s, stacktraceHead) // copied by the builder
 	b.WriteString(head)
 	rest := s[len(head):]
+	// A Python traceback ends with str(exc), whatever its type is named.
+	python := strings.HasPrefix(s, "Traceback (most recent call last):")
 	lines := 0
 	for rest != "" && lines < maxCauseLines && b.Len() < maxStacktrace {
 		line := rest
@@ -417,7 +420,7 @@ func compactStacktrace(s string) string {
 		} else {
 			rest = ""
 		}
-		if isCauseLine(line) {
+		if isCauseLine(line) || (python && strings.TrimSpace(rest) == "" && isExceptionLine(line)) {
 			b.WriteByte('\n')
 			b.WriteString(textutil.CutAtRune(strings.TrimSpace(line), maxStacktrace-b.Len()))
 			lines++
@@ -439,6 +442,23 @@ func isCauseLine(line string) bool {
 		}
 	}
 	return false
+}
+
+// isExceptionLine reports whether a line at column 0 is "dotted.Name: message" or a bare name.
+func isExceptionLine(line string) bool {
+	name := line
+	if i := strings.IndexByte(line, ':'); i >= 0 {
+		name = line[:i]
+	}
+	if name == "" {
+		return false
+	}
+	for _, r := range name {
+		if r != '.' && r != '_' && !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // str renders a value as text: strings as is, ints in decimal.

@@ -143,6 +143,15 @@ func TestCompactStacktraceKeepsCauses(t *testing.T) {
 	got = compactStacktrace(py)
 	assert.Contains(t, got, "\npsycopg2.OperationalError: connection refused")
 	assert.Contains(t, got, "\nsqlalchemy.exc.OperationalError: (psycopg2.OperationalError) connection refused")
+
+	// The last line of a Python traceback is str(exc), kept whatever the type's name ends with; a line inside is not.
+	py = "Traceback (most recent call last):\n" + strings.Repeat("  File \"/app/x.py\", line 1, in f\n    g()\n", 100) +
+		"voluptuous.error.MultipleInvalid: required key not provided @ data['PAYMENTS_URL']\n"
+	got = compactStacktrace(py)
+	assert.True(t, strings.HasSuffix(got, "\nvoluptuous.error.MultipleInvalid: required key not provided @ data['PAYMENTS_URL']"), got[len(got)-80:])
+	mid := "Traceback (most recent call last):\n" + strings.Repeat("  File \"/app/x.py\", line 1, in f\n    g()\n", 100) +
+		"web.Redirect: moved\n" + strings.Repeat("  File \"/app/y.py\", line 2, in h\n    k()\n", 10) + "KeyError: 'x'\n"
+	assert.NotContains(t, compactStacktrace(mid), "web.Redirect")
 }
 
 func TestReadLogRecord(t *testing.T) {
