@@ -140,6 +140,8 @@ var originRows = []originRow{
 	// Micronaut's HttpClientResponseException): the peer answered 5xx.
 	{rule: "origin.http.reason_5xx", kind: stackframe.KindHTTP, classes: []wordClass{wordsGeneric}, named: reReason5xx, out: dep5xx},
 	{rule: "origin.template.missing", kind: stackframe.KindTemplate, classes: []wordClass{wordsMissing, wordsGeneric}, when: missingWords, out: confMissing},
+	// web.py's render raises AttributeError "No template named %s" (web/template.py Render._load_template).
+	{rule: "origin.template.missing", kind: stackframe.KindTemplate, classes: []wordClass{wordsMissing}, when: []string{"no template named "}, out: confMissing},
 	// jinja2's TemplateNotFound says the template's name and nothing else (jinja2/exceptions.py: message = name).
 	{rule: "origin.template.name", kind: stackframe.KindTemplate, classes: []wordClass{wordsGeneric}, named: reTemplateName, out: confMissing},
 	{rule: "origin.file.missing", kind: stackframe.KindFile, classes: []wordClass{wordsMissing, wordsGeneric}, when: []string{"no such file", "enoent", "not found", "could not find", "does not exist"}, out: confMissing},
@@ -333,6 +335,12 @@ var reSchemaLocation = regexp.MustCompile(`validation errors? for \w+\n([A-Z][A-
 // names the variables.
 var reSchemaMessages = regexp.MustCompile(`^\{'([A-Z][A-Za-z0-9_]*)': \[`)
 
+// reSchemaPath is voluptuous's Invalid with its path: "%s @ data[%s]", the
+// keys' reprs joined by "][" (voluptuous/error.py Invalid.__str__), as a
+// Schema called on os.environ names the variable ("required key not
+// provided @ data['PAYMENTS_URL']", Coerce's "expected int @ data[...]").
+var reSchemaPath = regexp.MustCompile(` @ data\['([A-Z][A-Za-z0-9_]*)'\]`)
+
 // reDecodeKey is mapstructure's decode error of one key, as koanf's and
 // viper's Unmarshal return it: go-viper/mapstructure v2 errors.go DecodeError
 // "'%s' %s" of a ParseError ("cannot parse value as '%s'") or an
@@ -343,7 +351,7 @@ var reDecodeKey = regexp.MustCompile(`'([A-Za-z][\w.]*)' (?:cannot parse value a
 // schemaOnVariable reports whether s is a schema validator's or a decoder's
 // issue on an environment variable's name.
 func schemaOnVariable(s string) bool {
-	for _, re := range [...]*regexp.Regexp{reDecodeKey, reSchemaIssue, reSchemaLocation, reSchemaVariable, reSchemaMessages} {
+	for _, re := range [...]*regexp.Regexp{reDecodeKey, reSchemaIssue, reSchemaLocation, reSchemaVariable, reSchemaMessages, reSchemaPath} {
 		if namesVariable(re, s, 1) {
 			return true
 		}
@@ -368,7 +376,9 @@ func namesVariable(re *regexp.Regexp, s string, n int) bool {
 // taken from the configuration: the text before the parse error names it,
 // or a schema's issue names an environment variable.
 func configMessage(p *prepared) bool {
-	for _, s := range [...]string{p.ev.ExceptionMessage, p.ev.StatusMessage} {
+	// A Python traceback ends with str(exc), which a log bridge's exception.message may not carry (loguru's is the
+	// args' repr).
+	for _, s := range [...]string{p.ev.ExceptionMessage, p.ev.StatusMessage, lastLine(p.ev.Stacktrace)} {
 		if schemaOnVariable(s) {
 			return true
 		}
@@ -387,6 +397,12 @@ func configMessage(p *prepared) bool {
 		}
 	}
 	return false
+}
+
+// lastLine is the last non-empty line of s.
+func lastLine(s string) string {
+	s = strings.TrimRight(s, "\r\n ")
+	return s[strings.LastIndexByte(s, '\n')+1:]
 }
 
 // reMissingSetting is a message that names a setting and says it is not

@@ -108,6 +108,21 @@ var originCases = register([]tc{
 	{"origin.config.missing", "configuration_error/missing_config", ex("marshmallow.exceptions.ValidationError", `{'PAYMENTS_URL': ['Missing data for required field.']}`)},
 	{"origin.config.invalid", "configuration_error/invalid_config", ex("marshmallow.exceptions.ValidationError", `{'PAGE_SIZE': ['Not a valid integer.']}`)},
 	{"generic.exception", "application_exception/unhandled_exception", ex("marshmallow.exceptions.ValidationError", `{'quantity': ['Not a valid integer.'], 'SKU': ['Missing data for required field.']}`)},
+	// voluptuous's Schema called on the environment: the path names the variable (schema_builder.py
+	// RequiredFieldInvalid "required key not provided", Coerce's "expected int"); a request's key stays the application's.
+	{"origin.config.missing", "configuration_error/missing_config", ex("voluptuous.error.MultipleInvalid", `required key not provided @ data['PAYMENTS_URL']`)},
+	{"origin.config.invalid", "configuration_error/invalid_config", ex("voluptuous.error.MultipleInvalid", `expected int @ data['PAGE_SIZE']`)},
+	{"generic.exception", "application_exception/unhandled_exception", ex("voluptuous.error.MultipleInvalid", `expected int @ data['quantity']`)},
+	// loguru's exception.message is the args' repr; the traceback's last line is str(exc) with the path.
+	{"origin.config.missing", "configuration_error/missing_config", exs("MultipleInvalid", "[RequiredFieldInvalid('required key not provided')]",
+		"Traceback (most recent call last):\n  File \"/srv/app/shop.py\", line 92, in settings\n    return Schema(schema, extra=ALLOW_EXTRA)(dict(env))\n"+
+			"  File \"/srv/venv/lib/python3.11/site-packages/voluptuous/schema_builder.py\", line 407, in validate_mapping\n    raise er.MultipleInvalid(errors)\n"+
+			"voluptuous.error.MultipleInvalid: required key not provided @ data['PAYMENTS_URL']\n")},
+	// web.py's render of a template it has no file for.
+	{"origin.template.missing", "configuration_error/missing_config", fromStack("AttributeError", "No template named receipt",
+		"Traceback (most recent call last):\n  File \"/srv/app/shop.py\", line 189, in <lambda>\n    str(render.receipt({\"id\": 1}))\n"+
+			"  File \"/srv/venv/lib/python3.11/site-packages/web/template.py\", line 1110, in _load_template\n    raise AttributeError(\"No template named \" + name)\n"+
+			"AttributeError: No template named receipt")},
 	// pydantic-settings: BaseSettings.__init__ validating the environment.
 	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("pydantic_core._pydantic_core.ValidationError",
 		"1 validation error for Settings\npool_size\n  Input should be a valid integer, unable to parse string as an integer [type=int_parsing, input_value='abc', input_type=str]",

@@ -389,6 +389,8 @@ var libraries = []Library{
 		Cite: "sqlalchemy/mako mako/lookup.py (TemplateLookup.get_template: TopLevelLookupException \"Cant locate template for uri %r\")"},
 	{Lang: "python", Name: "python.jinja2", Kind: KindTemplate, frames: []string{"/jinja2/"}, types: []string{"jinja2."},
 		Cite: "pallets/jinja src/jinja2/loaders.py (TemplateNotFound)"},
+	{Lang: "python", Name: "python.webpy_template", Kind: KindTemplate, frames: []string{"/web/template.py"},
+		Cite: "webpy/webpy web/template.py (Render._load_template: AttributeError \"No template named \" + name)"},
 	{Lang: "python", Name: "python.django_template", Kind: KindTemplate, frames: []string{"/django/template/"}, types: []string{"django.template."},
 		Cite: "django/django django/template/loader.py (TemplateDoesNotExist)"},
 

@@ -177,6 +177,7 @@ var originTests = []struct {
 	{"python.pymemcache", "", "pymemcache.exceptions.MemcacheUnexpectedCloseError"},
 	{"python.jinja2", pyAt("/jinja2/loaders.py"), ""},
 	{"python.django_template", pyAt("/django/template/loader.py"), ""},
+	{"python.webpy_template", pyAt("/web/template.py"), ""},
 
 	{"go.pgxpool", goAt("github.com/jackc/pgx/v5/pgxpool.(*Pool).Acquire"), ""},
 	{"go.pgx", goAt("github.com/jackc/pgx/v5/pgconn.connectOne"), ""},
