@@ -127,6 +127,10 @@ var mysqlRows = []codeRow{
 	code("mysql", "1317", dbCanceled).aka("ER_QUERY_INTERRUPTED"),
 	code("mysql", "3572", dbLockTimeout).aka("ER_LOCK_NOWAIT"),
 	code("mysql", "1146", qTable).aka("ER_NO_SUCH_TABLE"),
+	// mysql/mysql-server share/messages_to_clients.txt ER_WRONG_AUTO_KEY (1075, 42000) "Incorrect table definition;
+	// there can be only one auto column and it must be defined as a key": a table the application's model defines
+	// (gorm's AutoMigrate, a migration) that the server rejects.
+	code("mysql", "1075", qORM).aka("ER_WRONG_AUTO_KEY"),
 	code("mysql", "1054", qColumn).aka("ER_BAD_FIELD_ERROR"),
 	code("mysql", "1064", qSyntax).aka("ER_PARSE_ERROR"),
 	code("mysql", "1305", qFunction).aka("ER_SP_DOES_NOT_EXIST"),

@@ -120,6 +120,7 @@ var mysqlCases = register([]tc{
 	{"mysql.error.1317", "database_timeout/query_canceled", dbc("mysql", "1317", `Query execution was interrupted`)},
 	{"mysql.error.3572", "database_timeout/lock_timeout", dbc("mysql", "3572", `Statement aborted because lock(s) could not be acquired immediately and NOWAIT is set.`)},
 	{"mysql.error.1146", "database_query/undefined_table", dbx("mysql", "*mysql.MySQLError", `Error 1146 (42S02): Table 'shop.orders' doesn't exist`)},
+	{"mysql.error.1075", "database_query/orm_mapping", goErr("Error 1075: Incorrect table definition; there can be only one auto column and it must be defined as a key")},
 	{"mysql.error.1054", "database_query/undefined_column", dbx("mysql", "*mysql.MySQLError", `Error 1054 (42S22): Unknown column 'totl' in 'field list'`)},
 	{"mysql.error.1064", "database_query/syntax_error", ex("Illuminate\\Database\\QueryException", `SQLSTATE[42000]: Syntax error or access violation: 1064 You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near 'FORM orders' at line 1`)},
 	{"mysql.error.1305", "database_query/undefined_function", dbc("mysql", "1305", `FUNCTION shop.calc_tax does not exist`)},

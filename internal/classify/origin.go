@@ -372,10 +372,21 @@ func namesVariable(re *regexp.Regexp, s string, n int) bool {
 	return false
 }
 
+// failedToLoadConfig is Microsoft.Extensions.Configuration's wrapper of a
+// configuration file its provider could not parse (dotnet/runtime
+// src/libraries/Microsoft.Extensions.Configuration.FileExtensions
+// FileConfigurationProvider.Load: InvalidDataException of
+// SR.Error_FailedToLoad "Failed to load configuration from file '{0}'."),
+// the parser's FormatException inside.
+const failedToLoadConfig = "Failed to load configuration from file '"
+
 // configMessage reports whether a message reads as a conversion of a value
 // taken from the configuration: the text before the parse error names it,
 // or a schema's issue names an environment variable.
 func configMessage(p *prepared) bool {
+	if strings.HasPrefix(p.ev.ExceptionMessage, failedToLoadConfig) {
+		return true
+	}
 	// A Python traceback ends with str(exc), which a log bridge's exception.message may not carry (loguru's is the
 	// args' repr).
 	for _, s := range [...]string{p.ev.ExceptionMessage, p.ev.StatusMessage, lastLine(p.ev.Stacktrace)} {

@@ -65,6 +65,13 @@ var originCases = register([]tc{
 			"   at Microsoft.AspNetCore.Mvc.ViewEngines.ViewEngineResult.EnsureSuccessful(IEnumerable`1 originalLocations)\n"+
 			"   at Microsoft.AspNetCore.Mvc.ViewFeatures.ViewResultExecutor.ExecuteAsync(ActionContext context, ViewResult result)\n"+
 			"   at Shop.Controllers.ShopController.Cart() in /src/Shop/Controllers/ShopController.cs:line 20\n")},
+	// Microsoft.Extensions.Configuration's wrapper of a configuration file that does not parse: the parser's
+	// FormatException inside is the file's, even when none of the provider's frames was kept.
+	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("System.IO.InvalidDataException", "Failed to load configuration from file '/app/appsettings.json'.",
+		"System.IO.InvalidDataException: Failed to load configuration from file '/app/appsettings.json'.\n ---> System.FormatException: Could not parse the JSON file.\n"+
+			" ---> System.Text.Json.JsonReaderException: 'D' is an invalid escapable character within a JSON string. LineNumber: 5 | BytePositionInLine: 10.\n"+
+			"   at System.Text.Json.ThrowHelper.ThrowJsonReaderException(Utf8JsonReader& json, ExceptionResource resource, Byte nextByte, ReadOnlySpan`1 bytes)\n"+
+			"   at System.Text.Json.Utf8JsonReader.ConsumeString()\n")},
 	// dj-database-url's parse of a DATABASE_URL whose scheme it has no engine for.
 	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("ValueError", "No support for 'mssqlx'. We support: cockroach, mssql, mysql, postgres",
 		"Traceback (most recent call last):\n  File \"/srv/app/shop/settings.py\", line 9, in <module>\n    DATABASES = {\"default\": dj_database_url.config()}\n"+

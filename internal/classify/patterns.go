@@ -97,7 +97,8 @@ var patRows = []patRow{
 	// long2ice/asynch asynch/pool.py Pool._acquire_connection: AsynchPoolError "no free connection in the <Pool(minsize=,
 	// maxsize=) ...>" when every connection of the ClickHouse pool is lent.
 	pat("msg.pool.asynch", connPool, "no free connection in ").regex(`no free connection in (?:the )?<pool\(`),
-	pat("msg.pool.mysql2.whole", connPool, "no connections available.").regex(`^no connections available\.$`),
+	// Its queueLimit alike (lib/pool.js getConnection: "Queue limit reached."): the waiters' queue of the pool is full.
+	pat("msg.pool.mysql2.whole", connPool, "no connections available.", "queue limit reached").regex(`^(?:no connections available|queue limit reached)\.?$`),
 	// mariadb-connector-nodejs lib/pool.js _rejectTimedOutRequest (ER_GET_CONNECTION_TIMEOUT) when no connection
 	// came in acquireTimeout: "pool timeout:" while connections exist, "pool failed to retrieve" while none is active
 	// and creating one failed. A borrow timeout either way: the creation's error, when the trace or a log holds it,

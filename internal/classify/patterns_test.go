@@ -214,6 +214,7 @@ var patternCases = register([]tc{
 	{"msg.pool.asynch", "database_connection/pool_exhausted", ex("asynch.errors.AsynchPoolError", `no free connection in the <Pool(minsize=1, maxsize=10) object at 0x7f5ed1859190; status: PoolStatus.opened>`)},
 	{"msg.pool.asynch", "database_connection/pool_exhausted", diagnosis.Evidence{Kind: diagnosis.KindClient, Depth: 1, ExceptionType: "AsynchPoolError", ExceptionMessage: `no free connection in <Pool(minsize=1, maxsize=2) object at 0x7f01>`, StatusError: true}},
 	{"msg.pool.mysql2.whole", "database_connection/pool_exhausted", exs("Error", `No connections available.`, "Error: No connections available.\n    at Array.<anonymous> (/srv/app.js:80:37)\n    at async responseViaResponseObject (/srv/node_modules/@hono/node-server/dist/index.js:433:13)")},
+	{"msg.pool.mysql2.whole", "database_connection/pool_exhausted", ex("Error", `Queue limit reached.`)},
 	{"generic.exception", "application_exception/unhandled_exception", ex("Error", `No connections available. Add one in the settings.`)},
 	// node-restify db_pool_exhausted / db_refused: mariadb-connector-nodejs lib/pool.js _rejectTimedOutRequest, as
 	// instrumentation-restify records it on the handler span (exception.type = the error's code).
