@@ -47,6 +47,7 @@ import (
 // sets it), except those of the stacks named in EDX_BLIND_HELDOUT
 // (comma-separated): a stack whose held-out score is still to be taken.
 func TestBlind(t *testing.T) {
+	t.Parallel() // a corpus replay through processors of its own: it shares nothing with other tests
 	stacks, err := filepath.Glob(filepath.Join("testdata", "blind", "*"))
 	require.NoError(t, err)
 	if len(stacks) == 0 {
@@ -548,6 +549,7 @@ func TestBlindLogsReplayed(t *testing.T) {
 // logged, with the ones that differ, as TestBlind logs its score (a
 // measurement of traces the rules were not written from, not a pass mark).
 func TestBlindFingerprints(t *testing.T) {
+	t.Parallel() // a corpus replay through processors of its own: it shares nothing with other tests
 	whole := blindModes[0].feed
 	// The fingerprint of the one 500 server span of a realtraces fixture.
 	fingerprint := func(name string) string {

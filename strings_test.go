@@ -146,6 +146,7 @@ func readPublishedErrors(t *testing.T) map[string][]publishedError {
 // language, per shape and overall. A measurement, not a pass mark: it fails
 // only on a malformed row or a lost span. EDX_STRINGS_MISSES=1 lists misses.
 func TestPublishedErrors(t *testing.T) {
+	t.Parallel() // a corpus replay through processors of its own: it shares nothing with other tests
 	byLang := readPublishedErrors(t)
 	langs := make([]string, 0, len(byLang))
 	for l := range byLang {
