@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode"
 	"unique"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -420,7 +419,7 @@ func compactStacktrace(s string) string {
 		} else {
 			rest = ""
 		}
-		if isCauseLine(line) || (python && strings.TrimSpace(rest) == "" && isExceptionLine(line)) {
+		if isCauseLine(line) || (python && strings.TrimSpace(rest) == "" && isPythonExceptionLine(line)) {
 			b.WriteByte('\n')
 			b.WriteString(textutil.CutAtRune(strings.TrimSpace(line), maxStacktrace-b.Len()))
 			lines++
@@ -435,30 +434,29 @@ func isCauseLine(line string) bool {
 		return true
 	}
 	// Python chain: "psycopg2.OperationalError: ..." at column 0, not a frame.
-	if t == line && t != "" && !strings.HasPrefix(t, "File ") && !strings.HasPrefix(t, "Traceback") {
-		if i := strings.IndexByte(t, ':'); i > 0 && !strings.ContainsAny(t[:i], " /\\") {
-			name := t[:i]
-			return strings.HasSuffix(name, "Error") || strings.HasSuffix(name, "Exception") || strings.HasSuffix(name, "Timeout")
-		}
+	if name, ok := exceptionName(line); ok {
+		return strings.HasSuffix(name, "Error") || strings.HasSuffix(name, "Exception") || strings.HasSuffix(name, "Timeout")
 	}
 	return false
 }
 
-// isExceptionLine reports whether a line at column 0 is "dotted.Name: message" or a bare name.
-func isExceptionLine(line string) bool {
-	name := line
-	if i := strings.IndexByte(line, ':'); i >= 0 {
-		name = line[:i]
+// isPythonExceptionLine: the last line of a traceback is str(exc), whatever the type is named.
+func isPythonExceptionLine(line string) bool {
+	_, ok := exceptionName(line)
+	return ok
+}
+
+// exceptionName is the type of a Python exception line, "dotted.Name: ..."
+// at column 0 (not a frame), and whether line is one.
+func exceptionName(line string) (string, bool) {
+	t := strings.TrimSpace(line)
+	if t != line || t == "" || strings.HasPrefix(t, "File ") || strings.HasPrefix(t, "Traceback") {
+		return "", false
 	}
-	if name == "" {
-		return false
+	if i := strings.IndexByte(t, ':'); i > 0 && !strings.ContainsAny(t[:i], " /\\") {
+		return t[:i], true
 	}
-	for _, r := range name {
-		if r != '.' && r != '_' && !unicode.IsLetter(r) && !unicode.IsDigit(r) {
-			return false
-		}
-	}
-	return true
+	return "", false
 }
 
 // str renders a value as text: strings as is, ints in decimal.

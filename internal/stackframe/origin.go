@@ -189,27 +189,10 @@ func SpanOrigin(spanName string) string {
 
 // PropertyOrigin names the library whose errors carry the boolean property
 // name set true, "" when none.
-func PropertyOrigin(name string) string {
-	for i := range libraries {
-		for _, p := range libraries[i].props {
-			if p == name {
-				return libraries[i].Name
-			}
-		}
-	}
-	return ""
-}
+func PropertyOrigin(name string) string { return propertyOrigins[name] }
 
 // ErrorProperties are the property names PropertyOrigin knows.
 func ErrorProperties() []string { return errorProperties }
-
-var errorProperties = func() []string {
-	var out []string
-	for i := range libraries {
-		out = append(out, libraries[i].props...)
-	}
-	return out
-}()
 
 // LibraryNamed returns the row of the origin table named name (as Origin
 // returns it), nil when none.
@@ -222,8 +205,14 @@ func LibraryNamed(name string) *Library {
 
 var libraryIndex = map[string]*Library{}
 
-// spanOrigins are the libraries by the names of their spans (SpanOrigin).
-var spanOrigins = map[string]string{}
+// spanOrigins and propertyOrigins are the libraries by the names of their
+// spans (SpanOrigin) and of their errors' properties (PropertyOrigin), the
+// first row that names one.
+var (
+	spanOrigins     = map[string]string{}
+	propertyOrigins = map[string]string{}
+	errorProperties []string
+)
 
 func init() {
 	for i := range libraries {
@@ -231,6 +220,12 @@ func init() {
 		for _, n := range libraries[i].spans {
 			if _, taken := spanOrigins[n]; !taken {
 				spanOrigins[n] = libraries[i].Name
+			}
+		}
+		for _, n := range libraries[i].props {
+			if _, taken := propertyOrigins[n]; !taken {
+				propertyOrigins[n] = libraries[i].Name
+				errorProperties = append(errorProperties, n)
 			}
 		}
 	}
