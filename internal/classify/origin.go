@@ -2,6 +2,7 @@ package classify
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
@@ -118,6 +119,10 @@ type originRow struct {
 var missingWords = []string{"not 'nonetype'", `parsing ""`, "cannot parse integer from empty string", "not found", "missing", "required", "not set", "no such", "does not exist", "not defined", "undefined", "could not find", "no configuration setting", "could not be found", "enoent",
 	"cannot resolve variable", "must not be null"}
 
+// templateMissingWords are missingWords and web.py's: its render raises
+// AttributeError "No template named %s" (web/template.py Render._load_template).
+var templateMissingWords = append(slices.Clip(missingWords), "no template named ")
+
 // originRows: the first row of the library's kind whose class and words
 // hold decides. A pool that times out or says nothing recognisable ran out
 // of connections to lend (a refused or reset connection keeps its specific
@@ -139,9 +144,7 @@ var originRows = []originRow{
 	// An HTTP client's error whose words are only a 5xx reason phrase (superagent's http.STATUS_CODES[status],
 	// Micronaut's HttpClientResponseException): the peer answered 5xx.
 	{rule: "origin.http.reason_5xx", kind: stackframe.KindHTTP, classes: []wordClass{wordsGeneric}, named: reReason5xx, out: dep5xx},
-	{rule: "origin.template.missing", kind: stackframe.KindTemplate, classes: []wordClass{wordsMissing, wordsGeneric}, when: missingWords, out: confMissing},
-	// web.py's render raises AttributeError "No template named %s" (web/template.py Render._load_template).
-	{rule: "origin.template.missing", kind: stackframe.KindTemplate, classes: []wordClass{wordsMissing}, when: []string{"no template named "}, out: confMissing},
+	{rule: "origin.template.missing", kind: stackframe.KindTemplate, classes: []wordClass{wordsMissing, wordsGeneric}, when: templateMissingWords, out: confMissing},
 	// jinja2's TemplateNotFound says the template's name and nothing else (jinja2/exceptions.py: message = name).
 	{rule: "origin.template.name", kind: stackframe.KindTemplate, classes: []wordClass{wordsGeneric}, named: reTemplateName, out: confMissing},
 	{rule: "origin.file.missing", kind: stackframe.KindFile, classes: []wordClass{wordsMissing, wordsGeneric}, when: []string{"no such file", "enoent", "not found", "could not find", "does not exist"}, out: confMissing},

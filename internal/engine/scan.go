@@ -68,18 +68,18 @@ type Scan struct {
 // Servers counts the SERVER spans of each ResourceSpans of the batch.
 func (s *Scan) Servers() []int { return s.servers }
 
-// spareScans is how many scans are kept between calls: about as many as
+// maxSpares is how many objects (scans, outcomes) are kept between calls: about as many as
 // the requests a receiver serves at once (the load test's 4 senders, a few
 // gRPC streams). Beyond, a concurrent call allocates a scan of its own and
 // it is dropped when given back.
-const spareScans = 8
+const maxSpares = 8
 
-// spares keeps objects between calls, at most spareScans: unlike a
+// spares keeps objects between calls, at most maxSpares: unlike a
 // sync.Pool they survive garbage collections, so that the buffers a batch
 // grew serve the next ones instead of growing again after every
 // collection, and concurrent calls each find one.
 type spares[T any] struct {
-	spare [spareScans]atomic.Pointer[T]
+	spare [maxSpares]atomic.Pointer[T]
 }
 
 // take returns a spare, nil when none is left.

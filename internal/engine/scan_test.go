@@ -106,10 +106,10 @@ func TestScansReuse(t *testing.T) {
 }
 
 // TestScansConcurrentReuse: scans given back by concurrent calls are all
-// kept, up to spareScans, and handed out again; beyond, one is dropped.
+// kept, up to maxSpares, and handed out again; beyond, one is dropped.
 func TestScansConcurrentReuse(t *testing.T) {
 	var p scans
-	taken := make([]*Scan, spareScans+1)
+	taken := make([]*Scan, maxSpares+1)
 	for i := range taken {
 		taken[i] = p.get()
 		for j := range i {
@@ -122,12 +122,12 @@ func TestScansConcurrentReuse(t *testing.T) {
 	// By identity: an empty scan equals another one.
 	isTaken := func(s *Scan) bool { return slices.Contains(taken, s) }
 	kept := map[*Scan]bool{}
-	for range spareScans {
+	for range maxSpares {
 		s := p.get()
 		assert.True(t, isTaken(s), "a scan given back is handed out again")
 		kept[s] = true
 	}
-	assert.Len(t, kept, spareScans)
+	assert.Len(t, kept, maxSpares)
 	assert.False(t, isTaken(p.get()), "the spares are full: the last one given back was dropped")
 }
 
