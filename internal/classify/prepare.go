@@ -79,15 +79,17 @@ func prepare(ev *diagnosis.Evidence, p *prepared) {
 	}
 	p.levels = append(p.levels, top)
 
-	// Context.
+	// Context. The database hints are looked for once, where a case reads them.
+	unnamed, client, db := unnamedCall(ev), ev.Kind == diagnosis.KindClient, ev.Kind == diagnosis.KindDB || ev.DBSystem != ""
+	hint := (unnamed || !(client || db)) && hasDBHint(hintText(p.all))
 	switch {
-	case unnamedCall(ev) && hasDBHint(hintText(p.all)):
+	case unnamed && hint:
 		p.ctx = ctxDB
-	case ev.Kind == diagnosis.KindClient:
+	case client:
 		p.ctx = ctxClient
-	case ev.Kind == diagnosis.KindDB || ev.DBSystem != "":
+	case db:
 		p.ctx = ctxDB
-	case hasDBHint(hintText(p.all)):
+	case hint:
 		p.ctx = ctxDB
 	case ev.Kind == diagnosis.KindSpan && bareDial(p.all):
 		p.ctx = ctxDB
