@@ -81,7 +81,7 @@ func prepare(ev *diagnosis.Evidence, p *prepared) {
 
 	// Context. The database hints are looked for once, where a case reads them.
 	unnamed, client, db := unnamedCall(ev), ev.Kind == diagnosis.KindClient, ev.Kind == diagnosis.KindDB || ev.DBSystem != ""
-	hint := (unnamed || !(client || db)) && hasDBHint(hintText(p.all))
+	hint := (unnamed || (!client && !db)) && hasDBHint(hintText(p.all))
 	switch {
 	case unnamed && hint:
 		p.ctx = ctxDB
