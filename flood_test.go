@@ -275,6 +275,7 @@ func checkFlood(t *testing.T, name string, r floodResult) {
 func mb(b uint64) float64 { return float64(b) / (1 << 20) }
 
 // TestFlood100k runs in every go test: 100,000 spans, 50,000 of them 500s.
+// make test runs it without the race detector: one goroutine drives it.
 func TestFlood100k(t *testing.T) {
 	n := 100_000
 	if testing.Short() {
