@@ -1,12 +1,16 @@
 package tracecache
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/errordiagnosis/errordiagnosisprocessor/internal/diagnosis"
 )
 
 func TestAttribute(t *testing.T) {
@@ -214,6 +218,37 @@ func TestAttributeOrder(t *testing.T) {
 				got = append(got, a.Evidence.ExceptionType)
 			}
 			assert.Equal(t, c.want, got)
+		})
+	}
+}
+
+// BenchmarkAttributeByTraceLength: one request's diagnosis in a trace of
+// n requests (a server span and a failed child with evidence each), as in a
+// long-running failing trace: the cost per diagnosis against the trace's length.
+func BenchmarkAttributeByTraceLength(b *testing.B) {
+	for _, n := range []int{1, 16, 128, 256} {
+		b.Run(fmt.Sprintf("requests=%d", n), func(b *testing.B) {
+			c := New(Limits{MaxTraces: 10, MaxNodesPerTrace: 4096, MaxNodes: 4096, MaxEvidenceNodes: 4096, MaxEvidencePerNode: 16, TTL: time.Minute})
+			tr := c.Remember(tid(1), t0)
+			id := func(k int) pcommon.SpanID { return pcommon.SpanID{0: byte(k >> 8), 1: byte(k), 7: 1} }
+			for r := range n {
+				s := c.AddNode(tr, id(2*r+1))
+				s.Known, s.Kind = true, ptrace.SpanKindServer
+				tr.SetService(s, "a")
+				e := c.AddNode(tr, id(2*r+2))
+				e.Known, e.Kind, e.Parent = true, ptrace.SpanKindInternal, id(2*r+1)
+				tr.SetService(e, "a")
+				c.AddEvidence(tr, e, []diagnosis.Evidence{{ExceptionType: "IllegalStateException"}})
+			}
+			target := tr.Lookup(id(2*n - 1))
+			var dst []Attributed
+			b.ResetTimer()
+			for range b.N {
+				dst = tr.Attribute(target, dst[:0])
+			}
+			if len(dst) != 1 {
+				b.Fatalf("attributed %d items, want the target's own 1", len(dst))
+			}
 		})
 	}
 }
