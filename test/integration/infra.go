@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -16,26 +17,58 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
 
-// FreePort returns a free TCP port on 127.0.0.1. It never returns one of the
-// well-known defaults other software on the machine may hold.
+// FreePort returns a free TCP port on 127.0.0.1, below the kernel's
+// ephemeral range: a port of that range, once its probe is closed, can be
+// taken by any process's outgoing connection before the caller binds it
+// ("address already in use"). It never returns one of the well-known defaults
+// other software on the machine may hold, nor a port it returned before.
 func FreePort() (int, error) {
-	reserved := map[int]bool{4317: true, 4318: true, 5432: true, 3306: true, 16686: true, 16685: true, 8888: true, 13133: true}
-	for i := 0; i < 20; i++ {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return 0, err
+	portsMu.Lock()
+	defer portsMu.Unlock()
+	below := ephemeralStart()
+	for range 500 {
+		p := minPort + rand.IntN(below-minPort)
+		if wellKnown[p] || handedOut[p] {
+			continue
 		}
-		p := l.Addr().(*net.TCPAddr).Port
+		l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p))
+		if err != nil {
+			continue
+		}
 		l.Close()
-		if !reserved[p] {
-			return p, nil
+		handedOut[p] = true
+		return p, nil
+	}
+	return 0, fmt.Errorf("no free port between %d and %d on 127.0.0.1", minPort, below)
+}
+
+// minPort is the lowest port FreePort returns: below it sit registered
+// services' defaults.
+const minPort = 10000
+
+var (
+	portsMu   sync.Mutex
+	handedOut = map[int]bool{}
+	wellKnown = map[int]bool{4317: true, 4318: true, 5432: true, 3306: true, 6379: true, 16686: true, 16685: true, 8888: true, 13133: true}
+)
+
+// ephemeralStart is the first port of the kernel's ephemeral range
+// (Linux's default 32768 when it cannot be read).
+func ephemeralStart() int {
+	b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range")
+	if err == nil {
+		if f := strings.Fields(string(b)); len(f) == 2 {
+			if lo, err := strconv.Atoi(f[0]); err == nil && lo > minPort+1000 {
+				return lo
+			}
 		}
 	}
-	return 0, fmt.Errorf("no free port")
+	return 32768
 }
 
 // MustFreePort is FreePort that panics.
