@@ -212,12 +212,13 @@ func run(args []string) error {
 	shape := fs.String("shape", string(workload.Mixed), "what the 500 traces fail with: mixed (every failing scenario in turn) or dbdown (one shared cause: PostgreSQL refuses connections)")
 	drain := fs.Duration("drain", 20*time.Second, "longest wait for the sink after sending")
 	label := fs.String("label", "run", "label of the result line")
+	countDiagnoses := fs.Bool("diagnoses", false, "count the diagnosed spans the sink receives, and those without evidence (diagnoses.go)")
 	_ = fs.Parse(args)
 	if *target == "" || *sinkPort == 0 || *pid == 0 {
 		return errors.New("-target, -sink-port and -pid are required")
 	}
 
-	sink, err := startSink(*sinkPort)
+	sink, err := startSink(*sinkPort, *countDiagnoses)
 	if err != nil {
 		return err
 	}
@@ -270,10 +271,14 @@ func run(args []string) error {
 	cpuSend := sendEnd.cpu - before.cpu
 	cpuAll := after.cpu - before.cpu
 	in, out := sent, received.Load()
-	fmt.Printf("%s: sent_spans=%d received_spans=%d in_eq_out=%t rejected_spans=%d failed_spans=%d seconds=%.1f spans_per_s=%.0f collector_cpu_s=%.2f collector_cpu_s_with_drain=%.2f cpu_us_per_span=%.2f peak_rss_mb=%.1f sink_errors=%d drain_s=%.1f out_bytes_per_span=%.1f\n",
+	counted := ""
+	if *countDiagnoses {
+		counted = fmt.Sprintf(" diagnosed=%d no_evidence=%d", sink.diagnosed.Load(), sink.noEvidence.Load())
+	}
+	fmt.Printf("%s: sent_spans=%d received_spans=%d in_eq_out=%t rejected_spans=%d failed_spans=%d seconds=%.1f spans_per_s=%.0f collector_cpu_s=%.2f collector_cpu_s_with_drain=%.2f cpu_us_per_span=%.2f peak_rss_mb=%.1f sink_errors=%d drain_s=%.1f out_bytes_per_span=%.1f%s\n",
 		*label, in, out, in == out, rejected, failed, elapsed.Seconds(), float64(in)/elapsed.Seconds(),
 		cpuSend.Seconds(), cpuAll.Seconds(), float64(cpuAll.Microseconds())/float64(max(in, 1)), float64(after.hwmKB)/1024, sinkErrs.Load(), time.Since(drainStart).Seconds(),
-		float64(sinkBytes.Load())/float64(max(out, 1)))
+		float64(sinkBytes.Load())/float64(max(out, 1)), counted)
 	if in != out {
 		return fmt.Errorf("spans in %d != spans out %d", in, out)
 	}
@@ -341,10 +346,12 @@ func replay(senders int, duration time.Duration, n int, prepare func(i int) ([]b
 type sink struct {
 	// bytes are the request bodies' (the exporter sends them uncompressed).
 	spans, errs, bytes atomic.Int64
-	srv                *http.Server
+	// diagnosed and noEvidence are counted when diagnoses is set.
+	diagnosed, noEvidence atomic.Int64
+	srv                   *http.Server
 }
 
-func startSink(port int) (*sink, error) {
+func startSink(port int, countDiagnoses bool) (*sink, error) {
 	s := &sink{}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/v1/traces", func(w http.ResponseWriter, r *http.Request) {
@@ -359,6 +366,16 @@ func startSink(port int) (*sink, error) {
 			s.errs.Add(1)
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
+		}
+		if countDiagnoses {
+			d, none, err := diagnoses(body)
+			if err != nil {
+				s.errs.Add(1)
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			s.diagnosed.Add(int64(d))
+			s.noEvidence.Add(int64(none))
 		}
 		s.spans.Add(int64(n))
 		s.bytes.Add(int64(len(body)))

@@ -84,7 +84,7 @@ func soak(args []string) error {
 		return errors.New("-target, -sink-port, -pid and -metrics are required")
 	}
 
-	sink, err := startSink(*sinkPort)
+	sink, err := startSink(*sinkPort, false)
 	if err != nil {
 		return err
 	}
