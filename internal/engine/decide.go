@@ -65,6 +65,15 @@ var diagnoseScratches = sync.Pool{New: func() any { return new(diagnoseScratch) 
 // to it, whose matches were decided when it was read. budget bounds the
 // recursion into downstream services.
 func diagnose(t *tracecache.Trace, target *tracecache.Node, status, budget int) Result {
+	var res Result
+	diagnoseInto(&res, t, target, status, budget)
+	return res
+}
+
+// diagnoseInto is diagnose writing the result in *res: on the hot paths a
+// result is written where it is kept (a verdict, a release), not copied
+// there; it is a few hundred bytes.
+func diagnoseInto(res *Result, t *tracecache.Trace, target *tracecache.Node, status, budget int) {
 	sc := diagnoseScratches.Get().(*diagnoseScratch)
 	defer func() {
 		// Cleared so that the pool keeps no node or evidence text alive.
@@ -97,7 +106,7 @@ func diagnose(t *tracecache.Trace, target *tracecache.Node, status, budget int) 
 		pre[i] = items[i].Match
 	}
 	decided, final := classify.Decide(items, pre, status)
-	res := Result{Result: decided, Service: t.Service(target), Final: final}
+	*res = Result{Result: decided, Service: t.Service(target), Final: final}
 
 	var decider *tracecache.Attributed
 	for i := range items {
@@ -117,13 +126,12 @@ func diagnose(t *tracecache.Trace, target *tracecache.Node, status, budget int) 
 	}
 
 	if res.Category == diagnosis.DependencyFailure && decider != nil && decider.Node != target {
-		known := downstreamCause(t, decider, &res, budget)
+		known := downstreamCause(t, decider, res, budget)
 		// An exception on an internal span is no call: the call's own span
 		// (a database's connect, the client span) may still come and say
 		// what failed, so only a call's span settles the downstream side.
 		res.Final = known && (final || decider.Evidence.Kind != diagnosis.KindSpan)
 	}
-	return res
 }
 
 // downstreamCause fills the downstream service and its own diagnosis for a
@@ -166,7 +174,8 @@ func downstreamCause(t *tracecache.Trace, decider *tracecache.Attributed, res *R
 	case budget > 0:
 		// Final only when the downstream's own diagnosis is: its evidence
 		// may still be on its way from the other service.
-		sub := diagnose(t, ds, int(ds.Status), budget-1)
+		var sub Result
+		diagnoseInto(&sub, t, ds, int(ds.Status), budget-1)
 		res.RootCause = sub.Category
 		if sub.RootCause != "" {
 			res.RootCause, res.RootService = sub.RootCause, sub.RootService
@@ -206,14 +215,17 @@ func (e *Engine) decide(out *Outcome, td ptrace.Traces, rec *recording) {
 				continue
 			}
 		}
-		v := Verdict{target: bt, Res: diagnose(bt.trace, bt.node, bt.mark.status, maxCallChain)}
-		if v.Res.Final || bt.duplicate {
-			if !bt.duplicate {
-				settle(bt.trace, bt.node, &v.Res)
-			}
-			out.Final = append(out.Final, v)
-		} else {
-			out.waiting = append(out.waiting, v)
+		out.Final = append(out.Final, Verdict{target: bt})
+		v := &out.Final[len(out.Final)-1]
+		diagnoseInto(&v.Res, bt.trace, bt.node, bt.mark.status, maxCallChain)
+		switch {
+		case bt.duplicate:
+		case v.Res.Final:
+			settle(bt.trace, bt.node, &v.Res)
+		default:
+			out.waiting = append(out.waiting, *v)
+			*v = Verdict{}
+			out.Final = out.Final[:len(out.Final)-1]
 		}
 	}
 	for _, t := range rec.touched {
@@ -221,8 +233,11 @@ func (e *Engine) decide(out *Outcome, td ptrace.Traces, rec *recording) {
 		for _, h := range out.scratch {
 			// Taken out of the queue and settled in hold, after every
 			// diagnosis of the batch: none reads another's settling.
-			if res := diagnose(h.Trace, h.Node, h.Status, maxCallChain); res.Final {
-				out.Released = append(out.Released, Released{Held: h, Res: res})
+			out.Released = append(out.Released, Released{Held: h})
+			r := &out.Released[len(out.Released)-1]
+			if diagnoseInto(&r.Res, h.Trace, h.Node, h.Status, maxCallChain); !r.Res.Final {
+				*r = Released{}
+				out.Released = out.Released[:len(out.Released)-1]
 			}
 		}
 	}

@@ -161,9 +161,10 @@ func (s *Scan) origin(ctx context.Context) *origin.Origin {
 // them to the released ones; it returns held emptied, for reuse.
 func (out *Outcome) release(held []*holdqueue.Held, reason string) []*holdqueue.Held {
 	for _, h := range held {
-		res := diagnose(h.Trace, h.Node, h.Status, maxCallChain)
-		settle(h.Trace, h.Node, &res)
-		out.Released = append(out.Released, Released{Held: h, Res: res, Reason: reason})
+		out.Released = append(out.Released, Released{Held: h, Reason: reason})
+		r := &out.Released[len(out.Released)-1]
+		diagnoseInto(&r.Res, h.Trace, h.Node, h.Status, maxCallChain)
+		settle(h.Trace, h.Node, &r.Res)
 	}
 	clear(held)
 	return held[:0]

@@ -81,7 +81,8 @@ func (e *Engine) diagnoseBatch(td ptrace.Traces, scan *Scan) *Outcome {
 	record(c, td, scan, time.Time{}, &out.rec)
 	for _, bt := range out.rec.targets {
 		// Only the place and the diagnosis: the cache is emptied on return.
-		out.Final = append(out.Final, Verdict{target: target{mark: bt.mark}, Res: diagnose(bt.trace, bt.node, bt.mark.status, maxCallChain)})
+		out.Final = append(out.Final, Verdict{target: target{mark: bt.mark}})
+		diagnoseInto(&out.Final[len(out.Final)-1].Res, bt.trace, bt.node, bt.mark.status, maxCallChain)
 	}
 	return out
 }
