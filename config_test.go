@@ -107,7 +107,7 @@ func TestInvalidConfig(t *testing.T) {
 		{"zero_traces", []string{"max_traces: 0 must be positive"}},
 		{"zero_held", []string{"max_held_spans: 0 must be positive"}},
 		{"zero_held_mib", []string{"max_held_mib: 0 is out of range", "between 1 and 1048576 (default 8)"}},
-		{"huge_evidence_mib", []string{"max_evidence_mib: 2000000 is out of range", "between 1 and 1048576 (default 16)"}},
+		{"huge_evidence_mib", []string{"max_evidence_mib: 2000000 is out of range", "between 1 and 1048576 (default 12)"}},
 		{"bad_prefix", []string{`attribute_prefix: "diag nosis"`}},
 		{"bad_placeholder", []string{"runbook_url_template: unknown placeholder {categry}", "{category}"}},
 		{"short_max_length", []string{"redaction.max_length: 4 is out of range", "between 16 and 4096"}},
