@@ -129,6 +129,12 @@ var patRows = []patRow{
 	// MongoSecurityException "Exception authenticating " + the MongoCredential.
 	pat("msg.auth.mongodb", connAuth, "auth error: sasl conversation error", "server returned error on sasl authentication step", "exception authenticating mongocredential"),
 	pat("msg.auth.clickhouse", connAuth, "authentication failed: password is incorrect"),
+	// Cassandra's authenticators, as a driver reports the server's Bad credentials (0x0100): Apache Cassandra
+	// auth/PasswordAuthenticator.java "Provided username %s and/or password are incorrect" (2.x "Username and/or
+	// password are incorrect"); DataStax Enterprise's DseAuthenticationException reason "Failed to login. Please
+	// re-try." (com.datastax.bdp.cassandra.auth), its first sentence alone under gocql's "unable to dial control conn".
+	pat("msg.auth.cassandra", connAuth, "and/or password are incorrect", "failed to login. please re-try"),
+	dbPat("msg.auth.cassandra.dse", connAuth, "failed to login."),
 	dbPat("msg.auth.generic", connAuth, "authentication failed", "wrongpass", "noauth", "invalid password", "auth failed"),
 	pat("msg.unknown_database", connUnknownDB, "does not exist", "unknown database '", "cannot open database \"").regex(`database "[^"]*" does not exist|unknown database '|cannot open database "`),
 	pat("msg.tls.database", connTLS, "ssl is not enabled on the server", "server does not support ssl", "ssl connection is required", "error occurred during the pre-login handshake"),
@@ -351,8 +357,11 @@ var patRows = []patRow{
 	pat("msg.oom", resOOM, "out of memory", "cannot allocate memory", "enomem", "java heap space", "gc overhead limit exceeded", "metaspace", "std::bad_alloc",
 		"heap limit allocation failed", "insufficient system memory", "unable to allocate", "memory limit exceeded", "exceeded memory limit", "oom-kill", "failed to allocate memory", "memoryerror", "outofmemoryerror"),
 	pat("msg.disk_full", resDisk, "no space left on device", "enospc", "disk full", "disk quota exceeded", "edquot", "could not extend file", "filegroup is full",
-		"is full due to", "unable to extend", "not enough space on the disk", "there is not enough space on the disk", "insufficient disk space", "diskfull").
-		regex(`no space left on device|enospc|disk full|disk quota exceeded|edquot|could not extend file|filegroup is full|is full due to|unable to extend (?:table|index|temp)|not enough space on the disk|insufficient disk space|diskfull`),
+		"is full due to", "unable to extend", "not enough space on the disk", "there is not enough space on the disk", "insufficient disk space", "diskfull",
+		// Windows' ERROR_DISK_FULL (112) text on a zh-CN system, as .NET's WinIOError gives it for a failed
+		// FileStream.Write (openhardwaremonitor/openhardwaremonitor#225).
+		"磁盘空间不足").
+		regex(`no space left on device|enospc|disk full|disk quota exceeded|edquot|could not extend file|filegroup is full|is full due to|unable to extend (?:table|index|temp)|not enough space on the disk|insufficient disk space|diskfull|磁盘空间不足`),
 	// php-src Zend/zend_alloc.c zend_mm_safe_error: memory_limit reached.
 	pat("msg.oom.php", resOOM, "allowed memory size of").regex(`allowed memory size of \d+ bytes exhausted`),
 	pat("msg.mysql_table_full", resDisk, "is full").regex(`\bthe table '[^']*' is full`),

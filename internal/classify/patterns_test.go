@@ -260,6 +260,12 @@ var patternCases = register([]tc{
 	{"msg.auth.mysql", "database_connection/authentication_failed", ex("Error", "Access denied for user ''@'localhost' to database 'discord_bot_rpg'")},
 	{"msg.auth.oracle", "database_connection/authentication_failed", dbx("oracle", "OracleException", `invalid username/password; logon denied`)},
 	{"msg.auth.generic", "database_connection/authentication_failed", dbx("mongodb", "MongoServerError", `Authentication failed.`)},
+	// The DataStax Java driver 4's AuthenticationException "Authentication error on node %s: server replied with '%s' to
+	// AuthResponse request" of Cassandra's PasswordAuthenticator; gocql's control connection on DSE's reason.
+	{"msg.auth.cassandra", "database_connection/authentication_failed", goErr(`gocql: unable to create session: unable to discover protocol version: Provided username cassandra and/or password are incorrect`)},
+	{"msg.auth.cassandra", "database_connection/authentication_failed", ex("cassandra.cluster.NoHostAvailable", `('Unable to connect to any servers', {'127.0.0.1:9042': AuthenticationFailed('Failed to authenticate to 127.0.0.1:9042: Error from server: code=0100 [Bad credentials] message="Failed to login. Please re-try."',)})`)},
+	{"msg.auth.cassandra", "database_connection/authentication_failed", goErr(`gocql: unable to create session: unable to discover protocol version: Failed to login. Please re-try.`)},
+	{"msg.auth.cassandra.dse", "database_connection/authentication_failed", goErr(`gocql: unable to dial control conn 10.0.0.5:9042: Failed to login.`)},
 	{"msg.unknown_database", "database_connection/unknown_database", ex("org.postgresql.util.PSQLException", `FATAL: database "shop" does not exist`)},
 	{"msg.tls.database", "database_connection/tls_failure", goDB("postgresql", `pq: SSL is not enabled on the server`)},
 	// database_timeout
@@ -371,6 +377,8 @@ var patternCases = register([]tc{
 	{"msg.threads", "resource_exhaustion/thread_pool_exhausted", goErr(`runtime/cgo: pthread_create failed: Resource temporarily unavailable`)},
 	{"msg.oom", "resource_exhaustion/out_of_memory", ex("Error", `FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory`)},
 	{"msg.disk_full", "resource_exhaustion/disk_full", goErr(`write /var/lib/app/uploads/42.bin: no space left on device`)},
+	// .NET Framework's WinIOError of ERROR_DISK_FULL on a zh-CN Windows (openhardwaremonitor/openhardwaremonitor#225).
+	{"msg.disk_full", "resource_exhaustion/disk_full", exs("System.IO.IOException", "磁盘空间不足。", "System.IO.IOException: 磁盘空间不足。\n\n   at System.IO.__Error.WinIOError(Int32 errorCode, String maybeFullPath)\n   at System.IO.FileStream.WriteCore(Byte[] buffer, Int32 offset, Int32 count)\n")},
 	{"msg.mysql_table_full", "resource_exhaustion/disk_full", dbx("mysql", "Error", `The table 'events' is full`)},
 	{"msg.open_files", "resource_exhaustion/too_many_open_files", goErr(`accept tcp [::]:8080: accept4: too many open files`)},
 	// owncloud/android#126: PHP's memory_limit.

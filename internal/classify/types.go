@@ -53,6 +53,10 @@ var typeRows = []typeRow{
 	typ("lang.IndexError", appIndex, "IndexError"),
 	typ("java.IndexOutOfBoundsException", appIndex, "ArrayIndexOutOfBoundsException", "IndexOutOfBoundsException", "StringIndexOutOfBoundsException"),
 	typ("dotnet.IndexOutOfRangeException", appIndex, "IndexOutOfRangeException", "ArgumentOutOfRangeException"),
+	// jazzband/dj-database-url dj_database_url.py parse: "engine = SCHEMES[url.scheme] if engine is None else engine",
+	// the KeyError of a database URL whose scheme it does not know (a value with none, a variable's name passed as the
+	// URL): the setting's value is wrong.
+	typ("dj_database_url.KeyError.scheme", confInvalid, "KeyError").whenAny("schemes[url.scheme]"),
 	typ("lang.KeyError.environ", confMissing, "KeyError").checked(envKeyError),
 	typ("lang.KeyError", appKey, "KeyError"),
 	// commons-pool2 GenericObjectPool.borrowObject (DBCP2, Jedis): the pool's borrow timeout.
@@ -101,6 +105,12 @@ var typeRows = []typeRow{
 	typ("dotnet.OptionsValidationException.required", confMissing, "OptionsValidationException").whenAny("field is required."),
 	typ("dotnet.ConfigurationErrorsException", confInvalid, "ConfigurationErrorsException", "ConfigurationException", "OptionsValidationException", "InvalidConfigurationException"),
 	typ("spring.PlaceholderResolution", confMissing, "PlaceholderResolutionException"),
+	// Spring Boot's InvalidConfigurationPropertyValueException "Property %s with value '%s' is invalid: %s"
+	// (org.springframework.boot.context.properties.source); Pravega's ComponentConfig getInt32Property and the like:
+	// InvalidPropertyValueException "Value '%s' is invalid for property '%s'." (com.emc.pravega, later io.pravega,
+	// common/util; the simple name alone is many libraries' own).
+	typ("config.InvalidPropertyValue", confInvalid, "InvalidConfigurationPropertyValueException",
+		"com.emc.pravega.common.util.InvalidPropertyValueException", "io.pravega.common.util.InvalidPropertyValueException"),
 	typ("symfony.EnvNotFoundException", confMissing, "EnvNotFoundException"),
 	// rails activerecord/lib/active_record/connection_adapters/connection_specification.rb (4.x-6.0) Resolver
 	// resolve_symbol_connection: AdapterNotSpecified "'%s' database is not configured. Available: %s", and
@@ -162,6 +172,12 @@ var typeRows = []typeRow{
 	netTyp("java.SocketTimeoutException", depTimeout, dbStatementTimeout, "SocketTimeoutException", "HttpTimeoutException"),
 	netTyp("java.UnknownHostException", depUnreachable, connDNS, "UnknownHostException", "socket.gaierror", "gaierror", "SocketError", "*net.DNSError", "net.DNSError", "EAI_AGAIN", "ENOTFOUND"),
 	netTyp("java.NoRouteToHostException", depUnreachable, connRefused, "NoRouteToHostException", "EHOSTUNREACH", "ENETUNREACH"),
+	// The DataStax drivers' AuthenticationException is the server's rejection of the credentials, not a TLS
+	// handshake's (.NET's System.Security.Authentication one): java-driver 4 core/.../api/core/auth
+	// AuthenticationException "Authentication error on node %s: server replied with '%s' to AuthResponse request",
+	// java-driver 3 core/.../exceptions/AuthenticationException, csharp-driver Cassandra.AuthenticationException.
+	typ("cassandra.AuthenticationException", connAuth, "com.datastax.oss.driver.api.core.auth.AuthenticationException",
+		"com.datastax.driver.core.exceptions.AuthenticationException", "Cassandra.AuthenticationException"),
 	netTyp("java.SSLException", depTLS, connTLS, "SSLHandshakeException", "SSLException", "ssl.SSLError", "ssl.SSLCertVerificationError", "SSLError", "OpenSSL::SSL::SSLError", "AuthenticationException", "tls.CertificateVerificationError", "x509.UnknownAuthorityError", "x509.HostnameError", "x509.CertificateInvalidError"),
 	netTyp("python.ConnectionResetError", depUnreachable, connReset, "ConnectionResetError", "ConnectionAbortedError", "BrokenPipeError", "Errno::ECONNRESET", "Errno::EPIPE", "ECONNRESET", "EPIPE", "http.client.RemoteDisconnected", "RemoteDisconnected", "ServerDisconnectedError", "NoHttpResponseException"),
 	// Npgsql (src/Npgsql/Internal/NpgsqlReadBuffer.cs Ensure): NpgsqlException "Exception while reading from stream"

@@ -79,6 +79,9 @@ var typeCases = register([]tc{
 	{"java.IndexOutOfBoundsException", "application_exception/index_out_of_range", ex("java.lang.ArrayIndexOutOfBoundsException", `Index 5 out of bounds for length 3`)},
 	{"dotnet.IndexOutOfRangeException", "application_exception/index_out_of_range", ex("System.ArgumentOutOfRangeException", `Index was out of range. Must be non-negative and less than the size of the collection. (Parameter 'index')`)},
 	{"lang.KeyError.environ", "configuration_error/missing_config", exs("KeyError", `'DATABASE_URL'`, "Traceback (most recent call last):\n  File \"/app/settings.py\", line 12, in <module>\n    DB = os.environ[\"DATABASE_URL\"]\n  File \"/usr/lib/python3.12/os.py\", line 714, in __getitem__\n    raise KeyError(key) from None\nKeyError: 'DATABASE_URL'")},
+	// dj-database-url's parse of a URL with no scheme it knows (vitorfs/bootcamp#89's shape, with its traceback's frames).
+	{"dj_database_url.KeyError.scheme", "configuration_error/invalid_config", exs("KeyError", `''`, "Traceback (most recent call last):\n  File \"/app/config/settings.py\", line 30, in <module>\n    DATABASES = {\"default\": dj_database_url.parse(\"DATABASE_URL\")}\n  File \"/venv/lib/python3.6/site-packages/dj_database_url.py\", line 103, in parse\n    engine = SCHEMES[url.scheme] if engine is None else engine\nKeyError: ''")},
+	{"dj_database_url.KeyError.scheme", "configuration_error/invalid_config", exs("KeyError", `''`, "engine = SCHEMES[url.scheme] if engine is None else engine KeyError: ''\n")},
 	{"lang.KeyError", "application_exception/key_error", ex("KeyError", `'sku'`)},
 	{"java.NoSuchElementException.pool", "database_connection/pool_exhausted", ex("java.util.NoSuchElementException", `Timeout waiting for idle object, borrowMaxWaitDuration=PT30S`)},
 	{"java.NoSuchElementException.config", "configuration_error/missing_config", ex("java.util.NoSuchElementException", `SRCFG00014: The config property payment.url is required but it could not be found in any config source`)},
@@ -111,6 +114,12 @@ var typeCases = register([]tc{
 	// configuration_error
 	{"django.ImproperlyConfigured", "configuration_error/invalid_config", ex("django.core.exceptions.ImproperlyConfigured", `The INSTALLED_APPS setting must be a list or a tuple.`)},
 	{"dotnet.ConfigurationErrorsException", "configuration_error/invalid_config", ex("System.Configuration.ConfigurationErrorsException", `Unrecognized configuration section system.webServer2.`)},
+	{"cassandra.AuthenticationException", "database_connection/authentication_failed", ex("com.datastax.oss.driver.api.core.auth.AuthenticationException", `Authentication error on node /10.0.0.5:9042: server replied with 'Provided username cassandra and/or password are incorrect' to AuthResponse request`)},
+	{"java.SSLException", "dependency_failure/tls_failure", ex("System.Security.Authentication.AuthenticationException", `The remote certificate is invalid according to the validation procedure.`)},
+	{"config.InvalidPropertyValue", "configuration_error/invalid_config", ex("org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException", `Property spring.data.redis.url with value 'redis//cache:6379' is invalid: Malformed url 'redis//cache:6379'`)},
+	{"config.InvalidPropertyValue", "configuration_error/invalid_config", ex("io.pravega.common.util.InvalidPropertyValueException", `Value 'eighty' is invalid for property 'controller.service.port'.`)},
+	// Another library's exception of the same simple name is no configuration source's.
+	{"generic.exception", "application_exception/unhandled_exception", ex("org.javabuilders.InvalidPropertyValueException", `Invalid value 'x' of property 'font' for type alias 'JLabel'. Allowed values are: [plain, bold]`)},
 	{"spring.PlaceholderResolution", "configuration_error/missing_config", ex("org.springframework.util.PlaceholderResolutionException", `Could not resolve placeholder 'payment.api.url' in value "${payment.api.url}"`)},
 	{"rails.AdapterNotSpecified", "configuration_error/missing_config", exs("ActiveRecord::AdapterNotSpecified", `'production' database is not configured. Available: ["development", "test"]`,
 		"/usr/local/bundle/gems/activerecord-5.2.4/lib/active_record/connection_adapters/connection_specification.rb:260:in `resolve_symbol_connection'\n/usr/local/bundle/gems/activerecord-5.2.4/lib/active_record/connection_adapters/connection_specification.rb:219:in `resolve_connection'\n")},
