@@ -220,6 +220,9 @@ var oracleRows = []codeRow{
 	code("oracle", "ORA-00020", connTooMany),
 	code("oracle", "ORA-12519", connTooMany),
 	code("oracle", "ORA-01031", confPermission),
+	// ORA-24413 "Invalid number of sessions specified": OCISessionPoolCreate's min, max and increment do not fit (a
+	// pool's poolMin/poolMax/poolIncrement setting, node-oracledb's createPool).
+	code("oracle", "ORA-24413", confInvalid),
 	code("oracle", "ORA-04031", resOOM),
 	code("oracle", "ORA-04030", resOOM),
 	code("oracle", "ORA-01653", resDisk),

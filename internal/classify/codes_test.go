@@ -213,6 +213,7 @@ var oracleCases = register([]tc{
 	{"oracle.ORA-00020", "database_connection/too_many_connections", dbc("oracle", "ORA-00020", `ORA-00020: maximum number of processes (300) exceeded`)},
 	{"oracle.ORA-12519", "database_connection/too_many_connections", dbc("oracle", "ORA-12519", `ORA-12519: TNS:no appropriate service handler found`)},
 	{"oracle.ORA-01031", "configuration_error/permission_denied", dbc("oracle", "ORA-01031", `ORA-01031: insufficient privileges`)},
+	{"oracle.ORA-24413", "configuration_error/invalid_config", ex("Error", `ORA-24413: Invalid number of sessions specified`)},
 	{"oracle.ORA-04031", "resource_exhaustion/out_of_memory", dbc("oracle", "ORA-04031", `ORA-04031: unable to allocate 4160 bytes of shared memory ("shared pool","unknown object","sga heap(1,0)","kglsim object batch")`)},
 	{"oracle.ORA-04030", "resource_exhaustion/out_of_memory", dbc("oracle", "ORA-04030", `ORA-04030: out of process memory when trying to allocate 16328 bytes`)},
 	{"oracle.ORA-01653", "resource_exhaustion/disk_full", dbc("oracle", "ORA-01653", `ORA-01653: unable to extend table SHOP.EVENTS by 128 in tablespace USERS`)},

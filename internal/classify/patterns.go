@@ -344,8 +344,28 @@ var patRows = []patRow{
 	// neo4j/neo4j-python-driver 1.x neo4j/bolt/connection.py _connect: ServiceUnavailable "Failed to establish
 	// connection to {!r} (reason {})" of the socket's errno when it is 61, 99, 111 or 10061 (a refusal, no address).
 	pat("msg.connect_refused.neo4j", connRefused, "failed to establish connection to").regex(`failed to establish connection to .{1,200} \(reason (?:61|99|111|10061)\)`),
+	// tediousjs/tedious src/connection.ts connectTimeout: ConnectionError("Failed to connect to <server>[:<port>|\<instance>]
+	// in <connectTimeout>ms", 'ETIMEOUT') (node-mssql passes it on): the server did not complete the connect in time.
+	pat("msg.connect_timeout.tedious", connTimeout, "failed to connect to").regex(`failed to connect to \S+ in\s+\d+ms`),
 	dbPat("msg.connect_failed.database", connRefused, "failed to connect to", "exception while connecting"),
 	netPat("msg.unreachable", depUnreachable, connRefused, "no route to host", "ehostunreach", "network is unreachable", "enetunreach", "host is down", "host unreachable"),
+	// libpq src/interfaces/libpq/fe-secure-openssl.c pgtls_read/pgtls_write: "SSL SYSCALL error: EOF detected" (the
+	// server's end closed), "SSL SYSCALL error: %s" of the socket's errno, "SSL connection has been closed
+	// unexpectedly": the TLS connection to the server was lost under the statement.
+	pat("msg.connection_lost.libpq_ssl", connReset, "ssl syscall error:", "ssl connection has been closed unexpectedly"),
+	// go-sql-driver/mysql packets.go readPacket: its logger (log.Lshortfile, "[mysql] ") prints "packets.go:NN:
+	// unexpected EOF" (ErrInvalidConn) and "closing bad idle connection: EOF" (conncheck, 1.5+) of a connection the
+	// server closed.
+	pat("msg.connection_lost.go_mysql", connReset, "packets.go:").regex(`packets\.go:\d+: (?:unexpected eof|closing bad idle connection: (?:eof|unexpected eof|connection reset))`),
+	// lib/pq ssl.go ssl(): "unsupported sslmode %q; only \"require\" (default), \"verify-full\", \"verify-ca\", and
+	// \"disable\" supported": the connection string's sslmode is one lib/pq does not take.
+	pat("msg.pq.unsupported_sslmode", confInvalid, "unsupported sslmode"),
+	// Oracle JDBC's ORA-17067 "Invalid Oracle URL specified" (DatabaseError), under UCP's "Unable to start the Universal
+	// Connection Pool": the configured URL does not parse.
+	pat("msg.oracle.invalid_url", confInvalid, "invalid oracle url specified"),
+	// Oracle UCP's UCP-29 "All connections in the Universal Connection Pool are in use" in its zh_CN resource bundle
+	// (trinodb/trino#6801).
+	pat("msg.pool.ucp.zh", connPool, "中的所有连接均在使用中"),
 	netPat("msg.connection_reset", depUnreachable, connReset, "connection reset", "econnreset", "socket hang up", "forcibly closed by the remote host", "connection aborted",
 		"remotedisconnected", "remote end closed connection", "server disconnected", "broken pipe", "epipe", "eof occurred in violation of protocol", "connection closed by peer",
 		"unexpected end of stream", "premature close", "connection prematurely closed", "connection was closed", "the connection was closed unexpectedly", "connection lost"),
@@ -594,7 +614,10 @@ var patRows = []patRow{
 	// apache/kafka clients/src/main/java/org/apache/kafka/clients/producer/KafkaProducer.java waitOnMetadata:
 	// TimeoutException "Topic %s not present in metadata after %d ms." when no broker gave the topic's metadata
 	// within max.block.ms (spring-kafka wraps it in KafkaException "Send failed").
-	pat("msg.kafka.metadata", depUnreachable, "not present in metadata after"),
+	// Before 2.x the producer's waitOnMetadata said "Failed to update metadata after %d ms." (kafka 0.9-1.x). librdkafka's
+	// RD_KAFKA_RESP_ERR__TRANSPORT is "Local: Broker transport failure" (src/rdkafka.c rd_kafka_err_descs): a broker
+	// the client could not reach or lost.
+	pat("msg.kafka.metadata", depUnreachable, "not present in metadata after", "failed to update metadata after", "local: broker transport failure"),
 	// Netflix/ribbon ribbon-loadbalancer/src/main/java/com/netflix/loadbalancer/LoadBalancerContext.java
 	// getServerFromLoadBalancer: ClientException "Load balancer does not have available server for client: %s", no
 	// instance of the called service registered or alive (Feign and Zuul over Ribbon).

@@ -79,6 +79,8 @@ var patternCases = register([]tc{
 	// A host of that name's prefix is a host.
 	{"msg.dns", "dependency_failure/upstream_unreachable", ex("aiohttp.client_exceptions.ClientConnectorError", "Cannot connect to host nonexistent.example:443 ssl:default [Name or service not known]")},
 	// Kafka's producer with no metadata from any broker; Ribbon with no instance to call.
+	{"msg.kafka.metadata", "dependency_failure/upstream_unreachable", ex("org.apache.kafka.common.errors.TimeoutException", "Failed to update metadata after 60000 ms.")},
+	{"msg.kafka.metadata", "dependency_failure/upstream_unreachable", goErr("Local: Broker transport failure")},
 	{"msg.kafka.metadata", "dependency_failure/upstream_unreachable", exs("org.springframework.kafka.KafkaException", "Send failed; nested exception is org.apache.kafka.common.errors.TimeoutException: Topic orders not present in metadata after 60000 ms.",
 		"org.springframework.kafka.KafkaException: Send failed; nested exception is org.apache.kafka.common.errors.TimeoutException: Topic orders not present in metadata after 60000 ms.\n\tat org.springframework.kafka.core.KafkaTemplate.doSend(KafkaTemplate.java:574)\n\tat com.acme.shop.OrderEvents.publish(OrderEvents.java:30)\n"+
 			"Caused by: org.apache.kafka.common.errors.TimeoutException: Topic orders not present in metadata after 60000 ms.\n")},
@@ -377,6 +379,18 @@ var patternCases = register([]tc{
 	{"msg.threads", "resource_exhaustion/thread_pool_exhausted", goErr(`runtime/cgo: pthread_create failed: Resource temporarily unavailable`)},
 	{"msg.oom", "resource_exhaustion/out_of_memory", ex("Error", `FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory`)},
 	{"msg.disk_full", "resource_exhaustion/disk_full", goErr(`write /var/lib/app/uploads/42.bin: no space left on device`)},
+	// tedious's connect timeout, with its frames and as node-mssql passes it on.
+	{"msg.connect_timeout.tedious", "database_connection/connect_timeout", exs("ConnectionError", "Failed to connect to sql.internal:1433 in 15000ms", "ConnectionError: Failed to connect to sql.internal:1433 in 15000ms\n    at ConnectionError (/srv/app/node_modules/tedious/lib/errors.js:12:12)\n    at Connection.connectTimeout (/srv/app/node_modules/tedious/lib/connection.js:936:28)\n")},
+	{"msg.connect_timeout.tedious", "database_connection/connect_timeout", ex("ConnectionError", "Failed to connect to localhost:undefined in 15000ms")},
+	// libpq's TLS connection lost under psycopg2.
+	{"msg.connection_lost.libpq_ssl", "database_connection/connection_reset", ex("psycopg2.OperationalError", "SSL SYSCALL error: EOF detected")},
+	{"msg.connection_lost.libpq_ssl", "database_connection/connection_reset", ex("psycopg2.DatabaseError", "SSL SYSCALL error: Operation timed out")},
+	{"msg.connection_lost.libpq_ssl", "database_connection/connection_reset", ex("psycopg2.OperationalError", "SSL connection has been closed unexpectedly")},
+	{"msg.connection_lost.go_mysql", "database_connection/connection_reset", goErr("packets.go:36: unexpected EOF")},
+	{"msg.connection_lost.go_mysql", "database_connection/connection_reset", goErr("packets.go:122: closing bad idle connection: EOF")},
+	{"msg.pq.unsupported_sslmode", "configuration_error/invalid_config", goErr(`pq: unsupported sslmode "prefer"; only "require" (default), "verify-full", "verify-ca", and "disable" supported`)},
+	{"msg.oracle.invalid_url", "configuration_error/invalid_config", exs("java.sql.SQLException", "Unable to start the Universal Connection Pool: oracle.ucp.UniversalConnectionPoolException: Cannot get Connection from Datasource: java.sql.SQLException: Invalid Oracle URL specified", "java.sql.SQLException: Unable to start the Universal Connection Pool: oracle.ucp.UniversalConnectionPoolException: Cannot get Connection from Datasource: java.sql.SQLException: Invalid Oracle URL specified\n\tat oracle.ucp.util.UCPErrorHandler.newSQLException(UCPErrorHandler.java:488)\n\tat oracle.ucp.jdbc.PoolDataSourceImpl.startPool(PoolDataSourceImpl.java:642)\n")},
+	{"msg.pool.ucp.zh", "database_connection/pool_exhausted", ex("java.sql.SQLException", "获取连接时出现异常错误: oracle.ucp.UniversalConnectionPoolException: Universal Connection Pool 中的所有连接均在使用中")},
 	// .NET Framework's WinIOError of ERROR_DISK_FULL on a zh-CN Windows (openhardwaremonitor/openhardwaremonitor#225).
 	{"msg.disk_full", "resource_exhaustion/disk_full", exs("System.IO.IOException", "磁盘空间不足。", "System.IO.IOException: 磁盘空间不足。\n\n   at System.IO.__Error.WinIOError(Int32 errorCode, String maybeFullPath)\n   at System.IO.FileStream.WriteCore(Byte[] buffer, Int32 offset, Int32 count)\n")},
 	{"msg.mysql_table_full", "resource_exhaustion/disk_full", dbx("mysql", "Error", `The table 'events' is full`)},

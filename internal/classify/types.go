@@ -73,6 +73,9 @@ var typeRows = []typeRow{
 	typ("java.ArithmeticException", appArith, "ArithmeticException", "ArithmeticError", "OverflowException", "OverflowError", "FloatingPointError", "FloatDomainError"),
 	typ("lang.StackOverflow", appStack, "StackOverflowError", "RecursionError", "SystemStackError", "InsufficientExecutionStackException", "StackOverflowException"),
 	typ("spring.IllegalArgumentException.placeholder", confMissing, "IllegalArgumentException").whenAny("could not resolve placeholder"),
+	// A NumberFormatException of a "${...}" placeholder: a configured value whose property nothing resolved was parsed as
+	// it stands (Long.parseLong of "${ldap.connectTimeout}", vt-middleware/ldaptive#28).
+	typ("java.NumberFormatException.placeholder", confInvalid, "NumberFormatException").whenAny(`for input string: "${`),
 	typ("lang.InvalidArgument", appArgument, "IllegalArgumentException", "ArgumentException", "FormatException", "NumberFormatException", "ValueError", "ArgumentError", "InvalidArgumentException", "DateTimeParseException"),
 	// Spring's Environment.getRequiredProperty: a property or environment variable that is not set.
 	typ("spring.IllegalStateException.required_key", confMissing, "IllegalStateException").whenAny("required key '"),
@@ -191,6 +194,12 @@ var typeRows = []typeRow{
 	// ruby/net-http lib/net/http.rb connect: Timeout.timeout(@open_timeout, Net::OpenTimeout), the TCP connect that
 	// nothing answered ("execution expired" is Timeout's text): a call's peer unreachable, a database's connect timeout.
 	netTyp("ruby.Net::OpenTimeout", depUnreachable, connTimeout, "Net::OpenTimeout"),
+	// redis-rb lib/redis/connection/ruby.rb _read_from_socket: Redis::TimeoutError "Connection timed out" when a reply
+	// did not come within read_timeout (its connect raises from connect/_connect): a command's timeout.
+	typ("redis_rb.TimeoutError.read", dbStatementTimeout, "Redis::TimeoutError").whenAny("_read_from_socket"),
+	// libpq's connect_timeout (fe-connect.c connectDBComplete: "timeout expired"), as the pg gem's PG::ConnectionBad
+	// says it (Sequel's DatabaseConnectionError puts the class before it): the connect did not complete in time.
+	typ("pg_gem.ConnectionBad.timeout", connTimeout, "PG::ConnectionBad", "Sequel::DatabaseConnectionError").whenAny("timeout expired"),
 	netTyp("lang.TimeoutError", depTimeout, dbStatementTimeout, "TimeoutError", "socket.timeout", "asyncio.TimeoutError", "concurrent.futures.TimeoutError", "TimeoutException", "System.TimeoutException", "Timeout::Error", "ETIMEDOUT", "ESOCKETTIMEDOUT", "Net::ReadTimeout", "Net::WriteTimeout"),
 	// database/sql (src/database/sql/sql.go DB.conn): a request whose deadline passes while it waits in connRequests
 	// for a free connection gets ctx.Err() itself, before any driver is called. The PostgreSQL drivers word a statement

@@ -97,6 +97,8 @@ var typeCases = register([]tc{
 	{"lang.StackOverflow", "application_exception/stack_overflow", ex("RecursionError", `maximum recursion depth exceeded while calling a Python object`)},
 	{"lang.StackOverflow", "application_exception/stack_overflow", ex("System.StackOverflowException", `Exception of type 'System.StackOverflowException' was thrown.`)},
 	{"lang.InvalidArgument", "application_exception/invalid_argument", ex("ValueError", `invalid literal for int() with base 10: 'abc'`)},
+	{"java.NumberFormatException.placeholder", "configuration_error/invalid_config", exs("java.lang.NumberFormatException", `For input string: "${ldap.connectTimeout}"`, "java.lang.NumberFormatException: For input string: \"${ldap.connectTimeout}\"\n\tat java.lang.NumberFormatException.forInputString(NumberFormatException.java:65)\n\tat java.lang.Long.parseLong(Long.java:578)\n")},
+	{"lang.InvalidArgument", "application_exception/invalid_argument", ex("java.lang.NumberFormatException", `For input string: "abc"`)},
 	{"spring.IllegalStateException.required_key", "configuration_error/missing_config", ex("java.lang.IllegalStateException", `Required key 'TAX_RATE' not found`)},
 	{"lang.IllegalState", "application_exception/illegal_state", ex("java.lang.IllegalStateException", `Cart is already checked out`)},
 	// node-redis v4 ClientClosedError: a command on a client never connected (no database span, on a client span too).
@@ -184,6 +186,9 @@ var typeCases = register([]tc{
 	// ualbertalib/HydraNorth#1416: Faraday's Net::HTTP whose connect timed out.
 	{"ruby.Net::OpenTimeout", "dependency_failure/upstream_unreachable", ex("Net::OpenTimeout", "execution expired")},
 	{"lang.TimeoutError", "dependency_failure/upstream_timeout", ex("asyncio.exceptions.TimeoutError", ``)},
+	{"redis_rb.TimeoutError.read", "database_timeout/statement_timeout", exs("Redis::TimeoutError", "Connection timed out", "Redis::TimeoutError: Connection timed out\n/app/vendor/bundle/ruby/2.2.0/gems/redis-3.3.3/lib/redis/connection/ruby.rb:90:in `rescue in _read_from_socket'\n")},
+	{"pg_gem.ConnectionBad.timeout", "database_connection/connect_timeout", ex("Sequel::DatabaseConnectionError", "PG::ConnectionBad: timeout expired")},
+	{"pg_gem.ConnectionBad.timeout", "database_connection/connect_timeout", ex("PG::ConnectionBad", "timeout expired")},
 	{"asyncpg.connect.timeout", "database_connection/connect_timeout", exs("TimeoutError", "",
 		"Traceback (most recent call last):\n  File \"/srv/app/shop/db.py\", line 12, in conn\n    return await asyncpg.connect(DSN, timeout=2)\n"+
 			"  File \"/usr/local/lib/python3.12/site-packages/asyncpg/connect_utils.py\", line 1075, in _connect_addr\n    raise asyncio.TimeoutError\nTimeoutError\n")},
