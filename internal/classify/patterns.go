@@ -296,7 +296,9 @@ var patRows = []patRow{
 		regex(`\b(?:get|post|put|patch|delete|head|options) (?:"https?://[^"\s]+"|https?://\S+): dial tcp(?: \S+)?: i/o timeout`),
 	// Go's dial that timed out (net/net.go OpError "dial tcp <addr>: i/o timeout", net/fd_unix.go connect) is a connect
 	// that nothing answered in time, whatever the words around it; on a call it keeps the call's reading.
-	pat("msg.connect_timeout.go_dial", connTimeout, "i/o timeout").regex(`\bdial (?:tcp|unix) \S+: i/o timeout`).notIn(ctxPlain | ctxClient),
+	// With no address (OpError.Addr nil: the dial's deadline passed before an address was dialled) it reads
+	// "dial tcp: i/o timeout" (net/net.go OpError.Error writes the address only when there is one).
+	pat("msg.connect_timeout.go_dial", connTimeout, "i/o timeout").regex(`\bdial (?:tcp|unix)(?: \S+)?: i/o timeout`).notIn(ctxPlain | ctxClient),
 	// porsager/postgres src/errors.js connection(): Error "write <CODE> host:port" of connection.js's connectTimedOut
 	// (CONNECT_TIMEOUT: connect_timeout elapsed) and closed (CONNECTION_CLOSED: the socket closed under queries).
 	pat("msg.postgres_js.connect_timeout", connTimeout, "write connect_timeout ").regex(`(?:^|: )write connect_timeout `),

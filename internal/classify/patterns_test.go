@@ -341,6 +341,7 @@ var patternCases = register([]tc{
 	{"msg.connect_timeout", "database_connection/connect_timeout", goErr("failed to connect to `user=app database=shop`: 10.0.0.5:5432 (db): dial error: timeout: dial tcp 10.0.0.5:5432: i/o timeout")},
 	// redis/go-redis#1659: go-redis returns its dial's timeout bare, on a plain span read as the database's connect.
 	{"msg.connect_timeout.go_dial", "database_connection/connect_timeout", goErr("dial tcp 10.0.0.7:6380: i/o timeout")},
+	{"msg.connect_timeout.go_dial", "database_connection/connect_timeout", goErr("dial tcp: i/o timeout")},
 	{"msg.connect_timeout.go_dial", "database_connection/connect_timeout", goDB("redis", "dial tcp 10.0.0.7:6380: i/o timeout")},
 	// net/http's call keeps a call's reading; its dial's timeout is the connect's (msg.http.dial_timeout), as a Java or
 	// Python client's connect timeout is.

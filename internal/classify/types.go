@@ -76,6 +76,9 @@ var typeRows = []typeRow{
 	// A NumberFormatException of a "${...}" placeholder: a configured value whose property nothing resolved was parsed as
 	// it stands (Long.parseLong of "${ldap.connectTimeout}", vt-middleware/ldaptive#28).
 	typ("java.NumberFormatException.placeholder", confInvalid, "NumberFormatException").whenAny(`for input string: "${`),
+	// pgjdbc/r2dbc-postgresql PostgresqlConnectionFactory.cannotConnect: PostgresConnectionException "Cannot connect
+	// to %s" of the endpoint, around whatever failed the connect (a cause in the chain decides first).
+	typ("r2dbc_postgresql.PostgresConnectionException", connRefused, "io.r2dbc.postgresql.PostgresqlConnectionFactory$PostgresConnectionException", "PostgresqlConnectionFactory$PostgresConnectionException"),
 	typ("lang.InvalidArgument", appArgument, "IllegalArgumentException", "ArgumentException", "FormatException", "NumberFormatException", "ValueError", "ArgumentError", "InvalidArgumentException", "DateTimeParseException"),
 	// Spring's Environment.getRequiredProperty: a property or environment variable that is not set.
 	typ("spring.IllegalStateException.required_key", confMissing, "IllegalStateException").whenAny("required key '"),

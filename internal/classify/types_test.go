@@ -99,6 +99,7 @@ var typeCases = register([]tc{
 	{"lang.InvalidArgument", "application_exception/invalid_argument", ex("ValueError", `invalid literal for int() with base 10: 'abc'`)},
 	{"java.NumberFormatException.placeholder", "configuration_error/invalid_config", exs("java.lang.NumberFormatException", `For input string: "${ldap.connectTimeout}"`, "java.lang.NumberFormatException: For input string: \"${ldap.connectTimeout}\"\n\tat java.lang.NumberFormatException.forInputString(NumberFormatException.java:65)\n\tat java.lang.Long.parseLong(Long.java:578)\n")},
 	{"lang.InvalidArgument", "application_exception/invalid_argument", ex("java.lang.NumberFormatException", `For input string: "abc"`)},
+	{"r2dbc_postgresql.PostgresConnectionException", "database_connection/connection_refused", exs("io.r2dbc.postgresql.PostgresqlConnectionFactory$PostgresConnectionException", "Cannot connect to localhost:49165", "io.r2dbc.postgresql.PostgresqlConnectionFactory$PostgresConnectionException: Cannot connect to localhost:49165\n\tat io.r2dbc.postgresql.PostgresqlConnectionFactory.cannotConnect(PostgresqlConnectionFactory.java:218)\n")},
 	{"spring.IllegalStateException.required_key", "configuration_error/missing_config", ex("java.lang.IllegalStateException", `Required key 'TAX_RATE' not found`)},
 	{"lang.IllegalState", "application_exception/illegal_state", ex("java.lang.IllegalStateException", `Cart is already checked out`)},
 	// node-redis v4 ClientClosedError: a command on a client never connected (no database span, on a client span too).
