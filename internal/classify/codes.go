@@ -110,8 +110,9 @@ var mysqlRows = []codeRow{
 	// "Can't connect to MySQL server on %r (%s)" with the error's own text: socket.gaierror's gai_strerror
 	// ("[Errno -2] Name or service not known", "[Errno -3] Temporary failure in name resolution", macOS's
 	// "nodename nor servname provided", Windows' "getaddrinfo failed") is a name that does not resolve,
-	// socket.timeout's "timed out" a connect that timed out; libmysqlclient's 2003 carries only the errno.
-	code("mysql", "2003", connDNS).whenText("name or service not known", "dns").orText("temporary failure in name resolution", "nodename nor servname provided", "getaddrinfo failed"),
+	// socket.timeout's "timed out" a connect that timed out; libmysqlclient's 2003 carries only the errno. musl's
+	// gai_strerror (src/network/gai_strerror.c, Alpine's Python) says EAI_NONAME "Name does not resolve".
+	code("mysql", "2003", connDNS).whenText("name or service not known", "dns").orText("temporary failure in name resolution", "nodename nor servname provided", "getaddrinfo failed", "name does not resolve"),
 	code("mysql", "2003", connTimeout).whenText("timed out", "timeout"),
 	code("mysql", "2003", connRefused),
 	code("mysql", "2005", connDNS),

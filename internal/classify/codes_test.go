@@ -104,6 +104,7 @@ var mysqlCases = register([]tc{
 	// PyMySQL's 2003 carries the socket error's text: DarkflameUniverse/AccountManager#7 (a host that does not
 	// resolve), and a socket.timeout.
 	{"mysql.error.2003.dns", "database_connection/dns_failure", ex("sqlalchemy.exc.OperationalError", `(pymysql.err.OperationalError) (2003, "Can't connect to MySQL server on 'mysql' ([Errno -2] Name or service not known)")`)},
+	{"mysql.error.2003.dns", "database_connection/dns_failure", ex("pymysql.err.OperationalError", `(2003, "Can't connect to MySQL server on 'mysql' ([Errno -2] Name does not resolve)")`)},
 	{"mysql.error.2003.dns", "database_connection/dns_failure", ex("pymysql.err.OperationalError", `(2003, "Can't connect to MySQL server on 'db' ([Errno -3] Temporary failure in name resolution)")`)},
 	{"mysql.error.2003.timeout", "database_connection/connect_timeout", ex("pymysql.err.OperationalError", `(2003, "Can't connect to MySQL server on '10.0.0.5' (timed out)")`)},
 	{"mysql.error.2003", "database_connection/connection_refused", ex("pymysql.err.OperationalError", `(2003, "Can't connect to MySQL server on 'localhost' ([Errno 111] Connection refused)")`)},

@@ -368,6 +368,10 @@ var patRows = []patRow{
 	// Oracle UCP's UCP-29 "All connections in the Universal Connection Pool are in use" in its zh_CN resource bundle
 	// (trinodb/trino#6801).
 	pat("msg.pool.ucp.zh", connPool, "中的所有连接均在使用中"),
+	// vertx-sql-client (and reactive-pg-client before it) SocketConnection.schedule: a command on a connection that is
+	// no longer open fails with VertxException("Connection not open " + status), CLOSED once the server or the
+	// network dropped it.
+	dbPat("msg.connection_lost.vertx_sql", connReset, "connection not open closed"),
 	netPat("msg.connection_reset", depUnreachable, connReset, "connection reset", "econnreset", "socket hang up", "forcibly closed by the remote host", "connection aborted",
 		"remotedisconnected", "remote end closed connection", "server disconnected", "broken pipe", "epipe", "eof occurred in violation of protocol", "connection closed by peer",
 		"unexpected end of stream", "premature close", "connection prematurely closed", "connection was closed", "the connection was closed unexpectedly", "connection lost"),

@@ -59,6 +59,7 @@ var originTests = []struct {
 	{"java.pgjdbc", javaAt("org.postgresql.core.v3.ConnectionFactoryImpl.openConnectionImpl"), ""},
 	{"java.r2dbc_postgresql", javaAt("io.r2dbc.postgresql.PostgresqlConnectionFactory.create"), ""},
 	{"java.vertx_pgclient", javaAt("io.vertx.pgclient.impl.PgSocketConnection.init"), ""},
+	{"java.vertx_pgclient", javaAt("io.reactiverse.pgclient.impl.SocketConnection.schedule"), ""},
 	{"java.vertx_mysqlclient", javaAt("io.vertx.mysqlclient.impl.MySQLSocketConnection.init"), ""},
 	{"java.vertx_mysqlclient", "", "io.vertx.mysqlclient.MySQLException"},
 	{"java.vertx_mssqlclient", javaAt("io.vertx.mssqlclient.impl.MSSQLSocketConnection.init"), ""},
