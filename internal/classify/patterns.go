@@ -162,6 +162,10 @@ var patRows = []patRow{
 	dbPat("msg.timeout.statement.generic", dbStatementTimeout, "statement timeout", "query timeout", "command timed out", "query timed out"),
 
 	// ---- database_query ----
+	// knex lib/query/querycompiler.js toSQL (compiler.js before 0.95; raw.js for RAW): "Undefined binding(s) detected
+	// when compiling %s query: %s" (0.95 and later: "... when compiling %s. Undefined column(s): [%s] query: %s"),
+	// thrown by the query builder before any statement is sent: the application passed an undefined value.
+	pat("msg.argument.knex", appArgument, "undefined binding(s) detected"),
 	pat("msg.undefined_column.postgresql", qColumn, "does not exist").regex(`\bcolumn "?[\w.$]+"?(?: of relation "[^"]*")? does not exist`),
 	pat("msg.undefined_function.postgresql", qFunction, "does not exist", "no function matches").regex(`\b(?:function|operator|procedure) .{1,120} does not exist|no function matches the given name`),
 	// postgres src/backend/commands/tablecmds.c dropmsgstringarray: DROP and ALTER of a relation that is not there say
@@ -172,6 +176,10 @@ var patRows = []patRow{
 	// pgjdbc and psycopg pass the server's localized text on without its SQLSTATE.
 	pat("msg.undefined_column.postgresql_fr", qColumn, "n'existe pas").regex(`\bla colonne (?:« [^»]{1,200} »|\d+) (?:de la relation « [^»]{1,200} » )?n'existe pas`),
 	pat("msg.undefined_table.postgresql_fr", qTable, "n'existe pas").regex(`\bla relation « [^»]{1,200} » n'existe pas`),
+	// Class 22 under lc_messages=fr (postgres src/backend/po/fr.po): 22P02 "invalid input syntax for type %s: \"%s\""
+	// msgstr "syntaxe en entrée invalide pour le type %s : « %s »", 22001 "value too long for type character varying(%d)"
+	// msgstr "valeur trop longue pour le type character varying(%d)", as Sequelize and PDO pass the text on.
+	pat("msg.data.postgresql_fr", qData, "syntaxe en entrée invalide pour le type", "valeur trop longue pour le type"),
 	// ... and under lc_messages=zh_CN: postgres/postgres src/backend/po/zh_CN.po (catalog/namespace.c,
 	// parser/parse_relation.c) msgid "relation \"%s\" does not exist" msgstr "关系 \"%s\" 不存在", as a driver that
 	// drops the SQLSTATE (Tortoise's OperationalError) passes it on.
@@ -212,7 +220,17 @@ var patRows = []patRow{
 	pat("msg.orm.go_scan", qORM, "sql: scan error on column index", "unsupported scan, storing driver.value type"),
 	pat("msg.orm.django", qORM, "cannot resolve keyword", "unknown field(s)", "has no field named"),
 	pat("msg.orm.activerecord", qORM, "unknown attribute '", "association named", "could not find the association").regex(`unknown attribute '[^']*' for|association named '[^']*' was not found|could not find the association`),
-	pat("msg.orm.hibernate", qORM, "could not resolve property", "unknown entity", "is not mapped", "no persister for", "could not determine type for"),
+	// Hibernate's session-side checks too, raised before or without a statement: hibernate-orm
+	// org/hibernate/engine/internal/Nullability.java checkNullability (PropertyValueException "not-null property
+	// references a null or transient value"), proxy/AbstractLazyInitializer.java ("could not initialize proxy [%s#%s] -
+	// no Session"), collection/spi/AbstractPersistentCollection.java ("failed to lazily initialize a collection of
+	// role"), engine/internal/ForeignKeys.java (TransientObjectException "object references an unsaved transient instance").
+	pat("msg.orm.hibernate", qORM, "could not resolve property", "unknown entity", "is not mapped", "no persister for", "could not determine type for",
+		"not-null property references a null or transient value", "could not initialize proxy", "failed to lazily initialize a collection",
+		"object references an unsaved transient instance"),
+	// Automattic/mongoose lib/error/cast.js formatMessage: "Cast to %s failed for value %s (type %s) at path \"%s\""
+	// (before 6.0 without the type), " for model \"%s\"" after it: a value the schema type cannot hold, as 22P02.
+	pat("msg.data.mongoose", qData, "cast to ").regex(`\bcast to \[?\w+\]? failed for value `),
 	pat("msg.orm.typeorm", qORM, "no metadata for", "was not found in", "entity metadata").regex(`no metadata for "[^"]*" was found|property "[^"]*" was not found in "|entity metadata for .* was not found`),
 	pat("msg.orm.efcore_model", qORM, "requires a primary key to be defined", "could not be translated", "the entity type").regex(`requires a primary key to be defined|the linq expression .* could not be translated|the entity type '[^']*' was not found`),
 	pat("msg.no_rows.go", qNoRows, "sql: no rows in result set", "no rows in result set"),
@@ -554,7 +572,8 @@ var patRows = []patRow{
 	pat("msg.permission_denied", confPermission, "permission denied", "eacces", "operation not permitted", "eperm", "access to the path", "accessdenied", "access denied").notIn(ctxClient),
 
 	// ---- application_exception (runtime errors named in messages) ----
-	pat("msg.null.go", appNull, "invalid memory address or nil pointer dereference", "nil pointer dereference", "assignment to entry in nil map"),
+	// golang/go src/text/template/exec.go evalField: "nil pointer evaluating %s.%s", a template's field of a nil pointer.
+	pat("msg.null.go", appNull, "invalid memory address or nil pointer dereference", "nil pointer dereference", "assignment to entry in nil map", "nil pointer evaluating "),
 	pat("msg.null.js", appNull, "cannot read properties of undefined", "cannot read properties of null", "cannot set properties of undefined", "cannot set properties of null",
 		"undefined is not an object", "null is not an object", "cannot destructure property").regex(`cannot (?:read|set) propert(?:y|ies) .*(?:of )?(?:undefined|null)|(?:undefined|null) is not an object|cannot destructure property`),
 	pat("msg.null.js_old", appNull, "cannot read property '").regex(`cannot read property '[^']*' of (?:undefined|null)`),
@@ -566,6 +585,13 @@ var patRows = []patRow{
 	pat("msg.null.dotnet", appNull, "object reference not set to an instance of an object", "value cannot be null"),
 	pat("msg.null.java", appNull, "nullpointerexception", "because the return value of", "is null").regex(`nullpointerexception|cannot invoke "[^"]*" because .{1,120} is null|because the return value of .{1,120} is null`),
 	pat("msg.type.go", appType, "interface conversion:"),
+	// golang/go src/encoding/json/decode.go UnmarshalTypeError.Error: "json: cannot unmarshal %s into Go struct field
+	// %s.%s of type %s" and "json: cannot unmarshal %s into Go value of type %s": a JSON value of the wrong type for
+	// its Go destination (a configuration struct's is msg.config_invalid.decode, above).
+	pat("msg.type.go_json", appType, "json: cannot unmarshal ").regex(`json: cannot unmarshal .{1,80}? into go (?:struct field \S+ of type|value of type) `),
+	// FasterXML/jackson-databind ser/impl/UnknownSerializer.java failForEmpty: "No serializer found for class %s and no
+	// properties discovered to create BeanSerializer" (InvalidDefinitionException): a type Jackson cannot serialize.
+	pat("msg.type.jackson", appType, "no serializer found for class"),
 	// Kotlin's cast of a null to a non-null type (`x as String`, a platform type's null): the compiler's intrinsic
 	// throws NullPointerException "null cannot be cast to non-null type kotlin.String", a null, not a type's cast.
 	pat("msg.null.kotlin", appNull, "null cannot be cast to non-null type"),

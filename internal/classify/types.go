@@ -38,6 +38,14 @@ var typeRows = []typeRow{
 	typ("js.TypeError.to_object", appNull, "TypeError").whenAny("cannot convert undefined or null to object"),
 	typ("js.TypeError.fetch_failed", depUnreachable, "TypeError").whenAny("fetch failed").weakRow(),
 	typ("lang.TypeError", appType, "TypeError"),
+	// FasterXML/jackson-databind exc/InvalidDefinitionException.java: a type whose definition Jackson cannot
+	// (de)serialize ("No serializer found for class", "Cannot construct instance of").
+	typ("jackson.InvalidDefinitionException", appType, "com.fasterxml.jackson.databind.exc.InvalidDefinitionException"),
+	// pallets/jinja src/jinja2/runtime.py Undefined._undefined_message: "%r has no attribute %r" with utils.py
+	// object_type_repr's "dict object" for a dict (environment.getattr tried the item too): a key the template's
+	// context lacks; another object's missing attribute is a type's, as AttributeError is.
+	typ("jinja2.UndefinedError.dict", appKey, "jinja2.exceptions.UndefinedError", "UndefinedError").whenAny("'dict object' has no attribute", "dict object has no element"),
+	typ("jinja2.UndefinedError.attribute", appType, "jinja2.exceptions.UndefinedError", "UndefinedError").whenAny(" has no attribute "),
 	typ("ruby.NoMethodError.nil", appNull, "NoMethodError").whenAny("for nil"),
 	typ("ruby.NoMethodError", appType, "NoMethodError"),
 	typ("php.Error.null", appNull, "Error").whenAny("on null", "of non-object"),
@@ -385,6 +393,13 @@ var typeRows = []typeRow{
 		"FieldError", "django.core.exceptions.FieldError", "FieldDoesNotExist", "ActiveRecord::UnknownAttributeError", "ActiveModel::UnknownAttributeError", "ActiveRecord::AssociationNotFoundError", "ActiveRecord::HasManyThroughAssociationNotFoundError", "ActiveRecord::UnknownPrimaryKey",
 		"EntityMetadataNotFoundError", "EntityPropertyNotFoundError", "ColumnTypeUndefinedError", "SequelizeEagerLoadingError", "SequelizeAssociationError", "PrismaClientValidationError",
 		"Doctrine\\ORM\\Mapping\\MappingException", "Illuminate\\Database\\Eloquent\\MassAssignmentException", "Illuminate\\Database\\Eloquent\\RelationNotFoundException"),
+	// Hibernate's session-side exceptions (hibernate-orm org/hibernate/LazyInitializationException.java: a lazy proxy
+	// or collection read after its session closed; PropertyValueException: Nullability's not-null check before the
+	// insert; TransientObjectException / TransientPropertyValueException: a reference to an unsaved entity): mappings.
+	typ("hibernate.Session", qORM, "org.hibernate.LazyInitializationException", "org.hibernate.PropertyValueException", "org.hibernate.TransientObjectException", "org.hibernate.TransientPropertyValueException"),
+	// Automattic/mongoose lib/error/cast.js CastError ("Cast to ObjectId failed for value ..."): a value its schema
+	// type cannot cast, the query's data.
+	typ("mongoose.CastError", qData, "CastError").whenAny("cast to "),
 	typ("go.sql.ErrNoRows", qNoRows, "sql.ErrNoRows", "pgx.ErrNoRows").weakRow(),
 	// Result.scalar_one()/one() and Django's Model.objects.get() on no row.
 	typ("python.sqlalchemy.NoResultFound", qNoRows, "sqlalchemy.exc.NoResultFound", "sqlalchemy.orm.exc.NoResultFound", "NoResultFound", "ObjectDoesNotExist", "DoesNotExist"),
