@@ -133,8 +133,9 @@ var originRows = []originRow{
 	{rule: "origin.config.missing", kind: stackframe.KindConfig, classes: []wordClass{wordsMissing}, out: confMissing},
 	// spring-beans TypeMismatchException "Failed to convert value of type 'java.lang.String' to required type 'int'"
 	// (TypeConverterSupport.convertIfNecessary of an @Value), tornado.options' "Option 'x' is required to be a int
-	// (str given)": "required" there is the target type's, a conversion.
-	{rule: "origin.config.invalid", kind: stackframe.KindConfig, classes: []wordClass{wordsGeneric, wordsConversion}, when: []string{"to required type '", "is required to be a "}, out: confInvalid},
+	// (str given)": "required" there is the target type's, a conversion. Spring 4.x brackets the types
+	// ("[java.lang.String] to required type [int]").
+	{rule: "origin.config.invalid", kind: stackframe.KindConfig, classes: []wordClass{wordsGeneric, wordsConversion}, when: []string{"to required type '", "to required type [", "is required to be a "}, out: confInvalid},
 	{rule: "origin.config.missing", kind: stackframe.KindConfig, classes: []wordClass{wordsGeneric, wordsConversion, wordsPanic}, when: missingWords, out: confMissing},
 	// convict's type check of a null value: validate() appends ": value was <JSON>" to a setting's failed
 	// format check whenever the value is truthy (src/main.js fillErrorBuffer), and of the falsy values only

@@ -382,6 +382,12 @@ var originCases = register([]tc{
 			"\tat org.springframework.beans.TypeConverterSupport.convertIfNecessary(TypeConverterSupport.java:81)\n"+
 			"\tat org.springframework.beans.factory.annotation.AutowiredAnnotationBeanPostProcessor$AutowiredFieldElement.resolveFieldValue(AutowiredAnnotationBeanPostProcessor.java:772)\n"+
 			"\tat com.acme.shop.ShopController.items(ShopController.java:40)\nCaused by: java.lang.NumberFormatException: For input string: \"twenty\"\n")},
+	// Spring 4.x brackets the types: "required" is still the target type's.
+	{"origin.config.invalid", "configuration_error/invalid_config", fromStack("org.springframework.beans.factory.BeanCreationException",
+		"Could not autowire field: private int com.acme.shop.ShopSettings.pageSize; nested exception is org.springframework.beans.TypeMismatchException: Failed to convert value of type [java.lang.String] to required type [int]; nested exception is java.lang.NumberFormatException: For input string: \"\"",
+		"org.springframework.beans.factory.BeanCreationException: Could not autowire field: private int com.acme.shop.ShopSettings.pageSize; nested exception is org.springframework.beans.TypeMismatchException: Failed to convert value of type [java.lang.String] to required type [int]; nested exception is java.lang.NumberFormatException: For input string: \"\"\n"+
+			"\tat org.springframework.beans.factory.annotation.AutowiredAnnotationBeanPostProcessor.postProcessPropertyValues(AutowiredAnnotationBeanPostProcessor.java:334)\n"+
+			"\tat org.springframework.beans.factory.support.AbstractAutowireCapableBeanFactory.populateBean(AbstractAutowireCapableBeanFactory.java:1214)\n")},
 	// Ktor's ApplicationConfig of a key no source sets.
 	{"origin.config.missing", "configuration_error/missing_config", fromStack("io.ktor.server.config.ApplicationConfigurationException", "Property shop.paymentsUrl not found.",
 		"io.ktor.server.config.ApplicationConfigurationException: Property shop.paymentsUrl not found.\n"+

@@ -27,7 +27,9 @@ var patRows = []patRow{
 	pat("msg.pool.activerecord", connPool, "could not obtain a connection from the pool", "all pooled connections were in use", "could not obtain a database connection within"),
 	pat("msg.pool.node", connPool, "timeout exceeded when trying to connect", "knex: timeout acquiring a connection", "the pool is probably full"),
 	pat("msg.pool.prisma", connPool, "timed out fetching a new connection from the connection pool"),
-	pat("msg.pool.redis", connPool, "redis: connection pool timeout", "could not get a resource from the pool"),
+	// redis/go-redis internal/pool/pool.go getConn: "redis: connection pool: was not able to get a healthy connection
+	// after %d attempts", every idle connection it took was unhealthy.
+	pat("msg.pool.redis", connPool, "redis: connection pool timeout", "could not get a resource from the pool", "redis: connection pool: was not able to get a healthy connection"),
 	// redisson/redisson redisson/src/main/java/org/redisson/command/RedisExecutor.java scheduleConnectionTimeout:
 	// RedisTimeoutException "Unable to acquire connection! <future>Increase connection pool size..." when no pooled
 	// connection came within the response timeout (its type's words are a command's timeout).
@@ -189,6 +191,10 @@ var patRows = []patRow{
 	pat("msg.undefined_table.oracle", qTable, "table or view does not exist"),
 	pat("msg.undefined_table.other", qTable, "no such table:", "base table or view not found", "does not exist in the current database").regex(`no such table:|base table or view not found|the table .{1,80} does not exist in the current database`),
 	pat("msg.orm.efcore", qORM, "invalid column name '").with("entityframework"),
+	// dotnet/runtime Nullable<T>.Value's InvalidOperation_NoValue "Nullable object must have a value." thrown from EF
+	// Core's materializer (its shaper, under "An exception occurred while iterating over the results of a query",
+	// CoreResources LogExceptionDuringQueryIteration): a NULL column read into a non-nullable property (dotnet/efcore#25284).
+	pat("msg.orm.efcore_null", qORM, "nullable object must have a value").with("entityframeworkcore"),
 	pat("msg.undefined_column.mysql", qColumn, "unknown column '"),
 	pat("msg.undefined_column.mssql", qColumn, "invalid column name '"),
 	pat("msg.undefined_column.other", qColumn, "invalid identifier", "no such column:", "column not found", "does not exist in the current database").regex(`invalid identifier|no such column:|column not found|the column .{1,80} does not exist in the current database`),
@@ -539,6 +545,10 @@ var patRows = []patRow{
 	// of a class named for configuration.
 	pat("msg.config_invalid.decode", confInvalid, "cannot unmarshal", "incompatible types: toml value has type", "cannot decode toml ", "through reference chain: ").
 		regex(`cannot unmarshal \S+ into go struct field \w*(?:config|configuration|settings|env|environment)\.[\w.]+ of type|incompatible types: toml value has type \S+; destination has type|toml: cannot decode toml \w+ into struct field|cannot deserialize value of type [\s\S]{1,300}through reference chain: [\w.$]*(?:config|configuration|settings|properties)\["`),
+	// A Spring placeholder handed to a boolean property as it stands, "${name}" unresolved (PropertyPlaceholderHelper
+	// with ignoreUnresolvablePlaceholders): spring-beans CustomBooleanEditor.setAsText "Invalid boolean value [%s]", a
+	// property that was never set (a number's parse of one is java.NumberFormatException.placeholder).
+	pat("msg.config_missing.placeholder", confMissing, "${").regex(unresolvedPlaceholderExpr),
 	pat("msg.config_invalid", confInvalid, "failed to convert configuration value at", "failed to bind properties under", "envconfig.process: assigning", "env: parse error on field", "rather than").
 		regex(`failed to convert configuration value at|failed to bind properties under|envconfig\.process: assigning|env: parse error on field|has type [a-z]+ rather than [a-z]+`),
 	// config-rs ConfigError::Type "invalid type: %s, expected %s for key `k`" and figment Kind::InvalidType
@@ -592,6 +602,10 @@ var patRows = []patRow{
 	// FasterXML/jackson-databind ser/impl/UnknownSerializer.java failForEmpty: "No serializer found for class %s and no
 	// properties discovered to create BeanSerializer" (InvalidDefinitionException): a type Jackson cannot serialize.
 	pat("msg.type.jackson", appType, "no serializer found for class"),
+	// dotnet/runtime src/libraries/System.Text.Json/src/Resources/Strings.resx DeserializeUnableToConvertValue "The
+	// JSON value could not be converted to {0}." and its inner FormatException's "Either the JSON value is not in a
+	// supported format, or is out of bounds for an {0}." (FormatInt32 and the other numeric kinds).
+	pat("msg.type.system_text_json", appType, "the json value could not be converted to", "either the json value is not in a supported format"),
 	// Kotlin's cast of a null to a non-null type (`x as String`, a platform type's null): the compiler's intrinsic
 	// throws NullPointerException "null cannot be cast to non-null type kotlin.String", a null, not a type's cast.
 	pat("msg.null.kotlin", appNull, "null cannot be cast to non-null type"),
@@ -654,6 +668,15 @@ var patRows = []patRow{
 	// getServerFromLoadBalancer: ClientException "Load balancer does not have available server for client: %s", no
 	// instance of the called service registered or alive (Feign and Zuul over Ribbon).
 	pat("msg.lb.no_servers", depUnreachable, "load balancer does not have available server"),
+	// A markup page (an HTML error page, a proxy's) parsed as a JSON body, as each parser words a '<' at the start:
+	// node-fetch src/body.js json() "invalid json response body at %s reason: %s" (FetchError 'invalid-json'), V8's
+	// JSON.parse "Unexpected token < in JSON at position 0" (Node 20: "Unexpected token '<', \"<!DOCTYPE \"... is not
+	// valid JSON"), Newtonsoft.Json JsonTextReader.ParseValue "Unexpected character encountered while parsing value:
+	// <. Path '', line 0, position 0.", jackson-core ParserMinimalBase "Unexpected character ('<' (code 60)): expected
+	// a valid value", Go encoding/json scanner.go "invalid character '<' looking for beginning of value".
+	pat("msg.http.markup_body", depBadResponse, "invalid json response body at ", "unexpected token < in json at position 0", "unexpected token '<', \"<", "while parsing value: <. path ''",
+		"unexpected character ('<' (code 60)): expected a valid value", "invalid character '<' looking for beginning of value").
+		regex(`invalid json response body at |unexpected token < in json at position 0|unexpected token '<', "<|while parsing value: <\. path '', line [01], position [01]\.|unexpected character \('<' \(code 60\)\): expected a valid value|^(?:[^\n]*: )?invalid character '<' looking for beginning of value`),
 	pat("msg.http.bun_fetch", depUnreachable, "unable to connect. is the computer able to access the url?"),
 	pat("msg.http.aws_endpoint", depUnreachable, "could not connect to the endpoint url:", "connect timeout on endpoint url:"),
 	pat("msg.http.aws_endpoint.read_timeout", depTimeout, "read timeout on endpoint url:"),
@@ -691,6 +714,11 @@ var patRows = []patRow{
 var reThreadPoolStats = regexp.MustCompile(`(?:iocp|worker): \(busy=(\d+),free=\d+,min=(\d+),max=\d+\)`)
 
 // threadPoolThrottled reports whether a pool's busy threads exceed its minimum (the pool grows slowly past it).
+// unresolvedPlaceholderExpr: the boolean editor's words around a "${name}" left as it stands.
+const unresolvedPlaceholderExpr = `invalid boolean value \[\$\{[^}\s]+\}`
+
+var reUnresolvedPlaceholder = regexp.MustCompile(unresolvedPlaceholderExpr)
+
 func threadPoolThrottled(seg string) bool {
 	for _, m := range reThreadPoolStats.FindAllStringSubmatch(seg, 2) {
 		busy, err1 := strconv.Atoi(m[1])

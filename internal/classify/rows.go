@@ -39,6 +39,7 @@ var (
 	depRPC         = o(catDep, "rpc_error")
 	depTLS         = o(catDep, "tls_failure")
 	depRateLimited = o(catDep, "upstream_rate_limited")
+	depBadResponse = o(catDep, "bad_upstream_response")
 
 	connRefused     = o(catConn, "connection_refused")
 	connReset       = o(catConn, "connection_reset")

@@ -87,6 +87,12 @@ var typeRows = []typeRow{
 	// pgjdbc/r2dbc-postgresql PostgresqlConnectionFactory.cannotConnect: PostgresConnectionException "Cannot connect
 	// to %s" of the endpoint, around whatever failed the connect (a cause in the chain decides first).
 	typ("r2dbc_postgresql.PostgresConnectionException", connRefused, "io.r2dbc.postgresql.PostgresqlConnectionFactory$PostgresConnectionException", "PostgresqlConnectionFactory$PostgresConnectionException"),
+	// spring-beans TypeConverterSupport.convertIfNecessary's own TypeMismatchException (an @Value or a bean property
+	// of the context's definitions; MVC's request conversions raise its subclasses, recorded by their own names):
+	// "Failed to convert value of type 'java.lang.String' to required type 'int'" (4.x: "[java.lang.String] to required
+	// type [int]"), a configured value that does not convert; of a boolean's placeholder left unresolved, a property never set.
+	typ("spring.TypeMismatchException.placeholder", confMissing, "org.springframework.beans.TypeMismatchException").checked(unresolvedPlaceholder),
+	typ("spring.TypeMismatchException", confInvalid, "org.springframework.beans.TypeMismatchException").whenAny("to required type"),
 	typ("lang.InvalidArgument", appArgument, "IllegalArgumentException", "ArgumentException", "FormatException", "NumberFormatException", "ValueError", "ArgumentError", "InvalidArgumentException", "DateTimeParseException"),
 	// Spring's Environment.getRequiredProperty: a property or environment variable that is not set.
 	typ("spring.IllegalStateException.required_key", confMissing, "IllegalStateException").whenAny("required key '"),
@@ -388,6 +394,11 @@ var typeRows = []typeRow{
 	// details: %s"; its "config:" spelling in forks. A configuration value that does not convert, not an ORM mapping.
 	typ("go.ardanlabs.conf.FieldError", confInvalid, "*conf.FieldError", "conf.FieldError", "FieldError").
 		whenAny("conf: error assigning to field ", "config: error assigning to field "),
+	// sqlalchemy lib/sqlalchemy/orm/session.py SessionTransaction._raise_for_prerequisite_state (PendingRollbackError,
+	// an InvalidRequestError before 1.4): "This Session's transaction has been rolled back due to a previous exception
+	// during flush. ... Original exception was: %s": the original exception's words decide, not the session's.
+	typ("sqlalchemy.PendingRollbackError.original", qError, "sqlalchemy.exc.PendingRollbackError", "sqlalchemy.exc.InvalidRequestError", "PendingRollbackError").
+		whenAny("original exception was: ").weakRow(),
 	typ("orm.Mapping", qORM, "MappingException", "PropertyAccessException", "PropertyNotFoundException", "UnknownEntityException", "HibernateMappingException", "InvalidDataAccessApiUsageException",
 		"NoReferencedTableError", "NoReferencedColumnError", "NoForeignKeysError", "AmbiguousForeignKeysError", "UnmappedInstanceError", "UnmappedColumnError", "DetachedInstanceError", "ObjectDeletedError", "UnmappedClassError", "sqlalchemy.exc.InvalidRequestError", "sqlalchemy.exc.ArgumentError", "sqlalchemy.exc.NoInspectionAvailable",
 		"FieldError", "django.core.exceptions.FieldError", "FieldDoesNotExist", "ActiveRecord::UnknownAttributeError", "ActiveModel::UnknownAttributeError", "ActiveRecord::AssociationNotFoundError", "ActiveRecord::HasManyThroughAssociationNotFoundError", "ActiveRecord::UnknownPrimaryKey",
@@ -456,6 +467,11 @@ var (
 const templateFile = `\.(html?|tmpl|tpl|gohtml|j2|jinja2?|mustache|hbs|handlebars|ejs|pug|erb|twig|liquid|ftl|vm|cshtml)\b|\btemplates?/|\bviews/`
 
 func secretFile(p *prepared) bool { return reSecretFile.MatchString(p.all) }
+
+// unresolvedPlaceholder: a converter was handed a Spring placeholder as it
+// stands (msg.config_missing.placeholder's words), a property nothing set.
+func unresolvedPlaceholder(p *prepared) bool { return reUnresolvedPlaceholder.MatchString(p.all) }
+
 func configFile(p *prepared) bool { return reConfigFile.MatchString(messageText(p)) }
 
 // messageText is the lower-cased messages of the evidence (not the stack).

@@ -242,6 +242,11 @@ var typeCases = register([]tc{
 	{"db.ConnectTimeout", "database_connection/connect_timeout", ex("pymongo.errors.ServerSelectionTimeoutError", `mongo:27017: timed out, Timeout: 30s, Topology Description: <TopologyDescription id: 65f, topology_type: Unknown>`)},
 	{"db.ConnectTimeout.refused", "database_connection/connection_refused", ex("pymongo.errors.ServerSelectionTimeoutError", `localhost:27017: [Errno 111] Connection refused, Timeout: 30s, Topology Description: <TopologyDescription id: 65f, topology_type: Unknown>`)},
 	{"spring.IllegalArgumentException.placeholder", "configuration_error/missing_config", ex("java.lang.IllegalArgumentException", "Could not resolve placeholder 'stripe.key' in value \"${stripe.key}\"")},
+	{"spring.TypeMismatchException", "configuration_error/invalid_config", ex("org.springframework.beans.TypeMismatchException", `Failed to convert value of type 'java.lang.String' to required type 'long'; nested exception is java.lang.NumberFormatException: For input string: "1.8e+06"`)},
+	{"spring.TypeMismatchException", "configuration_error/invalid_config", ex("org.springframework.beans.TypeMismatchException", `Failed to convert value of type [java.lang.String] to required type [int]`)},
+	{"spring.TypeMismatchException.placeholder", "configuration_error/missing_config", ex("org.springframework.beans.TypeMismatchException", `Failed to convert value of type 'java.lang.String' to required type 'boolean'; nested exception is java.lang.IllegalArgumentException: Invalid boolean value [${shop.cache.enabled}]`)},
+	// Spring MVC's request conversion is a subclass, recorded by its own name: the request's, not configuration.
+	{"generic.exception", "application_exception/unhandled_exception", ex("org.springframework.web.method.annotation.MethodArgumentTypeMismatchException", `Failed to convert value of type 'java.lang.String' to required type 'long'; nested exception is java.lang.NumberFormatException: For input string: "abc"`)},
 	{"sequelize.HostNotFound", "database_connection/dns_failure", ex("SequelizeHostNotFoundError", `getaddrinfo ENOTFOUND postgres-primary`)},
 	{"sequelize.AccessDenied", "database_connection/authentication_failed", ex("SequelizeAccessDeniedError", `Access denied for user 'app'@'10.0.0.7' (using password: YES)`)},
 	{"db.NoDatabase", "database_connection/unknown_database", ex("ActiveRecord::NoDatabaseError", `We could not find your database: shop_production.`)},
@@ -293,6 +298,9 @@ var typeCases = register([]tc{
 	{"go.ardanlabs.conf.FieldError", "configuration_error/invalid_config", ex("*conf.FieldError", `parsing config: conf: error assigning to field PageSize: converting 'twenty' to type int. details: strconv.ParseInt: parsing "twenty": invalid syntax`)},
 	{"orm.Mapping", "database_query/orm_mapping", ex("django.core.exceptions.FieldError", `Cannot resolve keyword 'nickname' into field. Choices are: id, name`)},
 	{"orm.Mapping", "database_query/orm_mapping", ex("org.hibernate.MappingException", `Unknown entity: com.shop.model.Coupon`)},
+	// The session's earlier failure: the original exception's words decide, or else it is the database's error.
+	{"msg.constraint.postgresql", "database_query/constraint_violation", ex("sqlalchemy.exc.InvalidRequestError", "This Session's transaction has been rolled back due to a previous exception during flush. To begin a new transaction with this Session, first issue Session.rollback(). Original exception was: (psycopg2.errors.UniqueViolation) duplicate key value violates unique constraint \"users_email_key\"")},
+	{"sqlalchemy.PendingRollbackError.original", "database_query/query_error", ex("sqlalchemy.exc.PendingRollbackError", "This Session's transaction has been rolled back due to a previous exception during flush. To begin a new transaction with this Session, first issue Session.rollback(). Original exception was: (pymssql.OperationalError) (20047, b'DB-Lib error message 20047')")},
 	{"go.sql.ErrNoRows", "database_query/no_rows", diagnosis.Evidence{Kind: diagnosis.KindSpan, ErrorType: "sql.ErrNoRows", StatusError: true}},
 	{"python.sqlalchemy.NoResultFound", "database_query/no_rows", ex("sqlalchemy.exc.NoResultFound", `No row was found when one was required`)},
 	{"python.sqlalchemy.NoResultFound", "database_query/no_rows", ex("shop.models.Product.DoesNotExist", `Product matching query does not exist.`)},
