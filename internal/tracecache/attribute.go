@@ -36,29 +36,18 @@ type Attributed struct {
 // later ones — then by span id; a span's items keep their event order.
 func (t *Trace) Attribute(target *Node, dst []Attributed) []Attributed {
 	start := len(dst)
-	for i, at := range t.evidenceNodes {
-		n := t.nodeAt(at)
-		depth, linked, ok := t.depthTo(n, target)
-		if !ok {
-			continue
-		}
-		if !linked {
-			if !sameService(n, target) {
-				continue
-			}
-			if t.ownerOf(i, n) != target {
-				continue
-			}
-		}
+	for _, h := range t.reachOf(t.reachIndex(), target) {
+		n := t.nodeAt(t.evidenceNodes[h.evidence()])
+		depth := h.depth()
 		x := &t.extras[n.extra-1]
 		if x.borrowed != 0 {
 			for _, e := range t.side.borrowed[x.borrowed-1] {
-				dst = append(dst, Attributed{Evidence: e, Node: n, Linked: linked})
+				dst = append(dst, Attributed{Evidence: e, Node: n, Linked: h.linked()})
 				dst[len(dst)-1].Evidence.Depth = depth
 			}
 		}
 		for j := x.first; j != 0; {
-			dst = append(dst, Attributed{Node: n, Linked: linked})
+			dst = append(dst, Attributed{Node: n, Linked: h.linked()})
 			a := &dst[len(dst)-1]
 			p := &t.items[j-1]
 			j = unpack(&a.Evidence, p, t.textChunk(p.chunk))
@@ -134,42 +123,6 @@ func (t *Trace) isBoundary(n, target *Node) bool {
 	return p == nil || !p.Known || p.Kind == ptrace.SpanKindClient || p.Kind == ptrace.SpanKindProducer
 }
 
-// ownerOf is owner(n) for evidenceNodes[i], computed once while the trace's
-// nodes are unchanged (version): each target of a trace asks for the owners
-// of its evidence, so without the memo a diagnosis would cost as many walks of
-// the trace as it has evidence nodes, and a long failing trace quadratic time.
-func (t *Trace) ownerOf(i int, n *Node) *Node {
-	if t.ownersAt != t.version {
-		clear(t.owners)
-		t.owners = t.owners[:0]
-		t.ownersAt = t.version
-	}
-	if i >= len(t.owners) {
-		before := cap(t.owners)
-		for len(t.owners) <= i {
-			t.owners = append(t.owners, unresolved)
-		}
-		t.grown(before, cap(t.owners), placeSize)
-	}
-	if t.owners[i] == unresolved {
-		t.owners[i] = noOwner
-		if o := t.owner(n); o != nil {
-			t.owners[i] = t.placeOf(o)
-		}
-	}
-	if t.owners[i] == noOwner {
-		return nil
-	}
-	return t.nodeAt(t.owners[i])
-}
-
-// unresolved marks an owner not computed yet, noOwner one that cannot be
-// told: no place of a node (the detached bit with every index bit set).
-const (
-	unresolved = ^uint32(0)
-	noOwner    = ^uint32(0) - 1
-)
-
 // owner returns the server span of n's service that a span n of a
 // broken chain belongs to: the only one the trace knows, or else the
 // innermost one whose time range holds n's, since a request's spans run
@@ -228,8 +181,8 @@ func within(a, b *Node) bool {
 // the other side of a call. Ordered by span id.
 func (t *Trace) Downstream(client pcommon.SpanID, dst []*Node) []*Node {
 	start := len(dst)
-	t.ForEachNode(func(n *Node) bool {
-		if n.Known && n.Kind == ptrace.SpanKindServer && n.Parent == client {
+	t.forEachChild(client, func(n *Node) bool {
+		if n.Kind == ptrace.SpanKindServer {
 			dst = append(dst, n)
 		}
 		return true

@@ -59,9 +59,12 @@ func (t *Trace) recycle() {
 		clear(s.borrowed)
 		s.detached, s.borrowed = s.detached[:0], s.borrowed[:0]
 	}
+	if t.reach != nil {
+		t.reach.built = false
+	}
 	*t = Trace{
 		chunks: t.chunks[:0], services: t.services[:0], extras: t.extras[:0], decisions: t.decisions[:0],
-		evidenceNodes: t.evidenceNodes[:0], side: t.side,
+		evidenceNodes: t.evidenceNodes[:0], side: t.side, reach: t.reach,
 	}
 }
 
@@ -71,6 +74,9 @@ func (t *Trace) kept() int {
 		cap(t.evidenceNodes)*placeSize
 	if s := t.side; s != nil {
 		n += sideSize + cap(s.detached)*pointerSize + cap(s.borrowed)*borrowedSize
+	}
+	if r := t.reach; r != nil {
+		n += r.kept()
 	}
 	for _, chunk := range t.chunks[:cap(t.chunks)] {
 		n += cap(chunk) * nodeSize

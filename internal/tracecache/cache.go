@@ -94,6 +94,8 @@ type nodeExtra struct {
 	// item in Trace.items, 0: none; packed counts them. borrowed is the
 	// index+1 of its items in Trace.borrowed, in a cache of one batch.
 	first, last, packed, borrowed uint32
+	// evidence is the index+1 of the node in Trace.evidenceNodes, 0: none.
+	evidence uint32
 	// decided is the index+1 of the node's released diagnosis in
 	// Trace.decisions, 0: none.
 	decided uint32
@@ -138,11 +140,12 @@ type Trace struct {
 	// arrival order; side keeps the detached ones among them.
 	evidenceNodes []uint32
 	side          *traceSide
-	// version changes whenever a node may have changed: the recorder sets a
-	// node's fields between AddNode and Touch, both of which count. owners
-	// are the owners of evidenceNodes (ownerOf) as of version ownersAt.
-	version, ownersAt uint64
-	owners            []uint32
+	// version changes whenever a node may have changed (the recorder sets a
+	// node's fields between AddNode and Touch, both of which count) or a
+	// node gained evidence; reach is the index of who reaches whom, as of a
+	// version (reach.go).
+	version uint64
+	reach   *reach
 	// Diagnosed: a target of this trace was diagnosed and released.
 	Diagnosed bool
 	// FailedCall: a failed client span of the trace is being recorded, set
@@ -604,6 +607,8 @@ func (c *Cache) AddEvidence(t *Trace, n *Node, items []diagnosis.Evidence) bool 
 		if n.detached {
 			t.grow(nodeSize) // allocated on its own (Detached)
 		}
+		t.extraOf(n).evidence = uint32(len(t.evidenceNodes))
+		t.version++
 	}
 	all := true
 	if room := c.limits.MaxEvidencePerNode - have; len(items) > room {
