@@ -128,7 +128,7 @@ func randomTrace(rng *rand.Rand, c *Cache, tr *Trace) {
 // and Downstream what a scan gives; again after the nodes change.
 func TestAttributeMatchesWalk(t *testing.T) {
 	rng := rand.New(rand.NewPCG(24, 8))
-	for round := range 3000 {
+	for round := range 1000 {
 		maxNodes := 100
 		if round%3 == 0 {
 			maxNodes = 1 + rng.IntN(40) // the budget leaves nodes detached
