@@ -80,33 +80,6 @@ func compareStart(a, b *Node) int {
 	return bytes.Compare(a.ID[:], b.ID[:])
 }
 
-// depthTo walks up from n. ok is false when the walk meets another server
-// span (a downstream boundary) or a span of a different trace root; linked is
-// false when it meets an unknown ancestor before reaching target.
-func (t *Trace) depthTo(n, target *Node) (depth int, linked, ok bool) {
-	cur := n
-	for d := 0; d <= maxWalk; d++ {
-		if cur == target {
-			return d, true, true
-		}
-		if t.isBoundary(cur, target) {
-			return 0, false, false
-		}
-		if !cur.Known {
-			return d + 1, false, true
-		}
-		if cur.Parent.IsEmpty() {
-			return 0, false, false // reached the root without meeting target
-		}
-		p := t.Lookup(cur.Parent)
-		if p == nil {
-			return d + 1, false, true
-		}
-		cur = p
-	}
-	return 0, false, false
-}
-
 // isBoundary reports whether n, met on the way up to target, starts the
 // subtree of another request: a server span of another service, or of the
 // same service when it was called through a client span (a self-call). A

@@ -1,11 +1,13 @@
 package tracecache
 
 import (
-	"bytes"
+	"cmp"
+	"encoding/binary"
 	"slices"
 	"unsafe"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
 )
 
 // reach is a trace's index of who reaches whom, as of one version of its
@@ -26,9 +28,10 @@ type reach struct {
 	// chunkStart is the ordinal of each chunk's first node; places the
 	// place (nodeAt) of each ordinal.
 	chunkStart, places []uint32
-	// firstChild and nextSibling link each known node that has a parent in
-	// the trace under that parent: a walk up from it steps there.
-	firstChild, nextSibling []uint32
+	// parent is the ordinal+1 of each known node's parent in the trace (0:
+	// none: a walk up from it stops there); firstChild and nextSibling
+	// link the nodes under it.
+	parent, firstChild, nextSibling []uint32
 	// orphans are the ordinals of the known nodes of the trace (not
 	// detached) whose parent is empty or not in the trace, by parent id:
 	// Downstream's and siblings' answers for a parent that is not a node of
@@ -38,6 +41,11 @@ type reach struct {
 	// evidenceNodes, ownNext) of broken chains that the node owns
 	// (Trace.owner), at ownDepth.
 	ownFirst, ownNext, ownDepth []uint32
+	// servers, onlyServer and untimed count, per service index (0: none),
+	// the known server spans of the trace (not detached), the ordinal+1 of
+	// the last one and those without times: owner's answer when no span
+	// can be below the one it is asked for.
+	servers, onlyServer, untimed []uint32
 	// hits and stack are Attribute's room: an evidence node reaches a
 	// target at most once, a walk down visits a node at most once.
 	hits  []reachHit
@@ -87,7 +95,8 @@ func (t *Trace) buildReach(r *reach) {
 		detached = len(t.side.detached)
 	}
 	all, evidence := t.nodes+detached, len(t.evidenceNodes)
-	size := len(t.chunks) + 5*all + 3*evidence + t.nodes
+	services := len(t.services) + 1
+	size := len(t.chunks) + 6*all + 3*evidence + t.nodes + 3*services
 	before := cap(r.buf)
 	if size > before {
 		r.buf = make([]uint32, size)
@@ -101,7 +110,8 @@ func (t *Trace) buildReach(r *reach) {
 		return s
 	}
 	r.chunkStart, r.places = take(len(t.chunks)), take(all)
-	r.firstChild, r.nextSibling, r.ownFirst = take(all), take(all), take(all)
+	r.parent, r.firstChild, r.nextSibling, r.ownFirst = take(all), take(all), take(all), take(all)
+	r.servers, r.onlyServer, r.untimed = take(services), take(services), take(services)
 	r.ownNext, r.ownDepth = take(evidence), take(evidence)
 	r.orphans = take(t.nodes)[:0]
 	hits, stack := take(evidence), take(all)
@@ -124,9 +134,17 @@ func (t *Trace) buildReach(r *reach) {
 		if !n.Known {
 			continue // a walk up stops at it
 		}
+		if o < t.nodes && n.Kind == ptrace.SpanKindServer {
+			r.servers[n.service]++
+			r.onlyServer[n.service] = uint32(o) + 1
+			if n.End == 0 {
+				r.untimed[n.service]++
+			}
+		}
 		if !n.Parent.IsEmpty() {
 			if p, ok := t.lookupPlace(n.Parent); ok {
 				po := r.ordOf(p)
+				r.parent[o] = po + 1
 				r.nextSibling[o] = r.firstChild[po]
 				r.firstChild[po] = uint32(o) + 1
 				continue
@@ -136,32 +154,113 @@ func (t *Trace) buildReach(r *reach) {
 			r.orphans = append(r.orphans, uint32(o))
 		}
 	}
-	slices.SortFunc(r.orphans, func(a, b uint32) int {
-		return bytes.Compare(t.nodeAt(r.places[a]).Parent[:], t.nodeAt(r.places[b]).Parent[:])
-	})
+	byParent := func(a, b uint32) int { return cmp.Compare(r.parentKey(t, a), r.parentKey(t, b)) }
+	if !slices.IsSortedFunc(r.orphans, byParent) { // often: roots, all of the empty id
+		slices.SortFunc(r.orphans, byParent)
+	}
 
 	for i, at := range t.evidenceNodes {
-		n := t.nodeAt(at)
+		n, o := t.nodeAt(at), r.ordOfPlace(at, t.nodes)
 		// A walk that meets no target, as one of n's service would see
 		// it: only a walk that ends at a broken chain can be attributed
 		// by owner.
-		if _, linked, ok := t.depthTo(n, &Node{service: n.service}); !ok || linked {
+		if _, linked, ok := t.walkUp(r, o, &Node{service: n.service}); !ok || linked {
 			continue
 		}
-		o := t.owner(n)
-		if o == nil {
+		owner := t.ownerIn(r, n)
+		if owner == nil {
 			continue
 		}
-		depth, linked, ok := t.depthTo(n, o)
+		depth, linked, ok := t.walkUp(r, o, owner)
 		if !ok || linked {
-			continue // n is in o's subtree, or behind a boundary of o's
+			continue // n is in the owner's subtree, or behind a boundary of its
 		}
-		p, _ := t.lookupPlace(o.ID) // o is a node of the trace
+		p, _ := t.lookupPlace(owner.ID) // the owner is a node of the trace
 		po := r.ordOf(p)
 		r.ownNext[i] = r.ownFirst[po]
 		r.ownFirst[po] = uint32(i) + 1
 		r.ownDepth[i] = uint32(depth)
 	}
+}
+
+// walkUp walks up from the node at ordinal o, by the index's parents. ok
+// is false when the walk meets another server span (a downstream boundary)
+// or reaches the root or maxWalk; linked is false when it meets an unknown
+// ancestor (a broken chain) before reaching target.
+func (t *Trace) walkUp(r *reach, o uint32, target *Node) (depth int, linked, ok bool) {
+	for d := 0; d <= maxWalk; d++ {
+		cur := t.nodeAt(r.places[o])
+		if cur == target {
+			return d, true, true
+		}
+		if t.boundaryAt(r, o, cur, target) {
+			return 0, false, false
+		}
+		if !cur.Known {
+			return d + 1, false, true
+		}
+		if cur.Parent.IsEmpty() {
+			return 0, false, false
+		}
+		p := r.parent[o]
+		if p == 0 {
+			return d + 1, false, true
+		}
+		o = p - 1
+	}
+	return 0, false, false
+}
+
+// boundaryAt is isBoundary(n, target) for the node n at ordinal o, its
+// parent read from the index.
+func (t *Trace) boundaryAt(r *reach, o uint32, n, target *Node) bool {
+	if !n.Known || n.Kind != ptrace.SpanKindServer || n == target {
+		return false
+	}
+	if !sameService(n, target) {
+		return true
+	}
+	if n.Parent.IsEmpty() {
+		// A root: isBoundary would look up the empty id, but a walk stops
+		// at a root either way, and a walk down never meets one.
+		return true
+	}
+	p := r.parent[o]
+	if p == 0 {
+		return true
+	}
+	pn := t.nodeAt(r.places[p-1])
+	return !pn.Known || pn.Kind == ptrace.SpanKindClient || pn.Kind == ptrace.SpanKindProducer
+}
+
+// ownerIn is owner(n), from the index's count of server spans when no
+// span of the trace is a child of n (so none is below it): the sole server
+// span of n's service, or none when one of them or n has no times; owner
+// tells the others.
+func (t *Trace) ownerIn(r *reach, n *Node) *Node {
+	hasChild := false
+	t.childrenOf(r, n.ID, func(*Node) bool {
+		hasChild = true
+		return false
+	})
+	s := n.service
+	switch {
+	case hasChild:
+	case r.servers[s] == 1:
+		return t.nodeAt(r.places[r.onlyServer[s]-1])
+	case r.servers[s] == 0 || r.untimed[s] != 0 || n.End == 0:
+		return nil
+	}
+	return t.owner(n)
+}
+
+// ordOfPlace is the ordinal of a place of the trace, nodes the trace's
+// count of nodes (not detached).
+func (r *reach) ordOfPlace(at uint32, nodes int) uint32 {
+	if at&detachedPlace != 0 {
+		return uint32(nodes) + at&^detachedPlace
+	}
+	return r.ordOf(at)
 }
 
 // ordOf is the ordinal of a place of the trace's nodes (not detached).
@@ -198,7 +297,7 @@ func (t *Trace) ordOfNode(r *reach, n *Node) (uint32, bool) {
 	return r.ordOf(p), true
 }
 
-// reachOf collects into r.hits the evidence nodes whose walk up (depthTo)
+// reachOf collects into r.hits the evidence nodes whose walk up (walkUp)
 // attributes them to target: its own, those of its subtree within its
 // boundaries, and those of broken chains it owns.
 func (t *Trace) reachOf(r *reach, target *Node) []reachHit {
@@ -216,7 +315,7 @@ func (t *Trace) reachOf(r *reach, target *Node) []reachHit {
 			stack = stack[:len(stack)-1]
 			o, depth := uint32(s)>>8, uint32(s)&0xff
 			n := t.nodeAt(r.places[o])
-			if n == target || t.isBoundary(n, target) {
+			if n == target || t.boundaryAt(r, o, n, target) {
 				continue
 			}
 			if ev := t.evidenceOf(n); ev != 0 {
@@ -248,7 +347,10 @@ func (t *Trace) evidenceOf(n *Node) uint32 {
 // forEachChild calls f for each known node of the trace (not detached)
 // whose parent is id, until f returns false.
 func (t *Trace) forEachChild(id pcommon.SpanID, f func(*Node) bool) {
-	r := t.reachIndex()
+	t.childrenOf(t.reachIndex(), id, f)
+}
+
+func (t *Trace) childrenOf(r *reach, id pcommon.SpanID, f func(*Node) bool) {
 	if !id.IsEmpty() {
 		if p, ok := t.lookupPlace(id); ok {
 			for c := r.firstChild[r.ordOf(p)]; c != 0; c = r.nextSibling[c-1] {
@@ -259,13 +361,18 @@ func (t *Trace) forEachChild(id pcommon.SpanID, f func(*Node) bool) {
 			return
 		}
 	}
-	parent := func(o uint32) *pcommon.SpanID { return &t.nodeAt(r.places[o]).Parent }
-	i, _ := slices.BinarySearchFunc(r.orphans, id, func(o uint32, id pcommon.SpanID) int { return bytes.Compare(parent(o)[:], id[:]) })
-	for ; i < len(r.orphans) && *parent(r.orphans[i]) == id; i++ {
+	key := binary.BigEndian.Uint64(id[:])
+	i, _ := slices.BinarySearchFunc(r.orphans, key, func(o uint32, key uint64) int { return cmp.Compare(r.parentKey(t, o), key) })
+	for ; i < len(r.orphans) && r.parentKey(t, r.orphans[i]) == key; i++ {
 		if !f(t.nodeAt(r.places[r.orphans[i]])) {
 			return
 		}
 	}
+}
+
+// parentKey is the parent id of the node at ordinal o, as a number to order by.
+func (r *reach) parentKey(t *Trace, o uint32) uint64 {
+	return binary.BigEndian.Uint64(t.nodeAt(r.places[o]).Parent[:])
 }
 
 // kept is the memory of the index, in bytes, for Trace.kept.

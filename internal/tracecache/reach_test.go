@@ -40,6 +40,32 @@ func (t *Trace) attributeWalk(target *Node, dst []Attributed) []Attributed {
 	return dst
 }
 
+// depthTo is walkUp by look-ups of the parents, without the index: the
+// reference.
+func (t *Trace) depthTo(n, target *Node) (depth int, linked, ok bool) {
+	cur := n
+	for d := 0; d <= maxWalk; d++ {
+		if cur == target {
+			return d, true, true
+		}
+		if t.isBoundary(cur, target) {
+			return 0, false, false
+		}
+		if !cur.Known {
+			return d + 1, false, true
+		}
+		if cur.Parent.IsEmpty() {
+			return 0, false, false // reached the root without meeting target
+		}
+		p := t.Lookup(cur.Parent)
+		if p == nil {
+			return d + 1, false, true
+		}
+		cur = p
+	}
+	return 0, false, false
+}
+
 // downstreamScan is Downstream as a scan of every node: the reference.
 func (t *Trace) downstreamScan(client pcommon.SpanID) []*Node {
 	var dst []*Node

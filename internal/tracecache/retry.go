@@ -28,13 +28,14 @@ func retriedBy(f, other *Node) bool {
 		int32(other.Start-f.End) >= 0
 }
 
-// retried reports whether a later sibling of n recovered its failure.
+// retried reports whether a later sibling of n recovered its failure. The
+// siblings are the known nodes under n's parent (forEachChild).
 func (t *Trace) retried(n *Node) bool {
 	if !n.Failed || n.Op == 0 {
 		return false
 	}
 	found := false
-	t.ForEachNode(func(o *Node) bool {
+	t.forEachChild(n.Parent, func(o *Node) bool {
 		found = retriedBy(n, o)
 		return !found
 	})
@@ -58,7 +59,7 @@ func (t *Trace) connectionRetried(n *Node, ev *diagnosis.Evidence) bool {
 		return false
 	}
 	found := false
-	t.ForEachNode(func(o *Node) bool {
+	t.forEachChild(n.Parent, func(o *Node) bool {
 		found = o != n && o.Known && !o.Failed && o.Kind == ptrace.SpanKindClient && o.Parent == n.Parent && o.End != 0 &&
 			int32(o.Start-n.End) >= 0
 		return !found
@@ -105,8 +106,8 @@ func superseded(items []Attributed, i int) bool {
 
 // withoutRecovered drops the items of calls that a sibling retried with
 // success, or that a later failed sibling superseded, unless their failure
-// was propagated up. Pure but for the trace's nodes it reads: a scan of them
-// per failed call that names an operation.
+// was propagated up. Pure but for the trace's nodes it reads: a scan of a
+// failed call's siblings per call.
 func (t *Trace) withoutRecovered(items []Attributed) []Attributed {
 	var drop []bool
 	var last *Node // the items of one node are consecutive: one scan per node

@@ -1,7 +1,10 @@
 package tracecache
 
 import (
+	"math/rand/v2"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -195,4 +198,54 @@ func attributedAfter(t *testing.T, failed diagnosis.Evidence, op uint32, next *N
 		got = append(got, field(a.Evidence))
 	}
 	return got
+}
+
+// TestSiblingsMatchScan: retried and connectionRetried, which look at the
+// siblings under the index's parent, answer on random trees what a scan of
+// every node gives.
+func TestSiblingsMatchScan(t *testing.T) {
+	retriedScan := func(tr *Trace, n *Node) bool {
+		found := false
+		tr.ForEachNode(func(o *Node) bool {
+			found = retriedBy(n, o)
+			return !found
+		})
+		return n.Failed && n.Op != 0 && found
+	}
+	connectionScan := func(tr *Trace, n *Node, ev *diagnosis.Evidence) bool {
+		if !n.Failed || n.Op != 0 || n.End == 0 || n.Kind != ptrace.SpanKindClient ||
+			strings.TrimSpace(firstNonEmpty(ev.ExceptionMessage, ev.StatusMessage)) != badConn {
+			return false
+		}
+		found := false
+		tr.ForEachNode(func(o *Node) bool {
+			found = o != n && o.Known && !o.Failed && o.Kind == ptrace.SpanKindClient && o.Parent == n.Parent && o.End != 0 &&
+				int32(o.Start-n.End) >= 0
+			return !found
+		})
+		return found
+	}
+	rng := rand.New(rand.NewPCG(24, 25))
+	retried, connection := 0, 0
+	for round := range 1000 {
+		c := New(Limits{MaxTraces: 10, MaxNodesPerTrace: 1 + rng.IntN(100), MaxNodes: 100, MaxEvidenceNodes: 100, MaxEvidencePerNode: 4, TTL: time.Minute})
+		tr := c.Remember(tid(1), t0)
+		randomTrace(rng, c, tr)
+		for _, at := range tr.evidenceNodes {
+			n := tr.nodeAt(at)
+			require.Equal(t, retriedScan(tr, n), tr.retried(n), "round %d node %v", round, n.ID)
+			for _, ev := range tr.Evidence(n, nil) {
+				want := connectionScan(tr, n, &ev)
+				require.Equal(t, want, tr.connectionRetried(n, &ev), "round %d node %v", round, n.ID)
+				if want {
+					connection++
+				}
+			}
+			if tr.retried(n) {
+				retried++
+			}
+		}
+	}
+	assert.Positive(t, retried, "some calls were retried")
+	assert.Positive(t, connection, "some bad connections were retried")
 }
