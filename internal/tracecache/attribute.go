@@ -36,7 +36,9 @@ type Attributed struct {
 // later ones — then by span id; a span's items keep their event order.
 func (t *Trace) Attribute(target *Node, dst []Attributed) []Attributed {
 	start := len(dst)
-	for _, h := range t.reachOf(t.reachIndex(), target) {
+	var r reach
+	t.reachIndex(&r)
+	for _, h := range t.reachOf(&r, target) {
 		n := t.nodeAt(t.evidenceNodes[h.evidence()])
 		depth := h.depth()
 		x := &t.extras[n.extra-1]

@@ -59,24 +59,18 @@ func (t *Trace) recycle() {
 		clear(s.borrowed)
 		s.detached, s.borrowed = s.detached[:0], s.borrowed[:0]
 	}
-	if t.reach != nil {
-		t.reach.built = false
-	}
 	*t = Trace{
 		chunks: t.chunks[:0], services: t.services[:0], extras: t.extras[:0], decisions: t.decisions[:0],
-		evidenceNodes: t.evidenceNodes[:0], side: t.side, reach: t.reach,
+		evidenceNodes: t.evidenceNodes[:0], side: t.side, reachBuf: t.reachBuf[:0],
 	}
 }
 
 // kept is the memory an empty trace kept from recycle, in bytes.
 func (t *Trace) kept() int {
 	n := cap(t.chunks)*chunkSize + cap(t.services)*textRefSize + cap(t.extras)*extraSize + cap(t.decisions)*decidedSize +
-		cap(t.evidenceNodes)*placeSize
+		cap(t.evidenceNodes)*placeSize + cap(t.reachBuf)*placeSize
 	if s := t.side; s != nil {
 		n += sideSize + cap(s.detached)*pointerSize + cap(s.borrowed)*borrowedSize
-	}
-	if r := t.reach; r != nil {
-		n += r.kept()
 	}
 	for _, chunk := range t.chunks[:cap(t.chunks)] {
 		n += cap(chunk) * nodeSize

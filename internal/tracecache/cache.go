@@ -142,10 +142,10 @@ type Trace struct {
 	side          *traceSide
 	// version changes whenever a node may have changed (the recorder sets a
 	// node's fields between AddNode and Touch, both of which count) or a
-	// node gained evidence; reach is the index of who reaches whom, as of a
-	// version (reach.go).
-	version uint64
-	reach   *reach
+	// node gained evidence. reachBuf holds the index of who reaches whom
+	// (reach.go) as of version reachAt-1; 0: none.
+	version, reachAt uint64
+	reachBuf         []uint32
 	// Diagnosed: a target of this trace was diagnosed and released.
 	Diagnosed bool
 	// FailedCall: a failed client span of the trace is being recorded, set

@@ -20,11 +20,10 @@ import (
 //
 // Nodes are numbered by ordinal: the trace's nodes in arrival order, then
 // its detached nodes (placeOf). The lists are index+1 links, 0 ending them.
+// They live in the trace's reachBuf, one allocation for all, and reach is
+// a view of it: its lengths follow from the trace's counts, which change
+// only with its version.
 type reach struct {
-	version uint64
-	built   bool
-	// buf holds the lists below, one allocation for all.
-	buf []uint32
 	// chunkStart is the ordinal of each chunk's first node; places the
 	// place (nodeAt) of each ordinal.
 	chunkStart, places []uint32
@@ -71,53 +70,50 @@ func hit(evidence uint32, depth int, linked bool) reachHit {
 // reachStep is a node of a walk down: ordinal<<8 | depth.
 type reachStep uint32
 
-const reachSize = int(unsafe.Sizeof(reach{}))
-
-// reachIndex returns the trace's index, built anew when the nodes or the
+// reachIndex sets r to the trace's index, built anew when the nodes or the
 // evidence changed since (version).
-func (t *Trace) reachIndex() *reach {
-	if t.reach == nil {
-		t.reach = &reach{}
-		t.grow(reachSize)
-	}
-	r := t.reach
-	if r.built && r.version == t.version {
-		return r
-	}
-	r.version, r.built = t.version, true
-	t.buildReach(r)
-	return r
-}
-
-func (t *Trace) buildReach(r *reach) {
+func (t *Trace) reachIndex(r *reach) {
 	detached := 0
 	if t.side != nil {
 		detached = len(t.side.detached)
 	}
-	all, evidence := t.nodes+detached, len(t.evidenceNodes)
-	services := len(t.services) + 1
-	size := len(t.chunks) + 6*all + 3*evidence + t.nodes + 3*services
-	before := cap(r.buf)
-	if size > before {
-		r.buf = make([]uint32, size)
-		t.grown(before, size, placeSize)
+	all, evidence, services := t.nodes+detached, len(t.evidenceNodes), len(t.services)+1
+	// buf[0] counts the orphans.
+	size := 1 + len(t.chunks) + 6*all + 3*evidence + t.nodes + 3*services
+	built := t.reachAt == t.version+1
+	if !built {
+		before := cap(t.reachBuf)
+		if size > before {
+			t.reachBuf = make([]uint32, size)
+			t.grown(before, size, placeSize)
+		}
+		clear(t.reachBuf[:size])
 	}
-	buf := r.buf[:size]
-	clear(buf)
+	buf := t.reachBuf[:size]
 	take := func(n int) []uint32 {
 		s := buf[:n:n]
 		buf = buf[n:]
 		return s
 	}
+	orphans := &take(1)[0]
 	r.chunkStart, r.places = take(len(t.chunks)), take(all)
 	r.parent, r.firstChild, r.nextSibling, r.ownFirst = take(all), take(all), take(all), take(all)
 	r.servers, r.onlyServer, r.untimed = take(services), take(services), take(services)
 	r.ownNext, r.ownDepth = take(evidence), take(evidence)
-	r.orphans = take(t.nodes)[:0]
+	r.orphans = take(t.nodes)[:*orphans]
 	hits, stack := take(evidence), take(all)
 	r.hits = unsafe.Slice((*reachHit)(unsafe.SliceData(hits)), len(hits))[:0]
 	r.stack = unsafe.Slice((*reachStep)(unsafe.SliceData(stack)), len(stack))[:0]
+	if !built {
+		t.buildReach(r, detached)
+		*orphans = uint32(len(r.orphans))
+		t.reachAt = t.version + 1
+	}
+}
 
+// buildReach fills the lists of an empty index.
+func (t *Trace) buildReach(r *reach, detached int) {
+	all := len(r.places)
 	ord := 0
 	for c, chunk := range t.chunks {
 		r.chunkStart[c] = uint32(ord)
@@ -347,7 +343,9 @@ func (t *Trace) evidenceOf(n *Node) uint32 {
 // forEachChild calls f for each known node of the trace (not detached)
 // whose parent is id, until f returns false.
 func (t *Trace) forEachChild(id pcommon.SpanID, f func(*Node) bool) {
-	t.childrenOf(t.reachIndex(), id, f)
+	var r reach
+	t.reachIndex(&r)
+	t.childrenOf(&r, id, f)
 }
 
 func (t *Trace) childrenOf(r *reach, id pcommon.SpanID, f func(*Node) bool) {
@@ -374,6 +372,3 @@ func (t *Trace) childrenOf(r *reach, id pcommon.SpanID, f func(*Node) bool) {
 func (r *reach) parentKey(t *Trace, o uint32) uint64 {
 	return binary.BigEndian.Uint64(t.nodeAt(r.places[o]).Parent[:])
 }
-
-// kept is the memory of the index, in bytes, for Trace.kept.
-func (r *reach) kept() int { return reachSize + cap(r.buf)*placeSize }
