@@ -38,7 +38,8 @@ func (t *Trace) Attribute(target *Node, dst []Attributed) []Attributed {
 	start := len(dst)
 	var r reach
 	t.reachIndex(&r)
-	for _, h := range t.reachOf(&r, target) {
+	for _, packed := range t.reachOf(&r, target) {
+		h := reachHit(packed)
 		n := t.nodeAt(t.evidenceNodes[h.evidence()])
 		depth := h.depth()
 		x := &t.extras[n.extra-1]

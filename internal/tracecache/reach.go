@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"encoding/binary"
 	"slices"
-	"unsafe"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
@@ -47,8 +46,8 @@ type reach struct {
 	servers, onlyServer, untimed []uint32
 	// hits and stack are Attribute's room: an evidence node reaches a
 	// target at most once, a walk down visits a node at most once.
-	hits  []reachHit
-	stack []reachStep
+	// A hit is a reachHit, a step of the walk down ordinal<<8 | depth.
+	hits, stack []uint32
 }
 
 // reachHit is an evidence node (index in evidenceNodes) that reaches the
@@ -59,16 +58,13 @@ func (h reachHit) evidence() uint32 { return uint32(h) >> 8 }
 func (h reachHit) depth() int       { return int(uint32(h) >> 1 & 0x7f) }
 func (h reachHit) linked() bool     { return h&1 != 0 }
 
-func hit(evidence uint32, depth int, linked bool) reachHit {
-	h := reachHit(evidence<<8 | uint32(depth)<<1)
+func hitOf(evidence uint32, depth int, linked bool) uint32 {
+	h := evidence<<8 | uint32(depth)<<1
 	if linked {
 		h |= 1
 	}
 	return h
 }
-
-// reachStep is a node of a walk down: ordinal<<8 | depth.
-type reachStep uint32
 
 // reachIndex sets r to the trace's index, built anew when the nodes or the
 // evidence changed since (version).
@@ -101,9 +97,7 @@ func (t *Trace) reachIndex(r *reach) {
 	r.servers, r.onlyServer, r.untimed = take(services), take(services), take(services)
 	r.ownNext, r.ownDepth = take(evidence), take(evidence)
 	r.orphans = take(t.nodes)[:*orphans]
-	hits, stack := take(evidence), take(all)
-	r.hits = unsafe.Slice((*reachHit)(unsafe.SliceData(hits)), len(hits))[:0]
-	r.stack = unsafe.Slice((*reachStep)(unsafe.SliceData(stack)), len(stack))[:0]
+	r.hits, r.stack = take(evidence)[:0], take(all)[:0]
 	if !built {
 		t.buildReach(r, detached)
 		*orphans = uint32(len(r.orphans))
@@ -296,35 +290,35 @@ func (t *Trace) ordOfNode(r *reach, n *Node) (uint32, bool) {
 // reachOf collects into r.hits the evidence nodes whose walk up (walkUp)
 // attributes them to target: its own, those of its subtree within its
 // boundaries, and those of broken chains it owns.
-func (t *Trace) reachOf(r *reach, target *Node) []reachHit {
+func (t *Trace) reachOf(r *reach, target *Node) []uint32 {
 	hits := r.hits[:0]
 	if ev := t.evidenceOf(target); ev != 0 {
-		hits = append(hits, hit(ev-1, 0, true))
+		hits = append(hits, hitOf(ev-1, 0, true))
 	}
 	if to, ok := t.ordOfNode(r, target); ok {
 		stack := r.stack[:0]
 		for c := r.firstChild[to]; c != 0; c = r.nextSibling[c-1] {
-			stack = append(stack, reachStep((c-1)<<8|1))
+			stack = append(stack, (c-1)<<8|1)
 		}
 		for len(stack) > 0 {
 			s := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
-			o, depth := uint32(s)>>8, uint32(s)&0xff
+			o, depth := s>>8, s&0xff
 			n := t.nodeAt(r.places[o])
 			if n == target || t.boundaryAt(r, o, n, target) {
 				continue
 			}
 			if ev := t.evidenceOf(n); ev != 0 {
-				hits = append(hits, hit(ev-1, int(depth), true))
+				hits = append(hits, hitOf(ev-1, int(depth), true))
 			}
 			if depth < maxWalk {
 				for c := r.firstChild[o]; c != 0; c = r.nextSibling[c-1] {
-					stack = append(stack, reachStep((c-1)<<8|(depth+1)))
+					stack = append(stack, (c-1)<<8|(depth+1))
 				}
 			}
 		}
 		for i := r.ownFirst[to]; i != 0; i = r.ownNext[i-1] {
-			hits = append(hits, hit(i-1, int(r.ownDepth[i-1]), false))
+			hits = append(hits, hitOf(i-1, int(r.ownDepth[i-1]), false))
 		}
 	}
 	// In the order of the evidence, as a walk over it would find them.
