@@ -37,7 +37,7 @@ type Attributed struct {
 func (t *Trace) Attribute(target *Node, dst []Attributed) []Attributed {
 	start := len(dst)
 	var r reach
-	t.reachIndex(&r)
+	sc := t.reachIndex(&r)
 	for _, packed := range t.reachOf(&r, target) {
 		h := reachHit(packed)
 		n := t.nodeAt(t.evidenceNodes[h.evidence()])
@@ -57,6 +57,7 @@ func (t *Trace) Attribute(target *Node, dst []Attributed) []Attributed {
 			a.Evidence.Depth = depth
 		}
 	}
+	reachScratches.Put(sc)
 	own := t.withoutRecovered(dst[start:])
 	dst = dst[:start+len(own)]
 	slices.SortStableFunc(dst, func(a, b Attributed) int {

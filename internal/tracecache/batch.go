@@ -30,6 +30,7 @@ func (c *Cache) newTrace(id pcommon.TraceID, now time.Time) *Trace {
 		t = &Trace{}
 	}
 	t.ID, t.lastSeen, t.total = id, now, &c.bytes
+	t.serial = traceSerials.Add(1)
 	// What the trace kept counts as allocated now: the accounting does not
 	// depend on whether its memory is new.
 	t.grow(traceSize + t.kept())
@@ -61,14 +62,14 @@ func (t *Trace) recycle() {
 	}
 	*t = Trace{
 		chunks: t.chunks[:0], services: t.services[:0], extras: t.extras[:0], decisions: t.decisions[:0],
-		evidenceNodes: t.evidenceNodes[:0], side: t.side, reachBuf: t.reachBuf[:0],
+		evidenceNodes: t.evidenceNodes[:0], side: t.side,
 	}
 }
 
 // kept is the memory an empty trace kept from recycle, in bytes.
 func (t *Trace) kept() int {
 	n := cap(t.chunks)*chunkSize + cap(t.services)*textRefSize + cap(t.extras)*extraSize + cap(t.decisions)*decidedSize +
-		cap(t.evidenceNodes)*placeSize + cap(t.reachBuf)*placeSize
+		cap(t.evidenceNodes)*placeSize
 	if s := t.side; s != nil {
 		n += sideSize + cap(s.detached)*pointerSize + cap(s.borrowed)*borrowedSize
 	}

@@ -142,10 +142,11 @@ type Trace struct {
 	side          *traceSide
 	// version changes whenever a node may have changed (the recorder sets a
 	// node's fields between AddNode and Touch, both of which count) or a
-	// node gained evidence. reachBuf holds the index of who reaches whom
-	// (reach.go) as of version reachAt-1; 0: none.
-	version, reachAt uint64
-	reachBuf         []uint32
+	// node gained evidence. serial tells the trace from any other, even
+	// one at the same address (a recycled trace): the index of who reaches
+	// whom (reach.go) is shared by all traces and names the serial and
+	// version it was built for.
+	version, serial uint64
 	// Diagnosed: a target of this trace was diagnosed and released.
 	Diagnosed bool
 	// FailedCall: a failed client span of the trace is being recorded, set

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"encoding/binary"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
@@ -19,9 +21,11 @@ import (
 //
 // Nodes are numbered by ordinal: the trace's nodes in arrival order, then
 // its detached nodes (placeOf). The lists are index+1 links, 0 ending them.
-// They live in the trace's reachBuf, one allocation for all, and reach is
-// a view of it: its lengths follow from the trace's counts, which change
-// only with its version.
+// They live in one buffer, a scratch that the traces share (reachScratch),
+// and reach is a view of it: its lengths follow from the trace's counts,
+// which change only with its version. The traces keep no memory for it: a
+// trace that changed is indexed anew whatever it kept, and the index of a
+// trace that did not change is usually still in the scratch.
 type reach struct {
 	// chunkStart is the ordinal of each chunk's first node; places the
 	// place (nodeAt) of each ordinal.
@@ -66,9 +70,25 @@ func hitOf(evidence uint32, depth int, linked bool) uint32 {
 	return h
 }
 
-// reachIndex sets r to the trace's index, built anew when the nodes or the
-// evidence changed since (version).
-func (t *Trace) reachIndex(r *reach) {
+// reachScratch holds an index and names the trace (serial) and version it
+// was built for.
+type reachScratch struct {
+	serial, version uint64
+	buf             []uint32
+}
+
+// reachScratches: one a goroutine that attributes (a cache is used by one
+// goroutine at a time), the last one put back usually the next one got.
+var reachScratches = sync.Pool{New: func() any { return new(reachScratch) }}
+
+// traceSerials numbers the traces (Trace.serial); 0 is none.
+var traceSerials atomic.Uint64
+
+// reachIndex sets r to the trace's index, from a scratch that holds it or
+// built anew (the nodes or the evidence changed since: version). The caller
+// puts the scratch back (reachScratches) when done with r.
+func (t *Trace) reachIndex(r *reach) *reachScratch {
+	sc := reachScratches.Get().(*reachScratch)
 	detached := 0
 	if t.side != nil {
 		detached = len(t.side.detached)
@@ -76,16 +96,14 @@ func (t *Trace) reachIndex(r *reach) {
 	all, evidence, services := t.nodes+detached, len(t.evidenceNodes), len(t.services)+1
 	// buf[0] counts the orphans.
 	size := 1 + len(t.chunks) + 6*all + 3*evidence + t.nodes + 3*services
-	built := t.reachAt == t.version+1
+	built := t.serial != 0 && sc.serial == t.serial && sc.version == t.version
 	if !built {
-		before := cap(t.reachBuf)
-		if size > before {
-			t.reachBuf = make([]uint32, size)
-			t.grown(before, size, placeSize)
+		if size > cap(sc.buf) {
+			sc.buf = make([]uint32, size)
 		}
-		clear(t.reachBuf[:size])
+		clear(sc.buf[:size])
 	}
-	buf := t.reachBuf[:size]
+	buf := sc.buf[:size]
 	take := func(n int) []uint32 {
 		s := buf[:n:n]
 		buf = buf[n:]
@@ -101,8 +119,9 @@ func (t *Trace) reachIndex(r *reach) {
 	if !built {
 		t.buildReach(r, detached)
 		*orphans = uint32(len(r.orphans))
-		t.reachAt = t.version + 1
+		sc.serial, sc.version = t.serial, t.version
 	}
+	return sc
 }
 
 // buildReach fills the lists of an empty index.
@@ -338,8 +357,9 @@ func (t *Trace) evidenceOf(n *Node) uint32 {
 // whose parent is id, until f returns false.
 func (t *Trace) forEachChild(id pcommon.SpanID, f func(*Node) bool) {
 	var r reach
-	t.reachIndex(&r)
+	sc := t.reachIndex(&r)
 	t.childrenOf(&r, id, f)
+	reachScratches.Put(sc)
 }
 
 func (t *Trace) childrenOf(r *reach, id pcommon.SpanID, f func(*Node) bool) {

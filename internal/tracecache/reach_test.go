@@ -235,3 +235,26 @@ func BenchmarkAttributeAfterChange(b *testing.B) {
 		})
 	}
 }
+
+// TestReachNotStale: the shared index is not taken for a trace's when it
+// was built for another trace at the same address and version (a batch-only
+// cache recycles its traces).
+func TestReachNotStale(t *testing.T) {
+	limits := Limits{MaxTraces: 10, MaxNodesPerTrace: 100, MaxNodes: 100, MaxEvidenceNodes: 100, MaxEvidencePerNode: 16, TTL: time.Minute}
+	c := New(limits)
+	c.SetBatchOnly()
+	a := c.Remember(tid(1), t0)
+	tree(c, a,
+		node{id: 1, kind: ptrace.SpanKindServer, service: "a"},
+		node{id: 2, parent: 1, kind: ptrace.SpanKindInternal, service: "a", evidence: "a's"},
+	)
+	require.Len(t, a.Attribute(a.Lookup(sid(1)), nil), 1)
+	c.Reset(limits)
+	b := c.Remember(tid(1), t0)
+	require.Same(t, a, b, "the trace is recycled")
+	tree(c, b,
+		node{id: 1, kind: ptrace.SpanKindServer, service: "a"},
+		node{id: 2, parent: 9, kind: ptrace.SpanKindInternal, service: "other", evidence: "b's"},
+	)
+	require.Empty(t, b.Attribute(b.Lookup(sid(1)), nil), "another service's broken chain")
+}
