@@ -93,10 +93,10 @@ func randomTrace(rng *rand.Rand, c *Cache, tr *Trace) {
 	id := func(k int) pcommon.SpanID { return pcommon.SpanID{0: byte(k >> 8), 1: byte(k), 7: 1} }
 	set := func(n *Node, k int) {
 		n.Known = rng.IntN(10) != 0
-		switch r := rng.IntN(10); {
-		case r == 0:
+		switch rng.IntN(10) {
+		case 0:
 			n.Parent = pcommon.SpanID{}
-		case r == 1:
+		case 1:
 			n.Parent = n.ID
 		default:
 			n.Parent = id(rng.IntN(pool))
