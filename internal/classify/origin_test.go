@@ -196,6 +196,10 @@ var originCases = register([]tc{
 	// caarlos0/env errors.go: ParseError "env: parse error on field %q of type %q: %v", EnvVarIsNotSetError.
 	{"msg.config_invalid", "configuration_error/invalid_config", goErr(`env: parse error on field "PageSize" of type "int": strconv.ParseInt: parsing "twenty": invalid syntax`)},
 	{"msg.env_missing", "configuration_error/missing_config", goErr(`env: required environment variable "PAYMENTS_URL" is not set`)},
+	// Netflix/go-env env.go ErrMissingRequiredValue (go-restful config_missing, a slog record's type); strconv's
+	// error it returns bare of an unconvertible value says nothing of go-env and keeps the application's.
+	{"origin.config.missing", "configuration_error/missing_config", fromStack("*env.ErrMissingRequiredValue", "value for this field is required [PAYMENTS_URL]", "")},
+	{"generic.exception", "application_exception/unhandled_exception", ex("*strconv.NumError", `strconv.Atoi: parsing "twenty": invalid syntax`)},
 	// zod src/ZodError.ts: the message is the issues as JSON; z.object({...}).parse(process.env) names the variable
 	// in the path: unset ("received": "undefined", "Required") is missing, a value that does not convert invalid;
 	// a request body's field keeps the application's.

@@ -427,6 +427,11 @@ var libraries = []Library{
 		Cite: "grpc/grpc-go clientconn.go"},
 	{Lang: "go", Name: "go.envconfig", Kind: KindConfig, frames: []string{"github.com/kelseyhightower/envconfig", "github.com/caarlos0/env", "github.com/spf13/viper", "github.com/knadh/koanf"}, types: []string{"envconfig.", "env.ParseError", "env.AggregateError"},
 		Cite: "kelseyhightower/envconfig envconfig.go (ParseError \"envconfig.Process: assigning %[1]s to %[2]s\"); caarlos0/env error.go (ParseError, AggregateError); spf13/viper viper.go; knadh/koanf koanf.go"},
+	// Netflix/go-env: Unmarshal of a required=true field no variable or default sets returns
+	// &ErrMissingRequiredValue{Value: the key}; a value that does not convert returns strconv's error bare, with
+	// nothing of go-env's in it.
+	{Lang: "go", Name: "go.netflix_env", Kind: KindConfig, frames: []string{"github.com/Netflix/go-env"}, types: []string{"env.ErrMissingRequiredValue"},
+		Cite: "Netflix/go-env env.go v0.1.2 (ErrMissingRequiredValue.Error: \"value for this field is required [%s]\"; Unmarshal: return &ErrMissingRequiredValue{Value: envTag.Keys[0]})"},
 	// gojek's goconfig (vendored by gojek/consul-envoy-xds): Get*Value of a key the environment lacks panics in
 	// checkKey with "<KEY> key is not set" (the panic of gojek/consul-envoy-xds#32, utils.go:27).
 	{Lang: "go", Name: "go.goconfig", Kind: KindConfig, frames: []string{"github.com/gojek-engineering/goconfig", "github.com/gojektech/goconfig"},

@@ -191,6 +191,8 @@ var originTests = []struct {
 	{"go.grpc", goAt("google.golang.org/grpc.(*ClientConn).Invoke"), ""},
 	{"go.envconfig", goAt("github.com/kelseyhightower/envconfig.Process"), ""},
 	{"go.goconfig", goAt("consul-envoy-xds/vendor/github.com/gojek-engineering/goconfig.checkKey"), ""},
+	{"go.netflix_env", goAt("github.com/Netflix/go-env.Unmarshal"), ""},
+	{"go.netflix_env", "", "*env.ErrMissingRequiredValue"},
 	{"go.template", goAt("html/template.(*Template).Execute"), ""},
 	{"go.os_file", goAt("os.ReadFile"), ""},
 
