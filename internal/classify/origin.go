@@ -321,9 +321,13 @@ func envName(s string) bool {
 // type"); Joi's with the label in quotes ('"PAYMENTS_URL" is required',
 // any.required); ajv's errorsText, as env-schema throws it, with the
 // instance path (`env/PAGE_SIZE must be integer`) or "must have required
-// property 'PAYMENTS_URL'".
+// property 'PAYMENTS_URL'"; valibot's of an object key that is absent
+// ('Invalid key: Expected "PAYMENTS_URL" but received undefined', the
+// ValiError's message being its first issue's). Valibot's other issues
+// ("Invalid digits: Received ...") do not name the key.
 var reSchemaVariable = regexp.MustCompile("^([A-Z][A-Z0-9_]*) (?:is a required field|must be a `)|" +
-	`^"([A-Z][A-Z0-9_]*)" (?:is required|must be)|must have required property '([A-Z][A-Z0-9_]*)'|^\w*/([A-Z][A-Z0-9_]*) must `)
+	`^"([A-Z][A-Z0-9_]*)" (?:is required|must be)|must have required property '([A-Z][A-Z0-9_]*)'|^\w*/([A-Z][A-Z0-9_]*) must |` +
+	`^Invalid key: Expected "([A-Z][A-Z0-9_]*)" but received undefined`)
 
 // reSchemaLocation is pydantic's: the ValidationError's text is "N
 // validation error(s) for Model", then each error's location on a line of

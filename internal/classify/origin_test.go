@@ -235,6 +235,13 @@ var originCases = register([]tc{
 	{"origin.config.invalid", "configuration_error/invalid_config", ex("Error", `env/PAGE_SIZE must be integer`)},
 	// An acronym is no variable's name.
 	{"generic.exception", "application_exception/unhandled_exception", ex("ValidationError", `URL is a required field`)},
+	// valibot 1.x src/schemas/object/object.ts: an absent key's issue, _addIssue(this, 'key', ..., {expected: `"${key}"`})
+	// in src/utils/_addIssue/_addIssue.ts's "Invalid ${label}: Expected ${expected} but received ${received}"
+	// (node-trpc config_missing: v.parse of process.env); a request body's key keeps the application's, and so does
+	// a value that fails an action, whose issue names no key.
+	{"origin.config.missing", "configuration_error/missing_config", ex("ValiError", `Invalid key: Expected "PAYMENTS_URL" but received undefined`)},
+	{"generic.exception", "application_exception/unhandled_exception", ex("ValiError", `Invalid key: Expected "email" but received undefined`)},
+	{"generic.exception", "application_exception/unhandled_exception", ex("ValiError", `Invalid digits: Received "twenty"`)},
 	// node-nestjs config_not_an_int: Joi.attempt on the environment variable, no configuration frame.
 	{"origin.config.invalid", "configuration_error/invalid_config", ex("ValidationError", `"PAGE_SIZE" must be a number`)},
 	{"origin.config.missing", "configuration_error/missing_config", fromStack("TypeError", "int() argument must be a string, a bytes-like object or a real number, not 'NoneType'",
