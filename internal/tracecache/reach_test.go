@@ -210,19 +210,7 @@ func TestReachFollowsEvidence(t *testing.T) {
 func BenchmarkAttributeAfterChange(b *testing.B) {
 	for _, n := range []int{1, 16, 128, 256} {
 		b.Run(fmt.Sprintf("requests=%d", n), func(b *testing.B) {
-			c := New(Limits{MaxTraces: 10, MaxNodesPerTrace: 4096, MaxNodes: 4096, MaxEvidenceNodes: 4096, MaxEvidencePerNode: 16, TTL: time.Minute})
-			tr := c.Remember(tid(1), t0)
-			id := func(k int) pcommon.SpanID { return pcommon.SpanID{0: byte(k >> 8), 1: byte(k), 7: 1} }
-			for r := range n {
-				s := c.AddNode(tr, id(2*r+1))
-				s.Known, s.Kind = true, ptrace.SpanKindServer
-				tr.SetService(s, "a")
-				e := c.AddNode(tr, id(2*r+2))
-				e.Known, e.Kind, e.Parent = true, ptrace.SpanKindInternal, id(2*r+1)
-				tr.SetService(e, "a")
-				c.AddEvidence(tr, e, []diagnosis.Evidence{{ExceptionType: "IllegalStateException"}})
-			}
-			target := tr.Lookup(id(2*n - 1))
+			c, tr, target := requestsTrace(n)
 			var dst []Attributed
 			b.ResetTimer()
 			for range b.N {

@@ -137,30 +137,12 @@ func countSpans(b []byte) (int, error) {
 
 // walk calls f on every length-delimited field number num of message b.
 func walk(b []byte, num protowire.Number, f func([]byte) error) error {
-	for len(b) > 0 {
-		n, typ, l := protowire.ConsumeTag(b)
-		if l < 0 {
-			return protowire.ParseError(l)
+	return walkFields(b, func(n protowire.Number, v []byte) error {
+		if n != num {
+			return nil
 		}
-		b = b[l:]
-		if n == num && typ == protowire.BytesType {
-			v, l := protowire.ConsumeBytes(b)
-			if l < 0 {
-				return protowire.ParseError(l)
-			}
-			if err := f(v); err != nil {
-				return err
-			}
-			b = b[l:]
-			continue
-		}
-		l = protowire.ConsumeFieldValue(n, typ, b)
-		if l < 0 {
-			return protowire.ParseError(l)
-		}
-		b = b[l:]
-	}
-	return nil
+		return f(v)
+	})
 }
 
 type procStat struct {
